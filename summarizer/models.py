@@ -1,6 +1,7 @@
 """The one data model every stage passes along.
 
-Article -> (clean, split) -> Sentence -> (cluster) -> Story -> (fuse, verify) -> StoryDigest -> Digest.
+Article -> (clean, split) -> Sentence -> (cluster) -> Story -> (fuse, verify) -> StoryDigest,
+and StoryDigests -> Digest.
 Citations are 1-based source ids local to a story, the way they are printed ([1][2]).
 """
 
@@ -27,7 +28,7 @@ __all__ = [
 
 @dataclass(slots=True)
 class Article:
-    """One article from one outlet, after extraction: plain text, paragraphs split by blank lines."""
+    """One article from one outlet after extraction: plain text, blank lines between paragraphs."""
 
     text: str
     title: str | None = None
