@@ -1,0 +1,498 @@
+"""Cleaning scraped plain text: keep the body paragraphs, drop the web junk around them.
+
+Text copied out of a web page without its HTML carries the page's furniture as lines of text.
+`clean_text` removes it in stages:
+
+1. normalise whitespace and invisible characters, strip list bullets, re-join hard-wrapped lines;
+2. cut 'Sponsored Content' / 'Related stories' style blocks: to the end when only promo
+   headlines follow, else up to the next body paragraph;
+3. drop junk lines: icon-sprite names, share/subscribe/follow/app promos, photo credits and
+   captions, dateline-only, timestamp-only and byline-only lines, navigation and aggregator
+   labels ('google news'), bare URLs;
+4. strip a leading dateline ('PARIS (Reuters) -- ') from a body paragraph;
+5. drop repeated paragraphs, then short non-sentence lines trailing after the last body paragraph.
+
+The rules are patterns of web junk, not strings of particular sites. A line is only ever judged
+junk when it is short or matches a pattern no news sentence has, so body paragraphs survive.
+`light=True` runs only the rules that are safe on text an HTML extractor already cleaned.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+
+__all__ = ["clean_text", "is_junk_line"]
+
+log = logging.getLogger(__name__)
+
+PROMO_MAX_WORDS = 25  # promos, captions and credits are short; longer lines are prose
+LABEL_MAX_WORDS = 5  # navigation labels ('google news', 'Connect with us')
+BODY_MIN_WORDS = 25  # a paragraph this long with a full stop is body, even after a marker
+TRAILER_MAX_WORDS = 8  # footer lines (an outlet name, 'Find out more') after the last sentence
+WRAP_MIN_WORDS = 8  # a line this long that stops mid-sentence was hard-wrapped
+
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+_BULLET = re.compile(r"^\s*(?:[•·▪◦●■□►▸‣⁃*]|-(?=\s))\s*")
+_TERMINAL = re.compile(r"[.!?…:;][\"'”’)\]]*$|[\"”’]$")
+_WORD = re.compile(r"[^\W_]+(?:['’.-][^\W_]+)*")
+# A line ending in one of these stops mid-sentence, whatever case the next line starts with.
+_DANGLING = re.compile(
+    r"\b(?:the|a|an|of|and|or|but|to|in|on|at|by|with|for|from|as|that|said|says|its|their)$",
+    re.I,
+)
+_REPORTING = re.compile(r"\b(?:said|says|told|according|added|asked|wrote|reported)\b", re.I)
+
+# Icon sprites flattened to text: 'ArrowArtboardCreated with Sketch.Title ChevronIcon Facebook'.
+_SKETCH = re.compile(r"Created with Sketch|\bIcon ?(?:Facebook|Twitter|Linkedin|Mail|Print)\b")
+_GLUED = re.compile(r"^[A-Z][a-z]+(?:[A-Z][a-z]+)+\.?$")  # FacebookIcon, ChevronTitle
+_SOCIAL = frozenset(
+    [
+        "facebook",
+        "twitter",
+        "x",
+        "linkedin",
+        "whatsapp",
+        "telegram",
+        "reddit",
+        "pinterest",
+        "tumblr",
+        "flipboard",
+        "messenger",
+        "email",
+        "e-mail",
+        "mail",
+        "print",
+        "share",
+        "tweet",
+        "copy",
+        "link",
+        "url",
+        "comment",
+        "comments",
+        "save",
+        "icon",
+        "sms",
+        "pocket",
+        "instagram",
+        "youtube",
+        "tiktok",
+        "threads",
+        "bluesky",
+        "mastodon",
+        "rss",
+    ]
+)
+_NAV = _SOCIAL | frozenset(
+    [
+        "google",
+        "yahoo",
+        "apple",
+        "bing",
+        "msn",
+        "news",
+        "home",
+        "top",
+        "stories",
+        "story",
+        "world",
+        "local",
+        "more",
+        "menu",
+        "search",
+        "latest",
+        "trending",
+        "popular",
+        "sections",
+        "section",
+        "topics",
+        "subscribe",
+        "subscribed",
+        "login",
+        "log",
+        "in",
+        "sign",
+        "register",
+        "account",
+        "advertisement",
+        "advertising",
+        "ad",
+        "ads",
+        "skip",
+        "to",
+        "content",
+        "main",
+        "back",
+        "next",
+        "previous",
+        "prev",
+        "page",
+        "feedback",
+        "close",
+        "open",
+        "video",
+        "videos",
+        "photos",
+        "photo",
+        "gallery",
+        "live",
+        "watch",
+        "listen",
+        "podcast",
+        "newsletter",
+        "newsletters",
+        "follow",
+        "us",
+        "connect",
+        "with",
+        "on",
+        "and",
+        "the",
+        "our",
+        "of",
+        "contact",
+        "about",
+        "help",
+        "privacy",
+        "policy",
+        "terms",
+        "cookies",
+        "cookie",
+        "settings",
+        "manage",
+        "preferences",
+        "accept",
+        "all",
+        "reject",
+    ]
+)
+_IMPERATIVE = re.compile(
+    r"^(?:please\s+)?(?:subscribe|sign\s?up|sign\s+in|log\s?in|register|join|follow|like|"
+    r"connect|download|get|install|discover|try|listen|watch|read|click|tap|see|view|share|"
+    r"tweet|e-?mail|print|save|copy|find\s+out|learn\s+more|support|donate|never\s+miss|"
+    r"stay\s+(?:informed|updated|up\s+to\s+date)|don'?t\s+miss|explore|visit)\b",
+    re.I,
+)
+_PROMO_OBJECT = re.compile(
+    r"\b(?:newsletters?|apps?|us|our|here|now|free|today|podcasts?|alerts?|updates|"
+    r"breaking\s+news|more|latest|full\s+(?:story|article|coverage)|this\s+(?:article|story|"
+    r"page|post|video)|link|subscription|journalism|offline|notifications?)\b",
+    re.I,
+)
+_PROMO_PHRASE = re.compile(
+    r"\b(?:(?:sign\s?up|subscribe|register)\s+(?:to|for|with)\s+(?:our|the|my|a)\b|"
+    r"our\s+(?:free\s+)?(?:\w+\s+){0,3}(?:app|newsletter|podcast)s?\b|"
+    r"(?:download|get|install)\s+(?:the|our)\s+(?:\w+\s+){0,4}app\b|"
+    r"follow\s+us\b|connect\s+with\s+us\b|share\s+this\s+(?:article|story|page|post)\b|"
+    r"breaking\s+news\s+alerts?\b|click\s+here\b|all\s+rights\s+reserved\b|"
+    r"(?:we|this\s+(?:site|website))\s+uses?\s+cookies\b|story\s+continues\s+below\b|"
+    r"continue\s+reading\b|minute\s+read\b|min\s+read\b|"
+    r"(?:this|the)\s+(?:content|article)\s+(?:was|is)\s+(?:commissioned|sponsored|paid)\b)",
+    re.I,
+)
+_CREDIT = re.compile(
+    r"©|\(c\)\s*\d{4}|\bcopyright\s+(?:©\s*)?\d{4}|"
+    r"\((?:photos?|images?|pictures?|file\s+photo|video|credit|source)s?(?:\s+by)?\s*[:/][^)]*\)\s*$|"
+    r"^(?:photos?|images?|pictures?|file\s+photo|graphic|illustration|credit|source)"
+    r"(?:\s+by)?\s*[:/|]|"
+    r"(?:[/|]|\bvia|\bphoto:?|\bcredit:?)\s*(?:reuters|ap|afp|getty(?:\s+images)?|epa(?:-efe)?|"
+    r"ap\s+photo|shutterstock|kyodo|xinhua|bloomberg|efe|anadolu|dpa|pa(?:\s+media)?|"
+    r"[\w .&-]{0,30}\s(?:images|photos?|pictures))\)?\s*$",
+    re.I,
+)
+_AGENCY_TAIL = re.compile(
+    r"\s(?:reuters|ap|afp|getty\s+images|epa|kyodo|xinhua|bloomberg|ap\s+photo)\)?\s*$",
+    re.I,
+)
+_MONTHS = (
+    "jan|january|feb|february|mar|march|apr|april|may|jun|june|jul|july|aug|august|sep|sept|"
+    "september|oct|october|nov|november|dec|december"
+)
+_DAYS = "mon|monday|tue|tues|tuesday|wed|wednesday|thu|thur|thurs|thursday|fri|friday|sat|"
+_DAYS += "saturday|sun|sunday"
+_DATE_TOKEN = re.compile(
+    rf"^(?:{_MONTHS}|{_DAYS}|\d{{1,4}}(?:st|nd|rd|th)?|\d{{1,2}}[:.]\d{{2}}(?::\d{{2}})?|"
+    r"\d{4}-\d{2}-\d{2}(?:t[\d:.+-]+z?)?|\d{1,2}/\d{1,2}/\d{2,4}|a\.?m\.?|p\.?m\.?|"
+    r"gmt|utc|[a-z]?[ecmp][sd]?t|bst|cet|cest|jst|kst|ist|hkt|sgt|aest|"
+    r"updated|published|posted|last|modified|on|at|ago|hours?|hrs?|minutes?|mins?|days?|"
+    r"weeks?|yesterday|today|read|time|reading|date|first)\.?$",
+    re.I,
+)
+_HAS_DATE = re.compile(rf"\d|\b(?:{_MONTHS}|{_DAYS}|ago|yesterday|today)\b", re.I)
+# 'MARROWBY POINT', 'BEIJING (Kyodo) --', 'LONDON, March 4 —': a place in capitals, maybe a source.
+_DATELINE = re.compile(
+    r"^[A-Z][A-Z.'’-]*(?:[ ,]+[A-Z][A-Z.'’-]*){0,4}(?:,\s*[A-Z][a-z]+\.?)?"
+    r"(?:\s*\([A-Za-z .&-]{1,30}\))?\s*(?:[-—–:,]+\s*)?",
+)
+_LEADING_DATELINE = re.compile(
+    r"^[A-Z][A-Z.'’-]{2,}(?:[ ,]+[A-Z][A-Z.'’-]*){0,4}(?:,\s*[A-Z][a-z]+\.?)?"
+    r"(?:\s*\([A-Za-z .&-]{1,30}\))?\s*(?:--|—|–|-)\s+(?=[A-Z“\"‘'])",
+)
+_BYLINE = re.compile(
+    r"^(?:by|written\s+by|reporting\s+by|reported\s+by|words\s+by|story\s+by|edited\s+by|"
+    r"author|reporter|writer)\b\s*:?\s*",
+    re.I,
+)
+_BYLINE_WORDS = frozenset(
+    [
+        "and",
+        "by",
+        "in",
+        "for",
+        "of",
+        "the",
+        "at",
+        "from",
+        "with",
+        "staff",
+        "reporter",
+        "reporters",
+        "correspondent",
+        "correspondents",
+        "writer",
+        "writers",
+        "editor",
+        "editors",
+        "contributor",
+        "contributors",
+        "senior",
+        "chief",
+        "political",
+        "international",
+        "foreign",
+        "business",
+        "science",
+        "health",
+        "bureau",
+        "desk",
+        "news",
+        "agency",
+        "wire",
+        "team",
+    ]
+)
+_TAIL_MARKER = re.compile(
+    r"^(?:sponsored(?:\s+(?:content|stories|links|posts|articles))?|"
+    r"paid\s+(?:content|post|partner\s+content)|partner\s+content|"
+    r"promoted(?:\s+(?:content|stories|links))?|"
+    r"(?:more|recommended|related|top|trending|popular|latest|other)\s+"
+    r"(?:stories|articles|news|reads|links|videos|coverage|content|topics)"
+    r"(?:\s+(?:for\s+you|from\s+.{1,40}|on\s+.{1,40}))?|"
+    r"recommended(?:\s+for\s+you)?|you\s+(?:may|might)\s+(?:also\s+)?(?:like|enjoy)|"
+    r"read\s+(?:more|next|also)|also\s+read|around\s+the\s+web|from\s+(?:the\s+web|our\s+partners)|"
+    r"most\s+(?:read|popular|viewed|shared|watched)|trending(?:\s+now)?|related|"
+    r"more\s+(?:from|on)\s+.{1,40}|what\s+to\s+read\s+next|editor'?s\s+picks|"
+    r"(?:about\s+)?sponsored\s+content.*)\s*[:.]?$",
+    re.I,
+)
+_URL_ONLY = re.compile(r"^(?:https?://|www\.)\S+$|^\S+@\S+\.\w+$", re.I)
+_SYMBOLS_ONLY = re.compile(r"^[\W_]*$")
+
+
+def _words(line: str) -> list[str]:
+    return _WORD.findall(line)
+
+
+def _is_sentence(line: str) -> bool:
+    """Ends like a sentence (full stop, question, quote)."""
+    return bool(_TERMINAL.search(line.rstrip()))
+
+
+def _is_body(line: str, min_words: int = BODY_MIN_WORDS) -> bool:
+    return _is_sentence(line) and len(_words(line)) >= min_words and not is_junk_line(line)
+
+
+def _is_sprite(line: str, words: list[str]) -> bool:
+    if _SKETCH.search(line):
+        return True
+    tokens = line.split()
+    glued = sum(1 for t in tokens if _GLUED.match(t))
+    return glued >= 2 and glued * 4 >= len(tokens) and not _is_sentence(line)
+
+
+def _is_label(words: list[str]) -> bool:
+    """Navigation, social and aggregator labels: every word from the site-furniture vocabulary."""
+    return 0 < len(words) <= LABEL_MAX_WORDS and all(w.lower() in _NAV for w in words)
+
+
+def _is_promo(line: str, words: list[str]) -> bool:
+    if len(words) > PROMO_MAX_WORDS or _REPORTING.search(line):
+        return False
+    if _PROMO_PHRASE.search(line):
+        return True
+    return bool(_IMPERATIVE.match(line) and _PROMO_OBJECT.search(line))
+
+
+def _is_credit(line: str, words: list[str]) -> bool:
+    if len(words) > 2 * PROMO_MAX_WORDS:
+        return False
+    if _CREDIT.search(line):
+        return True
+    # A caption ends with its agency and no full stop: '... in June 2019.   Reuters'.
+    return not _is_sentence(line) and bool(_AGENCY_TAIL.search(line)) and "  " in line
+
+
+def _is_dateline_or_time(line: str, words: list[str]) -> bool:
+    """A place in capitals, a timestamp, or both, and nothing else."""
+    if len(words) > 12:
+        return False
+    rest = line
+    match = _DATELINE.match(line)
+    if match and match.end() > 0 and any(c.isupper() for c in match.group(0)):
+        head = match.group(0)
+        # A dateline place is in capitals; 'I' or 'A' alone is the start of a sentence.
+        if len(re.sub(r"[^A-Z]", "", head)) >= 3 or "(" in head:
+            rest = line[match.end() :]
+    tokens = [t for t in re.split(r"[\s,;:|•·/()-]+", rest) if t]
+    if not tokens:
+        return rest is not line
+    if not _HAS_DATE.search(rest):
+        return False
+    return all(_DATE_TOKEN.match(t) for t in tokens)
+
+
+def _is_byline(line: str, words: list[str]) -> bool:
+    match = _BYLINE.match(line)
+    if not match or len(words) > 15:
+        return False
+    rest = line[match.end() :]
+    tokens = [t for t in re.split(r"[\s,;:|•·/&()-]+", rest) if t]
+    if not tokens:
+        return False
+    return all(
+        t[0].isupper() or t.lower().strip(".") in _BYLINE_WORDS or _DATE_TOKEN.match(t)
+        for t in tokens
+    )
+
+
+def is_junk_line(line: str) -> bool:
+    """Whether one line of scraped text is web furniture rather than article text."""
+    line = line.strip()
+    if not line or _SYMBOLS_ONLY.match(line) or _URL_ONLY.match(line):
+        return True
+    words = _words(line)
+    return (
+        _is_sprite(line, words)
+        or _is_label(words)
+        or _is_promo(line, words)
+        or _is_credit(line, words)
+        or _is_dateline_or_time(line, words)
+        or _is_byline(line, words)
+    )
+
+
+def _normalise(text: str) -> list[list[str]]:
+    """Blocks (separated by blank lines) of stripped, de-bulleted lines."""
+    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = _INVISIBLE.sub("", text)
+    blocks: list[list[str]] = []
+    for raw in re.split(r"\n\s*\n", text):
+        lines = [_BULLET.sub("", _SPACES.sub(" ", ln)).strip() for ln in raw.split("\n")]
+        lines = [ln for ln in lines if ln]
+        if lines:
+            blocks.append(lines)
+    return blocks
+
+
+def _unwrap(lines: list[str]) -> list[str]:
+    """Re-join lines that a fixed-width wrap broke mid-sentence."""
+    out: list[str] = []
+    for line in lines:
+        if out:
+            prev = out[-1]
+            # The next line starts in lower case, or with a digit, after a long line that
+            # stops mid-sentence: the same paragraph, broken by a wrap.
+            if (
+                not _is_sentence(prev)
+                and len(_words(prev)) >= WRAP_MIN_WORDS
+                and (
+                    line[0].islower()
+                    or line[0].isdigit()
+                    or prev.endswith(",")
+                    or _DANGLING.search(prev) is not None
+                )
+            ):
+                out[-1] = f"{prev} {line}"
+                continue
+        out.append(line)
+    return out
+
+
+def _cut_promo_blocks(lines: list[str]) -> list[str]:
+    """Drop promo blocks that start at a marker line ('Sponsored Content', 'Related stories')."""
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if not _TAIL_MARKER.match(line):
+            out.append(line)
+            i += 1
+            continue
+        rest = lines[i + 1 :]
+        if not any(_is_body(r) for r in rest):
+            log.debug("cut %d lines from marker %r to the end", len(rest) + 1, line)
+            break
+        # Body continues below: drop only the headline list under the marker.
+        i += 1
+        while i < len(lines) and not (
+            _is_sentence(lines[i]) and len(_words(lines[i])) >= WRAP_MIN_WORDS
+        ):
+            i += 1
+    return out
+
+
+def _key(line: str) -> str:
+    return " ".join(w.lower() for w in _words(line))
+
+
+def clean_text(text: str, *, light: bool = False) -> str:
+    """Strip web junk from scraped plain text, keeping every body paragraph.
+
+    Args:
+        text: text as scraped from a page, one paragraph per line or per blank-line block.
+        light: run only the rules safe on an HTML extractor's output (sprites, labels, promos,
+            credits, repeats), keeping the text's own line structure otherwise.
+
+    Returns:
+        The paragraphs, separated by blank lines ('' when nothing is left).
+
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"text must be a str, not {type(text).__name__}")
+    blocks = _normalise(text)
+    lines = [ln for block in blocks for ln in (block if light else _unwrap(block))]
+    if not light:
+        lines = _cut_promo_blocks(lines)
+    kept: list[str] = []
+    seen: set[str] = set()
+    for line in lines:
+        words = _words(line)
+        if light:
+            junk = (
+                _SYMBOLS_ONLY.match(line) is not None
+                or _is_sprite(line, words)
+                or _is_label(words)
+                or _is_promo(line, words)
+                or (_is_credit(line, words) and not _is_sentence(line))
+            )
+        else:
+            junk = is_junk_line(line)
+        if junk:
+            continue
+        if not light:
+            line = _LEADING_DATELINE.sub("", line, count=1)
+        key = _key(line)
+        if not key or key in seen:
+            continue
+        seen.add(key)
+        kept.append(line)
+    if not light:
+        # Footer lines after the last sentence: an outlet name, 'Find out more'.
+        while kept and not _is_sentence(kept[-1]) and len(_words(kept[-1])) <= TRAILER_MAX_WORDS:
+            if any(_is_sentence(k) for k in kept[:-1]):
+                kept.pop()
+            else:
+                break
+    return "\n\n".join(kept)
