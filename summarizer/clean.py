@@ -43,130 +43,30 @@ _DANGLING = re.compile(
     r"\b(?:the|a|an|of|and|or|but|to|in|on|at|by|with|for|from|as|that|said|says|its|their)$",
     re.I,
 )
+
+
+def _vocab(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
 _REPORTING = re.compile(r"\b(?:said|says|told|according|added|asked|wrote|reported)\b", re.I)
 
 # Icon sprites flattened to text: 'ArrowArtboardCreated with Sketch.Title ChevronIcon Facebook'.
 _SKETCH = re.compile(r"Created with Sketch|\bIcon ?(?:Facebook|Twitter|Linkedin|Mail|Print)\b")
 _GLUED = re.compile(r"^[A-Z][a-z]+(?:[A-Z][a-z]+)+\.?$")  # FacebookIcon, ChevronTitle
-_SOCIAL = frozenset(
-    [
-        "facebook",
-        "twitter",
-        "x",
-        "linkedin",
-        "whatsapp",
-        "telegram",
-        "reddit",
-        "pinterest",
-        "tumblr",
-        "flipboard",
-        "messenger",
-        "email",
-        "e-mail",
-        "mail",
-        "print",
-        "share",
-        "tweet",
-        "copy",
-        "link",
-        "url",
-        "comment",
-        "comments",
-        "save",
-        "icon",
-        "sms",
-        "pocket",
-        "instagram",
-        "youtube",
-        "tiktok",
-        "threads",
-        "bluesky",
-        "mastodon",
-        "rss",
-    ]
+_SOCIAL = _vocab(
+    "facebook twitter x linkedin whatsapp telegram reddit pinterest tumblr flipboard "
+    "messenger email e-mail mail print share tweet copy link url comment comments save icon "
+    "sms pocket instagram youtube tiktok threads bluesky mastodon rss"
 )
-_NAV = _SOCIAL | frozenset(
-    [
-        "google",
-        "yahoo",
-        "apple",
-        "bing",
-        "msn",
-        "news",
-        "home",
-        "top",
-        "stories",
-        "story",
-        "world",
-        "local",
-        "more",
-        "menu",
-        "search",
-        "latest",
-        "trending",
-        "popular",
-        "sections",
-        "section",
-        "topics",
-        "subscribe",
-        "subscribed",
-        "login",
-        "log",
-        "in",
-        "sign",
-        "register",
-        "account",
-        "advertisement",
-        "advertising",
-        "ad",
-        "ads",
-        "skip",
-        "to",
-        "content",
-        "main",
-        "back",
-        "next",
-        "previous",
-        "prev",
-        "page",
-        "feedback",
-        "close",
-        "open",
-        "video",
-        "videos",
-        "photos",
-        "photo",
-        "gallery",
-        "live",
-        "watch",
-        "listen",
-        "podcast",
-        "newsletter",
-        "newsletters",
-        "follow",
-        "us",
-        "connect",
-        "with",
-        "on",
-        "and",
-        "the",
-        "our",
-        "of",
-        "contact",
-        "about",
-        "help",
-        "privacy",
-        "policy",
-        "terms",
-        "cookies",
-        "cookie",
-        "settings",
-        "manage",
-        "preferences",
-        "accept",
-        "all",
-        "reject",
-    ]
+_NAV = _SOCIAL | _vocab(
+    "google yahoo apple bing msn news home top stories story world local more menu search "
+    "latest trending popular sections section topics subscribe subscribed login log in sign "
+    "register account advertisement advertising ad ads skip to content main back next "
+    "previous prev page feedback close open video videos photos photo gallery live watch "
+    "listen podcast newsletter newsletters follow us connect with on and the our of contact "
+    "about help privacy policy terms cookies cookie settings manage preferences accept all "
+    "reject"
 )
 _IMPERATIVE = re.compile(
     r"^(?:please\s+)?(?:subscribe|sign\s?up|sign\s+in|log\s?in|register|join|follow|like|"
@@ -235,43 +135,10 @@ _BYLINE = re.compile(
     r"author|reporter|writer)\b\s*:?\s*",
     re.I,
 )
-_BYLINE_WORDS = frozenset(
-    [
-        "and",
-        "by",
-        "in",
-        "for",
-        "of",
-        "the",
-        "at",
-        "from",
-        "with",
-        "staff",
-        "reporter",
-        "reporters",
-        "correspondent",
-        "correspondents",
-        "writer",
-        "writers",
-        "editor",
-        "editors",
-        "contributor",
-        "contributors",
-        "senior",
-        "chief",
-        "political",
-        "international",
-        "foreign",
-        "business",
-        "science",
-        "health",
-        "bureau",
-        "desk",
-        "news",
-        "agency",
-        "wire",
-        "team",
-    ]
+_BYLINE_WORDS = _vocab(
+    "and by in for of the at from with staff reporter reporters correspondent correspondents "
+    "writer writers editor editors contributor contributors senior chief political "
+    "international foreign business science health bureau desk news agency wire team"
 )
 _TAIL_MARKER = re.compile(
     r"^(?:sponsored(?:\s+(?:content|stories|links|posts|articles))?|"
