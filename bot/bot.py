@@ -1,0 +1,120 @@
+"""The bot: a `commands.Bot` holding settings, storage and the summarizer service for the cogs."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+
+import discord
+import yarl
+from discord.ext import commands
+
+from summarizer.config import DiscordSettings, Settings
+
+from .monitor import LoopMonitor
+from .service import DigestService
+from .storage import Storage
+
+__all__ = ["EXTENSIONS", "DigestBot", "apply_endpoints"]
+
+log = logging.getLogger(__name__)
+
+# One extension per feature; the error handler first so it is in place for the others.
+EXTENSIONS: tuple[str, ...] = (
+    "bot.exts.error_handler",
+    "bot.exts.digest",
+    "bot.exts.ask",
+    "bot.exts.subscriptions",
+    "bot.exts.sources",
+    "bot.exts.schedule",
+)
+
+
+def apply_endpoints(settings: DiscordSettings) -> None:
+    """Point discord.py at `api_base` and `gateway_url` through its own hooks.
+
+    Both are class attributes, so this is process-wide: every route built afterwards (webhook
+    follow-ups included) uses the new base, and the first gateway connection the new URL; on a
+    resume discord.py itself uses READY's `resume_gateway_url`.
+    """
+    discord.http.Route.BASE = settings.api_base.rstrip("/")
+    discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.gateway_url)
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class DigestBot(commands.Bot):
+    """Slash commands over the summarizer; every feature lives in an extension under bot/exts."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        storage: Storage,
+        service: DigestService,
+        *,
+        clock: Callable[[], datetime] = _utcnow,
+        extensions: Sequence[str] = EXTENSIONS,
+        tick_seconds: float | None = None,
+        sync_commands: bool = True,
+    ) -> None:
+        """Build the bot.
+
+        Args:
+            settings: every section; the bot uses [discord], [storage], [sources], [qa].
+            storage: the open state database.
+            service: the summarizer behind the commands.
+            clock: the current aware UTC time; tests shift it to reach a subscription's minute.
+            extensions: the cogs to load.
+            tick_seconds: check subscriptions this often instead of at each minute (tests).
+            sync_commands: register the slash commands globally on start.
+
+        """
+        # Default intents: guilds and guild messages. Message content is privileged and not
+        # needed: Discord includes the content of messages that mention the bot regardless.
+        intents = discord.Intents.default()
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            intents=intents,
+            help_command=None,
+            # The client-wide default; every write also passes it explicitly.
+            allowed_mentions=discord.AllowedMentions.none(),
+            guild_ready_timeout=settings.discord.guild_ready_timeout,
+            chunk_guilds_at_startup=False,
+            max_messages=None,  # no message cache: the bot never reads old messages from it
+        )
+        self.settings = settings
+        self.storage = storage
+        self.service = service
+        self.clock = clock
+        self.tick_seconds = tick_seconds
+        self.loop_monitor = LoopMonitor(interval=0.02)
+        self._extensions = tuple(extensions)
+        self._sync_commands = sync_commands
+
+    async def setup_hook(self) -> None:
+        """Load the extensions and register the commands globally (in every guild)."""
+        self.loop_monitor.start()
+        for name in self._extensions:
+            await self.load_extension(name)
+        if self._sync_commands:
+            synced = await self.tree.sync()
+            log.info("synced %d global commands", len(synced))
+
+    async def on_ready(self) -> None:
+        """Log where the bot is."""
+        log.info("ready as %s in %d guilds", self.user, len(self.guilds))
+
+    async def on_message(self, message: discord.Message, /) -> None:
+        """Prefix commands are not used: mentions are answered by the ask extension."""
+
+    async def close(self) -> None:
+        """Stop the loop monitor, then disconnect."""
+        await self.loop_monitor.stop()
+        await super().close()
+
+    def now(self) -> datetime:
+        """The bot's clock (aware UTC)."""
+        return self.clock()

@@ -1,0 +1,357 @@
+"""Digests and answers as Discord messages that fit every limit.
+
+A story is one embed: headline as title, cited sentences in the description, its numbered
+sources as link fields, outlets in the footer. What does not fit is split at sentence
+boundaries into continuation embeds and further messages; each embed lists the sources its own
+sentences cite, so every [n] resolves in the message that shows it. Nothing is cut silently: a
+single sentence too long for any embed is split at a word boundary with a visible "…".
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import discord
+
+from summarizer.models import Answer, Digest, DigestSentence, Source, StoryDigest
+
+__all__ = [
+    "CONTENT_LIMIT",
+    "MessagePart",
+    "citation_marker",
+    "digest_sources",
+    "render_answer",
+    "render_digest",
+    "render_digest_text",
+    "render_story",
+    "split_content",
+]
+
+# Discord's limits (https://discord.com/developers/docs/resources/message#embed-object-embed-limits).
+CONTENT_LIMIT = 2000
+TITLE_LIMIT = 256
+DESCRIPTION_LIMIT = 4096
+FIELDS_LIMIT = 25
+FIELD_NAME_LIMIT = 256
+FIELD_VALUE_LIMIT = 1024
+FOOTER_LIMIT = 2048
+EMBEDS_PER_MESSAGE = 10
+EMBED_CHARS_PER_MESSAGE = 6000  # summed over every embed of one message
+
+SOURCE_TITLE_CHARS = 180  # a source's title in the list; the URL always stays whole
+EMBED_COLOUR = 0x2B6CB0
+_ELLIPSIS = "…"
+
+
+@dataclass(slots=True)
+class MessagePart:
+    """One message to send: content, embeds, or both."""
+
+    content: str | None = None
+    embeds: list[discord.Embed] = field(default_factory=list)
+
+    @property
+    def embed_chars(self) -> int:
+        """Characters Discord counts against the 6000 per-message embed budget."""
+        return sum(len(e) for e in self.embeds)
+
+
+def citation_marker(ids: Sequence[int]) -> str:
+    """`[1]` or `[1, 3]`; empty when there is nothing to cite."""
+    return f"[{', '.join(str(i) for i in ids)}]" if ids else ""
+
+
+def _clip(text: str, limit: int) -> str:
+    """Shorten to `limit` at a word boundary with a visible ellipsis."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    if space > limit // 2:
+        cut = cut[:space]
+    return cut.rstrip() + _ELLIPSIS
+
+
+def _link_text(text: str) -> str:
+    # Square brackets would end the masked link early; backslash-escape markdown specials.
+    return discord.utils.escape_markdown(text).replace("[", "(").replace("]", ")")
+
+
+def _url(url: str) -> str:
+    # A ")" inside the URL would close the masked link.
+    return url.replace(" ", "%20").replace("(", "%28").replace(")", "%29")
+
+
+def source_line(source: Source) -> str:
+    """`[n] [Title](url) · Outlet`, used in embeds and answers alike."""
+    title = _clip(
+        source.title or source.outlet or source.url or source.path or "untitled", SOURCE_TITLE_CHARS
+    )
+    if source.url:
+        head = f"[{_link_text(title)}]({_url(source.url)})"
+    else:
+        head = discord.utils.escape_markdown(title)
+    outlet = f" · {discord.utils.escape_markdown(source.outlet)}" if source.outlet else ""
+    return f"[{source.id}] {head}{outlet}"
+
+
+def _sentence_line(sentence: DigestSentence) -> str:
+    marker = citation_marker(sentence.source_ids)
+    return f"{sentence.text} {marker}" if marker else sentence.text
+
+
+def _outlet_count(story: StoryDigest) -> int:
+    return len({s.outlet or s.url or s.path or str(s.id) for s in story.sources})
+
+
+def _footer(story: StoryDigest) -> str:
+    outlets = _outlet_count(story)
+    sources = len(story.sources)
+    return (
+        f"{outlets} outlet{'s' if outlets != 1 else ''} · "
+        f"{sources} source{'s' if sources != 1 else ''}"
+    )
+
+
+def _source_fields(sources: Sequence[Source]) -> list[tuple[str, str]]:
+    """Numbered source lines packed into fields of at most 1024 characters."""
+    fields: list[tuple[str, str]] = []
+    lines: list[str] = []
+    for source in sources:
+        line = _clip(source_line(source), FIELD_VALUE_LIMIT)
+        if lines and len("\n".join([*lines, line])) > FIELD_VALUE_LIMIT:
+            fields.append(("Sources" if not fields else "Sources (cont.)", "\n".join(lines)))
+            lines = []
+        lines.append(line)
+    if lines:
+        fields.append(("Sources" if not fields else "Sources (cont.)", "\n".join(lines)))
+    return fields
+
+
+def _build_embed(
+    story: StoryDigest, lines: Sequence[str], cited: Sequence[Source], *, continued: bool
+) -> discord.Embed:
+    title = story.headline or "Untitled story"
+    if continued:
+        title = _clip(title, TITLE_LIMIT - len(" (cont.)")) + " (cont.)"
+    embed = discord.Embed(
+        title=_clip(title, TITLE_LIMIT),
+        description="\n".join(lines) or None,
+        colour=EMBED_COLOUR,
+    )
+    for name, value in _source_fields(cited):
+        embed.add_field(name=name, value=value, inline=False)
+    embed.set_footer(text=_footer(story))
+    return embed
+
+
+def _fits(embed: discord.Embed) -> bool:
+    return (
+        len(embed.description or "") <= DESCRIPTION_LIMIT
+        and len(embed.fields) <= FIELDS_LIMIT
+        and len(embed) <= EMBED_CHARS_PER_MESSAGE
+    )
+
+
+def _split_long(text: str, limit: int) -> list[str]:
+    """Split one over-long sentence at word boundaries, marking each break with "…"."""
+    pieces: list[str] = []
+    rest = text
+    while len(rest) > limit:
+        cut = rest[: limit - 1]
+        space = cut.rfind(" ")
+        if space > limit // 2:
+            cut = cut[:space]
+        pieces.append(cut.rstrip() + _ELLIPSIS)
+        rest = _ELLIPSIS + rest[len(cut) :].lstrip()
+    pieces.append(rest)
+    return pieces
+
+
+def render_story(story: StoryDigest) -> list[discord.Embed]:
+    """One embed for the story, or several "(cont.)" embeds when it is too long for one."""
+    # (line, cited ids) units; an over-long sentence becomes several units, the marker on the last.
+    units: list[tuple[str, list[int]]] = []
+    budget = DESCRIPTION_LIMIT // 2  # leaves room for the sources of a sentence's citations
+    for sentence in story.sentences:
+        line = _sentence_line(sentence)
+        if len(line) <= budget:
+            units.append((line, sentence.source_ids))
+            continue
+        pieces = _split_long(sentence.text, budget - 40)
+        units.extend((piece, []) for piece in pieces[:-1])
+        marker = citation_marker(sentence.source_ids)
+        units.append((f"{pieces[-1]} {marker}".rstrip(), sentence.source_ids))
+
+    def sources_for(ids: Iterable[int]) -> list[Source]:
+        wanted = set(ids)
+        return [s for s in story.sources if s.id in wanted]
+
+    chunks: list[tuple[list[str], list[int]]] = []  # (lines, cited ids) per embed
+    lines: list[str] = []
+    cited: list[int] = []
+    for line, ids in units:
+        trial_ids = cited + [i for i in ids if i not in cited]
+        trial = _build_embed(story, [*lines, line], sources_for(trial_ids), continued=bool(chunks))
+        if lines and not _fits(trial):
+            chunks.append((lines, cited))
+            lines, cited = [], []
+            trial_ids = list(ids)
+        lines.append(line)
+        cited = trial_ids
+    if lines or not chunks:
+        chunks.append((lines, cited))
+    # Sources no sentence cites still belong to the story: list them last when they fit.
+    all_cited = {i for s in story.sentences for i in s.source_ids}
+    uncited = [s.id for s in story.sources if s.id not in all_cited]
+    if uncited:
+        last_lines, last_ids = chunks[-1]
+        widened = _build_embed(
+            story, last_lines, sources_for([*last_ids, *uncited]), continued=len(chunks) > 1
+        )
+        if _fits(widened):
+            chunks[-1] = (last_lines, [*last_ids, *uncited])
+    return [
+        _build_embed(story, chunk_lines, sources_for(ids), continued=n > 0)
+        for n, (chunk_lines, ids) in enumerate(chunks)
+    ]
+
+
+def split_content(text: str, limit: int = CONTENT_LIMIT) -> list[str]:
+    """Split text into messages of at most `limit` characters at line, then sentence, breaks."""
+    parts: list[str] = []
+    current = ""
+    for line in text.split("\n"):
+        pieces = [line] if len(line) <= limit else _sentences_within(line, limit)
+        for piece in pieces:
+            candidate = f"{current}\n{piece}" if current else piece
+            if len(candidate) <= limit:
+                current = candidate
+            else:
+                if current:
+                    parts.append(current)
+                current = piece
+    if current.strip():
+        parts.append(current)
+    return parts
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
+
+
+def _sentences_within(text: str, limit: int) -> list[str]:
+    out: list[str] = []
+    for sentence in _SENTENCE_END.split(text):
+        out.extend(_split_long(sentence, limit) if len(sentence) > limit else [sentence])
+    # Re-join short sentences so a paragraph does not become one message per sentence.
+    merged: list[str] = []
+    for piece in out:
+        if merged and len(merged[-1]) + 1 + len(piece) <= limit:
+            merged[-1] = f"{merged[-1]} {piece}"
+        else:
+            merged.append(piece)
+    return merged
+
+
+def render_digest(digest: Digest, *, header: str | None = None) -> list[MessagePart]:
+    """The digest as messages: an optional header, then every story's embeds, packed.
+
+    Args:
+        digest: the digest to show.
+        header: text for the first message (split over several when longer than 2000).
+
+    Returns:
+        The messages in order; never empty.
+
+    """
+    lines = [header] if header else []
+    if not digest.stories:
+        lines.append("No stories found in these sources for the period covered.")
+    if digest.failures:
+        lines.append("Could not read: " + "; ".join(_clip(str(f), 300) for f in digest.failures))
+    texts = split_content("\n".join(lines)) if lines else []
+    parts = [MessagePart(content=t) for t in texts]
+    embeds = [e for story in digest.stories for e in render_story(story)]
+    # The last header text rides along with the first embeds; the rest go alone before it.
+    current = parts.pop() if parts else MessagePart()
+    for embed in embeds:
+        if current.embeds and (
+            len(current.embeds) >= EMBEDS_PER_MESSAGE
+            or current.embed_chars + len(embed) > EMBED_CHARS_PER_MESSAGE
+        ):
+            parts.append(current)
+            current = MessagePart()
+        current.embeds.append(embed)
+    if current.content or current.embeds:
+        parts.append(current)
+    return parts or [MessagePart(content="(empty digest)")]
+
+
+def digest_sources(digest: Digest) -> list[Source]:
+    """Every source of the digest with ids unique across it (renumbered only on a clash)."""
+    sources = [s for story in digest.stories for s in story.sources]
+    if len({s.id for s in sources}) == len(sources):
+        return sources
+    return [dataclasses.replace(s, id=n) for n, s in enumerate(sources, start=1)]
+
+
+def render_answer(question: str, answer: Answer, sources: Sequence[Source]) -> list[str]:
+    """An answer as message contents, each naming the sources it cites (title and URL)."""
+    by_id = {s.id: s for s in sources}
+    if answer.answered:
+        body = answer.text.strip()
+    else:
+        said = answer.text.strip()
+        body = "The sources of this digest don't say." + (f" {said}" if said else "")
+    cited = [by_id[i] for i in dict.fromkeys(answer.citations) if i in by_id]
+    quote = f"> {_clip(question, 300)}"
+    if not cited:
+        return split_content(f"{quote}\n{body}")
+    source_lines = [f"[{s.id}] {_plain_source(s)}" for s in cited]
+    text = f"{quote}\n{body}\n**Sources**\n" + "\n".join(source_lines)
+    if len(text) <= CONTENT_LIMIT:
+        return [text]
+    # Long answer: split the body; every part repeats the sources its own markers cite.
+    out: list[str] = []
+    room = CONTENT_LIMIT - 600
+    chunks = split_content(f"{quote}\n{body}", room)
+    for chunk in chunks:
+        ids = [int(n) for group in re.findall(r"\[([\d, ]+)\]", chunk) for n in group.split(",")]
+        mine = [by_id[i] for i in dict.fromkeys(ids) if i in by_id]
+        lines = [f"[{s.id}] {_plain_source(s)}" for s in mine]
+        tail = "\n**Sources**\n" + "\n".join(lines) if lines else ""
+        out.extend(split_content(chunk + tail))
+    return out
+
+
+def _plain_source(source: Source) -> str:
+    title = _clip(source.title or source.outlet or "untitled", SOURCE_TITLE_CHARS)
+    title = discord.utils.escape_markdown(title)
+    outlet = f" ({discord.utils.escape_markdown(source.outlet)})" if source.outlet else ""
+    # <url> keeps Discord from unfurling a preview for every cited article.
+    link = f" — <{source.url}>" if source.url else ""
+    return f"{title}{outlet}{link}"
+
+
+def render_digest_text(digest: Digest) -> str:
+    """The digest as plain text for the console: headline, cited sentences, numbered sources."""
+    blocks: list[str] = []
+    for story in digest.stories:
+        lines = [story.headline, "=" * min(len(story.headline), 80)]
+        lines.append(" ".join(_sentence_line(s) for s in story.sentences))
+        for source in story.sources:
+            where = source.url or source.path or ""
+            lines.append(
+                f"  [{source.id}] {source.title or 'untitled'} ({source.outlet or '?'}) {where}"
+            )
+        lines.append(_footer(story))
+        blocks.append("\n".join(lines))
+    if not digest.stories:
+        blocks.append("No stories found in these sources for the period covered.")
+    if digest.failures:
+        blocks.append("Could not read:\n" + "\n".join(f"  {f}" for f in digest.failures))
+    return "\n\n".join(blocks)

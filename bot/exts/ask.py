@@ -1,0 +1,124 @@
+"""/ask, and mentions of the bot inside a digest's thread: answers cited to the digest's sources.
+
+The question goes to the latest digest posted in the channel, or, inside a digest's thread, to
+that digest. The last few questions of the conversation travel along, so "and why?" works.
+Answers name their sources in full (title and URL): the digest may be far up the channel.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from summarizer.errors import InputError
+from summarizer.models import Answer
+
+from ..posting import followup, send
+from ..service import Turn
+from ..storage import PostedDigest
+from ._render import MessagePart, digest_sources, render_answer
+
+if TYPE_CHECKING:
+    from ..bot import DigestBot
+
+__all__ = ["AskCog"]
+
+log = logging.getLogger(__name__)
+
+QUESTION_MAX_CHARS = 500  # a follow-up question, not an essay; the QA model reads ~128 tokens
+NO_DIGEST = "No digest has been posted here yet: run /digest first, then ask."
+
+
+class AskCog(commands.Cog):
+    """Follow-up questions about posted digests."""
+
+    def __init__(self, bot: DigestBot) -> None:
+        self.bot = bot
+
+    async def _digest_for(self, channel_id: int) -> PostedDigest | None:
+        """This thread's digest, else the latest digest posted in this channel."""
+        return await self.bot.storage.digest_for_thread(
+            channel_id
+        ) or await self.bot.storage.latest_digest(channel_id)
+
+    async def answer(self, posted: PostedDigest, question: str) -> list[str]:
+        """Answer a question about a posted digest; the reply's message contents.
+
+        Raises:
+            InputError: the question is empty or too long.
+
+        """
+        # The conversation is the digest's thread, wherever the question was asked.
+        conversation = posted.thread_id if posted.thread_id is not None else posted.id
+        stored = await self.bot.storage.turns(
+            conversation, limit=self.bot.settings.qa.history_turns
+        )
+        history = [Turn(t.question, t.answer) for t in stored]
+        sources = digest_sources(posted.digest)
+        answer: Answer = await self.bot.service.answer(question, posted.id, sources, history)
+        await self.bot.storage.add_turn(conversation, question, answer, now=self.bot.now())
+        return render_answer(question, answer, sources)
+
+    @app_commands.command(name="ask")
+    @app_commands.describe(question="Your question about the latest digest here (or this thread's)")
+    async def ask(
+        self,
+        interaction: discord.Interaction,
+        question: app_commands.Range[str, 1, QUESTION_MAX_CHARS],
+    ) -> None:
+        """Ask about the latest digest in this channel (in a digest's thread: that digest).
+
+        Args:
+            interaction: the command's interaction.
+            question: your question; the answer cites the digest's sources.
+
+        """
+        await interaction.response.defer(thinking=True)
+        assert interaction.channel_id is not None
+        posted = await self._digest_for(interaction.channel_id)
+        if posted is None:
+            await followup(interaction, MessagePart(content=NO_DIGEST))
+            return
+        for content in await self.answer(posted, question):
+            await followup(interaction, MessagePart(content=content))
+
+    @commands.Cog.listener()
+    async def on_message(self, message: discord.Message) -> None:
+        """Answer a message that mentions the bot inside a digest's thread."""
+        me = self.bot.user
+        if me is None or message.author.bot or me.id not in message.raw_mentions:
+            return
+        posted = await self.bot.storage.digest_for_thread(message.channel.id)
+        if posted is None:
+            return
+        question = re.sub(rf"<@!?{me.id}>", " ", message.content).strip()
+        try:
+            if not question:
+                raise InputError("question", "ask me something about this digest")
+            if len(question) > QUESTION_MAX_CHARS:
+                raise InputError("question", f"at most {QUESTION_MAX_CHARS} characters, please")
+            async with message.channel.typing():
+                contents = await self.answer(posted, question)
+        except InputError as exc:
+            contents = [f"{exc.reason[:1].upper()}{exc.reason[1:]}."]
+        except Exception:
+            log.exception("answering a mention in thread %s failed", message.channel.id)
+            contents = ["Something went wrong on my side; it has been logged."]
+        reference: discord.Message | None = message
+        for content in contents:
+            try:
+                await send(message.channel, MessagePart(content=content), reference=reference)
+            except discord.HTTPException:
+                log.warning("thread %s: could not reply", message.channel.id, exc_info=True)
+                return
+            reference = None  # only the first part replies; the rest follow it
+
+
+async def setup(bot: DigestBot) -> None:
+    """Load /ask and the thread mention listener."""
+    await bot.add_cog(AskCog(bot))

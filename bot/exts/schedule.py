@@ -1,0 +1,307 @@
+"""Daily delivery: each subscribed channel gets its digest once per local date.
+
+Each minute (a `tasks.loop` at every minute of the day) the due subscriptions are collected:
+those whose local time has passed today, that were subscribed before that time (so a new
+subscription never gets a backlog), and whose ledger row is not yet `sent`. Due channels are
+grouped by source set and each set is digested once, however many channels share it. Then, per
+channel, the exactly-once protocol:
+
+1. the digest is stored and the intent recorded in the ledger, before anything is sent;
+2. each message goes out with a nonce derived from (channel, date, part), and its id is stored
+   as soon as Discord returns it;
+3. the thread is opened and the ledger marked `sent`.
+
+After a restart, an `intent` row resumes from step 2 with the stored digest (so the same
+messages): parts already recorded are skipped, and parts sent but not yet recorded are found in
+the channel's recent history by their label, or deduplicated by Discord through the nonce.
+A digest missed by more than `[discord] catch_up_hours` (6 h) is skipped and logged.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import discord
+from discord.ext import commands, tasks
+
+from summarizer.models import Digest
+
+from ..posting import nonce_for, open_thread, send
+from ..storage import Delivery, Subscription
+from ._calendar import last_occurrence
+from ._render import MessagePart, render_digest, split_content
+from .digest import digest_header
+
+if TYPE_CHECKING:
+    from ..bot import DigestBot
+
+__all__ = ["Due", "Schedule", "part_label"]
+
+log = logging.getLogger(__name__)
+
+# Every minute of the day, in UTC: the loop wakes on each minute boundary, not drifting.
+EVERY_MINUTE = [dt.time(h, m, tzinfo=dt.UTC) for h in range(24) for m in range(60)]
+POST_CONCURRENCY = 20  # channels posted at once; discord.py paces each route's bucket
+HISTORY_SCAN = 50  # recent messages searched for parts sent just before a crash
+LABELLED_CONTENT_LIMIT = 1900  # content under a part label; the label takes < 100 characters
+
+
+@dataclass(frozen=True, slots=True)
+class Due:
+    """A subscription whose digest for `local_date` is due (or resumed after a restart)."""
+
+    sub: Subscription
+    local_date: dt.date
+    at: dt.datetime
+    delivery: Delivery | None
+
+
+def part_label(local_date: dt.date, index: int, count: int) -> str:
+    """The first line of every message of a daily digest: it identifies the part."""
+    label = f"Daily digest for {local_date:%A %d %B %Y}"
+    return f"{label} ({index + 1}/{count})" if count > 1 else label
+
+
+def _label_parts(parts: list[MessagePart], local_date: dt.date) -> list[MessagePart]:
+    """Put the part label on the first line of every message."""
+    pieces: list[MessagePart] = []
+    for part in parts:
+        if part.content and len(part.content) > LABELLED_CONTENT_LIMIT:
+            texts = split_content(part.content, LABELLED_CONTENT_LIMIT)
+            pieces.extend(MessagePart(content=t) for t in texts[:-1])
+            pieces.append(MessagePart(content=texts[-1], embeds=part.embeds))
+        else:
+            pieces.append(part)
+    labelled: list[MessagePart] = []
+    for index, piece in enumerate(pieces):
+        label = f"**{part_label(local_date, index, len(pieces))}**"
+        content = f"{label}\n{piece.content}" if piece.content else label
+        labelled.append(MessagePart(content=content, embeds=piece.embeds))
+    return labelled
+
+
+class _Unpostable(Exception):
+    """The channel is gone or is not one the bot can post in."""
+
+
+class Schedule(commands.Cog):
+    """Posts subscribed channels' daily digests."""
+
+    def __init__(self, bot: DigestBot) -> None:
+        self.bot = bot
+        self._run_lock = asyncio.Lock()
+        self.digests_built = 0  # source sets digested, for the benchmark and tests
+
+    async def cog_load(self) -> None:
+        """Start the loop (tests may ask for a faster tick)."""
+        if self.bot.tick_seconds:
+            self.tick.change_interval(seconds=self.bot.tick_seconds)
+        self.tick.start()
+
+    async def cog_unload(self) -> None:
+        """Stop the loop."""
+        self.tick.cancel()
+
+    @tasks.loop(time=EVERY_MINUTE)
+    async def tick(self) -> None:
+        """Deliver whatever is due."""
+        await self.run_due()
+
+    @tick.before_loop
+    async def _before_tick(self) -> None:
+        await self.bot.wait_until_ready()
+        # Catch up at once after downtime rather than at the next minute.
+        await self.run_due()
+
+    @tick.error
+    async def _tick_error(self, error: BaseException) -> None:
+        log.error("the schedule loop failed; restarting it", exc_info=error)
+        self.tick.restart()
+
+    async def collect_due(self, now: dt.datetime) -> list[Due]:
+        """Subscriptions due now; missed ones past the catch-up window are skipped and logged."""
+        subs = await self.bot.storage.subscriptions()
+        occurrences = {s.channel_id: last_occurrence(s, now) for s in subs}
+        ledger = await self.bot.storage.deliveries_on(
+            [(s.channel_id, occurrences[s.channel_id][0]) for s in subs]
+        )
+        window = dt.timedelta(hours=self.bot.settings.discord.catch_up_hours)
+        due: list[Due] = []
+        for sub in subs:
+            local_date, at = occurrences[sub.channel_id]
+            if at < sub.created_at:
+                continue  # subscribed after today's time: the first digest is the next one
+            row = ledger.get((sub.channel_id, local_date))
+            if row is not None and row.state != "intent":
+                continue
+            if now - at > window:
+                if await self.bot.storage.record_skipped(sub.channel_id, local_date, now=now):
+                    log.warning(
+                        "channel %s: the digest for %s (due %s) is more than %.0f h late; skipped",
+                        sub.channel_id,
+                        local_date,
+                        at.isoformat(),
+                        window.total_seconds() / 3600,
+                    )
+                continue
+            due.append(Due(sub, local_date, at, row))
+        return due
+
+    async def run_due(self) -> int:
+        """Deliver every due digest; returns how many channels got theirs."""
+        async with self._run_lock:
+            due = await self.collect_due(self.bot.now())
+            if not due:
+                return 0
+            fresh = [d for d in due if d.delivery is None or d.delivery.digest_id is None]
+            resumed = [d for d in due if d not in fresh]
+            by_channel = await self.bot.storage.sources_by_channel(
+                [d.sub.channel_id for d in fresh]
+            )
+            groups: dict[tuple[str, ...], list[Due]] = defaultdict(list)
+            for item in fresh:
+                feeds = by_channel.get(item.sub.channel_id) or list(self.bot.settings.sources.feeds)
+                groups[tuple(sorted(feeds))].append(item)
+            log.info(
+                "%d digests due (%d resumed), %d distinct source sets",
+                len(due),
+                len(resumed),
+                len(groups),
+            )
+            semaphore = asyncio.Semaphore(POST_CONCURRENCY)
+            jobs = [self._deliver(item, None, semaphore) for item in resumed]
+            for feeds, items in groups.items():
+                digest = await self._build(feeds, items)
+                if digest is None:
+                    continue
+                jobs.extend(self._deliver(item, digest, semaphore) for item in items)
+            results = await asyncio.gather(*jobs)
+            return sum(results)
+
+    async def _build(self, feeds: Sequence[str], items: list[Due]) -> Digest | None:
+        try:
+            digest = await self.bot.service.digest(list(feeds))
+        except Exception:
+            # The rows stay unwritten: the next tick retries, within the catch-up window.
+            log.exception("building the digest for %d channels failed", len(items))
+            return None
+        self.digests_built += 1
+        return digest
+
+    async def _deliver(
+        self, item: Due, digest: Digest | None, semaphore: asyncio.Semaphore
+    ) -> bool:
+        async with semaphore:
+            try:
+                return await self._deliver_one(item, digest)
+            except (discord.Forbidden, discord.NotFound, _Unpostable) as exc:
+                # Deleted channel or lost permission: retrying will not help today.
+                log.warning(
+                    "channel %s: cannot post the daily digest (%s); skipped for %s",
+                    item.sub.channel_id,
+                    exc,
+                    item.local_date,
+                )
+                await self.bot.storage.record_skipped(
+                    item.sub.channel_id, item.local_date, now=self.bot.now()
+                )
+            except Exception:
+                # Server errors after every retry, or a bug: the intent stays, the next tick
+                # resumes. Other channels go on.
+                log.exception("channel %s: posting the daily digest failed", item.sub.channel_id)
+            return False
+
+    async def _channel(self, channel_id: int) -> discord.abc.Messageable:
+        channel = self.bot.get_channel(channel_id)
+        if channel is None:
+            channel = await self.bot.fetch_channel(channel_id)
+        if not isinstance(channel, discord.abc.Messageable):
+            raise _Unpostable(f"{type(channel).__name__} is not a text channel")
+        return channel
+
+    async def _deliver_one(self, item: Due, digest: Digest | None) -> bool:
+        storage = self.bot.storage
+        sub, local_date = item.sub, item.local_date
+        channel = await self._channel(sub.channel_id)
+        row = item.delivery
+        if row is None or row.digest_id is None:
+            assert digest is not None
+            digest_id = await storage.add_digest(
+                sub.channel_id, sub.guild_id, digest, now=self.bot.now()
+            )
+            row = await storage.record_intent(
+                sub.channel_id, local_date, digest_id, now=self.bot.now()
+            )
+            if row.state != "intent":
+                return False  # delivered meanwhile (another run won the row)
+        assert row.digest_id is not None
+        posted = await storage.digest(row.digest_id)
+        assert posted is not None
+        # Rendered from the stored digest, so a resumed delivery sends the very same parts.
+        body = render_digest(posted.digest, header=digest_header(posted.digest, title="Digest"))
+        parts = _label_parts(body, local_date)
+        message_ids = list(posted.message_ids)
+        if item.delivery is not None and len(message_ids) < len(parts):
+            message_ids = await self._recover(channel, local_date, parts, message_ids, row)
+        first: discord.Message | None = None
+        for index in range(len(message_ids), len(parts)):
+            message = await send(
+                channel, parts[index], nonce=nonce_for(sub.channel_id, local_date, index)
+            )
+            message_ids.append(message.id)
+            first = first or (message if index == 0 else None)
+            await storage.set_digest_messages(posted.id, message_ids)
+        thread_id = posted.thread_id
+        if thread_id is None and posted.digest.stories:
+            if first is None:
+                first = await channel.fetch_message(message_ids[0])
+            headline = posted.digest.stories[0].headline
+            thread_id = await open_thread(first, f"{local_date:%d %b}: {headline}")
+        await storage.set_digest_messages(posted.id, message_ids, thread_id=thread_id)
+        await storage.record_sent(sub.channel_id, local_date, message_ids[0], now=self.bot.now())
+        log.info("channel %s: daily digest for %s posted", sub.channel_id, local_date)
+        return True
+
+    async def _recover(
+        self,
+        channel: discord.abc.Messageable,
+        local_date: dt.date,
+        parts: list[MessagePart],
+        known: list[int],
+        row: Delivery,
+    ) -> list[int]:
+        """Parts sent before a crash but not recorded: found by their label in recent history."""
+        me = self.bot.user
+        labels = {f"**{part_label(local_date, i, len(parts))}**": i for i in range(len(parts))}
+        found: dict[int, int] = dict(enumerate(known))
+        after = row.updated_at - dt.timedelta(minutes=1)
+        async for message in channel.history(limit=HISTORY_SCAN, after=after, oldest_first=True):
+            if me is None or message.author.id != me.id:
+                continue
+            index = labels.get(message.content.split("\n", 1)[0])
+            if index is not None:
+                found.setdefault(index, message.id)
+        recovered: list[int] = []
+        for index in range(len(parts)):
+            if index not in found:
+                break
+            recovered.append(found[index])
+        if len(recovered) > len(known):
+            log.info(
+                "channel %s: %d part(s) of the %s digest were already posted before a restart",
+                getattr(channel, "id", "?"),
+                len(recovered) - len(known),
+                local_date,
+            )
+        return recovered
+
+
+async def setup(bot: DigestBot) -> None:
+    """Load the daily delivery loop."""
+    await bot.add_cog(Schedule(bot))

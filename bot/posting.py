@@ -1,0 +1,135 @@
+"""Every message write goes through here: mentions off, 5xx retried, threads opened.
+
+discord.py already waits out 429s (and retries a few 5xx codes itself); tenacity adds retries
+with backoff for the server errors that remain. Channel sends carry a deterministic nonce with
+`enforce_nonce`, so Discord turns a retried send into a no-op instead of a duplicate.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+
+import aiohttp
+import discord
+import tenacity
+
+from .exts._render import MessagePart
+
+__all__ = [
+    "ALLOWED_MENTIONS",
+    "edit_original",
+    "followup",
+    "nonce_for",
+    "open_thread",
+    "retrying",
+    "send",
+]
+
+log = logging.getLogger(__name__)
+
+# Article text may contain "@everyone", role or user mentions: nobody is ever pinged.
+ALLOWED_MENTIONS = discord.AllowedMentions.none()
+POST_ATTEMPTS = 4  # tenacity attempts on 5xx, on top of discord.py's own retries
+POST_BACKOFF_MAX_S = 8.0
+THREAD_ARCHIVE_MINUTES = 1440  # a day: follow-ups come the same day as the digest
+THREAD_NAME_LIMIT = 100  # Discord's limit on channel and thread names
+_THREAD_ALREADY_CREATED = 160004  # Discord: "A thread has already been created for this message"
+
+
+def _log_retry(state: tenacity.RetryCallState) -> None:
+    exc = state.outcome.exception() if state.outcome else None
+    log.warning("posting failed (%s); attempt %d of %d", exc, state.attempt_number, POST_ATTEMPTS)
+
+
+def retrying() -> tenacity.AsyncRetrying:
+    """Retry policy for a Discord write: server errors and dropped connections only."""
+    return tenacity.AsyncRetrying(
+        retry=tenacity.retry_if_exception_type(
+            (discord.DiscordServerError, aiohttp.ClientConnectionError, asyncio.TimeoutError)
+        ),
+        stop=tenacity.stop_after_attempt(POST_ATTEMPTS),
+        wait=tenacity.wait_exponential_jitter(initial=0.5, max=POST_BACKOFF_MAX_S),
+        before_sleep=_log_retry,
+        reraise=True,
+    )
+
+
+def nonce_for(*parts: object) -> str:
+    """A stable nonce (Discord allows 25 characters) naming one message we mean to send once."""
+    return hashlib.sha256(":".join(map(str, parts)).encode()).hexdigest()[:25]
+
+
+async def send(
+    channel: discord.abc.Messageable,
+    part: MessagePart,
+    *,
+    nonce: str | None = None,
+    reference: discord.Message | None = None,
+) -> discord.Message:
+    """Send one message to a channel, retrying server errors."""
+    async for attempt in retrying():
+        with attempt:
+            return await channel.send(
+                content=part.content,
+                embeds=part.embeds,
+                allowed_mentions=ALLOWED_MENTIONS,
+                nonce=nonce,
+                reference=reference,
+                mention_author=False if reference is not None else None,
+            )
+    raise AssertionError("unreachable: tenacity either returns or raises")
+
+
+async def followup(
+    interaction: discord.Interaction, part: MessagePart, *, ephemeral: bool = False
+) -> discord.WebhookMessage:
+    """Send a follow-up message to an interaction, retrying server errors."""
+    async for attempt in retrying():
+        with attempt:
+            return await interaction.followup.send(
+                content=part.content or discord.utils.MISSING,
+                embeds=part.embeds or discord.utils.MISSING,
+                allowed_mentions=ALLOWED_MENTIONS,
+                ephemeral=ephemeral,
+                wait=True,
+            )
+    raise AssertionError("unreachable: tenacity either returns or raises")
+
+
+async def edit_original(
+    interaction: discord.Interaction, part: MessagePart
+) -> discord.InteractionMessage:
+    """Replace a deferred response's "thinking…" with the first message, retrying 5xx."""
+    async for attempt in retrying():
+        with attempt:
+            return await interaction.edit_original_response(
+                content=part.content, embeds=part.embeds, allowed_mentions=ALLOWED_MENTIONS
+            )
+    raise AssertionError("unreachable: tenacity either returns or raises")
+
+
+def thread_name(title: str) -> str:
+    """A thread name within Discord's 100 characters."""
+    name = " ".join(title.split()) or "Digest follow-ups"
+    return name if len(name) <= THREAD_NAME_LIMIT else name[: THREAD_NAME_LIMIT - 1] + "…"
+
+
+async def open_thread(message: discord.Message, title: str) -> int | None:
+    """Open the follow-up thread on a posted digest; its id, or None where threads can't be."""
+    if isinstance(message.channel, discord.Thread):
+        return None  # threads do not nest: follow-ups happen in this thread already
+    try:
+        async for attempt in retrying():
+            with attempt:
+                thread = await message.create_thread(
+                    name=thread_name(title), auto_archive_duration=THREAD_ARCHIVE_MINUTES
+                )
+                return thread.id
+    except discord.HTTPException as exc:
+        if exc.code == _THREAD_ALREADY_CREATED:
+            # Made before a restart: a message's thread has the message's id.
+            return message.id
+        log.warning("channel %s: cannot open a thread (%s)", message.channel.id, exc)
+    return None

@@ -1,0 +1,185 @@
+"""The one seam between the bot and the summarizer: what the cogs ask for, and who does it.
+
+`DigestService` is the protocol the cogs call; `PipelineService` runs the real summarizer, with
+network I/O on the event loop and every CPU- or model-heavy step on a worker thread, so the
+gateway heartbeat never waits on the pipeline. Tests swap in a deterministic fake.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any, Protocol, TypeVar
+
+from summarizer.config import Settings
+from summarizer.errors import FeedError, InputError
+from summarizer.models import Answer, Article, Digest, Source
+
+__all__ = ["DigestService", "FeedInfo", "PipelineService", "Turn"]
+
+log = logging.getLogger(__name__)
+
+QA_INDEX_CACHE = 16  # digests whose QA index stays built; questions cluster on recent ones
+_T = TypeVar("_T")
+
+
+@dataclass(frozen=True, slots=True)
+class FeedInfo:
+    """A feed that fetched and parsed: its title and how many items it has now."""
+
+    url: str
+    title: str | None
+    items: int
+
+
+@dataclass(frozen=True, slots=True)
+class Turn:
+    """An earlier question in the same conversation and the answer it got."""
+
+    question: str
+    answer: Answer
+
+
+class DigestService(Protocol):
+    """What the cogs need from the summarizer."""
+
+    async def digest(self, feeds: Sequence[str]) -> Digest:
+        """Digest the recent items of these feeds (none: the configured defaults)."""
+        ...
+
+    async def summarize(self, urls: Sequence[str]) -> Digest:
+        """Fuse the articles at these URLs into one story (unreadable ones become failures)."""
+        ...
+
+    async def answer(
+        self, question: str, key: int, sources: Sequence[Source], history: Sequence[Turn]
+    ) -> Answer:
+        """Answer a question from these sources; `key` names the source set for caching.
+
+        Raises:
+            InputError: the question is empty or too long.
+
+        """
+        ...
+
+    async def check_feed(self, url: str) -> FeedInfo:
+        """Fetch and parse a feed.
+
+        Raises:
+            InputError: it cannot be fetched or is not a feed.
+
+        """
+        ...
+
+    async def close(self) -> None:
+        """Release threads and sessions."""
+        ...
+
+
+class PipelineService:
+    """The real summarizer behind the `DigestService` protocol."""
+
+    def __init__(self, settings: Settings, *, workers: int = 1) -> None:
+        self.settings = settings
+        # One worker: the models are loaded once and two digests at a time on 2 cores only
+        # slow each other down; the scheduler already shares one digest per source set.
+        self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="pipeline")
+        self._indexes: OrderedDict[int, Any] = OrderedDict()
+        self._index_lock = asyncio.Lock()
+
+    async def _offload(self, func: Callable[..., _T], /, *args: Any, **kwargs: Any) -> _T:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._executor, functools.partial(func, *args, **kwargs))
+
+    async def _gather(self, inputs: Sequence[str]) -> tuple[list[Article], list[Any]]:
+        from summarizer import ingest
+
+        articles, failures = await ingest.gather(list(inputs), self.settings)
+        return _recent(articles, self.settings.sources.max_age_hours), list(failures)
+
+    async def digest(self, feeds: Sequence[str]) -> Digest:
+        """Digest the recent items of these feeds (none: the configured defaults)."""
+        from summarizer import pipeline
+
+        articles, failures = await self._gather(feeds)
+        digest = await self._offload(pipeline.summarize, articles, self.settings)
+        digest.failures = [*failures, *digest.failures]
+        return digest
+
+    async def summarize(self, urls: Sequence[str]) -> Digest:
+        """Fuse the articles at these URLs into one story."""
+        from summarizer import ingest, pipeline
+
+        articles, failures = await ingest.gather(list(urls), self.settings)
+        if not articles:
+            return Digest(stories=[], failures=list(failures))
+        story = await self._offload(pipeline.fuse_articles, articles, self.settings)
+        return Digest(stories=[story], failures=list(failures))
+
+    async def answer(
+        self, question: str, key: int, sources: Sequence[Source], history: Sequence[Turn]
+    ) -> Answer:
+        """Answer from the sources, building (and caching) their QA index off the loop."""
+        from summarizer import qa
+
+        async with self._index_lock:
+            index = self._indexes.get(key)
+            if index is None:
+                index = await self._offload(qa.build_index, list(sources), self.settings)
+                self._indexes[key] = index
+                while len(self._indexes) > QA_INDEX_CACHE:
+                    self._indexes.popitem(last=False)
+            else:
+                self._indexes.move_to_end(key)
+        turns = [qa.Turn(question=t.question, answer=t.answer) for t in history]
+        return await self._offload(
+            qa.answer_question, question, index, history=turns, settings=self.settings
+        )
+
+    async def check_feed(self, url: str) -> FeedInfo:
+        """Fetch and parse a feed before anyone stores it."""
+        from summarizer import feeds, fetch
+
+        fetched = await fetch.fetch(url, self.settings.fetch)
+        try:
+            parsed = await self._offload(feeds.parse_feed, fetched.body, url)
+        except InputError:
+            raise
+        except Exception as exc:  # a parser crash on hostile input is still just a bad feed
+            raise FeedError(url, f"not a feed ({type(exc).__name__})") from exc
+        return _feed_info(url, parsed)
+
+    async def close(self) -> None:
+        """Stop the worker thread (a digest in progress finishes first)."""
+        await asyncio.to_thread(self._executor.shutdown, wait=True, cancel_futures=True)
+
+
+def _feed_info(url: str, parsed: Any) -> FeedInfo:
+    """Title and item count of whatever `parse_feed` returns (a feed object or a list)."""
+    title = getattr(parsed, "title", None)
+    items = getattr(parsed, "items", None)
+    if items is None:
+        items = getattr(parsed, "entries", None)
+    if items is None and isinstance(parsed, Sequence):
+        items = parsed
+    count = len(items) if isinstance(items, Sequence) else 0
+    return FeedInfo(url=url, title=title if isinstance(title, str) else None, items=count)
+
+
+def _recent(articles: Sequence[Article], max_age_hours: float) -> list[Article]:
+    """Drop feed items older than the window; undated articles (pages, files) stay."""
+    cutoff = datetime.now(UTC) - timedelta(hours=max_age_hours)
+    kept = [a for a in articles if a.published is None or _aware(a.published) >= cutoff]
+    if len(kept) < len(articles):
+        log.debug("left out %d items older than %.0f h", len(articles) - len(kept), max_age_hours)
+    return kept
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
