@@ -50,7 +50,8 @@ def retrying() -> tenacity.AsyncRetrying:
             (discord.DiscordServerError, aiohttp.ClientConnectionError, asyncio.TimeoutError)
         ),
         stop=tenacity.stop_after_attempt(POST_ATTEMPTS),
-        wait=tenacity.wait_exponential_jitter(initial=0.5, max=POST_BACKOFF_MAX_S),
+        wait=tenacity.wait_exponential(multiplier=0.5, max=POST_BACKOFF_MAX_S)
+        + tenacity.wait_random(0, 0.5),
         before_sleep=_log_retry,
         reraise=True,
     )

@@ -87,6 +87,7 @@ class DigestCog(commands.Cog):
         await interaction.response.defer(thinking=True)
         assert interaction.channel_id is not None
         feeds = [url for url, _ in await self.bot.storage.sources(interaction.channel_id)]
+        feeds = feeds or list(self.bot.settings.sources.feeds)
         digest = await self.bot.service.digest(feeds)
         await publish(self.bot, interaction, digest, title="Digest")
 
