@@ -2,12 +2,13 @@
 
 Article -> (clean, split) -> Sentence -> (cluster) -> Story -> (fuse, verify) -> StoryDigest,
 and StoryDigests -> Digest.
-Citations are 1-based source ids local to a story, the way they are printed ([1][2]).
+Citations are 1-based source ids, unique across one digest, the way they are printed ([1][2]).
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -24,6 +25,8 @@ __all__ = [
     "Story",
     "StoryDigest",
 ]
+
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 
 
 @dataclass(slots=True)
@@ -51,7 +54,7 @@ class Article:
     @property
     def paragraphs(self) -> list[str]:
         """Non-empty paragraphs of the text."""
-        return [p.strip() for p in self.text.split("\n\n") if p.strip()]
+        return [p.strip() for p in _PARAGRAPH_BREAK.split(self.text) if p.strip()]
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,151 @@
+"""Stage 4: drop syndicated near-copies, then group articles into stories.
+
+Two outlets rarely word one event alike (two real reports of one meeting can share under 1% of
+their 5-word shingles), so grouping rests on meaning and on who and where: the MiniLM embedding
+of each article's title and lead, plus the overlap of its named people, organisations and
+places. Articles published further apart than the time window never share a story.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from collections.abc import Sequence
+from datetime import timedelta
+
+import numpy as np
+
+from .config import Settings
+from .models import Article, Story
+from .nlp import entities, get_embedder
+from .sentences import split_text
+
+__all__ = ["cluster", "dedupe", "shingles", "story_id"]
+
+log = logging.getLogger(__name__)
+
+SHINGLE_WORDS = 5
+LEAD_SENTENCES = 6  # title + this many first sentences stand for the article
+ENTITY_SENTENCES = 10  # entities are read from the title and this many first sentences
+# Which entities say what a story is about (dates and numbers say little).
+TOPIC_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT"})
+EMBEDDING_WEIGHT = 0.6  # the rest goes to entity overlap
+ENTITY_SATURATION = 3  # this many shared topic entities count as full entity overlap
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def shingles(text: str, size: int = SHINGLE_WORDS) -> set[int]:
+    """Hashes of the overlapping `size`-word windows of a text (lower-cased)."""
+    words = _WORD.findall(text.lower())
+    return {hash(tuple(words[i : i + size])) for i in range(max(0, len(words) - size + 1))}
+
+
+def dedupe(articles: Sequence[Article], *, threshold: float) -> list[Article]:
+    """Drop articles whose 5-word shingles overlap an earlier, longer one above `threshold`.
+
+    Syndicated copies (one wire story on several sites) would otherwise look like agreement
+    between independent outlets. The longest copy is kept.
+    """
+    order = sorted(range(len(articles)), key=lambda i: -len(articles[i].text))
+    kept: list[int] = []
+    kept_shingles: list[set[int]] = []
+    for i in order:
+        mine = shingles(articles[i].text)
+        copy_of = next(
+            (
+                k
+                for k, theirs in zip(kept, kept_shingles, strict=True)
+                if mine and len(mine & theirs) / len(mine | theirs) >= threshold
+            ),
+            None,
+        )
+        if copy_of is None:
+            kept.append(i)
+            kept_shingles.append(mine)
+        else:
+            log.info("dropping %s: a near-copy of %s", articles[i].key, articles[copy_of].key)
+    return [articles[i] for i in sorted(kept)]
+
+
+def story_id(articles: Sequence[Article]) -> str:
+    """A short stable id from the articles' keys."""
+    digest = hashlib.sha1("\n".join(sorted(a.key for a in articles)).encode("utf-8"))
+    return digest.hexdigest()[:12]
+
+
+def _lead(article: Article) -> list[str]:
+    sentences = split_text(article.text)
+    return ([article.title] if article.title else []) + sentences
+
+
+def _similarity(articles: Sequence[Article], settings: Settings) -> np.ndarray:
+    leads = [_lead(a) for a in articles]
+    embedder = get_embedder(settings.models)
+    vectors = []
+    for lead in leads:
+        rows = embedder.embed(lead[: LEAD_SENTENCES + 1] or [""])
+        mean = rows.mean(axis=0)
+        vectors.append(mean / max(float(np.linalg.norm(mean)), 1e-9))
+    matrix = np.stack(vectors)
+    cosine = matrix @ matrix.T
+
+    found = entities(
+        [" ".join(lead[: ENTITY_SENTENCES + 1]) for lead in leads],
+        model=settings.models.spacy_model,
+    )
+    topics = [{t.lower() for t, label in ents if label in TOPIC_LABELS} for ents in found]
+    n = len(articles)
+    overlap = np.zeros((n, n), dtype=np.float32)
+    for i in range(n):
+        for j in range(i + 1, n):
+            shared = len(topics[i] & topics[j])
+            overlap[i, j] = overlap[j, i] = min(1.0, shared / ENTITY_SATURATION)
+    combined = EMBEDDING_WEIGHT * cosine + (1 - EMBEDDING_WEIGHT) * overlap
+
+    window = timedelta(hours=settings.summary.time_window_hours)
+    for i in range(n):
+        for j in range(i + 1, n):
+            a, b = articles[i].published, articles[j].published
+            if a is not None and b is not None and abs(a - b) > window:
+                combined[i, j] = combined[j, i] = 0.0
+    return combined
+
+
+def cluster(articles: Sequence[Article], settings: Settings) -> list[Story]:
+    """Group articles into stories by average-linkage agglomeration.
+
+    Args:
+        articles: the articles (near-copies already dropped).
+        settings: thresholds come from `[summary]`.
+
+    Returns:
+        Stories, most outlets first, then by their newest article; articles keep input order.
+    """
+    if not articles:
+        return []
+    groups: list[list[int]] = [[i] for i in range(len(articles))]
+    if len(articles) > 1:
+        sim = _similarity(articles, settings)
+        threshold = settings.summary.cluster_threshold
+        while len(groups) > 1:
+            best, pair = -1.0, (0, 0)
+            for x in range(len(groups)):
+                for y in range(x + 1, len(groups)):
+                    link = float(np.mean(sim[np.ix_(groups[x], groups[y])]))
+                    if link > best:
+                        best, pair = link, (x, y)
+            if best < threshold:
+                break
+            x, y = pair
+            groups[x] = sorted(groups[x] + groups[y])
+            del groups[y]
+    stories = [Story(story_id([articles[i] for i in g]), [articles[i] for i in g]) for g in groups]
+
+    def newest(story: Story) -> float:
+        stamps = [a.published.timestamp() for a in story.articles if a.published]
+        return max(stamps, default=0.0)
+
+    stories.sort(key=lambda s: (-len(s.outlets), -len(s.articles), -newest(s)))
+    return stories
