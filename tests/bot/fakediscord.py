@@ -667,6 +667,14 @@ class FakeDiscord:
         if _is_empty(payload):
             return _error(400, 50006, "Cannot send an empty message")
         self._check_mentions(f"follow-up of /{record.name}", payload)
+        if record.original is not None and record.original["flags"] & LOADING:
+            # As Discord does: the first follow-up after a defer replaces "thinking…".
+            record.original.update(content=payload.get("content") or "",
+                                   embeds=payload.get("embeds") or [])
+            record.original["flags"] &= ~LOADING
+            self.dispatch("MESSAGE_UPDATE", record.original)
+            self._touch()
+            return _json(record.original)
         message = self._make_message(record.channel_id, payload, interaction=record)
         record.followups.append(message)
         return _json(message)
