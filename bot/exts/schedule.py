@@ -248,7 +248,7 @@ class Schedule(commands.Cog):
         parts = _label_parts(body, local_date)
         message_ids = list(posted.message_ids)
         if item.delivery is not None and len(message_ids) < len(parts):
-            message_ids = await self._recover(channel, local_date, parts, message_ids, row)
+            message_ids = await self._recover(channel, local_date, parts, message_ids)
         first: discord.Message | None = None
         for index in range(len(message_ids), len(parts)):
             message = await send(
@@ -274,14 +274,14 @@ class Schedule(commands.Cog):
         local_date: dt.date,
         parts: list[MessagePart],
         known: list[int],
-        row: Delivery,
     ) -> list[int]:
         """Parts sent before a crash but not recorded: found by their label in recent history."""
         me = self.bot.user
         labels = {f"**{part_label(local_date, i, len(parts))}**": i for i in range(len(parts))}
         found: dict[int, int] = dict(enumerate(known))
-        after = row.updated_at - dt.timedelta(minutes=1)
-        async for message in channel.history(limit=HISTORY_SCAN, after=after, oldest_first=True):
+        # The labels carry the date, so the newest messages are enough; no time filter, which
+        # would trust the clocks of this host and of Discord to agree.
+        async for message in channel.history(limit=HISTORY_SCAN):
             if me is None or message.author.id != me.id:
                 continue
             index = labels.get(message.content.split("\n", 1)[0])

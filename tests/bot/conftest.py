@@ -1,4 +1,4 @@
-"""Fixtures: the loopback Discord, a deterministic fake summarizer, and the real bot between them."""
+"""Fixtures: the loopback Discord, a deterministic fake summarizer, the real bot between."""
 
 from __future__ import annotations
 
@@ -60,7 +60,9 @@ class FakeService:
         if not good:
             return Digest(stories=[], failures=failures)
         story = make_story(1, sources=len(good))
-        story.sources = [dataclasses.replace(s, url=u) for s, u in zip(story.sources, good, strict=True)]
+        story.sources = [
+            dataclasses.replace(s, url=u) for s, u in zip(story.sources, good, strict=True)
+        ]
         return Digest(stories=[story], failures=failures)
 
     async def answer(
@@ -114,7 +116,11 @@ class Harness:
         apply_endpoints(self.settings.discord)
         self.storage = await Storage.open(self.db_path)
         self.bot = DigestBot(
-            self.settings, self.storage, self.service, clock=self.now, tick_seconds=self.tick_seconds
+            self.settings,
+            self.storage,
+            self.service,
+            clock=self.now,
+            tick_seconds=self.tick_seconds,
         )
         await self.bot.login(self.server.token)
         self._task = asyncio.create_task(self.bot.connect(reconnect=True))
@@ -135,10 +141,10 @@ class Harness:
         await self.stop()
         return await self.start()
 
-    async def invoke(self, name: str, options=None, *, channel_id: int, timeout: float = 10.0, **kw):
+    async def invoke(self, name: str, options=None, *, channel_id: int, within: float = 10.0, **kw):
         """Run a slash command and wait for its final response."""
         record = self.server.interact(name, options, channel_id=channel_id, **kw)
-        await self.server.wait_for(lambda: record.finished, timeout)
+        await self.server.wait_for(lambda: record.finished, within)
         return record
 
 

@@ -16,6 +16,7 @@ records every message write that does not turn mentions off, for the tests to as
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import json
 import re
@@ -59,7 +60,11 @@ def _error(status: int, code: int, message: str, errors: dict | None = None) -> 
 
 
 def _too_long(limit: int) -> dict:
-    return {"_errors": [{"code": "BASE_TYPE_MAX_LENGTH", "message": f"Must be {limit} or fewer in length."}]}
+    return {
+        "_errors": [
+            {"code": "BASE_TYPE_MAX_LENGTH", "message": f"Must be {limit} or fewer in length."}
+        ]
+    }
 
 
 def embed_length(embed: dict) -> int:
@@ -103,14 +108,23 @@ def validate_message(payload: dict, *, allow_empty: bool = False) -> dict | None
             errors.setdefault("embeds", {})[str(i)] = e
     if sum(embed_length(e) for e in embeds) > 6000:
         errors.setdefault("embeds", {})["_errors"] = [
-            {"code": "MAX_EMBED_SIZE_EXCEEDED", "message": "Embed size exceeds maximum size of 6000"}
+            {
+                "code": "MAX_EMBED_SIZE_EXCEEDED",
+                "message": "Embed size exceeds maximum size of 6000",
+            }
         ]
     return errors or None
 
 
 def _is_empty(payload: dict) -> bool:
-    return not (payload.get("content") or payload.get("embeds") or payload.get("attachments")
-                or payload.get("sticker_ids") or payload.get("components") or payload.get("poll"))
+    return not (
+        payload.get("content")
+        or payload.get("embeds")
+        or payload.get("attachments")
+        or payload.get("sticker_ids")
+        or payload.get("components")
+        or payload.get("poll")
+    )
 
 
 @dataclass
@@ -153,7 +167,9 @@ class InteractionRecord:
     @property
     def finished(self) -> bool:
         """A response exists and is no longer loading."""
-        return bool(self.choices is not None or (self.original and not self.original["flags"] & LOADING))
+        return bool(
+            self.choices is not None or (self.original and not self.original["flags"] & LOADING)
+        )
 
 
 class FakeDiscord:
@@ -177,10 +193,21 @@ class FakeDiscord:
         self.heartbeat_ms = heartbeat_ms
         self._ids = itertools.count(1)
         self.app_id = self.snowflake()
-        self.bot_user = {"id": str(self.app_id), "username": "digestbot", "discriminator": "0",
-                         "avatar": None, "global_name": "Digest Bot", "bot": True}
-        self.human = {"id": str(self.snowflake()), "username": "reader", "discriminator": "0",
-                      "avatar": None, "global_name": "Reader"}
+        self.bot_user = {
+            "id": str(self.app_id),
+            "username": "digestbot",
+            "discriminator": "0",
+            "avatar": None,
+            "global_name": "Digest Bot",
+            "bot": True,
+        }
+        self.human = {
+            "id": str(self.snowflake()),
+            "username": "reader",
+            "discriminator": "0",
+            "avatar": None,
+            "global_name": "Reader",
+        }
         self.guilds: dict[int, dict] = {}
         self.channels: dict[int, dict] = {}
         self.messages: dict[int, list[dict]] = defaultdict(list)
@@ -200,6 +227,10 @@ class FakeDiscord:
         self.violations: list[str] = []
         self.callbacks_without_with_response = 0
         self.nonces: dict[tuple[int, str], dict] = {}
+        # Requests matching these are carried out, but their response is held back until the
+        # event is set: the bot "crashes" after Discord acted and before it heard back.
+        self.holds: list[tuple[str, re.Pattern[str]]] = []
+        self.release = asyncio.Event()
         self.sockets: list[web.WebSocketResponse] = []
         self.identifies = 0
         self.resumes = 0
@@ -222,16 +253,25 @@ class FakeDiscord:
         """A text channel in a guild."""
         cid = self.snowflake()
         self.channels[cid] = {
-            "id": str(cid), "type": 0, "guild_id": str(guild_id), "name": name,
-            "position": len(self.channels), "permission_overwrites": [], "nsfw": False,
-            "parent_id": None, "topic": None, "last_message_id": None, "rate_limit_per_user": 0,
+            "id": str(cid),
+            "type": 0,
+            "guild_id": str(guild_id),
+            "name": name,
+            "position": len(self.channels),
+            "permission_overwrites": [],
+            "nsfw": False,
+            "parent_id": None,
+            "topic": None,
+            "last_message_id": None,
+            "rate_limit_per_user": 0,
         }
         return cid
 
     def text_channels(self, guild_id: int | None = None) -> list[int]:
         """Ids of text channels (not threads), optionally of one guild."""
         return [
-            int(c["id"]) for c in self.channels.values()
+            int(c["id"])
+            for c in self.channels.values()
             if c["type"] == 0 and (guild_id is None or int(c["guild_id"]) == guild_id)
         ]
 
@@ -284,6 +324,7 @@ class FakeDiscord:
 
     async def stop(self) -> None:
         """Close sockets and stop listening."""
+        self.release.set()
         for ws in list(self.sockets):
             await ws.close()
         if self._runner:
@@ -291,9 +332,9 @@ class FakeDiscord:
 
     # -- waiting and injecting -------------------------------------------------------------
 
-    async def wait_for(self, predicate: Callable[[], Any], timeout: float = 10.0) -> Any:
+    async def wait_for(self, predicate: Callable[[], Any], within: float = 10.0) -> Any:
         """Wait until `predicate()` is truthy (checked after every change), and return it."""
-        deadline = time.monotonic() + timeout
+        deadline = time.monotonic() + within
         while True:
             value = predicate()
             if value:
@@ -302,18 +343,21 @@ class FakeDiscord:
             if remaining <= 0:
                 raise TimeoutError("condition not met in time")
             self.changed.clear()
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self.changed.wait(), min(remaining, 0.2))
-            except TimeoutError:
-                pass
 
     def _touch(self) -> None:
         self.changed.set()
 
-    def fail(self, method: str, pattern: str, status: int, *, times: int = 1,
-             retry_after: float = 0.2) -> None:
+    def fail(
+        self, method: str, pattern: str, status: int, *, times: int = 1, retry_after: float = 0.2
+    ) -> None:
         """Answer the next `times` matching requests with `status` (429: with retry_after)."""
         self.failures.append(Failure(method, re.compile(pattern), status, times, retry_after))
+
+    def hold(self, method: str, pattern: str) -> None:
+        """Carry out matching requests but never answer them (until `release` is set)."""
+        self.holds.append((method, re.compile(pattern)))
 
     def channel_messages(self, channel_id: int) -> list[dict]:
         """Messages visible in a channel (ephemeral ones are not), oldest first."""
@@ -326,21 +370,36 @@ class FakeDiscord:
         path = request.path
         if path == "/gateway":
             return await handler(request)
-        if path.startswith("/api/v10/") and not path.startswith(("/api/v10/webhooks", "/api/v10/interactions")) \
-                and request.headers.get("Authorization") != f"Bot {self.token}":
+        if (
+            path.startswith("/api/v10/")
+            and not path.startswith(("/api/v10/webhooks", "/api/v10/interactions"))
+            and request.headers.get("Authorization") != f"Bot {self.token}"
+        ):
             return self._record(request, _error(401, 0, "401: Unauthorized"))
         for failure in self.failures:
-            if failure.times > 0 and failure.method == request.method and failure.pattern.search(path):
+            if (
+                failure.times > 0
+                and failure.method == request.method
+                and failure.pattern.search(path)
+            ):
                 failure.times -= 1
                 if failure.status == 429:
-                    return self._record(request, self._limited(failure.retry_after, is_global=False))
-                return self._record(request, _error(failure.status, 0, f"{failure.status}: injected"))
+                    return self._record(
+                        request, self._limited(failure.retry_after, is_global=False)
+                    )
+                return self._record(
+                    request, _error(failure.status, 0, f"{failure.status}: injected")
+                )
         limited = self._rate_limit(request)
         if limited is not None:
             return self._record(request, limited)
         response = await handler(request)
         self._add_bucket_headers(request, response)
-        return self._record(request, response)
+        self._record(request, response)
+        if any(m == request.method and p.search(path) for m, p in self.holds):
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.release.wait(), 30)
+        return response
 
     def _record(self, request: web.Request, response: web.StreamResponse) -> web.StreamResponse:
         self.requests.append((request.method, request.path, response.status))
@@ -349,12 +408,22 @@ class FakeDiscord:
         return response
 
     def _limited(self, retry_after: float, *, is_global: bool) -> web.Response:
-        headers = {"Via": "1.1 google", "Retry-After": str(max(1, round(retry_after))),
-                   "X-RateLimit-Scope": "global" if is_global else "user"}
+        headers = {
+            "Via": "1.1 google",
+            "Retry-After": str(max(1, round(retry_after))),
+            "X-RateLimit-Scope": "global" if is_global else "user",
+        }
         if is_global:
             headers["X-RateLimit-Global"] = "true"
-        return _json({"message": "You are being rate limited.", "retry_after": retry_after,
-                      "global": is_global}, 429, headers)
+        return _json(
+            {
+                "message": "You are being rate limited.",
+                "retry_after": retry_after,
+                "global": is_global,
+            },
+            429,
+            headers,
+        )
 
     def _bucket_key(self, request: web.Request) -> str:
         info = request.match_info
@@ -377,8 +446,9 @@ class FakeDiscord:
             if now - start >= self.bucket_window_s:
                 start, count = now, 0
             if count >= self.bucket_limit:
-                return self._limited(round(self.bucket_window_s - (now - start), 3) + 0.001,
-                                     is_global=False)
+                return self._limited(
+                    round(self.bucket_window_s - (now - start), 3) + 0.001, is_global=False
+                )
             self._buckets[key] = (start, count + 1)
         return None
 
@@ -407,19 +477,34 @@ class FakeDiscord:
         return _json(self.commands)
 
     async def _application(self, request: web.Request) -> web.Response:
-        return _json({
-            "id": str(self.app_id), "name": "digestbot", "description": "", "icon": None,
-            "bot_public": True, "bot_require_code_grant": False, "owner": self.human,
-            "verify_key": "0" * 64, "flags": 0, "team": None, "rpc_origins": [],
-        })
+        return _json(
+            {
+                "id": str(self.app_id),
+                "name": "digestbot",
+                "description": "",
+                "icon": None,
+                "bot_public": True,
+                "bot_require_code_grant": False,
+                "owner": self.human,
+                "verify_key": "0" * 64,
+                "flags": 0,
+                "team": None,
+                "rpc_origins": [],
+            }
+        )
 
     async def _put_commands(self, request: web.Request) -> web.Response:
         body = await request.json()
         self.commands = []
         for cmd in body:
             record = dict(cmd)
-            record.update({"id": str(self.snowflake()), "application_id": str(self.app_id),
-                           "version": str(self.snowflake())})
+            record.update(
+                {
+                    "id": str(self.snowflake()),
+                    "application_id": str(self.app_id),
+                    "version": str(self.snowflake()),
+                }
+            )
             record.setdefault("type", 1)
             self.commands.append(record)
         return _json(self.commands)
@@ -437,22 +522,45 @@ class FakeDiscord:
 
     def _check_mentions(self, where: str, payload: dict) -> None:
         mentions = payload.get("allowed_mentions")
-        if mentions is None or mentions.get("parse") != [] or mentions.get("users") \
-                or mentions.get("roles") or mentions.get("replied_user"):
+        if (
+            mentions is None
+            or mentions.get("parse") != []
+            or mentions.get("users")
+            or mentions.get("roles")
+            or mentions.get("replied_user")
+        ):
             self.violations.append(f"{where}: allowed_mentions={mentions!r}")
 
-    def _make_message(self, cid: int, payload: dict, *, author: dict | None = None,
-                      flags: int = 0, interaction: InteractionRecord | None = None,
-                      mentions: list[dict] | None = None) -> dict:
+    def _make_message(
+        self,
+        cid: int,
+        payload: dict,
+        *,
+        author: dict | None = None,
+        flags: int = 0,
+        interaction: InteractionRecord | None = None,
+        mentions: list[dict] | None = None,
+    ) -> dict:
         mid = self.snowflake()
         channel = self.channels[cid]
         message = {
-            "id": str(mid), "channel_id": str(cid), "guild_id": channel.get("guild_id"),
-            "author": author or self.bot_user, "content": payload.get("content") or "",
-            "embeds": payload.get("embeds") or [], "timestamp": _now_iso(),
-            "edited_timestamp": None, "tts": False, "mention_everyone": False,
-            "mentions": mentions or [], "mention_roles": [], "attachments": [], "pinned": False,
-            "type": 0, "flags": flags | (payload.get("flags") or 0), "components": [],
+            "id": str(mid),
+            "channel_id": str(cid),
+            "guild_id": channel.get("guild_id"),
+            "author": author or self.bot_user,
+            "content": payload.get("content") or "",
+            "embeds": payload.get("embeds") or [],
+            "timestamp": _now_iso(),
+            "edited_timestamp": None,
+            "tts": False,
+            "mention_everyone": False,
+            "mentions": mentions or [],
+            "mention_roles": [],
+            "attachments": [],
+            "pinned": False,
+            "type": 0,
+            "flags": flags | (payload.get("flags") or 0),
+            "components": [],
         }
         if payload.get("nonce") is not None:
             message["nonce"] = payload["nonce"]
@@ -463,8 +571,11 @@ class FakeDiscord:
             message["type"] = 20
             message["webhook_id"] = str(self.app_id)
             message["interaction_metadata"] = {
-                "id": str(interaction.id), "type": 2, "user": self.human,
-                "authorizing_integration_owners": {}, "name": interaction.name,
+                "id": str(interaction.id),
+                "type": 2,
+                "user": self.human,
+                "authorizing_integration_owners": {},
+                "name": interaction.name,
             }
         self.messages[cid].append(message)
         self.message_index[mid] = message
@@ -562,13 +673,24 @@ class FakeDiscord:
         if not 1 <= len(name) <= 100:
             return _error(400, 50035, "Invalid Form Body", {"name": _too_long(100)})
         thread = {
-            "id": str(mid), "type": 11, "guild_id": self.channels[cid]["guild_id"],
-            "parent_id": str(cid), "name": name, "owner_id": self.bot_user["id"],
-            "last_message_id": None, "rate_limit_per_user": 0, "message_count": 0,
-            "member_count": 1, "total_message_sent": 0, "flags": 0,
-            "thread_metadata": {"archived": False, "locked": False,
-                                "auto_archive_duration": payload.get("auto_archive_duration", 1440),
-                                "archive_timestamp": _now_iso()},
+            "id": str(mid),
+            "type": 11,
+            "guild_id": self.channels[cid]["guild_id"],
+            "parent_id": str(cid),
+            "name": name,
+            "owner_id": self.bot_user["id"],
+            "last_message_id": None,
+            "rate_limit_per_user": 0,
+            "message_count": 0,
+            "member_count": 1,
+            "total_message_sent": 0,
+            "flags": 0,
+            "thread_metadata": {
+                "archived": False,
+                "locked": False,
+                "auto_archive_duration": payload.get("auto_archive_duration", 1440),
+                "archive_timestamp": _now_iso(),
+            },
         }
         self.channels[mid] = thread
         message["thread"] = thread
@@ -607,17 +729,22 @@ class FakeDiscord:
                 return _error(400, 50006, "Cannot send an empty message")
             self._check_mentions(f"callback of /{record.name}", data)
             record.original = self._make_message(record.channel_id, data, interaction=record)
-            answer["interaction"].update(response_message_id=record.original["id"],
-                                         response_message_loading=False,
-                                         response_message_ephemeral=bool(data.get("flags", 0) & EPHEMERAL))
+            answer["interaction"].update(
+                response_message_id=record.original["id"],
+                response_message_loading=False,
+                response_message_ephemeral=bool(data.get("flags", 0) & EPHEMERAL),
+            )
             answer["resource"] = {"type": 4, "message": record.original}
         elif kind == 5:
             flags = LOADING | (data.get("flags") or 0)
-            record.original = self._make_message(record.channel_id, {"content": ""}, flags=flags,
-                                                 interaction=record)
-            answer["interaction"].update(response_message_id=record.original["id"],
-                                         response_message_loading=True,
-                                         response_message_ephemeral=bool(flags & EPHEMERAL))
+            record.original = self._make_message(
+                record.channel_id, {"content": ""}, flags=flags, interaction=record
+            )
+            answer["interaction"].update(
+                response_message_id=record.original["id"],
+                response_message_loading=True,
+                response_message_ephemeral=bool(flags & EPHEMERAL),
+            )
             answer["resource"] = {"type": 5, "message": record.original}
         elif kind == 8:
             record.choices = data.get("choices", [])
@@ -669,8 +796,9 @@ class FakeDiscord:
         self._check_mentions(f"follow-up of /{record.name}", payload)
         if record.original is not None and record.original["flags"] & LOADING:
             # As Discord does: the first follow-up after a defer replaces "thinking…".
-            record.original.update(content=payload.get("content") or "",
-                                   embeds=payload.get("embeds") or [])
+            record.original.update(
+                content=payload.get("content") or "", embeds=payload.get("embeds") or []
+            )
             record.original["flags"] &= ~LOADING
             self.dispatch("MESSAGE_UPDATE", record.original)
             self._touch()
@@ -692,8 +820,11 @@ class FakeDiscord:
     async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
         ws = web.WebSocketResponse(autoping=True)
         await ws.prepare(request)
-        await ws.send_str(json.dumps({"op": 10, "d": {"heartbeat_interval": self.heartbeat_ms},
-                                      "s": None, "t": None}))
+        await ws.send_str(
+            json.dumps(
+                {"op": 10, "d": {"heartbeat_interval": self.heartbeat_ms}, "s": None, "t": None}
+            )
+        )
         identified = False
         async for msg in ws:
             if msg.type != WSMsgType.TEXT:
@@ -725,13 +856,20 @@ class FakeDiscord:
         await ws.send_str(json.dumps({"op": 0, "t": event, "s": self.sequence, "d": data}))
 
     async def _send_ready(self, ws: web.WebSocketResponse) -> None:
-        await self._send(ws, "READY", {
-            "v": 10, "user": self.bot_user, "session_id": f"session-{self.identifies}",
-            "resume_gateway_url": self.gateway_url,
-            "guilds": [{"id": str(g), "unavailable": True} for g in self.guilds],
-            "application": {"id": str(self.app_id), "flags": 0}, "private_channels": [],
-            "relationships": [],
-        })
+        await self._send(
+            ws,
+            "READY",
+            {
+                "v": 10,
+                "user": self.bot_user,
+                "session_id": f"session-{self.identifies}",
+                "resume_gateway_url": self.gateway_url,
+                "guilds": [{"id": str(g), "unavailable": True} for g in self.guilds],
+                "application": {"id": str(self.app_id), "flags": 0},
+                "private_channels": [],
+                "relationships": [],
+            },
+        )
         for gid in self.guilds:
             await self._send(ws, "GUILD_CREATE", self.guild_payload(gid))
 
@@ -739,18 +877,47 @@ class FakeDiscord:
         """GUILD_CREATE's data for a guild: channels, active threads and the bot's member."""
         channels = [c for c in self.channels.values() if int(c["guild_id"]) == gid]
         return {
-            "id": str(gid), "name": self.guilds[gid]["name"], "unavailable": False,
-            "owner_id": self.human["id"], "member_count": 2, "large": False,
-            "joined_at": _now_iso(), "features": [], "emojis": [], "stickers": [],
-            "roles": [{"id": str(gid), "name": "@everyone", "permissions": str(MEMBER_PERMISSIONS),
-                       "position": 0, "color": 0, "hoist": False, "managed": False,
-                       "mentionable": False, "flags": 0}],
+            "id": str(gid),
+            "name": self.guilds[gid]["name"],
+            "unavailable": False,
+            "owner_id": self.human["id"],
+            "member_count": 2,
+            "large": False,
+            "joined_at": _now_iso(),
+            "features": [],
+            "emojis": [],
+            "stickers": [],
+            "roles": [
+                {
+                    "id": str(gid),
+                    "name": "@everyone",
+                    "permissions": str(MEMBER_PERMISSIONS),
+                    "position": 0,
+                    "color": 0,
+                    "hoist": False,
+                    "managed": False,
+                    "mentionable": False,
+                    "flags": 0,
+                }
+            ],
             "channels": [c for c in channels if c["type"] == 0],
             "threads": [c for c in channels if c["type"] == 11],
-            "members": [{"user": self.bot_user, "roles": [], "joined_at": _now_iso(),
-                         "deaf": False, "mute": False, "flags": 0}],
-            "presences": [], "voice_states": [], "stage_instances": [],
-            "guild_scheduled_events": [], "premium_tier": 0, "preferred_locale": "en-US",
+            "members": [
+                {
+                    "user": self.bot_user,
+                    "roles": [],
+                    "joined_at": _now_iso(),
+                    "deaf": False,
+                    "mute": False,
+                    "flags": 0,
+                }
+            ],
+            "presences": [],
+            "voice_states": [],
+            "stage_instances": [],
+            "guild_scheduled_events": [],
+            "premium_tier": 0,
+            "preferred_locale": "en-US",
         }
 
     def dispatch(self, event: str, data: dict) -> None:
@@ -797,24 +964,51 @@ class FakeDiscord:
         gid = int(channel["guild_id"])
         iid = self.snowflake()
         token = f"itoken-{iid}"
-        record = InteractionRecord(iid, token, name if subcommand is None else f"{name} {subcommand}",
-                                   channel_id, gid, time.monotonic())
+        record = InteractionRecord(
+            iid,
+            token,
+            name if subcommand is None else f"{name} {subcommand}",
+            channel_id,
+            gid,
+            time.monotonic(),
+        )
         self.interactions[token] = record
         payload = {
-            "id": str(iid), "application_id": str(self.app_id),
+            "id": str(iid),
+            "application_id": str(self.app_id),
             "type": 4 if autocomplete else 2,
-            "data": {"id": command["id"], "name": name, "type": 1, "options": opts,
-                     "guild_id": str(gid)},
-            "guild_id": str(gid), "channel_id": str(channel_id),
-            "channel": {k: channel[k] for k in ("id", "type", "guild_id", "name")
-                        } | ({"parent_id": channel["parent_id"],
-                              "thread_metadata": channel["thread_metadata"]}
-                             if channel["type"] == 11 else {}),
-            "member": {"user": self.human, "roles": [], "permissions": str(permissions),
-                       "joined_at": _now_iso(), "deaf": False, "mute": False, "flags": 0},
-            "token": token, "version": 1, "app_permissions": str(ALL_PERMISSIONS),
-            "locale": "en-US", "guild_locale": "en-US", "entitlements": [],
-            "authorizing_integration_owners": {"0": str(gid)}, "context": 0,
+            "data": {
+                "id": command["id"],
+                "name": name,
+                "type": 1,
+                "options": opts,
+                "guild_id": str(gid),
+            },
+            "guild_id": str(gid),
+            "channel_id": str(channel_id),
+            "channel": {k: channel[k] for k in ("id", "type", "guild_id", "name")}
+            | (
+                {"parent_id": channel["parent_id"], "thread_metadata": channel["thread_metadata"]}
+                if channel["type"] == 11
+                else {}
+            ),
+            "member": {
+                "user": self.human,
+                "roles": [],
+                "permissions": str(permissions),
+                "joined_at": _now_iso(),
+                "deaf": False,
+                "mute": False,
+                "flags": 0,
+            },
+            "token": token,
+            "version": 1,
+            "app_permissions": str(ALL_PERMISSIONS),
+            "locale": "en-US",
+            "guild_locale": "en-US",
+            "entitlements": [],
+            "authorizing_integration_owners": {"0": str(gid)},
+            "context": 0,
             "attachment_size_limit": 10 * 1024 * 1024,
         }
         self.dispatch("INTERACTION_CREATE", payload)
@@ -824,6 +1018,8 @@ class FakeDiscord:
         """A user's message in a channel or thread, optionally mentioning the bot."""
         text = f"<@{self.bot_user['id']}> {content}" if mention_bot else content
         return self._make_message(
-            channel_id, {"content": text}, author=self.human,
+            channel_id,
+            {"content": text},
+            author=self.human,
             mentions=[self.bot_user] if mention_bot else [],
         )

@@ -77,13 +77,17 @@ async def test_timezone_autocomplete(harness, server):
     """Typing "paris" offers Europe/Paris; at most 25 choices."""
     channel = server.text_channels()[0]
     record = server.interact(
-        "subscribe", {"time": "08:00", "timezone": "paris"}, channel_id=channel,
+        "subscribe",
+        {"time": "08:00", "timezone": "paris"},
+        channel_id=channel,
         autocomplete="timezone",
     )
     await server.wait_for(lambda: record.choices is not None)
     assert record.choices[0] == {"name": "Europe/Paris", "value": "Europe/Paris"}
     record = server.interact(
-        "subscribe", {"time": "08:00", "timezone": "a"}, channel_id=channel,
+        "subscribe",
+        {"time": "08:00", "timezone": "a"},
+        channel_id=channel,
         autocomplete="timezone",
     )
     await server.wait_for(lambda: record.choices is not None)
@@ -117,7 +121,9 @@ async def test_sources_add_checks_the_feed_then_lists_and_removes(harness, serve
     record = await harness.invoke("sources", channel_id=channel, subcommand="list")
     assert "Example Feed — <https://feeds.example/world.xml>" in record.original["content"]
     record = await harness.invoke(
-        "sources", {"url": "https://feeds.example/world.xml"}, channel_id=channel,
+        "sources",
+        {"url": "https://feeds.example/world.xml"},
+        channel_id=channel,
         subcommand="remove",
     )
     assert "Removed" in record.original["content"] and "default feeds" in record.original["content"]
@@ -138,7 +144,10 @@ async def test_sources_add_needs_manage_channels_but_list_does_not(harness, serv
     """Add is refused ephemerally without the permission; list works for everyone."""
     channel = server.text_channels()[0]
     record = await harness.invoke(
-        "sources", {"url": "https://feeds.example/x.xml"}, channel_id=channel, subcommand="add",
+        "sources",
+        {"url": "https://feeds.example/x.xml"},
+        channel_id=channel,
+        subcommand="add",
         permissions=MEMBER_PERMISSIONS,
     )
     assert record.ephemeral and "Manage Channels" in record.original["content"]

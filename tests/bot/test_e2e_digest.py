@@ -25,7 +25,10 @@ async def test_digest_defers_then_posts_embeds_and_a_thread(harness, server):
     assert first["content"].startswith("**Digest** · 2 stories from 4 sources")
     assert [e["title"] for e in first["embeds"]] == ["Headline of story 1", "Headline of story 2"]
     assert "[1](https://" not in first["embeds"][0]["description"]
-    assert "[1] [Story 1 report 1](https://news1.example/story-1)" in first["embeds"][0]["fields"][0]["value"]
+    assert (
+        "[1] [Story 1 report 1](https://news1.example/story-1)"
+        in first["embeds"][0]["fields"][0]["value"]
+    )
     assert first["embeds"][0]["footer"]["text"] == "2 outlets · 2 sources"
     thread = await server.wait_for(lambda: server.channels.get(int(first["id"])))
     assert thread["type"] == 11 and thread["parent_id"] == str(channel)
