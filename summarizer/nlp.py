@@ -95,6 +95,10 @@ class Embedder:
     def __init__(self, settings: ModelSettings) -> None:
         import torch
         from transformers import AutoModel, AutoTokenizer
+        from transformers.utils import logging as hf_logging
+
+        # A progress bar per load is noise in a CLI's stderr and a bot's log.
+        hf_logging.disable_progress_bar()
 
         self.settings = settings
         started = time.perf_counter()

@@ -1,0 +1,67 @@
+"""Fusion: shared facts cite every outlet, unique details cite only theirs, budget holds."""
+
+from __future__ import annotations
+
+from summarizer.fuse import fuse_story
+from summarizer.models import Story
+from summarizer.pipeline import fuse_articles, summarize
+
+from .conftest import BRIDGE_A, BRIDGE_B, UNRELATED
+
+
+def _by_text(digest):
+    return {s.text: s.source_ids for s in digest.sentences}
+
+
+def test_shared_fact_cites_both_unique_detail_one(models):
+    """The cost and opening year (both outlets) cite [1, 2]; the vote count cites only [2]."""
+    digest = fuse_articles([BRIDGE_A, BRIDGE_B], models, max_words=200)
+    cited = _by_text(digest)
+    cost = [ids for text, ids in cited.items() if "$40 million" in text]
+    assert cost and all(ids == [1, 2] for ids in cost)
+    vote = [ids for text, ids in cited.items() if "seven votes to two" in text]
+    assert vote == [[2]]
+    ferry = [ids for text, ids in cited.items() if "ferry" in text]
+    assert ferry == [[1]]
+
+
+def test_every_sentence_comes_from_a_source(models):
+    """Extractive sentences are source sentences, and each cites at least its own source."""
+    digest = fuse_articles([BRIDGE_A, BRIDGE_B], models, max_words=200)
+    texts = {1: BRIDGE_A.text, 2: BRIDGE_B.text}
+    for sentence in digest.sentences:
+        assert sentence.citations
+        assert any(sentence.text in texts[c] for c in sentence.source_ids)
+
+
+def test_word_budget(models):
+    """The digest stays within the word budget without cutting sentences."""
+    digest = fuse_articles([BRIDGE_A, BRIDGE_B], models, max_words=30)
+    words = sum(len(s.text.split()) for s in digest.sentences)
+    assert 0 < words <= 30
+
+
+def test_headline_from_titles(models):
+    """The headline is one of the outlets' titles when they have them."""
+    digest = fuse_articles([BRIDGE_A, BRIDGE_B], models)
+    assert digest.headline in {BRIDGE_A.title, BRIDGE_B.title}
+
+
+def test_fact_groups_carry_evidence(models):
+    """Each fact group lists the chosen wording first, with its source id."""
+    fused = fuse_story(Story("s", [BRIDGE_A, BRIDGE_B]), models, max_words=200)
+    for group in fused.groups:
+        source, text = group.evidence[0]
+        assert text == group.sentence.text
+        assert source in group.sentence.source_ids
+
+
+def test_summarize_numbers_sources_across_stories(models):
+    """Source ids are unique across the digest: story two continues the numbering."""
+    digest = summarize([BRIDGE_A, UNRELATED, BRIDGE_B], models)
+    assert len(digest.stories) == 2
+    ids = [s.id for story in digest.stories for s in story.sources]
+    assert ids == list(range(1, len(ids) + 1))
+    for story in digest.stories:
+        own = {s.id for s in story.sources}
+        assert all(set(s.source_ids) <= own for s in story.sentences)

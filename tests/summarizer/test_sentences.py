@@ -1,0 +1,55 @@
+"""Sentence splitting on news text."""
+
+from __future__ import annotations
+
+import pytest
+
+from summarizer.models import Article
+from summarizer.sentences import split_article, split_text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "The U.S. envoy arrived on Jan. 5 in Geneva. Talks began at noon.",
+            ["The U.S. envoy arrived on Jan. 5 in Geneva.", "Talks began at noon."],
+        ),
+        (
+            'Officials said the port would reopen. "We are ready," Mr. Okafor said. He left.',
+            [
+                "Officials said the port would reopen.",
+                '"We are ready," Mr. Okafor said.',
+                "He left.",
+            ],
+        ),
+        (
+            "“It is over.” She left the room at 3 p.m. on Friday.",
+            ["“It is over.”", "She left the room at 3 p.m. on Friday."],
+        ),
+        (
+            "Prices rose 2.5% in March. Analysts expected 2.1%.",
+            ["Prices rose 2.5% in March.", "Analysts expected 2.1%."],
+        ),
+    ],
+)
+def test_split_text(text, expected):
+    """Abbreviations, decimals and quotes do not end sentences; sentence ends do."""
+    assert split_text(text) == expected
+
+
+def test_paragraphs_split_separately():
+    """A blank line always ends a sentence, even without punctuation."""
+    assert split_text("Headline without a stop\n\nFirst sentence here.") == [
+        "Headline without a stop",
+        "First sentence here.",
+    ]
+
+
+def test_split_article_numbers_positions():
+    """Sentences know their article, position and paragraph."""
+    article = Article(text="One is here. Two is here.\n \nThree is here.")
+    sentences = split_article(article, 3)
+    assert [s.position for s in sentences] == [0, 1, 2]
+    assert [s.paragraph for s in sentences] == [0, 0, 1]
+    assert {s.article for s in sentences} == {3}

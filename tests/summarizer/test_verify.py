@@ -1,0 +1,68 @@
+"""Verification: a source is cited only when it carries the sentence, names and numbers included."""
+
+from __future__ import annotations
+
+import pytest
+
+from summarizer.verify import Verifier, entity_in_text, normalise_tokens
+
+SOURCES = {
+    1: [
+        "The city council of Dunmore approved a new bridge on Tuesday.",
+        "The bridge will cost $40 million and open in 2027, Mayor Ada Quill said.",
+    ],
+    2: [
+        "Dunmore's council voted on Tuesday to build a bridge across the Lark River.",
+        "Mayor Ada Quill said the $40 million bridge would open in 2027.",
+    ],
+    3: ["A record 9,000 visitors came to the Pellham orchard festival over the weekend."],
+}
+
+
+@pytest.mark.parametrize(
+    ("entity", "text", "present"),
+    [
+        ("$40 million", "a 40 million dollars budget", True),
+        ("5,000", "some 5000 people", True),
+        ("the U.S.", "US officials said", True),
+        ("three", "3 ships", True),
+        ("21st", "the 21 of May", True),
+        ("Ada Quill", "Mayor Quill said", False),
+        ("2027", "open in 2028", False),
+    ],
+)
+def test_entity_in_text(entity, text, present):
+    """Entities match across spelling variants of numbers and abbreviations, not across values."""
+    assert entity_in_text(entity, set(normalise_tokens(text))) is present
+
+
+def test_sentence_cites_every_source_that_carries_it(models):
+    """A fact stated by two sources cites both, and not the unrelated one."""
+    verifier = Verifier(models)
+    cited = [c.source for c in verifier.check(SOURCES[2][1], SOURCES)]
+    assert cited == [1, 2]
+
+
+def test_changed_number_loses_the_citation(models):
+    """A similar sentence with a number no source has is cited by nobody."""
+    verifier = Verifier(models)
+    text = "Mayor Ada Quill said the $55 million bridge would open in 2027."
+    assert verifier.check(text, SOURCES) == []
+
+
+def test_unknown_name_loses_the_citation(models):
+    """A name absent from a source removes that source."""
+    verifier = Verifier(models)
+    text = "Mayor Ada Quill and Governor Piet Brand said the bridge would open in 2027."
+    assert verifier.check(text, SOURCES) == []
+
+
+def test_check_many_matches_check(models):
+    """Batched checking gives the same verdicts as one at a time."""
+    verifier = Verifier(models)
+    texts = [SOURCES[1][0], SOURCES[3][0]]
+    batched = verifier.check_many(texts, SOURCES)
+    assert [[c.source for c in cs] for cs in batched] == [
+        [c.source for c in verifier.check(t, SOURCES)] for t in texts
+    ]
+    assert [c.source for c in batched[1]] == [3]
