@@ -161,15 +161,10 @@ class PipelineService:
 
 
 def _feed_info(url: str, parsed: Any) -> FeedInfo:
-    """Title and item count of whatever `parse_feed` returns (a feed object or a list)."""
-    title = getattr(parsed, "title", None)
-    items = getattr(parsed, "items", None)
-    if items is None:
-        items = getattr(parsed, "entries", None)
-    if items is None and isinstance(parsed, Sequence):
-        items = parsed
-    count = len(items) if isinstance(items, Sequence) else 0
-    return FeedInfo(url=url, title=title if isinstance(title, str) else None, items=count)
+    """Title and item count of `parse_feed`'s items (each names the feed as its outlet)."""
+    items = list(parsed) if isinstance(parsed, Sequence) else []
+    title = next((i.outlet for i in items if getattr(i, "outlet", None)), None)
+    return FeedInfo(url=url, title=title, items=len(items))
 
 
 def _recent(articles: Sequence[Article], max_age_hours: float) -> list[Article]:

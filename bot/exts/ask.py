@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 import discord
@@ -16,22 +17,50 @@ from discord import app_commands
 from discord.ext import commands
 
 from summarizer.errors import InputError
-from summarizer.models import Answer
+from summarizer.models import Answer, Source
 
 from ..posting import followup, send
-from ..service import Turn
-from ..storage import PostedDigest
+from ..service import DigestService, Turn
+from ..storage import PostedDigest, Storage
 from ._render import MessagePart, digest_sources, render_answer
 
 if TYPE_CHECKING:
     from ..bot import DigestBot
 
-__all__ = ["AskCog"]
+__all__ = ["AskCog", "answer_about"]
 
 log = logging.getLogger(__name__)
 
 QUESTION_MAX_CHARS = 500  # a follow-up question, not an essay; the QA model reads ~128 tokens
 NO_DIGEST = "No digest has been posted here yet: run /digest first, then ask."
+
+
+async def answer_about(
+    storage: Storage,
+    service: DigestService,
+    posted: PostedDigest,
+    question: str,
+    *,
+    history_turns: int,
+    now: datetime,
+) -> tuple[Answer, list[Source]]:
+    """Answer a question about a stored digest, with the conversation so far; remember the turn.
+
+    Returns:
+        The answer and the digest's sources (ids as the answer cites them).
+
+    Raises:
+        InputError: the question is empty or too long.
+
+    """
+    # The conversation is the digest's thread, wherever the question was asked.
+    conversation = posted.thread_id if posted.thread_id is not None else -posted.id
+    stored = await storage.turns(conversation, limit=history_turns)
+    history = [Turn(t.question, t.answer) for t in stored]
+    sources = digest_sources(posted.digest)
+    answer = await service.answer(question, posted.id, sources, history)
+    await storage.add_turn(conversation, question, answer, now=now)
+    return answer, sources
 
 
 class AskCog(commands.Cog):
@@ -53,15 +82,15 @@ class AskCog(commands.Cog):
             InputError: the question is empty or too long.
 
         """
-        # The conversation is the digest's thread, wherever the question was asked.
-        conversation = posted.thread_id if posted.thread_id is not None else posted.id
-        stored = await self.bot.storage.turns(
-            conversation, limit=self.bot.settings.qa.history_turns
+        bot = self.bot
+        answer, sources = await answer_about(
+            bot.storage,
+            bot.service,
+            posted,
+            question,
+            history_turns=bot.settings.qa.history_turns,
+            now=bot.now(),
         )
-        history = [Turn(t.question, t.answer) for t in stored]
-        sources = digest_sources(posted.digest)
-        answer: Answer = await self.bot.service.answer(question, posted.id, sources, history)
-        await self.bot.storage.add_turn(conversation, question, answer, now=self.bot.now())
         return render_answer(question, answer, sources)
 
     @app_commands.command(name="ask")

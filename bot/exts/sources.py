@@ -21,7 +21,7 @@ from ._render import MessagePart, split_content
 if TYPE_CHECKING:
     from ..bot import DigestBot
 
-__all__ = ["SourcesCog"]
+__all__ = ["SourcesCog", "normalise_feed_url"]
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +29,8 @@ MAX_FEEDS_PER_CHANNEL = 20  # each digest fetches every feed; more is slow and r
 URL_MAX_CHARS = 2000
 
 
-def _normalise(url: str) -> str:
+def normalise_feed_url(url: str) -> str:
+    """A feed URL as stored; raises InputError unless it is http(s)."""
     url = url.strip().strip("<>")
     if not url.lower().startswith(("http://", "https://")) or len(url) > URL_MAX_CHARS:
         raise InputError(url[:100] or "url", "a feed URL starts with http:// or https://")
@@ -55,7 +56,7 @@ class SourcesCog(commands.GroupCog, group_name="sources", group_description="Thi
             url: the RSS or Atom feed's URL.
 
         """
-        feed_url = _normalise(url)
+        feed_url = normalise_feed_url(url)
         assert interaction.channel_id is not None
         current = await self.bot.storage.sources(interaction.channel_id)
         if any(u == feed_url for u, _ in current):
