@@ -8,12 +8,14 @@ Stages of `article_from_html`:
    text wins unless it holds less than half of readability's words (it missed the body);
 4. refuse pages with too little text.
 
-Measured on the 181 pages of ../shared/data/extraction (token F1, `python -m bench.extraction`):
-trafilatura favor_precision 0.957; without comments 0.965; readability-lxml 0.958; with the
-readability fallback below 0.975 (it switched 3 pages, each for the better: two long magazine
-pages that trafilatura cut short and one it nearly emptied). Running clean_text's light mode on
-the result lowered F1 to 0.973 (the gold bodies keep 'Click here' lines and photo credits), and
-the full mode lowered it more, so extracted text is left as the extractors give it.
+Measured on the 181 pages of ../shared/data/extraction (mean token F1, bench/extraction.py):
+trafilatura favor_precision alone 0.957; without comments 0.965; readability-lxml alone 0.958;
+with the readability fallback 0.975 (it switched 3 pages, each for the better: two long magazine
+pages that trafilatura cut short and one it nearly emptied); dropping a first paragraph that
+repeats the title 0.976. Running clean_text's light mode on the result cost 0.002 F1 (the gold
+bodies keep 'Click here' lines and photo credits) and the full mode cost more, so the extracted
+text is left as the extractors give it. The fallback costs a readability pass per page
+(about 0.04 s on one core).
 """
 
 from __future__ import annotations
@@ -269,6 +271,17 @@ def _domain(url: str | None) -> str | None:
     return host.removeprefix("www.") if host else None
 
 
+def _named_site(sitename: str | None, url: str | None) -> str | None:
+    """Trafilatura's site name, unless it is only the URL's host (that is no name)."""
+    if not sitename:
+        return None
+    parsed = urlparse(url) if url else None
+    hosts = {parsed.netloc.lower(), (parsed.hostname or "").lower()} if parsed else set()
+    if sitename.lower().removeprefix("www.") in {h.removeprefix("www.") for h in hosts if h}:
+        return None
+    return sitename
+
+
 def _paragraphs(text: str | None) -> str:
     """Extractor output (one paragraph a line) as blank-line separated paragraphs."""
     lines = (ln.strip().removeprefix("- ").strip() for ln in (text or "").splitlines())
@@ -294,6 +307,7 @@ def article_from_html(
     url: str | None = None,
     path: str | None = None,
     encoding: str | None = None,
+    default_outlet: str | None = None,
 ) -> Article:
     """Extract the article of one HTML page.
 
@@ -302,6 +316,8 @@ def article_from_html(
         url: where the page came from: resolves relative links, names the outlet as a last resort.
         path: the file it was read from, if any (kept on the article).
         encoding: the charset the server declared, for bytes.
+        default_outlet: the outlet when the page names none (a feed's title), before the
+            URL's domain is used.
 
     Returns:
         The article: text (paragraphs separated by blank lines), title, outlet, tz-aware
@@ -343,16 +359,25 @@ def article_from_html(
     if _words(text) < FALLBACK_RATIO * _words(fallback):
         log.debug("%s: readability %d words, trafilatura %d", name, _words(fallback), _words(text))
         text = fallback
+    title = getattr(doc, "title", None) or None
+    if title:
+        title = " ".join(title.split())
+        # The headline often opens the body too; once, as the title, is enough.
+        first, _, rest = text.partition("\n\n")
+        if rest and " ".join(first.split()).casefold() == title.casefold():
+            text = rest
     if _words(text) < MIN_WORDS:
         raise ExtractionError(name, f"no article text found (under {MIN_WORDS} words)")
-    title = getattr(doc, "title", None) or None
     if published is None and getattr(doc, "date", None):
         published = parse_datetime(doc.date)
     return Article(
         text=text,
-        title=" ".join(title.split()) if title else None,
+        title=title,
         url=canonical,
-        outlet=outlet or getattr(doc, "sitename", None) or _domain(canonical or url),
+        outlet=outlet
+        or _named_site(getattr(doc, "sitename", None), url)
+        or default_outlet
+        or _domain(canonical or url),
         path=path,
         published=published,
     )

@@ -1,0 +1,443 @@
+"""Stage 1 of the pipeline: turn inputs (files, directories, article URLs, feeds) into Articles.
+
+`gather` takes everything at once and never fails as a whole: each input that yields nothing
+becomes one `InputFailure` with a one-line reason, and the rest still comes through.
+
+1. expand inputs: a directory gives its files (sorted, not recursive, no hidden or README files);
+   no inputs means the configured feeds; repeated inputs and URLs are taken once;
+2. files by kind (.txt, .md/.markdown, .html/.htm, anything else sniffed): plain text and Markdown
+   go through `clean.clean_text`, HTML through `extract.article_from_html`;
+3. URLs are fetched (`fetch.fetch`: retries, size cap, SSRF guard); a feed (by content type or
+   its first bytes) gives its recent items, whose pages are fetched concurrently and extracted,
+   falling back to the feed's own text when a page fails;
+4. parsing and extraction run in worker threads, off the event loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from urllib.parse import urlparse
+
+import aiohttp
+from markdown_it import MarkdownIt
+
+from .clean import clean_text
+from .config import Settings
+from .errors import ExtractionError, FeedError, InputError
+from .extract import article_from_html, decode_bytes, html_fragment_text
+from .feeds import FeedItem, looks_like_feed, parse_feed
+from .fetch import fetch, make_session
+from .models import Article, InputFailure
+from .sentences import split_text
+
+__all__ = ["gather", "gather_sync", "load_one"]
+
+log = logging.getLogger(__name__)
+
+TEXT_SUFFIXES = frozenset({".txt", ".text"})
+MARKDOWN_SUFFIXES = frozenset({".md", ".markdown"})
+HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
+MIN_TEXT_WORDS = 15  # a text file shorter than this is a note, not an article
+TITLE_MAX_WORDS = 20  # a first line longer than this is a sentence, not a headline
+KICKER_MAX_WORDS = 4  # 'World news', 'N Korea at crossroads': a section label above the headline
+FALLBACK_MIN_SENTENCES = 3  # feed text shorter than this is a teaser, not an article
+SNIFF_BYTES = 8192  # how much of a file is read to tell text, HTML and binary apart
+BINARY_CONTROL_SHARE = 0.1  # text files have almost no control characters besides \t\n\r
+
+_HTML_START = re.compile(
+    rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.I | re.S
+)
+_HTML_ANY = re.compile(rb"<(?:p|div|article|title|meta|h1)\b[^>]*>", re.I)
+_MD_HINT = re.compile(r"^(?:#{1,6} \S|\[[^\]]+\]\([^)]+\)|[*_]{1,2}\S)", re.M)
+_TERMINAL = re.compile(r"[.!?…:;][\"'”’)]*$")
+_URL = re.compile(r"^[a-z][a-z0-9+.-]*://", re.I)
+_FRONT_MATTER = re.compile(r"\A---\s*\n.*?\n---\s*\n", re.S)
+_READMES = frozenset({"readme", "readme.md", "readme.txt", "readme.markdown", "readme.rst"})
+
+_markdown: MarkdownIt | None = None
+
+
+def _md() -> MarkdownIt:
+    global _markdown
+    if _markdown is None:
+        _markdown = MarkdownIt("commonmark", {"html": True})
+    return _markdown
+
+
+def _words(text: str) -> int:
+    return len(text.split())
+
+
+def _is_binary(head: bytes) -> bool:
+    """NUL bytes or many control characters: not a text or HTML file."""
+    if not head:
+        return False
+    if b"\x00" in head:
+        # UTF-16 text is full of NULs too, but carries a BOM.
+        return not head.startswith((b"\xff\xfe", b"\xfe\xff"))
+    controls = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13))
+    return controls / len(head) > BINARY_CONTROL_SHARE
+
+
+def _looks_like_title(line: str) -> bool:
+    return 0 < _words(line) <= TITLE_MAX_WORDS and not _TERMINAL.search(line)
+
+
+def _split_title(paragraphs: list[str]) -> tuple[str | None, list[str]]:
+    """Take the headline off the top of cleaned text: short and without a final full stop.
+
+    Leading labels of a few words ('World', a section kicker) above a longer headline are
+    dropped with it; a text that starts with a sentence has no title.
+    """
+    lead: list[str] = []
+    for para in paragraphs:
+        if not _looks_like_title(para):
+            break
+        lead.append(para)
+    if not lead or len(lead) == len(paragraphs):
+        return None, paragraphs
+    pick = next((i for i, p in enumerate(lead) if _words(p) > KICKER_MAX_WORDS), 0)
+    return lead[pick], paragraphs[pick + 1 :]
+
+
+def _text_article(text: str, name: str, *, title: str | None = None) -> Article:
+    """An article from plain text: cleaned, headline taken off the top unless given."""
+    cleaned = clean_text(text)
+    paragraphs = [p for p in cleaned.split("\n\n") if p]
+    if title is None:
+        title, paragraphs = _split_title(paragraphs)
+    body = "\n\n".join(paragraphs)
+    if _words(body) < MIN_TEXT_WORDS:
+        raise ExtractionError(name, f"no article text found (under {MIN_TEXT_WORDS} words)")
+    return Article(text=body, title=title)
+
+
+def _markdown_article(text: str, name: str) -> Article:
+    """An article from Markdown: '# ' heading as title, syntax stripped, then cleaned."""
+    text = _FRONT_MATTER.sub("", text, count=1)
+    tokens = _md().parse(text)
+    title: str | None = None
+    for i, token in enumerate(tokens):
+        if token.type == "heading_open" and token.tag == "h1" and i + 2 < len(tokens):
+            inline = tokens[i + 1]
+            title = html_fragment_text(_md().renderInline(inline.content)) or None
+            del tokens[i : i + 3]
+            break
+    html = _md().renderer.render(tokens, _md().options, {})
+    return _text_article(html_fragment_text(html), name, title=title)
+
+
+def _kind(path: Path, head: bytes) -> str:
+    """'html', 'markdown', 'feed' or 'text', by suffix, else by sniffing the first bytes."""
+    suffix = path.suffix.lower()
+    if suffix in HTML_SUFFIXES:
+        return "html"
+    if suffix in MARKDOWN_SUFFIXES:
+        return "markdown"
+    if suffix in TEXT_SUFFIXES:
+        return "text"
+    if _HTML_START.search(head) or len(_HTML_ANY.findall(head)) >= 2:
+        return "html"
+    if looks_like_feed(head):
+        return "feed"
+    if _MD_HINT.search(decode_bytes(head[:2048], sniff_meta=False)):
+        return "markdown"
+    return "text"
+
+
+def _load_file(path: Path, max_bytes: int) -> tuple[str, bytes] | Article:
+    """Read and convert one file (in a worker thread); a feed file comes back as raw bytes."""
+    name = str(path)
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise InputError(name, f"file of {size} bytes exceeds the {max_bytes}-byte cap")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(name, f"cannot read: {exc.strerror or exc}") from exc
+    if not data.strip():
+        raise InputError(name, "empty file")
+    if _is_binary(data[:SNIFF_BYTES]):
+        raise InputError(name, "binary file, not text or HTML")
+    kind = _kind(path, data[:SNIFF_BYTES])
+    if kind == "feed":
+        return ("feed", data)
+    if kind == "html":
+        return article_from_html(data, path=name)
+    text = decode_bytes(data, sniff_meta=False)
+    convert = _markdown_article if kind == "markdown" else _text_article
+    article = convert(text, name)
+    article.path = name
+    return article
+
+
+def _recent(items: list[FeedItem], settings: Settings) -> list[FeedItem]:
+    """Items within max_age_hours (undated ones kept), at most max_items_per_feed."""
+    cutoff = datetime.now(UTC) - timedelta(hours=settings.sources.max_age_hours)
+    fresh = [i for i in items if i.published is None or i.published >= cutoff]
+    return fresh[: max(0, settings.sources.max_items_per_feed)]
+
+
+def _feed_fallback(item: FeedItem) -> str | None:
+    """The feed's own text for an item, when it is long enough to stand for the article."""
+    text = max((item.content, item.summary), key=_words)
+    text = clean_text(text, light=True)
+    if len(split_text(text)) >= FALLBACK_MIN_SENTENCES:
+        return text
+    return None
+
+
+def _short(exc: BaseException) -> str:
+    """One line of an error's reason."""
+    reason = exc.reason if isinstance(exc, InputError) else f"{type(exc).__name__}: {exc}"
+    return " ".join(str(reason).split())[:300]
+
+
+@dataclass
+class _Run:
+    """State shared by the inputs of one gather: session, fetch slots, URLs already taken."""
+
+    settings: Settings
+    session: aiohttp.ClientSession | None
+    limit: asyncio.Semaphore
+    seen_urls: set[str] = field(default_factory=set)
+    failures: list[InputFailure] = field(default_factory=list)
+    own_session: bool = False
+    allow_feeds: bool = True  # load_one wants one article, not a feed's items
+
+    def claim(self, url: str) -> bool:
+        """Take a URL once; False when another input or feed item already has it."""
+        key = url.split("#", 1)[0]
+        if key in self.seen_urls:
+            return False
+        self.seen_urls.add(key)
+        return True
+
+    def fail(self, source: str, exc: BaseException) -> None:
+        reason = _short(exc)
+        log.warning("%s: %s", source, reason)
+        self.failures.append(InputFailure(source, reason))
+
+    async def get(self, url: str) -> tuple[str, str | None, bytes, str]:
+        """Fetch with a slot held only for the request itself (feeds wait on their items)."""
+        if self.session is None:
+            self.session = make_session(self.settings.fetch)
+            self.own_session = True
+        async with self.limit:
+            got = await fetch(url, self.settings.fetch, session=self.session)
+        return got.final_url, got.charset, got.body, got.content_type
+
+
+async def _page(run: _Run, url: str, *, outlet: str | None = None) -> Article | list[FeedItem]:
+    """An article page, or a feed's items, from a URL."""
+    final_url, charset, body, content_type = await run.get(url)
+    if looks_like_feed(body, content_type):
+        return await asyncio.to_thread(parse_feed, body, url)
+    if content_type.startswith("text/plain"):
+        text = decode_bytes(body, charset, sniff_meta=False)
+        article = await asyncio.to_thread(_text_article, text, url)
+        article.url = final_url
+        return article
+    if content_type and not any(t in content_type for t in ("html", "xml", "text")):
+        raise ExtractionError(url, f"not an HTML page ({content_type})")
+    return await asyncio.to_thread(
+        article_from_html, body, url=final_url, encoding=charset, default_outlet=outlet
+    )
+
+
+async def _item(run: _Run, item: FeedItem, feed: str) -> Article | None:
+    """One feed item: its page extracted, else the feed's own text, else a failure."""
+    link = item.link
+    article: Article | None = None
+    error: BaseException | None = None
+    if link:
+        try:
+            page = await _page(run, link, outlet=item.outlet)
+            if isinstance(page, Article):
+                article = page
+            else:
+                error = InputError(link, "item link is itself a feed")
+        except InputError as exc:
+            error = exc
+        except Exception as exc:  # one item's bug must not sink its feed
+            log.exception("%s: unexpected error", link)
+            error = InputError(link, f"internal error ({type(exc).__name__})")
+    if article is None:
+        text = _feed_fallback(item)
+        if text is None:
+            run.fail(link or f"{feed} item {item.title!r}", error or InputError(feed, "no link"))
+            return None
+        if error is not None:
+            log.info("%s: page failed (%s); using the feed's text", link, _short(error))
+        article = Article(text=text, url=link)
+    article.title = article.title or item.title
+    article.outlet = article.outlet or item.outlet
+    article.published = article.published or item.published
+    article.url = article.url or link
+    article.origin = feed
+    return article
+
+
+async def _feed_articles(run: _Run, items: list[FeedItem], feed: str) -> list[Article]:
+    if not run.allow_feeds:
+        raise FeedError(feed, "is a feed, not an article; use digest for feeds")
+    recent = _recent(items, run.settings)
+    claimed = [i for i in recent if not i.link or run.claim(i.link)]
+    log.info("%s: %d items, %d recent, %d new", feed, len(items), len(recent), len(claimed))
+    results = await asyncio.gather(*(_item(run, i, feed) for i in claimed))
+    return [a for a in results if a is not None]
+
+
+async def _from_url(run: _Run, url: str) -> list[Article]:
+    page = await _page(run, url)
+    if isinstance(page, Article):
+        page.origin = url
+        return [page]
+    return await _feed_articles(run, page, url)
+
+
+async def _from_file(run: _Run, path: Path, origin: str) -> list[Article]:
+    loaded = await asyncio.to_thread(_load_file, path, run.settings.fetch.max_bytes)
+    if isinstance(loaded, Article):
+        loaded.origin = origin
+        return [loaded]
+    items = await asyncio.to_thread(parse_feed, loaded[1], str(path))
+    return await _feed_articles(run, items, origin)
+
+
+def _directory_files(path: Path) -> list[Path]:
+    """A directory's files, sorted; hidden files and READMEs left out; not recursive."""
+    return sorted(
+        p
+        for p in path.iterdir()
+        if p.is_file() and not p.name.startswith(".") and p.name.lower() not in _READMES
+    )
+
+
+def _expand(source: str, run: _Run) -> list[tuple[str, Callable[[], Awaitable[list[Article]]]]]:
+    """The jobs one input stands for: (name for failures, job). Touches the file system."""
+    if _URL.match(source):
+        scheme = urlparse(source).scheme.lower()
+        if scheme not in ("http", "https"):
+            raise InputError(source, f"only http and https URLs are supported, not {scheme}:")
+        if not run.claim(source):
+            return []
+        return [(source, lambda: _from_url(run, source))]
+    path = Path(source).expanduser()
+    if path.is_dir():
+        if not run.allow_feeds:
+            raise InputError(source, "is a directory; give one file or URL")
+        files = _directory_files(path)
+        if not files:
+            raise InputError(source, "directory has no article files")
+        return [(str(f), lambda f=f: _from_file(run, f, source)) for f in files]
+    if path.is_file():
+        return [(source, lambda: _from_file(run, path, source))]
+    if path.exists():
+        raise InputError(source, "not a regular file")
+    raise InputError(source, "no such file or directory (URLs need http:// or https://)")
+
+
+def _dedupe(articles: list[Article]) -> list[Article]:
+    """Articles in order, the first of each URL (redirects and canonical links can meet)."""
+    seen: set[str] = set()
+    out: list[Article] = []
+    for article in articles:
+        if article.url:
+            if article.url in seen:
+                continue
+            seen.add(article.url)
+        out.append(article)
+    return out
+
+
+async def gather(
+    inputs: Sequence[str],
+    settings: Settings,
+    *,
+    session: aiohttp.ClientSession | None = None,
+) -> tuple[list[Article], list[InputFailure]]:
+    """Load every input, concurrently; bad inputs become failures, never exceptions.
+
+    Args:
+        inputs: file paths, directories, article URLs and feed URLs; empty means the
+            configured `settings.sources.feeds`.
+        settings: fetch limits, feed age and size limits.
+        session: an HTTP session to reuse (best from `fetch.make_session`); None opens one.
+
+    Returns:
+        The articles in input order (each feed's items in feed order), and one failure per
+        input, file or feed item that gave nothing, with a one-line reason.
+
+    """
+    if isinstance(inputs, str):
+        raise TypeError("inputs must be a sequence of strings, not one string")
+    sources = list(dict.fromkeys(inputs)) or list(settings.sources.feeds)
+    run = _Run(settings, session, asyncio.Semaphore(max(1, settings.fetch.concurrency)))
+    jobs: list[tuple[str, Callable[[], Awaitable[list[Article]]]]] = []
+    for source in sources:
+        try:
+            jobs.extend(await asyncio.to_thread(_expand, source, run))
+        except InputError as exc:
+            run.fail(source, exc)
+
+    async def guarded(name: str, job: Callable[[], Awaitable[list[Article]]]) -> list[Article]:
+        try:
+            return await job()
+        except InputError as exc:
+            run.fail(name, exc)
+        except Exception as exc:  # a bug must not sink the other inputs
+            log.exception("%s: unexpected error", name)
+            run.fail(name, InputError(name, f"internal error ({type(exc).__name__})"))
+        return []
+
+    try:
+        results = await asyncio.gather(*(guarded(name, job) for name, job in jobs))
+    finally:
+        if run.own_session and run.session is not None:
+            await run.session.close()
+    articles = _dedupe([a for batch in results for a in batch])
+    log.info("gathered %d articles, %d failures", len(articles), len(run.failures))
+    return articles, run.failures
+
+
+def gather_sync(
+    inputs: Sequence[str], settings: Settings
+) -> tuple[list[Article], list[InputFailure]]:
+    """`gather` for callers without an event loop."""
+    return asyncio.run(gather(inputs, settings))
+
+
+async def load_one(source: str, settings: Settings) -> Article:
+    """Load a single article (a file or an article URL).
+
+    Args:
+        source: a file path or an http(s) URL of an article page.
+        settings: fetch settings.
+
+    Returns:
+        The article.
+
+    Raises:
+        InputError: the input is missing, unreadable, a directory or feed, or has no article
+            text (FetchError, UnsafeURLError and ExtractionError are subclasses).
+
+    """
+    run = _Run(
+        settings, None, asyncio.Semaphore(max(1, settings.fetch.concurrency)), allow_feeds=False
+    )
+    try:
+        jobs = await asyncio.to_thread(_expand, source, run)
+        articles = await jobs[0][1]()
+        if not articles:
+            raise InputError(source, "no article")
+        return articles[0]
+    finally:
+        if run.own_session and run.session is not None:
+            await run.session.close()
