@@ -103,7 +103,8 @@ _CREDIT = re.compile(
     re.I,
 )
 _AGENCY_TAIL = re.compile(
-    r"\s(?:reuters|ap|afp|getty\s+images|epa|kyodo|xinhua|bloomberg|ap\s+photo)\)?\s*$",
+    r"[.!?][\"'”’]?\s+\(?(?:reuters|ap|afp|getty\s+images|epa|kyodo|xinhua|bloomberg|"
+    r"ap\s+photo)\)?\s*$",
     re.I,
 )
 _MONTHS = (
@@ -121,7 +122,7 @@ _DATE_TOKEN = re.compile(
     re.I,
 )
 _HAS_DATE = re.compile(rf"\d|\b(?:{_MONTHS}|{_DAYS}|ago|yesterday|today)\b", re.I)
-# 'MARROWBY POINT', 'BEIJING (Kyodo) --', 'LONDON, March 4 —': a place in capitals, maybe a source.
+# 'MARROWBY POINT', 'TOKYO (Kyodo) --', 'LONDON, March 4 —': a place in capitals, maybe a source.
 _DATELINE = re.compile(
     r"^[A-Z][A-Z.'’-]*(?:[ ,]+[A-Z][A-Z.'’-]*){0,4}(?:,\s*[A-Z][a-z]+\.?)?"
     r"(?:\s*\([A-Za-z .&-]{1,30}\))?\s*(?:[-—–:,]+\s*)?",
@@ -197,8 +198,8 @@ def _is_credit(line: str, words: list[str]) -> bool:
         return False
     if _CREDIT.search(line):
         return True
-    # A caption ends with its agency and no full stop: '... in June 2019.   Reuters'.
-    return not _is_sentence(line) and bool(_AGENCY_TAIL.search(line)) and "  " in line
+    # A caption ends with its agency after the full stop: '... in June 2019. Reuters'.
+    return bool(_AGENCY_TAIL.search(line))
 
 
 def _is_dateline_or_time(line: str, words: list[str]) -> bool:

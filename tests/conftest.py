@@ -1,15 +1,11 @@
-"""Shared pytest fixtures: a loopback HTTP server and the path to the shared data."""
+"""Shared pytest fixtures: a loopback HTTP server (no test touches the network)."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
-from pathlib import Path
 
 import pytest
 from aiohttp import web
-
-ROOT = Path(__file__).resolve().parent.parent
-FIXTURES = ROOT / "tests" / "fixtures"
 
 Serve = Callable[[web.Application], Awaitable[str]]
 
