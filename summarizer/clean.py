@@ -53,7 +53,8 @@ _REPORTING = re.compile(r"\b(?:said|says|told|according|added|asked|wrote|report
 
 # Icon sprites flattened to text: 'ArrowArtboardCreated with Sketch.Title ChevronIcon Facebook'.
 _SKETCH = re.compile(r"Created with Sketch|\bIcon ?(?:Facebook|Twitter|Linkedin|Mail|Print)\b")
-_GLUED = re.compile(r"^[A-Z][a-z]+(?:[A-Z][a-z]+)+\.?$")  # FacebookIcon, ChevronTitle
+# FacebookIcon, ChevronTitle; parts of 3+ letters so that names like McRib are not sprites.
+_GLUED = re.compile(r"^[A-Z][a-z]{2,}(?:[A-Z][a-z]{2,})+\.?$")
 _SOCIAL = _vocab(
     "facebook twitter x linkedin whatsapp telegram reddit pinterest tumblr flipboard "
     "messenger email e-mail mail print share tweet copy link url comment comments save icon "

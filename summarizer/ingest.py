@@ -58,6 +58,7 @@ _MD_HINT = re.compile(r"^(?:#{1,6} \S|\[[^\]]+\]\([^)]+\)|[*_]{1,2}\S)", re.M)
 _TERMINAL = re.compile(r"[.!?…:;][\"'”’)]*$")
 _URL = re.compile(r"^[a-z][a-z0-9+.-]*://", re.I)
 _FRONT_MATTER = re.compile(r"\A---\s*\n.*?\n---\s*\n", re.S)
+_MEDIA_TYPES = ("image/", "audio/", "video/", "font/", "application/pdf", "application/zip")
 _READMES = frozenset({"readme", "readme.md", "readme.txt", "readme.markdown", "readme.rst"})
 
 _markdown: MarkdownIt | None = None
@@ -244,8 +245,10 @@ async def _page(run: _Run, url: str, *, outlet: str | None = None) -> Article | 
         article = await asyncio.to_thread(_text_article, text, url)
         article.url = final_url
         return article
-    if content_type and not any(t in content_type for t in ("html", "xml", "text")):
-        raise ExtractionError(url, f"not an HTML page ({content_type})")
+    # Servers mislabel pages as octet-stream often enough: judge by the bytes, not the label,
+    # except for media types that are never pages.
+    if content_type.startswith(_MEDIA_TYPES) or _is_binary(body[:SNIFF_BYTES]):
+        raise ExtractionError(url, f"not an HTML page ({content_type or 'no content type'})")
     return await asyncio.to_thread(
         article_from_html, body, url=final_url, encoding=charset, default_outlet=outlet
     )

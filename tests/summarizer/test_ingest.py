@@ -193,6 +193,10 @@ async def site(serve):
             )
         if name == "plain":
             return web.Response(text=(FIXTURES / "notes-no-extension").read_text())
+        if name == "octet":
+            return web.Response(body=page().encode(), content_type="application/octet-stream")
+        if name == "zip":
+            return web.Response(body=b"PK\x03\x04" + bytes(range(256)) * 4, content_type="")
         if name == "huge":
             return web.Response(body=b"<p>" + b"x" * 20_000_000, content_type="text/html")
         if name == "image":
@@ -292,6 +296,8 @@ async def test_every_bad_input_is_one_failure(site):
         base + "/missing",
         base + "/image",
         base + "/plain",
+        base + "/octet",
+        base + "/zip",
         "ftp://example.com/file.txt",
         str(FIXTURES / "story.md"),
         base + "/article",  # duplicate: taken once
@@ -301,6 +307,7 @@ async def test_every_bad_input_is_one_failure(site):
         base + "/article",
         base + "/latin1",
         base + "/plain",
+        base + "/octet",
         str(FIXTURES / "story.md"),
     ]
     latin = articles[1]
@@ -312,8 +319,9 @@ async def test_every_bad_input_is_one_failure(site):
     assert got[base + "/slow"].startswith("timed out after 0.3 s")
     assert got[base + "/missing"] == "HTTP 404 Not Found"
     assert got[base + "/image"] == "not an HTML page (image/png)"
+    assert got[base + "/zip"].startswith("not an HTML page")
     assert "only http and https" in got["ftp://example.com/file.txt"]
-    assert len(failures) == 6
+    assert len(failures) == 7
     assert all("\n" not in f.reason for f in failures)
 
 
