@@ -250,6 +250,11 @@ async def _fetch_once(url: str, settings: FetchSettings, session: aiohttp.Client
                     body=body,
                     headers={k: v for k, v in resp.headers.items()},
                 )
+        except UnsafeURLError as exc:
+            if exc.source == url:
+                raise
+            # Raised by the resolver, which only knows the host: name the URL asked for.
+            raise UnsafeURLError(url, f"{exc.source} {exc.reason}") from exc
         except FetchError:
             raise
         except TimeoutError as exc:
@@ -261,7 +266,7 @@ async def _fetch_once(url: str, settings: FetchSettings, session: aiohttp.Client
             cause: BaseException | None = exc
             while cause is not None:
                 if isinstance(cause, UnsafeURLError):
-                    raise UnsafeURLError(url, cause.reason) from exc
+                    raise UnsafeURLError(url, f"{cause.source} {cause.reason}") from exc
                 cause = cause.__cause__
             raise _Transient(url, f"connection failed: {exc}") from exc
         except aiohttp.ClientError as exc:
