@@ -247,27 +247,27 @@ def make_headline(
     verifier: Verifier,
     source_sentences: dict[int, list[str]],
 ) -> str:
-    """The story's headline: the title closest to the digest, else the lead fact, shortened.
+    """The story's headline: the outlet title closest to the digest, else the lead, shortened.
 
-    A title comes from a source, but one outlet's title may carry a claim the digest leaves out;
-    every name and number in the chosen headline must appear in some source.
+    Titles are source text, but a title can promise more than the article states ("ten-year"
+    where the text says "a decade" is fine; a name found nowhere in the text is not), so titles
+    whose names and numbers all appear in the article bodies are preferred.
     """
-    all_tokens = set(
-        t for sents in source_sentences.values() for s in sents for t in normalise_tokens(s)
+    titles = list(
+        dict.fromkeys(_clean_title(a.title) for a in story.articles if a.title and a.title.strip())
     )
-    titles = [_clean_title(a.title) for a in story.articles if a.title and a.title.strip()]
-    if titles and sentences:
-        embedder = verifier._embedder
+    if not titles:
+        return _shorten(sentences[0].text) if sentences else "Untitled story"
+    if sentences:
+        embedder = get_embedder(verifier.settings.models)
         centre = embedder.embed([s.text for s in sentences]).mean(axis=0)
-        ranked = sorted(titles, key=lambda t: -float(embedder.embed([t])[0] @ centre))
-        for title in ranked:
-            if all(entity_in_text(e, all_tokens) for e, _ in verifier.fact_entities(title)):
-                return title
-    elif titles:
-        return titles[0]
-    if not sentences:
-        return "Untitled story"
-    return _shorten(sentences[0].text)
+        closeness = embedder.embed(titles) @ centre
+        titles = [titles[i] for i in np.argsort(-closeness)]
+    body = {t for sents in source_sentences.values() for s in sents for t in normalise_tokens(s)}
+    grounded = (
+        t for t in titles if all(entity_in_text(e, body) for e, _ in verifier.fact_entities(t))
+    )
+    return next(grounded, titles[0])
 
 
 def _shorten(text: str) -> str:

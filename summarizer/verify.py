@@ -3,7 +3,8 @@
 A source may be cited for a sentence only when
 1. the source's closest sentence is similar enough (MiniLM cosine), and
 2. every name, number and date in the sentence (spaCy entities) appears in that closest sentence
-   or its immediate neighbours, after normalising case, punctuation and number words.
+   or its immediate neighbours, after normalising case, punctuation and number words, and
+3. every direct quotation in the sentence appears there word for word.
 A citation that fails is removed; a sentence left with none is dropped by the caller. The same
 check guards generated sentences and headlines, so nothing in a digest goes beyond its sources.
 """
@@ -23,7 +24,7 @@ from .config import Settings
 from .models import Citation
 from .nlp import FACT_LABELS, Entity, entities, get_embedder
 
-__all__ = ["Check", "Verifier", "entity_in_text", "normalise_tokens"]
+__all__ = ["Check", "Verifier", "entity_in_text", "normalise_tokens", "quotes"]
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +34,11 @@ NEIGHBOURS = 1  # sentences either side of the closest one where entities may al
 # every claim would dominate the run time.
 LEXICAL_PREFILTER = 8
 # Words that may differ between two wordings of one entity ("the U.S." vs "U.S.").
-_ENTITY_STOPWORDS = frozenset({"the", "a", "an", "of", "s", "and", "'s", "’s"})
+# Hedges are dropped too: "about 3:40 a.m." and "around 3:40 a.m." state the same time.
+_ENTITY_STOPWORDS = frozenset(
+    {"the", "a", "an", "of", "s", "and", "'s", "’s", "about", "around", "approximately",
+     "roughly", "some", "nearly", "almost", "circa", "estimated", "at"}
+)  # fmt: skip
 _NUMBER_WORDS = {
     "zero": "0", "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6",
     "seven": "7", "eight": "8", "nine": "9", "ten": "10", "eleven": "11", "twelve": "12",
@@ -42,6 +47,8 @@ _NUMBER_WORDS = {
     "percent": "%", "pct": "%", "dollar": "$", "dollars": "$", "usd": "$", "euros": "€",
     "bn": "billion", "mn": "million", "m": "million", "k": "thousand",
 }  # fmt: skip
+MIN_QUOTE_WORDS = 3  # shorter quoted bits are scare quotes or names ("calm"), not statements
+_QUOTE = re.compile(r'“([^”]+)”|"([^"]+)"')
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+|%|\$|€|£|¥", re.UNICODE)
 _ORDINAL_SUFFIX = re.compile(r"(\d)(?:st|nd|rd|th)\b")  # "21st" -> "21", like "first" -> "1"
 
@@ -71,6 +78,22 @@ def normalise_tokens(text: str) -> tuple[str, ...]:
 def entity_in_text(entity: str, tokens: set[str]) -> bool:
     """Whether every content token of an entity appears among the given normalised tokens."""
     return set(normalise_tokens(entity)) - _ENTITY_STOPWORDS <= tokens
+
+
+def quotes(text: str) -> list[str]:
+    """Direct quotations of three words or more: a source must carry them word for word."""
+    spans = _QUOTE.findall(text)
+    return [q for pair in spans for q in pair if q and len(q.split()) >= MIN_QUOTE_WORDS]
+
+
+def _contains_run(tokens: Sequence[str], quote: str) -> bool:
+    needle = normalise_tokens(quote)
+    if not needle:
+        return True
+    first = needle[0]
+    return any(
+        tokens[i : i + len(needle)] == needle for i, token in enumerate(tokens) if token == first
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,9 +156,11 @@ class Verifier:
         best = pool[int(np.argmax(sims))]
         similarity = float(np.max(sims))
         window = sentences[max(0, best - NEIGHBOURS) : best + NEIGHBOURS + 1]
-        tokens = set(normalise_tokens(" ".join(window)))
-        missing = tuple(e for e, _ in fact_entities if not entity_in_text(e, tokens))
-        return Check(source, similarity, sentences[best], missing)
+        window_tokens = normalise_tokens(" ".join(window))
+        tokens = set(window_tokens)
+        missing = [e for e, _ in fact_entities if not entity_in_text(e, tokens)]
+        missing += [q for q in quotes(text) if not _contains_run(window_tokens, q)]
+        return Check(source, similarity, sentences[best], tuple(missing))
 
     def check(
         self,

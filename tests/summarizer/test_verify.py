@@ -66,3 +66,19 @@ def test_check_many_matches_check(models):
         [c.source for c in verifier.check(t, SOURCES)] for t in texts
     ]
     assert [c.source for c in batched[1]] == [3]
+
+
+def test_quotation_must_appear_word_for_word(models):
+    """A quote attributed to the right person but absent from a source is not cited to it."""
+    verifier = Verifier(models)
+    sources = {
+        1: ['Mayor Ada Quill said the bridge was "a promise kept to this town" on Tuesday.'],
+        2: ["Mayor Ada Quill spoke to reporters about the bridge on Tuesday."],
+    }
+    text = 'Mayor Ada Quill said the bridge was "a promise kept to this town" on Tuesday.'
+    assert [c.source for c in verifier.check(text, sources)] == [1]
+
+
+def test_hedges_do_not_block_a_match():
+    """'about 3:40 a.m.' and 'around 3:40 a.m.' state one time."""
+    assert entity_in_text("about 3:40 a.m.", set(normalise_tokens("at around 3:40 a.m.")))
