@@ -96,6 +96,8 @@ class DigestBot(commands.Bot):
 
     async def setup_hook(self) -> None:
         """Load the extensions and register the commands globally (in every guild)."""
+        # Before the gateway connects: the one-off import and model-load stalls harm nothing.
+        await self.service.warm_up()
         self.loop_monitor.start()
         for name in self._extensions:
             await self.load_extension(name)

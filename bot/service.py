@@ -8,8 +8,10 @@ gateway heartbeat never waits on the pipeline. Tests swap in a deterministic fak
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import logging
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -77,6 +79,10 @@ class DigestService(Protocol):
         """
         ...
 
+    async def warm_up(self) -> None:
+        """Import and load whatever the first request would, before the bot goes online."""
+        ...
+
     async def close(self) -> None:
         """Release threads and sessions."""
         ...
@@ -92,6 +98,21 @@ class PipelineService:
         self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="pipeline")
         self._indexes: OrderedDict[int, Any] = OrderedDict()
         self._index_lock = asyncio.Lock()
+
+    async def warm_up(self) -> None:
+        """Import the pipeline and load the models on the worker thread, before going online.
+
+        The first import of torch, spaCy and trafilatura holds the GIL for long stretches
+        (hundreds of ms); done here, before the gateway connects, no heartbeat is waiting.
+        A failure is logged and left to the first real request to report.
+        """
+        started = time.perf_counter()
+        try:
+            await self._offload(_warm, self.settings)
+        except Exception:
+            log.warning("warming the summarizer up failed; it loads on first use", exc_info=True)
+            return
+        log.info("summarizer warmed up in %.1f s", time.perf_counter() - started)
 
     async def _offload(self, func: Callable[..., _T], /, *args: Any, **kwargs: Any) -> _T:
         loop = asyncio.get_running_loop()
@@ -158,6 +179,48 @@ class PipelineService:
     async def close(self) -> None:
         """Stop the worker thread (a digest in progress finishes first)."""
         await asyncio.to_thread(self._executor.shutdown, wait=True, cancel_futures=True)
+
+
+_WARM_TEXTS = (
+    "The river ferry at Lindholm resumed service on Tuesday after a week of repairs. "
+    "Its operator said crossings would run every thirty minutes.",
+    "Ferry crossings at Lindholm restarted on Tuesday once repairs were finished. "
+    "The operator plans a crossing every thirty minutes.",
+)
+
+
+def _warm(settings: Settings) -> None:
+    """Run a tiny digest and question end to end, so every module and model is loaded."""
+    from summarizer import extract, feeds, fetch, ingest, pipeline, qa  # noqa: F401  (imports)
+
+    page = "".join(f"<p>{text}</p>" for text in _WARM_TEXTS)
+    with contextlib.suppress(InputError):
+        extract.article_from_html(
+            f"<html><head><title>Warm-up</title></head><body><article>{page}</article></body></html>",
+            url="https://www.example.com/news/warm-up",
+        )
+    # trafilatura (through courlan) parses the public-suffix list on first use: ~0.3 s of pure
+    # Python that would otherwise compete with the event loop for the GIL mid-digest.
+    with contextlib.suppress(Exception):
+        import tld.utils
+
+        tld.utils.get_tld_names()
+
+    articles = [
+        Article(
+            text=text,
+            title="Lindholm ferry resumes",
+            url=f"https://warm-up.invalid/{n}",
+            outlet=f"Warm-up {n}",
+        )
+        for n, text in enumerate(_WARM_TEXTS)
+    ]
+    digest = pipeline.summarize(articles, settings)
+    sources = [s for story in digest.stories for s in story.sources]
+    sources = sources or [Source(id=1, title="Lindholm ferry resumes", text=_WARM_TEXTS[0])]
+    qa.answer_question(
+        "When did the ferry resume?", qa.build_index(sources, settings), settings=settings
+    )
 
 
 def _feed_info(url: str, parsed: Any) -> FeedInfo:

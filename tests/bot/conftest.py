@@ -82,6 +82,9 @@ class FakeService:
             raise FeedError(url, "not an RSS or Atom feed")
         return FeedInfo(url=url, title="Example Feed", items=3)
 
+    async def warm_up(self) -> None:
+        return None
+
     async def close(self) -> None:
         return None
 
