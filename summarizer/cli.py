@@ -139,14 +139,22 @@ def articles_from_records(records: Sequence[Any], *, where: str) -> list[Article
         SummarizerError: a record has neither text nor html.
     """
     from .clean import clean_text
-    from .extract import article_from_html
+    from .errors import ExtractionError
+    from .extract import article_from_html, html_fragment_text
 
     articles: list[Article] = []
     for n, record in enumerate(records, 1):
         if not isinstance(record, dict) or not (record.get("text") or record.get("html")):
             raise SummarizerError(f"{where}: article {n} has neither 'text' nor 'html'")
         if record.get("html"):
-            article = article_from_html(record["html"], url=record.get("url"))
+            try:
+                article = article_from_html(record["html"], url=record.get("url"))
+            except ExtractionError:
+                # A short snippet is no page to extract from, but its text is still the article.
+                text = html_fragment_text(str(record["html"]))
+                if not text.strip():
+                    raise SummarizerError(f"{where}: article {n} has no text") from None
+                article = Article(text=text, url=record.get("url"))
             article.title = record.get("title") or article.title
             article.outlet = record.get("source") or article.outlet
         else:

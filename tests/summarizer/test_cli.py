@@ -1,0 +1,216 @@
+"""End to end through the command line, on the demo articles and on bad input."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from summarizer.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLES = ROOT / "examples"
+JUNK = [
+    "Sponsored",
+    "Download our app",
+    "Icon",
+    "Subscribe",
+    "Share this",
+    "©",
+    "Photo:",
+    "Read more",
+]
+
+
+@pytest.fixture(scope="module")
+def demo_digest(models, tmp_path_factory):
+    """`digest --json` of the demo articles, run once."""
+    out = tmp_path_factory.mktemp("demo") / "digest.json"
+    env = {**os.environ, "HF_HUB_OFFLINE": "1"}
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "summarizer",
+            "digest",
+            str(EXAMPLES),
+            "--json",
+            "--max-words",
+            "250",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    out.write_text(result.stdout)
+    return json.loads(result.stdout), out
+
+
+def test_demo_groups_one_story_and_the_unrelated_apart(demo_digest):
+    """Three outlets on the shipwreck form one story; the observatory article is its own."""
+    data, _ = demo_digest
+    assert "generated_at" in data
+    groups = sorted(
+        sorted(Path(s["path"]).name for s in story["sources"]) for story in data["stories"]
+    )
+    assert groups == [
+        ["coastline-daily.txt", "harbor-herald.html", "valley-wire.md"],
+        ["unrelated-observatory.txt"],
+    ]
+
+
+def test_demo_shared_facts_cite_every_outlet(demo_digest):
+    """The fuel figure all three outlets report cites all three; some fact cites several."""
+    data, _ = demo_digest
+    story = next(s for s in data["stories"] if len(s["sources"]) == 3)
+    all_ids = sorted(s["id"] for s in story["sources"])
+    fuel = [s for s in story["sentences"] if "1,200" in s["text"]]
+    assert fuel, "the shared fuel-oil fact should be in a 250-word digest"
+    assert all(s["citations"] == all_ids for s in fuel)
+    assert all(s["citations"] for s in story["sentences"])
+    assert all(set(s["citations"]) <= set(all_ids) for s in story["sentences"])
+
+
+def test_demo_has_no_junk(demo_digest):
+    """No web junk survives into headlines or sentences."""
+    data, _ = demo_digest
+    for story in data["stories"]:
+        texts = [story["headline"]] + [s["text"] for s in story["sentences"]]
+        for text in texts:
+            assert not any(j.lower() in text.lower() for j in JUNK), text
+
+
+def test_json_shape(demo_digest):
+    """Every story has the documented keys; sources have id, title, url, outlet, path."""
+    data, _ = demo_digest
+    for story in data["stories"]:
+        assert {"id", "headline", "sentences", "sources"} <= story.keys()
+        for source in story["sources"]:
+            assert {"id", "title", "url", "outlet", "path"} <= source.keys()
+            assert isinstance(source["id"], int)
+
+
+def test_text_output_lists_sources(models, capsys):
+    """The terminal rendering shows headline, [n] markers and the numbered sources."""
+    code = main(["digest", str(EXAMPLES / "valley-wire.md"), "--max-words", "60"])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "[1]" in out
+    assert "\n[1] " in out
+
+
+def test_bad_inputs_are_named_and_the_rest_digested(models, tmp_path, capsys):
+    """An empty and a binary file each get one error line; the good file is still digested."""
+    empty = tmp_path / "empty.txt"
+    empty.write_text("")
+    binary = tmp_path / "blob.txt"
+    binary.write_bytes(bytes(range(256)) * 40)
+    code = main(
+        ["digest", str(empty), str(binary), str(EXAMPLES / "coastline-daily.txt"), "--json"]
+    )
+    captured = capsys.readouterr()
+    errors = [line for line in captured.err.splitlines() if line.startswith("error:")]
+    assert code == 0
+    assert any("empty.txt" in line for line in errors)
+    assert any("blob.txt" in line for line in errors)
+    assert len(json.loads(captured.out)["stories"]) == 1
+
+
+def test_nothing_usable_exits_1(models, tmp_path, capsys):
+    """When every input fails, the exit code is 1."""
+    empty = tmp_path / "empty.md"
+    empty.write_text("   \n")
+    assert main(["digest", str(empty)]) == 1
+    assert "empty.md" in capsys.readouterr().err
+
+
+def test_fuse_batch(models, tmp_path):
+    """`fuse --jsonl` writes one line per story with 1-based article citations and seconds."""
+    story = {
+        "id": "bridge",
+        "articles": [
+            {
+                "text": "The Dunmore council approved a $40 million bridge on Tuesday. "
+                "It opens in 2027."
+            },
+            {
+                "html": "<html><head><title>Bridge vote</title></head><body><article><p>Dunmore's "
+                "council voted on Tuesday for the $40 million bridge, officials said.</p>"
+                "<p>Critics said the cost was too high for a small town.</p>"
+                "</article></body></html>"
+            },
+        ],
+    }
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps(story) + "\n" + "not json\n")
+    out = tmp_path / "out.jsonl"
+    assert main(["fuse", "--jsonl", str(src), "--out", str(out), "--max-words", "60"]) == 0
+    lines = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [line["id"] for line in lines] == ["bridge"]
+    line = lines[0]
+    assert line["summary"] and line["seconds"] >= 0
+    assert all(set(s["citations"]) <= {1, 2} and s["citations"] for s in line["sentences"])
+    assert any(s["citations"] == [1, 2] for s in line["sentences"])
+
+
+def test_extract(capsys):
+    """`extract` prints the title, then the main text without the page's junk."""
+    assert main(["extract", str(EXAMPLES / "harbor-herald.html")]) == 0
+    out = capsys.readouterr().out
+    title, _, body = out.partition("\n\n")
+    assert "Marrowby" in title
+    assert "cookie" not in body.lower()
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("{not json", "not valid JSON"),
+        ('{"stories": [{"id": "x"}]}', "not a digest"),
+        ('{"stories": []}', "no sources"),
+    ],
+)
+def test_ask_rejects_bad_digest_files(tmp_path, capsys, content, message):
+    """A digest file that is not JSON, not a digest or without sources: one clear line, exit 2."""
+    path = tmp_path / "d.json"
+    path.write_text(content)
+    assert main(["ask", "--digest", str(path), "Who?"]) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_ask_answers_from_a_digest_file(demo_digest, capsys):
+    """A question about the demo story is answered with citations to its sources."""
+    _, path = demo_digest
+    assert main(["ask", "--digest", str(path), "How much fuel oil is on board?", "--json"]) == 0
+    answer = json.loads(capsys.readouterr().out)
+    assert answer["answered"] is True
+    assert "1,200" in answer["answer"]
+    assert answer["citations"]
+
+
+def test_ask_abstains_when_sources_are_silent(demo_digest, capsys):
+    """A question the sources do not answer gets the don't-say answer and no citations."""
+    _, path = demo_digest
+    assert (
+        main(
+            [
+                "ask",
+                "--digest",
+                str(path),
+                "What was the ship's insurance premium in euros?",
+                "--json",
+            ]
+        )
+        == 0
+    )
+    answer = json.loads(capsys.readouterr().out)
+    assert answer["answered"] is False
+    assert answer["citations"] == []
