@@ -19,6 +19,7 @@ from .exts._render import MessagePart
 
 __all__ = [
     "ALLOWED_MENTIONS",
+    "Pacer",
     "edit_original",
     "followup",
     "nonce_for",
@@ -36,6 +37,29 @@ POST_BACKOFF_MAX_S = 8.0
 THREAD_ARCHIVE_MINUTES = 1440  # a day: follow-ups come the same day as the digest
 THREAD_NAME_LIMIT = 100  # Discord's limit on channel and thread names
 _THREAD_ALREADY_CREATED = 160004  # Discord: "A thread has already been created for this message"
+
+
+class Pacer:
+    """Spaces requests to at most `rate` a second, so a burst stays under Discord's global limit.
+
+    discord.py waits out per-route buckets from the headers before they run dry, but it learns
+    of the global limit (50 requests a second) only from a 429; pacing avoids those.
+    """
+
+    def __init__(self, rate: float) -> None:
+        self.interval = 1.0 / rate
+        self._next = 0.0
+        self._lock = asyncio.Lock()
+
+    async def wait(self) -> None:
+        """Return when the next request may go."""
+        async with self._lock:
+            loop = asyncio.get_running_loop()
+            now = loop.time()
+            delay = self._next - now
+            self._next = max(now, self._next) + self.interval
+        if delay > 0:
+            await asyncio.sleep(delay)
 
 
 def _log_retry(state: tenacity.RetryCallState) -> None:

@@ -32,7 +32,7 @@ from discord.ext import commands, tasks
 
 from summarizer.models import Digest
 
-from ..posting import nonce_for, open_thread, send
+from ..posting import Pacer, nonce_for, open_thread, send
 from ..storage import Delivery, Subscription
 from ._calendar import last_occurrence
 from ._render import MessagePart, render_digest, split_content
@@ -48,6 +48,7 @@ log = logging.getLogger(__name__)
 # Every minute of the day, in UTC: the loop wakes on each minute boundary, not drifting.
 EVERY_MINUTE = [dt.time(h, m, tzinfo=dt.UTC) for h in range(24) for m in range(60)]
 POST_CONCURRENCY = 20  # channels posted at once; discord.py paces each route's bucket
+POSTS_PER_SECOND = 40.0  # under Discord's global 50 requests/s, leaving room for commands
 HISTORY_SCAN = 50  # recent messages searched for parts sent just before a crash
 LABELLED_CONTENT_LIMIT = 1900  # content under a part label; the label takes < 100 characters
 
@@ -97,6 +98,7 @@ class Schedule(commands.Cog):
         self.bot = bot
         self._run_lock = asyncio.Lock()
         self.digests_built = 0  # source sets digested, for the benchmark and tests
+        self.pacer = Pacer(POSTS_PER_SECOND)
 
     async def cog_load(self) -> None:
         """Start the loop (tests may ask for a faster tick)."""
@@ -251,6 +253,7 @@ class Schedule(commands.Cog):
             message_ids = await self._recover(channel, local_date, parts, message_ids)
         first: discord.Message | None = None
         for index in range(len(message_ids), len(parts)):
+            await self.pacer.wait()
             message = await send(
                 channel, parts[index], nonce=nonce_for(sub.channel_id, local_date, index)
             )
@@ -262,6 +265,7 @@ class Schedule(commands.Cog):
             if first is None:
                 first = await channel.fetch_message(message_ids[0])
             headline = posted.digest.stories[0].headline
+            await self.pacer.wait()
             thread_id = await open_thread(first, f"{local_date:%d %b}: {headline}")
         await storage.set_digest_messages(posted.id, message_ids, thread_id=thread_id)
         await storage.record_sent(sub.channel_id, local_date, message_ids[0], now=self.bot.now())

@@ -299,6 +299,7 @@ class FakeDiscord:
         api = "/api/v10"
         r = app.router
         r.add_get(api + "/users/@me", self._me)
+        r.add_get("/_stats", self._stats)
         r.add_get(api + "/oauth2/applications/@me", self._application)
         r.add_get(api + "/gateway/bot", self._gateway_bot)
         r.add_put(api + "/applications/{app}/commands", self._put_commands)
@@ -368,7 +369,7 @@ class FakeDiscord:
     @web.middleware
     async def _middleware(self, request: web.Request, handler: Callable) -> web.StreamResponse:
         path = request.path
-        if path == "/gateway":
+        if path in ("/gateway", "/_stats"):
             return await handler(request)
         if (
             path.startswith("/api/v10/")
@@ -465,6 +466,19 @@ class FakeDiscord:
         response.headers["X-RateLimit-Bucket"] = key.split(":")[0].replace(" ", "-")[:32]
 
     # -- REST handlers -----------------------------------------------------------------------
+
+    async def _stats(self, request: web.Request) -> web.Response:
+        # For a benchmark running the server in another process.
+        posted = sum(len(self.channel_messages(c)) for c in self.text_channels())
+        return _json(
+            {
+                "status_counts": {str(k): v for k, v in self.status_counts.items()},
+                "requests": len(self.requests),
+                "channel_messages": posted,
+                "threads": sum(1 for c in self.channels.values() if c["type"] == 11),
+                "violations": self.violations[:20],
+            }
+        )
 
     async def _me(self, request: web.Request) -> web.Response:
         return _json(self.bot_user)
