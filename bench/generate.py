@@ -1,7 +1,8 @@
 """Generator benchmark: what the optional generator adds to a digest, and what it keeps.
 
-Run: `.venv/bin/python -m bench.generate [INPUT ...] [--max-new-tokens N] [--repeat N]`
-(default input: the demo articles in examples/).
+Run: `.venv/bin/python -m bench.generate [INPUT ...] [--max-new-tokens N] [--repeat N]
+[--config F]` (default input: the demo articles in examples/; `--config` adds a run of the
+`[generator]` it configures, e.g. a real model on a GPU or a vLLM server).
 
 Each story is fused extractively once; then each run rewrites every story with
 `summarizer.generate.rewrite_story` and reports:
@@ -88,13 +89,16 @@ def main() -> int:
     parser.add_argument("inputs", nargs="*", default=[str(REPO / "examples")])
     parser.add_argument("--max-new-tokens", type=int, default=None)
     parser.add_argument("--repeat", type=int, default=1, help="rewrite each story N times")
+    parser.add_argument(
+        "--config", type=Path, help="config.toml whose [generator] is measured too (a real model)"
+    )
     args = parser.parse_args()
 
     import torch
     import transformers
 
     from summarizer.cluster import cluster, dedupe
-    from summarizer.config import GeneratorSettings, Settings
+    from summarizer.config import GeneratorSettings, Settings, load_settings
     from summarizer.fuse import fuse_story
     from summarizer.generate import RewriteStats, close_generators, get_generator, rewrite_story
     from summarizer.generate.testing import build_tiny_model
@@ -141,6 +145,10 @@ def main() -> int:
                 backend="openai", model="fake", base_url=echo_url, max_new_tokens=max_new
             ),
         }
+        if args.config is not None:
+            configured = load_settings(args.config).generator
+            if configured.backend:
+                runs[f"{configured.backend}: {Path(configured.model or '').name}"] = configured
         for name, generator in runs.items():
             settings = dataclasses.replace(base, generator=generator)
             loaded = time.perf_counter()

@@ -107,6 +107,10 @@ class TransformersGenerator(Generator):
             raise ConfigError("[generator]", "model is required for the transformers backend")
         started = time.perf_counter()
         source, revision = _split_revision(settings.model)
+        source = os.path.expanduser(source)
+        if source.startswith((os.sep, ".")) and not Path(source).exists():
+            # Said plainly: the hub client would call a missing folder a malformed repo id.
+            raise ModelLoadError(f"cannot load generator model {source}: no such folder")
         offline = os.environ.get("HF_HUB_OFFLINE") == "1" or Path(source).exists()
         kwargs: dict[str, Any] = {"local_files_only": offline, "trust_remote_code": False}
         if revision:
