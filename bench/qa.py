@@ -1,0 +1,298 @@
+"""Follow-up QA benchmark: ours vs the "top BM25 sentence" peer on realtimeqa dev.
+
+Run: `.venv/bin/python -m bench.qa [--data PATH] [--limit N] [--dump FILE]`.
+
+For each news-quiz question (with up to 5 retrieved real articles) it scores:
+- correct: the answer contains the gold choice and none of the other choices (the system
+  never sees the choices; this is how a short, precise answer is told from a vague one);
+- cites: of the correct answers, the share citing an article that contains the gold choice;
+- abstention precision / recall: each question is also paired with another question's
+  articles (mismatched); abstaining there is right. Precision counts abstentions on mismatched
+  pairs against abstentions on matched pairs whose articles hold the gold (answerable);
+  "P(all)" counts every matched abstention as wrong;
+- ms per question after load (median, p90): index build + answer, caches cleared first;
+- model load seconds.
+Floor and ceiling rows give the scale: "nothing" answers nothing, "ceiling" is the share of
+questions whose articles hold the gold anywhere.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import statistics
+import sys
+import time
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "realtimeqa" / "dev.jsonl"
+
+
+def tokens(text: str) -> list[str]:
+    """Folded word tokens used to match choices: case, quotes and digit commas ignored."""
+    text = unicodedata.normalize("NFKC", text).lower()
+    text = re.sub(r"(?<=\d),(?=\d{3})", "", text)
+    return re.findall(r"[a-z0-9]+", text)
+
+
+def contains(text: str, phrase: str) -> bool:
+    """True when the phrase's tokens occur contiguously in the text's tokens."""
+    hay, needle = tokens(text), tokens(phrase)
+    if not needle:
+        return False
+    n = len(needle)
+    return any(hay[i : i + n] == needle for i in range(len(hay) - n + 1))
+
+
+@dataclass
+class Item:
+    id: str
+    question: str
+    choices: list[str]
+    gold: str
+    articles: list[dict[str, str]]
+
+
+def load(path: Path) -> list[Item]:
+    """Questions of realtimeqa dev; `retrieved_docs` may be a list or a Python-literal string."""
+    import ast
+
+    items = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        row = json.loads(line)
+        docs: Any = row.get("retrieved_docs") or []
+        if isinstance(docs, str):
+            docs = ast.literal_eval(docs) if docs.strip() else []
+        gold = row["choices"][row["answer_index"][0]]
+        items.append(Item(row["id"], row["question"], row["choices"], gold, list(docs or [])))
+    return items
+
+
+def sources_of(articles: list[dict[str, str]]) -> list[Any]:
+    from summarizer.models import Source
+
+    return [
+        Source(id=i + 1, title=a.get("title"), url=a.get("url"), text=a.get("text") or "")
+        for i, a in enumerate(articles)
+    ]
+
+
+def holds(article: dict[str, str], gold: str) -> bool:
+    return contains(f"{article.get('title') or ''}\n{article.get('text') or ''}", gold)
+
+
+def mismatched(items: list[Item]) -> list[tuple[Item, list[dict[str, str]]]]:
+    """Each question with the articles of a question half the set away, never holding its gold."""
+    pairs = []
+    n = len(items)
+    for i, item in enumerate(items):
+        for step in range(n // 2, n // 2 + n):
+            other = items[(i + step) % n]
+            if other is item or not other.articles:
+                continue
+            if any(holds(a, item.gold) for a in other.articles):
+                continue
+            pairs.append((item, other.articles))
+            break
+    return pairs
+
+
+@dataclass
+class Result:
+    answer: str
+    citations: list[int]
+    answered: bool
+    seconds: float
+
+
+def run_ours(question: str, articles: list[dict[str, str]]) -> Result:
+    from summarizer.qa import answer_question, build_index
+
+    started = time.perf_counter()
+    index = build_index(sources_of(articles))
+    answer = answer_question(question, index)
+    return Result(answer.text, answer.citations, answer.answered, time.perf_counter() - started)
+
+
+def run_peer(question: str, articles: list[dict[str, str]]) -> Result:
+    """The top BM25 sentence of all the articles (rank-bm25), citing its article."""
+    from rank_bm25 import BM25Okapi
+
+    from summarizer.sentences import split_text
+
+    started = time.perf_counter()
+    sentences = [
+        (i + 1, s) for i, a in enumerate(articles) for s in split_text(a.get("text") or "")
+    ]
+    if not sentences:
+        return Result("The sources don't say.", [], False, time.perf_counter() - started)
+    bm25 = BM25Okapi([tokens(s) for _, s in sentences])
+    scores = bm25.get_scores(tokens(question))
+    best = max(range(len(sentences)), key=lambda k: scores[k])
+    if scores[best] <= 0:
+        return Result("The sources don't say.", [], False, time.perf_counter() - started)
+    source, sentence = sentences[best]
+    return Result(f"{sentence} [{source}]", [source], True, time.perf_counter() - started)
+
+
+def score(
+    name: str,
+    items: list[Item],
+    pairs: list[tuple[Item, list[dict[str, str]]]],
+    run: Any,
+    dump: list[dict[str, Any]] | None,
+) -> dict[str, Any]:
+    from summarizer.sentences import split_paragraph
+
+    split_paragraph.cache_clear()  # each system pays for its own sentence splitting
+    correct = cites = 0
+    times: list[float] = []
+    abstain_answerable = answerable = abstain_matched = 0
+    for item in items:
+        result = run(item.question, item.articles)
+        times.append(result.seconds)
+        ok = (
+            result.answered
+            and contains(result.answer, item.gold)
+            and not any(contains(result.answer, c) for c in item.choices if c != item.gold)
+        )
+        cited_ok = ok and any(
+            1 <= c <= len(item.articles) and holds(item.articles[c - 1], item.gold)
+            for c in result.citations
+        )
+        if not item.articles and result.answered:
+            print(f"  !! {name} answered a question with no articles: {item.id}")
+        correct += ok
+        cites += cited_ok
+        has_gold = any(holds(a, item.gold) for a in item.articles)
+        answerable += has_gold
+        abstain_answerable += has_gold and not result.answered
+        abstain_matched += not result.answered
+        if dump is not None:
+            dump.append(
+                {
+                    "system": name,
+                    "id": item.id,
+                    "question": item.question,
+                    "gold": item.gold,
+                    "has_gold": has_gold,
+                    "correct": ok,
+                    "cites": cited_ok,
+                    "answered": result.answered,
+                    "answer": result.answer,
+                    "seconds": round(result.seconds, 3),
+                }
+            )
+    abstain_mismatched = 0
+    for item, articles in pairs:
+        result = run(item.question, articles)
+        abstain_mismatched += not result.answered
+        if dump is not None:
+            dump.append(
+                {
+                    "system": name,
+                    "id": item.id,
+                    "mismatched": True,
+                    "question": item.question,
+                    "answered": result.answered,
+                    "answer": result.answer,
+                }
+            )
+    n = len(items)
+    precision = abstain_mismatched / max(1, abstain_mismatched + abstain_answerable)
+    return {
+        "system": name,
+        "correct": correct / n,
+        "cites": cites / max(1, correct),
+        "P": precision,
+        "P_all": abstain_mismatched / max(1, abstain_mismatched + abstain_matched),
+        "R": abstain_mismatched / max(1, len(pairs)),
+        "ms_median": 1000 * statistics.median(times),
+        "ms_p90": 1000 * statistics.quantiles(times, n=10)[-1],
+        "answerable": answerable,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=DATA)
+    parser.add_argument("--limit", type=int, default=0, help="first N questions only")
+    parser.add_argument("--dump", type=Path, help="write per-question results (JSON lines)")
+    args = parser.parse_args(argv)
+    if not args.data.exists():
+        print(f"skipped: {args.data} is absent (the shared realtimeqa data sits beside the repo)")
+        return 0
+    items = load(args.data)
+    if args.limit:
+        items = items[: args.limit]
+    pairs = mismatched(items)
+
+    import torch
+
+    from summarizer.config import Settings
+    from summarizer.nlp import get_embedder, get_spacy
+
+    settings = Settings()
+    started = time.perf_counter()
+    get_embedder(settings.models).embed(["warm up"])
+    get_spacy(settings.models.spacy_model)("warm up")
+    load_s = time.perf_counter() - started
+    print(
+        f"{len(items)} questions ({sum(1 for i in items if not i.articles)} without articles), "
+        f"{len(pairs)} mismatched pairs; torch threads {torch.get_num_threads()}; "
+        f"models loaded in {load_s:.1f}s"
+    )
+
+    dump: list[dict[str, Any]] | None = [] if args.dump else None
+    rows = [score("ours (qa.py)", items, pairs, run_ours, dump)]
+    try:
+        from importlib.metadata import version
+
+        import rank_bm25  # noqa: F401
+
+        rows.append(
+            score(
+                f"top BM25 sentence (rank-bm25 {version('rank-bm25')})",
+                items,
+                pairs,
+                run_peer,
+                dump,
+            )
+        )
+    except ImportError:
+        print("peer dropped: rank-bm25 is not installed (pip install -r requirements-eval.txt)")
+    answerable = rows[0]["answerable"]
+    print()
+    print(
+        f"{'system':42} {'correct':>8} {'cites':>6} {'abst P':>7} {'P(all)':>7} {'abst R':>7}"
+        f" {'ms med':>7} {'ms p90':>7}"
+    )
+    for r in rows:
+        print(
+            f"{r['system']:42} {100 * r['correct']:7.1f}% {100 * r['cites']:5.0f}% "
+            f"{r['P']:7.2f} {r['P_all']:7.2f} {r['R']:7.2f} {r['ms_median']:7.0f}"
+            f" {r['ms_p90']:7.0f}"
+        )
+    print(f"{'floor: nothing':42} {0.0:7.1f}%")
+    print(f"{'ceiling: gold anywhere in the articles':42} {100 * answerable / len(items):7.1f}%")
+    if len(rows) > 1:
+        print(
+            f"\nlift over the peer: {100 * (rows[0]['correct'] - rows[1]['correct']):+.1f} points"
+        )
+    if args.dump and dump is not None:
+        args.dump.write_text("\n".join(json.dumps(d, ensure_ascii=False) for d in dump) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
