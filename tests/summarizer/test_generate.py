@@ -32,7 +32,7 @@ from summarizer.generate import (
 from summarizer.generate._guard import Rejected, clean_output
 from summarizer.generate._prompts import load_template
 from summarizer.generate.testing import build_tiny_model
-from summarizer.models import Story
+from summarizer.models import Article, Story
 
 from .conftest import BRIDGE_A, BRIDGE_B
 
@@ -471,6 +471,19 @@ async def test_prompt_injection_changes_neither_form_nor_content(serve, bridge, 
     text = digest.text + digest.headline
     for bad in ("@everyone", "<@", "http", "[7]", "[9]", "collapsed", "40 dead", "rejected"):
         assert bad not in text
+
+
+async def test_injected_outlet_through_the_whole_pipeline(serve, models):
+    """An outlet carrying injection text, fused with the rest: a hijacked model changes nothing."""
+    outlet = Article(text=INJECTED, title="Bridge vote in Dunmore", outlet="Lark Gazette")
+    fused = fuse_story(Story("bridge-injected", [BRIDGE_A, BRIDGE_B, outlet]), models)
+    fake = FakeLLM(lambda fake, body, attempt: completion(REPLIES["hijacked"]))
+    digest, stats = await _rewrite(serve, fake, fused, models)
+    assert [(s.text, s.source_ids) for s in digest.sentences] == [
+        (s.text, s.source_ids) for s in fused.digest.sentences
+    ]
+    assert digest.headline == fused.digest.headline
+    assert stats.kept == 0 and stats.headlines_kept == 0
 
 
 # --- follow-up answers ----------------------------------------------------------------------
