@@ -1,10 +1,11 @@
 """Stage 6: check every digest sentence against each source it may cite.
 
 A source may be cited for a sentence only when
-1. the source's closest sentence is similar enough (MiniLM cosine), and
-2. every name, number and date in the sentence (spaCy entities) appears in that closest sentence
-   or its immediate neighbours, after normalising case, punctuation and number words, and
-3. every direct quotation in the sentence appears there word for word.
+1. one of the source's sentences is similar enough (MiniLM cosine), and that sentence
+2. holds every name, number and date of the digest sentence (spaCy entities; case,
+   punctuation, number words, hedges and nationality words normalised),
+3. holds every direct quotation of it word for word, and
+4. shares enough of its content words.
 A citation that fails is removed; a sentence left with none is dropped by the caller. The same
 check guards generated sentences and headlines, so nothing in a digest goes beyond its sources.
 """
@@ -28,7 +29,10 @@ __all__ = ["Check", "Verifier", "entity_in_text", "normalise_tokens", "quotes"]
 
 log = logging.getLogger(__name__)
 
-NEIGHBOURS = 1  # sentences either side of the closest one where entities may also appear
+# Share of a sentence's content words its evidence must have. Paraphrases of one fact share
+# half or more ("holds roughly 1,200 tonnes of fuel oil" / "carries about 1,200 tonnes of fuel
+# oil"); a sentence that only shares the story's names shares a fifth.
+MIN_COVERAGE = 0.4
 # Per source, only the sentences sharing the most words with the claim are embedded and compared:
 # a paraphrase shares its names and key words, and embedding every sentence of every source for
 # every claim would dominate the run time.
@@ -49,6 +53,21 @@ _NUMBER_WORDS = {
 }  # fmt: skip
 MIN_QUOTE_WORDS = 3  # shorter quoted bits are scare quotes or names ("calm"), not statements
 _QUOTE = re.compile(r'“([^”]+)”|"([^"]+)"')
+# Nationality words name their country ("Chinese officials" = "officials of China"). Regular
+# ones ("Korean", "Japanese", "Russian") match by the prefix rule in `entity_in_text`.
+_DEMONYMS = {
+    "chinese": "china", "french": "france", "british": "britain", "english": "england",
+    "dutch": "netherlands", "swiss": "switzerland", "turkish": "turkey", "spanish": "spain",
+    "polish": "poland", "greek": "greece", "swedish": "sweden", "danish": "denmark",
+    "finnish": "finland", "norwegian": "norway", "irish": "ireland", "scottish": "scotland",
+    "welsh": "wales", "filipino": "philippines", "thai": "thailand", "italian": "italy",
+    "ukrainian": "ukraine", "mexican": "mexico", "canadian": "canada", "australian": "australia",
+    "indian": "india", "belgian": "belgium", "argentine": "argentina", "peruvian": "peru",
+    "chilean": "chile", "hungarian": "hungary", "lebanese": "lebanon", "portuguese": "portugal",
+    "american": "us", "americans": "us", "uk": "britain", "european": "europe",
+}  # fmt: skip
+PREFIX_MIN = 4  # "korea"/"korean", "state"/"states": one word, if the shorter has 4+ letters
+PREFIX_SLACK = 3  # ... and the longer adds at most 3 ("japan"/"japanese", not "state"/"statement")
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+|%|\$|€|£|¥", re.UNICODE)
 _ORDINAL_SUFFIX = re.compile(r"(\d)(?:st|nd|rd|th)\b")  # "21st" -> "21", like "first" -> "1"
 
@@ -58,6 +77,8 @@ def _fold(text: str) -> str:
     text = text.replace("’", "'").replace("‘", "'")
     text = re.sub(r"'s\b", "", text)
     text = _ORDINAL_SUFFIX.sub(r"\1", text)
+    text = re.sub(r"\bunited states\b", "us", text)
+    text = re.sub(r"\bunited kingdom\b", "britain", text)
     # "U.S." -> "us", "U.N." -> "un": dotted abbreviations become one token.
     return re.sub(r"\b((?:[a-z]\.){2,})", lambda m: m.group(1).replace(".", ""), text)
 
@@ -71,13 +92,41 @@ def normalise_tokens(text: str) -> tuple[str, ...]:
             token = token.replace(",", "")
             if token.endswith(".0"):
                 token = token[:-2]
-        out.append(_NUMBER_WORDS.get(token, token))
+        out.append(_DEMONYMS.get(token) or _NUMBER_WORDS.get(token, token))
     return tuple(out)
+
+
+def _same_word(a: str, b: str) -> bool:
+    if a == b:
+        return True
+    if not (a.isalpha() and b.isalpha()):
+        return False  # numbers match exactly
+    short, long = sorted((a, b), key=len)
+    return (
+        len(short) >= PREFIX_MIN
+        and len(long) - len(short) <= PREFIX_SLACK
+        and long.startswith(short)
+    )
 
 
 def entity_in_text(entity: str, tokens: set[str]) -> bool:
     """Whether every content token of an entity appears among the given normalised tokens."""
-    return set(normalise_tokens(entity)) - _ENTITY_STOPWORDS <= tokens
+    needed = set(normalise_tokens(entity)) - _ENTITY_STOPWORDS
+    missing = needed - tokens
+    return all(any(_same_word(word, t) for t in tokens) for word in missing)
+
+
+def _content_words(text: str) -> set[str]:
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    return {t for t in normalise_tokens(text) if t not in STOP_WORDS and t.isalnum()}
+
+
+def _coverage(words: set[str], present: set[str]) -> float:
+    if not words:
+        return 1.0
+    found = sum(1 for w in words if w in present or any(_same_word(w, p) for p in present))
+    return found / len(words)
 
 
 def quotes(text: str) -> list[str]:
@@ -103,12 +152,13 @@ class Check:
     source: int
     similarity: float
     evidence: str
-    missing: tuple[str, ...]  # entities of the sentence the source does not have near `evidence`
+    missing: tuple[str, ...]  # entities and quotations of the sentence `evidence` lacks
+    coverage: float  # share of the sentence's content words that `evidence` has
 
     @property
     def passed(self) -> bool:
-        """No entity missing (the similarity is judged by the caller's threshold)."""
-        return not self.missing
+        """Nothing missing and enough words shared (similarity is judged by the caller)."""
+        return not self.missing and self.coverage >= MIN_COVERAGE
 
 
 class Verifier:
@@ -132,8 +182,13 @@ class Verifier:
         *,
         vector: np.ndarray | None = None,
         fact_entities: Sequence[Entity] | None = None,
+        threshold: float | None = None,
     ) -> Check:
         """Compare one sentence with one source's sentences.
+
+        The source's sentences are tried from the most similar down, as long as they clear the
+        similarity threshold; the first that also holds every entity and quotation and enough
+        of the sentence's words is the evidence.
 
         Args:
             text: the digest sentence.
@@ -141,26 +196,38 @@ class Verifier:
             sentences: that source's sentences in reading order.
             vector: the sentence's embedding, when the caller has it.
             fact_entities: the sentence's entities, when the caller has them.
+            threshold: minimum similarity; default `[summary] verify_threshold`.
 
         Returns:
-            The closest sentence, its similarity, and the entities missing around it.
+            The verdict, with the evidence sentence (or the closest one when none passes).
         """
+        threshold = self.threshold if threshold is None else threshold
         if not sentences:
-            return Check(source, 0.0, "", ("(empty source)",))
+            return Check(source, 0.0, "", ("(empty source)",), 0.0)
         if vector is None:
             vector = self._embedder.embed([text])[0]
         if fact_entities is None:
             fact_entities = self.fact_entities(text)
         pool = _candidate_indices(text, sentences)
         sims = self._embedder.embed([sentences[i] for i in pool]) @ vector
-        best = pool[int(np.argmax(sims))]
-        similarity = float(np.max(sims))
-        window = sentences[max(0, best - NEIGHBOURS) : best + NEIGHBOURS + 1]
-        window_tokens = normalise_tokens(" ".join(window))
-        tokens = set(window_tokens)
-        missing = [e for e, _ in fact_entities if not entity_in_text(e, tokens)]
-        missing += [q for q in quotes(text) if not _contains_run(window_tokens, q)]
-        return Check(source, similarity, sentences[best], tuple(missing))
+        words = _content_words(text)
+        closest: Check | None = None
+        for rank in np.argsort(-sims):
+            similarity = float(sims[rank])
+            if closest is not None and similarity < threshold:
+                break
+            evidence = sentences[pool[int(rank)]]
+            tokens = normalise_tokens(evidence)
+            present = set(tokens)
+            missing = [e for e, _ in fact_entities if not entity_in_text(e, present)]
+            missing += [q for q in quotes(text) if not _contains_run(tokens, q)]
+            coverage = _coverage(words, present)
+            verdict = Check(source, similarity, evidence, tuple(missing), coverage)
+            closest = closest or verdict
+            if verdict.passed and similarity >= threshold:
+                return verdict
+        assert closest is not None
+        return closest
 
     def check(
         self,
@@ -210,7 +277,7 @@ class Verifier:
             citations: list[Citation] = []
             for sid, sentences in sorted(sources.items()):
                 verdict = self.check_source(
-                    text, sid, sentences, vector=vectors[t], fact_entities=ents
+                    text, sid, sentences, vector=vectors[t], fact_entities=ents, threshold=threshold
                 )
                 if verdict.similarity < threshold:
                     continue

@@ -82,3 +82,29 @@ def test_quotation_must_appear_word_for_word(models):
 def test_hedges_do_not_block_a_match():
     """'about 3:40 a.m.' and 'around 3:40 a.m.' state one time."""
     assert entity_in_text("about 3:40 a.m.", set(normalise_tokens("at around 3:40 a.m.")))
+
+
+@pytest.mark.parametrize(
+    ("entity", "text", "present"),
+    [
+        ("Chinese", "officials of China", True),
+        ("North Korean", "North Korea's envoy", True),
+        ("the United States", "U.S. officials", True),
+        ("Japanese", "Japan said", True),
+        ("Austrian", "Australia said", False),
+    ],
+)
+def test_nationality_words_match_their_country(entity, text, present):
+    """Demonyms and plural or adjective forms match their country; different countries don't."""
+    assert entity_in_text(entity, set(normalise_tokens(text))) is present
+
+
+def test_sharing_names_is_not_enough(models):
+    """A source that names the same people but states something else is not cited."""
+    verifier = Verifier(models)
+    sources = {
+        1: ["Mayor Ada Quill opened the Dunmore library on Tuesday after years of delays."],
+        2: ["Mayor Ada Quill said on Tuesday that Dunmore would cut bus fares by half in spring."],
+    }
+    text = sources[1][0]
+    assert [c.source for c in verifier.check(text, sources)] == [1]
