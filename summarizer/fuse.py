@@ -46,7 +46,9 @@ HEADLINE_MAX_WORDS = 16
 _JUNK = re.compile(
     r"https?://|www\.|@\w|\bclick\b|\bsign up\b|\bsubscribe\b|\bnewsletter\b|\bcookies?\b"
     r"|\ball rights reserved\b|\bfollow us\b|\bread more\b|\bshare this\b|\bdownload\b.*\bapp\b"
-    r"|\badvertisement\b|\bsponsored\b|\bphoto:|\bimage:|\bcaption\b|\bjavascript\b",
+    r"|\badvertisement\b|\bsponsored\b|\bphoto:|\bimage:|\bcaption\b|\bjavascript\b"
+    # Text addressed to a machine, not a reader: fake citation markers, prompt injections.
+    r"|\[\d+\]|<@[!&]?\d+>|\bignore\b.{0,40}\binstructions\b|\bsystem prompt\b",
     re.IGNORECASE,
 )
 _ENDS_STATEMENT = re.compile(r"[.!]['\"”’)\]]*$")

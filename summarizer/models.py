@@ -189,6 +189,7 @@ class StoryDigest:
         return {
             "id": self.id,
             "headline": self.headline,
+            "headline_generated": self.headline_generated,
             "sentences": [s.to_dict() for s in self.sentences],
             "sources": [s.to_dict(with_text=with_text) for s in self.sources],
         }
@@ -201,6 +202,7 @@ class StoryDigest:
             headline=str(data.get("headline", "")),
             sentences=[DigestSentence.from_dict(s) for s in data.get("sentences", [])],
             sources=[Source.from_dict(s) for s in data["sources"]],
+            headline_generated=bool(data.get("headline_generated", False)),
         )
 
 
