@@ -1,0 +1,283 @@
+"""Follow-up answers from a story's sources: citations, agreement, disagreement, abstention."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from summarizer.config import QASettings, Settings
+from summarizer.errors import InputError
+from summarizer.models import Answer, Digest, Source, StoryDigest
+from summarizer.qa import (
+    DONT_SAY,
+    MAX_QUESTION_CHARS,
+    QAIndex,
+    QuestionError,
+    Turn,
+    answer_digest,
+    answer_question,
+    answer_with_confidence,
+    build_index,
+    remember,
+)
+
+pytestmark = pytest.mark.models
+
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "qa" / "stories.json"
+STORIES = {s["id"]: s for s in json.loads(FIXTURE.read_text(encoding="utf-8"))["stories"]}
+
+
+def sources(story: str) -> list[Source]:
+    return [Source(**s) for s in STORIES[story]["sources"]]
+
+
+@pytest.fixture(scope="module")
+def index() -> dict[str, QAIndex]:
+    """One index per fictional story, shared by the module (models load once per session)."""
+    return {story: build_index(sources(story)) for story in STORIES}
+
+
+@pytest.mark.parametrize(
+    ("story", "question", "short", "cites", "not_cited"),
+    [
+        ("port-strike", "Who met the ambassador?", "Ilse Moravec", {1, 2}, {3}),
+        ("port-strike", "How much is the strike costing each day?", "4 million", {3}, {1, 2}),
+        ("port-strike", "Who leads the dockers' union?", "Tomas Brandt", {2}, {1, 3}),
+        ("bridge", "When was the bridge closed?", "January 14", {1}, {2}),
+        ("bridge", "How many vehicles used the bridge every day?", "14,000", {1}, {2}),
+        ("bridge", "Which company won the repair contract?", "Kallisto Construction", {2}, {1}),
+        ("comet", "When was the comet discovered?", "August 2", {1}, {2}),
+        ("cup-final", "Who scored twice for the Gulls?", "Jonas Eklund", {1}, set()),
+        ("rates", "How high was inflation in May?", "7 percent", {1}, {2}),
+    ],
+)
+def test_typed_questions_get_the_entity_and_its_sources(
+    index, story, question, short, cites, not_cited
+):
+    """Who / when / how many / how much: the short answer, citing the sources that state it."""
+    answer = answer_question(question, index[story])
+    assert answer.answered
+    assert answer.short_answer is not None and short in answer.short_answer
+    assert short in answer.text
+    assert cites <= set(answer.citations)
+    assert not (not_cited & set(answer.citations))
+    assert answer.evidence and short in answer.evidence[0]
+    for source_id in answer.citations:
+        assert f"[{source_id}]" in answer.text
+
+
+@pytest.mark.parametrize(
+    ("story", "question", "short"),
+    [
+        ("comet", "How close will the comet come to Earth?", "62 million kilometres"),
+        ("rates", "Who is the governor of the central bank?", "Lidia Marsh"),
+        ("rates", "What is the new interest rate?", "4.5 percent"),
+    ],
+)
+def test_a_fact_two_sources_share_cites_both(index, story, question, short):
+    """Both outlets state it, so both are cited."""
+    answer = answer_question(question, index[story])
+    assert short in answer.text
+    assert answer.citations == [1, 2]
+
+
+def test_what_question_answers_with_the_sentence(index):
+    """A question asking for no entity type gets the evidence sentence, cited."""
+    answer = answer_question("What did the Miners coach say about her team?", index["cup-final"])
+    assert answer.answered
+    assert answer.short_answer is None
+    assert "second best all afternoon" in answer.text
+    assert answer.citations == [1]
+
+
+def test_disagreement_shows_both_numbers_with_their_citations(index):
+    """Two outlets count the strikers differently: both counts, each with its own source."""
+    answer = answer_question("How many dockworkers are on strike?", index["port-strike"])
+    assert answer.answered
+    assert answer.citations == [1, 2]
+    assert "differ" in answer.text
+    first, second = answer.text.index("1,200"), answer.text.index("1,800")
+    assert answer.text.index("[1]", first) < answer.text.index("[2]", second) or (
+        answer.text.index("[2]", second) < answer.text.index("[1]", first)
+    )
+    assert len(answer.evidence) == 2
+
+
+@pytest.mark.parametrize(
+    ("story", "question"),
+    [
+        ("port-strike", "When was the comet discovered?"),
+        ("port-strike", "Who scored twice for the Gulls?"),
+        ("bridge", "What is the new interest rate?"),
+        ("comet", "Who met the ambassador?"),
+        ("rates", "How many vehicles used the bridge every day?"),
+        ("cup-final", "What did the ambassador eat for breakfast?"),
+    ],
+)
+def test_unanswerable_question_abstains(index, story, question):
+    """Sources about another story: "The sources don't say.", no citation."""
+    answer = answer_question(question, index[story])
+    assert not answer.answered
+    assert answer.text == DONT_SAY
+    assert answer.citations == []
+    assert answer.to_dict() == {"answer": DONT_SAY, "citations": [], "answered": False}
+
+
+def test_follow_up_pronoun_and_next_resolved_against_history(index):
+    """'What did she say about sanctions?' then 'What did she say next?' follow the thread."""
+    story = index["port-strike"]
+    history: list[Turn] = []
+    first = answer_question("Who met the ambassador?", story)
+    history = remember(history, Turn("Who met the ambassador?", first))
+    about = answer_question("What did she say about sanctions?", story, history=history)
+    assert "sanctions" in about.text and about.citations == [1]
+    history = remember(history, Turn("What did she say about sanctions?", about))
+    after = answer_question("What did she say next?", story, history=history)
+    assert after.answered
+    assert "We will not trade our ports for promises" in after.text
+    assert after.citations == [1]
+
+
+def test_follow_up_other_outlet(index):
+    """'And the other outlet?' asks the last question of the sources it did not cite."""
+    story = index["bridge"]
+    first = answer_question("When will the bridge reopen?", story)
+    assert first.answered and len(first.citations) == 1
+    other = answer_question(
+        "And the other outlet?", story, history=[Turn("When will the bridge reopen?", first)]
+    )
+    assert other.answered
+    assert other.citations and not set(other.citations) & set(first.citations)
+    assert {"June", "September"} & set(other.text.replace(".", " ").split())
+
+
+def test_follow_up_without_history_is_a_plain_question(index):
+    """With no previous turn, 'What did she say next?' has nothing to lean on: no crash."""
+    answer = answer_question("What did she say next?", index["port-strike"])
+    assert isinstance(answer, Answer)
+
+
+def test_remember_keeps_the_last_turns():
+    """A thread keeps only `qa.history_turns` turns."""
+    settings = Settings(qa=QASettings(history_turns=2))
+    turns: list[Turn] = []
+    for n in range(5):
+        turns = remember(turns, Turn(f"q{n}", Answer(DONT_SAY, [], False)), settings)
+    assert [t.question for t in turns] == ["q3", "q4"]
+
+
+def test_numbers_question_reports_the_figures(index):
+    """'Does anyone report the numbers?' lists a figure from each source, cited."""
+    answer = answer_question("Does anyone report the numbers?", index["port-strike"])
+    assert answer.answered
+    assert answer.citations == [1, 2, 3]
+    assert "1,200" in answer.text and "4 million euros" in answer.text
+
+
+@pytest.mark.parametrize("question", ["", "   \n\t "])
+def test_empty_question_is_refused(index, question):
+    """An empty question is a QuestionError (an InputError) that says so."""
+    with pytest.raises(QuestionError, match="empty") as info:
+        answer_question(question, index["bridge"])
+    assert isinstance(info.value, InputError)
+
+
+def test_too_long_question_is_refused_with_the_limit(index):
+    """A 10,000-character question names its length and the limit."""
+    question = "Who met the ambassador? " * 420
+    question = question[:10_000]
+    with pytest.raises(QuestionError) as info:
+        answer_question(question, index["port-strike"])
+    assert f"{MAX_QUESTION_CHARS:,}" in str(info.value)
+    assert "10,000" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["¿Quién se reunió con el embajador?", "谁会见了大使？", "Wer hat den Botschafter getroffen?"],
+)
+def test_other_language_abstains_without_crashing(index, question):
+    """A question in another language gets the don't-say answer with a reason."""
+    answer = answer_question(question, index["port-strike"])
+    assert not answer.answered
+    assert answer.text.startswith(DONT_SAY)
+    assert answer.citations == []
+
+
+def test_no_sources_never_answers():
+    """A story without article text cannot answer anything."""
+    for story in ([], [Source(id=1, title="Headline only")], [Source(id=1, text="   ")]):
+        answer, confidence = answer_with_confidence("Who met the ambassador?", story)
+        assert not answer.answered and answer.citations == [] and confidence == 0.0
+
+
+def test_build_index_rejects_other_types():
+    """Only Source objects make an index."""
+    with pytest.raises(TypeError):
+        build_index([{"id": 1, "text": "x"}])  # type: ignore[list-item]
+
+
+def test_sources_list_and_index_give_the_same_answer(index):
+    """answer_question accepts the sources themselves as well as a prebuilt index."""
+    question = "Which company won the repair contract?"
+    assert (
+        answer_question(question, sources("bridge")).text
+        == answer_question(question, index["bridge"]).text
+    )
+
+
+def test_settings_threshold_overrides_the_default(index):
+    """abstain_threshold in settings replaces the calibrated default."""
+    strict = Settings(qa=QASettings(abstain_threshold=2.0))
+    answer = answer_question("Who met the ambassador?", index["port-strike"], settings=strict)
+    assert not answer.answered
+
+
+def test_answer_digest_picks_the_story_that_answers():
+    """Over a whole digest, the story whose sources answer is used and its ids are cited."""
+    digest = Digest(
+        stories=[
+            StoryDigest(id=s, headline=s, sentences=[], sources=sources(s))
+            for s in ("bridge", "comet")
+        ]
+    )
+    story, answer = answer_digest("When was the comet discovered?", digest)
+    assert story is not None and story.id == "comet"
+    assert "August 2" in answer.text and 1 in answer.citations
+    story, answer = answer_digest("Who won the cup final?", digest)
+    assert story is None and not answer.answered
+
+
+def test_answer_digest_without_text_says_so():
+    """A digest saved without article text abstains with the reason."""
+    bare = [Source(id=1, title="A headline")]
+    digest = Digest(stories=[StoryDigest(id="x", headline="x", sentences=[], sources=bare)])
+    story, answer = answer_digest("Who?", digest)
+    assert story is None and not answer.answered and "no article text" in answer.text
+
+
+def test_phraser_output_kept_only_when_it_verifies(index):
+    """The generator seam: faithful wording is used; invented numbers or errors are not."""
+    story = index["bridge"]
+    question = "How much will the repairs cost?"
+    seen: list[list[tuple[int, str]]] = []
+
+    def faithful(q: str, evidence: list[tuple[int, str]]) -> str:
+        seen.append(evidence)
+        return "Repairs will cost 2.3 million dollars."
+
+    answer = answer_question(question, story, phrase=faithful)
+    assert answer.generated and answer.text.startswith("Repairs will cost 2.3 million dollars.")
+    assert answer.citations == [1] and seen and seen[0][0][0] == 1
+
+    def inventive(q: str, evidence: list[tuple[int, str]]) -> str:
+        return "Repairs will cost 9.9 million dollars."
+
+    def broken(q: str, evidence: list[tuple[int, str]]) -> str:
+        raise RuntimeError("generator down")
+
+    for phrase in (inventive, broken, lambda q, e: None):
+        kept = answer_question(question, story, phrase=phrase)
+        assert not kept.generated and "2.3 million dollars" in kept.text
