@@ -67,13 +67,16 @@ W_CONFIDENCE_DENSE = 0.5
 ABSTAIN_THRESHOLD = 0.32
 ENTITY_SENTENCES = 8  # best hits whose entities are candidate short answers (spaCy ~3 ms each)
 TYPED_BONUS = 0.05  # hybrid-score lift for a top hit holding an entity of the asked kind
+RANK_DECAY = 0.3  # an entity in the 4th-best hit weighs half one in the best
 PROXIMITY_SCALE = 4.0  # tokens: an entity this far from the question's words weighs half
+COMMON_WORD_DISTANCE = 1.5  # a common question word counts as this many times further than a name
 PROXIMITY_FAR = 12.0  # distance assumed when no question word is in the sentence
 SUPPORT_RATIO = 0.35  # a source "states" an answer in a hit scoring this share of the best
 DISAGREE_RATIO = 0.85  # a conflicting number counts only from a hit this close to the best
 SAME_FACT_COSINE = 0.7  # two sentences giving different numbers must be about the same thing
 DISAGREE_SUPPORT = 0.5  # the second value needs at least half the first one's support
 MAX_QUOTE_CHARS = 280  # longer evidence is cut to a window around the answer
+SHORT_QUOTE_CHARS = 220  # the quote after a short answer: the words around it
 MAX_NUMBER_SOURCES = 3  # "Does anyone report the numbers?": a figure from this many sources
 NEXT_LOOKAHEAD = 3  # "what did he say next": look this many sentences on for a quote
 
@@ -671,14 +674,14 @@ def _marks(ids: Sequence[int]) -> str:
     return "".join(f"[{i}]" for i in sorted(set(ids)))
 
 
-def _quote(sentence: str, around: str | None = None) -> str:
-    """The sentence, cut to a window around `around` (or its start) when it is long."""
-    if len(sentence) <= MAX_QUOTE_CHARS:
+def _quote(sentence: str, around: str | None = None, limit: int = MAX_QUOTE_CHARS) -> str:
+    """The sentence, cut to a window around `around` (or its start) when over `limit`."""
+    if len(sentence) <= limit:
         return sentence
     at = sentence.lower().find(around.lower()) if around else -1
-    start = max(0, at - MAX_QUOTE_CHARS // 3) if at >= 0 else 0
-    end = min(len(sentence), start + MAX_QUOTE_CHARS)
-    start = max(0, end - MAX_QUOTE_CHARS)
+    start = max(0, at - limit // 3) if at >= 0 else 0
+    end = min(len(sentence), start + limit)
+    start = max(0, end - limit)
     # Cut at spaces so no word is halved.
     if start > 0:
         start = sentence.find(" ", start) + 1 or start
@@ -730,11 +733,14 @@ class _Candidate:
 _TOKEN = re.compile(r"[\w'’]+")
 
 
-def _proximity(sentence: str, entity: str, asked: frozenset[str]) -> float:
+def _proximity(
+    sentence: str, entity: str, asked: frozenset[str], names: frozenset[str] = frozenset()
+) -> float:
     """How close an entity stands to the question's words in a sentence: 1 beside them, toward 0.
 
     The answer to "Which team does Hamlin play for?" sits next to "Hamlin", not at the far
-    end of the sentence where another team is named.
+    end of the sentence where another team is named. Names the question gives anchor the
+    answer better than its common words ("game", "Monday"), so those count for less.
     """
     spans = [(m.start(), terms(m.group())) for m in _TOKEN.finditer(sentence)]
     at = sentence.lower().find(entity.lower())
@@ -745,7 +751,7 @@ def _proximity(sentence: str, entity: str, asked: frozenset[str]) -> float:
         return 0.5
     first, last = inside[0], inside[-1]
     near = [
-        min(abs(k - first), abs(k - last))
+        min(abs(k - first), abs(k - last)) * (1.0 if words[0] in names else COMMON_WORD_DISTANCE)
         for k, (_, words) in enumerate(spans)
         if (k < first or k > last) and words and words[0] in asked
     ]
@@ -801,30 +807,45 @@ def _candidates(
     main, fallback = _KINDS[query.kind]
     best_score = hits[0].score or 1.0
     copular = bool(_COPULAR.search(query.text))
-    pool: dict[str, _Candidate] = {}
-    for rank, (hit, ents) in enumerate(zip(hits, found, strict=False)):
-        weight = (hit.score / best_score) ** 2
+    names = frozenset(t for w in query.text.split()[1:] if w[:1].isupper() for t in terms(w))
+    # First the forms: every entity of the asked kind spaCy finds in the best hits, with the
+    # best label weight it gets anywhere.
+    forms: dict[str, tuple[str, str, float]] = {}
+    for ents in found:
         for text, label in ents:
             if label not in main and label not in fallback:
                 continue
+            text = text.strip()
             key = _norm(text)
             words = terms(text)
             if not key or not words or set(words) <= query.asked:
                 continue  # the question's own names are not its answer
             if query.kind == "date" and (
-                not _POINT_IN_TIME.search(text) or _FREQUENCY.search(text.strip())
+                not _POINT_IN_TIME.search(text) or _FREQUENCY.search(text)
             ):
                 continue  # "each day" is not an answer to "when"
-            score = weight * (1.0 if label in main else 0.5)
-            score *= _proximity(hit.text, text.strip(), query.asked)
-            score *= _cue(query.kind, hit.text, text.strip(), query.asked, copular)
+            label_weight = 1.0 if label in main else 0.5
+            if key not in forms or label_weight > forms[key][2]:
+                forms[key] = (text, label, label_weight)
+    # Then every place a form occurs in the best hits, found by spaCy there or not: the small
+    # model misses or mislabels a name in one sentence that it gets right in the next.
+    pool: dict[str, _Candidate] = {}
+    for key, (text, label, label_weight) in forms.items():
+        pattern = re.compile(rf"(?<!\w){re.escape(text)}(?!\w)", re.IGNORECASE)
+        for rank, hit in enumerate(hits[: len(found)]):
+            match = pattern.search(hit.text)
+            if match is None:
+                continue
+            weight = (hit.score / best_score) ** 2 / (1 + RANK_DECAY * rank)
+            score = weight * label_weight
+            score *= _proximity(hit.text, match.group(), query.asked, names)
+            score *= _cue(query.kind, hit.text, match.group(), query.asked, copular)
             cand = pool.get(key)
             if cand is None:
-                pool[key] = _Candidate(text.strip(), label, score, [rank])
+                pool[key] = _Candidate(text, label, score, [rank])
             else:
                 cand.score += score
-                if rank not in cand.hits:
-                    cand.hits.append(rank)
+                cand.hits.append(rank)
     # "Bills" and "Buffalo Bills", "McCarthy" and "Kevin McCarthy" are one answer: credit the
     # longer form, which a reader recognises.
     keys = sorted(pool, key=len)
@@ -883,7 +904,8 @@ def _select(query: _Query, hits: list[Hit], index: QAIndex, settings: Settings) 
                 split = _disagreement(top, candidates[1:], hits, floor, index)
                 if split is not None:
                     return split
-            quote = _quote(evidence.text, top.text)
+            # The short answer leads, so its quote only needs the words around it.
+            quote = _quote(evidence.text, top.text, SHORT_QUOTE_CHARS)
             return Answer(
                 text=f"{top.text} — “{quote}” {_marks(stating)}",
                 citations=stating,
