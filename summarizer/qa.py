@@ -123,7 +123,7 @@ _KINDS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
 }
 _NUMERIC = frozenset({"number", "span", "money", "percent", "date", "measure"})
 _HEADS: dict[str, str] = {}
-for _kind, _words in {
+for _head_kind, _head_words in {
     "person": "person people man woman actor actress singer rapper player star president leader "
     "politician senator lawmaker congressman congresswoman representative republican democrat "
     "official ceo founder author writer artist athlete musician celebrity candidate judge "
@@ -146,8 +146,8 @@ for _kind, _words in {
     "group": "nationality",
     "percent": "rate",
 }.items():
-    for _w in _words.split():
-        _HEADS[_w] = _kind
+    for _head in _head_words.split():
+        _HEADS[_head] = _head_kind
 
 _HOW = [
     (
@@ -172,73 +172,12 @@ _WH = [
 _WHICH = re.compile(r"\b(?:which|what)\b((?:\s+[\w'-]+){1,5})")
 # Words that end the noun phrase after "which": its last word is the head noun.
 _VERBS = frozenset(
-    [
-        "is",
-        "was",
-        "are",
-        "were",
-        "be",
-        "been",
-        "did",
-        "does",
-        "do",
-        "has",
-        "have",
-        "had",
-        "will",
-        "would",
-        "can",
-        "could",
-        "may",
-        "might",
-        "won",
-        "made",
-        "said",
-        "became",
-        "become",
-        "took",
-        "got",
-        "left",
-        "met",
-        "led",
-        "hit",
-        "set",
-        "saw",
-        "held",
-        "gave",
-        "went",
-        "came",
-        "ran",
-        "fell",
-        "beat",
-        "lost",
-        "told",
-        "sent",
-        "spent",
-        "paid",
-        "bought",
-        "sold",
-        "shot",
-        "broke",
-        "brought",
-        "chose",
-        "drew",
-        "drove",
-        "ate",
-        "flew",
-        "grew",
-        "knew",
-        "wore",
-        "wrote",
-        "stole",
-        "sank",
-        "rose",
-        "struck",
-        "plans",
-        "wants",
-        "says",
-        "faces",
-    ]
+    """
+    is was are were be been did does do has have had will would can could may might won made
+    said became become took got left met led hit set saw held gave went came ran fell beat lost
+    told sent spent paid bought sold shot broke brought chose drew drove ate flew grew knew
+    wore wrote stole sank rose struck plans wants says faces
+    """.split()  # noqa: SIM905
 )
 _MONEY_HINT = re.compile(r"\b(?:cost|price|paid|pay|worth|spend|spent|fund|fine|salary|raise)\b")
 _BOOST = {
@@ -302,65 +241,11 @@ def _kind(question: str) -> str | None:
 # --- the question -------------------------------------------------------------------------
 
 _FUNCTION_WORDS = frozenset(
-    [
-        "the",
-        "of",
-        "and",
-        "to",
-        "in",
-        "is",
-        "was",
-        "were",
-        "are",
-        "did",
-        "does",
-        "do",
-        "what",
-        "who",
-        "which",
-        "when",
-        "where",
-        "how",
-        "why",
-        "he",
-        "she",
-        "they",
-        "it",
-        "for",
-        "on",
-        "with",
-        "about",
-        "by",
-        "at",
-        "from",
-        "that",
-        "this",
-        "has",
-        "have",
-        "had",
-        "say",
-        "said",
-        "says",
-        "many",
-        "much",
-        "any",
-        "anyone",
-        "other",
-        "next",
-        "report",
-        "reported",
-        "there",
-        "their",
-        "his",
-        "her",
-        "an",
-        "be",
-        "been",
-        "will",
-        "would",
-        "can",
-        "could",
-    ]
+    """
+    the of and to in is was were are did does do what who which when where how why he she they
+    it for on with about by at from that this has have had say said says many much any anyone
+    other next report reported there their his her an be been will would can could
+    """.split()  # noqa: SIM905
 )
 
 
@@ -930,35 +815,10 @@ def _select(query: _Query, hits: list[Hit], index: QAIndex, settings: Settings) 
 
 
 _NUMBER_WORDS = frozenset(
-    [
-        "zero",
-        "one",
-        "two",
-        "three",
-        "four",
-        "five",
-        "six",
-        "seven",
-        "eight",
-        "nine",
-        "ten",
-        "eleven",
-        "twelve",
-        "dozen",
-        "hundred",
-        "thousand",
-        "about",
-        "around",
-        "nearly",
-        "some",
-        "almost",
-        "more",
-        "than",
-        "over",
-        "under",
-        "at",
-        "least",
-    ]
+    """
+    zero one two three four five six seven eight nine ten eleven twelve dozen hundred thousand
+    about around nearly some almost more than over under at least
+    """.split()  # noqa: SIM905
 )
 
 
