@@ -450,6 +450,8 @@ def answer_with_confidence(
     settings = settings or index.settings
     if index.empty:
         return _dont_say("there is no article text to answer from"), 0.0
+    if not any(c.isalnum() for c in text):
+        return _dont_say("the question has no words to look for"), 0.0
     if not _looks_english(text):
         return _dont_say("the question does not look like English; ask in English"), 0.0
     query = _resolve(text, history, index, settings.qa.history_turns)

@@ -196,7 +196,12 @@ def test_too_long_question_is_refused_with_the_limit(index):
 
 @pytest.mark.parametrize(
     "question",
-    ["¿Quién se reunió con el embajador?", "谁会见了大使？", "Wer hat den Botschafter getroffen?"],
+    [
+        "¿Quién se reunió con el embajador?",
+        "谁会见了大使？",
+        "Wer hat den Botschafter getroffen?",
+        "???",
+    ],
 )
 def test_other_language_abstains_without_crashing(index, question):
     """A question in another language gets the don't-say answer with a reason."""
