@@ -78,6 +78,7 @@ CREATE TABLE IF NOT EXISTS deliveries (
     updated_at  TEXT NOT NULL,
     PRIMARY KEY (channel_id, local_date)
 );
+CREATE INDEX IF NOT EXISTS deliveries_by_date ON deliveries (local_date);
 CREATE TABLE IF NOT EXISTS turns (
     id          INTEGER PRIMARY KEY AUTOINCREMENT,
     thread_id   INTEGER NOT NULL,
@@ -392,19 +393,30 @@ class Storage:
         self, keys: Sequence[tuple[int, date]]
     ) -> dict[tuple[int, date], Delivery]:
         """Ledger rows for many (channel, local date) pairs at once."""
+        wanted = set(keys)
+        days = sorted({day.isoformat() for _, day in wanted})
         result: dict[tuple[int, date], Delivery] = {}
-        pairs = list(keys)
-        for start in range(0, len(pairs), 400):
-            chunk = pairs[start : start + 400]
-            where = " OR ".join("(channel_id = ? AND local_date = ?)" for _ in chunk)
-            params: list[Any] = []
-            for channel_id, day in chunk:
-                params += [channel_id, day.isoformat()]
-            async with self._db.execute(f"SELECT * FROM deliveries WHERE {where}", params) as cur:
-                for row in await cur.fetchall():
-                    item = self._delivery(row)
-                    result[(item.channel_id, item.local_date)] = item
+        if not days:
+            return result
+        # By date (an index) rather than by pair: a handful of dates cover every channel.
+        marks = ",".join("?" * len(days))
+        async with self._db.execute(
+            f"SELECT * FROM deliveries WHERE local_date IN ({marks})", days
+        ) as cursor:
+            rows = await cursor.fetchall()
+        for row in rows:
+            key = (row["channel_id"], date.fromisoformat(row["local_date"]))
+            if key in wanted:
+                result[key] = self._delivery(row)
         return result
+
+    async def delivery_counts(self, local_date: date) -> dict[str, int]:
+        """How many ledger rows of a local date are in each state."""
+        async with self._db.execute(
+            "SELECT state, COUNT(*) AS n FROM deliveries WHERE local_date = ? GROUP BY state",
+            (local_date.isoformat(),),
+        ) as cursor:
+            return {row["state"]: row["n"] for row in await cursor.fetchall()}
 
     async def record_intent(
         self, channel_id: int, local_date: date, digest_id: int, *, now: datetime

@@ -161,8 +161,11 @@ class Schedule(commands.Cog):
             due = await self.collect_due(self.bot.now())
             if not due:
                 return 0
-            fresh = [d for d in due if d.delivery is None or d.delivery.digest_id is None]
-            resumed = [d for d in due if d not in fresh]
+            fresh: list[Due] = []
+            resumed: list[Due] = []
+            for item in due:  # one pass: "d not in fresh" would be quadratic in channels
+                started = item.delivery is not None and item.delivery.digest_id is not None
+                (resumed if started else fresh).append(item)
             by_channel = await self.bot.storage.sources_by_channel(
                 [d.sub.channel_id for d in fresh]
             )

@@ -96,6 +96,7 @@ async def test_ledger_intent_then_sent(storage):
     assert not await storage.record_skipped(5, day, now=NOW)
     assert (await storage.delivery(5, day)).state == "sent"
     assert await storage.record_skipped(6, day, now=NOW)
+    assert await storage.delivery_counts(day) == {"sent": 1, "skipped": 1}
 
 
 async def test_turns_keep_the_last_few(storage):
