@@ -13,7 +13,7 @@
    the best sentences agree on; else the best sentence. Cite every source that states it, and
    when sources give different numbers for the same fact, show each with its citation;
 6. when a phraser (the optional generator) is given, let it word the answer from the selected
-   evidence only, and keep its text only when it passes verification.
+   evidence only, and keep its text only when `verify.Verifier` (the digest's check) passes it.
 """
 
 from __future__ import annotations
@@ -24,14 +24,13 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-import numpy as np
-
 from .config import Settings
 from .errors import InputError
 from .models import Answer, Digest, Source, StoryDigest
-from .nlp import entities, get_embedder
+from .nlp import entities
 from .retrieve import STOPWORDS as _STOPWORDS
 from .retrieve import Hit, QAIndex, coverage, query_terms, terms
+from .verify import Verifier
 
 __all__ = [
     "ABSTAIN_THRESHOLD",
@@ -873,9 +872,6 @@ def _disagreement(
     return None
 
 
-_NUMBER = re.compile(r"\d[\d.,]*")
-
-
 def _phrased(
     answer: Answer, question: str, phrase: Phraser, index: QAIndex, settings: Settings
 ) -> Answer:
@@ -899,18 +895,20 @@ def _phrased(
     if not text or not text.strip():
         return answer
     text = " ".join(text.split())
-    source_text = " ".join(e for _, e in evidence)
-    # Same rules as a fused digest sentence: nothing the evidence does not carry.
     if answer.short_answer and _norm(answer.short_answer) not in _norm(text):
-        return answer
-    if any(n.strip(".,") not in source_text for n in _NUMBER.findall(text)):
-        return answer
-    vectors = get_embedder(settings.models).embed([text, *[e for _, e in evidence]])
-    if float(np.max(vectors[1:] @ vectors[0])) < settings.summary.verify_threshold:
+        return answer  # the wording dropped the answer itself
+    # The digest's own check: a source is cited only if one of its evidence sentences is
+    # similar enough and holds every name, number, date and quotation of the text.
+    by_source: dict[int, list[str]] = {}
+    for source_id, sentence in evidence:
+        by_source.setdefault(source_id, []).append(sentence)
+    passed = sorted({c.source for c in Verifier(settings).check(text, by_source)})
+    if not passed:
+        log.info("phrased answer failed verification; keeping the extractive answer")
         return answer
     return Answer(
-        text=f"{text} {_marks(answer.citations)}",
-        citations=answer.citations,
+        text=f"{text} {_marks(passed)}",
+        citations=passed,
         answered=True,
         short_answer=answer.short_answer,
         evidence=answer.evidence,
