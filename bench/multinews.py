@@ -80,8 +80,13 @@ def _take(sentences: Sequence[str], budget: int) -> str:
 def _lead(texts: list[str], budget: int) -> str:
     """Round-robin first sentences of each article (the classic news baseline)."""
     per_article = [_split(t) for t in texts]
-    order = [s for i in range(max(map(len, per_article), default=0)) for a in per_article
-             if i < len(a) for s in [a[i]]]
+    order = [
+        s
+        for i in range(max(map(len, per_article), default=0))
+        for a in per_article
+        if i < len(a)
+        for s in [a[i]]
+    ]
     return _take(order, budget)
 
 
@@ -114,9 +119,7 @@ def _lexrank() -> Summarizer | None:
 
     def run(texts: list[str], budget: int) -> str:
         sentences = [s for t in texts for s in _split(t)]
-        document = ObjectDocumentModel(
-            [Paragraph([Sentence(s, tokenizer) for s in sentences])]
-        )
+        document = ObjectDocumentModel([Paragraph([Sentence(s, tokenizer) for s in sentences])])
         ranked = summarizer(document, len(sentences))
         rating = {str(s): i for i, s in enumerate(ranked)}
         by_rank = sorted(sentences, key=lambda s: rating.get(s, len(sentences)))
@@ -190,17 +193,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"  done: {name}", file=sys.stderr)
 
     print(f"\nMulti-News validation: {len(clusters)} clusters, {args.max_words}-word budget")
-    print(f"torch {_pkg('torch')}, transformers {_pkg('transformers')}, "
-          f"rouge-score {_pkg('rouge-score')}, {os.cpu_count()} CPUs")
-    header = f"{'system':28} {'R-1':>6} {'R-2':>6} {'R-L':>6} {'words':>6} {'med s':>7} {'p90 s':>7}"
+    print(
+        f"torch {_pkg('torch')}, transformers {_pkg('transformers')}, "
+        f"rouge-score {_pkg('rouge-score')}, {os.cpu_count()} CPUs"
+    )
+    header = (
+        f"{'system':28} {'R-1':>6} {'R-2':>6} {'R-L':>6} {'words':>6} {'med s':>7} {'p90 s':>7}"
+    )
     print(header)
     print("-" * len(header))
     for row in rows:
-        print(f"{row['system']:28} {row['R1']:6.2f} {row['R2']:6.2f} {row['RL']:6.2f} "
-              f"{row['words']:6.1f} {row['median_s']:7.3f} {row['p90_s']:7.3f}")
-    print(f"\nours: model load {info['load']:.2f} s, "
-          f"embedding {rows[0].get('emb_per_s', 0):.0f} sentences/s, "
-          f"peak RSS {rss_after_ours:.0f} MB (after our run, before the peers)")
+        print(
+            f"{row['system']:28} {row['R1']:6.2f} {row['R2']:6.2f} {row['RL']:6.2f} "
+            f"{row['words']:6.1f} {row['median_s']:7.3f} {row['p90_s']:7.3f}"
+        )
+    print(
+        f"\nours: model load {info['load']:.2f} s, "
+        f"embedding {rows[0].get('emb_per_s', 0):.0f} sentences/s, "
+        f"peak RSS {rss_after_ours:.0f} MB (after our run, before the peers)"
+    )
     return 0
 
 
