@@ -113,6 +113,31 @@ def _similarity(articles: Sequence[Article], settings: Settings) -> np.ndarray:
     return combined
 
 
+def _average_linkage(sim: np.ndarray, threshold: float) -> list[list[int]]:
+    """Merge the two closest groups while their mean pairwise similarity reaches `threshold`.
+
+    The group-to-group similarities are updated in place (Lance-Williams), so a merge costs
+    one vector operation instead of re-averaging every pair: 100 feed items cluster in
+    milliseconds.
+    """
+    link = sim.astype(np.float64).copy()
+    np.fill_diagonal(link, -np.inf)
+    sizes = np.ones(len(sim))
+    members: dict[int, list[int]] = {i: [i] for i in range(len(sim))}
+    while len(members) > 1:
+        flat = int(np.argmax(link))
+        x, y = divmod(flat, len(link))
+        if link[x, y] < threshold:
+            break
+        merged = (sizes[x] * link[x] + sizes[y] * link[y]) / (sizes[x] + sizes[y])
+        link[x, :] = link[:, x] = merged
+        link[x, x] = -np.inf
+        link[y, :] = link[:, y] = -np.inf
+        sizes[x] += sizes[y]
+        members[x] = sorted(members[x] + members.pop(y))
+    return [members[k] for k in sorted(members)]
+
+
 def cluster(articles: Sequence[Article], settings: Settings) -> list[Story]:
     """Group articles into stories by average-linkage agglomeration.
 
@@ -127,20 +152,9 @@ def cluster(articles: Sequence[Article], settings: Settings) -> list[Story]:
         return []
     groups: list[list[int]] = [[i] for i in range(len(articles))]
     if len(articles) > 1:
-        sim = _similarity(articles, settings)
-        threshold = settings.summary.cluster_threshold
-        while len(groups) > 1:
-            best, pair = -1.0, (0, 0)
-            for x in range(len(groups)):
-                for y in range(x + 1, len(groups)):
-                    link = float(np.mean(sim[np.ix_(groups[x], groups[y])]))
-                    if link > best:
-                        best, pair = link, (x, y)
-            if best < threshold:
-                break
-            x, y = pair
-            groups[x] = sorted(groups[x] + groups[y])
-            del groups[y]
+        groups = _average_linkage(
+            _similarity(articles, settings), settings.summary.cluster_threshold
+        )
     stories = [Story(story_id([articles[i] for i in g]), [articles[i] for i in g]) for g in groups]
 
     def newest(story: Story) -> float:

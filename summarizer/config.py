@@ -72,6 +72,7 @@ class SummarySettings:
     """Clustering and fusion."""
 
     max_words: int = 120  # per story digest
+    max_stories: int = 12  # a digest leads with the stories most outlets cover; 0 = all
     time_window_hours: float = 72.0  # articles further apart are never one story
     dedupe_jaccard: float = 0.8  # 5-word-shingle Jaccard above which two articles are copies
     cluster_threshold: float = 0.5  # combined similarity above which two articles share a story

@@ -51,9 +51,15 @@ def summarize(
     """
     settings = settings or Settings()
     kept = dedupe(articles, threshold=settings.summary.dedupe_jaccard)
+    grouped = cluster(kept, settings)
+    limit = settings.summary.max_stories
+    if limit and len(grouped) > limit:
+        # Stories come most-covered first; fusing the tail would only lengthen the digest.
+        log.info("digesting the top %d of %d stories", limit, len(grouped))
+        grouped = grouped[:limit]
     stories: list[StoryDigest] = []
     next_id = 1
-    for story in cluster(kept, settings):
+    for story in grouped:
         ids = list(range(next_id, next_id + len(story.articles)))
         digest = _finish(fuse_story(story, settings, source_ids=ids, max_words=max_words), settings)
         if digest.sentences:

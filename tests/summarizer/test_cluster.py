@@ -57,3 +57,37 @@ def test_single_article(models):
     """One article is one story."""
     stories = cluster([Article(text="Just one sentence here about a thing.")], models)
     assert len(stories) == 1
+
+
+def test_average_linkage_merges_by_mean_similarity():
+    """Groups merge while their mean pairwise similarity reaches the threshold."""
+    import numpy as np
+
+    from summarizer.cluster import _average_linkage
+
+    sim = np.array(
+        [
+            [1.0, 0.9, 0.6, 0.0],
+            [0.9, 1.0, 0.3, 0.1],
+            [0.6, 0.3, 1.0, 0.0],
+            [0.0, 0.1, 0.0, 1.0],
+        ]
+    )
+    # {0,1} merge at 0.9; {0,1}+{2} averages (0.6+0.3)/2 = 0.45: below 0.5, so 2 stays apart.
+    assert _average_linkage(sim, 0.5) == [[0, 1], [2], [3]]
+    assert _average_linkage(sim, 0.4) == [[0, 1, 2], [3]]
+    assert _average_linkage(sim, 0.95) == [[0], [1], [2], [3]]
+
+
+def test_max_stories_keeps_the_most_covered(models):
+    """With max_stories = 1 only the two-outlet story is digested."""
+    import dataclasses
+
+    from summarizer.pipeline import summarize
+
+    settings = dataclasses.replace(
+        models, summary=dataclasses.replace(models.summary, max_stories=1)
+    )
+    digest = summarize([UNRELATED, BRIDGE_A, BRIDGE_B], settings)
+    assert len(digest.stories) == 1
+    assert len(digest.stories[0].sources) == 2
