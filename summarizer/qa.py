@@ -23,14 +23,14 @@ import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .config import Settings
 from .errors import InputError
 from .models import Answer, Digest, Source, StoryDigest
-from .nlp import entities
-from .retrieve import STOPWORDS as _STOPWORDS
+from .nlp import Chunk, entities, get_spacy, noun_chunks
 from .retrieve import Hit, QAIndex, coverage, query_terms, terms
-from .verify import Verifier
+from .verify import Verifier, normalise_tokens
 
 __all__ = [
     "ABSTAIN_THRESHOLD",
@@ -114,6 +114,8 @@ def remember(history: Sequence[Turn], turn: Turn, settings: Settings | None = No
     return [*history, turn][-keep:]
 
 
+_SORT_OF = frozenset({"type", "kind", "sort", "variety"})
+_CHUNK = "CHUNK"  # the label of a noun chunk among entities
 # What kind of short answer a question asks for: spaCy labels, main then fallback (weighed half).
 _KINDS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "person": (frozenset({"PERSON"}), frozenset({"ORG", "NORP"})),
@@ -128,6 +130,8 @@ _KINDS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "percent": (frozenset({"PERCENT"}), frozenset({"CARDINAL", "QUANTITY"})),
     "work": (frozenset({"WORK_OF_ART", "EVENT"}), frozenset({"ORG", "PRODUCT"})),
     "group": (frozenset({"NORP"}), frozenset({"GPE", "ORG"})),
+    # Noun phrases (the parser's noun chunks) for "which species?", "which type of filling?".
+    "thing": (frozenset({_CHUNK}), frozenset()),
 }
 _NUMERIC = frozenset({"number", "span", "money", "percent", "date", "measure"})
 _HEADS: dict[str, str] = {}
@@ -138,7 +142,10 @@ for _head_kind, _head_words in {
     "minister member king queen prince princess pope coach quarterback figure comedian director "
     "billionaire host journalist spokesperson spokesman spokeswoman chief governor mayor "
     "ambassador envoy executive chairman chair boss manager driver pilot captain scientist "
-    "doctor officer suspect victim winner superstar republican democrat rep senator",
+    "doctor officer suspect victim winner superstar republican democrat rep senator "
+    "wrestler boxer golfer skier swimmer gymnast cyclist footballer cricketer drummer "
+    "guitarist dancer model designer chef astronaut poet novelist filmmaker producer "
+    "composer icon legend",
     "org": "team company firm airline group organization organisation brand chain party agency "
     "network retailer bank club university college band league automaker carmaker "
     "manufacturer startup giant newspaper outlet publication channel studio union committee "
@@ -150,10 +157,12 @@ for _head_kind, _head_words in {
     "place location neighborhood neighbourhood village territory port airport venue stadium "
     "district street river sea",
     "date": "year month day date decade century season",
-    "work": "book film movie show series song album award awards tournament festival title holiday "
-    "event",
+    "work": "book film movie show series song album award awards tournament festival title holiday",
     "group": "nationality",
     "percent": "rate",
+    "measure": "magnitude temperature",
+    "span": "age",
+    "number": "number",
 }.items():
     for _head in _head_words.split():
         _HEADS[_head] = _head_kind
@@ -178,9 +187,7 @@ _WH = [
     (re.compile(r"\bwhere\b"), "place"),
     (re.compile(r"\b(?:who|whom|whose)\b"), "person"),
 ]
-_WHICH = re.compile(r"\b(?:which|what)\b((?:\s+[\w'-]+){1,5})")
-# A quiz statement asks with "this": "Biden held talks with this leader, his Mexican counterpart:"
-_THIS = re.compile(r"\bthis\b((?:\s+[\w'-]+){1,3})")
+_WHICH_WORD = re.compile(r"\b(?:which|what)\b")
 # Words that end the noun phrase after "which": its last word is the head noun.
 _VERBS = frozenset(
     """
@@ -216,36 +223,70 @@ _BOOST = {
 }
 
 
+@lru_cache(maxsize=4096)
+def _tagged(question: str) -> tuple[tuple[str, str], ...]:
+    """(lowercased word, coarse part of speech) of each token of a question, by spaCy's tagger."""
+    return tuple((t.text.lower(), t.pos_) for t in get_spacy()(question))
+
+
+def _phrase_head(
+    tokens: Sequence[tuple[str, str]], at: int, *, noun_first: bool = False
+) -> str | None:
+    """The head noun of the noun phrase starting at `tokens[at]`: its last noun.
+
+    "which US state" -> "state"; "which country's prime minister" -> "country"; "which type
+    of renewable energy" -> "energy"; a verb, preposition or punctuation ends the phrase.
+    With `noun_first`, the first word is a noun whatever its tag: after the determiner
+    "which" the tagger now and then reads "which states" as a verb.
+    """
+    head = None
+    hyphen = False
+    for n, (word, tag) in enumerate(tokens[at:]):
+        pos = "NOUN" if noun_first and n == 0 and tag in {"VERB", "AUX"} else tag
+        if pos in {"DET", "ADV"} and head is None:
+            continue  # "what is approximately the average age"
+        if word == "-" or hyphen:
+            hyphen = word == "-"
+            continue  # "three-digit phone number", "three-Michelin-starred restaurant"
+        if pos == "PART" and word in {"'s", "’s"}:
+            break  # "which country's prime minister" asks for the country
+        if pos in {"NOUN", "PROPN"}:
+            head = word
+        elif word == "of" and head in _SORT_OF:
+            head = None  # "which type of filling" asks for a filling
+        elif pos not in {"ADJ", "NUM"}:
+            break
+    return head
+
+
 def _heads(question: str) -> list[str]:
     """Head nouns of the question's "which/what <noun phrase>" (then "this <noun>"), in order.
 
     "Which country's prime minister ...?" gives "country"; "What is the new interest rate?"
-    gives "rate"; "President Biden held talks with this leader" gives "leader".
+    gives "rate"; "President Biden held talks with this leader" gives "leader". "Doing what"
+    and "what happened" name no head.
     """
-    q = unicodedata.normalize("NFKC", question).lower().replace("’", "'")
+    tokens = _tagged(unicodedata.normalize("NFKC", question).replace("’", "'"))
     found: list[str] = []
-    for pattern in (_WHICH, _THIS):
-        for match in pattern.finditer(q):
-            head = None
-            words = match.group(1).split()
-            if words and words[0] in {"is", "was", "are", "were"}:
-                words = words[1:]  # "What is the new interest rate?" asks for a rate
-            for word in words[:4]:
-                word = word.strip("'-,.:;?!\"“”")
-                if word.endswith("'s"):
-                    # "Which country's prime minister ...?" asks for the country.
-                    head = word[:-2]
-                    break
-                if word in _VERBS or word.endswith(("ed", "ing")):
-                    break
-                if word in _STOPWORDS:
-                    if head:
-                        break
-                    continue  # "which US state": "us" is a stopword, not the end of the phrase
-                head = word
+    for i, (word, pos) in enumerate(tokens):
+        after = tokens[i + 1] if i + 1 < len(tokens) else ("", "")
+        head = None
+        if word in {"which", "what"}:
+            at = i + 1
+            if pos == "PRON" and after[1] not in {"NOUN", "PROPN", "ADJ", "NUM"}:
+                if after[1] != "AUX" or after[0] not in {"is", "was", "are", "were"}:
+                    continue  # "what happened", "doing what": an action, not a thing
+                at += 1  # "What is the new interest rate?" asks for a rate
+            elif after[0] == "of":
+                at += 1  # "Which of these films"
+            head = _phrase_head(tokens, at, noun_first=pos == "DET" and at == i + 1)
+        elif word == "this" and pos == "DET":
+            head = _phrase_head(tokens, i + 1)
             # "this week in Iowa" is no question: "this" asks only before a kind of answer.
-            if head and (pattern is _WHICH or _head_kind(head)):
-                found.append(head)
+            if head and not _head_kind(head):
+                head = None
+        if head:
+            found.append(head)
     return found
 
 
@@ -261,14 +302,18 @@ def _kind(question: str) -> str | None:
             if kind == "money" and not _MONEY_HINT.search(q):
                 return "number"  # "how much did X rise": an amount, not necessarily money
             return kind
-    for head in _heads(q):
+    heads = _heads(question)
+    for head in heads:
         kind = _head_kind(head)
         # "this week" / "this year" set the time of the story; they do not ask for a date.
-        if kind and not (kind == "date" and not _WHICH.search(q)):
+        if kind and not (kind == "date" and not _WHICH_WORD.search(q)):
             return kind
     for pattern, kind in _WH:
         if pattern.search(q):
             return kind
+    if heads and _WHICH_WORD.search(q):
+        # "Which species ...?", "which type of filling?": a thing no entity type covers.
+        return "thing"
     return None
 
 
@@ -822,6 +867,55 @@ def _cue(kind: str, sentence: str, entity: str, asked: frozenset[str], copular: 
     return factor
 
 
+def _nation_of(nationality: str, place: str) -> bool:
+    """True when a nationality word names the place: "Chinese"/"China", "Russian"/"Russia"."""
+    a, b = normalise_tokens(nationality), normalise_tokens(place)
+    if len(a) != 1 or len(b) != 1:
+        return False
+    short, long = sorted((a[0], b[0]), key=len)
+    # verify's table maps the irregular ones ("chinese" -> "china"); a shared stem does the rest.
+    stem = short[:-1] if short[-1] in "aeiouy" else short  # "ukraine" -> "ukrain(ian)"
+    return short == long or (
+        len(short) >= 4 and len(long) - len(short) <= 3 and long.startswith(stem)
+    )
+
+
+_CHUNK_EDGE = frozenset(
+    """
+    a an the this that these those its his her their our my your some any many more most all
+    each every another such other no several few new latest last first next
+    """.split()  # noqa: SIM905
+)
+_NOMINAL = frozenset({"NOUN", "PROPN"})
+# Heads whose answer is a modifier: "Which color is it?" -> "green" in "a rare green comet".
+_ATTRIBUTE_HEADS = frozenset({"color", "colour", "shade", "flavor", "flavour", "shape"})
+
+
+def _chunk_answer(chunk: Chunk, asked: frozenset[str], attribute: bool) -> str:
+    """A noun chunk as an answer: determiners and the question's own words cut from its ends.
+
+    For "Which species does Colossal want to revive?", "the dodo" gives "dodo" and "extinct
+    species" gives nothing (no noun is left); with `attribute` ("which color?") an adjective
+    left alone is an answer: "a rare green comet" gives "green".
+    """
+    tokens = list(chunk)
+
+    def drop(token: tuple[str, str], edge: bool) -> bool:
+        text, pos = token
+        words = terms(text)
+        return (edge and (text.strip().lower() in _CHUNK_EDGE or pos in {"DET", "PRON"})) or (
+            not words or set(words) <= asked
+        )
+
+    while tokens and drop(tokens[0], edge=True):
+        tokens.pop(0)
+    while tokens and drop(tokens[-1], edge=False):
+        tokens.pop()
+    if not any(pos in _NOMINAL or (attribute and pos == "ADJ") for _, pos in tokens):
+        return ""
+    return "".join(text for text, _ in tokens).strip(" ,.;:\"“”‘’'")
+
+
 def _candidates(
     query: _Query, hits: Sequence[Hit], found: Sequence[Sequence[tuple[str, str]]]
 ) -> list[_Candidate]:
@@ -843,8 +937,11 @@ def _candidates(
     # First the forms: every entity of the asked kind spaCy finds in the best hits, with the
     # best label weight it gets anywhere.
     forms: dict[str, tuple[str, str, float]] = {}
+    nationalities: set[str] = set()
     for ents in found:
         for text, label in ents:
+            if label == "NORP" and query.kind == "place":
+                nationalities.add(text.strip())
             if label not in main and label not in fallback:
                 continue
             text = text.strip()
@@ -862,7 +959,7 @@ def _candidates(
             if query.kind in _AMOUNTS and not _AMOUNT.search(text):
                 continue  # "Thursday" is no answer to "how many years"
             if any(
-                unit.search(text) is None for head, unit in _DATE_UNITS.items() if head in heads
+                named.search(text) is None for head, named in _DATE_UNITS.items() if head in heads
             ):
                 continue  # "which month" wants a month, "which year" a year
             label_weight = 1.0 if label in main else NEAR_TYPE_WEIGHT
@@ -873,7 +970,14 @@ def _candidates(
     pool: dict[str, _Candidate] = {}
     sources: dict[str, set[int]] = {}
     for key, (text, label, label_weight) in forms.items():
-        pattern = re.compile(rf"(?<!\w){re.escape(text)}(?!\w)", re.IGNORECASE)
+        # "the Chinese spy balloon" votes for "China" when the hits name China too.
+        demonyms = [n for n in nationalities if label == "GPE" and _nation_of(n, text)]
+        if any(set(terms(n)) <= query.asked for n in demonyms):
+            continue  # "About 100 Ukrainians will travel to which US state?": not Ukraine
+        aliases = [text, *sorted(demonyms)]
+        pattern = re.compile(
+            "|".join(rf"(?<!\w){re.escape(a)}(?!\w)" for a in aliases), re.IGNORECASE
+        )
         words = terms(text)
         # "Pope Benedict XVI" for "Which former pope ...": half its words are the question's.
         fresh = sum(w not in query.asked for w in words) / len(words)
@@ -901,15 +1005,17 @@ def _candidates(
                 cand.score += score
                 cand.hits.append(rank)
     # "Bills" and "Buffalo Bills", "McCarthy" and "Kevin McCarthy" are one answer: credit the
-    # longer form, which a reader recognises.
+    # longer form, which a reader recognises. Noun phrases go the other way: "great white
+    # shark" says it better than "six-foot long great white shark".
     keys = sorted(pool, key=len)
     for short in keys:
         for long in keys:
             if long != short and long.endswith(" " + short) and long in pool and short in pool:
-                pool[long].score += pool[short].score
-                pool[long].hits = sorted(set(pool[long].hits + pool[short].hits))
-                sources[long] |= sources.pop(short)
-                del pool[short]
+                keep, drop = (short, long) if pool[short].label == _CHUNK else (long, short)
+                pool[keep].score += pool[drop].score
+                pool[keep].hits = sorted(set(pool[keep].hits + pool[drop].hits))
+                sources[keep] |= sources.pop(drop)
+                del pool[drop]
                 break
     for key, cand in pool.items():
         # Several outlets naming it is the redundancy that marks a quiz answer.
@@ -922,7 +1028,15 @@ def _typed_rerank(
 ) -> tuple[list[Hit], list[list[tuple[str, str]]]]:
     """The best hits re-ranked: one holding an entity of the asked kind gains a little."""
     top = hits[:ENTITY_SENTENCES]
-    found = entities([h.text for h in top], model=index.settings.models.spacy_model)
+    model = index.settings.models.spacy_model
+    if query.kind == "thing":
+        attribute = bool(_ATTRIBUTE_HEADS & set(_heads(query.text)))
+        found = [
+            [(a, _CHUNK) for c in chunks if (a := _chunk_answer(c, query.asked, attribute))]
+            for chunks in noun_chunks([h.text for h in top], model=model)
+        ]
+    else:
+        found = entities([h.text for h in top], model=model)
     main = _KINDS[query.kind][0] if query.kind else frozenset()
     bonus = [
         TYPED_BONUS
@@ -953,7 +1067,11 @@ def _select(query: _Query, hits: list[Hit], index: QAIndex, settings: Settings) 
             return _dont_say()
         if candidates:
             top = candidates[0]
-            evidence = hits[top.hits[0]]
+            # The best hit that holds the answer as shown (merged forms may differ).
+            evidence = next(
+                (hits[k] for k in top.hits if top.text.lower() in hits[k].text.lower()),
+                hits[top.hits[0]],
+            )
             stating = sorted(
                 {ids[h.source] for h in hits if h.score >= floor and _states(h, top.text)}
                 | {ids[evidence.source]}
