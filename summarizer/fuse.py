@@ -33,7 +33,7 @@ log = logging.getLogger(__name__)
 # Candidate sentences.
 MIN_WORDS = 6  # shorter pieces are captions, bylines or fragments
 MAX_WORDS = 70  # longer ones are run-ons from broken markup
-MAX_CANDIDATES_PER_ARTICLE = 40  # news puts the story first; this bounds embedding time
+MAX_CANDIDATES_PER_ARTICLE = 20  # news puts the story first; this bounds embedding time
 # Scoring weights (chosen on half of the Multi-News validation clusters, checked on the rest).
 WEIGHT_CENTRALITY = 1.0
 WEIGHT_AGREEMENT = 1.0

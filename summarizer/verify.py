@@ -36,7 +36,7 @@ MIN_COVERAGE = 0.4
 # Per source, only the sentences sharing the most words with the claim are embedded and compared:
 # a paraphrase shares its names and key words, and embedding every sentence of every source for
 # every claim would dominate the run time.
-LEXICAL_PREFILTER = 8
+LEXICAL_PREFILTER = 5
 # Words that may differ between two wordings of one entity ("the U.S." vs "U.S.").
 # Hedges are dropped too: "about 3:40 a.m." and "around 3:40 a.m." state the same time.
 _ENTITY_STOPWORDS = frozenset(
