@@ -28,7 +28,7 @@ from functools import lru_cache
 from .config import Settings
 from .errors import InputError
 from .models import Answer, Digest, Source, StoryDigest
-from .nlp import Chunk, entities, get_spacy, noun_chunks
+from .nlp import Chunk, entities, get_embedder, get_spacy, noun_chunks
 from .retrieve import Hit, QAIndex, coverage, query_terms, terms
 from .verify import Verifier, normalise_tokens
 
@@ -64,7 +64,8 @@ MAX_QUESTION_CHARS = 1000  # a question, not a document: longer input is refused
 # with the very next question's articles (same week, often the same topic) abstain too.
 W_CONFIDENCE_DENSE = 0.5
 ABSTAIN_THRESHOLD = 0.32
-ENTITY_SENTENCES = 24  # best hits whose entities are candidate short answers (spaCy ~3 ms each)
+ENTITY_SENTENCES = 12  # best hits whose entities are candidate short answers (spaCy ~4 ms each)
+VOTE_SENTENCES = 24  # best hits in which a candidate's every occurrence votes
 TYPED_BONUS = 0.05  # hybrid-score lift for a top hit holding an entity of the asked kind
 RANK_DECAY = 0.3  # an entity in the 4th-best hit weighs half one in the best
 SCORE_POWER = 2.0  # a vote weighs (hit score / best hit score) to this power
@@ -72,6 +73,9 @@ NEAR_TYPE_WEIGHT = 0.5  # a near-miss label (a team tagged PERSON) votes with th
 ASKED_PENALTY = 1.0  # a candidate's vote * (share of its words the question lacks) ** this
 PROXIMITY_FLOOR = 0.0  # the share of a vote kept however far it stands from the question's words
 SOURCE_BONUS = 0.0  # a candidate's score * (1 + this * (sources stating it - 1))
+TYPE_FIT_CANDIDATES = 8  # "which species?": the best noun phrases checked against "species"
+TYPE_FIT_POWER = 1.0  # a noun phrase's votes * (cosine with the question's phrase) ** this
+MIN_TYPE_FIT = 0.35  # a noun phrase less similar than this to what is asked is no answer
 UNIT_BONUS = 2.0  # "how many seasons": a number followed by "seasons" counts this many times
 YEAR_AS_SPAN = 0.3  # "how many years": a bare calendar year ("2013") is rarely the answer
 PROXIMITY_SCALE = 4.0  # tokens: an entity this far from the question's words weighs half
@@ -231,15 +235,17 @@ def _tagged(question: str) -> tuple[tuple[str, str], ...]:
 
 def _phrase_head(
     tokens: Sequence[tuple[str, str]], at: int, *, noun_first: bool = False
-) -> str | None:
-    """The head noun of the noun phrase starting at `tokens[at]`: its last noun.
+) -> tuple[str, str] | None:
+    """(head noun, noun phrase) of the phrase starting at `tokens[at]`; the head is its last noun.
 
     "which US state" -> "state"; "which country's prime minister" -> "country"; "which type
-    of renewable energy" -> "energy"; a verb, preposition or punctuation ends the phrase.
-    With `noun_first`, the first word is a noun whatever its tag: after the determiner
-    "which" the tagger now and then reads "which states" as a verb.
+    of renewable energy" -> ("energy", "renewable energy"); a verb, preposition or punctuation
+    ends the phrase. With `noun_first`, the first word is a noun whatever its tag: after the
+    determiner "which" the tagger now and then reads "which states" as a verb.
     """
     head = None
+    words: list[str] = []
+    phrase = ""
     hyphen = False
     for n, (word, tag) in enumerate(tokens[at:]):
         pos = "NOUN" if noun_first and n == 0 and tag in {"VERB", "AUX"} else tag
@@ -252,25 +258,30 @@ def _phrase_head(
             break  # "which country's prime minister" asks for the country
         if pos in {"NOUN", "PROPN"}:
             head = word
+            words.append(word)
+            phrase = " ".join(words)
         elif word == "of" and head in _SORT_OF:
             head = None  # "which type of filling" asks for a filling
-        elif pos not in {"ADJ", "NUM"}:
+            words = []
+        elif pos in {"ADJ", "NUM"}:
+            words.append(word)
+        else:
             break
-    return head
+    return (head, phrase) if head else None
 
 
-def _heads(question: str) -> list[str]:
-    """Head nouns of the question's "which/what <noun phrase>" (then "this <noun>"), in order.
+def _phrases(question: str) -> list[tuple[str, str]]:
+    """(head noun, noun phrase) of the question's "which/what <phrase>", then "this <noun>".
 
     "Which country's prime minister ...?" gives "country"; "What is the new interest rate?"
     gives "rate"; "President Biden held talks with this leader" gives "leader". "Doing what"
     and "what happened" name no head.
     """
     tokens = _tagged(unicodedata.normalize("NFKC", question).replace("’", "'"))
-    found: list[str] = []
+    found: list[tuple[str, str]] = []
     for i, (word, pos) in enumerate(tokens):
         after = tokens[i + 1] if i + 1 < len(tokens) else ("", "")
-        head = None
+        got = None
         if word in {"which", "what"}:
             at = i + 1
             if pos == "PRON" and after[1] not in {"NOUN", "PROPN", "ADJ", "NUM"}:
@@ -279,15 +290,20 @@ def _heads(question: str) -> list[str]:
                 at += 1  # "What is the new interest rate?" asks for a rate
             elif after[0] == "of":
                 at += 1  # "Which of these films"
-            head = _phrase_head(tokens, at, noun_first=pos == "DET" and at == i + 1)
+            got = _phrase_head(tokens, at, noun_first=pos == "DET" and at == i + 1)
         elif word == "this" and pos == "DET":
-            head = _phrase_head(tokens, i + 1)
+            got = _phrase_head(tokens, i + 1)
             # "this week in Iowa" is no question: "this" asks only before a kind of answer.
-            if head and not _head_kind(head):
-                head = None
-        if head:
-            found.append(head)
+            if got and not _head_kind(got[0]):
+                got = None
+        if got:
+            found.append(got)
     return found
+
+
+def _heads(question: str) -> list[str]:
+    """Head nouns of the question's "which/what <phrase>" (then "this <noun>"), in order."""
+    return [head for head, _ in _phrases(question)]
 
 
 def _head_kind(head: str) -> str | None:
@@ -981,7 +997,7 @@ def _candidates(
         words = terms(text)
         # "Pope Benedict XVI" for "Which former pope ...": half its words are the question's.
         fresh = sum(w not in query.asked for w in words) / len(words)
-        for rank, hit in enumerate(hits[: len(found)]):
+        for rank, hit in enumerate(hits[:VOTE_SENTENCES]):
             match = pattern.search(hit.text)
             if match is None:
                 continue
@@ -1048,6 +1064,28 @@ def _typed_rerank(
     return [top[k] for k in order] + hits[len(top) :], [found[k] for k in order]
 
 
+def _type_fit(query: _Query, candidates: list[_Candidate], index: QAIndex) -> list[_Candidate]:
+    """Noun-phrase candidates re-weighed by how well they fit the kind of thing asked for.
+
+    Votes alone favour what every sentence mentions ("prices", "customers"); the cosine of a
+    candidate with the question's phrase ("popular food", "severe weather event") favours
+    what is one ("eggs", "tornadoes"). Candidates fitting less than MIN_TYPE_FIT are dropped,
+    so a question none fits gets the best sentence instead.
+    """
+    phrases = _phrases(query.text)
+    top = candidates[:TYPE_FIT_CANDIDATES]
+    if not phrases or not top:
+        return candidates
+    vectors = get_embedder(index.settings.models).embed([phrases[0][1]] + [c.text for c in top])
+    fits = vectors[1:] @ vectors[0]
+    kept = []
+    for cand, fit in zip(top, fits, strict=True):
+        if fit >= MIN_TYPE_FIT:
+            cand.score *= float(fit) ** TYPE_FIT_POWER
+            kept.append(cand)
+    return sorted(kept, key=lambda c: (-c.score, c.hits[0]))
+
+
 def _states(hit: Hit, answer: str) -> bool:
     return _norm(answer) in _norm(hit.text)
 
@@ -1061,6 +1099,8 @@ def _select(query: _Query, hits: list[Hit], index: QAIndex, settings: Settings) 
         hits, found = _typed_rerank(query, hits, index)
         best = hits[0]
         candidates = _candidates(query, hits, found)
+        if query.kind == "thing":
+            candidates = _type_fit(query, candidates, index)
         numeric = query.kind in _NUMERIC
         if not candidates and numeric:
             # Asked for a number or a date and no strong sentence gives one: don't guess.
