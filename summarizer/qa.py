@@ -89,7 +89,6 @@ MAX_QUOTE_CHARS = 280  # longer evidence is cut to a window around the answer
 SHORT_QUOTE_CHARS = 220  # the quote after a short answer: the words around it
 MIN_CLAUSE_CHARS = 60  # a shorter clause quoted after a short answer keeps the one before it
 MAX_NUMBER_SOURCES = 3  # "Does anyone report the numbers?": a figure from this many sources
-CONTEXT_TERM_WEIGHT = 0.5  # query weight of words outside the question's asking sentence
 NEXT_LOOKAHEAD = 3  # "what did he say next": look this many sentences on for a quote
 
 Phraser = Callable[[str, list[tuple[int, str]]], str | None]
@@ -293,8 +292,9 @@ def _phrases(question: str) -> list[tuple[str, str]]:
             got = _phrase_head(tokens, at, noun_first=pos == "DET" and at == i + 1)
         elif word == "this" and pos == "DET":
             got = _phrase_head(tokens, i + 1)
-            # "this week in Iowa" is no question: "this" asks only before a kind of answer.
-            if got and not _head_kind(got[0]):
+            # "this week in Iowa" is no question: "this" asks only before a kind of answer,
+            # and "this year" sets when the story happens.
+            if got and _head_kind(got[0]) in {None, "date"}:
                 got = None
         if got:
             found.append(got)
@@ -321,8 +321,7 @@ def _kind(question: str) -> str | None:
     heads = _heads(question)
     for head in heads:
         kind = _head_kind(head)
-        # "this week" / "this year" set the time of the story; they do not ask for a date.
-        if kind and not (kind == "date" and not _WHICH_WORD.search(q)):
+        if kind:
             return kind
     for pattern, kind in _WH:
         if pattern.search(q):
@@ -437,9 +436,11 @@ class _Query:
 
 def _resolve(question: str, history: Sequence[Turn], index: QAIndex, keep: int) -> _Query:
     """Turn a question that leans on the previous turn into one that stands alone."""
-    focus, context = _focus(question)
-    # The asking sentence's words weigh fully; the context's help find the story, less so.
-    own = {**query_terms(context, CONTEXT_TERM_WEIGHT), **query_terms(focus)}
+    # The asking sentence says what kind of answer is wanted. Its words are not weighed above
+    # the context's: on realtimeqa dev, context words at 0.5 or 0.7 retrieved worse than 1.0
+    # (names that find the story, "Damar Hamlin", sit in the context).
+    focus, _ = _focus(question)
+    own = query_terms(question)
     heads = frozenset(t for h in _heads(focus) + _heads(question) for t in terms(h))
     query = _Query(question, own, _kind(focus) or _kind(question), frozenset(own), heads=heads)
     turns = [t for t in history[-keep:] if t.answer.answered]
@@ -813,6 +814,9 @@ _POINT_IN_TIME = re.compile(
     re.IGNORECASE,
 )
 _AMOUNTS = frozenset({"number", "span", "money", "percent", "measure"})
+_COUNTS = frozenset({"number", "span", "measure"})  # money and percent keep their symbols
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_AGE_WORDS = frozenset({"year", "years", "old", "age", "aged"})
 _AMOUNT = re.compile(
     r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
     r"forty|fifty|hundreds?|thousands?|millions?|billions?|trillions?|dozens?|half|several)\b",
@@ -827,6 +831,15 @@ _CALENDAR_YEAR = re.compile(r"(?:1[5-9]|20)\d\d")
 _COUNTED = re.compile(
     r"\bhow (?:many|much)\s+((?:[\w'-]+\s+){0,2}[\w'-]+)|\bhow (old)\b|\bwhat (age)\b"
 )
+
+
+def _amount_key(text: str) -> str:
+    """One key for the forms of a count: "116", "116-year-old" and "age 116" give "116"."""
+    match = _NUMBER.search(text)
+    if match is None:
+        return _norm(text)
+    units = [w for w in _unit(text) if w not in _AGE_WORDS]
+    return " ".join([match.group().replace(",", ""), *units])
 
 
 def _counted(question: str) -> str | None:
@@ -953,6 +966,7 @@ def _candidates(
     # First the forms: every entity of the asked kind spaCy finds in the best hits, with the
     # best label weight it gets anywhere.
     forms: dict[str, tuple[str, str, float]] = {}
+    surfaces: dict[str, set[str]] = {}  # every form spaCy gave one answer ("116", "116-year-old")
     nationalities: set[str] = set()
     for ents in found:
         for text, label in ents:
@@ -964,7 +978,7 @@ def _candidates(
             if query.kind in _AMOUNTS:
                 # "nearly 600 years", "roughly 600 years" and "almost 600 years" are one answer.
                 text = _HEDGE.sub("", text) or text
-            key = _norm(text)
+            key = _amount_key(text) if query.kind in _COUNTS else _norm(text)
             words = terms(text)
             if not key or not words or set(words) <= query.asked:
                 continue  # the question's own names are not its answer
@@ -981,6 +995,7 @@ def _candidates(
             label_weight = 1.0 if label in main else NEAR_TYPE_WEIGHT
             if key not in forms or label_weight > forms[key][2]:
                 forms[key] = (text, label, label_weight)
+            surfaces.setdefault(key, set()).add(text)
     # Then every place a form occurs in the best hits, found by spaCy there or not: the small
     # model misses or mislabels a name in one sentence that it gets right in the next.
     pool: dict[str, _Candidate] = {}
@@ -990,7 +1005,7 @@ def _candidates(
         demonyms = [n for n in nationalities if label == "GPE" and _nation_of(n, text)]
         if any(set(terms(n)) <= query.asked for n in demonyms):
             continue  # "About 100 Ukrainians will travel to which US state?": not Ukraine
-        aliases = [text, *sorted(demonyms)]
+        aliases = [text, *sorted(surfaces[key] - {text}, key=len, reverse=True), *demonyms]
         pattern = re.compile(
             "|".join(rf"(?<!\w){re.escape(a)}(?!\w)" for a in aliases), re.IGNORECASE
         )
