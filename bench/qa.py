@@ -4,7 +4,10 @@ Run: `.venv/bin/python -m bench.qa [--data PATH] [--limit N] [--dump FILE]`.
 
 For each news-quiz question (with up to 5 retrieved real articles) it scores:
 - correct: the answer contains the gold choice and none of the other choices (the system
-  never sees the choices; this is how a short, precise answer is told from a vague one);
+  never sees the choices; this is how a short, precise answer is told from a vague one).
+  Citation markers ("[1]") are not answer text: they are dropped before matching, so the
+  choice "1" is not found in "... [1]". Also given per half of the questions (h1 / h2), so a
+  gain can be seen to hold on both;
 - cites: of the correct answers, the share citing an article that contains the gold choice;
 - abstention precision / recall: each question is also paired with another question's
   articles (mismatched); abstaining there is right. Precision counts abstentions on mismatched
@@ -41,6 +44,14 @@ def tokens(text: str) -> list[str]:
     text = unicodedata.normalize("NFKC", text).lower()
     text = re.sub(r"(?<=\d),(?=\d{3})", "", text)
     return re.findall(r"[a-z0-9]+", text)
+
+
+_MARKERS = re.compile(r"\[\d+\]")
+
+
+def answer_text(answer: str) -> str:
+    """The answer without its citation markers, which are not part of what it says."""
+    return _MARKERS.sub(" ", answer)
 
 
 def contains(text: str, phrase: str) -> bool:
@@ -156,16 +167,19 @@ def score(
 
     split_paragraph.cache_clear()  # each system pays for its own sentence splitting
     correct = cites = 0
+    halves = [0, 0]
     times: list[float] = []
     abstain_answerable = answerable = abstain_matched = 0
-    for item in items:
+    for k, item in enumerate(items):
         result = run(item.question, item.articles)
         times.append(result.seconds)
+        said = answer_text(result.answer)
         ok = (
             result.answered
-            and contains(result.answer, item.gold)
-            and not any(contains(result.answer, c) for c in item.choices if c != item.gold)
+            and contains(said, item.gold)
+            and not any(contains(said, c) for c in item.choices if c != item.gold)
         )
+        halves[2 * k >= len(items)] += ok
         cited_ok = ok and any(
             1 <= c <= len(item.articles) and holds(item.articles[c - 1], item.gold)
             for c in result.citations
@@ -213,6 +227,8 @@ def score(
     return {
         "system": name,
         "correct": correct / n,
+        "h1": halves[0] / max(1, (n + 1) // 2),
+        "h2": halves[1] / max(1, n // 2),
         "cites": cites / max(1, correct),
         "P": precision,
         "P_all": abstain_mismatched / max(1, abstain_mismatched + abstain_matched),
@@ -274,14 +290,15 @@ def main(argv: list[str] | None = None) -> int:
     answerable = rows[0]["answerable"]
     print()
     print(
-        f"{'system':42} {'correct':>8} {'cites':>6} {'abst P':>7} {'P(all)':>7} {'abst R':>7}"
-        f" {'ms med':>7} {'ms p90':>7}"
+        f"{'system':42} {'correct':>8} {'h1':>6} {'h2':>6} {'cites':>6} {'abst P':>7}"
+        f" {'P(all)':>7} {'abst R':>7} {'ms med':>7} {'ms p90':>7}"
     )
     for r in rows:
         print(
-            f"{r['system']:42} {100 * r['correct']:7.1f}% {100 * r['cites']:5.0f}% "
-            f"{r['P']:7.2f} {r['P_all']:7.2f} {r['R']:7.2f} {r['ms_median']:7.0f}"
-            f" {r['ms_p90']:7.0f}"
+            f"{r['system']:42} {100 * r['correct']:7.1f}% {100 * r['h1']:5.1f}%"
+            f" {100 * r['h2']:5.1f}% {100 * r['cites']:5.0f}% {r['P']:7.2f} {r['P_all']:7.2f}"
+            f" {r['R']:7.2f}"
+            f" {r['ms_median']:7.0f} {r['ms_p90']:7.0f}"
         )
     print(f"{'floor: nothing':42} {0.0:7.1f}%")
     print(f"{'ceiling: gold anywhere in the articles':42} {100 * answerable / len(items):7.1f}%")
