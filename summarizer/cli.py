@@ -16,7 +16,7 @@ import os
 import sys
 import textwrap
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -180,20 +180,25 @@ def _count_lines(path: Path) -> int:
         return sum(1 for line in handle if line.strip())
 
 
-def _run_fuse(args: argparse.Namespace) -> int:
-    from .nlp import get_embedder, get_spacy
-    from .pipeline import fuse_articles
+BatchStep = Callable[[dict[str, Any], str], dict[str, Any]]
 
-    settings = _settings(args.config)
+
+def _run_batch(args: argparse.Namespace, settings: Settings, label: str, step: BatchStep) -> int:
+    """Apply `step` to each JSONL record of `--jsonl`, one output line each, models loaded once.
+
+    A bad line or a failing record gets one error line naming `FILE:LINE`; the rest go on.
+    """
+    from .nlp import get_embedder, get_spacy
+
     if not args.jsonl.is_file():
         _fail(f"{args.jsonl}: no such file")
         return EXIT_USAGE
-    get_embedder(settings.models)  # load before timing the first story
+    get_embedder(settings.models)  # loaded before the first record is timed
     get_spacy(settings.models.spacy_model)
     written = 0
     with (
         args.out.open("w", encoding="utf-8") as out,
-        _progress(_count_lines(args.jsonl), "fuse") as bar,
+        _progress(_count_lines(args.jsonl), label) as bar,
     ):
         for number, record, error in _read_jsonl(args.jsonl):
             bar.update(1)
@@ -201,30 +206,38 @@ def _run_fuse(args: argparse.Namespace) -> int:
             if error or record is None:
                 _fail(f"{where}: {error}")
                 continue
-            story_id = str(record.get("id", number))
             try:
-                articles = articles_from_records(record.get("articles") or [], where=where)
-                if not articles:
-                    raise SummarizerError(f"{where}: no articles")
                 started = time.perf_counter()
-                digest = fuse_articles(articles, settings, max_words=args.max_words)
-                seconds = time.perf_counter() - started
+                line = {"id": str(record.get("id", number)), **step(record, where)}
+                line["seconds"] = round(time.perf_counter() - started, 4)
             except SummarizerError as exc:
-                _fail(str(exc))
+                _fail(str(exc) if str(exc).startswith(where) else f"{where}: {exc}")
                 continue
-            line = {
-                "id": story_id,
-                "summary": " ".join(s.text for s in digest.sentences),
-                "sentences": [
-                    {"text": s.text, "citations": s.source_ids, "generated": s.generated}
-                    for s in digest.sentences
-                ],
-                "headline": digest.headline,
-                "seconds": round(seconds, 4),
-            }
             out.write(json.dumps(line, ensure_ascii=False) + "\n")
             written += 1
     return EXIT_OK if written else EXIT_NOTHING
+
+
+def _run_fuse(args: argparse.Namespace) -> int:
+    from .pipeline import fuse_articles
+
+    settings = _settings(args.config)
+
+    def fuse(record: dict[str, Any], where: str) -> dict[str, Any]:
+        articles = articles_from_records(record.get("articles") or [], where=where)
+        if not articles:
+            raise SummarizerError(f"{where}: no articles")
+        digest = fuse_articles(articles, settings, max_words=args.max_words)
+        return {
+            "summary": " ".join(s.text for s in digest.sentences),
+            "sentences": [
+                {"text": s.text, "citations": s.source_ids, "generated": s.generated}
+                for s in digest.sentences
+            ],
+            "headline": digest.headline,
+        }
+
+    return _run_batch(args, settings, "fuse", fuse)
 
 
 # --------------------------------------------------------------------------------------- extract
@@ -314,46 +327,17 @@ def _run_ask(args: argparse.Namespace) -> int:
 
 
 def _run_ask_batch(args: argparse.Namespace, settings: Settings) -> int:
-    from .nlp import get_embedder, get_spacy
     from .qa import answer_question, build_index
 
-    if not args.jsonl.is_file():
-        _fail(f"{args.jsonl}: no such file")
-        return EXIT_USAGE
-    get_embedder(settings.models)
-    get_spacy(settings.models.spacy_model)
-    written = 0
-    with (
-        args.out.open("w", encoding="utf-8") as out,
-        _progress(_count_lines(args.jsonl), "ask") as bar,
-    ):
-        for number, record, error in _read_jsonl(args.jsonl):
-            bar.update(1)
-            where = f"{args.jsonl}:{number}"
-            if error or record is None:
-                _fail(f"{where}: {error}")
-                continue
-            try:
-                articles = articles_from_records(record.get("articles") or [], where=where)
-                sources = [
-                    Source(i, a.title, a.url, a.outlet, a.path, a.text)
-                    for i, a in enumerate(articles, 1)
-                ]
-                started = time.perf_counter()
-                answer = answer_question(
-                    str(record.get("question", "")),
-                    build_index(sources, settings),
-                    settings=settings,
-                )
-                seconds = time.perf_counter() - started
-            except SummarizerError as exc:
-                _fail(f"{where}: {exc}")
-                continue
-            line = {"id": str(record.get("id", number)), **answer.to_dict()}
-            line["seconds"] = round(seconds, 4)
-            out.write(json.dumps(line, ensure_ascii=False) + "\n")
-            written += 1
-    return EXIT_OK if written else EXIT_NOTHING
+    def ask(record: dict[str, Any], where: str) -> dict[str, Any]:
+        articles = articles_from_records(record.get("articles") or [], where=where)
+        sources = [
+            Source(i, a.title, a.url, a.outlet, a.path, a.text) for i, a in enumerate(articles, 1)
+        ]
+        index = build_index(sources, settings)
+        return answer_question(str(record.get("question", "")), index, settings=settings).to_dict()
+
+    return _run_batch(args, settings, "ask", ask)
 
 
 # ------------------------------------------------------------------------------------------ main

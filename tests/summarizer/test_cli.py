@@ -214,3 +214,26 @@ def test_ask_abstains_when_sources_are_silent(demo_digest, capsys):
     answer = json.loads(capsys.readouterr().out)
     assert answer["answered"] is False
     assert answer["citations"] == []
+
+
+def test_ask_batch(models, tmp_path):
+    """`ask --jsonl` answers each line from its own articles; no articles means no answer."""
+    article = {
+        "text": "Mayor Ada Quill said the new Dunmore bridge will cost $40 million. "
+        "Construction starts in May and the bridge opens in 2027, the council said."
+    }
+    lines = [
+        {"id": "cost", "question": "How much will the bridge cost?", "articles": [article]},
+        {"id": "none", "question": "How much will the bridge cost?", "articles": []},
+    ]
+    src = tmp_path / "q.jsonl"
+    src.write_text("".join(json.dumps(line) + "\n" for line in lines))
+    out = tmp_path / "a.jsonl"
+    assert main(["ask", "--jsonl", str(src), "--out", str(out)]) == 0
+    answers = {a["id"]: a for a in map(json.loads, out.read_text().splitlines())}
+    assert answers["cost"]["answered"] is True
+    assert "$40 million" in answers["cost"]["answer"]
+    assert answers["cost"]["citations"] == [1]
+    assert answers["none"]["answered"] is False
+    assert answers["none"]["citations"] == []
+    assert all(a["seconds"] >= 0 for a in answers.values())
