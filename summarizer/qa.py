@@ -189,6 +189,8 @@ _WH = [
     (re.compile(r"\bwhen\b|\bwhat time\b"), "date"),
     (re.compile(r"\bwhere\b"), "place"),
     (re.compile(r"\b(?:who|whom|whose)\b"), "person"),
+    # A quiz statement ending "... previously held by:" asks for someone.
+    (re.compile(r"\bby\s*:?\s*$"), "person"),
 ]
 _WHICH_WORD = re.compile(r"\b(?:which|what)\b")
 # Words that end the noun phrase after "which": its last word is the head noun.
@@ -864,7 +866,11 @@ _DATE_UNITS = {
     ),
     "year": re.compile(r"\b\d{4}\b"),
 }
-_FREQUENCY = re.compile(r"^(?:each|every|per|a)\s|\bdaily\b|\bweekly\b", re.IGNORECASE)
+# "each day" is not an answer to "when", nor is "the 42-year-old" (an age spaCy calls a DATE).
+_FREQUENCY = re.compile(
+    r"^(?:each|every|per|a)\s|\bdaily\b|\bweekly\b|\byears?[- ]old\b|^(?:age|aged)\b",
+    re.IGNORECASE,
+)
 
 
 def _cue(kind: str, sentence: str, entity: str, asked: frozenset[str], copular: bool) -> float:
@@ -952,7 +958,9 @@ def _candidates(
 
     Quiz answers recur: the name several good sentences (and sources) give beats the one
     the single best sentence gives. Each occurrence votes with its sentence's score, scaled
-    by how well its label fits the kind asked and how close it stands to the question's words.
+    by how well its label fits the kind asked and how close it stands to the question's words,
+    and decayed by the sentence's rank. Forms come from `found` (per hit; empty for hits spaCy
+    did not read), votes from every hit.
     """
     assert query.kind is not None
     main, fallback = _KINDS[query.kind]
@@ -985,7 +993,7 @@ def _candidates(
             if query.kind == "date" and (
                 not _POINT_IN_TIME.search(text) or _FREQUENCY.search(text)
             ):
-                continue  # "each day" is not an answer to "when"
+                continue  # "each day" or "the 42-year-old" is no answer to "when"
             if query.kind in _AMOUNTS and not _AMOUNT.search(text):
                 continue  # "Thursday" is no answer to "how many years"
             if any(
@@ -1012,7 +1020,7 @@ def _candidates(
         words = terms(text)
         # "Pope Benedict XVI" for "Which former pope ...": half its words are the question's.
         fresh = sum(w not in query.asked for w in words) / len(words)
-        for rank, hit in enumerate(hits[:VOTE_SENTENCES]):
+        for rank, hit in enumerate(hits):
             match = pattern.search(hit.text)
             if match is None:
                 continue
@@ -1057,17 +1065,19 @@ def _candidates(
 def _typed_rerank(
     query: _Query, hits: list[Hit], index: QAIndex
 ) -> tuple[list[Hit], list[list[tuple[str, str]]]]:
-    """The best hits re-ranked: one holding an entity of the asked kind gains a little."""
+    """The hits that vote on a short answer, their candidate answers and ranks.
+
+    The best ENTITY_SENTENCES hits are re-ranked (one holding an entity of the asked kind
+    gains a little) and read by spaCy; the rest up to VOTE_SENTENCES are not read, but vote
+    for the names found in the first. (The sentences beside the best hits were tried as
+    voters too: no gain on realtimeqa dev for spaCy's time.)
+
+    Returns:
+        (voters, best first; candidate answers per voter, empty for the unread).
+
+    """
     top = hits[:ENTITY_SENTENCES]
-    model = index.settings.models.spacy_model
-    if query.kind == "thing":
-        attribute = bool(_ATTRIBUTE_HEADS & set(_heads(query.text)))
-        found = [
-            [(a, _CHUNK) for c in chunks if (a := _chunk_answer(c, query.asked, attribute))]
-            for chunks in noun_chunks([h.text for h in top], model=model)
-        ]
-    else:
-        found = entities([h.text for h in top], model=model)
+    found = _found(query, [h.text for h in top], index)
     main = _KINDS[query.kind][0] if query.kind else frozenset()
     bonus = [
         TYPED_BONUS
@@ -1076,7 +1086,21 @@ def _typed_rerank(
         for ents in found
     ]
     order = sorted(range(len(top)), key=lambda k: -(top[k].score + bonus[k]))
-    return [top[k] for k in order] + hits[len(top) :], [found[k] for k in order]
+    voters = [top[k] for k in order] + hits[len(top) : VOTE_SENTENCES]
+    found = [found[k] for k in order] + [[] for _ in voters[len(top) :]]
+    return voters, found
+
+
+def _found(query: _Query, texts: list[str], index: QAIndex) -> list[list[tuple[str, str]]]:
+    """Candidate answers spaCy finds in each text: entities, or noun phrases for a "thing"."""
+    model = index.settings.models.spacy_model
+    if query.kind != "thing":
+        return entities(texts, model=model)
+    attribute = bool(_ATTRIBUTE_HEADS & set(_heads(query.text)))
+    return [
+        [(a, _CHUNK) for c in chunks if (a := _chunk_answer(c, query.asked, attribute))]
+        for chunks in noun_chunks(texts, model=model)
+    ]
 
 
 def _type_fit(query: _Query, candidates: list[_Candidate], index: QAIndex) -> list[_Candidate]:
