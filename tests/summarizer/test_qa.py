@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from summarizer import qa
 from summarizer.config import QASettings, Settings
 from summarizer.errors import InputError
 from summarizer.models import Answer, Digest, Source, StoryDigest
@@ -51,6 +52,23 @@ def index() -> dict[str, QAIndex]:
         ("comet", "When was the comet discovered?", "August 2", {1}, {2}),
         ("cup-final", "Who scored twice for the Gulls?", "Jonas Eklund", {1}, set()),
         ("rates", "How high was inflation in May?", "7 percent", {1}, {2}),
+        # A source that states the answer in words the question does not use is cited too.
+        ("port-strike", "Where were the talks held?", "Old Customs House", {1, 2}, {3}),
+        # Quiz style: context first, the asking sentence last; a thing no entity type covers.
+        (
+            "zoo-escape",
+            "Keepers at the Halvard Zoo spent two days searching for a runaway this week. "
+            "Which animal escaped?",
+            "panda",
+            {1, 2},
+            set(),
+        ),
+        # The number followed by the counted noun, not the other number in the sentence.
+        ("zoo-escape", "How many volunteers joined the search?", "30", {1}, {2}),
+        # "a Nepalese red panda" and "born in Nepal" both state the country.
+        ("zoo-escape", "Which country was Pip born in?", "Nepal", {1, 2}, set()),
+        # "the Halvard Zoo" is mostly the question's own words: not the answer to who runs it.
+        ("zoo-escape", "Who runs the zoo?", "Anton Vesk", {2}, {1}),
     ],
 )
 def test_typed_questions_get_the_entity_and_its_sources(
@@ -81,6 +99,60 @@ def test_a_fact_two_sources_share_cites_both(index, story, question, short):
     answer = answer_question(question, index[story])
     assert short in answer.text
     assert answer.citations == [1, 2]
+
+
+def test_short_answer_quotes_only_its_clause(index):
+    """The quote after a short answer stops where the sentence turns to something else."""
+    answer = answer_question("Who found the panda?", index["zoo-escape"])
+    assert answer.short_answer == "Marta Lind"
+    assert "found the panda asleep" in answer.text
+    assert "searched the street" not in answer.text and "…" in answer.text
+    assert answer.evidence[0].endswith("searched the street twice.")
+
+
+@pytest.mark.parametrize(
+    ("question", "focus"),
+    [
+        (
+            "NFL player Damar Hamlin suffered an emergency this week. "
+            "He is a valued member of which team?",
+            "He is a valued member of which team?",
+        ),
+        # "U.S." and "Dr." end no sentence.
+        (
+            "The U.S. House met this week. Dr. Ames spoke. Which Republican lost the vote?",
+            "Which Republican lost the vote?",
+        ),
+        ("Who met the ambassador?", "Who met the ambassador?"),
+    ],
+)
+def test_focus_is_the_asking_sentence(question, focus):
+    """A quiz question's last asking sentence is what it asks; the rest is context."""
+    assert qa._focus(question)[0] == focus
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("Which country's prime minister resigned?", "place"),
+        ("Burger chain In-N-Out is expanding to which state?", "place"),
+        ("Which film star is at the centre of a row?", "person"),
+        ("Which home goods chain may go bankrupt?", "org"),
+        ("Biden held talks with this leader, his Mexican counterpart:", "person"),
+        ("The record for World Cup wins was previously held by:", "person"),
+        ("Which species does the company want to bring back to life?", "thing"),
+        ("The newest cookie has which type of filling?", "thing"),
+        ("What age was she?", "span"),
+        ("How many seasons did he play?", "number"),
+        ("When is the deadline to file your taxes this year?", "date"),
+        ("President Biden will end the emergency in which month of this year?", "date"),
+        ("What did the Miners coach say about her team?", None),
+        ("Londoners were doing what during the strike?", None),
+    ],
+)
+def test_kind_of_answer_asked_for(question, kind):
+    """The kind of short answer comes from the question's wh-word and its head noun."""
+    assert qa._kind(question) == kind
 
 
 def test_what_question_answers_with_the_sentence(index):
