@@ -3,15 +3,22 @@
 `answer_question` runs these stages:
 
 1. check the question: empty or too long is a `QuestionError`; not English abstains;
-2. resolve a follow-up against the thread's last turns ("What did he say next?",
-   "And the other outlet?", a pronoun standing for the last answer);
+2. read what it asks: in a quiz-style question ("X happened this week. Which team ...?") the
+   last asking sentence; the kind of answer from its wh-word and the head noun spaCy's tagger
+   finds ("which US state" -> a place, "which species" -> a thing); resolve a follow-up
+   against the thread's last turns ("What did he say next?", "And the other outlet?", a
+   pronoun standing for the last answer);
 3. retrieve sentences of the sources: BM25 over paragraphs, then BM25 with the neighbouring
    sentence as context plus MiniLM similarity over their sentences (`retrieve`);
 4. abstain when the best evidence scores under a threshold calibrated on questions paired with
    another story's articles (`bench/qa_calibrate.py`);
-5. pick the answer: for a who / where / when / how-many question, the spaCy entity of that type
-   the best sentences agree on; else the best sentence. Cite every source that states it, and
-   when sources give different numbers for the same fact, show each with its citation;
+5. pick the answer: for a typed question, candidates (spaCy entities of the kind, near kinds
+   at half weight; noun phrases for a thing) from the best sentences, voted on by every
+   retrieved sentence that holds them (AskMSR-style redundancy), weighed by the sentence's
+   score, closeness to the question's words and cues ("22 seasons" for "how many seasons"),
+   with the question's own words penalised; the short answer leads, then the clause of its
+   best sentence. Else the best sentence. Cite every source that states it, and when sources
+   give different numbers for the same fact, show each with its citation;
 6. when a phraser (the optional generator) is given, let it word the answer from the selected
    evidence only, and keep its text only when `verify.Verifier` (the digest's check) passes it.
 """
