@@ -32,7 +32,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from .config import Settings
+from .config import ModelSettings, Settings
 from .errors import InputError
 from .models import Answer, Digest, Source, StoryDigest
 from .nlp import Chunk, entities, get_embedder, get_spacy, noun_chunks
@@ -126,6 +126,7 @@ def remember(history: Sequence[Turn], turn: Turn, settings: Settings | None = No
     return [*history, turn][-keep:]
 
 
+_SPACY_MODEL = ModelSettings().spacy_model  # tags a question read outside any index
 _SORT_OF = frozenset({"type", "kind", "sort", "variety"})
 _CHUNK = "CHUNK"  # the label of a noun chunk among entities
 # What kind of short answer a question asks for: spaCy labels, main then fallback (weighed half).
@@ -238,9 +239,9 @@ _BOOST = {
 
 
 @lru_cache(maxsize=4096)
-def _tagged(question: str) -> tuple[tuple[str, str], ...]:
+def _tagged(question: str, model: str) -> tuple[tuple[str, str], ...]:
     """(lowercased word, coarse part of speech) of each token of a question, by spaCy's tagger."""
-    return tuple((t.text.lower(), t.pos_) for t in get_spacy()(question))
+    return tuple((t.text.lower(), t.pos_) for t in get_spacy(model)(question))
 
 
 def _phrase_head(
@@ -280,14 +281,14 @@ def _phrase_head(
     return (head, phrase) if head else None
 
 
-def _phrases(question: str) -> list[tuple[str, str]]:
+def _phrases(question: str, model: str = _SPACY_MODEL) -> list[tuple[str, str]]:
     """(head noun, noun phrase) of the question's "which/what <phrase>", then "this <noun>".
 
     "Which country's prime minister ...?" gives "country"; "What is the new interest rate?"
     gives "rate"; "President Biden held talks with this leader" gives "leader". "Doing what"
     and "what happened" name no head.
     """
-    tokens = _tagged(unicodedata.normalize("NFKC", question).replace("’", "'"))
+    tokens = _tagged(unicodedata.normalize("NFKC", question).replace("’", "'"), model)
     found: list[tuple[str, str]] = []
     for i, (word, pos) in enumerate(tokens):
         after = tokens[i + 1] if i + 1 < len(tokens) else ("", "")
@@ -312,16 +313,16 @@ def _phrases(question: str) -> list[tuple[str, str]]:
     return found
 
 
-def _heads(question: str) -> list[str]:
+def _heads(question: str, model: str = _SPACY_MODEL) -> list[str]:
     """Head nouns of the question's "which/what <phrase>" (then "this <noun>"), in order."""
-    return [head for head, _ in _phrases(question)]
+    return [head for head, _ in _phrases(question, model)]
 
 
 def _head_kind(head: str) -> str | None:
     return _HEADS.get(head) or _HEADS.get(head.removesuffix("s"))
 
 
-def _kind(question: str) -> str | None:
+def _kind(question: str, model: str = _SPACY_MODEL) -> str | None:
     """The kind of short answer a question wants, or None for a sentence answer."""
     q = unicodedata.normalize("NFKC", question).lower().replace("’", "'")
     for pattern, kind in _HOW:
@@ -329,7 +330,7 @@ def _kind(question: str) -> str | None:
             if kind == "money" and not _MONEY_HINT.search(q):
                 return "number"  # "how much did X rise": an amount, not necessarily money
             return kind
-    heads = _heads(question)
+    heads = _heads(question, model)
     for head in heads:
         kind = _head_kind(head)
         if kind:
@@ -440,6 +441,7 @@ class _Query:
     kind: str | None
     asked: frozenset[str]  # terms already in the question: their entities are not answers
     heads: frozenset[str] = frozenset()  # the type word asked for ("which state"): not an anchor
+    model: str = _SPACY_MODEL  # the spaCy pipeline that tags the question
     sources: frozenset[int] | None = None  # source indexes to search
     after: tuple[int, int] | None = None  # answer with what follows this sentence
     notes: list[str] = field(default_factory=list)
@@ -452,14 +454,16 @@ def _resolve(question: str, history: Sequence[Turn], index: QAIndex, keep: int) 
     # (names that find the story, "Damar Hamlin", sit in the context).
     focus, _ = _focus(question)
     own = query_terms(question)
-    heads = frozenset(t for h in _heads(focus) + _heads(question) for t in terms(h))
-    query = _Query(question, own, _kind(focus) or _kind(question), frozenset(own), heads=heads)
+    model = index.settings.models.spacy_model
+    heads = frozenset(t for h in _heads(focus, model) + _heads(question, model) for t in terms(h))
+    kind = _kind(focus, model) or _kind(question, model)
+    query = _Query(question, own, kind, frozenset(own), heads=heads, model=model)
     turns = [t for t in history[-keep:] if t.answer.answered]
     if not turns:
         return query
     prev = turns[-1]
     prev_terms = query_terms(prev.question, 0.5)
-    prev_kind = _kind(prev.question)
+    prev_kind = _kind(prev.question, model)
     referent = prev.answer.short_answer or ""
     by_id = {s.id: i for i, s in enumerate(index.sources)}
     cited = frozenset(by_id[c] for c in prev.answer.citations if c in by_id)
@@ -484,6 +488,7 @@ def _resolve(question: str, history: Sequence[Turn], index: QAIndex, keep: int) 
             query.kind or prev_kind,
             frozenset(merged),
             sources=wanted or None,
+            model=model,
         )
     few = len(own) <= 1
     elliptic = bool(_ELLIPSIS.match(question))
@@ -496,7 +501,7 @@ def _resolve(question: str, history: Sequence[Turn], index: QAIndex, keep: int) 
         merged = {**extra, **own}
         text = f"{question} ({referent or prev.question})"
         kind = query.kind or (prev_kind if elliptic else None)
-        return _Query(text, merged, kind, frozenset(merged))
+        return _Query(text, merged, kind, frozenset(merged), model=model)
     return query
 
 
@@ -978,7 +983,11 @@ def _candidates(
     names = frozenset(t for w in query.text.split()[1:] if w[:1].isupper() for t in terms(w))
     # The question's type word ("which state") says what the answer is, not where it stands.
     anchors = query.asked - query.heads
-    heads = {h.removesuffix("s") for h in _heads(query.text)[:1]} if query.kind == "date" else set()
+    heads = (
+        {h.removesuffix("s") for h in _heads(query.text, query.model)[:1]}
+        if query.kind == "date"
+        else set()
+    )
     unit = _counted(query.text) if query.kind in _AMOUNTS else None
     # First the forms: every entity of the asked kind spaCy finds in the best hits, with the
     # best label weight it gets anywhere.
@@ -1112,7 +1121,7 @@ def _found(query: _Query, texts: list[str], index: QAIndex) -> list[list[tuple[s
     model = index.settings.models.spacy_model
     if query.kind != "thing":
         return entities(texts, model=model)
-    attribute = bool(_ATTRIBUTE_HEADS & set(_heads(query.text)))
+    attribute = bool(_ATTRIBUTE_HEADS & set(_heads(query.text, query.model)))
     return [
         [(a, _CHUNK) for c in chunks if (a := _chunk_answer(c, query.asked, attribute))]
         for chunks in noun_chunks(texts, model=model)
@@ -1127,7 +1136,7 @@ def _type_fit(query: _Query, candidates: list[_Candidate], index: QAIndex) -> li
     what is one ("eggs", "tornadoes"). Candidates fitting less than MIN_TYPE_FIT are dropped,
     so a question none fits gets the best sentence instead.
     """
-    phrases = _phrases(query.text)
+    phrases = _phrases(query.text, query.model)
     top = candidates[:TYPE_FIT_CANDIDATES]
     if not phrases or not top:
         return candidates
