@@ -28,22 +28,19 @@ import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from datetime import time as dtime
-from email.utils import format_datetime
 from pathlib import Path
 
 import aiohttp
 
 ROOT = Path(__file__).resolve().parents[1]
-FIXTURES = ROOT / "tests" / "bot" / "fixtures"
 TOKEN = "bench-token"
 
 
 def _serve(conn: mp.connection.Connection, guilds: int, per_guild: int, sets: int) -> None:
     """The server process: loopback Discord plus the fictional news site, until told to stop."""
     sys.path.insert(0, str(ROOT))
-    from aiohttp import web
-
     from tests.bot.fakediscord import FakeDiscord
+    from tests.bot.newssite import start_news_site
 
     async def main() -> None:
         server = FakeDiscord(
@@ -56,30 +53,7 @@ def _serve(conn: mp.connection.Connection, guilds: int, per_guild: int, sets: in
         )
         await server.start()
 
-        async def feed(request: web.Request) -> web.Response:
-            now = datetime.now(UTC)
-            text = (FIXTURES / "feed.xml").read_text(encoding="utf-8")
-            body = text.format(
-                base=site,
-                recent=format_datetime(now - timedelta(hours=2)),
-                old=format_datetime(now - timedelta(days=3)),
-            )
-            return web.Response(text=body, content_type="application/rss+xml")
-
-        async def page(request: web.Request) -> web.Response:
-            path = FIXTURES / "pages" / request.match_info["name"]
-            if not path.is_file():
-                raise web.HTTPNotFound()
-            return web.Response(text=path.read_text(encoding="utf-8"), content_type="text/html")
-
-        app = web.Application()
-        app.router.add_get("/feed{k}.xml", feed)
-        app.router.add_get("/pages/{name}", page)
-        runner = web.AppRunner(app, access_log=None)
-        await runner.setup()
-        tcp = web.TCPSite(runner, "127.0.0.1", 0)
-        await tcp.start()
-        site = f"http://127.0.0.1:{tcp._server.sockets[0].getsockname()[1]}"  # type: ignore[union-attr]
+        runner, site = await start_news_site()
         conn.send(
             {
                 "api_base": server.api_base,
