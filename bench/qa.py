@@ -90,12 +90,12 @@ def load(path: Path) -> list[Item]:
 
 
 def sources_of(articles: list[dict[str, str]]) -> list[Any]:
+    """The sources `ask --jsonl` makes of the same records (cleaned text, dates from URLs)."""
+    from summarizer.cli import articles_from_records
     from summarizer.models import Source
 
-    return [
-        Source(id=i + 1, title=a.get("title"), url=a.get("url"), text=a.get("text") or "")
-        for i, a in enumerate(articles)
-    ]
+    records = articles_from_records(articles, where="bench")
+    return [Source.of_article(i, a) for i, a in enumerate(records, 1)]
 
 
 def holds(article: dict[str, str], gold: str) -> bool:

@@ -133,14 +133,16 @@ def _read_jsonl(path: Path) -> Iterator[tuple[int, dict[str, Any] | None, str | 
 
 
 def articles_from_records(records: Sequence[Any], *, where: str) -> list[Article]:
-    """Articles from batch records: {"text" or "html", "title"?, "url"?, "source"?}.
+    """Articles from batch records: {"text" or "html", "title"?, "url"?, "source"?, "published"?}.
+
+    "published" is an ISO 8601 date; without it, the page's own date or its URL's is used.
 
     Raises:
         SummarizerError: a record has neither text nor html.
     """
     from .clean import clean_text
     from .errors import ExtractionError
-    from .extract import article_from_html, html_fragment_text
+    from .extract import article_from_html, html_fragment_text, parse_datetime, url_date
 
     articles: list[Article] = []
     for n, record in enumerate(records, 1):
@@ -164,6 +166,12 @@ def articles_from_records(records: Sequence[Any], *, where: str) -> list[Article
                 url=record.get("url"),
                 outlet=record.get("source"),
             )
+        given = record.get("published")
+        article.published = (
+            (parse_datetime(given) if isinstance(given, str) else None)
+            or article.published
+            or url_date(article.url)
+        )
         articles.append(article)
     return articles
 
@@ -331,9 +339,7 @@ def _run_ask_batch(args: argparse.Namespace, settings: Settings) -> int:
 
     def ask(record: dict[str, Any], where: str) -> dict[str, Any]:
         articles = articles_from_records(record.get("articles") or [], where=where)
-        sources = [
-            Source(i, a.title, a.url, a.outlet, a.path, a.text) for i, a in enumerate(articles, 1)
-        ]
+        sources = [Source.of_article(i, a) for i, a in enumerate(articles, 1)]
         index = build_index(sources, settings)
         return answer_question(str(record.get("question", "")), index, settings=settings).to_dict()
 

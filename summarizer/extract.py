@@ -30,6 +30,7 @@ from urllib.parse import urljoin, urlparse
 import charset_normalizer
 import lxml.html
 import trafilatura
+from htmldate import find_date
 from lxml import etree
 from readability import Document as ReadabilityDocument
 
@@ -152,6 +153,21 @@ def parse_datetime(value: str | None) -> datetime | None:
     if when is None:
         return None
     return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
+
+
+def url_date(url: str | None) -> datetime | None:
+    """The publication date a news URL carries ("/2023/01/05/"), or None.
+
+    Many outlets date their article paths; a page or record with no date of its own still gets
+    one. htmldate (trafilatura's date library) reads the URL without fetching anything.
+    """
+    if not url:
+        return None
+    try:
+        found = find_date("<html></html>", url=url, extensive_search=False, max_date="2099-12-31")
+    except (ValueError, TypeError):
+        return None
+    return parse_datetime(found) if found else None
 
 
 def html_fragment_text(fragment: str) -> str:
@@ -370,6 +386,8 @@ def article_from_html(
         raise ExtractionError(name, f"no article text found (under {MIN_WORDS} words)")
     if published is None and getattr(doc, "date", None):
         published = parse_datetime(doc.date)
+    if published is None:
+        published = url_date(canonical or url)
     return Article(
         text=text,
         title=title,

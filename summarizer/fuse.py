@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .config import Settings
-from .models import Article, DigestSentence, Sentence, Source, Story, StoryDigest
+from .models import DigestSentence, Sentence, Source, Story, StoryDigest
 from .nlp import get_embedder
 from .sentences import split_article
 from .verify import Verifier, entity_in_text, normalise_tokens
@@ -142,7 +142,7 @@ def fuse_story(
     ids = list(source_ids) if source_ids is not None else list(range(1, len(story.articles) + 1))
     sentences = [split_article(a, i) for i, a in enumerate(story.articles)]
     source_sentences = {ids[i]: [s.text for s in sents] for i, sents in enumerate(sentences)}
-    sources = [_source(ids[i], a) for i, a in enumerate(story.articles)]
+    sources = [Source.of_article(ids[i], a) for i, a in enumerate(story.articles)]
 
     candidates = [
         s
@@ -220,17 +220,6 @@ def _best_wording(
     chosen = next(i for i, (_, text) in enumerate(evidence) if text == sentence.text)
     evidence.insert(0, evidence.pop(chosen))
     return FactGroup(sentence, evidence)
-
-
-def _source(source_id: int, article: Article) -> Source:
-    return Source(
-        id=source_id,
-        title=article.title,
-        url=article.url,
-        outlet=article.outlet,
-        path=article.path,
-        text=article.text,
-    )
 
 
 def _clean_title(title: str) -> str:

@@ -29,6 +29,17 @@ __all__ = [
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 
 
+def _datetime(value: Any) -> datetime | None:
+    """An ISO 8601 value read back from JSON; anything unreadable is no date (it is optional)."""
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        when = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
+
+
 @dataclass(slots=True)
 class Article:
     """One article from one outlet after extraction: plain text, blank lines between paragraphs."""
@@ -94,6 +105,8 @@ class Source:
     path: str | None = None
     # The article text travels with the digest so follow-up questions can be answered offline.
     text: str = ""
+    # When the article came out: questions weigh a stale article below this week's news.
+    published: datetime | None = None
 
     def to_dict(self, *, with_text: bool = True) -> dict[str, Any]:
         """JSON form; `with_text=False` leaves the article body out."""
@@ -103,6 +116,7 @@ class Source:
             "url": self.url,
             "outlet": self.outlet,
             "path": self.path,
+            "published": self.published.isoformat() if self.published else None,
         }
         if with_text:
             data["text"] = self.text
@@ -118,12 +132,31 @@ class Source:
             outlet=data.get("outlet"),
             path=data.get("path"),
             text=data.get("text") or "",
+            published=_datetime(data.get("published")),
+        )
+
+    @classmethod
+    def of_article(cls, source_id: int, article: Article) -> Source:
+        """The numbered source standing for an article."""
+        return cls(
+            id=source_id,
+            title=article.title,
+            url=article.url,
+            outlet=article.outlet,
+            path=article.path,
+            text=article.text,
+            published=article.published,
         )
 
     def to_article(self) -> Article:
         """The article this source stands for (used to re-open a digest for questions)."""
         return Article(
-            text=self.text, title=self.title, url=self.url, outlet=self.outlet, path=self.path
+            text=self.text,
+            title=self.title,
+            url=self.url,
+            outlet=self.outlet,
+            path=self.path,
+            published=self.published,
         )
 
 

@@ -613,7 +613,8 @@ def answer_with_confidence(
         if query.kind in _NUMERIC and _ANY_NUMBERS.search(text):
             return _numbers(index, query.sources)
         return _dont_say(), 0.0
-    dense, covered = evidence_scores(query.terms, hits[0], index)
+    # Whether the sources answer at all does not depend on how recent they are.
+    dense, covered = evidence_scores(query.terms, max(hits, key=lambda h: h.relevance), index)
     confidence = W_CONFIDENCE_DENSE * dense + (1 - W_CONFIDENCE_DENSE) * covered
     threshold = settings.qa.abstain_threshold
     if confidence < (ABSTAIN_THRESHOLD if threshold is None else threshold):

@@ -237,3 +237,25 @@ def test_ask_batch(models, tmp_path):
     assert answers["none"]["answered"] is False
     assert answers["none"]["citations"] == []
     assert all(a["seconds"] >= 0 for a in answers.values())
+
+
+def test_batch_records_are_dated_by_field_or_url():
+    """A record's "published" wins; without it the URL's date is used; else no date."""
+    from datetime import UTC, datetime
+
+    from summarizer.cli import articles_from_records
+
+    text = "The Dunmore council approved the bridge budget on Monday evening."
+    got = articles_from_records(
+        [
+            {"text": text, "published": "2025-06-01T08:00:00+00:00"},
+            {"text": text, "url": "https://news.example/2025/05/20/bridge-budget/"},
+            {"text": text, "url": "https://news.example/bridge-budget"},
+        ],
+        where="q.jsonl:1",
+    )
+    assert [a.published for a in got] == [
+        datetime(2025, 6, 1, 8, tzinfo=UTC),
+        datetime(2025, 5, 20, tzinfo=UTC),
+        None,
+    ]

@@ -17,6 +17,7 @@ from summarizer.extract import (
     decode_bytes,
     html_fragment_text,
     parse_datetime,
+    url_date,
 )
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -146,6 +147,35 @@ def test_parse_datetime(value, expected):
     got = parse_datetime(value)
     assert got == expected
     assert got is None or got.tzinfo is not None
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        (
+            "https://news.example/2025/03/04/harbour-talks/index.html",
+            datetime(2025, 3, 4, tzinfo=UTC),
+        ),
+        (
+            "https://news.example/story/world/2024/11/30/vote-count/123/",
+            datetime(2024, 11, 30, tzinfo=UTC),
+        ),
+        ("https://news.example/news/959153/quiz-of-the-week", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_url_date(url, expected):
+    """Outlets that date their paths give a date; an undated URL gives none."""
+    assert url_date(url) == expected
+
+
+def test_page_without_date_takes_its_urls():
+    """A page with no date of its own is dated by its URL."""
+    html = "<html><body><article>" + "<p>The harbour talks ran late into the night.</p>" * 30
+    url = "https://news.example/2025/03/04/harbour-talks/"
+    article = article_from_html(html + "</article></body></html>", url=url)
+    assert article.published == datetime(2025, 3, 4, tzinfo=UTC)
 
 
 def test_fragment_text():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -195,6 +196,32 @@ def test_unanswerable_question_abstains(index, story, question):
     assert answer.text == DONT_SAY
     assert answer.citations == []
     assert answer.to_dict() == {"answer": DONT_SAY, "citations": [], "answered": False}
+
+
+_PRIZE_OLD = (
+    "The jury of the Lindqvist Prize for fiction named Mara Holt the winner for her novel "
+    "about a lighthouse keeper."
+)
+_PRIZE_NEW = (
+    "The jury of the Lindqvist Prize for fiction named Oren Vale the winner for his novel "
+    "about a salt marsh."
+)
+
+
+@pytest.mark.parametrize(("old", "new"), [(1, 2), (2, 1)])
+def test_newer_article_outweighs_a_stale_one(models, old, new):
+    """Two articles answer alike, a year apart: this week's news answers, whichever is listed
+    first. Dates only weigh the ranking: the stale article still counts when it alone answers.
+    """
+    texts = {1: _PRIZE_OLD, 2: _PRIZE_NEW}
+    dates = {old: datetime(2024, 3, 1, tzinfo=UTC), new: datetime(2025, 3, 4, tzinfo=UTC)}
+    winner = {1: "Mara Holt", 2: "Oren Vale"}
+    story = [Source(id=k, text=texts[k], published=dates[k]) for k in (1, 2)]
+    answer = answer_question("Who won the Lindqvist Prize for fiction?", story)
+    assert answer.short_answer == winner[new]
+    assert answer.citations == [new]
+    stale_only = answer_question("Who won the Lindqvist Prize for fiction?", story[old - 1 : old])
+    assert stale_only.short_answer == winner[old]
 
 
 def test_follow_up_pronoun_and_next_resolved_against_history(index):
