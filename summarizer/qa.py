@@ -32,6 +32,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from . import places
 from .config import ModelSettings, Settings
 from .errors import InputError
 from .models import Answer, Digest, Source, StoryDigest
@@ -76,6 +77,7 @@ VOTE_SENTENCES = 24  # best hits in which a candidate's every occurrence votes
 TYPED_BONUS = 0.05  # hybrid-score lift for a top hit holding an entity of the asked kind
 RANK_DECAY = 0.3  # an entity in the 4th-best hit weighs half one in the best
 SCORE_POWER = 2.0  # a vote weighs (hit score / best hit score) to this power
+PLACE_MISMATCH = 0.2  # "which state?" answered by a country (or a city by a country) weighs this
 NEAR_TYPE_WEIGHT = 0.5  # a near-miss label (a team tagged PERSON) votes with this weight
 ASKED_PENALTY = 2.0  # a candidate's vote * (share of its words the question lacks) ** this
 PROXIMITY_FLOOR = 0.0  # the share of a vote kept however far it stands from the question's words
@@ -990,6 +992,8 @@ def _candidates(
         else set()
     )
     unit = _counted(query.text) if query.kind in _AMOUNTS else None
+    gate = _place_gate(query) if query.kind == "place" else None
+    named_countries = places.countries_named_in(query.text) if query.kind == "place" else None
     # First the forms: every entity of the asked kind spaCy finds in the best hits, with the
     # best label weight it gets anywhere.
     forms: dict[str, tuple[str, str, float]] = {}
@@ -999,6 +1003,11 @@ def _candidates(
         for text, label in ents:
             if label == "NORP" and query.kind == "place":
                 nationalities.add(text.strip())
+                nation = places.country_of_nationality(text.strip())
+                if gate == "country" and nation and nation not in (named_countries or ()):
+                    # "the Chinese spy balloon" answers "which country?" with China.
+                    forms.setdefault(_norm(nation), (nation, "GPE", 1.0))
+                    surfaces.setdefault(_norm(nation), set()).add(nation)
             if label not in main and label not in fallback:
                 continue
             text = text.strip()
@@ -1032,6 +1041,9 @@ def _candidates(
         demonyms = [n for n in nationalities if label == "GPE" and _nation_of(n, text)]
         if any(set(terms(n)) <= query.asked for n in demonyms):
             continue  # "About 100 Ukrainians will travel to which US state?": not Ukraine
+        if named_countries and places.country(text) in named_countries:
+            continue  # "US jets shot down a balloon. Which country ...?": not the U.S.
+        fit = _place_fit(gate, text, label) if gate else 1.0
         aliases = [text, *sorted(surfaces[key] - {text}, key=len, reverse=True), *demonyms]
         pattern = re.compile(
             "|".join(rf"(?<!\w){re.escape(a)}(?!\w)" for a in aliases), re.IGNORECASE
@@ -1048,7 +1060,7 @@ def _candidates(
                 continue
             weight = (hit.score / best_score) ** SCORE_POWER / (1 + RANK_DECAY * rank)
             near = _proximity(hit.text, match.group(), anchors, names)
-            score = weight * label_weight * fresh**ASKED_PENALTY
+            score = weight * label_weight * fit * fresh**ASKED_PENALTY
             score *= PROXIMITY_FLOOR + (1 - PROXIMITY_FLOOR) * near
             score *= _cue(query.kind, hit.text, match.group(), query.asked, copular)
             if unit is not None:
@@ -1086,6 +1098,41 @@ def _candidates(
         # Several outlets naming it is the redundancy that marks a quiz answer.
         cand.score *= 1 + SOURCE_BONUS * (len(sources[key]) - 1)
     return sorted(pool.values(), key=lambda c: (-c.score, c.hits[0]))
+
+
+_PLACE_GATES = {
+    "country": "country",
+    "nation": "country",
+    "state": "state",
+    "province": "state",
+    "city": "city",
+    "town": "city",
+    "capital": "city",
+    "village": "city",
+}
+
+
+def _place_gate(query: _Query) -> str | None:
+    """The kind of place a question asks for ("which US state?" -> state), else None."""
+    for head in _heads(query.text, query.model)[:1]:
+        return _PLACE_GATES.get(head.removesuffix("s"))
+    return None
+
+
+def _place_fit(gate: str, name: str, label: str) -> float:
+    """1 when a place name can be what the question asks for, PLACE_MISMATCH when not.
+
+    spaCy tags states, cities and countries alike (GPE); the gazetteer tells them apart. No
+    gazetteer lists every city: a city is a GPE that is no country (it may share a state's
+    name, "New York"), and a firm tagged ORG near the question's words is no city.
+    """
+    if gate == "country":
+        ok = places.is_country(name)
+    elif gate == "state":
+        ok = places.is_state(name)
+    else:
+        ok = label == "GPE" and not places.is_country(name)
+    return 1.0 if ok else PLACE_MISMATCH
 
 
 def _typed_rerank(

@@ -198,6 +198,41 @@ def test_unanswerable_question_abstains(index, story, question):
     assert answer.to_dict() == {"answer": DONT_SAY, "citations": [], "answered": False}
 
 
+@pytest.mark.parametrize(
+    ("texts", "question", "short", "not_short"),
+    [
+        (
+            [
+                "A coast guard cutter intercepted a Norwegian research drone off the coast of "
+                "Maine on Friday.",
+                "The drone drifted for two days off Maine before the cutter caught it, "
+                "officials in Maine said.",
+            ],
+            "US boats intercepted a drone this week. Which country did the drone come from?",
+            "Norway",
+            "Maine",
+        ),
+        (
+            [
+                "The pension strike brought France to a standstill on Thursday.",
+                "Buses stood idle in Lyon as the strike brought France to a standstill.",
+            ],
+            "Which city did the pension strike bring to a standstill?",
+            "Lyon",
+            "France",
+        ),
+    ],
+)
+def test_place_questions_want_the_kind_of_place_asked(models, texts, question, short, not_short):
+    """A country, a state and a city are all GPE to spaCy: the gazetteer tells them apart, and
+    a nationality word ("Norwegian") names the country it belongs to.
+    """
+    story = [Source(id=k, text=t) for k, t in enumerate(texts, 1)]
+    answer = answer_question(question, story)
+    assert answer.short_answer == short
+    assert not_short not in answer.short_answer
+
+
 _PRIZE_OLD = (
     "The jury of the Lindqvist Prize for fiction named Mara Holt the winner for her novel "
     "about a lighthouse keeper."
