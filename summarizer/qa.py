@@ -172,7 +172,9 @@ for _head_kind, _head_words in {
     "place location neighborhood neighbourhood village territory port airport venue stadium "
     "district street river sea",
     "date": "year month day date decade century season",
-    "work": "book film movie show series song album award awards tournament festival title holiday",
+    "work": "book film movie show series song album award awards tournament festival title holiday "
+    "sitcom program programme drama musical novel memoir documentary podcast opera painting "
+    "poem franchise sequel episode",
     "group": "nationality",
     "percent": "rate",
     "measure": "magnitude temperature",
@@ -1010,7 +1012,8 @@ def _candidates(
                     surfaces.setdefault(_norm(nation), set()).add(nation)
             if label not in main and label not in fallback:
                 continue
-            text = text.strip()
+            # A quote mark spaCy took into the name ("\"Everything Everywhere ...") is not in it.
+            text = text.strip().strip('"“”‘’').lstrip("'").strip()
             if query.kind in _AMOUNTS:
                 # "nearly 600 years", "roughly 600 years" and "almost 600 years" are one answer.
                 text = _HEDGE.sub("", text) or text
@@ -1084,7 +1087,11 @@ def _candidates(
     keys = sorted(pool, key=len)
     for short in keys:
         for long in keys:
-            if long != short and long.endswith(" " + short) and long in pool and short in pool:
+            # A title cut short by the tagger ("Everything Everywhere") is the full one too.
+            part = long.endswith(" " + short) or (
+                query.kind == "work" and long.startswith(short + " ")
+            )
+            if long != short and part and long in pool and short in pool:
                 rare = pool[long].score < LONG_FORM_SHARE * pool[short].score
                 keep, drop = (
                     (short, long) if pool[short].label == _CHUNK and rare else (long, short)
@@ -1164,9 +1171,41 @@ def _typed_rerank(
     return voters, found
 
 
+# A title in quotes: “Everything Everywhere All at Once”, "Laverne & Shirley", ‘Spare’.
+_QUOTED = re.compile(r"[\"“‘']([A-Z0-9][^\"“”‘’]{0,80}?)[\"”’'](?!\w)")
+_MINOR = frozenset(
+    "a an and at by for from in into of on or the to with & vs".split()  # noqa: SIM905
+)
+
+
+def _quoted_titles(text: str) -> list[tuple[str, str]]:
+    """Titles of works quoted in a text: short, and every main word capitalised.
+
+    spaCy's small model cuts long titles short ("Everything Everywhere") or misses them;
+    news style quotes them. A quoted remark ("We will not back down") is no title.
+    """
+    found = []
+    for match in _QUOTED.finditer(text):
+        title = match.group(1).strip()
+        words = title.split()
+        if not 1 <= len(words) <= 8 or title[-1] in ".,;:!?":
+            continue
+        if all(w[:1].isupper() or w[:1].isdigit() or w.lower() in _MINOR for w in words):
+            found.append((title, "WORK_OF_ART"))
+    return found
+
+
 def _found(query: _Query, texts: list[str], index: QAIndex) -> list[list[tuple[str, str]]]:
-    """Candidate answers spaCy finds in each text: entities, or noun phrases for a "thing"."""
+    """Candidate answers spaCy finds in each text: entities, or noun phrases for a "thing".
+
+    A question about a work also gets the titles the text quotes.
+    """
     model = index.settings.models.spacy_model
+    if query.kind == "work":
+        return [
+            [*_quoted_titles(text), *ents]
+            for text, ents in zip(texts, entities(texts, model=model), strict=True)
+        ]
     if query.kind != "thing":
         return entities(texts, model=model)
     attribute = bool(_ATTRIBUTE_HEADS & set(_heads(query.text, query.model)))

@@ -233,6 +233,35 @@ def test_place_questions_want_the_kind_of_place_asked(models, texts, question, s
     assert not_short not in answer.short_answer
 
 
+def test_work_question_answers_with_the_quoted_title(models):
+    """A title the tagger misses in every sentence is still an answer: the sources quote it."""
+    story = [
+        Source(
+            id=1,
+            text='"Ask the Tide Twice" led the Harbour Film Awards nominations with nine nods '
+            "on Tuesday.",
+        ),
+        Source(id=2, text='"Ask the Tide Twice" earned nine nominations, the most of any film.'),
+    ]
+    answer = answer_question("Which film received the most nominations?", story)
+    assert answer.short_answer == "Ask the Tide Twice"
+    assert answer.citations == [1, 2]
+
+
+@pytest.mark.parametrize(
+    ("text", "titles"),
+    [
+        ("She starred in “Laverne & Shirley” for years.", ["Laverne & Shirley"]),
+        ("His memoir 'Spare' came out on Tuesday.", ["Spare"]),
+        ('"We will not back down," she said.', []),
+        ('He called the plan "a disaster".', []),
+    ],
+)
+def test_quoted_titles(text, titles):
+    """Short quoted spans with every main word capitalised are titles; quoted remarks are not."""
+    assert [t for t, _ in qa._quoted_titles(text)] == titles
+
+
 _PRIZE_OLD = (
     "The jury of the Lindqvist Prize for fiction named Mara Holt the winner for her novel "
     "about a lighthouse keeper."
