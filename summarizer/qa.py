@@ -88,6 +88,7 @@ TYPE_FIT_POWER = 1.0  # a noun phrase's votes * (cosine with the question's phra
 MIN_TYPE_FIT = 0.35  # a noun phrase less similar than this to what is asked is no answer
 UNIT_BONUS = 2.0  # "how many seasons": a number followed by "seasons" counts this many times
 YEAR_AS_SPAN = 0.3  # "how many years": a bare calendar year ("2013") is rarely the answer
+UNIT_MISMATCH = 0.3  # "how many centuries": "95 years" counts in another unit
 PROXIMITY_SCALE = 4.0  # tokens: an entity this far from the question's words weighs half
 COMMON_WORD_DISTANCE = 1.5  # a common question word counts as this many times further than a name
 PROXIMITY_FAR = 12.0  # distance assumed when no question word is in the sentence
@@ -863,6 +864,66 @@ def _amount_key(text: str) -> str:
     return " ".join([match.group().replace(",", ""), *units])
 
 
+_TIME_UNIT_DAYS = {
+    "second": 1 / 86400,
+    "minute": 1 / 1440,
+    "hour": 1 / 24,
+    "day": 1.0,
+    "week": 7.0,
+    "month": 365.25 / 12,
+    "year": 365.25,
+    "decade": 3652.5,
+    "century": 36525.0,
+}
+_TIME_WORD = re.compile(
+    r"\b(second|minute|hour|day|week|month|year|decade|centur)(?:y|ies|s)?\b", re.IGNORECASE
+)
+_HOW_MANY_UNITS = re.compile(r"\bhow many (?:more )?([a-z]+)", re.IGNORECASE)
+_DIGITS = re.compile(r"\d+(?:\.\d+)?")
+_ORDINAL = re.compile(
+    r"\d(?:st|nd|rd|th)\b|\b(?:first|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)\b",
+    re.IGNORECASE,
+)
+
+
+def _time_unit(word: str) -> str | None:
+    match = _TIME_WORD.fullmatch(word.strip())
+    if match is None:
+        return None
+    unit = match.group(1).lower()
+    return "century" if unit == "centur" else unit
+
+
+def _asked_time_unit(question: str) -> str | None:
+    """The unit a "how many years/centuries ..." question counts in, or None."""
+    match = _HOW_MANY_UNITS.search(question)
+    return _time_unit(match.group(1)) if match else None
+
+
+def _in_time_unit(text: str, asked: str, key: str) -> tuple[str, bool, bool]:
+    """A length of time keyed in the unit asked: (key, converted, fits the unit asked).
+
+    "six centuries" keys as "6 century"; for "how many centuries", "600 years" converts to the
+    same key, while "95 years" (not a whole number of centuries) keeps its own and does not fit.
+    A bare count ("95") is left alone.
+    """
+    unit = _TIME_WORD.search(text)
+    if unit is None:
+        return key, False, True
+    before = text[: unit.start()]
+    if _ORDINAL.search(before):
+        return key, False, False  # "the 11th century" is a time, not a length of time
+    numbers = [t for t in normalise_tokens(before) if _DIGITS.fullmatch(t)]
+    if not numbers:
+        return key, False, True
+    value, found = float(numbers[-1]), _time_unit(unit.group()) or asked
+    if found != asked:
+        value = value * _TIME_UNIT_DAYS[found] / _TIME_UNIT_DAYS[asked]
+        if value < 1 or abs(value - round(value)) > 0.02 * value:
+            return key, False, False
+    return f"{round(value):d} {asked}", found != asked, True
+
+
 def _counted(question: str) -> str | None:
     """The stemmed noun a "how many" question counts ("seasons" -> "season"); "age" for how old."""
     match = _COUNTED.search(question.lower())
@@ -1001,6 +1062,9 @@ def _candidates(
     forms: dict[str, tuple[str, str, float]] = {}
     surfaces: dict[str, set[str]] = {}  # every form spaCy gave one answer ("116", "116-year-old")
     nationalities: set[str] = set()
+    asked_time = _asked_time_unit(query.text) if query.kind == "span" else None
+    off_unit: set[str] = set()  # lengths of time in another unit than asked, not convertible
+    shown_converted: set[str] = set()  # keys whose shown form is in another unit than asked
     for ents in found:
         for text, label in ents:
             if label == "NORP" and query.kind == "place":
@@ -1018,6 +1082,13 @@ def _candidates(
                 # "nearly 600 years", "roughly 600 years" and "almost 600 years" are one answer.
                 text = _HEDGE.sub("", text) or text
             key = _amount_key(text) if query.kind in _COUNTS else _norm(text)
+            converted = False
+            if asked_time is not None:
+                # "how many centuries": "six centuries" and "600 years" are one answer; "95
+                # years" is none.
+                key, converted, in_unit = _in_time_unit(text, asked_time, key)
+                if not in_unit:
+                    off_unit.add(key)
             words = terms(text)
             if not key or not words or set(words) <= query.asked:
                 continue  # the question's own names are not its answer
@@ -1032,8 +1103,14 @@ def _candidates(
             ):
                 continue  # "which month" wants a month, "which year" a year
             label_weight = 1.0 if label in main else NEAR_TYPE_WEIGHT
-            if key not in forms or label_weight > forms[key][2]:
+            if key in forms and not converted and key in shown_converted:
+                # Shown in the unit asked: "six centuries", not "600 years".
+                forms[key] = (text, label, max(label_weight, forms[key][2]))
+                shown_converted.discard(key)
+            elif key not in forms or label_weight > forms[key][2]:
                 forms[key] = (text, label, label_weight)
+                if converted:
+                    shown_converted.add(key)
             surfaces.setdefault(key, set()).add(text)
     # Then every place a form occurs in the best hits, found by spaCy there or not: the small
     # model misses or mislabels a name in one sentence that it gets right in the next.
@@ -1047,6 +1124,8 @@ def _candidates(
         if named_countries and places.country(text) in named_countries:
             continue  # "US jets shot down a balloon. Which country ...?": not the U.S.
         fit = _place_fit(gate, text, label) if gate else 1.0
+        if key in off_unit:
+            fit *= UNIT_MISMATCH
         aliases = [text, *sorted(surfaces[key] - {text}, key=len, reverse=True), *demonyms]
         pattern = re.compile(
             "|".join(rf"(?<!\w){re.escape(a)}(?!\w)" for a in aliases), re.IGNORECASE
@@ -1070,7 +1149,8 @@ def _candidates(
                 # "how many seasons": "22" in "22 seasons" answers it, "two" in "two for the
                 # Buccaneers" does not; "how many centuries": "2013" is no count.
                 following = terms(hit.text[match.end() : match.end() + 30])[:2]
-                score *= UNIT_BONUS if unit in words or unit in following else 1.0
+                in_asked = asked_time is not None and key.endswith(" " + asked_time)
+                score *= UNIT_BONUS if in_asked or unit in words or unit in following else 1.0
                 if query.kind == "span" and _CALENDAR_YEAR.fullmatch(text):
                     score *= YEAR_AS_SPAN
             sources.setdefault(key, set()).add(hit.source)

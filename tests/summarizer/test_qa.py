@@ -262,6 +262,45 @@ def test_quoted_titles(text, titles):
     assert [t for t, _ in qa._quoted_titles(text)] == titles
 
 
+def test_length_of_time_in_the_unit_asked(models):
+    """ "How many centuries": a source's "300 years" is three centuries, shown as asked."""
+    story = [
+        Source(
+            id=1,
+            text="The Brannock ferry stopped on Monday for the first time in 300 years, "
+            "when the river froze from bank to bank, aged 97 boatman Ivo Renn said.",
+        ),
+        Source(
+            id=2,
+            text="Boatman Ivo Renn said the ferry had not missed a day in three centuries "
+            "until the river froze.",
+        ),
+        Source(
+            id=3,
+            text="The ferry, which had run every day for 300 years, stopped as the river "
+            "froze on Monday.",
+        ),
+    ]
+    answer = answer_question("The ferry had run without a break for how many centuries?", story)
+    assert answer.short_answer == "three centuries"
+
+
+@pytest.mark.parametrize(
+    ("text", "asked", "key", "fits"),
+    [
+        ("600 years", "century", "6 century", True),
+        ("six centuries", "century", "6 century", True),
+        ("95 years", "century", "95 years", False),
+        ("the 11th century", "year", "the 11th century", False),
+        ("24 months", "year", "2 year", True),
+        ("95", "year", "95", True),
+    ],
+)
+def test_time_amounts_key_in_the_unit_asked(text, asked, key, fits):
+    got_key, _, got_fits = qa._in_time_unit(text, asked, text)
+    assert (got_key, got_fits) == (key, fits)
+
+
 _PRIZE_OLD = (
     "The jury of the Lindqvist Prize for fiction named Mara Holt the winner for her novel "
     "about a lighthouse keeper."
