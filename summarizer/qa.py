@@ -880,10 +880,30 @@ _TIME_WORD = re.compile(
 )
 _HOW_MANY_UNITS = re.compile(r"\bhow many (?:more )?([a-z]+)", re.IGNORECASE)
 _DIGITS = re.compile(r"\d+(?:\.\d+)?")
+_ORDINAL_WORDS = {
+    w: str(n)
+    for n, w in enumerate(
+        "first second third fourth fifth sixth seventh eighth ninth tenth".split(),  # noqa: SIM905
+        1,
+    )
+}
+_ORDINAL_COUNT = re.compile(
+    rf"\b(\d+)(?:st|nd|rd|th)\b|\b({'|'.join(_ORDINAL_WORDS)})\b", re.IGNORECASE
+)
 _ORDINAL = re.compile(
     r"\d(?:st|nd|rd|th)\b|\b(?:first|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)\b",
     re.IGNORECASE,
 )
+
+
+def _counts(unit: str, following: Sequence[str], ordinal: bool) -> bool:
+    """True when the words after a number name what is counted ("22 seasons" for "seasons").
+
+    After an ordinal, "his 23rd NFL season" or "for the fifth time" count too.
+    """
+    if ordinal:
+        return unit in following[:3] or list(following[:1]) == ["time"]
+    return unit in following[:2]
 
 
 def _time_unit(word: str) -> str | None:
@@ -1112,6 +1132,16 @@ def _candidates(
                 if converted:
                     shown_converted.add(key)
             surfaces.setdefault(key, set()).add(text)
+    if unit is not None and query.kind in {"number", "span"}:
+        # "How many seasons did he play?": "his 23rd season" says 23.
+        for hit in hits[:ENTITY_SENTENCES]:
+            for match in _ORDINAL_COUNT.finditer(hit.text):
+                if not _counts(unit, terms(hit.text[match.end() : match.end() + 30]), True):
+                    continue
+                number = match.group(1) or _ORDINAL_WORDS[match.group(2).lower()]
+                key = _amount_key(number)
+                forms.setdefault(key, (number, "CARDINAL", 1.0))
+                surfaces.setdefault(key, {number}).add(match.group())
     # Then every place a form occurs in the best hits, found by spaCy there or not: the small
     # model misses or mislabels a name in one sentence that it gets right in the next.
     pool: dict[str, _Candidate] = {}
@@ -1148,9 +1178,11 @@ def _candidates(
             if unit is not None:
                 # "how many seasons": "22" in "22 seasons" answers it, "two" in "two for the
                 # Buccaneers" does not; "how many centuries": "2013" is no count.
-                following = terms(hit.text[match.end() : match.end() + 30])[:2]
+                following = terms(hit.text[match.end() : match.end() + 30])
                 in_asked = asked_time is not None and key.endswith(" " + asked_time)
-                score *= UNIT_BONUS if in_asked or unit in words or unit in following else 1.0
+                ordinal = _ORDINAL_COUNT.fullmatch(match.group()) is not None
+                counts = in_asked or unit in words or _counts(unit, following, ordinal)
+                score *= UNIT_BONUS if counts else 1.0
                 if query.kind == "span" and _CALENDAR_YEAR.fullmatch(text):
                     score *= YEAR_AS_SPAN
             sources.setdefault(key, set()).add(hit.source)

@@ -286,6 +286,21 @@ def test_length_of_time_in_the_unit_asked(models):
 
 
 @pytest.mark.parametrize(
+    ("text", "short"),
+    [
+        ("Skipper Lena Dahl, 41, won her 12th Kessa Bay regatta on Sunday.", "12"),
+        ("Skipper Lena Dahl, 41, won the Kessa Bay regatta for the fifth time on Sunday.", "5"),
+    ],
+)
+def test_count_from_an_ordinal(models, text, short):
+    """ "Her 12th regatta" answers "how many regattas"; her age does not."""
+    answer = answer_question(
+        "How many Kessa Bay regattas has Lena Dahl won?", [Source(1, text=text)]
+    )
+    assert answer.short_answer == short
+
+
+@pytest.mark.parametrize(
     ("text", "asked", "key", "fits"),
     [
         ("600 years", "century", "6 century", True),
