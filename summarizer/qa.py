@@ -796,6 +796,7 @@ class _Candidate:
     label: str
     score: float
     hits: list[int]  # ranks of the hits stating it, best first
+    aliases: tuple[str, ...] = ()  # every form it was found in ("UK", "Britain", "British")
 
 
 _TOKEN = re.compile(r"[\w'’]+")
@@ -1102,6 +1103,8 @@ def _candidates(
                 # "nearly 600 years", "roughly 600 years" and "almost 600 years" are one answer.
                 text = _HEDGE.sub("", text) or text
             key = _amount_key(text) if query.kind in _COUNTS else _norm(text)
+            if query.kind == "place" and (nation := places.country(text)):
+                key = _norm(nation)  # "the UK", "Britain" and "the United Kingdom" are one
             converted = False
             if asked_time is not None:
                 # "how many centuries": "six centuries" and "600 years" are one answer; "95
@@ -1188,7 +1191,7 @@ def _candidates(
             sources.setdefault(key, set()).add(hit.source)
             cand = pool.get(key)
             if cand is None:
-                pool[key] = _Candidate(text, label, score, [rank])
+                pool[key] = _Candidate(text, label, score, [rank], tuple(aliases))
             else:
                 cand.score += score
                 cand.hits.append(rank)
@@ -1210,6 +1213,7 @@ def _candidates(
                 )
                 pool[keep].score += pool[drop].score
                 pool[keep].hits = sorted(set(pool[keep].hits + pool[drop].hits))
+                pool[keep].aliases += pool[drop].aliases
                 sources[keep] |= sources.pop(drop)
                 del pool[drop]
                 break
@@ -1407,7 +1411,12 @@ def _select(query: _Query, hits: list[Hit], index: QAIndex, settings: Settings) 
                 (hits[k] for k in top.hits if top.text.lower() in hits[k].text.lower()),
                 hits[top.hits[0]],
             )
-            sources = {h.source for h in hits if h.score >= floor and _states(h, top.text)}
+            forms = top.aliases or (top.text,)
+            sources = {
+                h.source
+                for h in hits
+                if h.score >= floor and any(_states(h, form) for form in forms)
+            }
             sources |= {evidence.source}
             sources |= _also_stating(top.text, evidence, sources, index, settings)
             stating = sorted(ids[k] for k in sources)

@@ -316,6 +316,27 @@ def test_time_amounts_key_in_the_unit_asked(text, asked, key, fits):
     assert (got_key, got_fits) == (key, fits)
 
 
+def test_one_country_under_several_names_is_one_answer(models):
+    """ "Britain", "the UK" and "the United Kingdom" pool their votes against "Norway"."""
+    story = [
+        Source(
+            1,
+            text="Britain sent two frigates to the Kessa Strait on Monday, a day after Norway did.",
+        ),
+        Source(2, text="The UK sent two frigates to the Kessa Strait, while Norway sent one."),
+        Source(3, text="The United Kingdom sent frigates to the Kessa Strait this week."),
+        Source(4, text="Norway sent a frigate to the Kessa Strait, its navy said."),
+    ]
+    answer = answer_question("Which country sent two frigates to the Kessa Strait?", story)
+    assert answer.short_answer in {
+        "Britain",
+        "The UK",
+        "UK",
+        "The United Kingdom",
+        "United Kingdom",
+    }
+
+
 _PRIZE_OLD = (
     "The jury of the Lindqvist Prize for fiction named Mara Holt the winner for her novel "
     "about a lighthouse keeper."
