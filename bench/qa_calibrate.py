@@ -35,7 +35,7 @@ THRESHOLDS = tuple(round(0.20 + 0.01 * k, 2) for k in range(36))
 
 def _scores(question: str, sources: list[Any]) -> tuple[float, float] | None:
     """(cosine, coverage) of the best evidence, or None when nothing is retrieved at all."""
-    from summarizer.qa import _BOOST, _resolve, build_index, evidence_scores
+    from summarizer.qa import _BOOST, _resolve, build_index, evidence_scores, strongest
 
     index = build_index(sources)
     if index.empty:
@@ -44,7 +44,7 @@ def _scores(question: str, sources: list[Any]) -> tuple[float, float] | None:
     hits = index.search(query.terms, query.text, boost=_BOOST.get(query.kind or ""))
     if not hits:
         return None
-    return evidence_scores(query.terms, hits[0], index)
+    return evidence_scores(query.terms, strongest(hits), index)
 
 
 def realtimeqa(path: Path) -> tuple[list[Any], list[Any]] | None:
