@@ -1108,6 +1108,8 @@ def _candidates(
                     surfaces.setdefault(_norm(nation), set()).add(nation)
             if label not in main and label not in fallback:
                 continue
+            if label == "NORP" and query.kind == "person" and _is_group(text):
+                continue  # "Australian", "Republicans": a group, never the person asked for
             # A quote mark spaCy took into the name ("\"Everything Everywhere ...") is not in it.
             text = text.strip().strip('"“”‘’').lstrip("'").strip()
             if query.kind in _AMOUNTS:
@@ -1267,6 +1269,20 @@ def _place_fit(gate: str, name: str, label: str) -> float:
     else:
         ok = label == "GPE" and not places.is_country(name)
     return 1.0 if ok else PLACE_MISMATCH
+
+
+_GROUPS = re.compile(
+    r"^(?:the\s+)?(?:republican|democrat|democratic|conservative|liberal|labour|catholic|"
+    r"protestant|christian|muslim|jewish|hindu|buddhist|sikh|latino|latina|latinx|hispanic|"
+    r"black|white|asian|african|european|arab|indigenous|native american|evangelical|"
+    r"sunni|shia|shiite|communist|socialist|nazi)s?$",
+    re.IGNORECASE,
+)
+
+
+def _is_group(text: str) -> bool:
+    """True for a nationality, religion or party word ("Chinese", "Catholics", "Democrats")."""
+    return bool(_GROUPS.match(text.strip())) or places.country_of_nationality(text) is not None
 
 
 def _typed_rerank(

@@ -337,6 +337,20 @@ def test_one_country_under_several_names_is_one_answer(models):
     }
 
 
+def test_who_is_never_a_nationality(models):
+    """spaCy's near-miss labels vote for "who", but "Australian" names no one: with no name
+    in the best sentences, the answer is the best sentence itself.
+    """
+    story = [
+        Source(1, text="An Australian won the Kessa Bay coastal race on Sunday."),
+        Source(2, text="The Australian won the coastal race ahead of 40 sailors, organisers said."),
+        Source(3, text="Skipper Lena Dahl crossed the line first after six hours at sea."),
+    ]
+    answer = answer_question("Who won the Kessa Bay coastal race?", story)
+    assert answer.short_answer is None
+    assert answer.text.startswith("An Australian won the Kessa Bay coastal race")
+
+
 _PRIZE_OLD = (
     "The jury of the Lindqvist Prize for fiction named Mara Holt the winner for her novel "
     "about a lighthouse keeper."
