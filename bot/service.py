@@ -21,9 +21,9 @@ from typing import Any, Protocol, TypeVar
 
 from summarizer.config import Settings
 from summarizer.errors import FeedError, InputError
-from summarizer.models import Answer, Article, Digest, Source
+from summarizer.models import Answer, Article, Digest, Source, Turn
 
-__all__ = ["DigestService", "FeedInfo", "PipelineService", "Turn"]
+__all__ = ["DigestService", "FeedInfo", "PipelineService"]
 
 log = logging.getLogger(__name__)
 
@@ -38,14 +38,6 @@ class FeedInfo:
     url: str
     title: str | None
     items: int
-
-
-@dataclass(frozen=True, slots=True)
-class Turn:
-    """An earlier question in the same conversation and the answer it got."""
-
-    question: str
-    answer: Answer
 
 
 class DigestService(Protocol):
@@ -158,9 +150,8 @@ class PipelineService:
                     self._indexes.popitem(last=False)
             else:
                 self._indexes.move_to_end(key)
-        turns = [qa.Turn(question=t.question, answer=t.answer) for t in history]
         return await self._offload(
-            qa.answer_question, question, index, history=turns, settings=self.settings
+            qa.answer_question, question, index, history=list(history), settings=self.settings
         )
 
     async def check_feed(self, url: str) -> FeedInfo:

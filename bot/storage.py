@@ -25,14 +25,13 @@ from zoneinfo import ZoneInfo
 
 import aiosqlite
 
-from summarizer.models import Answer, Digest
+from summarizer.models import Answer, Digest, Turn
 
 __all__ = [
     "Delivery",
     "DeliveryState",
     "PostedDigest",
     "Storage",
-    "StoredTurn",
     "Subscription",
 ]
 
@@ -129,14 +128,6 @@ class Delivery:
     digest_id: int | None
     message_id: int | None
     updated_at: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class StoredTurn:
-    """A question asked in a thread and the answer given."""
-
-    question: str
-    answer: Answer
 
 
 def _iso(moment: datetime) -> str:
@@ -483,7 +474,7 @@ class Storage:
             (thread_id, thread_id, TURNS_KEPT),
         )
 
-    async def turns(self, thread_id: int, *, limit: int) -> list[StoredTurn]:
+    async def turns(self, thread_id: int, *, limit: int) -> list[Turn]:
         """The last `limit` turns of a thread, oldest first."""
         if limit <= 0:
             return []
@@ -492,4 +483,4 @@ class Storage:
             (thread_id, limit),
         ) as cursor:
             rows = await cursor.fetchall()
-        return [StoredTurn(r["question"], _answer_from_json(r["answer"])) for r in reversed(rows)]
+        return [Turn(r["question"], _answer_from_json(r["answer"])) for r in reversed(rows)]

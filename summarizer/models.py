@@ -24,6 +24,7 @@ __all__ = [
     "Source",
     "Story",
     "StoryDigest",
+    "Turn",
 ]
 
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
@@ -289,3 +290,11 @@ class Answer:
     def to_dict(self) -> dict[str, Any]:
         """JSON form (the `ask --json` document)."""
         return {"answer": self.text, "citations": self.citations, "answered": self.answered}
+
+
+@dataclass(frozen=True, slots=True)
+class Turn:
+    """One exchange of a conversation: a question and the answer it got."""
+
+    question: str
+    answer: Answer

@@ -39,7 +39,7 @@ from functools import lru_cache
 from . import places
 from .config import ModelSettings, Settings
 from .errors import InputError
-from .models import Answer, Digest, Source, StoryDigest
+from .models import Answer, Digest, Source, StoryDigest, Turn
 from .nlp import Chunk, entities, get_embedder, get_spacy, noun_chunks
 from .retrieve import Hit, QAIndex, coverage, query_terms, terms
 from .verify import Verifier, normalise_tokens
@@ -117,14 +117,6 @@ class QuestionError(InputError):
     def __init__(self, question: str, reason: str) -> None:
         self.question = question
         super().__init__("question", reason)
-
-
-@dataclass(frozen=True, slots=True)
-class Turn:
-    """One past exchange in a thread."""
-
-    question: str
-    answer: Answer
 
 
 def remember(history: Sequence[Turn], turn: Turn, settings: Settings | None = None) -> list[Turn]:

@@ -20,7 +20,7 @@ from summarizer.errors import InputError
 from summarizer.models import Answer, Source
 
 from ..posting import followup, send
-from ..service import DigestService, Turn
+from ..service import DigestService
 from ..storage import PostedDigest, Storage
 from ._render import MessagePart, digest_sources, render_answer
 
@@ -55,8 +55,7 @@ async def answer_about(
     """
     # The conversation is the digest's thread, wherever the question was asked.
     conversation = posted.thread_id if posted.thread_id is not None else -posted.id
-    stored = await storage.turns(conversation, limit=history_turns)
-    history = [Turn(t.question, t.answer) for t in stored]
+    history = await storage.turns(conversation, limit=history_turns)
     sources = digest_sources(posted.digest)
     answer = await service.answer(question, posted.id, sources, history)
     await storage.add_turn(conversation, question, answer, now=now)

@@ -13,11 +13,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.bot import DigestBot, apply_endpoints
-from bot.service import FeedInfo, Turn
+from bot.service import FeedInfo
 from bot.storage import Storage
 from summarizer.config import DiscordSettings, Settings, SourcesSettings, StorageSettings
 from summarizer.errors import FeedError, InputError
-from summarizer.models import Answer, Digest, InputFailure, Source
+from summarizer.models import Answer, Digest, InputFailure, Source, Turn
 
 from .fakediscord import FakeDiscord
 from .helpers import make_digest, make_story
