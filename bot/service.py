@@ -16,7 +16,6 @@ from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol, TypeVar
 
 from summarizer.config import Settings
@@ -110,17 +109,11 @@ class PipelineService:
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._executor, functools.partial(func, *args, **kwargs))
 
-    async def _gather(self, inputs: Sequence[str]) -> tuple[list[Article], list[Any]]:
-        from summarizer import ingest
-
-        articles, failures = await ingest.gather(list(inputs), self.settings)
-        return _recent(articles, self.settings.sources.max_age_hours), list(failures)
-
     async def digest(self, feeds: Sequence[str]) -> Digest:
         """Digest the recent items of these feeds (none: the configured defaults)."""
-        from summarizer import pipeline
+        from summarizer import ingest, pipeline
 
-        articles, failures = await self._gather(feeds)
+        articles, failures = await ingest.gather(list(feeds), self.settings)
         digest = await self._offload(pipeline.summarize, articles, self.settings)
         digest.failures = [*failures, *digest.failures]
         return digest
@@ -219,16 +212,3 @@ def _feed_info(url: str, parsed: Any) -> FeedInfo:
     items = list(parsed) if isinstance(parsed, Sequence) else []
     title = next((i.outlet for i in items if getattr(i, "outlet", None)), None)
     return FeedInfo(url=url, title=title, items=len(items))
-
-
-def _recent(articles: Sequence[Article], max_age_hours: float) -> list[Article]:
-    """Drop feed items older than the window; undated articles (pages, files) stay."""
-    cutoff = datetime.now(UTC) - timedelta(hours=max_age_hours)
-    kept = [a for a in articles if a.published is None or _aware(a.published) >= cutoff]
-    if len(kept) < len(articles):
-        log.debug("left out %d items older than %.0f h", len(articles) - len(kept), max_age_hours)
-    return kept
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

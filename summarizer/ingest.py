@@ -178,10 +178,18 @@ def _load_file(path: Path, max_bytes: int) -> tuple[str, bytes] | Article:
     return article
 
 
+def _fresh(published: datetime | None, settings: Settings) -> bool:
+    """True for a date within max_age_hours, or no date (nothing says it is old)."""
+    if published is None:
+        return True
+    if published.tzinfo is None:
+        published = published.replace(tzinfo=UTC)
+    return published >= datetime.now(UTC) - timedelta(hours=settings.sources.max_age_hours)
+
+
 def _recent(items: list[FeedItem], settings: Settings) -> list[FeedItem]:
     """Items within max_age_hours (undated ones kept), at most max_items_per_feed."""
-    cutoff = datetime.now(UTC) - timedelta(hours=settings.sources.max_age_hours)
-    fresh = [i for i in items if i.published is None or i.published >= cutoff]
+    fresh = [i for i in items if _fresh(i.published, settings)]
     return fresh[: max(0, settings.sources.max_items_per_feed)]
 
 
@@ -294,7 +302,12 @@ async def _feed_articles(run: _Run, items: list[FeedItem], feed: str) -> list[Ar
     claimed = [i for i in recent if not i.link or run.claim(i.link)]
     log.info("%s: %d items, %d recent, %d new", feed, len(items), len(recent), len(claimed))
     results = await asyncio.gather(*(_item(run, i, feed) for i in claimed))
-    return [a for a in results if a is not None]
+    articles = [a for a in results if a is not None]
+    # An undated item whose page carries an old date is old news too.
+    kept = [a for a in articles if _fresh(a.published, run.settings)]
+    if len(kept) < len(articles):
+        log.info("%s: %d items dated by their pages as old", feed, len(articles) - len(kept))
+    return kept
 
 
 async def _from_url(run: _Run, url: str) -> list[Article]:

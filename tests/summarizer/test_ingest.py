@@ -210,6 +210,8 @@ async def site(serve):
                 ("Pier approved", "/article", now - timedelta(hours=1), "Short teaser."),
                 ("Bare page", "/bare", now - timedelta(hours=2), "Short teaser."),
                 ("Old story", "/article-old", now - timedelta(days=5), "Too old."),
+                # Undated in the feed, but its page (here: its URL) says 2019: old news too.
+                ("Old page", "/2019/03/04/harbour", None, "Short teaser."),
                 ("Lighthouse repaint", "/gone-1", None, LONG_SUMMARY),
                 ("Gone for good", "/gone-2", now - timedelta(hours=3), "Short teaser."),
                 ("Pier approved again", "/article", now, "Duplicate link."),
@@ -220,7 +222,11 @@ async def site(serve):
             return web.Response(text=rss(base, items), content_type="text/xml")
         raise web.HTTPNotFound()
 
+    async def dated_page(request):
+        return web.Response(text=page(), content_type="text/html")
+
     app = web.Application()
+    app.router.add_get("/2019/03/04/harbour", dated_page)
     app.router.add_get("/s/{n}", slow_page)
     app.router.add_get("/{name}", handler)
     base = await serve(app)
@@ -241,7 +247,9 @@ async def test_article_url(site):
 
 
 async def test_feed(site):
-    """A feed: recent items fetched, old ones dropped, failed pages fall back to feed text."""
+    """A feed: recent items fetched, old ones dropped (by the feed's date or the page's),
+    failed pages fall back to feed text.
+    """
     base, _ = site
     articles, failures = await gather([base + "/feed"], LOCAL)
     urls = [a.url for a in articles]
