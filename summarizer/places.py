@@ -88,6 +88,8 @@ _NATIONALITIES = {
 }
 # First-level divisions a "which state" question can mean (US and Indian states, Canadian
 # provinces, German Länder ...), not counties, districts or municipalities.
+# What regular nationality words add to the country's stem ("Kenya" -> "Kenyan").
+_DEMONYM_ENDINGS = frozenset({"", "n", "an", "ian", "ean", "ese", "i", "ish", "ic"})
 _STATE_TYPES = frozenset({"State", "Province", "Territory", "Land", "Federal entity"})
 _EDGE = re.compile(r"^(?:the)\s+")
 
@@ -160,13 +162,16 @@ def country_of_nationality(word: str) -> str | None:
         return None
     # Regular forms share the country's stem: "Russian"/"Russia", "Brazilian"/"Brazil",
     # "Ukrainian"/"Ukraine", "German"/"Germany", "Japanese"/"Japan".
+    # The longest stem wins: "Nigerian" is Nigeria's, not Niger's.
+    best: tuple[int, str] | None = None
     for name, shown in _countries().items():
         if " " in name or "," in name or len(name) < 4:
             continue
         stem = name[:-1] if name[-1] in "aeiouy" else name
-        if key.startswith(stem) and len(key) - len(stem) <= 4:
-            return shown
-    return None
+        fits = key.startswith(stem) and key[len(stem) :] in _DEMONYM_ENDINGS
+        if fits and (best is None or len(stem) > best[0]):
+            best = (len(stem), shown)
+    return best[1] if best else None
 
 
 def countries_named_in(text: str) -> frozenset[str]:

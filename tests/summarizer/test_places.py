@@ -48,6 +48,8 @@ def test_states_are_first_level_divisions(name, state):
         ("Ukrainians", "Ukraine"),
         ("Nepalese", "Nepal"),
         ("Japanese", "Japan"),
+        ("Nigerian", "Nigeria"),
+        ("Indiana", None),
         ("Republican", None),
         ("Latin", None),
     ],
