@@ -18,6 +18,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import UTC
 from functools import lru_cache
 
 import numpy as np
@@ -163,7 +164,15 @@ def _recency(sources: Sequence[Source]) -> list[float]:
 
     Undated sources weigh 1: nothing says they are stale.
     """
-    dates = [s.published for s in sources]
+    # A naive date (a library caller's) is taken as UTC, so it compares with aware ones.
+    dates = [
+        None
+        if s.published is None
+        else s.published
+        if s.published.tzinfo
+        else s.published.replace(tzinfo=UTC)
+        for s in sources
+    ]
     newest = max((d for d in dates if d is not None), default=None)
     if newest is None:
         return [1.0] * len(sources)

@@ -375,6 +375,9 @@ def test_newer_article_outweighs_a_stale_one(models, old, new):
     assert answer.citations == [new]
     stale_only = answer_question("Who won the Lindqvist Prize for fiction?", story[old - 1 : old])
     assert stale_only.short_answer == winner[old]
+    # A naive date (as a library caller may pass) counts as UTC beside an aware one.
+    naive = [Source(id=1, text=texts[1], published=datetime(2024, 3, 1)), story[1]]
+    assert answer_question("Who won the Lindqvist Prize for fiction?", naive).answered
 
 
 def test_follow_up_pronoun_and_next_resolved_against_history(index):
