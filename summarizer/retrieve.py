@@ -166,11 +166,7 @@ def _recency(sources: Sequence[Source]) -> list[float]:
     """
     # A naive date (a library caller's) is taken as UTC, so it compares with aware ones.
     dates = [
-        None
-        if s.published is None
-        else s.published
-        if s.published.tzinfo
-        else s.published.replace(tzinfo=UTC)
+        s.published.replace(tzinfo=s.published.tzinfo or UTC) if s.published else None
         for s in sources
     ]
     newest = max((d for d in dates if d is not None), default=None)
