@@ -1004,19 +1004,6 @@ def _cue(kind: str, sentence: str, entity: str, asked: frozenset[str], copular: 
     return factor
 
 
-def _nation_of(nationality: str, place: str) -> bool:
-    """True when a nationality word names the place: "Chinese"/"China", "Russian"/"Russia"."""
-    a, b = normalise_tokens(nationality), normalise_tokens(place)
-    if len(a) != 1 or len(b) != 1:
-        return False
-    short, long = sorted((a[0], b[0]), key=len)
-    # verify's table maps the irregular ones ("chinese" -> "china"); a shared stem does the rest.
-    stem = short[:-1] if short[-1] in "aeiouy" else short  # "ukraine" -> "ukrain(ian)"
-    return short == long or (
-        len(short) >= 4 and len(long) - len(short) <= 3 and long.startswith(stem)
-    )
-
-
 _CHUNK_EDGE = frozenset(
     """
     a an the this that these those its his her their our my your some any many more most all
@@ -1053,38 +1040,41 @@ def _chunk_answer(chunk: Chunk, asked: frozenset[str], attribute: bool) -> str:
     return "".join(text for text, _ in tokens).strip(" ,.;:\"“”‘’'")
 
 
-def _candidates(
-    query: _Query, hits: Sequence[Hit], found: Sequence[Sequence[tuple[str, str]]]
-) -> list[_Candidate]:
-    """Entities of the asked kind in the best hits, merged and voted on (AskMSR-style).
+@dataclass(slots=True)
+class _Forms:
+    """The answers found in the best hits, before they are voted on."""
 
-    Quiz answers recur: the name several good sentences (and sources) give beats the one
-    the single best sentence gives. Each occurrence votes with its sentence's score, scaled
-    by how well its label fits the kind asked and how close it stands to the question's words,
-    and decayed by the sentence's rank. Forms come from `found` (per hit; empty for hits spaCy
-    did not read), votes from every hit.
+    shown: dict[str, tuple[str, str, float]]  # key -> (form shown, label, label weight)
+    surfaces: dict[str, set[str]]  # key -> every form it was found in
+    nationalities: set[str]  # nationality words seen ("Chinese"), for a place question
+    off_unit: set[str]  # keys of lengths of time in another unit than asked
+
+
+def _forms(
+    query: _Query,
+    hits: Sequence[Hit],
+    found: Sequence[Sequence[tuple[str, str]]],
+    *,
+    unit: str | None,
+    asked_time: str | None,
+    gate: str | None,
+    named_countries: frozenset[str],
+) -> _Forms:
+    """Every entity of the asked kind spaCy finds in the best hits, keyed by answer.
+
+    The forms of one answer meet under one key ("116" / "116-year-old", "UK" / "Britain",
+    "600 years" / "six centuries"), each with the best label weight it gets anywhere.
     """
     assert query.kind is not None
     main, fallback = _KINDS[query.kind]
-    best_score = hits[0].score or 1.0
-    copular = bool(_COPULAR.search(query.text))
-    names = frozenset(t for w in query.text.split()[1:] if w[:1].isupper() for t in terms(w))
-    # The question's type word ("which state") says what the answer is, not where it stands.
-    anchors = query.asked - query.heads
     heads = (
         {h.removesuffix("s") for h in _heads(query.text, query.model)[:1]}
         if query.kind == "date"
         else set()
     )
-    unit = _counted(query.text) if query.kind in _AMOUNTS else None
-    gate = _place_gate(query) if query.kind == "place" else None
-    named_countries = places.countries_named_in(query.text) if query.kind == "place" else None
-    # First the forms: every entity of the asked kind spaCy finds in the best hits, with the
-    # best label weight it gets anywhere.
     forms: dict[str, tuple[str, str, float]] = {}
     surfaces: dict[str, set[str]] = {}  # every form spaCy gave one answer ("116", "116-year-old")
     nationalities: set[str] = set()
-    asked_time = _asked_time_unit(query.text) if query.kind == "span" else None
     off_unit: set[str] = set()  # lengths of time in another unit than asked, not convertible
     shown_converted: set[str] = set()  # keys whose shown form is in another unit than asked
     for ents in found:
@@ -1148,19 +1138,59 @@ def _candidates(
                 key = _amount_key(number)
                 forms.setdefault(key, (number, "CARDINAL", 1.0))
                 surfaces.setdefault(key, {number}).add(match.group())
+    return _Forms(forms, surfaces, nationalities, off_unit)
+
+
+def _candidates(
+    query: _Query, hits: Sequence[Hit], found: Sequence[Sequence[tuple[str, str]]]
+) -> list[_Candidate]:
+    """Entities of the asked kind in the best hits, merged and voted on (AskMSR-style).
+
+    Quiz answers recur: the name several good sentences (and sources) give beats the one
+    the single best sentence gives. Each occurrence votes with its sentence's score, scaled
+    by how well its label fits the kind asked and how close it stands to the question's words,
+    and decayed by the sentence's rank. Forms come from `found` (per hit; empty for hits spaCy
+    did not read), votes from every hit.
+    """
+    assert query.kind is not None
+    best_score = hits[0].score or 1.0
+    copular = bool(_COPULAR.search(query.text))
+    names = frozenset(t for w in query.text.split()[1:] if w[:1].isupper() for t in terms(w))
+    # The question's type word ("which state") says what the answer is, not where it stands.
+    anchors = query.asked - query.heads
+    unit = _counted(query.text) if query.kind in _AMOUNTS else None
+    gate = _place_gate(query) if query.kind == "place" else None
+    named_countries = (
+        places.countries_named_in(query.text) if query.kind == "place" else frozenset()
+    )
+    asked_time = _asked_time_unit(query.text) if query.kind == "span" else None
+    # First the forms, then every place a form occurs in the best hits.
+    seen = _forms(
+        query,
+        hits,
+        found,
+        unit=unit,
+        asked_time=asked_time,
+        gate=gate,
+        named_countries=named_countries,
+    )
+    forms, surfaces, nationalities = seen.shown, seen.surfaces, seen.nationalities
     # Then every place a form occurs in the best hits, found by spaCy there or not: the small
     # model misses or mislabels a name in one sentence that it gets right in the next.
     pool: dict[str, _Candidate] = {}
     sources: dict[str, set[int]] = {}
     for key, (text, label, label_weight) in forms.items():
         # "the Chinese spy balloon" votes for "China" when the hits name China too.
-        demonyms = [n for n in nationalities if label == "GPE" and _nation_of(n, text)]
+        nation = places.country(text) if label == "GPE" else None
+        demonyms = [
+            n for n in nationalities if nation and places.country_of_nationality(n) == nation
+        ]
         if any(set(terms(n)) <= query.asked for n in demonyms):
             continue  # "About 100 Ukrainians will travel to which US state?": not Ukraine
         if named_countries and places.country(text) in named_countries:
             continue  # "US jets shot down a balloon. Which country ...?": not the U.S.
         fit = _place_fit(gate, text, label) if gate else 1.0
-        if key in off_unit:
+        if key in seen.off_unit:
             fit *= UNIT_MISMATCH
         aliases = [text, *sorted(surfaces[key] - {text}, key=len, reverse=True), *demonyms]
         pattern = re.compile(
