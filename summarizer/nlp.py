@@ -140,11 +140,12 @@ class Embedder:
         self.seconds_embedding = 0.0
         log.info("embedding model %s loaded in %.2fs", source, self.load_seconds)
 
-    def _encode(self, texts: Sequence[str]) -> np.ndarray:
+    def _encode(self, texts: Sequence[str], batch_size: int | None = None) -> np.ndarray:
+        # Batches of neighbours in length: one batch pads every text to its longest.
         torch = self._torch
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        size = max(1, self.settings.batch_size)
+        size = max(1, batch_size or self.settings.batch_size)
         with torch.inference_mode():
             for start in range(0, len(order), size):
                 idx = order[start : start + size]
@@ -162,11 +163,13 @@ class Embedder:
                 out[idx] = pooled.float().numpy()
         return out
 
-    def embed(self, texts: Sequence[str]) -> np.ndarray:
+    def embed(self, texts: Sequence[str], *, batch_size: int | None = None) -> np.ndarray:
         """Embed texts; rows are unit vectors, so a dot product is the cosine similarity.
 
         Args:
             texts: sentences (or short passages).
+            batch_size: texts per forward pass (default: the settings'); smaller batches pad
+                less when a few texts of very different lengths are embedded.
 
         Returns:
             A float32 array of shape (len(texts), dim).
@@ -178,7 +181,7 @@ class Embedder:
             missing = list(dict.fromkeys(t for t in texts if t not in self._cache))
             if missing:
                 started = time.perf_counter()
-                vectors = self._encode(missing)
+                vectors = self._encode(missing, batch_size)
                 self.seconds_embedding += time.perf_counter() - started
                 self.sentences_embedded += len(missing)
                 for text, vector in zip(missing, vectors, strict=True):

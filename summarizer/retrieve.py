@@ -358,7 +358,11 @@ class QAIndex:
         ]
         chosen = sorted(range(len(rows)), key=lambda k: lifted[k], reverse=True)[:depth]
         embedded = chosen[:EMBEDDED]
-        vectors = self._embed([text] + [rows[k][2] for k in embedded])
+        # News sentences run from 10 to 100+ word pieces: small batches of neighbours in length
+        # pad less (a third faster than one batch of all).
+        vectors = get_embedder(self.settings.models).embed(
+            [text] + [rows[k][2] for k in embedded], batch_size=EMBED_BATCH
+        )
         qvec, svecs = vectors[0], vectors[1:]
         dense = [float(c) for c in svecs @ qvec]
         # Embedding is most of a question's cost, so the lexical tail is not embedded: it gets
@@ -389,20 +393,6 @@ class QAIndex:
             )
         hits.sort(key=lambda h: h.score, reverse=True)
         return hits
-
-    def _embed(self, texts: list[str]) -> np.ndarray:
-        """Embed texts in small batches of similar length.
-
-        One batch pads every sentence to the longest; news sentences run from 10 to 100+
-        word pieces, so batches of EMBED_BATCH neighbours in length cost a third less.
-        """
-        embedder = get_embedder(self.settings.models)
-        order = sorted(range(len(texts)), key=lambda k: len(texts[k]))
-        out = np.zeros((len(texts), embedder.dim), dtype=np.float32)
-        for start in range(0, len(order), EMBED_BATCH):
-            group = order[start : start + EMBED_BATCH]
-            out[group] = embedder.embed([texts[k] for k in group])
-        return out
 
     def window_terms(self, hit: Hit) -> set[str]:
         """Terms of a hit's sentence, its neighbours, and its article's headline."""
