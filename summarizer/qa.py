@@ -83,8 +83,6 @@ SCORE_POWER = 2.0  # a vote weighs (hit score / best hit score) to this power
 PLACE_MISMATCH = 0.2  # "which state?" answered by a country (or a city by a country) weighs this
 NEAR_TYPE_WEIGHT = 0.5  # a near-miss label (a team tagged PERSON) votes with this weight
 ASKED_PENALTY = 2.0  # a candidate's vote * (share of its words the question lacks) ** this
-PROXIMITY_FLOOR = 0.0  # the share of a vote kept however far it stands from the question's words
-SOURCE_BONUS = 0.0  # a candidate's score * (1 + this * (sources stating it - 1))
 LONG_FORM_SHARE = 0.5  # a longer noun phrase with this share of the shorter's votes is shown
 TYPE_FIT_CANDIDATES = 8  # "which species?": the best noun phrases checked against "species"
 TYPE_FIT_POWER = 1.0  # a noun phrase's votes * (cosine with the question's phrase) ** this
@@ -1178,7 +1176,6 @@ def _candidates(
     # Then every place a form occurs in the best hits, found by spaCy there or not: the small
     # model misses or mislabels a name in one sentence that it gets right in the next.
     pool: dict[str, _Candidate] = {}
-    sources: dict[str, set[int]] = {}
     for key, (text, label, label_weight) in forms.items():
         # "the Chinese spy balloon" votes for "China" when the hits name China too.
         nation = places.country(text) if label == "GPE" else None
@@ -1209,7 +1206,7 @@ def _candidates(
             weight = (hit.score / best_score) ** SCORE_POWER / (1 + RANK_DECAY * rank)
             near = _proximity(hit.text, match.group(), anchors, names)
             score = weight * label_weight * fit * fresh**ASKED_PENALTY
-            score *= PROXIMITY_FLOOR + (1 - PROXIMITY_FLOOR) * near
+            score *= near
             score *= _cue(query.kind, hit.text, match.group(), query.asked, copular)
             if unit is not None:
                 # "how many seasons": "22" in "22 seasons" answers it, "two" in "two for the
@@ -1221,7 +1218,6 @@ def _candidates(
                 score *= UNIT_BONUS if counts else 1.0
                 if query.kind == "span" and _CALENDAR_YEAR.fullmatch(text):
                     score *= YEAR_AS_SPAN
-            sources.setdefault(key, set()).add(hit.source)
             cand = pool.get(key)
             if cand is None:
                 pool[key] = _Candidate(text, label, score, [rank], tuple(aliases))
@@ -1247,12 +1243,8 @@ def _candidates(
                 pool[keep].score += pool[drop].score
                 pool[keep].hits = sorted(set(pool[keep].hits + pool[drop].hits))
                 pool[keep].aliases += pool[drop].aliases
-                sources[keep] |= sources.pop(drop)
                 del pool[drop]
                 break
-    for key, cand in pool.items():
-        # Several outlets naming it is the redundancy that marks a quiz answer.
-        cand.score *= 1 + SOURCE_BONUS * (len(sources[key]) - 1)
     return sorted(pool.values(), key=lambda c: (-c.score, c.hits[0]))
 
 
