@@ -6,7 +6,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: install install-eval demo test lint bench bench-extraction bench-qa bench-bot
+.PHONY: install install-eval demo test lint bench bench-extraction bench-qa bench-bot bench-fusion
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,9 @@ bench-extraction: install-eval
 
 bench-qa: install-eval
 	$(PY) -m bench.qa
+
+bench-fusion: install-eval
+	$(PY) -m bench.fusion --baseline-ref $(or $(BASELINE),HEAD)
 
 bench-bot: install
 	$(PY) -m bench.bot_load

@@ -91,7 +91,7 @@ def load(path: Path) -> list[Item]:
 
 def sources_of(articles: list[dict[str, str]]) -> list[Any]:
     """The sources `ask --jsonl` makes of the same records (cleaned text, dates from URLs)."""
-    from summarizer.cli import articles_from_records
+    from summarizer.ingest import articles_from_records
     from summarizer.models import Source
 
     records = articles_from_records(articles, where="bench")

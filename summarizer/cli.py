@@ -22,7 +22,7 @@ from typing import Any, TextIO
 
 from .config import Settings, load_settings
 from .errors import SummarizerError
-from .models import Article, Digest, Source, StoryDigest
+from .models import Digest, Source, StoryDigest
 
 log = logging.getLogger("summarizer")
 
@@ -132,50 +132,6 @@ def _read_jsonl(path: Path) -> Iterator[tuple[int, dict[str, Any] | None, str | 
             yield number, record, None
 
 
-def articles_from_records(records: Sequence[Any], *, where: str) -> list[Article]:
-    """Articles from batch records: {"text" or "html", "title"?, "url"?, "source"?, "published"?}.
-
-    "published" is an ISO 8601 date; without it, the page's own date or its URL's is used.
-
-    Raises:
-        SummarizerError: a record has neither text nor html.
-    """
-    from .clean import clean_text
-    from .errors import ExtractionError
-    from .extract import article_from_html, html_fragment_text, parse_datetime, url_date
-
-    articles: list[Article] = []
-    for n, record in enumerate(records, 1):
-        if not isinstance(record, dict) or not (record.get("text") or record.get("html")):
-            raise SummarizerError(f"{where}: article {n} has neither 'text' nor 'html'")
-        if record.get("html"):
-            try:
-                article = article_from_html(record["html"], url=record.get("url"))
-            except ExtractionError:
-                # A short snippet is no page to extract from, but its text is still the article.
-                text = html_fragment_text(str(record["html"]))
-                if not text.strip():
-                    raise SummarizerError(f"{where}: article {n} has no text") from None
-                article = Article(text=text, url=record.get("url"))
-            article.title = record.get("title") or article.title
-            article.outlet = record.get("source") or article.outlet
-        else:
-            article = Article(
-                text=clean_text(str(record["text"])),
-                title=record.get("title"),
-                url=record.get("url"),
-                outlet=record.get("source"),
-            )
-        given = record.get("published")
-        article.published = (
-            (parse_datetime(given) if isinstance(given, str) else None)
-            or article.published
-            or url_date(article.url)
-        )
-        articles.append(article)
-    return articles
-
-
 def _progress(total: int, label: str) -> Any:
     """A progress bar on stderr when it is a terminal, else a no-op."""
     from tqdm import tqdm
@@ -232,6 +188,8 @@ def _run_fuse(args: argparse.Namespace) -> int:
     settings = _settings(args.config)
 
     def fuse(record: dict[str, Any], where: str) -> dict[str, Any]:
+        from .ingest import articles_from_records
+
         articles = articles_from_records(record.get("articles") or [], where=where)
         if not articles:
             raise SummarizerError(f"{where}: no articles")
@@ -338,6 +296,8 @@ def _run_ask_batch(args: argparse.Namespace, settings: Settings) -> int:
     from .qa import answer_question, build_index
 
     def ask(record: dict[str, Any], where: str) -> dict[str, Any]:
+        from .ingest import articles_from_records
+
         articles = articles_from_records(record.get("articles") or [], where=where)
         sources = [Source.of_article(i, a) for i, a in enumerate(articles, 1)]
         index = build_index(sources, settings)

@@ -22,6 +22,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlparse
 
 import aiohttp
@@ -29,14 +30,20 @@ from markdown_it import MarkdownIt
 
 from .clean import clean_text
 from .config import Settings
-from .errors import ExtractionError, FeedError, InputError
-from .extract import article_from_html, decode_bytes, html_fragment_text
+from .errors import ExtractionError, FeedError, InputError, SummarizerError
+from .extract import (
+    article_from_html,
+    decode_bytes,
+    html_fragment_text,
+    parse_datetime,
+    url_date,
+)
 from .feeds import FeedItem, looks_like_feed, parse_feed
 from .fetch import fetch, make_session
 from .models import Article, InputFailure
 from .sentences import split_text
 
-__all__ = ["gather", "gather_sync", "load_one"]
+__all__ = ["articles_from_records", "gather", "gather_sync", "load_one"]
 
 log = logging.getLogger(__name__)
 
@@ -457,3 +464,43 @@ async def load_one(source: str, settings: Settings) -> Article:
     finally:
         if run.own_session and run.session is not None:
             await run.session.close()
+
+
+def articles_from_records(records: Sequence[Any], *, where: str) -> list[Article]:
+    """Articles from batch records: {"text" or "html", "title"?, "url"?, "source"?, "published"?}.
+
+    "published" is an ISO 8601 date; without it, the page's own date or its URL's is used.
+
+    Raises:
+        SummarizerError: a record has neither text nor html.
+    """
+    articles: list[Article] = []
+    for n, record in enumerate(records, 1):
+        if not isinstance(record, dict) or not (record.get("text") or record.get("html")):
+            raise SummarizerError(f"{where}: article {n} has neither 'text' nor 'html'")
+        if record.get("html"):
+            try:
+                article = article_from_html(record["html"], url=record.get("url"))
+            except ExtractionError:
+                # A short snippet is no page to extract from, but its text is still the article.
+                text = html_fragment_text(str(record["html"]))
+                if not text.strip():
+                    raise SummarizerError(f"{where}: article {n} has no text") from None
+                article = Article(text=text, url=record.get("url"))
+            article.title = record.get("title") or article.title
+            article.outlet = record.get("source") or article.outlet
+        else:
+            article = Article(
+                text=clean_text(str(record["text"])),
+                title=record.get("title"),
+                url=record.get("url"),
+                outlet=record.get("source"),
+            )
+        given = record.get("published")
+        article.published = (
+            (parse_datetime(given) if isinstance(given, str) else None)
+            or article.published
+            or url_date(article.url)
+        )
+        articles.append(article)
+    return articles

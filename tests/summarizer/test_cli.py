@@ -243,7 +243,7 @@ def test_batch_records_are_dated_by_field_or_url():
     """A record's "published" wins; without it the URL's date is used; else no date."""
     from datetime import UTC, datetime
 
-    from summarizer.cli import articles_from_records
+    from summarizer.ingest import articles_from_records
 
     text = "The Dunmore council approved the bridge budget on Monday evening."
     got = articles_from_records(
