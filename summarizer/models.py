@@ -19,6 +19,7 @@ __all__ = [
     "Citation",
     "Digest",
     "DigestSentence",
+    "Disagreement",
     "InputFailure",
     "Sentence",
     "Source",
@@ -170,22 +171,52 @@ class Citation:
     score: float = 0.0  # verifier similarity to the evidence
 
 
+@dataclass(frozen=True, slots=True)
+class Disagreement:
+    """Sources that state one fact with another number, date or name than the sentence."""
+
+    value: str  # as the sentence (and the sources it cites) state it
+    other: str  # as these sources state it
+    sources: tuple[int, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form."""
+        return {"value": self.value, "other": self.other, "citations": list(self.sources)}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Disagreement:
+        """Inverse of `to_dict`."""
+        return cls(str(data["value"]), str(data["other"]), tuple(int(c) for c in data["citations"]))
+
+
 @dataclass(slots=True)
 class DigestSentence:
-    """A sentence of a digest and every source that carries it."""
+    """A sentence of a digest, every source that carries it and any that state it otherwise."""
 
     text: str
     citations: list[Citation] = field(default_factory=list)
     generated: bool = False
+    disagreements: list[Disagreement] = field(default_factory=list)
 
     @property
     def source_ids(self) -> list[int]:
         """Sorted distinct source ids."""
         return sorted({c.source for c in self.citations})
 
+    @property
+    def support(self) -> int:
+        """How many sources verifiably carry the sentence."""
+        return len(self.source_ids)
+
     def to_dict(self) -> dict[str, Any]:
         """JSON form."""
-        return {"text": self.text, "citations": self.source_ids, "generated": self.generated}
+        return {
+            "text": self.text,
+            "citations": self.source_ids,
+            "support": self.support,
+            "disagreements": [d.to_dict() for d in self.disagreements],
+            "generated": self.generated,
+        }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> DigestSentence:
@@ -194,6 +225,7 @@ class DigestSentence:
             text=str(data["text"]),
             citations=[Citation(int(c)) for c in data.get("citations", [])],
             generated=bool(data.get("generated", False)),
+            disagreements=[Disagreement.from_dict(d) for d in data.get("disagreements", [])],
         )
 
 

