@@ -10,9 +10,9 @@ from the fullest to the barest, every one self-contained:
    mid-sentence "also" dropped, a leading "He"/"She"/"His"/"Her" replaced by the person the
    sentence before names, and tail attribution (", police said", "according to the agency")
    dropped;
-2. `unattributed`: also without head attribution ("Police said that ..." -> "...");
-3. `bare`: also without separable detail: appositives, non-restrictive relative clauses,
-   parentheses and dashed asides.
+2. `plain`: also without separable detail: appositives, non-restrictive relative clauses,
+   parentheses and dashed asides;
+3. `unattributed`: also without head attribution ("Police said that ..." -> "...").
 
 The fuse stage prints the fullest wording that the most outlets verifiably carry. A wording
 that still opens with a word pointing back at an earlier sentence ("They", "The move") is
@@ -48,6 +48,7 @@ _REPORTING = frozenset(
 MAX_ATTRIBUTION_TOKENS = 14  # ", the state-run Xinhua News Agency reported late on Monday."
 MAX_ASIDE_TOKENS = 25  # a longer appositive or relative clause carries the sentence's news
 MIN_CLAIM_WORDS = 5  # a shorter remnant is no statement
+KEEP_TAILS = True
 MIN_SPLIT_TOKENS = 20  # a shorter sentence is read whole: its clauses make one statement
 # Words that open a sentence by pointing back at the one before it.
 _CONNECTIVES = frozenset(
@@ -145,15 +146,16 @@ def _claims(sentence: Sentence, doc: Doc, previous: Sequence[str], model: str) -
         replace[index] = text
         extra.append((text.removesuffix("'s"), "PERSON"))
     quoted = any(c in doc.text for c in _QUOTE_CHARS)
+    written = list(keep)
     _drop_tail_attribution(doc, keep, quoted=quoted)
     full = list(keep)
-    unattributed = list(full)
+    plain = list(full)
+    _drop_asides(doc, plain)
+    unattributed = list(plain)
     if not quoted:
         _drop_head_attribution(doc, unattributed)
-    bare = list(unattributed)
-    _drop_asides(doc, bare)
 
-    masks = [full, unattributed, bare]
+    masks = [written, full, plain, unattributed] if KEEP_TAILS else [full, plain, unattributed]
     claims = [_claim(sentence, doc, masks, replace, extra)]
     split = _split_coordination(doc, full)
     if split is not None:
@@ -311,8 +313,8 @@ def _drop_head_attribution(doc: Doc, keep: list[bool]) -> None:
         return  # more follows the clause: not a plain "X said Y"
     for i in range(clause.left_edge.i):
         keep[i] = False
-    first = clause.left_edge
-    if first.dep_ == "mark" and first.lower_ in {"that", "whether"}:
+    first = next((t for t in clause.subtree if keep[t.i]), None)
+    if first is not None and first.dep_ == "mark" and first.lower_ == "that":
         keep[first.i] = False
 
 

@@ -82,10 +82,15 @@ def _fail(message: str) -> None:
 
 
 def render_story(story: StoryDigest, *, width: int = 88) -> str:
-    """A story digest as terminal text: headline, cited sentences, numbered sources."""
+    """A story digest as terminal text: headline, one cited fact a line, numbered sources.
+
+    Each fact shows how many outlets carry it and any that give another number or date.
+    """
     lines = [story.headline, "=" * min(width, len(story.headline))]
-    body = " ".join(s.text + "".join(f"[{i}]" for i in s.source_ids) for s in story.sentences)
-    lines += [*textwrap.wrap(body, width=width), ""]
+    for s in story.sentences:
+        marked = f"{s.text} {''.join(f'[{i}]' for i in s.source_ids)} · {s.support_note}"
+        lines += textwrap.wrap(marked, width=width, initial_indent="• ", subsequent_indent="  ")
+    lines.append("")
     for source in story.sources:
         label = source.title or source.outlet or source.path or source.url or "(untitled)"
         where = source.url or source.path or ""

@@ -37,6 +37,7 @@ from .verify import (
     MIN_COVERAGE,
     RELAXED_MARGIN,
     Verifier,
+    content_words,
     entity_in_text,
     normalise_tokens,
     tokens_of,
@@ -61,8 +62,17 @@ WEIGHT_SUPPORT = 1.0  # all other outlets carrying a wording adds this much
 POSITION_DECAY = 8.0  # sentences: the lead prior halves about every 5-6 sentences
 REDUNDANCY = 0.72  # cosine above which a wording repeats a chosen fact
 SAME_FACT = 0.5  # an evidence sentence's wordings this close to the chosen one state its fact
+RESTATED_WORDS = 0.55  # share of the shorter wording's words that makes it a restatement
+RESTATED_NUMBER_SIMILARITY = 0.45  # ... or this similarity with a telling number in common
+RESTATED_NAMES_SIMILARITY = 0.55  # ... or this similarity with two names in common
+MIN_TELLING_NUMBER = 10  # smaller counts ("three weeks", "two outlets") recur across facts
 MMR_PENALTY = 0.5  # how much similarity to chosen facts lowers a wording's score
 HEADLINE_MAX_WORDS = 16
+# Words around a number that do not change what it counts.
+_HEDGES = frozenset(
+    {"about", "around", "roughly", "some", "nearly", "almost", "approximately", "more", "than",
+     "less", "over", "under", "up", "to", "at", "least", "the"}
+)  # fmt: skip
 _NUMERIC_LABELS = frozenset({"CARDINAL", "PERCENT", "MONEY", "QUANTITY", "DATE", "TIME"})
 
 _JUNK = re.compile(
@@ -83,6 +93,7 @@ class FactGroup:
 
     sentence: DigestSentence
     evidence: list[tuple[int, str]]  # (source id, source sentence), the chosen wording first
+    wording: Wording | None = None  # the claim wording printed (None: not from a claim)
 
 
 @dataclass(slots=True)
@@ -331,9 +342,13 @@ class _Selector:
             value[u] = score[unit.candidate] + WEIGHT_SUPPORT * carried / others
         return value
 
+    def _similarity(self, u: int, v: int) -> float:
+        return float(self.vectors[u] @ self.vectors[v])
+
     def select(self, budget: int) -> list[tuple[FactGroup, float]]:
         remaining = set(range(len(self.units)))
         chosen: list[int] = []
+        printed: list[int] = []
         groups: list[tuple[FactGroup, float]] = []
         used_words = 0
         while remaining and used_words < budget:
@@ -343,29 +358,41 @@ class _Selector:
                 closeness = np.zeros(len(self.units))
             best = max(remaining, key=lambda i: self.value[i] - MMR_PENALTY * closeness[i])
             remaining.discard(best)
-            if closeness[best] >= REDUNDANCY:
+            if closeness[best] >= REDUNDANCY or any(
+                _restates(
+                    self.units[best].wording, self.units[p].wording, self._similarity(best, p)
+                )
+                for p in printed
+            ):
                 continue
             if used_words + self.units[best].wording.words > budget:
                 continue  # too long for what is left: a shorter fact may still fit
-            group = self._group(best, budget - used_words)
+            group = self._group(best, budget - used_words, remaining)
             if group is None:
                 continue
-            sentence, members, evidence_units = group
-            chosen.append(best)
+            fact, members, evidence_units, shown = group
+            chosen += [best, shown]
+            printed.append(shown)
             remaining -= evidence_units
-            used_words += len(sentence.sentence.text.split())
+            used_words += len(fact.sentence.text.split())
             order_key = min(
                 self.candidates[m].position
                 / max(1, len(self.sentences[self.candidates[m].article]))
                 for m in members
             )
-            groups.append((sentence, order_key))
+            groups.append((fact, order_key))
             if budget - used_words < MIN_WORDS:
                 break
         return groups
 
-    def _group(self, best: int, room: int) -> tuple[FactGroup, list[int], set[int]] | None:
-        """The fact group of a chosen wording: its best-carried wording and what it covers."""
+    def _group(
+        self, best: int, room: int, open_units: set[int]
+    ) -> tuple[FactGroup, list[int], set[int], int] | None:
+        """The fact group of a chosen wording.
+
+        Returns:
+            The group, the candidates that carry it, the units it covers and the unit printed.
+        """
         unit = self.units[best]
         members = sorted(set(self.supports[best].values()))
         # The same fact as worded by the other members; the chosen claim's own wordings first.
@@ -391,9 +418,15 @@ class _Selector:
             ]  # fmt: skip
             if theirs:
                 nearest = max(theirs, key=lambda u: closeness[u])
-                if closeness[nearest] >= SAME_FACT and nearest not in alternatives:
+                # ... when it states the same fact: the chosen wording's outlet carries it.
+                carried = own in self.supports[nearest]
+                if closeness[nearest] >= SAME_FACT and carried and nearest not in alternatives:
                     alternatives.append(nearest)
-        alternatives = [u for u in alternatives if self.units[u].wording.words <= room]
+        # A wording of a fact already told is no alternative, however many outlets carry it.
+        alternatives = [
+            u for u in alternatives
+            if self.units[u].wording.words <= room and (u == best or u in open_units)
+        ]  # fmt: skip
         if not alternatives:
             return None
         verdicts = self.verifier.check_many(
@@ -421,11 +454,13 @@ class _Selector:
         sentence.disagreements = self._disagreements(wording, citations)
         evidence = [(self.ids[origin.article], wording.text)]
         evidence += [(c.source, c.evidence) for c in citations if c.evidence != wording.text]
-        covered = same | {
-            u for u in range(len(self.units))
-            if float(self.vectors[u] @ self.vectors[best]) >= REDUNDANCY
-        }  # fmt: skip
-        return FactGroup(sentence, evidence), members, covered
+        # Covered: every wording of the same fact, and any wording close to the one chosen or the
+        # one printed (a syndicated copy of the printed sentence in a third article, too).
+        nearest = np.maximum(
+            self.vectors @ self.vectors[best], self.vectors @ self.vectors[alternatives[pick]]
+        )
+        covered = same | {int(u) for u in np.flatnonzero(nearest >= REDUNDANCY)}
+        return FactGroup(sentence, evidence, wording), members, covered, alternatives[pick]
 
     def _disagreements(self, wording: Wording, citations: list[Citation]) -> list[Disagreement]:
         """Sources not cited whose closest sentence differs only in one number or date."""
@@ -454,9 +489,74 @@ class _Selector:
                 e for e, lb in entities([check.evidence], model=self.settings.models.spacy_model)[0]
                 if lb == label and not entity_in_text(e, mine)
             ]  # fmt: skip
-            if len(theirs) == 1:
-                found.setdefault((value, theirs[0]), []).append(sid)
+            rivals = [e for e in theirs if _same_quantity(value, e)]
+            if len(rivals) == 1:
+                found.setdefault((value, rivals[0]), []).append(sid)
         return [Disagreement(v, o, tuple(s)) for (v, o), s in found.items()]
+
+
+def _restates(a: Wording, b: Wording, similarity: float) -> bool:
+    """Whether two wordings state one fact in other words.
+
+    The embedding alone misses many such pairs: "plan to seal the gate with steel panels by
+    Wednesday" and "expect to close the gap with steel panels by Wednesday" are only 0.5 apart
+    in MiniLM. They do state one fact when
+    1. they share a telling number (not a year, not a small count) and are somewhat alike;
+    2. they share two or more names and are alike; or
+    3. one's names and numbers are all the other's and they share most of the shorter one's
+       words.
+    """
+    numbers = _telling_numbers(a) & _telling_numbers(b)
+    if numbers and similarity >= RESTATED_NUMBER_SIMILARITY:
+        return True
+    names_a = {e for e, label in a.entities if label not in _NUMERIC_LABELS}
+    names_b = {e for e, label in b.entities if label not in _NUMERIC_LABELS}
+    shared = {
+        e for e in names_a if entity_in_text(e, {t for n in names_b for t in normalise_tokens(n)})
+    }
+    if len(shared) >= 2 and similarity >= RESTATED_NAMES_SIMILARITY:
+        return True
+    everything_a = {e for e, _ in a.entities}
+    everything_b = {e for e, _ in b.entities}
+    if not everything_a or not everything_b:
+        return False
+    shorter, longer = sorted((everything_a, everything_b), key=len)
+    tokens = {t for e in longer for t in normalise_tokens(e)}
+    if not all(entity_in_text(e, tokens) for e in shorter):
+        return False
+    words_a, words_b = content_words(a.text), content_words(b.text)
+    overlap = len(words_a & words_b) / max(1, min(len(words_a), len(words_b)))
+    return overlap >= RESTATED_WORDS
+
+
+def _telling_numbers(wording: Wording) -> set[str]:
+    """Numbers that identify a fact: "2,400", "71", "$130,000"; not "2019", "two", "1"."""
+    out: set[str] = set()
+    for text, label in wording.entities:
+        if label not in {"CARDINAL", "MONEY", "PERCENT", "QUANTITY"}:
+            continue
+        for token in normalise_tokens(text):
+            digits = token.split(".")[0]
+            year = len(digits) == 4 and digits[:2] in {"19", "20"}
+            if digits.isdigit() and not year and int(digits) >= MIN_TELLING_NUMBER:
+                out.add(token)
+    return out
+
+
+def _same_quantity(value: str, other: str) -> bool:
+    """Whether two values count one thing in one unit, so that they disagree.
+
+    "75%" and "70%" disagree; "3:40 a.m." and "the early hours", or "140-metre" and "70 km",
+    state different things.
+    """
+    a, b = normalise_tokens(value), normalise_tokens(other)
+    numbers_a = [t for t in a if t[0].isdigit()]
+    numbers_b = [t for t in b if t[0].isdigit()]
+    if not numbers_a or not numbers_b or numbers_a == numbers_b:
+        return False
+    units_a = {t for t in a if not t[0].isdigit()} - _HEDGES
+    units_b = {t for t in b if not t[0].isdigit()} - _HEDGES
+    return units_a == units_b
 
 
 def _clean_title(title: str) -> str:

@@ -208,6 +208,17 @@ class DigestSentence:
         """How many sources verifiably carry the sentence."""
         return len(self.source_ids)
 
+    @property
+    def support_note(self) -> str:
+        """What a reader sees after the citations: how many outlets carry it, who differs.
+
+        "3 outlets", "1 outlet", "2 outlets; [3] gives 70%".
+        """
+        note = f"{self.support} outlet{'s' if self.support != 1 else ''}"
+        for d in self.disagreements:
+            note += f"; {''.join(f'[{i}]' for i in d.sources)} gives {d.other}"
+        return note
+
     def to_dict(self) -> dict[str, Any]:
         """JSON form."""
         return {

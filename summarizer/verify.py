@@ -28,7 +28,15 @@ from .config import Settings
 from .models import Citation
 from .nlp import FACT_LABELS, Entity, entities, get_embedder
 
-__all__ = ["Check", "Verifier", "entity_in_text", "normalise_tokens", "quotes", "tokens_of"]
+__all__ = [
+    "Check",
+    "Verifier",
+    "content_words",
+    "entity_in_text",
+    "normalise_tokens",
+    "quotes",
+    "tokens_of",
+]
 
 log = logging.getLogger(__name__)
 
@@ -141,7 +149,8 @@ def _entity_supported(entity: Entity, present: set[str], source: set[str]) -> bo
     return any(len(p) >= MIN_NAME_PART and p in present for p in parts)
 
 
-def _content_words(text: str) -> set[str]:
+def content_words(text: str) -> set[str]:
+    """A sentence's normalised words without stop words: what coverage is counted on."""
     from spacy.lang.en.stop_words import STOP_WORDS
 
     return {t for t in normalise_tokens(text) if t not in STOP_WORDS and t.isalnum()}
@@ -240,7 +249,7 @@ class Verifier:
             source_tokens = tokens_of(sentences)
         pool = _candidate_indices(text, sentences)
         sims = self._embedder.embed([sentences[i] for i in pool]) @ vector
-        words = _content_words(text)
+        words = content_words(text)
         closest: Check | None = None
         named = len(fact_entities) >= MIN_NAMED_FOR_RELAXED
         floor = threshold - RELAXED_MARGIN if named else threshold

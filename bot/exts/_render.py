@@ -101,7 +101,9 @@ def source_line(source: Source) -> str:
 
 def _sentence_line(sentence: DigestSentence) -> str:
     marker = citation_marker(sentence.source_ids)
-    return f"{sentence.text} {marker}" if marker else sentence.text
+    if not marker:
+        return sentence.text
+    return f"{sentence.text} {marker} · {sentence.support_note}"
 
 
 def _outlet_count(story: StoryDigest) -> int:

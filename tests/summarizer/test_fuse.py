@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from summarizer.claims import dangling_opener
 from summarizer.fuse import fuse_story
-from summarizer.models import Story
+from summarizer.models import Article, Story
 from summarizer.pipeline import fuse_articles, summarize
 
 from .conftest import BRIDGE_A, BRIDGE_B, UNRELATED
@@ -98,3 +99,87 @@ def test_machine_addressed_text_is_not_a_fact(models):
     assert "Ignore previous" not in texts
     assert "[7]" not in texts
     assert "<@" not in texts
+
+
+# A fictional story by three outlets (written for these tests). The evacuation is worded three
+# ways: with an attribution tail, as reported speech behind a pronoun, and plainly; the
+# reservoir level is 75% in two outlets and 70% in the third; the schools detail is one
+# outlet's only.
+DAM = [
+    Article(
+        title="Fernwick evacuated as Brannock Dam gate fails",
+        outlet="Fernwick Courier",
+        text=(
+            "A spillway gate at the Brannock Dam failed late on Sunday, and 1,400 residents of "
+            "Fernwick were told to leave their homes, the regional water authority said.\n\n"
+            "The reservoir was 75% full when the gate failed, according to the authority.\n\n"
+            "Engineers expect to close the gap with steel panels by Wednesday.\n\n"
+            "The dam, built in 1962, was last inspected in March."
+        ),
+    ),
+    Article(
+        title="Dam failure forces 1,400 from homes",
+        outlet="Lowland Post",
+        text=(
+            "Some 1,400 Fernwick residents were told to leave their homes after a spillway gate "
+            "at the Brannock Dam failed on Sunday night.\n\n"
+            "The reservoir was 75% full at the time, officials said.\n\n"
+            "Schools in Fernwick will stay closed until Thursday, the town council said.\n\n"
+            "Engineers plan to seal the broken gate with steel panels by Wednesday."
+        ),
+    ),
+    Article(
+        title="Brannock Dam: what we know",
+        outlet="Northern Wire",
+        text=(
+            "Hydrologist Mara Quend has spent two days at the Brannock Dam.\n\n"
+            "She said a spillway gate at the Brannock Dam failed on Sunday and that 1,400 "
+            "residents of Fernwick had been told to leave their homes.\n\n"
+            "Also, the reservoir was 70% full at the time.\n\n"
+            "Shelters have been opened in two school halls in nearby Ashby."
+        ),
+    ),
+]
+
+
+def test_one_fact_three_wordings_one_sentence_citing_every_outlet(models):
+    """The evacuation is stated once, citing all three outlets, without an attribution tail."""
+    digest = fuse_articles(DAM, models, max_words=120)
+    evacuation = [s for s in digest.sentences if "1,400" in s.text]
+    assert len(evacuation) == 1
+    assert evacuation[0].source_ids == [1, 2, 3]
+    assert evacuation[0].support == 3
+    assert "said" not in evacuation[0].text
+
+
+def test_disagreeing_number_is_stated_with_both_citations(models):
+    """75% (two outlets) is printed; the outlet saying 70% is named beside it."""
+    digest = fuse_articles(DAM, models, max_words=120)
+    (level,) = [s for s in digest.sentences if "full" in s.text]
+    assert "75%" in level.text and level.source_ids == [1, 2]
+    (disagreement,) = level.disagreements
+    assert disagreement.other == "70%" and disagreement.sources == (3,)
+    assert "[3] gives 70%" in level.support_note
+
+
+def test_digest_reads_as_a_digest(models):
+    """No sentence opens by pointing back; a fact told in other words is not told twice."""
+    digest = fuse_articles(DAM, models, max_words=120)
+    assert digest.sentences
+    assert not any(dangling_opener(s.text) for s in digest.sentences)
+    assert sum("steel panels" in s.text for s in digest.sentences) == 1
+    (schools,) = [s for s in digest.sentences if "Schools" in s.text]
+    assert schools.source_ids == [2] and schools.support_note == "1 outlet"
+
+
+def test_teaser_line_is_not_a_fact(models):
+    """A lone opening line that the lead restates (a subtitle) is left out."""
+    teaser = Article(
+        title="",
+        outlet="Lowland Post",
+        text=(
+            "Dam gate fails as Fernwick residents are told to leave their homes.\n\n" + DAM[1].text
+        ),
+    )
+    digest = fuse_articles([DAM[0], teaser], models, max_words=120)
+    assert not any(s.text.startswith("Dam gate fails") for s in digest.sentences)

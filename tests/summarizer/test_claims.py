@@ -1,0 +1,105 @@
+"""Claims: attribution, connectives, pronouns and asides come off; every wording stands alone."""
+
+from __future__ import annotations
+
+import pytest
+
+from summarizer.claims import claims_of, dangling_opener
+from summarizer.models import Sentence
+
+
+def _wordings(models, text, before=()):
+    """Every wording of every claim of `text`, read as the sentence after `before`."""
+    sentences = [*before, text]
+    (claims,) = claims_of(
+        [Sentence(text, 0, len(before))], [sentences], model=models.models.spacy_model
+    )
+    return [[w.text for w in claim.wordings] for claim in claims]
+
+
+def test_tail_attribution_comes_off(models):
+    (claim,) = _wordings(
+        models,
+        "A spillway gate at the Brannock Dam failed on Sunday, the regional authority said.",
+    )
+    assert claim[0] == "A spillway gate at the Brannock Dam failed on Sunday."
+
+
+def test_according_to_comes_off_wherever_it_stands(models):
+    (claim,) = _wordings(models, "According to the authority, the reservoir was 75% full.")
+    assert claim[0] == "The reservoir was 75% full."
+
+
+def test_quotation_keeps_its_speaker(models):
+    text = '"We opened the gates as soon as we could," said Tomas Varn, the dam keeper.'
+    (claim,) = _wordings(models, text)
+    assert "Tomas Varn" in claim[0]
+
+
+def test_connectives_come_off(models):
+    (claim,) = _wordings(models, "Also, engineers will seal the gate with steel panels.")
+    assert claim[0] == "Engineers will seal the gate with steel panels."
+    (claim,) = _wordings(models, "Mayor Ines Hald, for her part, said the shelters were full.")
+    assert claim[0].startswith("Mayor Ines Hald said")
+    (claim,) = _wordings(models, "So far there is no sign of damage to the town bridge.")
+    assert claim[0].startswith("So far")  # an adverb of the clause, not a connective
+
+
+def test_leading_pronoun_becomes_the_person_named_before(models):
+    before = ["Hydrologist Mara Quend has spent two days at the Brannock Dam."]
+    (claim,) = _wordings(models, "She said the spillway gate had rusted through.", before)
+    assert claim[0].startswith("Mara Quend said")
+
+
+def test_unresolved_pointer_is_dangling(models):
+    assert dangling_opener("They were told to leave their homes on Sunday.")
+    assert dangling_opener("The move angered residents of Fernwick.")
+    assert not dangling_opener("The move to Ashby took three hours.")
+    assert not dangling_opener("Theirs was the last house to be cleared.")
+
+
+def test_asides_come_off_in_the_barest_wording(models):
+    (claim,) = _wordings(
+        models, "Lena Brandt, 41, who runs the ferry, said the river rose by two metres."
+    )
+    assert claim == [
+        "Lena Brandt, 41, who runs the ferry, said the river rose by two metres.",
+        "Lena Brandt said the river rose by two metres.",
+        "The river rose by two metres.",
+    ]
+
+
+def test_coordinated_clauses_are_also_separate_claims(models):
+    text = (
+        "The council of Fernwick opened two shelters in the school halls on Sunday and "
+        "asked the army for sandbags to protect the low-lying streets near the river."
+    )
+    claims = _wordings(models, text)
+    assert len(claims) == 3  # the whole sentence, then each clause with the shared subject
+    assert claims[2][0].startswith("The council of Fernwick asked the army for sandbags")
+
+
+def test_head_attribution_comes_off_last(models):
+    (claim,) = _wordings(
+        models,
+        "Mayor Ines Hald said, according to officials, that the town would reopen on Monday.",
+    )
+    assert claim == [
+        "Mayor Ines Hald said that the town would reopen on Monday.",
+        "The town would reopen on Monday.",
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "He said, according to officials, that the town would reopen.",
+        "“The water came fast,” one resident said.",
+    ],
+)
+def test_every_wording_is_a_sentence(models, text):
+    for claim in _wordings(models, text):
+        for wording in claim:
+            assert wording[0].isupper() or wording[0] in '“"'
+            assert wording.rstrip('”"').endswith((".", "!", "?"))
+            assert wording.count("“") == wording.count("”")
