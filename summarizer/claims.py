@@ -6,15 +6,16 @@ the other does not. Read with spaCy's dependency parse, each candidate sentence 
 (coordinated clauses sharing a subject are separate claims), and each claim comes in wordings
 from the fullest to the barest, every one self-contained:
 
-1. `full`: the sentence with a leading connective ("Also", "However", "For his part") and a
-   mid-sentence "also" dropped, a leading "He"/"She"/"His"/"Her" replaced by the person the
-   sentence before names, and tail attribution (", police said", "according to the agency")
-   dropped;
+0. `written`: the sentence with a leading connective ("Also", "However", "For his part") and a
+   mid-sentence "also" dropped, and a leading "He"/"She"/"His"/"Her" replaced by the person
+   the sentence before names;
+1. `full`: also without tail attribution (", police said", "according to the agency");
 2. `plain`: also without separable detail: appositives, non-restrictive relative clauses,
    parentheses and dashed asides;
 3. `unattributed`: also without head attribution ("Police said that ..." -> "...").
 
-The fuse stage prints the fullest wording that the most outlets verifiably carry. A wording
+The fuse stage prints the fullest wording that the most outlets verifiably carry; a fact it
+cites to several outlets loses the attribution only one of them gives. A wording
 that still opens with a word pointing back at an earlier sentence ("They", "The move") is
 marked dangling and is never printed. A direct quotation keeps its speaker.
 """
@@ -24,6 +25,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from dataclasses import replace as replace_field
 from typing import TYPE_CHECKING
 
 from .nlp import FACT_LABELS, Entity, entities, parse
@@ -48,7 +50,13 @@ _REPORTING = frozenset(
 MAX_ATTRIBUTION_TOKENS = 14  # ", the state-run Xinhua News Agency reported late on Monday."
 MAX_ASIDE_TOKENS = 25  # a longer appositive or relative clause carries the sentence's news
 MIN_CLAIM_WORDS = 5  # a shorter remnant is no statement
-KEEP_TAILS = True
+MAX_PRUNED_SHARE = 0.4  # a modifier longer than this share of the sentence is its news
+# Dependencies of modifiers that a claim can lose and still say its news; and of the parts it
+# cannot lose (a name there is what the claim is about).
+_PRUNABLE = frozenset(
+    {"prep", "npadvmod", "advmod", "appos", "advcl", "acl", "relcl", "amod", "nmod", "tmod"}
+)
+_CORE = frozenset({"nsubj", "nsubjpass", "ROOT", "ccomp", "xcomp", "attr", "csubj"})
 MIN_SPLIT_TOKENS = 20  # a shorter sentence is read whole: its clauses make one statement
 # Words that open a sentence by pointing back at the one before it.
 _CONNECTIVES = frozenset(
@@ -89,6 +97,7 @@ class Wording:
     text: str
     entities: tuple[Entity, ...]
     dangling: bool
+    attributed: bool = False  # ends in its outlet's attribution (", police said")
 
     @property
     def words(self) -> int:
@@ -102,11 +111,39 @@ class Claim:
 
     sentence: Sentence
     wordings: list[Wording] = field(default_factory=list)
+    # How each wording was cut from the parse: kept tokens, and words put in for pronouns.
+    _doc: Doc | None = None
+    _masks: list[list[bool]] = field(default_factory=list)
+    _replace: dict[int, str] = field(default_factory=dict)
+    _extra: list[Entity] = field(default_factory=list)
 
-    @property
-    def printable(self) -> list[Wording]:
-        """The wordings a digest may print (none opens by pointing back)."""
-        return [w for w in self.wordings if not w.dangling]
+    def without(self, wording: Wording, names: Sequence[str]) -> Wording | None:
+        """The wording with the modifiers that hold these names cut out, when that is possible.
+
+        Only a modifier goes ("at Coors Field", "on Saturday night", "honoring the shortstop");
+        a name that is the subject or an object of the main clause cannot be cut, and nor can a
+        modifier that carries most of the sentence. None when nothing could be cut.
+        """
+        if self._doc is None or wording not in self.wordings:
+            return None
+        doc = self._doc
+        mask = list(self._masks[self.wordings.index(wording)])
+        before = sum(mask)
+        for span in doc.ents:
+            if span.text not in names or not all(mask[t.i] for t in span):
+                continue
+            node = span.root
+            while node.dep_ not in _PRUNABLE:
+                if node.head is node or node.dep_ in _CORE:
+                    return None
+                node = node.head
+            subtree = list(node.subtree)
+            if len(subtree) > MAX_PRUNED_SHARE * before:
+                return None
+            _drop_with_commas(doc, mask, subtree[0].i, subtree[-1].i + 1)
+        if sum(mask) == before:
+            return None
+        return _wording(doc, mask, self._replace, self._extra)
 
 
 def claims_of(
@@ -155,7 +192,7 @@ def _claims(sentence: Sentence, doc: Doc, previous: Sequence[str], model: str) -
     if not quoted:
         _drop_head_attribution(doc, unattributed)
 
-    masks = [written, full, plain, unattributed] if KEEP_TAILS else [full, plain, unattributed]
+    masks = [written, full, plain, unattributed]
     claims = [_claim(sentence, doc, masks, replace, extra)]
     split = _split_coordination(doc, full)
     if split is not None:
@@ -178,16 +215,28 @@ def _claim(
     replace: dict[int, str],
     extra: list[Entity],
 ) -> Claim:
-    claim = Claim(sentence)
+    claim = Claim(sentence, _doc=doc, _replace=replace, _extra=extra)
     seen: set[str] = set()
-    for mask in masks:
-        text = _render(doc, mask, replace)
-        if text is None or text in seen:
+    for n, mask in enumerate(masks):
+        wording = _wording(doc, mask, replace, extra)
+        if wording is None or wording.text in seen:
             continue
-        seen.add(text)
-        ents = _fact_entities(doc, mask) + tuple(e for e in extra if e[0] in text)
-        claim.wordings.append(Wording(text, ents, dangling_opener(text)))
+        if n == 0 and len(masks) > 1 and mask != masks[1]:
+            wording = replace_field(wording, attributed=True)
+        seen.add(wording.text)
+        claim.wordings.append(wording)
+        claim._masks.append(mask)
     return claim
+
+
+def _wording(
+    doc: Doc, mask: list[bool], replace: dict[int, str], extra: list[Entity]
+) -> Wording | None:
+    text = _render(doc, mask, replace)
+    if text is None:
+        return None
+    ents = _fact_entities(doc, mask) + tuple(e for e in extra if e[0] in text)
+    return Wording(text, ents, dangling_opener(text))
 
 
 def _fact_entities(doc: Doc, keep: list[bool]) -> tuple[Entity, ...]:
@@ -411,6 +460,7 @@ def _render(doc: Doc, keep: list[bool], replace: dict[int, str]) -> str | None:
     text = _SPACE_BEFORE.sub(r"\1", text)
     text = _COMMA_BEFORE_END.sub(r"\1", text)
     text = re.sub(r"(\.[a-z]\.)\.$", r"\1", text)  # "at 4 a.m." keeps one full stop
+    text = re.sub(r"[,;:]([”\"’])\.$", r".\1", text)  # '... "hostile forces,".' -> '... forces."'
     text = text.rstrip(_OPEN_PUNCT + " ")
     if not text:
         return None

@@ -61,6 +61,8 @@ WEIGHT_POSITION = 0.6
 WEIGHT_SUPPORT = 1.0  # all other outlets carrying a wording adds this much
 POSITION_DECAY = 8.0  # sentences: the lead prior halves about every 5-6 sentences
 REDUNDANCY = 0.72  # cosine above which a wording repeats a chosen fact
+MAX_PRUNING_ROUNDS = 3  # cuts tried one after another, each for one more outlet
+MAX_PRUNED_NAMES = 3  # names an outlet may lack for a modifier holding them to be cut
 SAME_FACT = 0.5  # an evidence sentence's wordings this close to the chosen one state its fact
 RESTATED_WORDS = 0.55  # share of the shorter wording's words that makes it a restatement
 RESTATED_NUMBER_SIMILARITY = 0.45  # ... or this similarity with a telling number in common
@@ -73,6 +75,7 @@ _HEDGES = frozenset(
     {"about", "around", "roughly", "some", "nearly", "almost", "approximately", "more", "than",
      "less", "over", "under", "up", "to", "at", "least", "the"}
 )  # fmt: skip
+_COUNTED = frozenset({"CARDINAL", "PERCENT", "MONEY", "QUANTITY"})
 _NUMERIC_LABELS = frozenset({"CARDINAL", "PERCENT", "MONEY", "QUANTITY", "DATE", "TIME"})
 
 _JUNK = re.compile(
@@ -402,11 +405,13 @@ class _Selector:
             if self.units[u].claim is unit.claim
         ]
         same = set(alternatives)
+        # ... and the other members' wordings of it, and the claim's own clauses ("X did A and
+        # pledged B": the clause the others carry may be B alone).
         for m in members:
             for u in self.by_candidate.get(m, []):
                 if float(self.vectors[u] @ self.vectors[best]) >= SAME_FACT:
                     same.add(u)
-                    if m != unit.candidate:
+                    if u not in alternatives:
                         alternatives.append(u)
         # Another outlet's closest wording may be the one every outlet carries.
         own = self.candidates[unit.candidate].article
@@ -444,11 +449,22 @@ class _Selector:
                     self.ids[article], Citation(self.ids[article], self.candidates[carrier].text)
                 )
             carriers.append(by_source)
-        # Most carriers wins; on a tie the earlier (the chosen claim's fullest) wording.
-        pick = max(range(len(alternatives)), key=lambda r: (len(carriers[r]), -r))
+
+        # Most carriers wins. Between wordings several outlets carry, the one closest to what
+        # each of them says (a wording with one outlet's extra clause goes beyond the others),
+        # and never one outlet's attribution ("..., police said") over several. Otherwise the
+        # earlier, the chosen claim's fullest, wording.
+        def rank(r: int) -> tuple[int, bool, float, int]:
+            several = len(carriers[r]) > 1
+            attributed = several and self.units[alternatives[r]].wording.attributed
+            closeness = self._closeness(alternatives[r], carriers[r]) if several else 0.0
+            return len(carriers[r]), not attributed, round(closeness, 1), -r
+
+        pick = max(range(len(alternatives)), key=rank)
         chosen = self.units[alternatives[pick]]
         wording = chosen.wording
         citations = [carriers[pick][sid] for sid in sorted(carriers[pick])]
+        wording, citations = self._pruned(chosen, citations, room)
         origin = self.candidates[chosen.candidate]
         sentence = DigestSentence(wording.text, citations)
         sentence.disagreements = self._disagreements(wording, citations)
@@ -461,6 +477,71 @@ class _Selector:
         )
         covered = same | {int(u) for u in np.flatnonzero(nearest >= REDUNDANCY)}
         return FactGroup(sentence, evidence, wording), members, covered, alternatives[pick]
+
+    def _pruned(
+        self, unit: _Unit, citations: list[Citation], room: int
+    ) -> tuple[Wording, list[Citation]]:
+        """Cut a modifier only the printed outlet has, when that lets more outlets verify it.
+
+        "The Rockies handed out 15,000 jerseys ... Saturday night at Coors Field": an outlet that
+        names no stadium verifies the sentence once "at Coors Field" is cut.
+        """
+        wording = unit.wording
+        origin = self.candidates[unit.candidate]
+        own = Citation(self.ids[origin.article], origin.text, 1.0)
+        for _ in range(MAX_PRUNING_ROUNDS):
+            cited = {c.source for c in citations}
+            better = self._prune_once(unit, wording, cited, room, own)
+            if better is None:
+                break
+            wording, citations = better
+        return wording, citations
+
+    def _prune_once(
+        self, unit: _Unit, wording: Wording, cited: set[int], room: int, own: Citation
+    ) -> tuple[Wording, list[Citation]] | None:
+        for sid, sents in self.source_sentences.items():
+            if sid in cited:
+                continue
+            check = self.verifier.check_source(
+                wording.text, sid, sents, fact_entities=wording.entities,
+                source_tokens=self.vocabulary[sid],
+            )  # fmt: skip
+            near = check.similarity >= self.verifier.threshold - RELAXED_MARGIN
+            if not near or not check.missing or len(check.missing) > MAX_PRUNED_NAMES:
+                continue
+            # Only what the outlet leaves out may be cut, never what it states otherwise: a
+            # number is the fact itself, and another date or name of the same kind there may
+            # be a disagreement to show, not to hide.
+            labels = {e: label for e, label in wording.entities}
+            if any(labels.get(e) in _COUNTED for e in check.missing):
+                continue
+            theirs = {label for _, label in self._entities(check.evidence)}
+            if any(labels.get(e) in theirs for e in check.missing):
+                continue
+            shorter = unit.claim.without(wording, check.missing)
+            if shorter is None or shorter.words > room or shorter.dangling:
+                continue
+            (verified,) = self.verifier.check_many(
+                [shorter.text], self.source_sentences, fact_entities=[shorter.entities]
+            )
+            # The cut wording still comes from its own outlet's sentence.
+            by_source = {c.source: c for c in verified} | {own.source: own}
+            if set(by_source) > cited:
+                return shorter, [by_source[s] for s in sorted(by_source)]
+        return None
+
+    def _closeness(self, u: int, carriers: dict[int, Citation]) -> float:
+        """How close a wording is to its least close carrier's evidence (cosine)."""
+        own = self.ids[self.candidates[self.units[u].candidate].article]
+        evidence = [c.evidence for sid, c in carriers.items() if sid != own and c.evidence]
+        if not evidence:
+            return 1.0
+        vectors = get_embedder(self.settings.models).embed(evidence)
+        return float((vectors @ self.vectors[u]).min())
+
+    def _entities(self, text: str) -> list[tuple[str, str]]:
+        return entities([text], model=self.settings.models.spacy_model)[0]
 
     def _disagreements(self, wording: Wording, citations: list[Citation]) -> list[Disagreement]:
         """Sources not cited whose closest sentence differs only in one number or date."""
@@ -533,7 +614,7 @@ def _telling_numbers(wording: Wording) -> set[str]:
     """Numbers that identify a fact: "2,400", "71", "$130,000"; not "2019", "two", "1"."""
     out: set[str] = set()
     for text, label in wording.entities:
-        if label not in {"CARDINAL", "MONEY", "PERCENT", "QUANTITY"}:
+        if label not in _COUNTED:
             continue
         for token in normalise_tokens(text):
             digits = token.split(".")[0]

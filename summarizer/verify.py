@@ -135,6 +135,7 @@ def entity_in_text(entity: str, tokens: set[str]) -> bool:
 
 
 _POINTERS = frozenset({"he", "she", "they", "it", "his", "her", "their", "its", "him", "them"})
+POINTER_OPENING = 3  # tokens at the start of the evidence where a pronoun refers back
 MIN_NAME_PART = 2  # letters a part of a person's name needs to stand for the person ("Xi")
 
 
@@ -147,6 +148,25 @@ def _entity_supported(entity: Entity, present: set[str], source: set[str]) -> bo
         return False
     parts = set(normalise_tokens(text)) - _ENTITY_STOPWORDS
     return any(len(p) >= MIN_NAME_PART and p in present for p in parts)
+
+
+_CALENDAR = frozenset(
+    {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january",
+     "february", "march", "april", "may", "june", "july", "august", "september", "october",
+     "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept",
+     "oct", "nov", "dec", "christmas", "easter"}
+)  # fmt: skip
+
+
+def _vague_time(text: str, label: str) -> bool:
+    """Whether a time names no checkable fact: no number, no calendar name.
+
+    "Last week", "the night" and "years" may be told otherwise ("recently", "overnight").
+    """
+    if label not in {"DATE", "TIME"}:
+        return False
+    tokens = normalise_tokens(text)
+    return not any(t[0].isdigit() or t in _CALENDAR for t in tokens)
 
 
 def content_words(text: str) -> set[str]:
@@ -261,11 +281,14 @@ class Verifier:
             evidence = sentences[at]
             tokens = normalise_tokens(evidence)
             present = set(tokens)
-            if at > 0 and not _POINTERS.isdisjoint(tokens):
-                present |= set(normalise_tokens(sentences[at - 1]))
+            # "He said ..." opening the evidence: the sentence before names him.
+            named_before = present
+            if at > 0 and not _POINTERS.isdisjoint(tokens[:POINTER_OPENING]):
+                named_before = present | set(normalise_tokens(sentences[at - 1]))
             missing = [
                 e for e, label in fact_entities
-                if not _entity_supported((e, label), present, source_tokens)
+                if not _vague_time(e, label)
+                and not _entity_supported((e, label), named_before, source_tokens)
             ]  # fmt: skip
             missing += [q for q in quotes(text) if not _contains_run(tokens, q)]
             coverage = _coverage(words, present)
