@@ -51,6 +51,7 @@ log = logging.getLogger(__name__)
 MIN_WORDS = 6  # shorter pieces are captions, bylines or fragments
 MAX_WORDS = 70  # longer ones are run-ons from broken markup
 MAX_CANDIDATES_PER_ARTICLE = 20  # news puts the story first; this bounds embedding time
+MAX_CLAIM_CANDIDATES = 60  # per story: those read for claims (a digest prints a few of them)
 TEASER_MAX_WORDS = 20  # a lone opening line this short may be a subtitle
 TEASER_SIMILARITY = 0.65  # ... and is one when a longer lead sentence restates it this closely
 TEASER_LEAD = 4  # the sentences after it that may restate it
@@ -61,6 +62,7 @@ WEIGHT_POSITION = 0.6
 WEIGHT_SUPPORT = 1.0  # all other outlets carrying a wording adds this much
 POSITION_DECAY = 8.0  # sentences: the lead prior halves about every 5-6 sentences
 REDUNDANCY = 0.72  # cosine above which a wording repeats a chosen fact
+MAX_CHECKED_ALTERNATIVES = 4  # wordings of one fact checked against the outlets' full text
 MAX_PRUNING_ROUNDS = 3  # cuts tried one after another, each for one more outlet
 MAX_PRUNED_NAMES = 3  # names an outlet may lack for a modifier holding them to be cut
 SAME_FACT = 0.5  # an evidence sentence's wordings this close to the chosen one state its fact
@@ -277,10 +279,13 @@ class _Selector:
         }
         self.vocabulary = {sid: tokens_of(sents) for sid, sents in self.source_sentences.items()}
         texts = [[s.text for s in sents] for sents in sentences]
-        claims = claims_of(candidates, texts, model=settings.models.spacy_model)
+        # Only the best-scored candidates are read for claims (the parse is the costly part);
+        # the rest still serve as evidence that an outlet carries a fact.
+        read = sorted(np.argsort(-score)[:MAX_CLAIM_CANDIDATES].tolist())
+        claims = claims_of([candidates[c] for c in read], texts, model=settings.models.spacy_model)
         self.units = [
             _Unit(c, claim, wording, level)
-            for c, found in enumerate(claims)
+            for c, found in zip(read, claims, strict=True)
             for claim in found
             for level, wording in enumerate(claim.wordings)
             if not wording.dangling
@@ -428,12 +433,19 @@ class _Selector:
                 if closeness[nearest] >= SAME_FACT and carried and nearest not in alternatives:
                     alternatives.append(nearest)
         # A wording of a fact already told is no alternative, however many outlets carry it.
+        order = list(alternatives)
         alternatives = [
             u for u in alternatives
             if self.units[u].wording.words <= room and (u == best or u in open_units)
         ]  # fmt: skip
         if not alternatives:
             return None
+        # Checked against every sentence of every outlet (costly): the wordings most outlets'
+        # candidates carry, in the order above.
+        alternatives = sorted(
+            alternatives, key=lambda u: (-len(self.supports[u]), alternatives.index(u))
+        )[:MAX_CHECKED_ALTERNATIVES]
+        alternatives.sort(key=lambda u: order.index(u))
         verdicts = self.verifier.check_many(
             [self.units[u].wording.text for u in alternatives],
             self.source_sentences,
