@@ -3,7 +3,8 @@
 Two outlets rarely word one event alike (two real reports of one meeting can share under 1% of
 their 5-word shingles), so grouping rests on meaning and on who and where: the MiniLM embedding
 of each article's title and lead, plus the overlap of its named people, organisations and
-places. Articles published further apart than the time window never share a story.
+places. Articles whose stated dates lie further apart than the time window never share a
+story (a date guessed from the text keeps nothing apart).
 """
 
 from __future__ import annotations
@@ -107,6 +108,10 @@ def _similarity(articles: Sequence[Article], settings: Settings) -> np.ndarray:
     window = timedelta(hours=settings.summary.time_window_hours)
     for i in range(n):
         for j in range(i + 1, n):
+            # Only stated dates keep two articles apart: a year guessed from the text is no
+            # publication date.
+            if not (articles[i].date_stated and articles[j].date_stated):
+                continue
             a, b = articles[i].published, articles[j].published
             if a is not None and b is not None and abs(a - b) > window:
                 combined[i, j] = combined[j, i] = 0.0

@@ -35,7 +35,7 @@ from lxml import etree
 from readability import Document as ReadabilityDocument
 
 from .errors import ExtractionError
-from .models import Article
+from .models import Article, DatedBy
 
 __all__ = ["article_from_html", "decode_bytes", "html_fragment_text", "parse_datetime"]
 
@@ -384,10 +384,13 @@ def article_from_html(
             text = rest
     if _words(text) < MIN_WORDS:
         raise ExtractionError(name, f"no article text found (under {MIN_WORDS} words)")
+    dated_by: DatedBy | None = "metadata" if published else None
+    if published is None and (published := url_date(canonical or url)):
+        dated_by = "url"
+    # trafilatura's own date searches the text too ("in June 2019"): a guess, ranked last.
     if published is None and getattr(doc, "date", None):
         published = parse_datetime(doc.date)
-    if published is None:
-        published = url_date(canonical or url)
+        dated_by = "guess" if published else None
     return Article(
         text=text,
         title=title,
@@ -398,4 +401,5 @@ def article_from_html(
         or _domain(canonical or url),
         path=path,
         published=published,
+        dated_by=dated_by,
     )

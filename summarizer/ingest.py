@@ -185,13 +185,15 @@ def _load_file(path: Path, max_bytes: int) -> tuple[str, bytes] | Article:
     return article
 
 
+def _aware(when: datetime) -> datetime:
+    return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
+
+
 def _fresh(published: datetime | None, settings: Settings) -> bool:
     """True for a date within max_age_hours, or no date (nothing says it is old)."""
     if published is None:
         return True
-    if published.tzinfo is None:
-        published = published.replace(tzinfo=UTC)
-    return published >= datetime.now(UTC) - timedelta(hours=settings.sources.max_age_hours)
+    return _aware(published) >= datetime.now(UTC) - timedelta(hours=settings.sources.max_age_hours)
 
 
 def _recent(items: list[FeedItem], settings: Settings) -> list[FeedItem]:
@@ -296,7 +298,7 @@ async def _item(run: _Run, item: FeedItem, feed: str) -> Article | None:
         article = Article(text=text, url=link)
     article.title = article.title or item.title
     article.outlet = article.outlet or item.outlet
-    article.published = article.published or item.published
+    _date_from_feed(article, item, link or feed)
     article.url = article.url or link
     article.origin = feed
     return article
@@ -310,11 +312,41 @@ async def _feed_articles(run: _Run, items: list[FeedItem], feed: str) -> list[Ar
     log.info("%s: %d items, %d recent, %d new", feed, len(items), len(recent), len(claimed))
     results = await asyncio.gather(*(_item(run, i, feed) for i in claimed))
     articles = [a for a in results if a is not None]
-    # An undated item whose page carries an old date is old news too.
-    kept = [a for a in articles if _fresh(a.published, run.settings)]
-    if len(kept) < len(articles):
-        log.info("%s: %d items dated by their pages as old", feed, len(articles) - len(kept))
+    # An undated item whose page states an old date is old news too; a date guessed from the
+    # page's text ("in June 2019") drops nothing.
+    kept: list[Article] = []
+    for article in articles:
+        if article.date_stated and not _fresh(article.published, run.settings):
+            assert article.published is not None
+            log.warning(
+                "%s: skipped, its page is dated %s (%s), older than max_age_hours",
+                article.url or feed,
+                article.published.date().isoformat(),
+                article.dated_by,
+            )
+            continue
+        kept.append(article)
     return kept
+
+
+def _date_from_feed(article: Article, item: FeedItem, name: str) -> None:
+    """The feed's pubDate is a statement: it outranks a date guessed from the page's text.
+
+    A page whose own metadata or URL gives another day keeps its date; the conflict is logged.
+    """
+    if item.published is None:
+        return
+    if not article.date_stated:
+        article.published, article.dated_by = item.published, "feed"
+        return
+    assert article.published is not None
+    page, feed = _aware(article.published), _aware(item.published)
+    if abs(page - feed) > timedelta(days=1):
+        log.info(
+            "%s: the feed dates it %s, its page (%s) %s; the feed's date is kept",
+            name, feed.date().isoformat(), article.dated_by, page.date().isoformat(),
+        )  # fmt: skip
+        article.published, article.dated_by = item.published, "feed"
 
 
 async def _from_url(run: _Run, url: str) -> list[Article]:
@@ -497,10 +529,10 @@ def articles_from_records(records: Sequence[Any], *, where: str) -> list[Article
                 outlet=record.get("source"),
             )
         given = record.get("published")
-        article.published = (
-            (parse_datetime(given) if isinstance(given, str) else None)
-            or article.published
-            or url_date(article.url)
-        )
+        stated = parse_datetime(given) if isinstance(given, str) else None
+        if stated is not None:
+            article.published, article.dated_by = stated, "record"
+        elif not article.date_stated and (from_url := url_date(article.url)):
+            article.published, article.dated_by = from_url, "url"
         articles.append(article)
     return articles

@@ -11,12 +11,14 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Literal
 
 __all__ = [
+    "STATED_DATES",
     "Answer",
     "Article",
     "Citation",
+    "DatedBy",
     "Digest",
     "DigestSentence",
     "Disagreement",
@@ -28,7 +30,19 @@ __all__ = [
     "Turn",
 ]
 
+DatedBy = Literal["feed", "metadata", "url", "record", "guess"]
+# A feed's pubDate, a page's date metadata (meta tags, JSON-LD, <time>), a date in the URL and
+# a batch record's "published" state when an article came out; a date found in the text is a
+# guess ("in June 2019" is no publication date).
+STATED_DATES: frozenset[str] = frozenset({"feed", "metadata", "url", "record"})
+
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
+
+
+def _dated_by(value: Any) -> DatedBy | None:
+    """A `dated_by` read back from JSON; anything unknown is no statement."""
+    known: tuple[DatedBy, ...] = ("feed", "metadata", "url", "record", "guess")
+    return next((k for k in known if k == value), None)
 
 
 def _datetime(value: Any) -> datetime | None:
@@ -52,8 +66,16 @@ class Article:
     outlet: str | None = None
     path: str | None = None
     published: datetime | None = None
+    # Where the date comes from: a statement ("feed", "metadata", "url", "record") or a "guess"
+    # from the text; only a statement may drop an article as old or keep two apart in time.
+    dated_by: DatedBy | None = None
     # Where the article came from (a feed URL, a file path): lets the bot show which input failed.
     origin: str | None = None
+
+    @property
+    def date_stated(self) -> bool:
+        """Whether the article's date is stated (not guessed from its text, not missing)."""
+        return self.published is not None and self.dated_by in STATED_DATES
 
     @property
     def key(self) -> str:
@@ -109,6 +131,7 @@ class Source:
     text: str = ""
     # When the article came out: questions weigh a stale article below this week's news.
     published: datetime | None = None
+    dated_by: DatedBy | None = None  # as `Article.dated_by`
 
     def to_dict(self, *, with_text: bool = True) -> dict[str, Any]:
         """JSON form; `with_text=False` leaves the article body out."""
@@ -119,6 +142,7 @@ class Source:
             "outlet": self.outlet,
             "path": self.path,
             "published": self.published.isoformat() if self.published else None,
+            "dated_by": self.dated_by,
         }
         if with_text:
             data["text"] = self.text
@@ -135,6 +159,7 @@ class Source:
             path=data.get("path"),
             text=data.get("text") or "",
             published=_datetime(data.get("published")),
+            dated_by=_dated_by(data.get("dated_by")),
         )
 
     @classmethod
@@ -148,6 +173,7 @@ class Source:
             path=article.path,
             text=article.text,
             published=article.published,
+            dated_by=article.dated_by,
         )
 
     def to_article(self) -> Article:
@@ -159,6 +185,7 @@ class Source:
             outlet=self.outlet,
             path=self.path,
             published=self.published,
+            dated_by=self.dated_by,
         )
 
 

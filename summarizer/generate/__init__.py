@@ -224,7 +224,11 @@ def _rewrite_sentences(
         if i in verdicts:
             reason = _judge(group, verdicts[i])
             if reason is None:
-                out.append(DigestSentence(candidates[i], verdicts[i], generated=True))
+                # A disagreement on a value the rewrite still states stays beside it.
+                kept = [d for d in group.sentence.disagreements if d.value in candidates[i]]
+                out.append(
+                    DigestSentence(candidates[i], verdicts[i], generated=True, disagreements=kept)
+                )
                 stats.kept += 1
                 continue
             stats.reasons[reason] += 1

@@ -35,11 +35,19 @@ def test_one_event_one_story_and_unrelated_apart(models):
 
 
 def test_time_window_separates(models):
-    """Articles further apart than the time window never share a story."""
+    """Articles whose stated dates lie further apart than the time window never share a story."""
     now = datetime(2026, 3, 1, tzinfo=UTC)
-    a = dataclasses.replace(BRIDGE_A, published=now)
-    b = dataclasses.replace(BRIDGE_B, published=now + timedelta(days=30))
+    a = dataclasses.replace(BRIDGE_A, published=now, dated_by="metadata")
+    b = dataclasses.replace(BRIDGE_B, published=now + timedelta(days=30), dated_by="feed")
     assert len(cluster([a, b], models)) == 2
+
+
+def test_guessed_date_keeps_nothing_apart(models):
+    """A year guessed from an article's text (eight years off) does not split a story."""
+    now = datetime(2026, 3, 1, tzinfo=UTC)
+    a = dataclasses.replace(BRIDGE_A, published=now, dated_by="feed")
+    b = dataclasses.replace(BRIDGE_B, published=datetime(2018, 1, 1, tzinfo=UTC), dated_by="guess")
+    assert len(cluster([a, b], models)) == 1
 
 
 def test_story_id_is_stable():

@@ -372,3 +372,88 @@ async def test_one_string_is_refused():
     """A bare string (not a list) is a caller bug and fails at once."""
     with pytest.raises(TypeError):
         await gather("examples/", Settings())  # type: ignore[arg-type]
+
+
+# --- dates: a statement outranks a guess ----------------------------------------------------
+
+# Two outlets' pages on one fictional event, with no date metadata; their text names old years,
+# which a date search of the text takes for the publication date.
+UNDATED = (
+    "<html><head><title>{title}</title></head><body><article><h1>{title}</h1>"
+    "<p>{lead}</p><p>The Calder Bay harbour board first proposed the pier in June 2017, "
+    "and the town has argued about its cost since the storms of late 2014.</p>"
+    "<p>Board chair Nadia Pell said work on the 40-metre pier would start in June.</p>"
+    "</article></body></html>"
+)
+OLD_META = (
+    "<html><head><title>Harbour board reshuffle</title>"
+    '<meta property="article:published_time" content="{when}"></head><body><article>'
+    "<h1>Harbour board reshuffle</h1><p>The Calder Bay harbour board named three new members "
+    "on Tuesday, including a retired ferry captain and two local business owners.</p>"
+    "<p>The board meets monthly in the town hall and oversees the port's budget.</p>"
+    "</article></body></html>"
+)
+
+
+@pytest.fixture
+async def dated_site(serve):
+    now = datetime.now(UTC)
+    two_years_ago = (now - timedelta(days=730)).isoformat()
+
+    async def handler(request):
+        base = f"http://{request.host}"
+        name = request.match_info["name"]
+        pages = {
+            "ledger-pier": UNDATED.format(
+                title="Calder Bay approves 40-metre pier",
+                lead="The Calder Bay harbour board approved a 40-metre concrete pier on Monday.",
+            ),
+            "gazette-pier": UNDATED.format(
+                title="Harbour board backs new Calder Bay pier",
+                lead="Calder Bay's harbour board voted on Monday to build a 40-metre pier.",
+            ),
+            "reshuffle": OLD_META.format(when=two_years_ago),
+        }
+        if name in pages:
+            return web.Response(text=pages[name], content_type="text/html")
+        if name == "feed":
+            items = [
+                ("Pier approved", "/ledger-pier", now - timedelta(hours=1), "Teaser."),
+                ("Pier backed", "/gazette-pier", now - timedelta(hours=2), "Teaser."),
+                ("Board reshuffle", "/reshuffle", None, "Teaser."),
+            ]
+            return web.Response(text=rss(base, items), content_type="application/rss+xml")
+        raise web.HTTPNotFound()
+
+    app = web.Application()
+    app.router.add_get("/{name}", handler)
+    return await serve(app)
+
+
+async def test_feed_date_outranks_a_year_in_the_text(dated_site, caplog):
+    """Pages without date metadata, listed with today's pubDate, are kept with the feed's date;
+    an undated item whose page metadata says two years ago is dropped with one line naming it."""
+    base = dated_site
+    with caplog.at_level("WARNING", logger="summarizer.ingest"):
+        articles, failures = await gather([base + "/feed"], LOCAL)
+    assert failures == []
+    by_url = {a.url: a for a in articles}
+    assert set(by_url) == {base + "/ledger-pier", base + "/gazette-pier"}
+    for article in by_url.values():
+        assert article.dated_by == "feed"
+        assert article.published is not None
+        assert article.published > datetime.now(UTC) - timedelta(days=1)
+    (line,) = [r.getMessage() for r in caplog.records if "reshuffle" in r.getMessage()]
+    assert "older than max_age_hours" in line
+
+
+async def test_guessed_dates_do_not_split_one_story(dated_site, models):
+    """The same two pages fetched as article URLs: their dates are guesses from the text, and
+    the two outlets' reports still make one story."""
+    from summarizer.cluster import cluster
+
+    base = dated_site
+    articles, _ = await gather([base + "/ledger-pier", base + "/gazette-pier"], LOCAL)
+    assert len(articles) == 2
+    assert all(not a.date_stated for a in articles)
+    assert len(cluster(articles, models)) == 1
