@@ -69,6 +69,9 @@ SAME_FACT = 0.5  # an evidence sentence's wordings this close to the chosen one 
 RESTATED_WORDS = 0.55  # share of the shorter wording's words that makes it a restatement
 RESTATED_NUMBER_SIMILARITY = 0.45  # ... or this similarity with a telling number in common
 RESTATED_NAMES_SIMILARITY = 0.55  # ... or this similarity with two names in common
+RESTATED_CLOSE_SIMILARITY = 0.6  # ... or this similarity
+RESTATED_CLOSE_WORDS = 0.4  # ... with this share of the shorter one's words
+COMMON_NAME_SHARE = 0.2  # a name in this share of a story's claims is no telling name
 MIN_TELLING_NUMBER = 10  # smaller counts ("three weeks", "two outlets") recur across facts
 MMR_PENALTY = 0.5  # how much similarity to chosen facts lowers a wording's score
 HEADLINE_MAX_WORDS = 16
@@ -308,6 +311,15 @@ class _Selector:
         for e, (c, _) in enumerate(self.evidence):
             self.evidence_by_article.setdefault(candidates[c].article, []).append(e)
         self.value = self._values(score, fit)
+        # Names in a large share of the story's claims say little about which fact one states.
+        counts: dict[str, int] = {}
+        for claim in {id(u.claim): u.claim for u in self.units}.values():
+            for name in {e.casefold() for e, _ in claim.wordings[0].entities}:
+                counts[name] = counts.get(name, 0) + 1
+        claims_read = max(1, len({id(u.claim) for u in self.units}))
+        self.common_names = frozenset(
+            n for n, k in counts.items() if k / claims_read >= COMMON_NAME_SHARE
+        )
 
     def _support(self, u: int) -> dict[int, int]:
         """Articles that verifiably carry unit u: article -> the candidate that carries it.
@@ -368,7 +380,10 @@ class _Selector:
             remaining.discard(best)
             if closeness[best] >= REDUNDANCY or any(
                 _restates(
-                    self.units[best].wording, self.units[p].wording, self._similarity(best, p)
+                    self.units[best].wording,
+                    self.units[p].wording,
+                    self._similarity(best, p),
+                    self.common_names,
                 )
                 for p in printed
             ):
@@ -588,15 +603,18 @@ class _Selector:
         return [Disagreement(v, o, tuple(s)) for (v, o), s in found.items()]
 
 
-def _restates(a: Wording, b: Wording, similarity: float) -> bool:
+def _restates(a: Wording, b: Wording, similarity: float, common: frozenset[str]) -> bool:
     """Whether two wordings state one fact in other words.
 
     The embedding alone misses many such pairs: "plan to seal the gate with steel panels by
     Wednesday" and "expect to close the gap with steel panels by Wednesday" are only 0.5 apart
     in MiniLM. They do state one fact when
     1. they share a telling number (not a year, not a small count) and are somewhat alike;
-    2. they share two or more names and are alike; or
-    3. one's names and numbers are all the other's and they share most of the shorter one's
+    2. they share two or more names and are alike, or two names the story seldom uses ("Port
+       Anselm" and "Kessling", not the "Xi" and "Kim" of every sentence) and are somewhat
+       alike; or
+    3. they are close and share many words; or
+    4. one's names and numbers are all the other's and they share most of the shorter one's
        words.
     """
     numbers = _telling_numbers(a) & _telling_numbers(b)
@@ -607,7 +625,14 @@ def _restates(a: Wording, b: Wording, similarity: float) -> bool:
     shared = {
         e for e in names_a if entity_in_text(e, {t for n in names_b for t in normalise_tokens(n)})
     }
+    rare = {e for e in shared if e.casefold() not in common}
+    if len(rare) >= 2 and similarity >= RESTATED_NUMBER_SIMILARITY:
+        return True
     if len(shared) >= 2 and similarity >= RESTATED_NAMES_SIMILARITY:
+        return True
+    words_a, words_b = content_words(a.text), content_words(b.text)
+    overlap = len(words_a & words_b) / max(1, min(len(words_a), len(words_b)))
+    if similarity >= RESTATED_CLOSE_SIMILARITY and overlap >= RESTATED_CLOSE_WORDS:
         return True
     everything_a = {e for e, _ in a.entities}
     everything_b = {e for e, _ in b.entities}
@@ -615,11 +640,7 @@ def _restates(a: Wording, b: Wording, similarity: float) -> bool:
         return False
     shorter, longer = sorted((everything_a, everything_b), key=len)
     tokens = {t for e in longer for t in normalise_tokens(e)}
-    if not all(entity_in_text(e, tokens) for e in shorter):
-        return False
-    words_a, words_b = content_words(a.text), content_words(b.text)
-    overlap = len(words_a & words_b) / max(1, min(len(words_a), len(words_b)))
-    return overlap >= RESTATED_WORDS
+    return all(entity_in_text(e, tokens) for e in shorter) and overlap >= RESTATED_WORDS
 
 
 def _telling_numbers(wording: Wording) -> set[str]:
