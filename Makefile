@@ -40,8 +40,10 @@ bench-extraction: install-eval
 bench-qa: install-eval
 	$(PY) -m bench.qa
 
+# The pipeline before fact-level fusion (sentence selection), for the side-by-side figures.
+FUSION_BASELINE ?= f3de0c2
 bench-fusion: install-eval
-	$(PY) -m bench.fusion --baseline-ref $(or $(BASELINE),HEAD)
+	$(PY) -m bench.fusion --baseline-ref $(FUSION_BASELINE)
 
 bench-bot: install
 	$(PY) -m bench.bot_load

@@ -209,6 +209,9 @@ def _element_text(root: lxml.html.HtmlElement) -> str:
     return "\n\n".join(p for p in paragraphs if p)
 
 
+_YEAR_ONLY = re.compile(r"^\s*\d{4}\s*$")
+
+
 def _meta(tree: lxml.html.HtmlElement, names: tuple[str, ...]) -> str | None:
     """The first non-empty <meta> content among names (property, name or itemprop)."""
     found: dict[str, str] = {}
@@ -246,16 +249,18 @@ def _json_ld(tree: lxml.html.HtmlElement) -> list[dict[str, object]]:
 
 
 def _published(tree: lxml.html.HtmlElement) -> datetime | None:
-    when = parse_datetime(_meta(tree, _DATE_META))
-    if when:
-        return when
-    for obj in _json_ld(tree):
-        value = obj.get("datePublished")
-        if isinstance(value, str) and (when := parse_datetime(value)):
-            return when
-    for el in tree.iter("time"):
-        if el.get("datetime") and (when := parse_datetime(el.get("datetime"))):
-            return when
+    """The date the page's metadata states: meta tags, JSON-LD, then <time datetime>.
+
+    A bare year ("2019") states no day: it is left to the weaker sources.
+    """
+    values = [_meta(tree, _DATE_META)]
+    values += [obj.get("datePublished") for obj in _json_ld(tree)]
+    values += [el.get("datetime") for el in tree.iter("time")]
+    for value in values:
+        if isinstance(value, str) and not _YEAR_ONLY.match(value):
+            when = parse_datetime(value)
+            if when:
+                return when
     return None
 
 

@@ -62,7 +62,7 @@ WEIGHT_POSITION = 0.6
 WEIGHT_SUPPORT = 1.0  # all other outlets carrying a wording adds this much
 POSITION_DECAY = 8.0  # sentences: the lead prior halves about every 5-6 sentences
 REDUNDANCY = 0.72  # cosine above which a wording repeats a chosen fact
-MAX_CHECKED_ALTERNATIVES = 4  # wordings of one fact checked against the outlets' full text
+MAX_CHECKED_ALTERNATIVES = 2  # wordings of one fact checked against the outlets' full text
 MAX_PRUNING_ROUNDS = 3  # cuts tried one after another, each for one more outlet
 MAX_PRUNED_NAMES = 3  # names an outlet may lack for a modifier holding them to be cut
 SAME_FACT = 0.5  # an evidence sentence's wordings this close to the chosen one state its fact
@@ -461,20 +461,21 @@ class _Selector:
             alternatives, key=lambda u: (-len(self.supports[u]), alternatives.index(u))
         )[:MAX_CHECKED_ALTERNATIVES]
         alternatives.sort(key=lambda u: order.index(u))
-        verdicts = self.verifier.check_many(
-            [self.units[u].wording.text for u in alternatives],
-            self.source_sentences,
-            fact_entities=[self.units[u].wording.entities for u in alternatives],
-        )
-        # Carriers: the articles whose full text verifies a wording, and those whose claims do
-        # (the verifier reads whole sentences; a claim matches a claim more closely).
+        # Carriers: the articles whose claims verify a wording (a claim matches a claim more
+        # closely than a whole sentence), and any other whose full text does (a carrying
+        # sentence may lie beyond the candidates).
         carriers: list[dict[int, Citation]] = []
-        for u, checked in zip(alternatives, verdicts, strict=True):
-            by_source = {c.source: c for c in checked}
-            for article, carrier in self.supports[u].items():
-                by_source.setdefault(
-                    self.ids[article], Citation(self.ids[article], self.candidates[carrier].text)
-                )
+        for u in alternatives:
+            by_source = {
+                self.ids[article]: Citation(self.ids[article], self.candidates[carrier].text)
+                for article, carrier in self.supports[u].items()
+            }
+            rest = {sid: s for sid, s in self.source_sentences.items() if sid not in by_source}
+            wording = self.units[u].wording
+            (checked,) = self.verifier.check_many(
+                [wording.text], rest, fact_entities=[wording.entities]
+            )
+            by_source.update({c.source: c for c in checked})
             carriers.append(by_source)
 
         # Most carriers wins. Between wordings several outlets carry, the one closest to what

@@ -430,9 +430,12 @@ async def dated_site(serve):
     return await serve(app)
 
 
-async def test_feed_date_outranks_a_year_in_the_text(dated_site, caplog):
-    """Pages without date metadata, listed with today's pubDate, are kept with the feed's date;
-    an undated item whose page metadata says two years ago is dropped with one line naming it."""
+async def test_feed_date_outranks_a_year_in_the_text(dated_site, caplog, models):
+    """Pages without date metadata, listed with today's pubDate, are kept with the feed's date
+    and make one story; an undated item whose page metadata says two years ago is dropped with
+    one line naming it."""
+    from summarizer.cluster import cluster
+
     base = dated_site
     with caplog.at_level("WARNING", logger="summarizer.ingest"):
         articles, failures = await gather([base + "/feed"], LOCAL)
@@ -445,6 +448,7 @@ async def test_feed_date_outranks_a_year_in_the_text(dated_site, caplog):
         assert article.published > datetime.now(UTC) - timedelta(days=1)
     (line,) = [r.getMessage() for r in caplog.records if "reshuffle" in r.getMessage()]
     assert "older than max_age_hours" in line
+    assert len(cluster(articles, models)) == 1
 
 
 async def test_guessed_dates_do_not_split_one_story(dated_site, models):
