@@ -142,7 +142,13 @@ def _markdown_article(text: str, name: str) -> Article:
 
 
 def _kind(path: Path, head: bytes) -> str:
-    """'html', 'markdown', 'feed' or 'text', by suffix, else by sniffing the first bytes."""
+    """'html', 'markdown', 'feed' or 'text'.
+
+    A feed is told by its content whatever the suffix (an RSS file has <title> tags too, so it
+    goes first); then the suffix decides, else the first bytes.
+    """
+    if looks_like_feed(head):
+        return "feed"
     suffix = path.suffix.lower()
     if suffix in HTML_SUFFIXES:
         return "html"
@@ -152,8 +158,6 @@ def _kind(path: Path, head: bytes) -> str:
         return "text"
     if _HTML_START.search(head) or len(_HTML_ANY.findall(head)) >= 2:
         return "html"
-    if looks_like_feed(head):
-        return "feed"
     if _MD_HINT.search(decode_bytes(head[:2048], sniff_meta=False)):
         return "markdown"
     return "text"

@@ -461,3 +461,23 @@ async def test_guessed_dates_do_not_split_one_story(dated_site, models):
     assert len(articles) == 2
     assert all(not a.date_stated for a in articles)
     assert len(cluster(articles, models)) == 1
+
+
+@pytest.mark.parametrize("name", ["gazette.rss", "gazette.html", "gazette"])
+async def test_local_feed_file_is_read_as_a_feed(tmp_path, name):
+    """A feed file is told by its content: its <title> tags do not make it an HTML page."""
+    now = datetime.now(UTC)
+    items = "".join(
+        f"<item><title>Story {n}</title><pubDate>{format_datetime(now)}</pubDate>"
+        f"<description>{LONG_SUMMARY} Item {n}.</description></item>"
+        for n in (1, 2)
+    )
+    path = tmp_path / name
+    path.write_text(
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>Calder Bay Gazette</title>'
+        f"{items}</channel></rss>",
+        encoding="utf-8",
+    )
+    articles, failures = await gather([str(path)], LOCAL)
+    assert failures == []
+    assert [a.title for a in articles] == ["Story 1", "Story 2"]
