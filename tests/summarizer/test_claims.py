@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from summarizer.claims import claims_of, dangling_opener
+from summarizer.fuse.claims import claims_of, dangling_opener
 from summarizer.models import Sentence
 
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from summarizer.claims import dangling_opener
 from summarizer.fuse import fuse_story
+from summarizer.fuse.claims import dangling_opener
 from summarizer.models import Article, Story
 from summarizer.pipeline import fuse_articles, summarize
 

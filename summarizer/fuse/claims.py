@@ -28,12 +28,12 @@ from dataclasses import dataclass, field
 from dataclasses import replace as replace_field
 from typing import TYPE_CHECKING
 
-from .nlp import FACT_LABELS, Entity, entities, parse
+from ..nlp import FACT_LABELS, Entity, entities, parse
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
 
-    from .models import Sentence
+    from ..models import Sentence
 
 __all__ = ["Claim", "Wording", "claims_of", "dangling_opener"]
 

@@ -1,0 +1,92 @@
+"""How two wordings compare: one fact told twice, or one quantity given two values."""
+
+from __future__ import annotations
+
+from ..verify import content_words, entity_in_text, normalise_tokens
+from .claims import Wording
+
+__all__ = ["COUNTED", "NUMERIC_LABELS", "restates", "same_quantity"]
+
+RESTATED_WORDS = 0.55  # share of the shorter wording's words that makes it a restatement
+RESTATED_NUMBER_SIMILARITY = 0.45  # ... or this similarity with a telling number in common
+RESTATED_NAMES_SIMILARITY = 0.55  # ... or this similarity with two names in common
+RESTATED_CLOSE_SIMILARITY = 0.6  # ... or this similarity
+RESTATED_CLOSE_WORDS = 0.4  # ... with this share of the shorter one's words
+MIN_TELLING_NUMBER = 10  # smaller counts ("three weeks", "two outlets") recur across facts
+# Words around a number that do not change what it counts.
+_HEDGES = frozenset(
+    {"about", "around", "roughly", "some", "nearly", "almost", "approximately", "more", "than",
+     "less", "over", "under", "up", "to", "at", "least", "the"}
+)  # fmt: skip
+COUNTED = frozenset({"CARDINAL", "PERCENT", "MONEY", "QUANTITY"})
+NUMERIC_LABELS = frozenset({"CARDINAL", "PERCENT", "MONEY", "QUANTITY", "DATE", "TIME"})
+
+
+def restates(a: Wording, b: Wording, similarity: float, common: frozenset[str]) -> bool:
+    """Whether two wordings state one fact in other words.
+
+    The embedding alone misses many such pairs: "plan to seal the gate with steel panels by
+    Wednesday" and "expect to close the gap with steel panels by Wednesday" are only 0.5 apart
+    in MiniLM. They do state one fact when
+    1. they share a telling number (not a year, not a small count) and are somewhat alike;
+    2. they share two or more names and are alike, or two names the story seldom uses ("Port
+       Anselm" and "Kessling", not the "Xi" and "Kim" of every sentence) and are somewhat
+       alike; or
+    3. they are close and share many words; or
+    4. one's names and numbers are all the other's and they share most of the shorter one's
+       words.
+    """
+    numbers = _telling_numbers(a) & _telling_numbers(b)
+    if numbers and similarity >= RESTATED_NUMBER_SIMILARITY:
+        return True
+    names_a = {e for e, label in a.entities if label not in NUMERIC_LABELS}
+    names_b = {e for e, label in b.entities if label not in NUMERIC_LABELS}
+    shared = {
+        e for e in names_a if entity_in_text(e, {t for n in names_b for t in normalise_tokens(n)})
+    }
+    rare = {e for e in shared if e.casefold() not in common}
+    if len(rare) >= 2 and similarity >= RESTATED_NUMBER_SIMILARITY:
+        return True
+    if len(shared) >= 2 and similarity >= RESTATED_NAMES_SIMILARITY:
+        return True
+    words_a, words_b = content_words(a.text), content_words(b.text)
+    overlap = len(words_a & words_b) / max(1, min(len(words_a), len(words_b)))
+    if similarity >= RESTATED_CLOSE_SIMILARITY and overlap >= RESTATED_CLOSE_WORDS:
+        return True
+    everything_a = {e for e, _ in a.entities}
+    everything_b = {e for e, _ in b.entities}
+    if not everything_a or not everything_b:
+        return False
+    shorter, longer = sorted((everything_a, everything_b), key=len)
+    tokens = {t for e in longer for t in normalise_tokens(e)}
+    return all(entity_in_text(e, tokens) for e in shorter) and overlap >= RESTATED_WORDS
+
+
+def _telling_numbers(wording: Wording) -> set[str]:
+    """Numbers that identify a fact: "2,400", "71", "$130,000"; not "2019", "two", "1"."""
+    out: set[str] = set()
+    for text, label in wording.entities:
+        if label not in COUNTED:
+            continue
+        for token in normalise_tokens(text):
+            digits = token.split(".")[0]
+            year = len(digits) == 4 and digits[:2] in {"19", "20"}
+            if digits.isdigit() and not year and int(digits) >= MIN_TELLING_NUMBER:
+                out.add(token)
+    return out
+
+
+def same_quantity(value: str, other: str) -> bool:
+    """Whether two values count one thing in one unit, so that they disagree.
+
+    "75%" and "70%" disagree; "3:40 a.m." and "the early hours", or "140-metre" and "70 km",
+    state different things.
+    """
+    a, b = normalise_tokens(value), normalise_tokens(other)
+    numbers_a = [t for t in a if t[0].isdigit()]
+    numbers_b = [t for t in b if t[0].isdigit()]
+    if not numbers_a or not numbers_b or numbers_a == numbers_b:
+        return False
+    units_a = {t for t in a if not t[0].isdigit()} - _HEDGES
+    units_b = {t for t in b if not t[0].isdigit()} - _HEDGES
+    return units_a == units_b
