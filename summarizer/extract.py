@@ -253,7 +253,7 @@ def _published(tree: lxml.html.HtmlElement) -> datetime | None:
 
     A bare year ("2019") states no day: it is left to the weaker sources.
     """
-    values = [_meta(tree, _DATE_META)]
+    values: list[object] = [_meta(tree, _DATE_META)]
     values += [obj.get("datePublished") for obj in _json_ld(tree)]
     values += [el.get("datetime") for el in tree.iter("time")]
     for value in values:
@@ -393,8 +393,9 @@ def article_from_html(
     if published is None and (published := url_date(canonical or url)):
         dated_by = "url"
     # trafilatura's own date searches the text too ("in June 2019"): a guess, ranked last.
-    if published is None and getattr(doc, "date", None):
-        published = parse_datetime(doc.date)
+    guessed = getattr(doc, "date", None)
+    if published is None and isinstance(guessed, str):
+        published = parse_datetime(guessed)
         dated_by = "guess" if published else None
     return Article(
         text=text,

@@ -9,6 +9,7 @@ verify it, with every carrier cited and any outlet giving another value recorded
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -19,6 +20,7 @@ from ..nlp import entities, get_embedder
 from ..verify import (
     MIN_COVERAGE,
     RELAXED_MARGIN,
+    Check,
     Verifier,
     entity_in_text,
     normalise_tokens,
@@ -319,13 +321,7 @@ class Selector:
     def _prune_once(
         self, unit: _Unit, wording: Wording, cited: set[int], room: int, own: Citation
     ) -> tuple[Wording, list[Citation]] | None:
-        for sid, sents in self.source_sentences.items():
-            if sid in cited:
-                continue
-            check = self.verifier.check_source(
-                wording.text, sid, sents, fact_entities=wording.entities,
-                source_tokens=self.vocabulary[sid],
-            )  # fmt: skip
+        for check in self._uncited(wording, cited):
             near = check.similarity >= self.verifier.threshold - RELAXED_MARGIN
             if not near or not check.missing or len(check.missing) > MAX_PRUNED_NAMES:
                 continue
@@ -359,6 +355,15 @@ class Selector:
         vectors = get_embedder(self.settings.models).embed(evidence)
         return float((vectors @ self.vectors[u]).min())
 
+    def _uncited(self, wording: Wording, cited: set[int]) -> Iterator[Check]:
+        """The verdict of each outlet not cited: its closest sentence, and what it lacks."""
+        for sid, sents in self.source_sentences.items():
+            if sid not in cited:
+                yield self.verifier.check_source(
+                    wording.text, sid, sents, fact_entities=wording.entities,
+                    source_tokens=self.vocabulary[sid],
+                )  # fmt: skip
+
     def _entities(self, text: str) -> list[tuple[str, str]]:
         return entities([text], model=self.settings.models.spacy_model)[0]
 
@@ -369,13 +374,7 @@ class Selector:
             return []
         cited = {c.source for c in citations}
         found: dict[tuple[str, str], list[int]] = {}
-        for sid, sents in self.source_sentences.items():
-            if sid in cited:
-                continue
-            check = self.verifier.check_source(
-                wording.text, sid, sents, fact_entities=wording.entities,
-                source_tokens=self.vocabulary[sid],
-            )  # fmt: skip
+        for check in self._uncited(wording, cited):
             if check.similarity < self.verifier.threshold or check.coverage < MIN_COVERAGE:
                 continue
             if len(check.missing) != 1:
@@ -386,10 +385,10 @@ class Selector:
                 continue
             mine = set(normalise_tokens(wording.text))
             theirs = [
-                e for e, lb in entities([check.evidence], model=self.settings.models.spacy_model)[0]
+                e for e, lb in self._entities(check.evidence)
                 if lb == label and not entity_in_text(e, mine)
             ]  # fmt: skip
             rivals = [e for e in theirs if same_quantity(value, e)]
             if len(rivals) == 1:
-                found.setdefault((value, rivals[0]), []).append(sid)
+                found.setdefault((value, rivals[0]), []).append(check.source)
         return [Disagreement(v, o, tuple(s)) for (v, o), s in found.items()]
