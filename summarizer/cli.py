@@ -20,12 +20,13 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from .config import Settings, load_settings
+from .config import MIN_MAX_WORDS, Settings, load_settings
 from .errors import SummarizerError
 from .models import Digest, Source, StoryDigest
 
 log = logging.getLogger("summarizer")
 
+_CHATTY_LIBRARIES = ("trafilatura", "htmldate", "readability", "courlan", "justext")
 EXIT_OK = 0
 EXIT_NOTHING = 1
 EXIT_USAGE = 2
@@ -321,11 +322,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     level = [logging.WARNING, logging.INFO, logging.DEBUG][min(args.verbose, 2)]
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    if not args.verbose:
+        # Extraction libraries log their own ERROR lines for pages we report once ourselves.
+        for name in _CHATTY_LIBRARIES:
+            logging.getLogger(name).setLevel(logging.CRITICAL)
     # Offline by default: weights ship in installed packages, nothing is downloaded.
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-    if getattr(args, "max_words", None) is not None and args.max_words < 10:
-        _fail("--max-words must be at least 10")
+    if getattr(args, "max_words", None) is not None and args.max_words < MIN_MAX_WORDS:
+        _fail(f"--max-words must be at least {MIN_MAX_WORDS}")
         return EXIT_USAGE
     try:
         return _COMMANDS[args.command](args)

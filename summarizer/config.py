@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 from .errors import ConfigError
 
 __all__ = [
+    "MIN_MAX_WORDS",
     "DiscordSettings",
     "FetchSettings",
     "GeneratorSettings",
@@ -137,6 +138,43 @@ class Settings:
 
 _T = TypeVar("_T")
 
+MIN_MAX_WORDS = 10  # a story digest shorter than this holds no whole sentence
+# Allowed range of each numeric key, (lowest, highest), checked at load like the CLI's flags.
+_RANGES: dict[tuple[str, str], tuple[float | None, float | None]] = {
+    ("fetch", "timeout_s"): (0.1, None),
+    ("fetch", "max_bytes"): (1_000, None),
+    ("fetch", "retries"): (0, 10),
+    ("fetch", "backoff_max_s"): (0, None),
+    ("fetch", "concurrency"): (1, None),
+    ("sources", "max_age_hours"): (0.1, None),
+    ("sources", "max_items_per_feed"): (1, None),
+    ("models", "batch_size"): (1, None),
+    ("models", "max_seq_length"): (16, 512),
+    ("models", "threads"): (0, None),
+    ("summary", "max_words"): (MIN_MAX_WORDS, None),
+    ("summary", "max_stories"): (0, None),
+    ("summary", "time_window_hours"): (0.1, None),
+    ("summary", "dedupe_jaccard"): (0, 1),
+    ("summary", "cluster_threshold"): (0, 1),
+    ("summary", "align_threshold"): (0, 1),
+    ("summary", "verify_threshold"): (0, 1),
+    ("qa", "abstain_threshold"): (0, 1),
+    ("qa", "history_turns"): (0, None),
+    ("generator", "max_new_tokens"): (1, None),
+    ("generator", "timeout_s"): (0.1, None),
+    ("generator", "concurrency"): (1, None),
+    ("discord", "guild_ready_timeout"): (0, None),
+    ("discord", "catch_up_hours"): (0, None),
+}
+
+
+def _check_range(value: float, *, path: str, name: str, key: str) -> None:
+    low, high = _RANGES.get((name, key), (None, None))
+    if low is not None and value < low:
+        raise ConfigError(path, f"[{name}] {key} must be at least {low:g} (got {value:g})")
+    if high is not None and value > high:
+        raise ConfigError(path, f"[{name}] {key} must be at most {high:g} (got {value:g})")
+
 
 def _section(cls: type[_T], raw: dict[str, Any], *, path: str, name: str) -> _T:
     """Build one section, overriding defaults with the keys present; unknown keys are errors."""
@@ -157,6 +195,12 @@ def _section(cls: type[_T], raw: dict[str, Any], *, path: str, name: str) -> _T:
             if isinstance(value, bool) or not isinstance(value, int | float):
                 raise ConfigError(path, f"[{name}] {key} must be a number")
             value = type(default)(value)
+        if (
+            (name, key) in _RANGES
+            and isinstance(value, int | float)
+            and not isinstance(value, bool)
+        ):
+            _check_range(value, path=path, name=name, key=key)
         values[key] = value
     return cls(**values)
 

@@ -243,7 +243,8 @@ class _Run:
 
     def fail(self, source: str, exc: BaseException) -> None:
         reason = _short(exc)
-        log.warning("%s: %s", source, reason)
+        # Returned to the caller, which reports it once (the CLI as one error line).
+        log.info("%s: %s", source, reason)
         self.failures.append(InputFailure(source, reason))
 
     async def get(self, url: str) -> tuple[str, str | None, bytes, str]:

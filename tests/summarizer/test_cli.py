@@ -259,3 +259,21 @@ def test_batch_records_are_dated_by_field_or_url():
         datetime(2025, 5, 20, tzinfo=UTC),
         None,
     ]
+
+
+def test_each_failure_is_one_line(models, tmp_path):
+    """A bad input is named once, by the CLI; no library WARNING or ERROR line repeats it."""
+    empty = tmp_path / "empty.txt"
+    empty.write_text("")
+    hollow = tmp_path / "hollow.html"
+    hollow.write_text("<html><head><title>x</title></head><body><div></div></body></html>")
+    result = subprocess.run(
+        [sys.executable, "-m", "summarizer", "digest", str(empty), str(hollow),
+         str(EXAMPLES / "coastline-daily.txt")],
+        capture_output=True, text=True, env={**os.environ, "HF_HUB_OFFLINE": "1"}, check=False,
+    )  # fmt: skip
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert result.returncode == 0
+    assert sum("empty.txt" in line for line in lines) == 1
+    assert sum("hollow.html" in line for line in lines) == 1
+    assert all(line.startswith("error: ") for line in lines), lines

@@ -45,6 +45,10 @@ def test_shipped_config_loads():
         ("[generator]\nbackend = 'magic'\nmodel = 'x'\n", "backend"),
         ("[generator]\nbackend = 'openai'\n", "model"),
         ("not toml at all [", "not valid TOML"),
+        ("[summary]\nmax_words = 0\n", r"\[summary\] max_words must be at least 10 \(got 0\)"),
+        ("[fetch]\ntimeout_s = -5\n", r"\[fetch\] timeout_s must be at least 0.1"),
+        ("[summary]\nverify_threshold = 1.5\n", r"verify_threshold must be at most 1"),
+        ("[sources]\nmax_items_per_feed = 0\n", r"max_items_per_feed must be at least 1"),
     ],
 )
 def test_bad_files_name_the_problem(tmp_path, text, message):
