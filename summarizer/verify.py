@@ -32,6 +32,7 @@ __all__ = [
     "Check",
     "Verifier",
     "content_words",
+    "coverage",
     "entity_in_text",
     "normalise_tokens",
     "quotes",
@@ -176,7 +177,8 @@ def content_words(text: str) -> set[str]:
     return {t for t in normalise_tokens(text) if t not in STOP_WORDS and t.isalnum()}
 
 
-def _coverage(words: set[str], present: set[str]) -> float:
+def coverage(words: set[str], present: set[str]) -> float:
+    """Share of `words` found among `present` (a word and its inflection count as one)."""
     if not words:
         return 1.0
     found = sum(1 for w in words if w in present or any(_same_word(w, p) for p in present))
@@ -291,12 +293,12 @@ class Verifier:
                 and not _entity_supported((e, label), named_before, source_tokens)
             ]  # fmt: skip
             missing += [q for q in quotes(text) if not _contains_run(tokens, q)]
-            coverage = _coverage(words, present)
+            covered = coverage(words, present)
             close = similarity >= threshold or (
-                named and similarity >= floor and coverage >= HIGH_COVERAGE
+                named and similarity >= floor and covered >= HIGH_COVERAGE
             )
-            verified = close and not missing and coverage >= MIN_COVERAGE
-            verdict = Check(source, similarity, evidence, tuple(missing), coverage, verified)
+            verified = close and not missing and covered >= MIN_COVERAGE
+            verdict = Check(source, similarity, evidence, tuple(missing), covered, verified)
             closest = closest or verdict
             if verified:
                 return verdict

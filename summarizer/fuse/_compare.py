@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..verify import content_words, entity_in_text, normalise_tokens
+from ..verify import content_words, coverage, entity_in_text, normalise_tokens
 from .claims import Wording
 
 __all__ = ["COUNTED", "NUMERIC_LABELS", "restates", "same_quantity"]
@@ -49,8 +49,8 @@ def restates(a: Wording, b: Wording, similarity: float, common: frozenset[str]) 
         return True
     if len(shared) >= 2 and similarity >= RESTATED_NAMES_SIMILARITY:
         return True
-    words_a, words_b = content_words(a.text), content_words(b.text)
-    overlap = len(words_a & words_b) / max(1, min(len(words_a), len(words_b)))
+    shorter_words, longer_words = sorted((content_words(a.text), content_words(b.text)), key=len)
+    overlap = coverage(shorter_words, longer_words)
     if similarity >= RESTATED_CLOSE_SIMILARITY and overlap >= RESTATED_CLOSE_WORDS:
         return True
     everything_a = {e for e, _ in a.entities}
