@@ -29,6 +29,7 @@ from .models import Citation
 from .nlp import FACT_LABELS, Entity, entities, get_embedder
 
 __all__ = [
+    "POINTERS",
     "Check",
     "Verifier",
     "content_words",
@@ -135,7 +136,8 @@ def entity_in_text(entity: str, tokens: set[str]) -> bool:
     return all(any(_same_word(word, t) for t in tokens) for word in missing)
 
 
-_POINTERS = frozenset({"he", "she", "they", "it", "his", "her", "their", "its", "him", "them"})
+# Pronouns that point back at a person or thing named before.
+POINTERS = frozenset({"he", "she", "they", "it", "his", "her", "their", "its", "him", "them"})
 POINTER_OPENING = 3  # tokens at the start of the evidence where a pronoun refers back
 MIN_NAME_PART = 2  # letters a part of a person's name needs to stand for the person ("Xi")
 
@@ -285,7 +287,7 @@ class Verifier:
             present = set(tokens)
             # "He said ..." opening the evidence: the sentence before names him.
             named_before = present
-            if at > 0 and not _POINTERS.isdisjoint(tokens[:POINTER_OPENING]):
+            if at > 0 and not POINTERS.isdisjoint(tokens[:POINTER_OPENING]):
                 named_before = present | set(normalise_tokens(sentences[at - 1]))
             missing = [
                 e for e, label in fact_entities

@@ -29,6 +29,7 @@ from dataclasses import replace as replace_field
 from typing import TYPE_CHECKING
 
 from ..nlp import FACT_LABELS, Entity, entities, parse
+from ..verify import POINTERS
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -68,19 +69,18 @@ _CONNECTIVE_PHRASES = (
     ("for", "his", "part"), ("for", "her", "part"), ("for", "its", "part"),
     ("for", "their", "part"), ("in", "addition"), ("on", "the", "other", "hand"),
     ("at", "the", "same", "time"), ("in", "turn"), ("by", "contrast"), ("in", "contrast"),
-    ("as", "a", "result"), ("even", "so"), ("on", "the", "other", "hand"),
+    ("as", "a", "result"), ("even", "so"),
 )  # fmt: skip
 _PERSON_PRONOUNS = {"he": "", "she": "", "his": "'s", "her": "'s"}
 _DANGLING = re.compile(
     r"^[\"“‘']?(?:also|and|but|however|meanwhile|still|yet|moreover|furthermore|instead|then|so|"
-    r"he|she|they|it|its|his|her|their|them|him|this|that|these|those|such|here|there|"
+    r"he|she|they|it|its|his|her|their|them|him|this|that|these|those|such|"
     r"the latter|the former|the same|the (?:move|decision|report|statement|company|group|"
     r"agency|news agency|official|officials|man|woman|pair|two|three|couple|incident|deal|"
     r"plan|measure|announcement|comments?|remarks?)\b(?! (?:of|by|between|to|that|which|who|in|"
     r"at|on|for|from|with)\b))\b",
     re.IGNORECASE,
 )
-_POINTERS = frozenset({"he", "she", "it", "they", "his", "her", "its", "their", "him", "them"})
 _QUOTE_CHARS = '"“”'
 _OPEN_PUNCT = ",;:—–-"
 
@@ -420,7 +420,7 @@ def _split_coordination(doc: Doc, keep: list[bool]) -> list[list[bool]] | None:
     if own_subject:
         second_mask = [keep[i] and i in tail for i in range(len(doc))]
         # "..., and all 23 of its crew were rescued": the pronoun points into the first clause.
-        if any(doc[i].lower_ in _POINTERS for i in tail):
+        if any(doc[i].lower_ in POINTERS for i in tail):
             return None
     else:
         shared = {t.i for s in subject for t in s.subtree}
