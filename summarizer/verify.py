@@ -214,11 +214,6 @@ class Check:
     coverage: float  # share of the sentence's content words that `evidence` has
     verified: bool = False  # the evidence supports the sentence: the source may be cited
 
-    @property
-    def passed(self) -> bool:
-        """Nothing missing and enough words shared (similarity aside)."""
-        return not self.missing and self.coverage >= MIN_COVERAGE
-
 
 class Verifier:
     """Checks sentences against sources; embeds each source sentence once (cached)."""
