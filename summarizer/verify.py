@@ -6,7 +6,7 @@ A source may be cited for a sentence only when
    punctuation, number words, hedges and nationality words normalised). Evidence may span two
    adjacent sentences: when the evidence refers back with a pronoun ("He said ..."), the
    sentence before it may supply the names. A person named in full elsewhere in the source may
-   be named by a part of the name ("Xi" for "Xi Jinping").
+   be named by a part of the name ("Pell" for "Nadia Pell").
 3. holds every direct quotation of it word for word, and
 4. shares enough of its content words.
 A citation that fails is removed; a sentence left with none is dropped by the caller. The same

@@ -30,7 +30,7 @@ def restates(a: Wording, b: Wording, similarity: float, common: frozenset[str]) 
     in MiniLM. They do state one fact when
     1. they share a telling number (not a year, not a small count) and are somewhat alike;
     2. they share two or more names and are alike, or two names the story seldom uses ("Port
-       Anselm" and "Kessling", not the "Xi" and "Kim" of every sentence) and are somewhat
+       Anselm" and "Kessling", not the "Pell" and "Calder Bay" of every sentence) and are somewhat
        alike; or
     3. they are close and share many words; or
     4. one's names and numbers are all the other's and they share most of the shorter one's

@@ -304,8 +304,8 @@ class Selector:
     ) -> tuple[Wording, list[Citation]]:
         """Cut a modifier only the printed outlet has, when that lets more outlets verify it.
 
-        "The Rockies handed out 15,000 jerseys ... Saturday night at Coors Field": an outlet that
-        names no stadium verifies the sentence once "at Coors Field" is cut.
+        "The club handed out 15,000 scarves on Saturday at Harrow Stadium": an outlet that names
+        no stadium verifies the sentence once "at Harrow Stadium" is cut.
         """
         wording = unit.wording
         origin = self.candidates[unit.candidate]

@@ -1,7 +1,7 @@
 """Claims: what a sentence states, apart from the words only its outlet wraps it in (stage 5).
 
-Two outlets rarely write one fact in the same sentence. One adds "the state-run agency reported
-Monday", the other opens with "For his part," or "He"; one names a man's age in an appositive,
+Two outlets rarely write one fact in the same sentence. One adds "the regional water authority
+said", the other opens with "For his part," or "He"; one names a man's age in an appositive,
 the other does not. Read with spaCy's dependency parse, each candidate sentence yields claims
 (coordinated clauses sharing a subject are separate claims), and each claim comes in wordings
 from the fullest to the barest, every one self-contained:
@@ -48,7 +48,7 @@ _REPORTING = frozenset(
      "acknowledge", "acknowledged", "testify", "testified", "declare", "declared", "assert",
      "asserted", "stress", "stressed", "emphasize", "emphasized", "reiterate", "reiterated"}
 )  # fmt: skip
-MAX_ATTRIBUTION_TOKENS = 14  # ", the state-run Xinhua News Agency reported late on Monday."
+MAX_ATTRIBUTION_TOKENS = 14  # ", the regional water authority's press office said on Monday."
 MAX_ASIDE_TOKENS = 25  # a longer appositive or relative clause carries the sentence's news
 MIN_CLAIM_WORDS = 5  # a shorter remnant is no statement
 MAX_PRUNED_SHARE = 0.4  # a modifier longer than this share of the sentence is its news
@@ -120,7 +120,7 @@ class Claim:
     def without(self, wording: Wording, names: Sequence[str]) -> Wording | None:
         """The wording with the modifiers that hold these names cut out, when that is possible.
 
-        Only a modifier goes ("at Coors Field", "on Saturday night", "honoring the shortstop");
+        Only a modifier goes ("at Harrow Stadium", "on Saturday night", "honoring the captain");
         a name that is the subject or an object of the main clause cannot be cut, and nor can a
         modifier that carries most of the sentence. None when nothing could be cut.
         """
@@ -336,7 +336,7 @@ def _drop_tail_attribution(doc: Doc, keep: list[bool], *, quoted: bool) -> None:
     if not commas:
         return
     tail = [t for t in doc[commas[-1] + 1 :] if not t.is_punct]
-    # "state-run" is an adjective here, not a second clause.
+    # "water-borne" or "state-owned" is an adjective here, not a second clause.
     verbs = [t for t in tail if t.pos_ in {"VERB", "AUX"} and t.dep_ not in {"amod", "compound"}]
     if (
         tail
@@ -447,7 +447,7 @@ def _render(doc: Doc, keep: list[bool], replace: dict[int, str]) -> str | None:
     """The kept tokens as a sentence: punctuation tidied, capitalised, ended; None if broken."""
     if not any(keep):
         return None
-    # A token glued to punctuation that is dropped ("Kim" in "Kim, for his part,") needs a space.
+    # A token glued to punctuation that is dropped ("Hald" in "Hald, for her part,") needs a space.
     parts = [
         replace.get(t.i, t.text)
         + (t.whitespace_ or ("" if t.i + 1 >= len(doc) or keep[t.i + 1] else " "))
