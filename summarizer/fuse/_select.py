@@ -51,7 +51,6 @@ class _Unit:
     candidate: int
     claim: Claim
     wording: Wording
-    level: int  # 0 = the claim's fullest wording
 
 
 class Selector:
@@ -82,10 +81,10 @@ class Selector:
         read = sorted(np.argsort(-score)[:MAX_CLAIM_CANDIDATES].tolist())
         claims = claims_of([candidates[c] for c in read], texts, model=settings.models.spacy_model)
         self.units = [
-            _Unit(c, claim, wording, level)
+            _Unit(c, claim, wording)
             for c, found in zip(read, claims, strict=True)
             for claim in found
-            for level, wording in enumerate(claim.wordings)
+            for wording in claim.wordings
             if not wording.dangling
         ]
         self.by_candidate: dict[int, list[int]] = {}
