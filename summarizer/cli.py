@@ -115,6 +115,8 @@ def _run_digest(args: argparse.Namespace) -> int:
         sys.stdout.write("\n")
     else:
         print("\n\n".join(render_story(s) for s in digest.stories) or "No stories.")
+    if digest.why_empty:
+        print(f"note: no stories: {digest.why_empty}", file=sys.stderr)
     return EXIT_OK if digest.stories else EXIT_NOTHING
 
 

@@ -328,6 +328,24 @@ class Digest:
     stories: list[StoryDigest]
     generated_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     failures: list[InputFailure] = field(default_factory=list)
+    articles_read: int = 0  # articles gathered and digested (0 with no stories: nothing came in)
+
+    @property
+    def why_empty(self) -> str | None:
+        """Why a digest has no story, in one line; None when it has one."""
+        if self.stories:
+            return None
+        if self.articles_read:
+            return (
+                f"the {self.articles_read} article{'s' if self.articles_read != 1 else ''} "
+                "read formed no story with a sentence their sources verifiably carry"
+            )
+        if self.failures:
+            return "every input failed (see the errors above)"
+        return (
+            "no recent article: feed items older than [sources] max_age_hours are left out "
+            "(raise it in the config, or digest files and article URLs)"
+        )
 
     def to_dict(self, *, with_text: bool = True) -> dict[str, Any]:
         """JSON form (the `digest --json` document)."""

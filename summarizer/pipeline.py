@@ -67,7 +67,7 @@ def summarize(
             next_id += len(story.articles)
         else:
             log.info("story %s yielded no verifiable sentence", story.id)
-    return Digest(stories)
+    return Digest(stories, articles_read=len(articles))
 
 
 def fuse_articles(

@@ -129,7 +129,33 @@ def test_nothing_usable_exits_1(models, tmp_path, capsys):
     empty = tmp_path / "empty.md"
     empty.write_text("   \n")
     assert main(["digest", str(empty)]) == 1
-    assert "empty.md" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "empty.md" in err
+    assert "no stories: every input failed" in err
+
+
+def test_only_old_feed_items_says_why(models, tmp_path, capsys):
+    """A feed whose items are all older than max_age_hours gives exit 1 and says why."""
+    from datetime import UTC, datetime, timedelta
+    from email.utils import format_datetime
+
+    old = format_datetime(datetime.now(UTC) - timedelta(days=3))
+    items = "".join(
+        f"<item><title>Story {n}</title><pubDate>{old}</pubDate>"
+        f"<description>The Calder Bay pier opened on Monday after two years of work. Item {n}."
+        "</description></item>"
+        for n in (1, 2)
+    )
+    feed = tmp_path / "gazette.xml"
+    feed.write_text(
+        f'<?xml version="1.0"?><rss version="2.0"><channel><title>Gazette</title>{items}'
+        "</channel></rss>"
+    )
+    assert main(["digest", str(feed)]) == 1
+    captured = capsys.readouterr()
+    assert captured.out.strip() == "No stories."
+    (note,) = [line for line in captured.err.splitlines() if line.startswith("note:")]
+    assert "max_age_hours" in note
 
 
 def test_fuse_batch(models, tmp_path):
