@@ -337,7 +337,8 @@ async def _feed_articles(run: _Run, items: list[FeedItem], feed: str) -> list[Ar
 def _date_from_feed(article: Article, item: FeedItem, name: str) -> None:
     """The feed's pubDate is a statement: it outranks a date guessed from the page's text.
 
-    A page whose own metadata or URL gives another day keeps its date; the conflict is logged.
+    When the page's own metadata or URL gives another day, the item keeps the feed's date (the
+    feed says it is news now) and the conflict is logged in one line.
     """
     if item.published is None:
         return

@@ -11,7 +11,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 __all__ = [
     "STATED_DATES",
@@ -41,8 +41,7 @@ _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 
 def _dated_by(value: Any) -> DatedBy | None:
     """A `dated_by` read back from JSON; anything unknown is no statement."""
-    known: tuple[DatedBy, ...] = ("feed", "metadata", "url", "record", "guess")
-    return next((k for k in known if k == value), None)
+    return next((k for k in get_args(DatedBy) if k == value), None)
 
 
 def _datetime(value: Any) -> datetime | None:

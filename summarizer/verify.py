@@ -328,11 +328,13 @@ class Verifier:
         *,
         threshold: float | None = None,
         fact_entities: Sequence[Sequence[Entity]] | None = None,
+        vocabulary: Mapping[int, set[str]] | None = None,
     ) -> list[list[Citation]]:
         """`check` for several sentences, with one embedding batch and one spaCy batch.
 
         `fact_entities`, when given, are each text's entities (a caller that parsed the texts
-        already); otherwise spaCy finds them.
+        already); otherwise spaCy finds them. `vocabulary`, when given, holds each source's
+        tokens (`tokens_of`), for a caller that checks many sentences against one story.
         """
         threshold = self.threshold if threshold is None else threshold
         if not texts:
@@ -351,7 +353,8 @@ class Verifier:
         if fact_entities is None:
             found = entities(texts, model=self.settings.models.spacy_model)
             fact_entities = [[(e, lb) for e, lb in ents if lb in FACT_LABELS] for ents in found]
-        vocabulary = {sid: tokens_of(sents) for sid, sents in sources.items()}
+        if vocabulary is None:
+            vocabulary = {sid: tokens_of(sents) for sid, sents in sources.items()}
         out: list[list[Citation]] = []
         for t, text in enumerate(texts):
             citations: list[Citation] = []

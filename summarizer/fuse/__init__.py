@@ -80,7 +80,9 @@ def fuse_story(
         vectors = vectors[keep]
     score, fit = scores(candidates, vectors)
     verifier = Verifier(settings)
-    selector = Selector(settings, ids, sentences, candidates, score, fit, verifier)
+    selector = Selector(
+        settings, ids, sentences, source_sentences, candidates, score, fit, verifier
+    )
     groups = selector.select(budget)
 
     groups.sort(key=lambda g: g[1])

@@ -40,6 +40,7 @@ _ENDS_STATEMENT = re.compile(r"[.!]['\"”’)\]]*$")
 
 
 def usable(sentence: Sentence) -> bool:
+    """Whether a sentence is a whole statement: not a caption, byline, junk line or run-on."""
     text = sentence.text
     words = len(text.split())
     if not MIN_WORDS <= words <= MAX_WORDS:

@@ -61,6 +61,7 @@ class Selector:
         settings: Settings,
         ids: list[int],
         sentences: list[list[Sentence]],
+        source_sentences: dict[int, list[str]],
         candidates: list[Sentence],
         score: np.ndarray,
         fit: dict[int, float],
@@ -71,9 +72,7 @@ class Selector:
         self.sentences = sentences
         self.candidates = candidates
         self.verifier = verifier
-        self.source_sentences = {
-            ids[i]: [s.text for s in sents] for i, sents in enumerate(sentences)
-        }
+        self.source_sentences = source_sentences
         self.vocabulary = {sid: tokens_of(sents) for sid, sents in self.source_sentences.items()}
         texts = [[s.text for s in sents] for sents in sentences]
         # Only the best-scored candidates are read for claims (the parse is the costly part);
@@ -140,7 +139,11 @@ class Selector:
                 source_tokens=self.vocabulary[self.ids[article]],
             )
             if check.verified:
-                found[article] = next(c for c, text in self.evidence if text == check.evidence)
+                # The carrier is this article's candidate (a syndicated copy elsewhere may
+                # share its text).
+                found[article] = next(
+                    self.evidence[e][0] for e in near if self.evidence[e][1] == check.evidence
+                )
         return found
 
     def _values(self, score: np.ndarray, fit: dict[int, float]) -> np.ndarray:
@@ -265,7 +268,7 @@ class Selector:
             rest = {sid: s for sid, s in self.source_sentences.items() if sid not in by_source}
             wording = self.units[u].wording
             (checked,) = self.verifier.check_many(
-                [wording.text], rest, fact_entities=[wording.entities]
+                [wording.text], rest, fact_entities=[wording.entities], vocabulary=self.vocabulary
             )
             by_source.update({c.source: c for c in checked})
             carriers.append(by_source)
@@ -337,7 +340,10 @@ class Selector:
             if shorter is None or shorter.words > room or shorter.dangling:
                 continue
             (verified,) = self.verifier.check_many(
-                [shorter.text], self.source_sentences, fact_entities=[shorter.entities]
+                [shorter.text],
+                self.source_sentences,
+                fact_entities=[shorter.entities],
+                vocabulary=self.vocabulary,
             )
             # The cut wording still comes from its own outlet's sentence.
             by_source = {c.source: c for c in verified} | {own.source: own}
