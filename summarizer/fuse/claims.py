@@ -32,7 +32,7 @@ from ..nlp import FACT_LABELS, Entity, entities, parse
 from ..verify import POINTERS
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc, Span, Token
+    from spacy.tokens import Doc
 
     from ..models import Sentence
 
@@ -248,11 +248,6 @@ def _fact_entities(doc: Doc, keep: list[bool]) -> tuple[Entity, ...]:
 
 
 # ------------------------------------------------------------------------------- the edits
-
-
-def _drop(keep: list[bool], tokens: Sequence[Token] | Span) -> None:
-    for token in tokens:
-        keep[token.i] = False
 
 
 def _drop_with_commas(doc: Doc, keep: list[bool], start: int, end: int) -> None:
