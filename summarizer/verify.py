@@ -26,7 +26,7 @@ import numpy as np
 
 from .config import Settings
 from .models import Citation
-from .nlp import FACT_LABELS, Entity, entities, get_embedder
+from .nlp import FACT_LABELS, NUMERIC_LABELS, Entity, entities, get_embedder
 
 __all__ = [
     "POINTERS",
@@ -147,10 +147,33 @@ def _entity_supported(entity: Entity, present: set[str], source: set[str]) -> bo
     text, label = entity
     if entity_in_text(text, present):
         return True
+    if label in NUMERIC_LABELS:
+        return _number_supported(text, present)
     if label != "PERSON" or not entity_in_text(text, source):
         return False
     parts = set(normalise_tokens(text)) - _ENTITY_STOPWORDS
     return any(len(p) >= MIN_NAME_PART and p in present for p in parts)
+
+
+def _number_supported(text: str, present: set[str]) -> bool:
+    """A number, date or time holds when its numbers, calendar names and unit are there.
+
+    "a span of two weeks" is "two weeks", "some 2,400" is "2,400" and "1 meter" is "a meter":
+    the other words are how an outlet puts it.
+    """
+    tokens = normalise_tokens(text)
+    needed: set[str] = set()
+    for i, token in enumerate(tokens):
+        if token[0].isdigit() or token in _CALENDAR:
+            needed.add(token)
+            unit = tokens[i + 1] if i + 1 < len(tokens) else ""
+            if unit.isalpha() and unit not in _ENTITY_STOPWORDS:
+                needed.add(unit)  # "weeks", "meter", "points"
+    if not needed:
+        return False
+    if "1" in needed and "1" not in present and {"a", "an"} & present:
+        needed.discard("1")  # "a meter", "an hour"
+    return all(any(_same_word(word, t) for t in present) for word in needed)
 
 
 _CALENDAR = frozenset(

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from ..nlp import COUNTED_LABELS, NUMERIC_LABELS
 from ..verify import content_words, coverage, entity_in_text, normalise_tokens
 from .claims import Wording
 
-__all__ = ["COUNTED", "NUMERIC_LABELS", "restates", "same_quantity"]
+__all__ = ["restates", "same_quantity"]
 
 RESTATED_WORDS = 0.55  # share of the shorter wording's words that makes it a restatement
 RESTATED_NUMBER_SIMILARITY = 0.45  # ... or this similarity with a telling number in common
+RESTATED_ANCHORED_SIMILARITY = 0.35  # ... or this with a telling number and a name in common
 RESTATED_NAMES_SIMILARITY = 0.55  # ... or this similarity with two names in common
 RESTATED_CLOSE_SIMILARITY = 0.6  # ... or this similarity
 RESTATED_CLOSE_WORDS = 0.4  # ... with this share of the shorter one's words
@@ -18,8 +20,6 @@ _HEDGES = frozenset(
     {"about", "around", "roughly", "some", "nearly", "almost", "approximately", "more", "than",
      "less", "over", "under", "up", "to", "at", "least", "the"}
 )  # fmt: skip
-COUNTED = frozenset({"CARDINAL", "PERCENT", "MONEY", "QUANTITY"})
-NUMERIC_LABELS = frozenset({"CARDINAL", "PERCENT", "MONEY", "QUANTITY", "DATE", "TIME"})
 
 
 def restates(a: Wording, b: Wording, similarity: float, common: frozenset[str]) -> bool:
@@ -28,7 +28,9 @@ def restates(a: Wording, b: Wording, similarity: float, common: frozenset[str]) 
     The embedding alone misses many such pairs: "plan to seal the gate with steel panels by
     Wednesday" and "expect to close the gap with steel panels by Wednesday" are only 0.5 apart
     in MiniLM. They do state one fact when
-    1. they share a telling number (not a year, not a small count) and are somewhat alike;
+    1. they share a telling number (not a year, not a small count) and are somewhat alike, or
+       a telling number and a name ("23 sailors ... Marrowby Point", "all 23 people ...
+       off Marrowby Point") and are a little alike;
     2. they share two or more names and are alike, or two names the story seldom uses ("Port
        Anselm" and "Kessling", not the "Pell" and "Calder Bay" of every sentence) and are somewhat
        alike; or
@@ -44,6 +46,8 @@ def restates(a: Wording, b: Wording, similarity: float, common: frozenset[str]) 
     shared = {
         e for e in names_a if entity_in_text(e, {t for n in names_b for t in normalise_tokens(n)})
     }
+    if numbers and shared and similarity >= RESTATED_ANCHORED_SIMILARITY:
+        return True
     rare = {e for e in shared if e.casefold() not in common}
     if len(rare) >= 2 and similarity >= RESTATED_NUMBER_SIMILARITY:
         return True
@@ -66,7 +70,7 @@ def _telling_numbers(wording: Wording) -> set[str]:
     """Numbers that identify a fact: "2,400", "71", "$130,000"; not "2019", "two", "1"."""
     out: set[str] = set()
     for text, label in wording.entities:
-        if label not in COUNTED:
+        if label not in COUNTED_LABELS:
             continue
         for token in normalise_tokens(text):
             digits = token.split(".")[0]

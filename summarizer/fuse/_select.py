@@ -16,7 +16,7 @@ import numpy as np
 
 from ..config import Settings
 from ..models import Citation, DigestSentence, Disagreement, Sentence
-from ..nlp import entities, get_embedder
+from ..nlp import COUNTED_LABELS, NUMERIC_LABELS, entities, get_embedder
 from ..verify import (
     MIN_COVERAGE,
     RELAXED_MARGIN,
@@ -27,7 +27,7 @@ from ..verify import (
     tokens_of,
 )
 from ._candidates import MIN_WORDS
-from ._compare import COUNTED, NUMERIC_LABELS, restates, same_quantity
+from ._compare import restates, same_quantity
 from ._groups import FactGroup
 from .claims import Claim, Wording, claims_of
 
@@ -299,6 +299,12 @@ class Selector:
             self.vectors @ self.vectors[best], self.vectors @ self.vectors[alternatives[pick]]
         )
         covered = same | {int(u) for u in np.flatnonzero(nearest >= REDUNDANCY)}
+        # Each cited outlet's carrying sentence, read whole, tells this fact too.
+        carrying = {c.evidence for c in citations}
+        covered |= {
+            u for u, other in enumerate(self.units)
+            if not other.claim.clause and self.candidates[other.candidate].text in carrying
+        }  # fmt: skip
         return FactGroup(sentence, evidence), members, covered, alternatives[pick]
 
     def _pruned(
@@ -327,16 +333,13 @@ class Selector:
             near = check.similarity >= self.verifier.threshold - RELAXED_MARGIN
             if not near or not check.missing or len(check.missing) > MAX_PRUNED_NAMES:
                 continue
-            # Only what the outlet leaves out may be cut, never what it states otherwise: a
-            # number is the fact itself, and another date or name of the same kind there may
-            # be a disagreement to show, not to hide.
-            labels = {e: label for e, label in wording.entities}
-            if any(labels.get(e) in COUNTED for e in check.missing):
+            if self._rivalled(wording, check):
                 continue
-            theirs = {label for _, label in self._entities(check.evidence)}
-            if any(labels.get(e) in theirs for e in check.missing):
-                continue
-            shorter = unit.claim.without(wording, check.missing)
+            # Cited to several, the sentence cannot keep one outlet's attribution.
+            base = wording
+            if wording.attributed and len(unit.claim.wordings) > 1:
+                base = unit.claim.wordings[1]
+            shorter = unit.claim.without(base, check.missing)
             if shorter is None or shorter.words > room or shorter.dangling:
                 continue
             (verified,) = self.verifier.check_many(
@@ -350,6 +353,28 @@ class Selector:
             if set(by_source) > cited:
                 return shorter, [by_source[s] for s in sorted(by_source)]
         return None
+
+    def _rivalled(self, wording: Wording, check: Check) -> bool:
+        """Whether the outlet may state what it lacks otherwise: then nothing is cut.
+
+        Only what an outlet leaves out may be cut, never what it gives another value: a name,
+        date or place of the same kind that the wording lacks, or a number counting the same
+        thing, may be a disagreement to show, not to hide.
+        """
+        labels = {e: label for e, label in wording.entities}
+        mine = set(normalise_tokens(wording.text))
+        theirs = [
+            (e, label) for e, label in self._entities(check.evidence)
+            if not entity_in_text(e, mine)
+        ]  # fmt: skip
+        for name in check.missing:
+            label = labels.get(name)
+            if label in COUNTED_LABELS:
+                if any(lb == label and same_quantity(name, e) for e, lb in theirs):
+                    return True
+            elif any(lb == label for _, lb in theirs):
+                return True
+        return False
 
     def _closeness(self, u: int, carriers: dict[int, Citation]) -> float:
         """How close a wording is to its least close carrier's evidence (cosine)."""

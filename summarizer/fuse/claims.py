@@ -82,6 +82,7 @@ _DANGLING = re.compile(
     re.IGNORECASE,
 )
 _QUOTE_CHARS = '"“”'
+_ENDS = frozenset({",", ".", ";", ":", "!", "?", ")", "”", '"', "’"})
 _OPEN_PUNCT = ",;:—–-"
 
 
@@ -111,6 +112,7 @@ class Claim:
 
     sentence: Sentence
     wordings: list[Wording] = field(default_factory=list)
+    clause: bool = False  # one of the sentence's coordinated clauses, not all it states
     # How each wording was cut from the parse: kept tokens, and words put in for pronouns.
     _doc: Doc | None = None
     _masks: list[list[bool]] = field(default_factory=list)
@@ -133,14 +135,34 @@ class Claim:
             if span.text not in names or not all(mask[t.i] for t in span):
                 continue
             node = span.root
+            if (
+                node.dep_ == "compound"
+                and node.head.pos_ == "NOUN"
+                and not span.start <= node.head.i < span.end
+            ):
+                # A name that only qualifies a common noun: "an iconic Harrow rap duo".
+                for i in range(span.start, span.end):
+                    mask[i] = False
+                continue
             while node.dep_ not in _PRUNABLE:
-                if node.head is node or node.dep_ in _CORE:
+                if node.head.i == node.i or node.dep_ in _CORE:
                     return None
+                node = node.head
+            # "up to 70 km/h": the word the modifier hangs from goes with it.
+            while (
+                node.head.pos_ in {"ADP", "ADV", "PART"}
+                and node.head.dep_ in _PRUNABLE | {"prt"}
+                and all(c.i == node.i or c.is_punct for c in node.head.children)
+            ):
                 node = node.head
             subtree = list(node.subtree)
             if len(subtree) > MAX_PRUNED_SHARE * before:
                 return None
-            _drop_with_commas(doc, mask, subtree[0].i, subtree[-1].i + 1)
+            start, end = subtree[0].i, subtree[-1].i + 1
+            # What is glued on in writing goes too: the "/h" of "90 km/h".
+            while end < len(doc) and not doc[end - 1].whitespace_ and doc[end].text not in _ENDS:
+                end += 1
+            _drop_with_commas(doc, mask, start, end)
         if sum(mask) == before:
             return None
         return _wording(doc, mask, self._replace, self._extra)
@@ -183,8 +205,11 @@ def _claims(sentence: Sentence, doc: Doc, previous: Sequence[str], model: str) -
         replace[index] = text
         extra.append((text.removesuffix("'s"), "PERSON"))
     quoted = any(c in doc.text for c in _QUOTE_CHARS)
+    # A sentence that opens with a quotation is speech and needs its speaker; a quoted phrase
+    # inside a clause ('was charged with "child luring"') leaves the outlet's tail separable.
+    speech = doc.text.lstrip().startswith(tuple(_QUOTE_CHARS + "‘'"))
     written = list(keep)
-    _drop_tail_attribution(doc, keep, quoted=quoted)
+    _drop_tail_attribution(doc, keep, quoted=speech)
     full = list(keep)
     plain = list(full)
     _drop_asides(doc, plain)
@@ -197,7 +222,8 @@ def _claims(sentence: Sentence, doc: Doc, previous: Sequence[str], model: str) -
     split = _split_coordination(doc, full)
     if split is not None:
         claims += [
-            _claim(sentence, doc, [_and(m, part) for m in masks], replace, extra) for part in split
+            _claim(sentence, doc, [_and(m, part) for m in masks], replace, extra, clause=True)
+            for part in split
         ]
     return [c for c in claims if c.wordings] or [
         Claim(sentence, [Wording(sentence.text, _fact_entities(doc, [True] * len(doc)), True)])
@@ -214,8 +240,10 @@ def _claim(
     masks: list[list[bool]],
     replace: dict[int, str],
     extra: list[Entity],
+    *,
+    clause: bool = False,
 ) -> Claim:
-    claim = Claim(sentence, _doc=doc, _replace=replace, _extra=extra)
+    claim = Claim(sentence, clause=clause, _doc=doc, _replace=replace, _extra=extra)
     seen: set[str] = set()
     for n, mask in enumerate(masks):
         wording = _wording(doc, mask, replace, extra)
@@ -251,12 +279,22 @@ def _fact_entities(doc: Doc, keep: list[bool]) -> tuple[Entity, ...]:
 
 
 def _drop_with_commas(doc: Doc, keep: list[bool], start: int, end: int) -> None:
-    """Drop tokens [start, end) and the commas that set them off."""
+    """Drop tokens [start, end) and the commas that set them off.
+
+    A comma on one side only stays where it separates what is left: "gusted, forecasters
+    said" keeps it; an opening "According to police," or a closing ", police said" does not.
+    """
+    opening = start == _first_kept(keep)
     for i in range(start, end):
         keep[i] = False
-    for near in (start - 1, end):
-        if 0 <= near < len(doc) and doc[near].text in {",", "—", "–"}:
-            keep[near] = False
+    marks = {",", "—", "–"}
+    before = start - 1 if start > 0 and doc[start - 1].text in marks else None
+    after = end if end < len(doc) and doc[end].text in marks else None
+    closing = all(not keep[i] or doc[i].is_punct for i in range(end, len(doc)))
+    if before is not None and (after is not None or closing):
+        keep[before] = False
+    if after is not None and (before is not None or opening):
+        keep[after] = False
 
 
 def _first_kept(keep: list[bool]) -> int:
@@ -406,6 +444,10 @@ def _split_coordination(doc: Doc, keep: list[bool]) -> list[list[bool]] | None:
     subject = [c for c in root.children if c.dep_ in {"nsubj", "nsubjpass"}]
     own_subject = any(c.dep_ in {"nsubj", "nsubjpass", "expl"} for c in second.children)
     if not subject and not own_subject:
+        return None
+    # "was charged with luring and attempting to ...": a gerund after a finite verb is more
+    # likely a misparsed list item than a second predicate of the subject.
+    if not own_subject and second.tag_ != root.tag_:
         return None
     tail = set(t.i for t in second.subtree)
     # The conjunction and comma joining the clauses belong to neither.

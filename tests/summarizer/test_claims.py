@@ -101,3 +101,40 @@ def test_every_wording_is_a_sentence(models, text):
             assert wording[0].isupper() or wording[0] in '“"'
             assert wording.rstrip('”"').endswith((".", "!", "?"))
             assert wording.count("“") == wording.count("”")
+
+
+def _claim(models, text):
+    (claims,) = claims_of([Sentence(text, 0, 0)], [[text]], model=models.models.spacy_model)
+    return claims[0]
+
+
+def test_quoted_phrase_inside_a_clause_leaves_the_tail_separable(models):
+    text = 'Orin Vell was charged with "reckless mooring" on Friday, the Tarnby Gazette reported.'
+    (claim,) = _wordings(models, text)
+    assert claim[1] == 'Orin Vell was charged with "reckless mooring" on Friday.'
+
+
+def test_cut_name_that_qualifies_a_noun(models):
+    text = "Jory Plume, who sang with the Chicago folk band Reedwater, has died at 61."
+    claim = _claim(models, text)
+    shorter = claim.without(claim.wordings[0], ["Chicago"])
+    assert shorter is not None
+    assert shorter.text == "Jory Plume, who sang with the folk band Reedwater, has died at 61."
+
+
+def test_cut_modifier_takes_the_word_it_hangs_from_and_keeps_the_comma(models):
+    text = "The barge ran aground as winds gusted up to 90 km/h, forecasters said."
+    claim = _claim(models, text)
+    name = next(e for e, label in claim.wordings[0].entities if label == "QUANTITY")
+    shorter = claim.without(claim.wordings[0], [name])
+    assert shorter is not None
+    assert shorter.text == "The barge ran aground as winds gusted, forecasters said."
+
+
+def test_misparsed_list_item_is_no_claim_of_its_own(models):
+    text = (
+        "Twenty-year-old Orin Vell was arraigned Monday on charges of reckless mooring, "
+        "theft of a dinghy and attempting to evade the harbour police."
+    )
+    for claim in _wordings(models, text):
+        assert not claim[0].startswith("Twenty-year-old Orin Vell was attempting")

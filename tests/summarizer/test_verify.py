@@ -108,3 +108,18 @@ def test_sharing_names_is_not_enough(models):
     }
     text = sources[1][0]
     assert [c.source for c in verifier.check(text, sources)] == [1]
+
+
+@pytest.mark.parametrize(
+    ("text", "cited"),
+    [
+        ("The Pellham orchard festival drew some 9,000 visitors over a span of two days.", [1]),
+        ("The Pellham orchard festival drew 9,000 visitors over three days.", []),
+        ("The Pellham orchard festival drew 9,500 visitors over two days.", []),
+    ],
+)
+def test_a_number_holds_by_its_value_and_unit_not_its_wording(models, text, cited):
+    """'some 9,000 ... over a span of two days' is '9,000 ... in two days'; 'three days' is not."""
+    verifier = Verifier(models)
+    sources = {1: ["A record 9,000 visitors came to the Pellham orchard festival in two days."]}
+    assert [c.source for c in verifier.check(text, sources)] == cited
