@@ -270,7 +270,7 @@ def main(argv: list[str] | None = None) -> int:
     )
 
     dump: list[dict[str, Any]] | None = [] if args.dump else None
-    rows = [score("ours (qa.py)", items, pairs, run_ours, dump)]
+    rows = [score("ours (summarizer.qa)", items, pairs, run_ours, dump)]
     try:
         from importlib.metadata import version
 

@@ -1,4 +1,4 @@
-"""Calibrate the abstention of follow-up answers: the weight and threshold in summarizer/qa.py.
+"""Calibrate the abstention of follow-up answers: the weight and threshold in qa/confidence.py.
 
 Run: `.venv/bin/python -m bench.qa_calibrate [--data PATH]`.
 
@@ -8,7 +8,7 @@ Two question sets, so the result is not fitted to one kind of question:
 In each, a question paired with its own articles, when they hold the answer, should be
 answered; the same question paired with another question's articles (another story) should
 abstain. For each weight w, confidence = w * cosine + (1 - w) * coverage (see
-`qa.evidence_scores`); the script prints precision and recall of abstention per threshold,
+`qa.question_confidence`); the script prints precision and recall of abstention per threshold,
 and picks the threshold with the best balanced accuracy among those keeping precision >= the
 target on every set (ties: the lower threshold, which answers more).
 """
@@ -35,16 +35,9 @@ THRESHOLDS = tuple(round(0.20 + 0.01 * k, 2) for k in range(36))
 
 def _scores(question: str, sources: list[Any]) -> tuple[float, float] | None:
     """(cosine, coverage) of the best evidence, or None when nothing is retrieved at all."""
-    from summarizer.qa import _BOOST, _resolve, build_index, evidence_scores, strongest
+    from summarizer.qa import build_index, question_confidence
 
-    index = build_index(sources)
-    if index.empty:
-        return None
-    query = _resolve(question, [], index, 4)
-    hits = index.search(query.terms, query.text, boost=_BOOST.get(query.kind or ""))
-    if not hits:
-        return None
-    return evidence_scores(query.terms, strongest(hits), index)
+    return question_confidence(question, build_index(sources))
 
 
 def realtimeqa(path: Path) -> tuple[list[Any], list[Any]] | None:

@@ -85,7 +85,7 @@ class SummarySettings:
 class QASettings:
     """Follow-up answers."""
 
-    abstain_threshold: float | None = None  # None: the calibrated default in qa.py
+    abstain_threshold: float | None = None  # None: the calibrated default in qa/confidence.py
     history_turns: int = 4
 
 

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from summarizer import qa
 from summarizer.config import QASettings, Settings
 from summarizer.errors import InputError
 from summarizer.models import Answer, Digest, Source, StoryDigest
@@ -24,6 +23,9 @@ from summarizer.qa import (
     build_index,
     remember,
 )
+from summarizer.qa.amounts import _in_time_unit
+from summarizer.qa.candidates import _quoted_titles
+from summarizer.qa.questions import _focus, _kind
 
 pytestmark = pytest.mark.models
 
@@ -129,7 +131,7 @@ def test_short_answer_quotes_only_its_clause(index):
 )
 def test_focus_is_the_asking_sentence(question, focus):
     """A quiz question's last asking sentence is what it asks; the rest is context."""
-    assert qa._focus(question)[0] == focus
+    assert _focus(question)[0] == focus
 
 
 @pytest.mark.parametrize(
@@ -153,7 +155,7 @@ def test_focus_is_the_asking_sentence(question, focus):
 )
 def test_kind_of_answer_asked_for(question, kind):
     """The kind of short answer comes from the question's wh-word and its head noun."""
-    assert qa._kind(question) == kind
+    assert _kind(question) == kind
 
 
 def test_what_question_answers_with_the_sentence(index):
@@ -259,7 +261,7 @@ def test_work_question_answers_with_the_quoted_title(models):
 )
 def test_quoted_titles(text, titles):
     """Short quoted spans with every main word capitalised are titles; quoted remarks are not."""
-    assert [t for t, _ in qa._quoted_titles(text)] == titles
+    assert [t for t, _ in _quoted_titles(text)] == titles
 
 
 def test_length_of_time_in_the_unit_asked(models):
@@ -312,7 +314,7 @@ def test_count_from_an_ordinal(models, text, short):
     ],
 )
 def test_time_amounts_key_in_the_unit_asked(text, asked, key, fits):
-    got_key, _, got_fits = qa._in_time_unit(text, asked, text)
+    got_key, _, got_fits = _in_time_unit(text, asked, text)
     assert (got_key, got_fits) == (key, fits)
 
 

@@ -1,0 +1,15 @@
+"""The form answers are compared in, so that "The Buffalo Bills" and "Buffalo Bills'" meet.
+
+Case, a leading article, a trailing "'s" and stray punctuation are dropped.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+
+def _norm(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text).lower().replace("’", "'")
+    text = re.sub(r"^(?:the|a|an)\s+|'s$", "", text.strip())
+    return " ".join(re.sub(r"[^\w$€£%.\s-]", " ", text).split()).strip(" .-")
