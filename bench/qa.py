@@ -8,6 +8,9 @@ For each news-quiz question (with up to 5 retrieved real articles) it scores:
   Citation markers ("[1]") are not answer text: they are dropped before matching, so the
   choice "1" is not found in "... [1]". Also given per half of the questions (h1 / h2), so a
   gain can be seen to hold on both;
+- head: the same test on what the reader takes as the answer, its short answer (the text
+  before " — "), or the whole answer when none leads; "wrong" is the share of answered
+  questions whose short answer names another choice and not the gold (confidently wrong);
 - cites: of the correct answers, the share citing an article that contains the gold choice;
 - abstention precision / recall: each question is also paired with another question's
   articles (mismatched); abstaining there is right. Precision counts abstentions on mismatched
@@ -15,8 +18,9 @@ For each news-quiz question (with up to 5 retrieved real articles) it scores:
   "P(all)" counts every matched abstention as wrong;
 - ms per question after load (median, p90): index build + answer, caches cleared first;
 - model load seconds.
-Floor and ceiling rows give the scale: "nothing" answers nothing, "ceiling" is the share of
-questions whose articles hold the gold anywhere.
+Then our hard set (tests/fixtures/qa/hard.json), for both systems: questions whose evidence
+holds several names and only one answers. Floor and ceiling rows give the scale: "nothing"
+answers nothing, "ceiling" is the share of questions whose articles hold the gold anywhere.
 """
 
 from __future__ import annotations
@@ -124,6 +128,17 @@ class Result:
     citations: list[int]
     answered: bool
     seconds: float
+    head: str | None = None  # the short answer that leads, if any
+
+
+def head_of(result: Result) -> str:
+    """What the reader takes as the answer: the short answer, or all of it when none leads."""
+    return answer_text(result.head if result.head else result.answer)
+
+
+def names(text: str, wanted: str, others: list[str]) -> bool:
+    """Whether a text names what is wanted and none of the others."""
+    return contains(text, wanted) and not any(contains(text, o) for o in others if o != wanted)
 
 
 def run_ours(question: str, articles: list[dict[str, str]]) -> Result:
@@ -132,7 +147,13 @@ def run_ours(question: str, articles: list[dict[str, str]]) -> Result:
     started = time.perf_counter()
     index = build_index(sources_of(articles))
     answer = answer_question(question, index)
-    return Result(answer.text, answer.citations, answer.answered, time.perf_counter() - started)
+    return Result(
+        answer.text,
+        answer.citations,
+        answer.answered,
+        time.perf_counter() - started,
+        answer.short_answer,
+    )
 
 
 def run_peer(question: str, articles: list[dict[str, str]]) -> Result:
@@ -166,7 +187,7 @@ def score(
     from summarizer.sentences import split_paragraph
 
     split_paragraph.cache_clear()  # each system pays for its own sentence splitting
-    correct = cites = 0
+    correct = cites = heads = answered = wrong_heads = 0
     halves = [0, 0]
     times: list[float] = []
     abstain_answerable = answerable = abstain_matched = 0
@@ -180,6 +201,16 @@ def score(
             and not any(contains(said, c) for c in item.choices if c != item.gold)
         )
         halves[2 * k >= len(items)] += ok
+        head_ok = result.answered and names(head_of(result), item.gold, item.choices)
+        wrong_head = (
+            result.answered
+            and result.head is not None
+            and not contains(answer_text(result.head), item.gold)
+            and any(contains(answer_text(result.head), c) for c in item.choices)
+        )
+        heads += head_ok
+        answered += result.answered
+        wrong_heads += wrong_head
         cited_ok = ok and any(
             1 <= c <= len(item.articles) and holds(item.articles[c - 1], item.gold)
             for c in result.citations
@@ -201,6 +232,8 @@ def score(
                     "gold": item.gold,
                     "has_gold": has_gold,
                     "correct": ok,
+                    "head_ok": head_ok,
+                    "wrong_head": wrong_head,
                     "cites": cited_ok,
                     "answered": result.answered,
                     "answer": result.answer,
@@ -227,6 +260,8 @@ def score(
     return {
         "system": name,
         "correct": correct / n,
+        "head": heads / n,
+        "wrong_head": wrong_heads / max(1, answered),
         "h1": halves[0] / max(1, (n + 1) // 2),
         "h2": halves[1] / max(1, n // 2),
         "cites": cites / max(1, correct),
@@ -237,6 +272,40 @@ def score(
         "ms_p90": 1000 * statistics.quantiles(times, n=10)[-1],
         "answerable": answerable,
     }
+
+
+HARD = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "qa" / "hard.json"
+
+
+def hard_set(name: str, run: Any) -> dict[str, Any]:
+    """Our own hard questions (fictional stories, several names per sentence, expected heads).
+
+    Right: the head (or the whole answer when none leads) names what is asked, or, where no
+    short answer is expected, none leads and the evidence answers; led wrong: the head names
+    one of the question's wrong names.
+    """
+    stories = json.loads(HARD.read_text(encoding="utf-8"))["stories"]
+    right = wrong = total = 0
+    for story in stories:
+        articles = [{"title": s["title"], "text": s["text"]} for s in story["sources"]]
+        for case in story["questions"]:
+            if case.get("history"):
+                continue  # a conversation: run by the tests, not by a one-shot peer
+            total += 1
+            result = run(case["q"], articles)
+            head = head_of(result)
+            short = answer_text(result.head or "")
+            led_wrong = any(contains(short, w) for w in case["wrong"])
+            if case["head"] is None:
+                accepted = any(contains(head, a) for a in case.get("accept", []))
+                ok = (result.head is None or accepted) and contains(
+                    answer_text(result.answer), case["evidence"]
+                )
+            else:
+                ok = contains(head, case["head"])
+            right += ok and not led_wrong
+            wrong += led_wrong
+    return {"system": name, "right": right, "wrong": wrong, "total": total}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -290,12 +359,13 @@ def main(argv: list[str] | None = None) -> int:
     answerable = rows[0]["answerable"]
     print()
     print(
-        f"{'system':42} {'correct':>8} {'h1':>6} {'h2':>6} {'cites':>6} {'abst P':>7}"
-        f" {'P(all)':>7} {'abst R':>7} {'ms med':>7} {'ms p90':>7}"
+        f"{'system':42} {'correct':>8} {'head':>6} {'wrong':>6} {'h1':>6} {'h2':>6} {'cites':>6}"
+        f" {'abst P':>7} {'P(all)':>7} {'abst R':>7} {'ms med':>7} {'ms p90':>7}"
     )
     for r in rows:
         print(
-            f"{r['system']:42} {100 * r['correct']:7.1f}% {100 * r['h1']:5.1f}%"
+            f"{r['system']:42} {100 * r['correct']:7.1f}% {100 * r['head']:5.1f}%"
+            f" {100 * r['wrong_head']:5.1f}% {100 * r['h1']:5.1f}%"
             f" {100 * r['h2']:5.1f}% {100 * r['cites']:5.0f}% {r['P']:7.2f} {r['P_all']:7.2f}"
             f" {r['R']:7.2f}"
             f" {r['ms_median']:7.0f} {r['ms_p90']:7.0f}"
@@ -306,6 +376,11 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"\nlift over the peer: {100 * (rows[0]['correct'] - rows[1]['correct']):+.1f} points"
         )
+    print("\nhard set (tests/fixtures/qa/hard.json): right / led by a wrong name")
+    for hard in [hard_set(rows[0]["system"], run_ours)] + (
+        [hard_set(rows[1]["system"], run_peer)] if len(rows) > 1 else []
+    ):
+        print(f"{hard['system']:42} {hard['right']:3d}/{hard['total']}   {hard['wrong']:3d}")
     if args.dump and dump is not None:
         args.dump.write_text("\n".join(json.dumps(d, ensure_ascii=False) for d in dump) + "\n")
     return 0

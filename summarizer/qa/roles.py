@@ -1,0 +1,440 @@
+"""Roles: whether a short answer is the thing asked, read from the dependency parse.
+
+Voting picks the name a question's best sentences hold most; it cannot tell the person who
+met from the person met, or the outlet that said from the captain it spoke of. This module
+reads the question ("Who met in Beijing?" asks for the subject of "meet") and the evidence
+sentence with spaCy, and a short answer leads only when it stands in the asked role there:
+
+- who/what did V: the subject of V (or the agent of its passive, the antecedent of "who V",
+  the people "between"/"with" a meeting);
+- who/what did X V, V for whom: the object of V, or of its preposition;
+- when/where/how much: a value inside the clause of V;
+- who/what is X: what the sources say X is: its appositive, the predicate noun, or the title
+  written before the name ("harbour master Ivo Brandt").
+
+A sentence that does not state the asked relation, a title, or a line without a verb leads
+with nothing: the answer is then the evidence itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span, Token
+
+__all__ = [
+    "CONFIRMED", "REFUSED", "UNCONFIRMED", "Asked", "asked", "definition", "fit",
+    "relation_words", "states_something", "together", "with_unit",
+]  # fmt: skip
+
+Role = Literal["subject", "object", "identity", "value"]
+# How well a short answer fits: its role seen in the parse, not contradicted, or contradicted.
+CONFIRMED, UNCONFIRMED, REFUSED = 2, 1, 0
+
+# Verbs that carry no relation of their own ("When did it take place?", "What happened?").
+_LIGHT = frozenset({"be", "do", "have", "take", "happen", "occur", "get", "make", "go"})
+_WH = frozenset({"who", "whom", "whose", "what", "which", "when", "where", "how", "why"})
+_SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj"})
+_OBJECTS = frozenset({"dobj", "attr", "oprd", "dative"})
+_PARTICIPANTS = frozenset({"between", "with", "by", "among"})
+# Words that complete a relation ("stay suspended", "was arrested"): a value may hang there.
+_COMPLEMENTS = frozenset({"acomp", "xcomp", "oprd", "dobj", "attr", "prt"})
+MIN_STEM = 4  # letters two related words share at least ("meet" and "meeting", "open"/"reopen")
+MAX_DEFINITION_WORDS = 14  # a longer appositive is a story, not what someone is
+_TITLE_POS = frozenset({"ADJ", "NOUN", "PROPN"})
+_SETTINGS = frozenset({"GPE", "LOC", "FAC"})  # where a relation holds
+_REPORTING = frozenset({"say", "tell", "report", "announce", "state", "write", "add"})
+# Who does a verb's work, named by a title ("zoo director Anton Vesk runs the zoo").
+_AGENTS = {
+    "run": ("director", "head", "chief", "manager", "boss", "owner"),
+    "lead": ("leader", "head", "chief", "director", "captain"),
+    "head": ("head", "chief", "director", "leader"),
+    "manage": ("manager", "director"),
+    "own": ("owner",),
+    "found": ("founder",),
+    "coach": ("coach", "manager"),
+    "govern": ("governor",),
+    "command": ("commander",),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Asked:
+    """What a question asks: its wh-word, the role of the answer, and the relation."""
+
+    wh: str
+    role: Role
+    verb: str | None  # the lemma of the asked relation ("meet", "own"); None when light
+    target: str | None  # identity questions: whom or what the question asks about
+    target_is_name: bool
+    preposition: str | None  # "Who does she work for?": the answer is its object
+    names: tuple[str, ...] = ()  # the question's proper names: the evidence must hold them
+
+
+def asked(doc: Doc) -> Asked | None:
+    """Read a parsed question; None when it has no wh-word to read a role from."""
+    wh = next((t for t in doc if t.lower_ in _WH), None)
+    if wh is None:
+        return None
+    # "Damar Hamlin fell ill this week. He plays for which team?": the asking sentence counts.
+    sentence = wh.sent
+    root = sentence.root
+    word = wh.lower_
+    verb = None if root.lemma_ in _LIGHT else root.lemma_.lower()
+    # The setting of the asked relation ("met in Halvik"): another place is another event.
+    names = tuple(
+        g.text
+        for c in root.children
+        if c.dep_ == "prep"
+        for g in c.children
+        if g.dep_ == "pobj" and g.pos_ == "PROPN" and g.ent_type_ in _SETTINGS
+    )
+    target = wh.head if wh.dep_ in {"det", "amod"} else wh
+    # "Which country was Pip born in?": a preposition left at the end governs the wh-phrase.
+    stranded = next(
+        (t for t in sentence if t.dep_ == "prep" and not any(t.children) and t.i > target.i),
+        None,
+    )
+    if stranded is not None and word in {"what", "which"}:
+        return Asked(word, "value", verb, None, False, stranded.lower_, names)
+    if stranded is not None and word in {"who", "whom"}:
+        return Asked(word, "object", verb, None, False, stranded.lower_, names)
+    if word in {"when", "where", "how", "why"}:
+        return Asked(word, "value", verb, None, False, None, names)
+    if root.lemma_ == "be" and target.dep_ in {"attr", "nsubj"}:
+        other = next(
+            (c for c in root.children if c.dep_ in {"nsubj", "attr"} and c.i != target.i), None
+        )
+        if other is not None:
+            text = sentence[
+                other.left_edge.i - sentence.start : other.right_edge.i + 1 - sentence.start
+            ]
+            return Asked(
+                word, "identity", None, text.text.strip(" ?"), other.pos_ == "PROPN", None, names
+            )
+    if target.dep_ in _SUBJECTS:
+        return Asked(word, "subject", verb, None, False, None, names)
+    if target.dep_ in _OBJECTS:
+        return Asked(word, "object", verb, None, False, None, names)
+    preposition = target.head.lower_ if target.dep_ == "pobj" else None
+    subject = next((c for c in root.children if c.dep_ in _SUBJECTS), None)
+    if verb == "work" and preposition in {"for", "at"} and subject is not None:
+        # "Who does Pell Arden work for?" asks what the sources say Pell Arden is.
+        text = doc[subject.left_edge.i : subject.right_edge.i + 1].text
+        return Asked(word, "identity", None, text, subject.pos_ == "PROPN", None, names)
+    if word in {"who", "whom"}:
+        return Asked(word, "object", verb, None, False, preposition, names)
+    return Asked(word, "value", verb, None, False, preposition, names)
+
+
+def _reports(doc: Doc, span: Span) -> bool:
+    """Whether a name only attributes: "X said", "Y of Z said", "according to X"."""
+    for token in doc:
+        if token.dep_ in _SUBJECTS and token.head.lemma_ in _REPORTING:
+            phrase = (token.left_edge.i, token.right_edge.i)
+        elif token.lower_ == "according":
+            phrase = (token.i, token.right_edge.i)
+        else:
+            continue
+        if phrase[0] <= span.start and span.end - 1 <= phrase[1]:
+            return True
+    return False
+
+
+def _related(lemma: str, verb: str, *, saying: bool = False) -> bool:
+    """Whether two words state one relation.
+
+    'meet' and 'meeting', 'open' and 'reopen', 'run' and 'director'; with `saying`, any two
+    verbs of saying ('report' and 'say').
+    """
+    if saying and verb in _REPORTING and lemma.lower() in _REPORTING:
+        return True
+    if lemma.lower() in _AGENTS.get(verb, ()):
+        return True
+    a, b = sorted((lemma.lower(), verb), key=len)
+    return a == b or (len(a) >= MIN_STEM and a in b)
+
+
+def _span_of(doc: Doc, text: str) -> Span | None:
+    start = doc.text.lower().find(text.lower())
+    if start < 0:
+        return None
+    return doc.char_span(start, start + len(text), alignment_mode="expand")
+
+
+def _attached(span: Span, token: Token) -> bool:
+    """Whether a value modifies the relation itself, not a phrase or clause inside it.
+
+    "broke out in the engine room, forcing passengers off Brenna": the engine room is where
+    the fire broke out, Brenna where the passengers went.
+    """
+    if token.dep_ in {"aux", "auxpass"}:
+        token = token.head  # "will stay suspended until March 2"
+    points = {token.i} | {c.i for c in token.children if c.dep_ in _COMPLEMENTS}
+    node = span.root
+    # From "12" in "12 crowns" up to the noun it counts ...
+    while node.dep_ in {"nummod", "quantmod", "compound", "amod", "nmod"} and node.head.i != node.i:
+        if node.head.i in points:
+            return True
+        node = node.head
+    # ... and from "Monday" in "on Monday" to what the preposition hangs from: one step only.
+    if node.dep_ == "pobj":
+        node = node.head
+    return node.head.i in points
+
+
+# A phrase in the evidence: first and last token index, and its head (-1: any word of it).
+Region = tuple[int, int, int]
+
+
+def _phrase(token: Token) -> Region:
+    """The token's phrase without the relative clause or appositive it may carry."""
+    right = token.i
+    for child in token.rights:
+        if child.dep_ not in {"compound", "flat", "conj", "cc", "prep", "pobj", "nummod", "appos"}:
+            break
+        right = max(right, child.right_edge.i)
+    return token.left_edge.i, right, token.i
+
+
+def _whole(token: Token) -> Region:
+    return token.left_edge.i, token.right_edge.i, token.i
+
+
+def _subjects(token: Token) -> list[Region]:
+    """Who does what the token says.
+
+    Its subject, its passive's agent, its relative's noun, or whoever stands after "between"
+    or "with" a noun such as "a meeting".
+    """
+    out: list[Region] = []
+    passive = any(c.dep_ == "nsubjpass" for c in token.children)
+    for child in token.children:
+        if child.dep_ in {"nsubj", "csubj"}:
+            if child.tag_ in {"WP", "WDT"} and token.dep_ == "relcl":
+                out.append(_phrase(token.head))  # "Varga, who led the rescue"
+            else:
+                out.append(_phrase(child))
+        elif child.dep_ == "agent" or (passive and child.lower_ == "by"):
+            out += [_whole(g) for g in child.children if g.dep_ == "pobj"]
+        elif token.pos_ == "NOUN" and child.lower_ in _PARTICIPANTS:
+            # The small parser often hangs the second participant elsewhere in the phrase.
+            out.append((child.i + 1, token.right_edge.i, -1))
+    if token.pos_ == "NOUN":
+        # "union leader Tomas Brandt", "Brandt, the union leader", "the leader, Brandt"
+        if token.dep_ in {"compound", "appos"}:
+            out.append(_phrase(token.head))
+        out += [_phrase(c) for c in token.children if c.dep_ == "appos"]
+    if token.dep_ == "acl" and token.tag_ == "VBG":
+        out.append(_phrase(token.head))  # "the ships carrying timber"
+    if not out and token.dep_ == "conj" and token.head.i != token.i:
+        return _subjects(token.head)  # "Lund apologised and promised refunds"
+    return out
+
+
+def _objects(token: Token, preposition: str | None) -> list[Region]:
+    """What the token acts on: its object, its passive subject, its preposition's object."""
+    out: list[Region] = []
+    for child in token.children:
+        if child.dep_ in _OBJECTS or child.dep_ == "nsubjpass":
+            out.append(_whole(child))
+        elif child.dep_ == "prep" and (preposition is None or child.lower_ == preposition):
+            out += [_whole(g) for g in child.children if g.dep_ == "pobj"]
+        elif child.dep_ in {"xcomp", "ccomp"}:
+            out += [_whole(g) for g in child.children if g.dep_ in _OBJECTS]
+    if token.dep_ == "acl" and token.tag_ == "VBN":
+        out.append(_phrase(token.head))  # "the ship owned by ..."
+    return out
+
+
+def _holds(span: Span, regions: list[Region]) -> bool:
+    """Whether the span is what a region names: its head, or a name joined to it by "and".
+
+    "Norvish" in "Norvish President Alder Quist" only qualifies the one who told.
+    """
+    doc = span.doc
+    for left, right, head in regions:
+        if not (left <= span.start and span.end - 1 <= right):
+            continue
+        if head < 0 or span.start <= head < span.end:
+            return True
+        if any(span.start <= c.i < span.end for c in doc[head].conjuncts):
+            return True
+        if span.root.dep_ in {"appos", "compound"} and span.root.head.i == head:
+            return True  # "the veteran envoy Saul Petrek", "Twitter Inc."
+    return False
+
+
+def states_something(doc: Doc) -> bool:
+    """Whether a sentence states something: it has a verb (titles and captions often don't)."""
+    return any(t.pos_ in {"VERB", "AUX"} for t in doc)
+
+
+def relation_words(question: Asked, evidence: Doc) -> list[str]:
+    """The words of a sentence that state the asked relation ("led" for "Who leads ...?")."""
+    if question.verb is None:
+        return []
+    return [t.text for t in evidence if _related(t.lemma_, question.verb)]
+
+
+def fit(question: Asked, evidence: Doc, answer: str) -> int:
+    """Whether the short answer may lead, read from its role in the evidence sentence.
+
+    Where the sentence states the asked relation, the answer must stand in the asked role
+    there ("Who met ...?": a subject of the meeting, not the one met). Where it words the
+    relation otherwise ("won the contract" / "the contract went to"), the parse cannot tell,
+    and the answer stands unless the sentence is about another setting or is no statement.
+    """
+    if not states_something(evidence):
+        return REFUSED
+    held = {t.lower_ for t in evidence}
+    event = question.role in {"subject", "object"}
+    if event and any(name.lower() not in held for name in question.names):
+        return REFUSED  # "Who met in Halvik?": a meeting elsewhere is not the one asked
+    if question.role == "identity":
+        if question.target_is_name:
+            return REFUSED  # answered by `definition`
+        if question.wh != "who":
+            return UNCONFIRMED  # "What is the new rate?": a value, typed by the question
+        named = definition(question, evidence)  # "Who is the captain?": the person named so
+        return CONFIRMED if named is not None and answer.lower() in named.lower() else REFUSED
+    span = _span_of(evidence, answer)
+    if span is None or question.verb is None:
+        return UNCONFIRMED  # a converted amount ("three centuries"), or no relation asked
+    # "Which agency reported ...?" is answered by whoever said it; a date is not asked of
+    # whatever was said ("..., she said Thursday").
+    saying = question.role == "subject"
+    relation = [t for t in evidence if _related(t.lemma_, question.verb, saying=saying)]
+    if not relation:
+        # Worded otherwise: only who merely reports ("..., director Lotte Vance said") is
+        # known not to be who did it.
+        if _reports(evidence, span):
+            return REFUSED
+        # "Ardell" in "the Ardell City Museum" names no one who did anything.
+        root = span.root
+        modifier = (
+            root.dep_ in {"compound", "amod", "nmod"}
+            and root.pos_ == "PROPN"
+            and root.head.pos_ == "PROPN"
+            and question.role != "value"
+        )
+        return REFUSED if modifier else UNCONFIRMED
+    if question.role == "value":
+        if question.wh == "when" and span.root.dep_ in {"amod", "compound"}:
+            return REFUSED  # "a ten-year restoration" says how long, not when
+        if any(_attached(span, t) for t in relation):
+            return CONFIRMED
+        # A place elsewhere in the sentence is where something else happened ("off Brenna");
+        # where a number or date hangs, the parse is too often wrong to refuse on.
+        return REFUSED if question.wh == "where" else UNCONFIRMED
+    for token in relation:
+        found = (
+            _subjects(token) if question.role == "subject"
+            else _objects(token, question.preposition)
+        )  # fmt: skip
+        if _holds(span, found):
+            return CONFIRMED
+    return REFUSED
+
+
+def together(evidence: Doc, first: str, second: str) -> bool:
+    """Whether two names are one answer in the sentence: "Arden and Brandt", "between A and B"."""
+    a, b = _span_of(evidence, first), _span_of(evidence, second)
+    if a is None or b is None:
+        return False
+    pair = a.root.conjuncts
+    if len(pair) == 1 and pair[0].i == b.root.i:
+        return True  # two names, not two of a list of six
+    between = [t for t in evidence if t.lower_ == "between"]
+    return any(
+        t.i < a.start and t.i < b.start and t.head.right_edge.i >= max(a.end, b.end) - 1
+        for t in between
+    )
+
+
+def definition(question: Asked, evidence: Doc, *, titles: bool = True) -> str | None:
+    """What the evidence says the asked one is: appositive, predicate noun or written title.
+
+    "Who is Ivo Brandt?" over "..., said harbour master Ivo Brandt" -> "harbour master";
+    "Who is the captain?" wants a name: the person the captain is, if the sentence names one.
+    `titles=False` reads only what is said of the name (appositive, predicate), the fuller kind.
+    """
+    if question.target is None or not states_something(evidence):
+        return None
+    target = question.target.removeprefix("the ").removeprefix("The ")
+    span = _span_of(evidence, target)
+    if span is None and not question.target_is_name:
+        # A role is worded many ways ("the bank's governor"): its head noun is enough.
+        head = target.split(" of ")[0].split()[-1].lower()
+        word = next((t for t in evidence if t.lower_ == head), None)
+        span = evidence[word.i : word.i + 1] if word is not None else None
+    if span is None:
+        return None
+    root = span.root
+    if question.target_is_name:
+        for child in root.children:
+            if child.dep_ == "appos":
+                return _short(evidence[child.left_edge.i : child.right_edge.i + 1].text)
+        if root.dep_ == "nsubj" and root.head.lemma_ == "be":
+            attr = next((c for c in root.head.children if c.dep_ == "attr"), None)
+            if attr is not None:
+                return _short(evidence[attr.left_edge.i : attr.right_edge.i + 1].text)
+        if root.dep_ == "appos":
+            head = root.head
+            return _short(evidence[head.left_edge.i : head.i + 1].text)
+        return _title_before(evidence, span) if titles else None
+    # A role ("the captain"): the person named beside it.
+    # The small tagger often calls a person an ORG; the parse around the role says who it is.
+    people = [e for e in evidence.ents if e.label_ in {"PERSON", "ORG"}]
+    for person in people:
+        if root.dep_ == "compound" and root.head.i == person.root.i:
+            return person.text  # "Governor Lidia Marsh"
+        if person.root.dep_ == "appos" and person.root.head.i == root.i:
+            return person.text
+        if root.dep_ == "appos" and root.head.i == person.root.i:
+            return person.text
+        if person.start == span.end or (
+            person.start == span.end + 1
+            and root.i + 1 < len(evidence)
+            and evidence[root.i + 1].text == ","
+        ):
+            return person.text  # "captain Ivo Brandt", "the captain, Ivo Brandt"
+    return None
+
+
+def _title_before(doc: Doc, span: Span) -> str | None:
+    """'North Sea envoy to Halvik Ivo Brandt' -> 'North Sea envoy to Halvik'."""
+    i = span.start - 1
+    words: list[Token] = []
+    while i >= 0:
+        token = doc[i]
+        if token.pos_ in _TITLE_POS or (token.lower_ in {"of", "to", "for"} and words):
+            words.append(token)
+            i -= 1
+            continue
+        break
+    while words and words[-1].pos_ not in _TITLE_POS:
+        words.pop()
+    words.reverse()
+    if not any(w.pos_ == "NOUN" or (w.pos_ == "PROPN" and not w.ent_type_) for w in words):
+        return None
+    return " ".join(w.text for w in words) or None
+
+
+def _short(text: str) -> str | None:
+    text = text.strip(" ,;")
+    return text if 0 < len(text.split()) <= MAX_DEFINITION_WORDS else None
+
+
+def with_unit(evidence: Doc, answer: str) -> str:
+    """'12' -> '12 crowns' when the number counts the noun right after it."""
+    span = _span_of(evidence, answer)
+    if span is None or span.end >= len(evidence):
+        return answer
+    after = evidence[span.end]
+    counts = any(t.dep_ == "nummod" and t.head.i == after.i for t in span)
+    if counts and after.pos_ == "NOUN":
+        return f"{answer} {after.text}"
+    return answer

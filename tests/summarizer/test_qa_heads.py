@@ -1,0 +1,68 @@
+"""The head of an answer is the thing asked, or there is none: never another name from the evidence.
+
+The hard set (tests/fixtures/qa/hard.json) asks about fictional stories whose sentences hold
+several names, dates and amounts; `bench/qa.py` reports the same set's head accuracy. A case
+marked `known_miss` is a known wrong answer, kept visible (strict xfail) until it is fixed.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from summarizer.models import Source, Turn
+from summarizer.qa import answer_question, build_index
+
+HARD = Path(__file__).resolve().parents[1] / "fixtures" / "qa" / "hard.json"
+STORIES = json.loads(HARD.read_text(encoding="utf-8"))["stories"]
+CASES = [
+    pytest.param(
+        story["id"],
+        case,
+        id=case["q"],
+        marks=[pytest.mark.xfail(strict=True, reason=case["known_miss"])]
+        if "known_miss" in case
+        else [],
+    )
+    for story in STORIES
+    for case in story["questions"]
+]
+
+
+@pytest.fixture(scope="module")
+def indexes(models):
+    out = {}
+    for story in STORIES:
+        sources = [
+            Source(s["id"], s["title"], outlet=s["outlet"], text=s["text"])
+            for s in story["sources"]
+        ]
+        out[story["id"]] = build_index(sources, models)
+    return out
+
+
+def _ask(index, case: dict[str, Any], settings):
+    history: list[Turn] = []
+    for earlier in case.get("history", []):
+        answer = answer_question(earlier, index, history=history, settings=settings)
+        history.append(Turn(earlier, answer))
+    return answer_question(case["q"], index, history=history, settings=settings)
+
+
+@pytest.mark.parametrize(("story", "case"), CASES)
+def test_head_is_the_thing_asked_or_absent(models, indexes, story, case):
+    answer = _ask(indexes[story], case, models)
+    assert answer.answered, answer.text
+    head = (answer.short_answer or "").casefold()
+    for wrong in case["wrong"]:
+        assert wrong.casefold() not in head, f"led by a wrong name: {answer.text}"
+    expected = case["head"]
+    if expected is None:
+        accepted = [a.casefold() for a in case.get("accept", [])]
+        assert not head or any(a in head for a in accepted), f"should lead with none: {answer.text}"
+    else:
+        assert expected.casefold() in head, f"expected {expected!r}: {answer.text}"
+    assert case["evidence"].casefold() in answer.text.casefold(), answer.text
