@@ -9,6 +9,7 @@ report the numbers?").
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import replace
@@ -275,13 +276,13 @@ def _described(
     assert reader.asked is not None
     statements = [h for h in hits[:MAX_EVIDENCE_READ] if reader.statement(h)]
     # What is said of X ("X, the envoy to ...") before the title written in front of the name.
-    found = [
+    found = (
         (hit, described)
         for titles in (False, True)
         for hit in statements
         if (described := roles.definition(reader.asked, reader.doc(hit.text), titles=titles))
-    ]
-    for hit, described in found[:1]:
+    )  # lazy: read only up to the first sentence that says
+    for hit, described in itertools.islice(found, 1):
         answer = _quoted(hit, hits, floor, ids, settings)
         quote = _quote(hit.text, described, SHORT_QUOTE_CHARS)
         return replace(
