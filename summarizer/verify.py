@@ -26,7 +26,7 @@ import numpy as np
 
 from .config import Settings
 from .models import Citation
-from .nlp import FACT_LABELS, NUMERIC_LABELS, Entity, entities, get_embedder
+from .nlp import FACT_LABELS, NUMERIC_LABELS, Entity, entities, get_embedder, pos_tags
 
 __all__ = [
     "POINTERS",
@@ -71,6 +71,8 @@ _NUMBER_WORDS = {
     "percent": "%", "pct": "%", "dollar": "$", "dollars": "$", "usd": "$", "euros": "€",
     "bn": "billion", "mn": "million", "m": "million", "k": "thousand",
 }  # fmt: skip
+MAX_COUNTED_GAP = 4  # words between a count and its noun ("four surviving and original members")
+_BEFORE_COUNTED = frozenset({"ADJ", "CCONJ", "ADV", "VERB"})
 MIN_QUOTE_WORDS = 3  # shorter quoted bits are scare quotes or names ("calm"), not statements
 _QUOTE = re.compile(r'“([^”]+)”|"([^"]+)"')
 # Nationality words name their country ("Chinese officials" = "officials of China"). Regular
@@ -153,6 +155,29 @@ def _entity_supported(entity: Entity, present: set[str], source: set[str]) -> bo
         return False
     parts = set(normalise_tokens(text)) - _ENTITY_STOPWORDS
     return any(len(p) >= MIN_NAME_PART and p in present for p in parts)
+
+
+def _counted_nouns(text: str, fact_entities: Sequence[Entity], model: str) -> dict[str, str]:
+    """A bare count with the noun it counts: "15" in "guilty of 15 charges" is "15 charges".
+
+    Without its noun a count matches any number ("December 15"). The noun is the first one
+    after the count, past adjectives ("four surviving and original members").
+    """
+    tags = pos_tags(text, model=model)
+    out: dict[str, str] = {}
+    for entity, label in fact_entities:
+        if label != "CARDINAL":
+            continue
+        last = entity.split()[-1] if entity.split() else ""
+        at = next((i for i, (token, _) in enumerate(tags) if token == last), None)
+        if at is None or not normalise_tokens(last) or not normalise_tokens(last)[0][0].isdigit():
+            continue
+        for token, pos in tags[at + 1 : at + 1 + MAX_COUNTED_GAP]:
+            if pos == "NOUN":
+                out[entity] = f"{entity} {token}"
+            if pos not in _BEFORE_COUNTED:
+                break
+    return out
 
 
 def _number_supported(text: str, present: set[str]) -> bool:
@@ -289,6 +314,7 @@ class Verifier:
             fact_entities = self.fact_entities(text)
         if source_tokens is None:
             source_tokens = tokens_of(sentences)
+        counted = _counted_nouns(text, fact_entities, self.settings.models.spacy_model)
         pool = _candidate_indices(text, sentences)
         sims = self._embedder.embed([sentences[i] for i in pool]) @ vector
         words = content_words(text)
@@ -312,6 +338,12 @@ class Verifier:
                 if not _vague_time(e, label)
                 and not _entity_supported((e, label), named_before, source_tokens)
             ]  # fmt: skip
+            missing += [
+                e for e, noun in counted.items()
+                if e not in missing
+                and not _entity_supported((noun, "CARDINAL"), named_before, source_tokens)
+                and not self._counts_in(e, evidence)
+            ]  # fmt: skip
             missing += [q for q in quotes(text) if not _contains_run(tokens, q)]
             covered = coverage(words, present)
             close = similarity >= threshold or (
@@ -324,6 +356,14 @@ class Verifier:
                 return verdict
         assert closest is not None
         return closest
+
+    def _counts_in(self, count: str, evidence: str) -> bool:
+        """Whether the evidence gives this count as a count ("three shows"), not in a date."""
+        needle = set(normalise_tokens(count))
+        return any(
+            label == "CARDINAL" and needle <= set(normalise_tokens(text))
+            for text, label in entities([evidence], model=self.settings.models.spacy_model)[0]
+        )
 
     def check(
         self,

@@ -75,6 +75,8 @@ _PERSON_PRONOUNS = {"he": "", "she": "", "his": "'s", "her": "'s"}
 _DANGLING = re.compile(
     r"^[\"“‘']?(?:also|and|but|however|meanwhile|still|yet|moreover|furthermore|instead|then|so|"
     r"he|she|they|it|its|his|her|their|them|him|this|that|these|those|such|"
+    r"(?:among|of|between|like|for|with|to|from|unlike|besides) (?:them|those|these|him|her)"
+    r"(?! (?:who|which|that)\b)|"
     r"the latter|the former|the same|the (?:move|decision|report|statement|company|group|"
     r"agency|news agency|official|officials|man|woman|pair|two|three|couple|incident|deal|"
     r"plan|measure|announcement|comments?|remarks?)\b(?! (?:of|by|between|to|that|which|who|in|"
@@ -263,6 +265,10 @@ def _wording(
     text = _render(doc, mask, replace)
     if text is None:
         return None
+    # A cut that takes the last finite verb leaves a fragment ("Competition to land the booking.").
+    finite = [t.i for t in doc if t.tag_ in _FINITE_TAGS]
+    if finite and not any(mask[i] for i in finite):
+        return None
     ents = _fact_entities(doc, mask) + tuple(e for e in extra if e[0] in text)
     return Wording(text, ents, dangling_opener(text))
 
@@ -441,6 +447,10 @@ def _split_coordination(doc: Doc, keep: list[bool]) -> list[list[bool]] | None:
     if len(verbs) != 1:
         return None
     second = verbs[0]
+    # A verb inside brackets the root is not in belongs to the aside, not to the subject.
+    opened = doc[root.i : second.i].text.count("(") - doc[root.i : second.i].text.count(")")
+    if opened > 0:
+        return None
     subject = [c for c in root.children if c.dep_ in {"nsubj", "nsubjpass"}]
     own_subject = any(c.dep_ in {"nsubj", "nsubjpass", "expl"} for c in second.children)
     if not subject and not own_subject:
@@ -475,6 +485,8 @@ def _split_coordination(doc: Doc, keep: list[bool]) -> list[list[bool]] | None:
 
 # ------------------------------------------------------------------------------ rendering
 
+_FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD"})
+
 _SPACE_BEFORE = re.compile(r"\s+([,.;:!?)”’%])")
 _REPEATED_COMMA = re.compile(r"(?:\s*,){2,}")
 _COMMA_BEFORE_END = re.compile(r"[,;:\s—–-]+([.!?][\"”’)]*)$")
@@ -506,6 +518,8 @@ def _render(doc: Doc, keep: list[bool], replace: dict[int, str]) -> str | None:
         if text.count('"') % 2 or text.count("“") != text.count("”"):
             return None
     if text.count('"') % 2 or text.count("“") != text.count("”"):
+        return None
+    if text.count("(") != text.count(")") or text.count("[") != text.count("]"):
         return None
     if len(text.split()) < MIN_CLAIM_WORDS:
         return None

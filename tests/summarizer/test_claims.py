@@ -138,3 +138,24 @@ def test_misparsed_list_item_is_no_claim_of_its_own(models):
     )
     for claim in _wordings(models, text):
         assert not claim[0].startswith("Twenty-year-old Orin Vell was attempting")
+
+
+def test_pointing_prepositional_openers_dangle():
+    assert dangling_opener("Among them is the harbour master, Lena Ostrova.")
+    assert dangling_opener("Of those, four were taken to hospital.")
+    assert not dangling_opener("Of those who stayed, four were taken to hospital.")
+    assert not dangling_opener("Among the injured was the harbour master.")
+
+
+def test_no_wording_is_a_fragment_or_an_open_bracket(models):
+    """A cut never takes the last finite verb, and a bracket never stays open."""
+    text = (
+        "Competition to win the coveted contract was fierce, with such firms as Orlen Build and "
+        "Marsh Works mounting bids to rebuild the bridge at sites like the old ferry landing in "
+        "Tarn, Ostel, the home of the fair, and Brisk (the latter, according to sources, offered "
+        "the council $3 million for the work -- and was rejected)."
+    )
+    for claim in _wordings(models, text):
+        for wording in claim:
+            assert wording.count("(") == wording.count(")"), wording
+            assert " was " in wording or " offered " in wording, wording

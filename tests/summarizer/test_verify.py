@@ -123,3 +123,17 @@ def test_a_number_holds_by_its_value_and_unit_not_its_wording(models, text, cite
     verifier = Verifier(models)
     sources = {1: ["A record 9,000 visitors came to the Pellham orchard festival in two days."]}
     assert [c.source for c in verifier.check(text, sources)] == cited
+
+
+@pytest.mark.parametrize(
+    ("evidence", "cited"),
+    [
+        ("Varga was convicted on 12 counts of fraud and jailed on March 12, 2019, in Ostel.", [1]),
+        ("Varga was convicted of fraud and jailed on March 12, 2019, in the city of Ostel.", []),
+    ],
+)
+def test_a_count_holds_as_a_count_not_inside_a_date(models, evidence, cited):
+    """'12 charges' is '12 counts'; the 12 of 'March 12' counts nothing."""
+    verifier = Verifier(models)
+    text = "Varga was convicted of 12 charges of fraud and jailed in Ostel."
+    assert [c.source for c in verifier.check(text, {1: [evidence]})] == cited
