@@ -28,6 +28,7 @@ from urllib.parse import urljoin
 import aiohttp
 import tenacity
 from aiohttp.abc import AbstractResolver, ResolveResult
+from aiohttp.http_exceptions import ContentEncodingError
 from yarl import URL
 
 from .config import FetchSettings
@@ -203,6 +204,16 @@ def _status_text(status: int) -> str:
         return f"HTTP {status}"
 
 
+def _caused_by(exc: BaseException, kind: type[BaseException]) -> bool:
+    """Whether an exception or anything in its chain of causes is of the given kind."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, kind):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
 async def _read_capped(resp: aiohttp.ClientResponse, source: str, max_bytes: int) -> bytes:
     """Read the body, refusing it as soon as it passes max_bytes (decompressed size counts)."""
     declared = resp.content_length
@@ -210,11 +221,21 @@ async def _read_capped(resp: aiohttp.ClientResponse, source: str, max_bytes: int
         raise FetchError(source, f"response of {declared} bytes exceeds the {max_bytes}-byte cap")
     chunks: list[bytes] = []
     size = 0
-    async for chunk in resp.content.iter_chunked(CHUNK_BYTES):
-        size += len(chunk)
-        if size > max_bytes:
-            raise FetchError(source, f"response exceeds the {max_bytes}-byte cap")
-        chunks.append(chunk)
+    try:
+        async for chunk in resp.content.iter_chunked(CHUNK_BYTES):
+            size += len(chunk)
+            if size > max_bytes:
+                raise FetchError(source, f"response exceeds the {max_bytes}-byte cap")
+            chunks.append(chunk)
+    except aiohttp.ClientPayloadError as exc:
+        # Said plainly: aiohttp's own message is a nested repr over two lines.
+        if _caused_by(exc, ContentEncodingError):
+            encoding = resp.headers.get("Content-Encoding", "its Content-Encoding")
+            raise FetchError(source, f"body does not decode as {encoding}") from exc
+        # The server hung up mid-body: worth another try.
+        received = getattr(resp.content, "total_raw_bytes", size)  # aiohttp >= 3.12
+        of = f" of {declared}" if declared is not None else ""
+        raise _Transient(source, f"body cut off after {received}{of} bytes") from exc
     return b"".join(chunks)
 
 
