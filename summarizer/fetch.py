@@ -233,7 +233,7 @@ async def _read_capped(resp: aiohttp.ClientResponse, source: str, max_bytes: int
             encoding = resp.headers.get("Content-Encoding", "its Content-Encoding")
             raise FetchError(source, f"body does not decode as {encoding}") from exc
         # The server hung up mid-body: worth another try.
-        received = getattr(resp.content, "total_raw_bytes", size)  # aiohttp >= 3.12
+        received = getattr(resp.content, "total_raw_bytes", size)  # older aiohttp lacks it
         of = f" of {declared}" if declared is not None else ""
         raise _Transient(source, f"body cut off after {received}{of} bytes") from exc
     return b"".join(chunks)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import socket
 from collections.abc import AsyncIterator, Awaitable, Callable
 
+import aiohttp
 import pytest
 from aiohttp import web
+from aiohttp.abc import AbstractResolver
 
 Serve = Callable[[web.Application], Awaitable[str]]
 
@@ -60,3 +63,34 @@ async def serve_public(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Serve]:
     yield start
     for runner in runners:
         await runner.cleanup()
+
+
+class OfflineResolver(AbstractResolver):
+    """DNS without a network: localhost is 127.0.0.1, every other name fails at once."""
+
+    async def resolve(self, host, port=0, family=socket.AF_INET):
+        if host != "localhost":
+            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known (offline test)")
+        return [
+            {"hostname": host, "host": "127.0.0.1", "port": port, "family": socket.AF_INET,
+             "proto": 0, "flags": 0}
+        ]  # fmt: skip
+
+    async def close(self):
+        return None
+
+
+@pytest.fixture
+async def offline_session() -> AsyncIterator[Callable[..., aiohttp.ClientSession]]:
+    """Build `fetch.make_session` sessions over OfflineResolver (the guard as configured)."""
+    from summarizer.fetch import make_session
+
+    sessions: list[aiohttp.ClientSession] = []
+
+    def build(settings) -> aiohttp.ClientSession:
+        sessions.append(make_session(settings, resolver=OfflineResolver()))
+        return sessions[-1]
+
+    yield build
+    for session in sessions:
+        await session.close()

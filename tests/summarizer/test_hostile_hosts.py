@@ -12,7 +12,6 @@ import asyncio
 import functools
 import logging
 import re
-import socket
 import tracemalloc
 import zlib
 from collections import Counter
@@ -20,11 +19,10 @@ from pathlib import Path
 
 import pytest
 from aiohttp import web
-from aiohttp.abc import AbstractResolver
 
 from summarizer.config import FetchSettings, Settings, SourcesSettings
 from summarizer.errors import FetchError, UnsafeURLError
-from summarizer.fetch import MAX_REDIRECTS, fetch, make_session
+from summarizer.fetch import MAX_REDIRECTS, fetch
 from summarizer.ingest import gather
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "ingest"
@@ -35,21 +33,6 @@ BOMB_INFLATED = 64 << 20  # what the gzip bomb inflates to: 64 times the cap
 CHUNK = 64 * 1024
 # The guard stays on: only the stand-in public host is let through.
 SETTINGS = FetchSettings(timeout_s=1.0, retries=2, backoff_max_s=0.05, max_bytes=CAP)
-
-
-class OfflineResolver(AbstractResolver):
-    """DNS without a network: localhost is 127.0.0.1, every other name fails at once."""
-
-    async def resolve(self, host, port=0, family=socket.AF_INET):
-        if host != "localhost":
-            raise OSError(f"no network in tests: {host}")
-        return [
-            {"hostname": host, "host": "127.0.0.1", "port": port, "family": socket.AF_INET,
-             "proto": 0, "flags": 0}
-        ]  # fmt: skip
-
-    async def close(self):
-        return None
 
 
 @functools.cache
@@ -208,20 +191,20 @@ FAILING = {
 
 
 @pytest.mark.parametrize(("path", "requests"), RECOVERED.items(), ids=list(RECOVERED))
-async def test_recovered(host, path, requests):
+async def test_recovered(host, offline_session, path, requests):
     """429 with Retry-After, 503 twice, a body cut off once: retried into the whole page."""
-    async with make_session(SETTINGS, resolver=OfflineResolver()) as session:
+    async with offline_session(SETTINGS) as session:
         got = await fetch(host.base + path, SETTINGS, session=session)
     assert got.body == PAGE
     assert host.hits[path] == requests
 
 
 @pytest.mark.parametrize(("path", "expected"), FAILING.items(), ids=list(FAILING))
-async def test_refused_or_failed(host, path, expected):
+async def test_refused_or_failed(host, offline_session, path, expected):
     """Each hostile answer is one error line naming the URL; nothing private is reached."""
     error, reason = expected
     url = host.base + path
-    async with make_session(SETTINGS, resolver=OfflineResolver()) as session:
+    async with offline_session(SETTINGS) as session:
         with pytest.raises(error, match=reason) as info:
             await fetch(url, SETTINGS, session=session)
     message = str(info.value)
@@ -236,18 +219,18 @@ async def test_refused_or_failed(host, path, expected):
 
 
 @pytest.mark.parametrize("path", ["/huge", "/huge-streamed"])
-async def test_huge_page_not_read_whole(host, path):
+async def test_huge_page_not_read_whole(host, offline_session, path):
     """A 50 MB page is refused while the server is still far from done sending it."""
-    async with make_session(SETTINGS, resolver=OfflineResolver()) as session:
+    async with offline_session(SETTINGS) as session:
         with pytest.raises(FetchError, match="cap"):
             await fetch(host.base + path, SETTINGS, session=session)
     # Had the client read it all, the server would have handed over all 50 MB by now.
     assert host.sent[path] < HUGE // 2
 
 
-async def test_gzip_bomb_not_inflated_whole(host):
+async def test_gzip_bomb_not_inflated_whole(host, offline_session):
     """A gzip bomb is refused at the cap without inflating it: memory stays near the cap."""
-    async with make_session(SETTINGS, resolver=OfflineResolver()) as session:
+    async with offline_session(SETTINGS) as session:
         tracemalloc.start()
         try:
             with pytest.raises(FetchError, match="cap"):
@@ -259,13 +242,13 @@ async def test_gzip_bomb_not_inflated_whole(host):
     assert peak < 8 * CAP  # ... and what it inflates to (64 MB) was never held at once
 
 
-async def test_gather_keeps_the_rest(host, caplog):
+async def test_gather_keeps_the_rest(host, offline_session, caplog):
     """One gather over every hostile URL: the good and recovered pages come through, each
     other URL is one failure line naming it, and nothing logs a traceback."""
     settings = Settings(fetch=SETTINGS, sources=SourcesSettings(max_age_hours=24.0))
     urls = [host.base + p for p in ["/article", *RECOVERED, *FAILING]]
     with caplog.at_level(logging.INFO, logger="summarizer"):
-        async with make_session(SETTINGS, resolver=OfflineResolver()) as session:
+        async with offline_session(SETTINGS) as session:
             articles, failures = await gather(urls, settings, session=session)
     assert sorted(a.origin for a in articles) == sorted(
         host.base + p for p in ["/article", *RECOVERED]
