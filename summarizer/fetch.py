@@ -16,6 +16,7 @@ import asyncio
 import email.utils
 import ipaddress
 import logging
+import math
 import random
 import socket
 import weakref
@@ -34,7 +35,14 @@ from yarl import URL
 from .config import FetchSettings
 from .errors import FetchError, UnsafeURLError
 
-__all__ = ["Fetched", "GuardedResolver", "fetch", "ip_is_public", "make_session"]
+__all__ = [
+    "Fetched",
+    "GuardedResolver",
+    "fetch",
+    "ip_is_public",
+    "make_session",
+    "retry_after_seconds",
+]
 
 log = logging.getLogger(__name__)
 
@@ -149,13 +157,29 @@ class _Transient(FetchError):
         self.retry_after = retry_after
 
 
-def _retry_after(value: str | None) -> float | None:
-    """Seconds to wait from a Retry-After header (seconds or an HTTP date), None if absent/bad."""
-    if not value:
+def retry_after_seconds(value: str | None) -> float | None:
+    """How long a server asks to be left alone, from its Retry-After header (RFC 9110 10.2.3).
+
+    The one reading of the header for every HTTP client here (feeds and pages, the generator).
+
+    Args:
+        value: the header's value (delay-seconds or an HTTP date), or None when it is absent.
+
+    Returns:
+        Seconds to wait, 0 for a date already past; None for an absent or unreadable value
+        (a negative or non-finite number too), so the caller falls back to its own backoff.
+        A fraction ("1.5") is read as some API servers send it, though the RFC has integers.
+
+    """
+    if not value or not value.strip():
         return None
     value = value.strip()
-    if value.isdigit():
-        return float(value)
+    try:
+        seconds = float(value)
+    except ValueError:
+        pass
+    else:
+        return seconds if math.isfinite(seconds) and seconds >= 0 else None
     try:
         when = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError):
@@ -257,7 +281,7 @@ async def _fetch_once(url: str, settings: FetchSettings, session: aiohttp.Client
                     raise _Transient(
                         url,
                         _status_text(resp.status),
-                        _retry_after(resp.headers.get("Retry-After")),
+                        retry_after_seconds(resp.headers.get("Retry-After")),
                     )
                 if resp.status >= 400:
                     raise FetchError(url, _status_text(resp.status))
