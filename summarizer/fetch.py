@@ -16,6 +16,7 @@ import asyncio
 import email.utils
 import ipaddress
 import logging
+import math
 import random
 import socket
 import weakref
@@ -28,12 +29,20 @@ from urllib.parse import urljoin
 import aiohttp
 import tenacity
 from aiohttp.abc import AbstractResolver, ResolveResult
+from aiohttp.http_exceptions import ContentEncodingError
 from yarl import URL
 
 from .config import FetchSettings
 from .errors import FetchError, UnsafeURLError
 
-__all__ = ["Fetched", "GuardedResolver", "fetch", "ip_is_public", "make_session"]
+__all__ = [
+    "Fetched",
+    "GuardedResolver",
+    "fetch",
+    "ip_is_public",
+    "make_session",
+    "retry_after_seconds",
+]
 
 log = logging.getLogger(__name__)
 
@@ -148,13 +157,29 @@ class _Transient(FetchError):
         self.retry_after = retry_after
 
 
-def _retry_after(value: str | None) -> float | None:
-    """Seconds to wait from a Retry-After header (seconds or an HTTP date), None if absent/bad."""
-    if not value:
+def retry_after_seconds(value: str | None) -> float | None:
+    """How long a server asks to be left alone, from its Retry-After header (RFC 9110 10.2.3).
+
+    The one reading of the header for every HTTP client here (feeds and pages, the generator).
+
+    Args:
+        value: the header's value (delay-seconds or an HTTP date), or None when it is absent.
+
+    Returns:
+        Seconds to wait, 0 for a date already past; None for an absent or unreadable value
+        (a negative or non-finite number too), so the caller falls back to its own backoff.
+        A fraction ("1.5") is read as some API servers send it, though the RFC has integers.
+
+    """
+    if not value or not value.strip():
         return None
     value = value.strip()
-    if value.isdigit():
-        return float(value)
+    try:
+        seconds = float(value)
+    except ValueError:
+        pass
+    else:
+        return seconds if math.isfinite(seconds) and seconds >= 0 else None
     try:
         when = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError):
@@ -203,6 +228,16 @@ def _status_text(status: int) -> str:
         return f"HTTP {status}"
 
 
+def _caused_by(exc: BaseException, kind: type[BaseException]) -> bool:
+    """Whether an exception or anything in its chain of causes is of the given kind."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, kind):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
 async def _read_capped(resp: aiohttp.ClientResponse, source: str, max_bytes: int) -> bytes:
     """Read the body, refusing it as soon as it passes max_bytes (decompressed size counts)."""
     declared = resp.content_length
@@ -210,11 +245,21 @@ async def _read_capped(resp: aiohttp.ClientResponse, source: str, max_bytes: int
         raise FetchError(source, f"response of {declared} bytes exceeds the {max_bytes}-byte cap")
     chunks: list[bytes] = []
     size = 0
-    async for chunk in resp.content.iter_chunked(CHUNK_BYTES):
-        size += len(chunk)
-        if size > max_bytes:
-            raise FetchError(source, f"response exceeds the {max_bytes}-byte cap")
-        chunks.append(chunk)
+    try:
+        async for chunk in resp.content.iter_chunked(CHUNK_BYTES):
+            size += len(chunk)
+            if size > max_bytes:
+                raise FetchError(source, f"response exceeds the {max_bytes}-byte cap")
+            chunks.append(chunk)
+    except aiohttp.ClientPayloadError as exc:
+        # Said plainly: aiohttp's own message is a nested repr over two lines.
+        if _caused_by(exc, ContentEncodingError):
+            encoding = resp.headers.get("Content-Encoding", "its Content-Encoding")
+            raise FetchError(source, f"body does not decode as {encoding}") from exc
+        # The server hung up mid-body: worth another try.
+        received = getattr(resp.content, "total_raw_bytes", size)  # older aiohttp lacks it
+        of = f" of {declared}" if declared is not None else ""
+        raise _Transient(source, f"body cut off after {received}{of} bytes") from exc
     return b"".join(chunks)
 
 
@@ -236,7 +281,7 @@ async def _fetch_once(url: str, settings: FetchSettings, session: aiohttp.Client
                     raise _Transient(
                         url,
                         _status_text(resp.status),
-                        _retry_after(resp.headers.get("Retry-After")),
+                        retry_after_seconds(resp.headers.get("Retry-After")),
                     )
                 if resp.status >= 400:
                     raise FetchError(url, _status_text(resp.status))

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import atexit
-import email.utils
 import logging
 import os
 import random
@@ -19,12 +18,12 @@ import time
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from ..config import GeneratorSettings
 from ..errors import ConfigError, ModelLoadError, SummarizerError
+from ..fetch import retry_after_seconds
 from ._prompts import Prompt
 
 __all__ = [
@@ -232,23 +231,6 @@ class _Transient(GeneratorError):
         super().__init__(reason)
 
 
-def _retry_after(value: str | None) -> float | None:
-    """Seconds to wait from a Retry-After header (seconds or an HTTP date), or None."""
-    if not value:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - datetime.now(UTC)).total_seconds())
-
-
 def _wait_seconds(attempt: int, exc: BaseException | None) -> float:
     """Retry-After when the server sent one, else exponential backoff with jitter; capped."""
     if isinstance(exc, _Transient) and exc.retry_after is not None:
@@ -367,7 +349,7 @@ class OpenAIGenerator(Generator):
                     if resp.status == 429 or resp.status >= 500:
                         raise _Transient(
                             f"HTTP {resp.status} from {self.url}",
-                            _retry_after(resp.headers.get("Retry-After")),
+                            retry_after_seconds(resp.headers.get("Retry-After")),
                         )
                     if resp.status >= 400:
                         detail = (await resp.text())[:200]

@@ -16,7 +16,7 @@ from aiohttp.abc import AbstractResolver
 from summarizer import fetch as fetch_mod
 from summarizer.config import FetchSettings
 from summarizer.errors import FetchError, UnsafeURLError
-from summarizer.fetch import fetch, ip_is_public, make_session
+from summarizer.fetch import fetch, ip_is_public, make_session, retry_after_seconds
 
 # Loopback tests must reach 127.0.0.1; waits stay tiny.
 LOCAL = FetchSettings(timeout_s=2.0, retries=2, backoff_max_s=0.05, allow_private_networks=True)
@@ -292,8 +292,27 @@ def test_ip_is_public(address, public):
 
 @pytest.mark.parametrize(
     ("header", "expected"),
-    [(None, None), ("", None), ("7", 7.0), ("soon", None), ("Wed, 21 Oct 2015 07:28:00 GMT", 0.0)],
+    [
+        (None, None),
+        ("", None),
+        ("  ", None),
+        ("7", 7.0),
+        (" 7 ", 7.0),
+        ("1.5", 1.5),  # some API servers send fractions
+        ("0", 0.0),
+        ("-3", None),
+        ("nan", None),
+        ("inf", None),
+        ("soon", None),
+        ("Wed, 21 Oct 2015 07:28:00 GMT", 0.0),  # a past date: go now
+    ],
 )
 def test_retry_after_parsing(header, expected):
-    """Retry-After: seconds, a past HTTP date (0), or nothing usable."""
-    assert fetch_mod._retry_after(header) == expected
+    """Retry-After: seconds, a past HTTP date (0), or nothing usable (None: own backoff)."""
+    assert retry_after_seconds(header) == expected
+
+
+def test_retry_after_future_date():
+    """A future HTTP date gives the seconds until then."""
+    when = format_datetime(datetime.now(UTC) + timedelta(seconds=120), usegmt=True)
+    assert 100 < retry_after_seconds(when) <= 120

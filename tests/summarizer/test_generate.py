@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from aiohttp import web
 
+from summarizer import fetch
 from summarizer.config import GeneratorSettings, Settings
 from summarizer.errors import ConfigError, ModelLoadError
 from summarizer.fuse import FactGroup, FusedStory, fuse_story
@@ -151,10 +152,9 @@ def test_link_in_the_evidence_may_stay():
 
 
 def test_retry_after_seconds_and_dates():
-    """Retry-After is honoured in seconds or as an HTTP date, and capped."""
-    assert _backends._retry_after("3") == 3.0
-    assert _backends._retry_after("garbage") is None
-    assert _backends._retry_after("Wed, 21 Oct 2015 07:28:00 GMT") == 0.0  # in the past
+    """Retry-After is read by fetch's one rule (its cases are in test_fetch), and capped."""
+    assert _backends.retry_after_seconds is fetch.retry_after_seconds
+    assert _backends.retry_after_seconds("3") == 3.0
     transient = _backends._Transient("429", retry_after=1000.0)
     assert _backends._wait_seconds(1, transient) == _backends.RETRY_MAX_WAIT_S
     assert _backends._wait_seconds(1, _backends._Transient("500")) <= 0.015
