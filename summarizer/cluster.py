@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import re
 from collections.abc import Sequence
 from datetime import timedelta
 
@@ -21,6 +20,7 @@ from .config import Settings
 from .models import Article, Story
 from .nlp import entities, get_embedder
 from .sentences import split_text
+from .text import words as text_words
 
 __all__ = ["cluster", "dedupe", "shingles", "story_id"]
 
@@ -34,12 +34,10 @@ TOPIC_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT",
 EMBEDDING_WEIGHT = 0.6  # the rest goes to entity overlap
 ENTITY_SATURATION = 3  # this many shared topic entities count as full entity overlap
 
-_WORD = re.compile(r"\w+", re.UNICODE)
-
 
 def shingles(text: str, size: int = SHINGLE_WORDS) -> set[int]:
     """Hashes of the overlapping `size`-word windows of a text (lower-cased)."""
-    words = _WORD.findall(text.lower())
+    words = text_words(text.lower())
     return {hash(tuple(words[i : i + size])) for i in range(max(0, len(words) - size + 1))}
 
 

@@ -36,6 +36,7 @@ from readability import Document as ReadabilityDocument
 
 from .errors import ExtractionError
 from .models import Article, DatedBy
+from .text import word_count
 
 __all__ = ["article_from_html", "decode_bytes", "html_fragment_text", "parse_datetime"]
 
@@ -54,7 +55,6 @@ _BOMS = (
 )
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
-_WORD = re.compile(r"\w+")
 # Elements that end a paragraph when their markup is flattened to text.
 _BLOCK_TAGS = frozenset(
     {
@@ -318,10 +318,6 @@ def _readability_text(html: str, url: str | None) -> str:
         return ""
 
 
-def _words(text: str) -> int:
-    return len(_WORD.findall(text))
-
-
 def article_from_html(
     html: str | bytes,
     *,
@@ -377,8 +373,10 @@ def article_from_html(
         doc = None
     text = _paragraphs(getattr(doc, "text", None))
     fallback = _readability_text(html, url)
-    if _words(text) < FALLBACK_RATIO * _words(fallback):
-        log.debug("%s: readability %d words, trafilatura %d", name, _words(fallback), _words(text))
+    if word_count(text) < FALLBACK_RATIO * word_count(fallback):
+        log.debug(
+            "%s: readability %d words, trafilatura %d", name, word_count(fallback), word_count(text)
+        )
         text = fallback
     title = getattr(doc, "title", None) or None
     if title:
@@ -387,7 +385,7 @@ def article_from_html(
         first, _, rest = text.partition("\n\n")
         if rest and " ".join(first.split()).casefold() == title.casefold():
             text = rest
-    if _words(text) < MIN_WORDS:
+    if word_count(text) < MIN_WORDS:
         raise ExtractionError(name, f"no article text found (under {MIN_WORDS} words)")
     dated_by: DatedBy | None = "metadata" if published else None
     if published is None and (published := url_date(canonical or url)):

@@ -14,6 +14,8 @@ from functools import lru_cache
 
 import pycountry
 
+from .text import NATIONALITIES, fold
+
 __all__ = ["countries_named_in", "country", "country_of_nationality", "is_country", "is_state"]
 
 # Common names missing from ISO 3166 names, each mapped to the ISO short name.
@@ -46,46 +48,6 @@ _ALIASES = {
 }
 # Nations within a country that news and sport treat as countries.
 _NATIONS = ("England", "Scotland", "Wales", "Northern Ireland", "Kosovo")
-# Irregular nationality words; regular ones ("Russian", "Brazilian") share the country's stem.
-_NATIONALITIES = {
-    "chinese": "China",
-    "french": "France",
-    "british": "United Kingdom",
-    "english": "England",
-    "dutch": "Netherlands",
-    "swiss": "Switzerland",
-    "turkish": "Türkiye",
-    "spanish": "Spain",
-    "polish": "Poland",
-    "greek": "Greece",
-    "swedish": "Sweden",
-    "danish": "Denmark",
-    "finnish": "Finland",
-    "norwegian": "Norway",
-    "irish": "Ireland",
-    "scottish": "Scotland",
-    "welsh": "Wales",
-    "filipino": "Philippines",
-    "thai": "Thailand",
-    "lebanese": "Lebanon",
-    "portuguese": "Portugal",
-    "american": "United States",
-    "nepalese": "Nepal",
-    "nepali": "Nepal",
-    "pakistani": "Pakistan",
-    "israeli": "Israel",
-    "iraqi": "Iraq",
-    "saudi": "Saudi Arabia",
-    "emirati": "United Arab Emirates",
-    "bangladeshi": "Bangladesh",
-    "afghan": "Afghanistan",
-    "argentine": "Argentina",
-    "argentinian": "Argentina",
-    "peruvian": "Peru",
-    "north korean": "North Korea",
-    "south korean": "South Korea",
-    "new zealander": "New Zealand",
-}
 # First-level divisions a "which state" question can mean (US and Indian states, Canadian
 # provinces, German Länder ...), not counties, districts or municipalities.
 # What regular nationality words add to the country's stem ("Kenya" -> "Kenyan").
@@ -95,8 +57,7 @@ _EDGE = re.compile(r"^(?:the)\s+")
 
 
 def _key(name: str) -> str:
-    text = unicodedata.normalize("NFKC", name).replace("’", "'").strip().lower()
-    text = re.sub(r"'s$", "", text)
+    text = re.sub(r"'s$", "", fold(name).strip())
     return " ".join(text.split())
 
 
@@ -156,8 +117,9 @@ def is_state(name: str) -> bool:
 def country_of_nationality(word: str) -> str | None:
     """The country a nationality word names ("Chinese" -> "China"), or None."""
     key = _key(word).removesuffix("s")  # "Ukrainians" -> "ukrainian"
-    if key in _NATIONALITIES:
-        return country(_NATIONALITIES[key]) or _NATIONALITIES[key]
+    # Irregular words from the shared table; regular ones ("Russian", "Brazilian") below.
+    if key in NATIONALITIES:
+        return country(NATIONALITIES[key]) or NATIONALITIES[key]
     if len(key) < 5:
         return None
     # Regular forms share the country's stem: "Russian"/"Russia", "Brazilian"/"Brazil",

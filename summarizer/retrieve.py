@@ -14,7 +14,6 @@ from __future__ import annotations
 import math
 import re
 import threading
-import unicodedata
 from collections import Counter
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
@@ -27,6 +26,7 @@ from .config import Settings
 from .models import Source
 from .nlp import get_embedder
 from .sentences import split_paragraph
+from .text import fold
 
 __all__ = ["Hit", "QAIndex", "coverage", "query_terms", "terms"]
 
@@ -77,9 +77,8 @@ STOPWORDS = frozenset(
 
 
 def _fold(text: str) -> str:
-    """Lowercase, NFKC, straight apostrophes, no digit-group commas: what tokens are made of."""
-    text = unicodedata.normalize("NFKC", text).lower().replace("’", "'").replace("‘", "'")
-    return _DIGIT_GROUP.sub("", text)
+    """Folded text (`text.fold`) without digit-group commas: what tokens are made of."""
+    return _DIGIT_GROUP.sub("", fold(text))
 
 
 def _stem(word: str) -> str:
