@@ -24,21 +24,21 @@ import codecs
 import json
 import logging
 import re
-from datetime import UTC, datetime
+from datetime import datetime
 from urllib.parse import urljoin, urlparse
 
 import charset_normalizer
 import lxml.html
 import trafilatura
-from htmldate import find_date
 from lxml import etree
 from readability import Document as ReadabilityDocument
 
+from .dates import parse_datetime, url_date
 from .errors import ExtractionError
 from .models import Article, DatedBy
 from .text import word_count
 
-__all__ = ["article_from_html", "decode_bytes", "html_fragment_text", "parse_datetime"]
+__all__ = ["article_from_html", "decode_bytes", "html_fragment_text"]
 
 log = logging.getLogger(__name__)
 
@@ -128,46 +128,6 @@ def decode_bytes(data: bytes, declared: str | None = None, *, sniff_meta: bool =
         except UnicodeDecodeError:
             continue
     return data.decode("cp1252", errors="replace")
-
-
-def parse_datetime(value: str | None) -> datetime | None:
-    """A tz-aware datetime from an ISO 8601 or RFC 2822 string; naive values are taken as UTC."""
-    if not value:
-        return None
-    value = value.strip()
-    when: datetime | None = None
-    try:
-        when = datetime.fromisoformat(value.replace("Z", "+00:00").replace("z", "+00:00"))
-    except ValueError:
-        from email.utils import parsedate_to_datetime
-
-        try:
-            when = parsedate_to_datetime(value)
-        except (TypeError, ValueError, IndexError):
-            match = re.match(r"(\d{4})-?(\d{2})-?(\d{2})", value)
-            if match:
-                try:
-                    when = datetime(*map(int, match.groups()), tzinfo=UTC)
-                except ValueError:
-                    return None
-    if when is None:
-        return None
-    return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
-
-
-def url_date(url: str | None) -> datetime | None:
-    """The publication date a news URL carries ("/2023/01/05/"), or None.
-
-    Many outlets date their article paths; a page or record with no date of its own still gets
-    one. htmldate (trafilatura's date library) reads the URL without fetching anything.
-    """
-    if not url:
-        return None
-    try:
-        found = find_date("<html></html>", url=url, extensive_search=False, max_date="2099-12-31")
-    except (ValueError, TypeError):
-        return None
-    return parse_datetime(found) if found else None
 
 
 def html_fragment_text(fragment: str) -> str:

@@ -17,12 +17,12 @@ import threading
 from collections import Counter
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC
 from functools import lru_cache
 
 import numpy as np
 
 from .config import Settings
+from .dates import as_utc
 from .models import Source
 from .nlp import get_embedder
 from .sentences import split_paragraph
@@ -164,10 +164,7 @@ def _recency(sources: Sequence[Source]) -> list[float]:
     Undated sources weigh 1: nothing says they are stale.
     """
     # A naive date (a library caller's) is taken as UTC, so it compares with aware ones.
-    dates = [
-        s.published.replace(tzinfo=s.published.tzinfo or UTC) if s.published else None
-        for s in sources
-    ]
+    dates = [as_utc(s.published) if s.published else None for s in sources]
     newest = max((d for d in dates if d is not None), default=None)
     if newest is None:
         return [1.0] * len(sources)
