@@ -82,7 +82,9 @@ class SummarySettings:
     time_window_hours: float = 72.0  # articles further apart are never one story
     dedupe_jaccard: float = 0.8  # 5-word-shingle Jaccard above which two articles are copies
     cluster_threshold: float = 0.5  # combined similarity above which two articles share a story
-    align_threshold: float = 0.72  # sentence similarity above which two sentences state one fact
+    # Sentence similarity above which two wordings state one fact: fusion counts a wording this
+    # close to a chosen fact as told already; an answer's sentence this close cites a source.
+    align_threshold: float = 0.72
     verify_threshold: float = 0.6  # min similarity of a sentence to the cited source's closest one
 
 
