@@ -286,7 +286,6 @@ class QAIndex:
         *,
         sources: Collection[int] | None = None,
         boost: re.Pattern[str] | None = None,
-        depth: int = TOP_SENTENCES,
     ) -> list[Hit]:
         """Sentences that best answer a question, best first.
 
@@ -295,10 +294,9 @@ class QAIndex:
             text: the question as embedded for the dense score.
             sources: source indexes to search; None for all.
             boost: sentences matching it get a small lift (digits for a "how many" question).
-            depth: how many sentences to return at most (the best EMBEDDED are embedded).
 
         Returns:
-            Up to `depth` hits; empty when no paragraph shares a term with the question.
+            Up to TOP_SENTENCES hits; empty when no paragraph shares a term with the question.
 
         """
         if not query or self.empty:
@@ -352,7 +350,7 @@ class QAIndex:
             lex / best_lex + (0.15 if boost is not None and boost.search(r[2]) else 0.0)
             for lex, r in zip(lexical, rows, strict=True)
         ]
-        chosen = sorted(range(len(rows)), key=lambda k: lifted[k], reverse=True)[:depth]
+        chosen = sorted(range(len(rows)), key=lambda k: lifted[k], reverse=True)[:TOP_SENTENCES]
         embedded = chosen[:EMBEDDED]
         # News sentences run from 10 to 100+ word pieces: small batches of neighbours in length
         # pad less (a third faster than one batch of all).
