@@ -188,7 +188,7 @@ class Source:
 class Citation:
     """One source backing one digest sentence, with the source sentence that carries it."""
 
-    source: int  # 1-based source id within the story
+    source: int  # 1-based source id, unique across one digest (as printed: [1][2])
     evidence: str = ""  # the closest sentence of that source
     score: float = 0.0  # verifier similarity to the evidence
 
