@@ -3,7 +3,8 @@
 spaCy tags "California", "Paris" and "France" all GPE. A question asking for "which state" or
 "which major city" says which of them can be its answer. Country and first-level division names
 come from pycountry (ISO 3166); the names news writing uses that ISO does not ("Russia", "the
-U.S.", "Britain") and nationality words ("Chinese" for China) are added here.
+U.S.", "Britain") are added here, and nationality words ("Chinese" for China) come from the
+table the verifier shares (`text.NATIONALITIES`) or, for regular ones, the country's stem.
 """
 
 from __future__ import annotations
