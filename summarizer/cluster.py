@@ -11,16 +11,18 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import re
 from collections.abc import Sequence
 from datetime import timedelta
 
 import numpy as np
+from scipy.cluster.hierarchy import fcluster, linkage
+from scipy.spatial.distance import squareform
 
 from .config import Settings
 from .models import Article, Story
 from .nlp import entities, get_embedder
 from .sentences import split_text
+from .text import words as text_words
 
 __all__ = ["cluster", "dedupe", "shingles", "story_id"]
 
@@ -34,12 +36,10 @@ TOPIC_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT",
 EMBEDDING_WEIGHT = 0.6  # the rest goes to entity overlap
 ENTITY_SATURATION = 3  # this many shared topic entities count as full entity overlap
 
-_WORD = re.compile(r"\w+", re.UNICODE)
-
 
 def shingles(text: str, size: int = SHINGLE_WORDS) -> set[int]:
     """Hashes of the overlapping `size`-word windows of a text (lower-cased)."""
-    words = _WORD.findall(text.lower())
+    words = text_words(text.lower())
     return {hash(tuple(words[i : i + size])) for i in range(max(0, len(words) - size + 1))}
 
 
@@ -119,28 +119,25 @@ def _similarity(articles: Sequence[Article], settings: Settings) -> np.ndarray:
 
 
 def _average_linkage(sim: np.ndarray, threshold: float) -> list[list[int]]:
-    """Merge the two closest groups while their mean pairwise similarity reaches `threshold`.
+    """Groups whose mean pairwise similarity reaches `threshold`: average linkage (UPGMA).
 
-    The group-to-group similarities are updated in place (Lance-Williams), so a merge costs
-    one vector operation instead of re-averaging every pair: 100 feed items cluster in
-    milliseconds.
+    scipy merges the two closest groups until the closest pair lies further apart than
+    1 - threshold in distance (1 - similarity). Average linkage never merges below an earlier
+    merge, so cutting the tree there is the same as stopping the merges.
+
+    Returns:
+        The groups, each sorted, in order of their first member.
+
     """
-    link = sim.astype(np.float64).copy()
-    np.fill_diagonal(link, -np.inf)
-    sizes = np.ones(len(sim))
-    members: dict[int, list[int]] = {i: [i] for i in range(len(sim))}
-    while len(members) > 1:
-        flat = int(np.argmax(link))
-        x, y = divmod(flat, len(link))
-        if link[x, y] < threshold:
-            break
-        merged = (sizes[x] * link[x] + sizes[y] * link[y]) / (sizes[x] + sizes[y])
-        link[x, :] = link[:, x] = merged
-        link[x, x] = -np.inf
-        link[y, :] = link[:, y] = -np.inf
-        sizes[x] += sizes[y]
-        members[x] = sorted(members[x] + members.pop(y))
-    return [members[k] for k in sorted(members)]
+    # Rounding can put two identical articles' similarity a hair above 1: no distance is negative.
+    distance = np.clip(1.0 - sim.astype(np.float64), 0.0, None)
+    np.fill_diagonal(distance, 0.0)
+    tree = linkage(squareform(distance, checks=False), method="average")
+    labels = fcluster(tree, t=1.0 - threshold, criterion="distance")
+    groups: dict[int, list[int]] = {}
+    for i, label in enumerate(labels):
+        groups.setdefault(int(label), []).append(i)
+    return sorted(groups.values())
 
 
 def cluster(articles: Sequence[Article], settings: Settings) -> list[Story]:

@@ -1,6 +1,10 @@
 """Settings: `config.toml` read once into frozen dataclasses, one per section.
 
 Defaults live here; a partial file overrides only its keys; a named but missing file is an error.
+Every key is checked at load against its field's annotated type and its range in `_RANGES`,
+with one error line naming the key. (Frozen dataclasses rather than pydantic models: every
+stage, test and benchmark builds and `dataclasses.replace`s them, and one validator over the
+annotations is all the checking needs.)
 Library code takes a `Settings` (or one section) as an argument and never reads files itself.
 """
 
@@ -11,7 +15,8 @@ import logging
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from types import UnionType
+from typing import Any, TypeVar, Union, get_args, get_origin, get_type_hints
 
 from .errors import ConfigError
 
@@ -77,7 +82,9 @@ class SummarySettings:
     time_window_hours: float = 72.0  # articles further apart are never one story
     dedupe_jaccard: float = 0.8  # 5-word-shingle Jaccard above which two articles are copies
     cluster_threshold: float = 0.5  # combined similarity above which two articles share a story
-    align_threshold: float = 0.72  # sentence similarity above which two sentences state one fact
+    # Sentence similarity above which two wordings state one fact: fusion counts a wording this
+    # close to a chosen fact as told already; an answer's sentence this close cites a source.
+    align_threshold: float = 0.72
     verify_threshold: float = 0.6  # min similarity of a sentence to the cited source's closest one
 
 
@@ -176,30 +183,51 @@ def _check_range(value: float, *, path: str, name: str, key: str) -> None:
         raise ConfigError(path, f"[{name}] {key} must be at most {high:g} (got {value:g})")
 
 
+def _typed(value: Any, hint: Any, *, name: str, key: str) -> Any:
+    """The TOML value as the field's annotated type, or a ConfigError naming the key.
+
+    One rule for every key, read from the dataclass annotations: a key that may be None
+    (`abstain_threshold`) takes the other type (TOML has no null); ints take whole numbers
+    only, floats any number; no number is a bool.
+    """
+    args = [a for a in get_args(hint) if a is not type(None)]
+    if get_origin(hint) in (Union, UnionType):
+        hint = args[0]
+    if hint is bool:
+        if not isinstance(value, bool):
+            raise ValueError(f"[{name}] {key} must be true or false")
+        return value
+    if hint in (int, float):
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise ValueError(f"[{name}] {key} must be a number (got {value!r})")
+        if hint is int:
+            if isinstance(value, float) and not value.is_integer():
+                raise ValueError(f"[{name}] {key} must be a whole number (got {value!r})")
+            return int(value)
+        return float(value)
+    if hint is str:
+        if not isinstance(value, str):
+            raise ValueError(f"[{name}] {key} must be a string (got {value!r})")
+        return value
+    if get_origin(hint) is tuple:
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ValueError(f"[{name}] {key} must be a list of strings")
+        return tuple(value)
+    raise TypeError(f"[{name}] {key}: no rule for {hint!r}")  # a new field's type: a bug here
+
+
 def _section(cls: type[_T], raw: dict[str, Any], *, path: str, name: str) -> _T:
     """Build one section, overriding defaults with the keys present; unknown keys are errors."""
-    known = {f.name: f for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+    hints = get_type_hints(cls)
     values: dict[str, Any] = {}
     for key, value in raw.items():
-        if key not in known:
+        if key not in hints:
             raise ConfigError(path, f"unknown key [{name}] {key}")
-        default = getattr(cls(), key)
-        if isinstance(default, tuple):
-            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-                raise ConfigError(path, f"[{name}] {key} must be a list of strings")
-            value = tuple(value)
-        elif isinstance(default, bool):
-            if not isinstance(value, bool):
-                raise ConfigError(path, f"[{name}] {key} must be true or false")
-        elif isinstance(default, int | float) and default is not None:
-            if isinstance(value, bool) or not isinstance(value, int | float):
-                raise ConfigError(path, f"[{name}] {key} must be a number")
-            value = type(default)(value)
-        if (
-            (name, key) in _RANGES
-            and isinstance(value, int | float)
-            and not isinstance(value, bool)
-        ):
+        try:
+            value = _typed(value, hints[key], name=name, key=key)
+        except ValueError as exc:
+            raise ConfigError(path, str(exc)) from None
+        if isinstance(value, int | float) and not isinstance(value, bool):
             _check_range(value, path=path, name=name, key=key)
         values[key] = value
     return cls(**values)

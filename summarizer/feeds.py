@@ -12,14 +12,15 @@ import json
 import logging
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urljoin
 
 import feedparser
 
+from .dates import parse_datetime
 from .errors import FeedError
-from .extract import decode_bytes, html_fragment_text, parse_datetime
+from .extract import decode_bytes, html_fragment_text
 
 __all__ = ["FeedItem", "looks_like_feed", "parse_feed"]
 
@@ -80,57 +81,6 @@ def _link(value: Any, base: str) -> str | None:
     return urljoin(base, value.strip())
 
 
-# Month names feeds in other languages put in RFC 822 dates ('Seg, 24 Set 2018 19:42:40 -0300'),
-# by their first three letters: pt, es, fr, de, it, nl beside English.
-_MONTHS = {
-    **dict.fromkeys(("jan", "ene", "gen", "jän"), 1),
-    **dict.fromkeys(("feb", "fev", "fév"), 2),
-    **dict.fromkeys(("mar", "mär", "mrz", "mrt"), 3),
-    **dict.fromkeys(("apr", "abr", "avr"), 4),
-    **dict.fromkeys(("may", "mai", "mag", "mei"), 5),
-    **dict.fromkeys(("jun", "jui", "giu"), 6),
-    **dict.fromkeys(("jul", "lug"), 7),
-    **dict.fromkeys(("aug", "ago", "aoû", "aou"), 8),
-    **dict.fromkeys(("sep", "set"), 9),
-    **dict.fromkeys(("oct", "out", "okt", "ott"), 10),
-    **dict.fromkeys(("nov",), 11),
-    **dict.fromkeys(("dec", "dez", "dic", "déc"), 12),
-}
-_LOOSE_DATE = re.compile(
-    r"(\d{1,2})\s+([^\W\d_]{3,})\.?\s+(\d{4})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?"
-    r"(?:\s*([+-])(\d{2}):?(\d{2}))?"
-)
-
-
-def _loose_date(value: str) -> datetime | None:
-    """'24 Set 2018 19:42:40 -0300' with a month name in another language, or None."""
-    match = _LOOSE_DATE.search(value)
-    if not match:
-        return None
-    day, month_name, year, hour, minute, second, sign, off_h, off_m = match.groups()
-    month_key = month_name.lower()[:3]
-    # 'juin' and 'juil' share 'jui': the fourth letter tells them apart.
-    month = 7 if month_name.lower().startswith("juil") else _MONTHS.get(month_key)
-    if month is None:
-        return None
-    offset = timedelta(0)
-    if sign:
-        offset = timedelta(hours=int(off_h), minutes=int(off_m)) * (1 if sign == "+" else -1)
-    try:
-        when = datetime(
-            int(year),
-            month,
-            int(day),
-            int(hour or 0),
-            int(minute or 0),
-            int(second or 0),
-            tzinfo=timezone(offset),
-        )
-    except ValueError:
-        return None
-    return when.astimezone(UTC)
-
-
 def _struct_date(entry: Any, url: str, title: str | None) -> datetime | None:
     """The item's date from feedparser's parsed fields, logging a date it could not read."""
     for key in ("published", "updated", "created"):
@@ -142,7 +92,7 @@ def _struct_date(entry: Any, url: str, title: str | None) -> datetime | None:
                 pass
         raw = entry.get(key)
         if raw:
-            when = parse_datetime(raw) or _loose_date(raw)
+            when = parse_datetime(raw)
             if when is not None:
                 return when
             log.warning(
@@ -194,7 +144,7 @@ def _json_items(doc: dict[str, Any], url: str) -> list[FeedItem]:
         date_raw = raw.get("date_published") or raw.get("date_modified")
         published = None
         if isinstance(date_raw, str):
-            published = parse_datetime(date_raw) or _loose_date(date_raw)
+            published = parse_datetime(date_raw)
         if date_raw and published is None:
             log.warning(
                 "%s: item %r has an unreadable date %r; keeping it undated", url, title, date_raw

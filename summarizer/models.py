@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal, get_args
 
+from .dates import parse_datetime
+
 __all__ = [
     "STATED_DATES",
     "Answer",
@@ -46,13 +48,7 @@ def _dated_by(value: Any) -> DatedBy | None:
 
 def _datetime(value: Any) -> datetime | None:
     """An ISO 8601 value read back from JSON; anything unreadable is no date (it is optional)."""
-    if not isinstance(value, str) or not value:
-        return None
-    try:
-        when = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
+    return parse_datetime(value) if isinstance(value, str) else None
 
 
 @dataclass(slots=True)
@@ -192,7 +188,7 @@ class Source:
 class Citation:
     """One source backing one digest sentence, with the source sentence that carries it."""
 
-    source: int  # 1-based source id within the story
+    source: int  # 1-based source id, unique across one digest (as printed: [1][2])
     evidence: str = ""  # the closest sentence of that source
     score: float = 0.0  # verifier similarity to the evidence
 
@@ -359,7 +355,7 @@ class Digest:
         generated = data.get("generated_at")
         return cls(
             stories=[StoryDigest.from_dict(s) for s in data["stories"]],
-            generated_at=datetime.fromisoformat(generated) if generated else datetime.now(UTC),
+            generated_at=_datetime(generated) or datetime.now(UTC),
         )
 
 

@@ -3,7 +3,8 @@
 spaCy tags "California", "Paris" and "France" all GPE. A question asking for "which state" or
 "which major city" says which of them can be its answer. Country and first-level division names
 come from pycountry (ISO 3166); the names news writing uses that ISO does not ("Russia", "the
-U.S.", "Britain") and nationality words ("Chinese" for China) are added here.
+U.S.", "Britain") are added here, and nationality words ("Chinese" for China) come from the
+table the verifier shares (`text.NATIONALITIES`) or, for regular ones, the country's stem.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ import unicodedata
 from functools import lru_cache
 
 import pycountry
+
+from .text import NATIONALITIES, fold
 
 __all__ = ["countries_named_in", "country", "country_of_nationality", "is_country", "is_state"]
 
@@ -46,46 +49,6 @@ _ALIASES = {
 }
 # Nations within a country that news and sport treat as countries.
 _NATIONS = ("England", "Scotland", "Wales", "Northern Ireland", "Kosovo")
-# Irregular nationality words; regular ones ("Russian", "Brazilian") share the country's stem.
-_NATIONALITIES = {
-    "chinese": "China",
-    "french": "France",
-    "british": "United Kingdom",
-    "english": "England",
-    "dutch": "Netherlands",
-    "swiss": "Switzerland",
-    "turkish": "Türkiye",
-    "spanish": "Spain",
-    "polish": "Poland",
-    "greek": "Greece",
-    "swedish": "Sweden",
-    "danish": "Denmark",
-    "finnish": "Finland",
-    "norwegian": "Norway",
-    "irish": "Ireland",
-    "scottish": "Scotland",
-    "welsh": "Wales",
-    "filipino": "Philippines",
-    "thai": "Thailand",
-    "lebanese": "Lebanon",
-    "portuguese": "Portugal",
-    "american": "United States",
-    "nepalese": "Nepal",
-    "nepali": "Nepal",
-    "pakistani": "Pakistan",
-    "israeli": "Israel",
-    "iraqi": "Iraq",
-    "saudi": "Saudi Arabia",
-    "emirati": "United Arab Emirates",
-    "bangladeshi": "Bangladesh",
-    "afghan": "Afghanistan",
-    "argentine": "Argentina",
-    "argentinian": "Argentina",
-    "peruvian": "Peru",
-    "north korean": "North Korea",
-    "south korean": "South Korea",
-    "new zealander": "New Zealand",
-}
 # First-level divisions a "which state" question can mean (US and Indian states, Canadian
 # provinces, German Länder ...), not counties, districts or municipalities.
 # What regular nationality words add to the country's stem ("Kenya" -> "Kenyan").
@@ -95,8 +58,7 @@ _EDGE = re.compile(r"^(?:the)\s+")
 
 
 def _key(name: str) -> str:
-    text = unicodedata.normalize("NFKC", name).replace("’", "'").strip().lower()
-    text = re.sub(r"'s$", "", text)
+    text = re.sub(r"'s$", "", fold(name).strip())
     return " ".join(text.split())
 
 
@@ -156,8 +118,9 @@ def is_state(name: str) -> bool:
 def country_of_nationality(word: str) -> str | None:
     """The country a nationality word names ("Chinese" -> "China"), or None."""
     key = _key(word).removesuffix("s")  # "Ukrainians" -> "ukrainian"
-    if key in _NATIONALITIES:
-        return country(_NATIONALITIES[key]) or _NATIONALITIES[key]
+    # Irregular words from the shared table; regular ones ("Russian", "Brazilian") below.
+    if key in NATIONALITIES:
+        return country(NATIONALITIES[key]) or NATIONALITIES[key]
     if len(key) < 5:
         return None
     # Regular forms share the country's stem: "Russian"/"Russia", "Brazilian"/"Brazil",

@@ -14,19 +14,19 @@ from __future__ import annotations
 import math
 import re
 import threading
-import unicodedata
 from collections import Counter
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC
 from functools import lru_cache
 
 import numpy as np
 
 from .config import Settings
+from .dates import as_utc
 from .models import Source
 from .nlp import get_embedder
 from .sentences import split_paragraph
+from .text import fold
 
 __all__ = ["Hit", "QAIndex", "coverage", "query_terms", "terms"]
 
@@ -77,9 +77,8 @@ STOPWORDS = frozenset(
 
 
 def _fold(text: str) -> str:
-    """Lowercase, NFKC, straight apostrophes, no digit-group commas: what tokens are made of."""
-    text = unicodedata.normalize("NFKC", text).lower().replace("’", "'").replace("‘", "'")
-    return _DIGIT_GROUP.sub("", text)
+    """Folded text (`text.fold`) without digit-group commas: what tokens are made of."""
+    return _DIGIT_GROUP.sub("", fold(text))
 
 
 def _stem(word: str) -> str:
@@ -165,10 +164,7 @@ def _recency(sources: Sequence[Source]) -> list[float]:
     Undated sources weigh 1: nothing says they are stale.
     """
     # A naive date (a library caller's) is taken as UTC, so it compares with aware ones.
-    dates = [
-        s.published.replace(tzinfo=s.published.tzinfo or UTC) if s.published else None
-        for s in sources
-    ]
+    dates = [as_utc(s.published) if s.published else None for s in sources]
     newest = max((d for d in dates if d is not None), default=None)
     if newest is None:
         return [1.0] * len(sources)
@@ -290,7 +286,6 @@ class QAIndex:
         *,
         sources: Collection[int] | None = None,
         boost: re.Pattern[str] | None = None,
-        depth: int = TOP_SENTENCES,
     ) -> list[Hit]:
         """Sentences that best answer a question, best first.
 
@@ -299,10 +294,9 @@ class QAIndex:
             text: the question as embedded for the dense score.
             sources: source indexes to search; None for all.
             boost: sentences matching it get a small lift (digits for a "how many" question).
-            depth: how many sentences to return at most (the best EMBEDDED are embedded).
 
         Returns:
-            Up to `depth` hits; empty when no paragraph shares a term with the question.
+            Up to TOP_SENTENCES hits; empty when no paragraph shares a term with the question.
 
         """
         if not query or self.empty:
@@ -356,7 +350,7 @@ class QAIndex:
             lex / best_lex + (0.15 if boost is not None and boost.search(r[2]) else 0.0)
             for lex, r in zip(lexical, rows, strict=True)
         ]
-        chosen = sorted(range(len(rows)), key=lambda k: lifted[k], reverse=True)[:depth]
+        chosen = sorted(range(len(rows)), key=lambda k: lifted[k], reverse=True)[:TOP_SENTENCES]
         embedded = chosen[:EMBEDDED]
         # News sentences run from 10 to 100+ word pieces: small batches of neighbours in length
         # pad less (a third faster than one batch of all).

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import logging
 import re
-import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -27,6 +26,7 @@ import numpy as np
 from .config import Settings
 from .models import Citation
 from .nlp import FACT_LABELS, NUMERIC_LABELS, Entity, entities, get_embedder, pos_tags
+from .text import NATIONALITIES, fold
 
 __all__ = [
     "POINTERS",
@@ -75,19 +75,11 @@ MAX_COUNTED_GAP = 4  # words between a count and its noun ("four surviving and o
 _BEFORE_COUNTED = frozenset({"ADJ", "CCONJ", "ADV", "VERB"})
 MIN_QUOTE_WORDS = 3  # shorter quoted bits are scare quotes or names ("calm"), not statements
 _QUOTE = re.compile(r'“([^”]+)”|"([^"]+)"')
-# Nationality words name their country ("Chinese officials" = "officials of China"). Regular
-# ones ("Korean", "Japanese", "Russian") match by the prefix rule in `entity_in_text`.
-_DEMONYMS = {
-    "chinese": "china", "french": "france", "british": "britain", "english": "england",
-    "dutch": "netherlands", "swiss": "switzerland", "turkish": "turkey", "spanish": "spain",
-    "polish": "poland", "greek": "greece", "swedish": "sweden", "danish": "denmark",
-    "finnish": "finland", "norwegian": "norway", "irish": "ireland", "scottish": "scotland",
-    "welsh": "wales", "filipino": "philippines", "thai": "thailand", "italian": "italy",
-    "ukrainian": "ukraine", "mexican": "mexico", "canadian": "canada", "australian": "australia",
-    "indian": "india", "belgian": "belgium", "argentine": "argentina", "peruvian": "peru",
-    "chilean": "chile", "hungarian": "hungary", "lebanese": "lebanon", "portuguese": "portugal",
-    "american": "us", "americans": "us", "uk": "britain", "european": "europe",
-}  # fmt: skip
+# Nationality words name their country ("Chinese officials" = "officials of China"): the
+# shared table (text.NATIONALITIES), mapped on to this module's folded one-word country token
+# below. Regular ones ("Korean", "Japanese", "Russian") match by the prefix rule in
+# `entity_in_text`. These others are a plural, an abbreviation and a continent's word.
+_DEMONYM_EXTRAS = {"americans": "us", "uk": "britain", "european": "europe"}
 PREFIX_MIN = 4  # "korea"/"korean", "state"/"states": one word, if the shorter has 4+ letters
 PREFIX_SLACK = 3  # ... and the longer adds at most 3 ("japan"/"japanese", not "state"/"statement")
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+|%|\$|€|£|¥", re.UNICODE)
@@ -95,14 +87,25 @@ _ORDINAL_SUFFIX = re.compile(r"(\d)(?:st|nd|rd|th)\b")  # "21st" -> "21", like "
 
 
 def _fold(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text).lower()
-    text = text.replace("’", "'").replace("‘", "'")
-    text = re.sub(r"'s\b", "", text)
+    text = re.sub(r"'s\b", "", fold(text))
     text = _ORDINAL_SUFFIX.sub(r"\1", text)
     text = re.sub(r"\bunited states\b", "us", text)
     text = re.sub(r"\bunited kingdom\b", "britain", text)
     # "U.S." -> "us", "U.N." -> "un": dotted abbreviations become one token.
     return re.sub(r"\b((?:[a-z]\.){2,})", lambda m: m.group(1).replace(".", ""), text)
+
+
+def _demonyms() -> dict[str, str]:
+    """Nationality word -> its country's token ("british" -> "britain", "american" -> "us").
+
+    A country of several words ("Saudi Arabia") is left out: one token cannot stand for it.
+    """
+    table = dict(_DEMONYM_EXTRAS)
+    for word, country in NATIONALITIES.items():
+        tokens = _TOKEN.findall(_fold(country))
+        if " " not in word and len(tokens) == 1:
+            table[word] = tokens[0]
+    return table
 
 
 @lru_cache(maxsize=50_000)
@@ -129,6 +132,9 @@ def _same_word(a: str, b: str) -> bool:
         and len(long) - len(short) <= PREFIX_SLACK
         and long.startswith(short)
     )
+
+
+_DEMONYMS = _demonyms()
 
 
 def entity_in_text(entity: str, tokens: set[str]) -> bool:

@@ -35,7 +35,6 @@ __all__ = ["Selector"]
 
 MAX_CLAIM_CANDIDATES = 60  # per story: those read for claims (a digest prints a few of them)
 WEIGHT_SUPPORT = 1.0  # all other outlets carrying a wording adds this much
-REDUNDANCY = 0.72  # cosine above which a wording repeats a chosen fact
 MAX_CHECKED_ALTERNATIVES = 2  # wordings of one fact checked against the outlets' full text
 MAX_PRUNING_ROUNDS = 3  # cuts tried one after another, each for one more outlet
 MAX_PRUNED_NAMES = 3  # names an outlet may lack for a modifier holding them to be cut
@@ -173,7 +172,7 @@ class Selector:
                 closeness = np.zeros(len(self.units))
             best = max(remaining, key=lambda i: self.value[i] - MMR_PENALTY * closeness[i])
             remaining.discard(best)
-            if closeness[best] >= REDUNDANCY or any(
+            if closeness[best] >= self.settings.summary.align_threshold or any(
                 restates(
                     self.units[best].wording,
                     self.units[p].wording,
@@ -298,7 +297,8 @@ class Selector:
         nearest = np.maximum(
             self.vectors @ self.vectors[best], self.vectors @ self.vectors[alternatives[pick]]
         )
-        covered = same | {int(u) for u in np.flatnonzero(nearest >= REDUNDANCY)}
+        same_fact = nearest >= self.settings.summary.align_threshold
+        covered = same | {int(u) for u in np.flatnonzero(same_fact)}
         # Each cited outlet's carrying sentence, read whole, tells this fact too.
         carrying = {c.evidence for c in citations}
         covered |= {

@@ -6,10 +6,10 @@ Case, a leading article, a trailing "'s" and stray punctuation are dropped.
 from __future__ import annotations
 
 import re
-import unicodedata
+
+from ..text import fold
 
 
 def _norm(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text).lower().replace("’", "'")
-    text = re.sub(r"^(?:the|a|an)\s+|'s$", "", text.strip())
+    text = re.sub(r"^(?:the|a|an)\s+|'s$", "", fold(text).strip())
     return " ".join(re.sub(r"[^\w$€£%.\s-]", " ", text).split()).strip(" .-")

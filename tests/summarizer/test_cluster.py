@@ -87,6 +87,16 @@ def test_average_linkage_merges_by_mean_similarity():
     assert _average_linkage(sim, 0.95) == [[0], [1], [2], [3]]
 
 
+def test_average_linkage_takes_similarity_rounded_above_one():
+    """Two identical articles may score 1.0000001 in float32: still one group, no error."""
+    import numpy as np
+
+    from summarizer.cluster import _average_linkage
+
+    sim = np.array([[1.0, 1.0000001, 0.1], [1.0000001, 1.0, 0.2], [0.1, 0.2, 1.0]], np.float32)
+    assert _average_linkage(sim, 0.5) == [[0, 1], [2]]
+
+
 def test_max_stories_keeps_the_most_covered(models):
     """With max_stories = 1 only the two-outlet story is digested."""
     import dataclasses

@@ -49,6 +49,17 @@ def test_shipped_config_loads():
         ("[fetch]\ntimeout_s = -5\n", r"\[fetch\] timeout_s must be at least 0.1"),
         ("[summary]\nverify_threshold = 1.5\n", r"verify_threshold must be at most 1"),
         ("[sources]\nmax_items_per_feed = 0\n", r"max_items_per_feed must be at least 1"),
+        # Keys whose default is None or a string were not type-checked at all.
+        ("[qa]\nabstain_threshold = 'high'\n", r"\[qa\] abstain_threshold must be a number"),
+        ("[qa]\nabstain_threshold = 1.5\n", r"\[qa\] abstain_threshold must be at most 1"),
+        ("[models]\nspacy_model = 3\n", r"\[models\] spacy_model must be a string \(got 3\)"),
+        ("[models]\nembedding_model = false\n", r"\[models\] embedding_model must be a string"),
+        ("[generator]\ntimeout_s = -5\n", r"\[generator\] timeout_s must be at least 0.1"),
+        ("[generator]\nbackend = 1\n", r"\[generator\] backend must be a string"),
+        ("[storage]\npath = ['a']\n", r"\[storage\] path must be a string"),
+        ("[sources]\nfeeds = 'https://a.example/rss'\n", r"feeds must be a list of strings"),
+        ("[summary]\nmax_words = 80.5\n", r"\[summary\] max_words must be a whole number"),
+        ("[summary]\nmax_words = true\n", r"\[summary\] max_words must be a number"),
     ],
 )
 def test_bad_files_name_the_problem(tmp_path, text, message):
@@ -64,3 +75,38 @@ def test_missing_file_is_an_error(tmp_path):
     """A named but missing file is an error, not silent defaults."""
     with pytest.raises(ConfigError, match="no such file"):
         load_settings(tmp_path / "absent.toml")
+
+
+def test_every_key_round_trips_through_a_file(tmp_path):
+    """A file stating every default (None aside) loads back to the defaults: each key's type
+    has a rule, and whole floats and ints keep their types."""
+    import dataclasses
+
+    lines = []
+    for section in dataclasses.fields(Settings):
+        lines.append(f"[{section.name}]")
+        for f in dataclasses.fields(getattr(Settings(), section.name)):
+            value = getattr(getattr(Settings(), section.name), f.name)
+            if value is None:
+                continue
+            if isinstance(value, bool):
+                lines.append(f"{f.name} = {str(value).lower()}")
+            elif isinstance(value, str):
+                lines.append(f'{f.name} = "{value}"')
+            elif isinstance(value, tuple):
+                lines.append(f"{f.name} = {list(value)!r}".replace("'", '"'))
+            else:
+                lines.append(f"{f.name} = {value!r}")
+    path = tmp_path / "all.toml"
+    path.write_text("\n".join(lines) + "\n")
+    assert load_settings(path) == Settings()
+
+
+def test_numbers_take_their_field_type(tmp_path):
+    """A whole float for an int key and an int for a float key become the field's type."""
+    path = tmp_path / "c.toml"
+    path.write_text("[summary]\nmax_words = 80.0\n[qa]\nabstain_threshold = 1\n")
+    settings = load_settings(path)
+    assert settings.summary.max_words == 80 and isinstance(settings.summary.max_words, int)
+    assert settings.qa.abstain_threshold == 1.0
+    assert isinstance(settings.qa.abstain_threshold, float)

@@ -183,3 +183,17 @@ def test_teaser_line_is_not_a_fact(models):
     )
     digest = fuse_articles([DAM[0], teaser], models, max_words=120)
     assert not any(s.text.startswith("Dam gate fails") for s in digest.sentences)
+
+
+def test_align_threshold_decides_when_a_wording_repeats_a_fact(models):
+    """`[summary] align_threshold` is the one similarity at which a wording counts as told."""
+    import dataclasses
+
+    story = Story("s", [BRIDGE_A, BRIDGE_B])
+    default = fuse_story(story, models, max_words=200).digest.sentences
+    loose = dataclasses.replace(
+        models, summary=dataclasses.replace(models.summary, align_threshold=0.3)
+    )
+    fewer = fuse_story(story, loose, max_words=200).digest.sentences
+    # Looser, more wordings read as the same fact already told: fewer facts are printed.
+    assert 0 < len(fewer) < len(default)

@@ -1,0 +1,99 @@
+"""Text helpers every stage shares: one rule each for folding, words and nationality words.
+
+- `fold`: the form text is compared in: Unicode compatibility forms (NFKC: ligatures,
+  full-width digits, non-breaking spaces), lower case, curly apostrophes made straight.
+  A stage that needs more (verify's "U.S." -> "us", retrieval's digit-group commas) adds its
+  own step on top of this one.
+- `words` / `word_count`: runs of letters, digits and underscores, the unit the extraction
+  limits and the duplicate shingles are counted in.
+- `NATIONALITIES`: nationality words and the country each names ("Chinese" for China); the
+  gazetteer reads other regular ones ("Kenyan", "Brazilian") by their stem.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+from types import MappingProxyType
+
+__all__ = ["NATIONALITIES", "fold", "word_count", "words"]
+
+_WORD = re.compile(r"\w+")
+
+# Irregular nationality word -> the country as news writing names it. The country names are
+# ones both the gazetteer (places.py) and the verifier's folding (verify.py: "US", "Britain")
+# know, so each maps them on to its own form.
+NATIONALITIES: Mapping[str, str] = MappingProxyType(
+    {
+        "chinese": "China",
+        "french": "France",
+        "british": "Britain",
+        "english": "England",
+        "dutch": "Netherlands",
+        "swiss": "Switzerland",
+        "turkish": "Turkey",
+        "spanish": "Spain",
+        "polish": "Poland",
+        "greek": "Greece",
+        "swedish": "Sweden",
+        "danish": "Denmark",
+        "finnish": "Finland",
+        "norwegian": "Norway",
+        "irish": "Ireland",
+        "scottish": "Scotland",
+        "welsh": "Wales",
+        "filipino": "Philippines",
+        "thai": "Thailand",
+        "italian": "Italy",
+        "ukrainian": "Ukraine",
+        "mexican": "Mexico",
+        "canadian": "Canada",
+        "australian": "Australia",
+        "indian": "India",
+        "belgian": "Belgium",
+        "lebanese": "Lebanon",
+        "portuguese": "Portugal",
+        "american": "US",
+        "nepalese": "Nepal",
+        "nepali": "Nepal",
+        "pakistani": "Pakistan",
+        "israeli": "Israel",
+        "iraqi": "Iraq",
+        "saudi": "Saudi Arabia",
+        "emirati": "United Arab Emirates",
+        "bangladeshi": "Bangladesh",
+        "afghan": "Afghanistan",
+        "argentine": "Argentina",
+        "argentinian": "Argentina",
+        "peruvian": "Peru",
+        "chilean": "Chile",
+        "hungarian": "Hungary",
+        "north korean": "North Korea",
+        "south korean": "South Korea",
+        "new zealander": "New Zealand",
+    }
+)
+
+
+def fold(text: str) -> str:
+    """The form text is compared in: NFKC, lower case, straight apostrophes.
+
+    Args:
+        text: any text.
+
+    Returns:
+        The folded text, as long as the input give or take compatibility characters.
+
+    """
+    return unicodedata.normalize("NFKC", text).lower().replace("’", "'").replace("‘", "'")
+
+
+def words(text: str) -> list[str]:
+    """The words of a text: runs of letters, digits and underscores, in order."""
+    return _WORD.findall(text)
+
+
+def word_count(text: str) -> int:
+    """How many words (`words`) a text has."""
+    return len(_WORD.findall(text))
