@@ -39,7 +39,6 @@ EXIT_USAGE = 2
 EXIT_PARTIAL = 3  # a batch wrote its good lines, but at least one line failed
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a Ctrl-C
 DEFAULT_CONFIG = Path("config.toml")  # read from the working directory, as the bot does
-STDIN = "-"  # the input that reads an article from the standard input
 _PROJECT = "newsdigest"
 _PYPROJECT = Path(__file__).resolve().parents[1] / "pyproject.toml"
 
@@ -180,7 +179,7 @@ def render_story(story: StoryDigest, *, width: int = 88) -> str:
 
 
 def _run_digest(args: argparse.Namespace) -> int:
-    from .ingest import gather
+    from .ingest import STDIN, gather
     from .pipeline import summarize
 
     settings = _settings(args.config)
@@ -316,7 +315,7 @@ def _run_fuse(args: argparse.Namespace) -> int:
 
 
 def _run_extract(args: argparse.Namespace) -> int:
-    from .ingest import load_one
+    from .ingest import STDIN, load_one
 
     settings = _settings(args.config)
     stdin = sys.stdin.buffer.read() if args.input == STDIN else None

@@ -176,8 +176,16 @@ def _front_matter(text: str) -> tuple[dict[str, str], str]:
     match = _FRONT_MATTER.match(text)
     if match is None:
         return {}, text
+    block = match.group(1) or ""
+    # Text between two horizontal rules is no front matter: every line must be a key, a
+    # nested or list line, or a comment.
+    for line in block.splitlines():
+        if line.strip() and not (
+            _FRONT_MATTER_KEY.match(line) or line[:1].isspace() or line.startswith(("-", "#"))
+        ):
+            return {}, text
     fields: dict[str, str] = {}
-    for key, value in _FRONT_MATTER_KEY.findall(match.group(1) or ""):
+    for key, value in _FRONT_MATTER_KEY.findall(block):
         value = value.strip().strip("'\"").strip()
         if value and not value.startswith(("[", "{", "|", ">")):
             fields.setdefault(key.lower(), value)

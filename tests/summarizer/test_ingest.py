@@ -567,3 +567,13 @@ async def test_progress_reports_inputs_done():
     await gather(files, Settings(), progress=lambda *event: seen.append(event))
     assert seen[-1] == ("reading inputs", 2, 2)
     assert all(done <= total for _, done, total in seen)
+
+
+async def test_text_between_rules_is_not_front_matter(tmp_path):
+    """A text opening with a rule keeps the paragraph under it; no key there, no outlet."""
+    path = tmp_path / "ruled.txt"
+    lead = "Ferry crews in Halvik walked off the job on Tuesday morning, the operator said."
+    path.write_text(f"---\n{lead}\n---\n" + (FIXTURES / "english-article.txt").read_text())
+    article = await load_one(str(path), Settings())
+    assert lead in article.text
+    assert article.outlet is None
