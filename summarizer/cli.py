@@ -110,6 +110,10 @@ def _settings(path: Path | None) -> Settings:
     return load_settings(path) if path else Settings()
 
 
+# Stages are uneven steps (a feed item, a model, a story): a rate per step would mislead.
+_BAR_FORMAT = "{desc}: {percentage:3.0f}%|{bar}| {n_fmt}/{total_fmt} [{elapsed}]"
+
+
 class _StageBars:
     """Progress on stderr, one tqdm bar per stage, fed by the library's progress callbacks."""
 
@@ -123,7 +127,9 @@ class _StageBars:
         if stage != self._stage:
             self.close()
             self._stage = stage
-            self._bar = tqdm(total=total, desc=stage, file=sys.stderr, leave=False)
+            self._bar = tqdm(
+                total=total, desc=stage, file=sys.stderr, leave=False, bar_format=_BAR_FORMAT
+            )
         self._bar.total = total
         self._bar.n = done
         self._bar.refresh()
