@@ -1,9 +1,13 @@
 """Command line: `python -m summarizer {digest,fuse,extract,ask} ...`.
 
 This module parses arguments, configures logging and does the I/O; the library does the work.
+Settings come from `--config`, else `./config.toml` when present (as the bot reads them), else
+the defaults. On a terminal, `digest` draws its progress on stderr.
 
 Exit codes: 0 success (for `digest`, at least one story was produced); 1 nothing produced (every
-input failed, or no article formed a story); 2 bad usage, config or input file.
+input failed, or no article formed a story); 2 bad usage, config or input file; 3 a batch
+(`fuse --jsonl`, `ask --jsonl`) wrote its good lines but some lines failed; 130 interrupted
+(Ctrl-C).
 """
 
 from __future__ import annotations
@@ -16,13 +20,15 @@ import os
 import sys
 import textwrap
 import time
+import tomllib
 from collections.abc import Callable, Iterator, Sequence
+from importlib import metadata
 from pathlib import Path
 from typing import Any, TextIO
 
 from .config import MIN_MAX_WORDS, Settings, load_settings
 from .errors import SummarizerError
-from .models import Digest, Source, StoryDigest
+from .models import Digest, Source, StoryDigest, Turn
 
 log = logging.getLogger("summarizer")
 
@@ -30,6 +36,23 @@ _CHATTY_LIBRARIES = ("trafilatura", "htmldate", "readability", "courlan", "juste
 EXIT_OK = 0
 EXIT_NOTHING = 1
 EXIT_USAGE = 2
+EXIT_PARTIAL = 3  # a batch wrote its good lines, but at least one line failed
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a Ctrl-C
+DEFAULT_CONFIG = Path("config.toml")  # read from the working directory, as the bot does
+_PROJECT = "newsdigest"
+_PYPROJECT = Path(__file__).resolve().parents[1] / "pyproject.toml"
+
+
+def version() -> str:
+    """The project's version: the installed distribution's, else the source tree's pyproject."""
+    try:
+        return metadata.version(_PROJECT)
+    except metadata.PackageNotFoundError:
+        pass
+    try:
+        return str(tomllib.loads(_PYPROJECT.read_text(encoding="utf-8"))["project"]["version"])
+    except (OSError, KeyError, tomllib.TOMLDecodeError):
+        return "unknown"
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -38,41 +61,102 @@ def _parser() -> argparse.ArgumentParser:
         description="Fuse news articles from several outlets into cited digests.",
     )
     parser.add_argument("-v", "--verbose", action="count", default=0, help="more logging")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {version()}")
     sub = parser.add_subparsers(dest="command", required=True)
+    config_help = f"settings file (default: ./{DEFAULT_CONFIG} when present, else built-in)"
 
     digest = sub.add_parser("digest", help="digest files, article URLs and feeds")
     digest.add_argument(
         "inputs",
         nargs="*",
         metavar="INPUT",
-        help="file, directory, article URL or feed URL (none: the feeds in the config)",
+        help="file, directory, article URL, feed URL, or - for an article on stdin "
+        "(none: the feeds of the config)",
     )
-    digest.add_argument("--config", type=Path, help="config.toml (default: built-in settings)")
+    digest.add_argument("--config", type=Path, help=config_help)
     digest.add_argument("--json", action="store_true", help="print JSON instead of text")
     digest.add_argument("--max-words", type=int, help="word budget per story")
 
     fuse = sub.add_parser("fuse", help="batch: fuse each JSONL line (one story) into a summary")
     fuse.add_argument("--jsonl", type=Path, required=True, metavar="IN")
     fuse.add_argument("--out", type=Path, required=True, metavar="OUT")
-    fuse.add_argument("--config", type=Path)
+    fuse.add_argument("--config", type=Path, help=config_help)
     fuse.add_argument("--max-words", type=int)
 
     extract = sub.add_parser("extract", help="print the title and main text of a file or URL")
-    extract.add_argument("input", metavar="INPUT")
-    extract.add_argument("--config", type=Path)
+    extract.add_argument("input", metavar="INPUT", help="file, URL, or - for stdin")
+    extract.add_argument("--config", type=Path, help=config_help)
 
     ask = sub.add_parser("ask", help="answer a question from a digest's sources")
-    ask.add_argument("question", nargs="?", help="the question (with --digest)")
+    ask.add_argument(
+        "question",
+        nargs="?",
+        help="the question (with --digest); without it, questions are read from stdin, one a "
+        "line, and follow-ups refer to the answers before",
+    )
     ask.add_argument("--digest", type=Path, metavar="FILE", help="output of `digest --json`")
     ask.add_argument("--jsonl", type=Path, metavar="IN", help="batch of questions with articles")
     ask.add_argument("--out", type=Path, metavar="OUT", help="batch output (with --jsonl)")
     ask.add_argument("--json", action="store_true", help="print JSON instead of text")
-    ask.add_argument("--config", type=Path)
+    ask.add_argument("--config", type=Path, help=config_help)
     return parser
 
 
 def _settings(path: Path | None) -> Settings:
+    """`--config`, else ./config.toml when there is one, else the defaults."""
+    if path is None and DEFAULT_CONFIG.is_file():
+        log.info("reading settings from ./%s", DEFAULT_CONFIG)
+        path = DEFAULT_CONFIG
     return load_settings(path) if path else Settings()
+
+
+# Stages are uneven steps (a feed item, a model, a story): a rate per step would mislead.
+_BAR_FORMAT = "{desc}: {percentage:3.0f}%|{bar}| {n_fmt}/{total_fmt} [{elapsed}]"
+
+
+class _StageBars:
+    """Progress on stderr, one tqdm bar per stage, fed by the library's progress callbacks."""
+
+    def __init__(self) -> None:
+        self._stage: str | None = None
+        self._bar: Any = None
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        from tqdm import tqdm
+
+        if stage != self._stage:
+            self.close()
+            self._stage = stage
+            self._bar = tqdm(
+                total=total, desc=stage, file=sys.stderr, leave=False, bar_format=_BAR_FORMAT
+            )
+        self._bar.total = total
+        self._bar.n = done
+        self._bar.refresh()
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.close()
+        self._stage, self._bar = None, None
+
+
+def _stage_bars() -> _StageBars | None:
+    """Progress bars when stderr is a terminal; None (no progress output) otherwise."""
+    return _StageBars() if sys.stderr.isatty() else None
+
+
+def _load_models(settings: Settings, bars: _StageBars | None) -> None:
+    """Load the models before the work that needs them, so their seconds show as a stage."""
+    from .nlp import get_embedder, get_spacy
+
+    if bars is not None:
+        bars("loading models", 0, 2)
+    get_embedder(settings.models)
+    if bars is not None:
+        bars("loading models", 1, 2)
+    get_spacy(settings.models.spacy_model)
+    if bars is not None:
+        bars("loading models", 2, 2)
 
 
 def _fail(message: str) -> None:
@@ -101,13 +185,25 @@ def render_story(story: StoryDigest, *, width: int = 88) -> str:
 
 
 def _run_digest(args: argparse.Namespace) -> int:
-    from .pipeline import digest_inputs
+    from .ingest import STDIN, gather
+    from .pipeline import summarize
 
     settings = _settings(args.config)
     if not args.inputs and not settings.sources.feeds:
-        _fail("no INPUT given and no [sources] feeds in the config")
+        _fail(f"no INPUT given and no [sources] feeds in ./{DEFAULT_CONFIG} or --config")
         return EXIT_USAGE
-    digest = asyncio.run(digest_inputs(args.inputs, settings, max_words=args.max_words))
+    stdin = sys.stdin.buffer.read() if STDIN in args.inputs else None
+    bars = _stage_bars()
+    try:
+        articles, failures = asyncio.run(gather(args.inputs, settings, stdin=stdin, progress=bars))
+        if articles:
+            _load_models(settings, bars)
+        # In this (main) thread, not a worker: Ctrl-C stops it at once.
+        digest = summarize(articles, settings, max_words=args.max_words, progress=bars)
+    finally:
+        if bars is not None:
+            bars.close()
+    digest.failures = list(failures)
     for failure in digest.failures:
         _fail(str(failure))
     if args.json:
@@ -159,6 +255,9 @@ def _run_batch(args: argparse.Namespace, settings: Settings, label: str, step: B
     """Apply `step` to each JSONL record of `--jsonl`, one output line each, models loaded once.
 
     A bad line or a failing record gets one error line naming `FILE:LINE`; the rest go on.
+
+    Returns:
+        EXIT_OK, EXIT_PARTIAL when some lines failed, EXIT_NOTHING when no line was written.
     """
     from .nlp import get_embedder, get_spacy
 
@@ -167,7 +266,7 @@ def _run_batch(args: argparse.Namespace, settings: Settings, label: str, step: B
         return EXIT_USAGE
     get_embedder(settings.models)  # loaded before the first record is timed
     get_spacy(settings.models.spacy_model)
-    written = 0
+    written = failed = 0
     with (
         args.out.open("w", encoding="utf-8") as out,
         _progress(_count_lines(args.jsonl), label) as bar,
@@ -177,6 +276,7 @@ def _run_batch(args: argparse.Namespace, settings: Settings, label: str, step: B
             where = f"{args.jsonl}:{number}"
             if error or record is None:
                 _fail(f"{where}: {error}")
+                failed += 1
                 continue
             try:
                 started = time.perf_counter()
@@ -184,10 +284,13 @@ def _run_batch(args: argparse.Namespace, settings: Settings, label: str, step: B
                 line["seconds"] = round(time.perf_counter() - started, 4)
             except SummarizerError as exc:
                 _fail(str(exc) if str(exc).startswith(where) else f"{where}: {exc}")
+                failed += 1
                 continue
             out.write(json.dumps(line, ensure_ascii=False) + "\n")
             written += 1
-    return EXIT_OK if written else EXIT_NOTHING
+    if not written:
+        return EXIT_NOTHING
+    return EXIT_PARTIAL if failed else EXIT_OK
 
 
 def _run_fuse(args: argparse.Namespace) -> int:
@@ -218,10 +321,11 @@ def _run_fuse(args: argparse.Namespace) -> int:
 
 
 def _run_extract(args: argparse.Namespace) -> int:
-    from .ingest import load_one
+    from .ingest import STDIN, load_one
 
     settings = _settings(args.config)
-    article = asyncio.run(load_one(args.input, settings))
+    stdin = sys.stdin.buffer.read() if args.input == STDIN else None
+    article = asyncio.run(load_one(args.input, settings, stdin=stdin))
     print(article.title or "(no title)")
     print()
     print(article.text)
@@ -289,15 +393,57 @@ def _run_ask(args: argparse.Namespace) -> int:
             _fail("ask --jsonl needs --out")
             return EXIT_USAGE
         return _run_ask_batch(args, settings)
-    if not args.digest or args.question is None:
-        _fail('ask needs --digest FILE "QUESTION" (or --jsonl IN --out OUT)')
+    if not args.digest:
+        _fail('ask needs --digest FILE ["QUESTION"] (or --jsonl IN --out OUT)')
         return EXIT_USAGE
     digest = load_digest_file(args.digest)
     sources = _sources_of(digest)
     index = build_index(sources, settings)
+    if args.question is None:
+        return _ask_interactively(index, sources, settings, as_json=args.json)
     answer = answer_question(args.question, index, settings=settings)
     _print_answer(answer, sources, as_json=args.json, out=sys.stdout)
     return EXIT_OK
+
+
+def _ask_interactively(
+    index: Any, sources: Sequence[Source], settings: Settings, *, as_json: bool
+) -> int:
+    """Answer questions read from stdin, one a line, until its end; models are loaded once.
+
+    The conversation is kept (the last `[qa] history_turns` turns), so a follow-up such as
+    "What did he say next?" resolves against the answers before it.
+    """
+    from .qa import QuestionError, answer_question, remember
+
+    _load_models(settings, None)
+    on_terminal = sys.stdin.isatty()
+    if on_terminal:
+        print(
+            f"Ask about the digest's {len(sources)} sources, one question a line "
+            "(Ctrl-D ends, Ctrl-C quits).",
+            file=sys.stderr,
+        )
+    history: list[Turn] = []
+    while True:
+        if on_terminal:
+            print("? ", end="", file=sys.stderr, flush=True)
+        line = sys.stdin.readline()
+        if not line:
+            return EXIT_OK
+        question = line.strip()
+        if not question:
+            continue
+        try:
+            answer = answer_question(question, index, history=history, settings=settings)
+        except QuestionError as exc:
+            _fail(str(exc))
+            continue
+        _print_answer(answer, sources, as_json=as_json, out=sys.stdout)
+        if not as_json:
+            sys.stdout.write("\n")
+        sys.stdout.flush()
+        history = remember(history, Turn(question, answer), settings)
 
 
 def _run_ask_batch(args: argparse.Namespace, settings: Settings) -> int:
@@ -320,7 +466,16 @@ _COMMANDS = {"digest": _run_digest, "fuse": _run_fuse, "extract": _run_extract, 
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit code."""
+    """Run the command line; returns the exit code (EXIT_INTERRUPTED on Ctrl-C, at once)."""
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:
+        # End the line a prompt or progress bar left open; no traceback for a Ctrl-C.
+        print(file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args = _parser().parse_args(argv)
     level = [logging.WARNING, logging.INFO, logging.DEBUG][min(args.verbose, 2)]
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
@@ -339,5 +494,3 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SummarizerError as exc:
         _fail(str(exc))
         return EXIT_USAGE
-    except KeyboardInterrupt:
-        return 130

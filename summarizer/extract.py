@@ -24,7 +24,7 @@ import codecs
 import json
 import logging
 import re
-from datetime import datetime
+from datetime import UTC, datetime
 from urllib.parse import urljoin, urlparse
 
 import charset_normalizer
@@ -33,18 +33,20 @@ import trafilatura
 from lxml import etree
 from readability import Document as ReadabilityDocument
 
-from .dates import parse_datetime, url_date
+from .dates import as_utc, parse_datetime, url_date
 from .errors import ExtractionError
 from .models import Article, DatedBy
 from .text import word_count
 
-__all__ = ["article_from_html", "decode_bytes", "html_fragment_text"]
+__all__ = ["article_from_html", "byline_date", "decode_bytes", "html_fragment_text"]
 
 log = logging.getLogger(__name__)
 
 MIN_WORDS = 25  # fewer words than this is a stub, a paywall or an error page, not an article
 FALLBACK_RATIO = 0.5  # trafilatura below this share of readability's words missed the body
 META_SNIFF_BYTES = 4096  # browsers look for <meta charset> in the first 1024; be generous
+BYLINE_CHARS = 600  # a byline sits above the story or in its first lines, never further down
+BYLINE_MAX_WORDS = 12  # a line this short holding "2 hours ago" is a byline, not a sentence
 
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
@@ -139,6 +141,67 @@ def decode_bytes(data: bytes, declared: str | None = None, *, sniff_meta: bool =
         except UnicodeDecodeError:
             continue
     return data.decode("cp1252", errors="replace")
+
+
+_MONTH = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
+    r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+)
+# A day is required: "in June 2019" is something the story mentions, not when it came out.
+_DAY_DATE = re.compile(
+    rf"\b(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"
+    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH},?\s+\d{{4}}"
+    r"|\d{4}-\d{2}-\d{2})\b",
+    re.I,
+)
+_AGO = re.compile(
+    r"\b(?:\d{1,3}|an?|one)\s+(?:min(?:ute)?s?|hours?|hrs?|days?|weeks?)\s+ago\b", re.I
+)
+
+
+def byline_date(text: str, *, reference: datetime) -> datetime | None:
+    """The date a byline near the top of a text gives ("March 22, 2021", "2 hours ago"), or None.
+
+    Only the first BYLINE_CHARS characters are read; a relative date counts only on a line of at
+    most BYLINE_MAX_WORDS words ("Updated 2 hours ago"), since "two days ago" in a sentence tells
+    when something happened, not when it was written.
+
+    Args:
+        text: the article text as it arrived (before datelines are cleaned away).
+        reference: when the text was written or fetched; "2 hours ago" counts back from it.
+
+    Returns:
+        A tz-aware datetime (naive references are taken as UTC), or None.
+
+    """
+    head = text[:BYLINE_CHARS]
+    found = _DAY_DATE.search(head)
+    if found is None:
+        found = next(
+            (
+                match
+                for line in head.splitlines()
+                if len(line.split()) <= BYLINE_MAX_WORDS and (match := _AGO.search(line))
+            ),
+            None,
+        )
+    if found is None:
+        return None
+    import dateparser  # imported on demand: it costs a quarter second and most texts need none
+
+    reference = as_utc(reference)
+    when = dateparser.parse(
+        found.group(0).replace(".", ""),
+        languages=["en"],
+        settings={
+            # dateparser counts back from a naive time in its TIMEZONE.
+            "RELATIVE_BASE": reference.astimezone(UTC).replace(tzinfo=None),
+            "TIMEZONE": "UTC",
+            "RETURN_AS_TIMEZONE_AWARE": True,
+            "PREFER_DATES_FROM": "past",
+        },
+    )
+    return when
 
 
 def html_fragment_text(fragment: str) -> str:
@@ -289,6 +352,23 @@ def _readability_text(html: str, url: str | None) -> str:
         return ""
 
 
+def _byline_region(html: str, title: str | None, text: str) -> str:
+    """The page's visible text from its headline on (the extractors drop bylines as furniture).
+
+    Without the headline in sight, from a little above the first words of the article.
+    """
+    try:
+        page_text = _element_text(lxml.html.fromstring(html))
+    except (etree.ParserError, ValueError):
+        return text
+    folded = page_text.casefold()
+    anchor = folded.find(title.casefold()) if title else -1
+    if anchor < 0:
+        lead = folded.find(text[:60].casefold())
+        anchor = max(0, lead - BYLINE_CHARS // 2) if lead >= 0 else 0
+    return page_text[anchor:]
+
+
 def article_from_html(
     html: str | bytes,
     *,
@@ -366,6 +446,11 @@ def article_from_html(
     if published is None and isinstance(guessed, str):
         published = parse_datetime(guessed)
         dated_by = "guess" if published else None
+    if published is None and (
+        published := byline_date(_byline_region(html, title, text), reference=datetime.now(UTC))
+    ):
+        # "2 hours ago" under the headline: counted back from now, when the page was fetched.
+        dated_by = "guess"
     return Article(
         text=text,
         title=title,

@@ -6,7 +6,10 @@ becomes one `InputFailure` with a one-line reason, and the rest still comes thro
 1. expand inputs: a directory gives its files (sorted, not recursive, no hidden or README files);
    no inputs means the configured feeds; repeated inputs and URLs are taken once;
 2. files by kind (.txt, .md/.markdown, .html/.htm, anything else sniffed): plain text and Markdown
-   go through `clean.clean_text`, HTML through `extract.article_from_html`;
+   go through `clean.clean_text`, HTML through `extract.article_from_html`; a text's title is its
+   first heading or first short line, its outlet and date come from its front matter, else its
+   date from a byline ("March 22, 2021", "2 hours ago" counted back from the file's time);
+   `-` is the standard input the caller read;
 3. URLs are fetched (`fetch.fetch`: retries, size cap, SSRF guard); a feed (by content type or
    its first bytes) gives its recent items, whose pages are fetched concurrently and extracted,
    falling back to the feed's own text when a page fails;
@@ -30,23 +33,20 @@ from markdown_it import MarkdownIt
 
 from .clean import clean_text
 from .config import Settings
+from .dates import as_utc, parse_datetime, url_date
 from .errors import ExtractionError, FeedError, InputError, SummarizerError
-from .extract import (
-    article_from_html,
-    decode_bytes,
-    html_fragment_text,
-    parse_datetime,
-    url_date,
-)
+from .extract import article_from_html, byline_date, decode_bytes, html_fragment_text
 from .feeds import FeedItem, looks_like_feed, parse_feed
 from .fetch import fetch, make_session
+from .language import foreign_language, language_name
 from .models import Article, InputFailure
 from .sentences import split_text
 
-__all__ = ["articles_from_records", "gather", "gather_sync", "load_one"]
+__all__ = ["STDIN", "Progress", "articles_from_records", "gather", "gather_sync", "load_one"]
 
 log = logging.getLogger(__name__)
 
+STDIN = "-"  # the input that stands for the standard input (its bytes are given to `gather`)
 TEXT_SUFFIXES = frozenset({".txt", ".text"})
 MARKDOWN_SUFFIXES = frozenset({".md", ".markdown"})
 HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
@@ -64,7 +64,11 @@ _HTML_ANY = re.compile(rb"<(?:p|div|article|title|meta|h1)\b[^>]*>", re.I)
 _MD_HINT = re.compile(r"^(?:#{1,6} \S|\[[^\]]+\]\([^)]+\)|[*_]{1,2}\S)", re.M)
 _TERMINAL = re.compile(r"[.!?…:;][\"'”’)]*$")
 _URL = re.compile(r"^[a-z][a-z0-9+.-]*://", re.I)
-_FRONT_MATTER = re.compile(r"\A---\s*\n.*?\n---\s*\n", re.S)
+_FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\n(.*?\n)?---[ \t]*(?:\n|\Z)", re.S)
+_FRONT_MATTER_KEY = re.compile(r"^([A-Za-z_][\w-]*)[ \t]*:[ \t]*(.*?)[ \t]*$", re.M)
+# Front-matter keys, most specific first, for the outlet and the date.
+_OUTLET_KEYS = ("outlet", "source", "publisher", "site_name", "site")
+_DATE_KEYS = ("published", "date", "pubdate")
 _MEDIA_TYPES = ("image/", "audio/", "video/", "font/", "application/pdf", "application/zip")
 _READMES = frozenset({"readme", "readme.md", "readme.txt", "readme.markdown", "readme.rst"})
 
@@ -101,7 +105,7 @@ def _split_title(paragraphs: list[str]) -> tuple[str | None, list[str]]:
     """Take the headline off the top of cleaned text: short and without a final full stop.
 
     Leading labels of a few words ('World', a section kicker) above a longer headline are
-    dropped with it; a text that starts with a sentence has no title.
+    dropped with it; a text that starts with a sentence has no headline line.
     """
     lead: list[str] = []
     for para in paragraphs:
@@ -114,6 +118,21 @@ def _split_title(paragraphs: list[str]) -> tuple[str | None, list[str]]:
     return lead[pick], paragraphs[pick + 1 :]
 
 
+def _first_line_title(body: str) -> str | None:
+    """A title for a text without a headline line: its first sentence, shortened if long.
+
+    The sentence stays in the body (it is the story's lead); the title only names the source,
+    so a reader sees what it is rather than its file name.
+    """
+    sentences = split_text(body)
+    if not sentences:
+        return None
+    words = sentences[0].split()
+    if len(words) > TITLE_MAX_WORDS:
+        return " ".join(words[:TITLE_MAX_WORDS]).rstrip(",;:") + "…"
+    return " ".join(words).rstrip(".")
+
+
 def _text_article(text: str, name: str, *, title: str | None = None) -> Article:
     """An article from plain text: cleaned, headline taken off the top unless given."""
     cleaned = clean_text(text)
@@ -123,25 +142,76 @@ def _text_article(text: str, name: str, *, title: str | None = None) -> Article:
     body = "\n\n".join(paragraphs)
     if _words(body) < MIN_TEXT_WORDS:
         raise ExtractionError(name, f"no article text found (under {MIN_TEXT_WORDS} words)")
-    return Article(text=body, title=title)
+    return Article(text=body, title=title or _first_line_title(body))
 
 
 def _markdown_article(text: str, name: str) -> Article:
-    """An article from Markdown: '# ' heading as title, syntax stripped, then cleaned."""
-    text = _FRONT_MATTER.sub("", text, count=1)
+    """An article from Markdown: its first heading as title, syntax stripped, then cleaned.
+
+    A top-level '# ' heading wins; without one, the first heading of any level.
+    """
     tokens = _md().parse(text)
+    headings = [i for i, t in enumerate(tokens) if t.type == "heading_open" and i + 2 < len(tokens)]
+    first = next((i for i in headings if tokens[i].tag == "h1"), headings[0] if headings else None)
     title: str | None = None
-    for i, token in enumerate(tokens):
-        if token.type == "heading_open" and token.tag == "h1" and i + 2 < len(tokens):
-            inline = tokens[i + 1]
-            title = html_fragment_text(_md().renderInline(inline.content)) or None
-            del tokens[i : i + 3]
-            break
+    if first is not None:
+        title = html_fragment_text(_md().renderInline(tokens[first + 1].content)) or None
+        del tokens[first : first + 3]
     html = _md().renderer.render(tokens, _md().options, {})
     return _text_article(html_fragment_text(html), name, title=title)
 
 
-def _kind(path: Path, head: bytes) -> str:
+def _front_matter(text: str) -> tuple[dict[str, str], str]:
+    """A leading `---` block of `key: value` lines (Jekyll, Hugo), and the text after it.
+
+    Only flat keys are read (quotes stripped, lists and nesting ignored): the title, outlet and
+    date are all this pipeline wants from it.
+    """
+    match = _FRONT_MATTER.match(text)
+    if match is None:
+        return {}, text
+    block = match.group(1) or ""
+    # Text between two horizontal rules is no front matter: every line must be a key, a
+    # nested or list line, or a comment.
+    for line in block.splitlines():
+        if line.strip() and not (
+            _FRONT_MATTER_KEY.match(line) or line[:1].isspace() or line.startswith(("-", "#"))
+        ):
+            return {}, text
+    fields: dict[str, str] = {}
+    for key, value in _FRONT_MATTER_KEY.findall(block):
+        value = value.strip().strip("'\"").strip()
+        if value and not value.startswith(("[", "{", "|", ">")):
+            fields.setdefault(key.lower(), value)
+    return fields, text[match.end() :]
+
+
+def _document(text: str, name: str, kind: str, *, written: datetime) -> Article:
+    """An article from a text or Markdown document, with its front matter and byline read.
+
+    Args:
+        text: the decoded document.
+        name: the input, for errors.
+        kind: 'markdown' or 'text'.
+        written: when the document was written or fetched; a byline's "2 hours ago" counts
+            back from it.
+
+    """
+    fields, body = _front_matter(text)
+    convert = _markdown_article if kind == "markdown" else _text_article
+    article = convert(body, name)
+    article.title = fields.get("title") or article.title
+    article.outlet = next((fields[k] for k in _OUTLET_KEYS if k in fields), None)
+    stated = next((when for k in _DATE_KEYS if (when := parse_datetime(fields.get(k)))), None)
+    if stated is not None:
+        article.published, article.dated_by = stated, "metadata"
+    elif when := byline_date(body, reference=written):
+        # Read from the text, so a guess: it never drops an article or splits a story.
+        article.published, article.dated_by = when, "guess"
+    return article
+
+
+def _kind(path: Path | None, head: bytes) -> str:
     """'html', 'markdown', 'feed' or 'text'.
 
     A feed is told by its content whatever the suffix (an RSS file has <title> tags too, so it
@@ -149,7 +219,7 @@ def _kind(path: Path, head: bytes) -> str:
     """
     if looks_like_feed(head):
         return "feed"
-    suffix = path.suffix.lower()
+    suffix = path.suffix.lower() if path is not None else ""
     if suffix in HTML_SUFFIXES:
         return "html"
     if suffix in MARKDOWN_SUFFIXES:
@@ -163,41 +233,45 @@ def _kind(path: Path, head: bytes) -> str:
     return "text"
 
 
-def _load_file(path: Path, max_bytes: int) -> tuple[str, bytes] | Article:
-    """Read and convert one file (in a worker thread); a feed file comes back as raw bytes."""
-    name = str(path)
-    try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise InputError(name, f"file of {size} bytes exceeds the {max_bytes}-byte cap")
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(name, f"cannot read: {exc.strerror or exc}") from exc
+def _load_bytes(
+    data: bytes, name: str, *, path: Path | None, written: datetime
+) -> tuple[str, bytes] | Article:
+    """Convert one document's bytes (in a worker thread); a feed comes back as raw bytes."""
     if not data.strip():
-        raise InputError(name, "empty file")
+        raise InputError(name, "empty file" if path is not None else "empty input")
     if _is_binary(data[:SNIFF_BYTES]):
         raise InputError(name, "binary file, not text or HTML")
     kind = _kind(path, data[:SNIFF_BYTES])
     if kind == "feed":
         return ("feed", data)
+    where = str(path) if path is not None else None
     if kind == "html":
-        return article_from_html(data, path=name)
-    text = decode_bytes(data, sniff_meta=False)
-    convert = _markdown_article if kind == "markdown" else _text_article
-    article = convert(text, name)
-    article.path = name
+        return article_from_html(data, path=where)
+    article = _document(decode_bytes(data, sniff_meta=False), name, kind, written=written)
+    article.path = where
     return article
 
 
-def _aware(when: datetime) -> datetime:
-    return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
+def _load_file(path: Path, max_bytes: int) -> tuple[str, bytes] | Article:
+    """Read and convert one file (in a worker thread); a feed file comes back as raw bytes."""
+    name = str(path)
+    try:
+        stat = path.stat()
+        if stat.st_size > max_bytes:
+            raise InputError(name, f"file of {stat.st_size} bytes exceeds the {max_bytes}-byte cap")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(name, f"cannot read: {exc.strerror or exc}") from exc
+    # The file's modification time is when it was last written: a byline's reference.
+    written = datetime.fromtimestamp(stat.st_mtime, UTC)
+    return _load_bytes(data, name, path=path, written=written)
 
 
 def _fresh(published: datetime | None, settings: Settings) -> bool:
     """True for a date within max_age_hours, or no date (nothing says it is old)."""
     if published is None:
         return True
-    return _aware(published) >= datetime.now(UTC) - timedelta(hours=settings.sources.max_age_hours)
+    return as_utc(published) >= datetime.now(UTC) - timedelta(hours=settings.sources.max_age_hours)
 
 
 def _recent(items: list[FeedItem], settings: Settings) -> list[FeedItem]:
@@ -221,6 +295,12 @@ def _short(exc: BaseException) -> str:
     return " ".join(str(reason).split())[:300]
 
 
+# Told (stage, done, total) as work finishes, e.g. ("reading inputs", 3, 40); the total grows
+# as feeds turn into items. The CLI draws it as a progress bar; the library never prints.
+Progress = Callable[[str, int, int], None]
+READING = "reading inputs"  # the progress stage of `gather`: files read, pages fetched, extracted
+
+
 @dataclass
 class _Run:
     """State shared by the inputs of one gather: session, fetch slots, URLs already taken."""
@@ -232,6 +312,22 @@ class _Run:
     failures: list[InputFailure] = field(default_factory=list)
     own_session: bool = False
     allow_feeds: bool = True  # load_one wants one article, not a feed's items
+    stdin: bytes | None = None  # what the caller read from the standard input, for STDIN
+    progress: Progress | None = None
+    done: int = 0
+    total: int = 0
+
+    def expect(self, count: int) -> None:
+        """`count` more pieces of work (inputs, feed items) to report progress on."""
+        self.total += count
+        if self.progress is not None:
+            self.progress(READING, self.done, self.total)
+
+    def finished(self, count: int = 1) -> None:
+        """`count` pieces of work done."""
+        self.done += count
+        if self.progress is not None:
+            self.progress(READING, self.done, self.total)
 
     def claim(self, url: str) -> bool:
         """Take a URL once; False when another input or feed item already has it."""
@@ -264,7 +360,8 @@ async def _page(run: _Run, url: str, *, outlet: str | None = None) -> Article | 
         return await asyncio.to_thread(parse_feed, body, url)
     if content_type.startswith("text/plain"):
         text = decode_bytes(body, charset, sniff_meta=False)
-        article = await asyncio.to_thread(_text_article, text, url)
+        now = datetime.now(UTC)
+        article = await asyncio.to_thread(_document, text, url, "text", written=now)
         article.url = final_url
         return article
     # Servers mislabel pages as octet-stream often enough: judge by the bytes, not the label,
@@ -315,7 +412,15 @@ async def _feed_articles(run: _Run, items: list[FeedItem], feed: str) -> list[Ar
     recent = _recent(items, run.settings)
     claimed = [i for i in recent if not i.link or run.claim(i.link)]
     log.info("%s: %d items, %d recent, %d new", feed, len(items), len(recent), len(claimed))
-    results = await asyncio.gather(*(_item(run, i, feed) for i in claimed))
+    run.expect(len(claimed))
+
+    async def counted(item: FeedItem) -> Article | None:
+        try:
+            return await _item(run, item, feed)
+        finally:
+            run.finished()
+
+    results = await asyncio.gather(*(counted(i) for i in claimed))
     articles = [a for a in results if a is not None]
     # An undated item whose page states an old date is old news too; a date guessed from the
     # page's text ("in June 2019") drops nothing.
@@ -346,7 +451,7 @@ def _date_from_feed(article: Article, item: FeedItem, name: str) -> None:
         article.published, article.dated_by = item.published, "feed"
         return
     assert article.published is not None
-    page, feed = _aware(article.published), _aware(item.published)
+    page, feed = as_utc(article.published), as_utc(item.published)
     if abs(page - feed) > timedelta(days=1):
         log.info(
             "%s: the feed dates it %s, its page (%s) %s; the feed's date is kept",
@@ -361,6 +466,18 @@ async def _from_url(run: _Run, url: str) -> list[Article]:
         page.origin = url
         return [page]
     return await _feed_articles(run, page, url)
+
+
+async def _from_stdin(run: _Run) -> list[Article]:
+    if run.stdin is None:
+        raise InputError(STDIN, "the standard input is not available here; give a file or URL")
+    written = datetime.now(UTC)
+    loaded = await asyncio.to_thread(_load_bytes, run.stdin, STDIN, path=None, written=written)
+    if isinstance(loaded, Article):
+        loaded.origin = STDIN
+        return [loaded]
+    items = await asyncio.to_thread(parse_feed, loaded[1], STDIN)
+    return await _feed_articles(run, items, STDIN)
 
 
 async def _from_file(run: _Run, path: Path, origin: str) -> list[Article]:
@@ -383,10 +500,15 @@ def _directory_files(path: Path) -> list[Path]:
 
 def _expand(source: str, run: _Run) -> list[tuple[str, Callable[[], Awaitable[list[Article]]]]]:
     """The jobs one input stands for: (name for failures, job). Touches the file system."""
+    if source == STDIN:
+        return [(source, lambda: _from_stdin(run))]
     if _URL.match(source):
-        scheme = urlparse(source).scheme.lower()
+        parsed = urlparse(source)
+        scheme = parsed.scheme.lower()
         if scheme not in ("http", "https"):
             raise InputError(source, f"only http and https URLs are supported, not {scheme}:")
+        if not parsed.hostname:
+            raise InputError(source, "the URL names no host (e.g. https://example.org/news/1)")
         if not run.claim(source):
             return []
         return [(source, lambda: _from_url(run, source))]
@@ -403,6 +525,20 @@ def _expand(source: str, run: _Run) -> list[tuple[str, Callable[[], Awaitable[li
     if path.exists():
         raise InputError(source, "not a regular file")
     raise InputError(source, "no such file or directory (URLs need http:// or https://)")
+
+
+def _in_english(articles: list[Article], name: str, run: _Run) -> list[Article]:
+    """The articles in English; each other one becomes a failure naming its language."""
+    kept: list[Article] = []
+    for article in articles:
+        code = foreign_language(f"{article.title or ''}\n\n{article.text}")
+        if code is None:
+            kept.append(article)
+            continue
+        where = article.url or article.path or name
+        reason = f"written in {language_name(code)} ({code}), not English: left out of the digest"
+        run.fail(where, InputError(where, reason))
+    return kept
 
 
 def _dedupe(articles: list[Article]) -> list[Article]:
@@ -423,14 +559,22 @@ async def gather(
     settings: Settings,
     *,
     session: aiohttp.ClientSession | None = None,
+    stdin: bytes | None = None,
+    progress: Progress | None = None,
 ) -> tuple[list[Article], list[InputFailure]]:
     """Load every input, concurrently; bad inputs become failures, never exceptions.
 
+    An article that is surely not in English is left out as a failure naming its language:
+    the models downstream read English only.
+
     Args:
-        inputs: file paths, directories, article URLs and feed URLs; empty means the
-            configured `settings.sources.feeds`.
+        inputs: file paths, directories, article URLs and feed URLs, and STDIN ("-") for
+            `stdin`; empty means the configured `settings.sources.feeds`.
         settings: fetch limits, feed age and size limits.
         session: an HTTP session to reuse (best from `fetch.make_session`); None opens one.
+        stdin: the bytes the caller read from the standard input, when "-" is an input (the
+            library never reads the process's standard input itself).
+        progress: told (READING, done, total) as inputs and feed items are finished.
 
     Returns:
         The articles in input order (each feed's items in feed order), and one failure per
@@ -440,22 +584,31 @@ async def gather(
     if isinstance(inputs, str):
         raise TypeError("inputs must be a sequence of strings, not one string")
     sources = list(dict.fromkeys(inputs)) or list(settings.sources.feeds)
-    run = _Run(settings, session, asyncio.Semaphore(max(1, settings.fetch.concurrency)))
+    run = _Run(
+        settings,
+        session,
+        asyncio.Semaphore(max(1, settings.fetch.concurrency)),
+        stdin=stdin,
+        progress=progress,
+    )
     jobs: list[tuple[str, Callable[[], Awaitable[list[Article]]]]] = []
     for source in sources:
         try:
             jobs.extend(await asyncio.to_thread(_expand, source, run))
         except InputError as exc:
             run.fail(source, exc)
+    run.expect(len(jobs))
 
     async def guarded(name: str, job: Callable[[], Awaitable[list[Article]]]) -> list[Article]:
         try:
-            return await job()
+            return await asyncio.to_thread(_in_english, await job(), name, run)
         except InputError as exc:
             run.fail(name, exc)
         except Exception as exc:  # a bug must not sink the other inputs
             log.exception("%s: unexpected error", name)
             run.fail(name, InputError(name, f"internal error ({type(exc).__name__})"))
+        finally:
+            run.finished()
         return []
 
     try:
@@ -475,12 +628,13 @@ def gather_sync(
     return asyncio.run(gather(inputs, settings))
 
 
-async def load_one(source: str, settings: Settings) -> Article:
-    """Load a single article (a file or an article URL).
+async def load_one(source: str, settings: Settings, *, stdin: bytes | None = None) -> Article:
+    """Load a single article (a file, an article URL, or STDIN).
 
     Args:
-        source: a file path or an http(s) URL of an article page.
+        source: a file path, an http(s) URL of an article page, or STDIN ("-").
         settings: fetch settings.
+        stdin: the bytes the caller read from the standard input, for STDIN.
 
     Returns:
         The article.
@@ -491,7 +645,11 @@ async def load_one(source: str, settings: Settings) -> Article:
 
     """
     run = _Run(
-        settings, None, asyncio.Semaphore(max(1, settings.fetch.concurrency)), allow_feeds=False
+        settings,
+        None,
+        asyncio.Semaphore(max(1, settings.fetch.concurrency)),
+        allow_feeds=False,
+        stdin=stdin,
     )
     try:
         jobs = await asyncio.to_thread(_expand, source, run)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from .cluster import cluster, dedupe, story_id
 from .config import Settings
@@ -23,6 +23,10 @@ from .models import Article, Digest, Story, StoryDigest
 __all__ = ["digest_inputs", "fuse_articles", "summarize"]
 
 log = logging.getLogger(__name__)
+
+# Progress stages of `summarize`, told as (stage, done, total) to a `progress` callback.
+GROUPING = "grouping stories"  # embedding titles and leads, clustering
+FUSING = "fusing stories"  # one step per story
 
 
 def _finish(fused: FusedStory, settings: Settings) -> StoryDigest:
@@ -35,7 +39,11 @@ def _finish(fused: FusedStory, settings: Settings) -> StoryDigest:
 
 
 def summarize(
-    articles: Sequence[Article], settings: Settings | None = None, *, max_words: int | None = None
+    articles: Sequence[Article],
+    settings: Settings | None = None,
+    *,
+    max_words: int | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> Digest:
     """Group articles into stories and fuse each into a cited digest.
 
@@ -45,13 +53,18 @@ def summarize(
         articles: extracted articles, from any mix of outlets and stories.
         settings: models and thresholds (defaults when None).
         max_words: word budget per story (default `[summary] max_words`).
+        progress: told (GROUPING, 0, 1), (GROUPING, 1, 1), then (FUSING, n, stories) as each
+            story is fused (the CLI draws it on a terminal).
 
     Returns:
         The digest: stories with the most outlets first. Source ids are unique across it.
     """
     settings = settings or Settings()
+    tell = progress or (lambda stage, done, total: None)
+    tell(GROUPING, 0, 1)
     kept = dedupe(articles, threshold=settings.summary.dedupe_jaccard)
     grouped = cluster(kept, settings)
+    tell(GROUPING, 1, 1)
     limit = settings.summary.max_stories
     if limit and len(grouped) > limit:
         # Stories come most-covered first; fusing the tail would only lengthen the digest.
@@ -59,7 +72,8 @@ def summarize(
         grouped = grouped[:limit]
     stories: list[StoryDigest] = []
     next_id = 1
-    for story in grouped:
+    for done, story in enumerate(grouped):
+        tell(FUSING, done, len(grouped))
         ids = list(range(next_id, next_id + len(story.articles)))
         digest = _finish(fuse_story(story, settings, source_ids=ids, max_words=max_words), settings)
         if digest.sentences:
@@ -67,6 +81,7 @@ def summarize(
             next_id += len(story.articles)
         else:
             log.info("story %s yielded no verifiable sentence", story.id)
+    tell(FUSING, len(grouped), len(grouped))
     return Digest(stories, articles_read=len(articles))
 
 

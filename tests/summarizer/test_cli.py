@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
+import signal
 import subprocess
 import sys
+import time
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -159,7 +163,7 @@ def test_only_old_feed_items_says_why(models, tmp_path, capsys):
 
 
 def test_fuse_batch(models, tmp_path):
-    """`fuse --jsonl` writes one line per story with 1-based article citations and seconds."""
+    """`fuse --jsonl` writes one line per good story (1-based citations, seconds); exit 3."""
     story = {
         "id": "bridge",
         "articles": [
@@ -178,7 +182,8 @@ def test_fuse_batch(models, tmp_path):
     src = tmp_path / "in.jsonl"
     src.write_text(json.dumps(story) + "\n" + "not json\n")
     out = tmp_path / "out.jsonl"
-    assert main(["fuse", "--jsonl", str(src), "--out", str(out), "--max-words", "60"]) == 0
+    # The bad line fails (exit 3, documented) after the good line is written.
+    assert main(["fuse", "--jsonl", str(src), "--out", str(out), "--max-words", "60"]) == 3
     lines = [json.loads(line) for line in out.read_text().splitlines()]
     assert [line["id"] for line in lines] == ["bridge"]
     line = lines[0]
@@ -303,3 +308,150 @@ def test_each_failure_is_one_line(models, tmp_path):
     assert sum("empty.txt" in line for line in lines) == 1
     assert sum("hollow.html" in line for line in lines) == 1
     assert all(line.startswith("error: ") for line in lines), lines
+
+
+# --- issue 11: conventions, stdin, progress, interactive ask, Ctrl-C -------------------------
+
+OFFLINE = {**os.environ, "HF_HUB_OFFLINE": "1"}
+ARTICLE = (
+    "Halvik ferry strike goes on\n\nFerry crews in Halvik stayed off the job on Wednesday for "
+    "a second day. All six crossings to the Tessel islands were cancelled, the operator said.\n"
+)
+
+
+class TerminalBuffer(io.StringIO):
+    """A stderr that says it is a terminal."""
+
+    def isatty(self):
+        return True
+
+
+def test_version(capsys):
+    """`--version` prints the project's version from pyproject.toml and exits 0."""
+    with pytest.raises(SystemExit) as exited:
+        main(["--version"])
+    expected = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"]
+    assert exited.value.code == 0
+    assert capsys.readouterr().out.strip() == f"python -m summarizer {expected}"
+
+
+def test_digest_without_input_reads_config_toml_here(models, tmp_path, monkeypatch, capsys):
+    """With no INPUT and no --config, ./config.toml's feeds (any inputs) are digested."""
+    source = EXAMPLES / "valley-wire.md"
+    (tmp_path / "config.toml").write_text(f"[sources]\nfeeds = [{json.dumps(str(source))}]\n")
+    monkeypatch.chdir(tmp_path)
+    assert main(["digest", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert [s["path"] for story in data["stories"] for s in story["sources"]] == [str(source)]
+
+
+def test_digest_reads_an_article_from_stdin(models, monkeypatch, capsys):
+    """`digest -` digests the article piped in, titled by its first line."""
+    text = (EXAMPLES / "coastline-daily.txt").read_bytes()
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(text)))
+    assert main(["digest", "-", "--json"]) == 0
+    (story,) = json.loads(capsys.readouterr().out)["stories"]
+    (source,) = story["sources"]
+    assert source["title"] == "23 sailors rescued as timber ship hits reef near Marrowby"
+    assert source["path"] is None
+
+
+def test_extract_reads_stdin():
+    """`extract -` prints the title and text of the article piped in."""
+    result = subprocess.run(
+        [sys.executable, "-m", "summarizer", "extract", "-"],
+        input=ARTICLE, capture_output=True, text=True, env=OFFLINE, cwd=ROOT, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Halvik ferry strike goes on\n\nFerry crews in Halvik")
+
+
+def test_url_without_host_is_one_error_line(capsys):
+    """`digest https://` names the real problem, once, and exits 1."""
+    assert main(["digest", "https://"]) == 1
+    errors = [ln for ln in capsys.readouterr().err.splitlines() if ln.startswith("error:")]
+    assert errors == ["error: https://: the URL names no host (e.g. https://example.org/news/1)"]
+
+
+def test_digest_progress_on_a_terminal_only(models, monkeypatch, capsys):
+    """On a terminal stderr shows each stage's progress; piped, it shows none."""
+    args = ["digest", str(EXAMPLES / "coastline-daily.txt"), str(EXAMPLES / "valley-wire.md")]
+    assert main(args) == 0
+    assert "reading inputs" not in capsys.readouterr().err
+    terminal = TerminalBuffer()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    assert main(args) == 0
+    shown = terminal.getvalue()
+    for stage in ["reading inputs", "loading models", "grouping stories", "fusing stories"]:
+        assert stage in shown
+    assert "2/2" in shown  # both inputs read
+
+
+def test_ask_batch_with_a_failed_line_exits_3(models, tmp_path):
+    """`ask --jsonl` writes the good answers, then exits 3 because a line failed."""
+    good = {"id": "ok", "question": "Who stayed off the job?", "articles": [{"text": ARTICLE}]}
+    src = tmp_path / "q.jsonl"
+    src.write_text(json.dumps(good) + "\n" + json.dumps({"id": "bad", "articles": [{}]}) + "\n")
+    out = tmp_path / "a.jsonl"
+    assert main(["ask", "--jsonl", str(src), "--out", str(out)]) == 3
+    assert [json.loads(line)["id"] for line in out.read_text().splitlines()] == ["ok"]
+
+
+def test_ask_interactive_keeps_the_conversation(demo_digest, monkeypatch, capsys):
+    """Without a question, `ask` answers each stdin line from one index; a follow-up resolves."""
+    import summarizer.qa
+
+    _, path = demo_digest
+    built = []
+    real_build = summarizer.qa.build_index
+    monkeypatch.setattr(
+        summarizer.qa, "build_index", lambda *a, **k: built.append(1) or real_build(*a, **k)
+    )
+    questions = "How much fuel oil is on board?\n\nWhat did they say next?\n"
+    monkeypatch.setattr(sys, "stdin", io.StringIO(questions))
+    assert main(["ask", "--digest", str(path), "--json"]) == 0
+    first, follow_up = map(json.loads, capsys.readouterr().out.splitlines())
+    assert built == [1]
+    assert "1,200" in first["answer"] and first["answered"]
+    assert follow_up["answered"] and follow_up["answer"] != first["answer"]
+    # Asked alone, the follow-up has nothing to lean on.
+    assert main(["ask", "--digest", str(path), "What did they say next?", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["answered"] is False
+
+
+def test_ctrl_c_in_interactive_ask_exits_130_at_once(demo_digest):
+    """Ctrl-C while `ask` waits for the next question ends it with 130 and no traceback."""
+    _, path = demo_digest
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "summarizer", "ask", "--digest", str(path)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        text=True, env=OFFLINE, cwd=ROOT,
+    )  # fmt: skip
+    try:
+        proc.stdin.write("How much fuel oil is on board?\n")
+        proc.stdin.flush()
+        assert "1,200" in proc.stdout.readline()
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=10) == 130
+    finally:
+        proc.kill()
+    assert "Traceback" not in proc.stderr.read()
+
+
+def test_ctrl_c_while_digesting_exits_130_at_once():
+    """Ctrl-C once the articles are read (models loading, stories fusing) stops within seconds."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "summarizer", "-v", "digest", str(EXAMPLES)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=OFFLINE, cwd=ROOT,
+    )  # fmt: skip
+    try:
+        for line in proc.stderr:
+            if "gathered" in line:
+                break
+        proc.send_signal(signal.SIGINT)
+        started = time.monotonic()
+        assert proc.wait(timeout=60) == 130
+        assert time.monotonic() - started < 5
+    finally:
+        proc.kill()
+    assert "Traceback" not in proc.stderr.read()

@@ -11,14 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from summarizer.dates import parse_datetime, url_date
 from summarizer.errors import ExtractionError
-from summarizer.extract import (
-    article_from_html,
-    decode_bytes,
-    html_fragment_text,
-    parse_datetime,
-    url_date,
-)
+from summarizer.extract import article_from_html, byline_date, decode_bytes, html_fragment_text
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures" / "ingest"
@@ -211,3 +206,35 @@ def test_real_pages_quality():
         scores.append(_f1(rec["article_body"], text))
     # Measured 0.97 on these pages; the full 181 are in `python -m bench.extraction`.
     assert sum(scores) / len(scores) >= 0.94
+
+
+REFERENCE = datetime(2026, 3, 4, 10, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("By Ada Quill | March 22, 2021\n\nThe council met.", datetime(2021, 3, 22, tzinfo=UTC)),
+        ("Published 22 Mar. 2021, 14 min read\n\nText.", datetime(2021, 3, 22, tzinfo=UTC)),
+        ("Updated 2 hours ago\n\nThe council met.", REFERENCE - timedelta(hours=2)),
+        ("Calder Bay Gazette · 3 days ago\nText.", REFERENCE - timedelta(days=3)),
+        # no day: a month the story mentions, not when it came out
+        ("In June 2019 the pier opened, and the town has grown since.", None),
+        # 'ago' inside a long sentence tells when something happened
+        ("The council met 3 days ago to vote on the long-delayed pier, the mayor said.", None),
+        ("x " * 400 + "March 22, 2021", None),  # far below the top: no byline
+    ],
+)
+def test_byline_date(text, expected):
+    """Byline dates near the top are read; relative ones count back from the reference."""
+    assert byline_date(text, reference=REFERENCE) == expected
+
+
+def test_page_with_only_a_relative_byline_gets_a_guessed_date():
+    """'2 hours ago' under the headline dates a page that has no other date, as a guess."""
+    body = "<p class='byline'>Updated 2 hours ago</p>" + BODY
+    before = datetime.now(UTC)
+    article = article_from_html(page(body=body, head="<title>Pier approved</title>"))
+    assert article.dated_by == "guess"
+    assert article.published is not None
+    assert before - timedelta(hours=2, minutes=1) <= article.published <= datetime.now(UTC)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import shutil
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -86,14 +87,19 @@ async def test_markdown_file():
 @pytest.mark.parametrize(
     ("name", "title", "first"),
     [
-        ("sentence-first.txt", None, "The harbour will close for dredging"),
+        (
+            "sentence-first.txt",
+            "The harbour will close for dredging from June 3 to June 17, the port authority "
+            "said on Friday, and ferries…",
+            "The harbour will close for dredging",
+        ),
         ("notes-no-extension", "Council approves new cycle lanes", "The Orrin city council"),
         ("page-jsonld.html", "Orrin County abolishes library fines", "Orrin County libraries"),
         ("scraped-junk.txt", "Rail strike halts trains across Wendmoor for a second day", "Comm"),
     ],
 )
 async def test_files(name, title, first):
-    """Title only when the first line looks like one; files without suffix are sniffed."""
+    """A headline line is the title, else the first sentence; files without suffix are sniffed."""
     article = await load_one(str(FIXTURES / name), Settings())
     assert article.title == title
     assert article.text.startswith(first)
@@ -481,3 +487,93 @@ async def test_local_feed_file_is_read_as_a_feed(tmp_path, name):
     articles, failures = await gather([str(path)], LOCAL)
     assert failures == []
     assert [a.title for a in articles] == ["Story 1", "Story 2"]
+
+
+# --- untitled text, front matter, bylines, stdin (issue 11) ---------------------------------
+
+
+async def test_untitled_text_is_named_by_its_first_line_not_its_path():
+    """A .txt starting with a byline and a sentence: the sentence names it; no outlet, no path."""
+    article = await load_one(str(FIXTURES / "byline-untitled.txt"), Settings())
+    assert article.title == "Ferry crews in Halvik walked off the job on Tuesday morning"
+    assert article.text.startswith("Ferry crews in Halvik walked off the job")
+    assert article.outlet is None
+    assert article.published == datetime(2021, 3, 22, tzinfo=UTC)
+    assert article.dated_by == "guess"
+
+
+async def test_front_matter_outlet_heading_title_and_relative_byline(tmp_path):
+    """Markdown: a '##' heading titles it, front matter names the outlet, 'Updated 2 hours ago'
+    counts back from the file's time."""
+    path = tmp_path / "courier.md"
+    shutil.copy(FIXTURES / "front-matter.md", path)
+    written = datetime(2026, 3, 4, 10, 0, tzinfo=UTC)
+    os.utime(path, (written.timestamp(), written.timestamp()))
+    article = await load_one(str(path), Settings())
+    assert article.title == "Halvik ferry strike enters second day"
+    assert article.outlet == "The Tessel Courier"
+    assert article.published == written - timedelta(hours=2)
+    assert article.dated_by == "guess"
+    assert "outlet:" not in article.text and "tags" not in article.text
+
+
+async def test_front_matter_date_is_stated(tmp_path):
+    """A date in the front matter is the file's own statement, and its title key wins."""
+    path = tmp_path / "note.txt"
+    path.write_text(
+        "---\ntitle: Halvik ferries run again\nsource: Halvik Post\ndate: 2026-03-05\n---\n"
+        + (FIXTURES / "english-article.txt").read_text()
+    )
+    article = await load_one(str(path), Settings())
+    assert (article.title, article.outlet) == ("Halvik ferries run again", "Halvik Post")
+    assert (article.published, article.dated_by) == (datetime(2026, 3, 5, tzinfo=UTC), "metadata")
+
+
+async def test_dash_reads_the_given_standard_input():
+    """'-' is an article read from the bytes the caller took from stdin, sniffed like a file."""
+    text = (FIXTURES / "english-article.txt").read_bytes()
+    articles, failures = await gather(["-"], Settings(), stdin=text)
+    assert failures == []
+    (article,) = articles
+    assert article.title == "Halvik ferry strike goes on"
+    assert article.origin == "-" and article.path is None
+    articles, failures = await gather(["-"], Settings())
+    assert articles == [] and "standard input" in reasons(failures)["-"]
+
+
+@pytest.mark.parametrize("url", ["https://", "http:///news/1", "https://:8080/x"])
+async def test_url_without_host_is_named(url):
+    """A URL with no host says so, not a connection error."""
+    articles, failures = await gather([url], Settings())
+    assert articles == []
+    assert "names no host" in reasons(failures)[url]
+
+
+async def test_non_english_article_is_left_out_with_one_note():
+    """A German article is a failure naming its language; the English one is kept."""
+    german = str(FIXTURES / "german-article.txt")
+    english = str(FIXTURES / "english-article.txt")
+    articles, failures = await gather([german, english], Settings())
+    assert [a.path for a in articles] == [english]
+    assert reasons(failures) == {
+        german: "written in German (de), not English: left out of the digest"
+    }
+
+
+async def test_progress_reports_inputs_done():
+    """The progress callback ends with every input done."""
+    seen = []
+    files = [str(FIXTURES / "english-article.txt"), str(FIXTURES / "story.md"), "nope.txt"]
+    await gather(files, Settings(), progress=lambda *event: seen.append(event))
+    assert seen[-1] == ("reading inputs", 2, 2)
+    assert all(done <= total for _, done, total in seen)
+
+
+async def test_text_between_rules_is_not_front_matter(tmp_path):
+    """A text opening with a rule keeps the paragraph under it; no key there, no outlet."""
+    path = tmp_path / "ruled.txt"
+    lead = "Ferry crews in Halvik walked off the job on Tuesday morning, the operator said."
+    path.write_text(f"---\n{lead}\n---\n" + (FIXTURES / "english-article.txt").read_text())
+    article = await load_one(str(path), Settings())
+    assert lead in article.text
+    assert article.outlet is None
