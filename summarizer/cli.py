@@ -14,7 +14,6 @@ import json
 import logging
 import os
 import sys
-import textwrap
 import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -22,7 +21,8 @@ from typing import Any, TextIO
 
 from .config import MIN_MAX_WORDS, Settings, load_settings
 from .errors import SummarizerError
-from .models import Digest, Source, StoryDigest
+from .models import Digest, Source
+from .render import render_digest
 
 log = logging.getLogger("summarizer")
 
@@ -82,24 +82,6 @@ def _fail(message: str) -> None:
 # ---------------------------------------------------------------------------------------- digest
 
 
-def render_story(story: StoryDigest, *, width: int = 88) -> str:
-    """A story digest as terminal text: headline, one cited fact a line, numbered sources.
-
-    Each fact shows how many outlets carry it and any that give another number or date.
-    """
-    lines = [story.headline, "=" * min(width, len(story.headline))]
-    for s in story.sentences:
-        marked = f"{s.text} {''.join(f'[{i}]' for i in s.source_ids)} · {s.support_note}"
-        lines += textwrap.wrap(marked, width=width, initial_indent="• ", subsequent_indent="  ")
-    lines.append("")
-    for source in story.sources:
-        label = source.title or source.outlet or source.path or source.url or "(untitled)"
-        where = source.url or source.path or ""
-        outlet = f" ({source.outlet})" if source.outlet and source.outlet != label else ""
-        lines.append(f"[{source.id}] {label}{outlet}" + (f" <{where}>" if where else ""))
-    return "\n".join(lines)
-
-
 def _run_digest(args: argparse.Namespace) -> int:
     from .pipeline import digest_inputs
 
@@ -114,7 +96,7 @@ def _run_digest(args: argparse.Namespace) -> int:
         json.dump(digest.to_dict(), sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
     else:
-        print("\n\n".join(render_story(s) for s in digest.stories) or "No stories.")
+        print(render_digest(digest))
     if digest.why_empty:
         print(f"note: no stories: {digest.why_empty}", file=sys.stderr)
     return EXIT_OK if digest.stories else EXIT_NOTHING
