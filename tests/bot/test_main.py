@@ -112,15 +112,18 @@ def test_unreachable_discord_is_one_line_and_a_non_zero_exit(tmp_path):
     assert "Discord could not be reached" in lines[0] and "discord.invalid" in lines[0]
 
 
-def test_the_bot_never_warns_about_voice():
-    """The bot has no voice: discord.py's missing-PyNaCl warning is silenced."""
+def test_the_bot_never_warns_about_voice(caplog, monkeypatch):
+    """The bot has no voice: discord.py's missing-PyNaCl warning is never logged."""
+    import logging
+
     import discord
 
     from bot.bot import DigestBot
 
-    discord.VoiceClient.warn_nacl = True  # as a fresh process starts
+    monkeypatch.setattr(discord.VoiceClient, "warn_nacl", True)  # as in a fresh process
+    caplog.set_level(logging.WARNING, logger="discord")
     DigestBot(Settings(), None, FakeService(), sync_commands=False)
-    assert discord.VoiceClient.warn_nacl is False
+    assert "PyNaCl" not in caplog.text
 
 
 def test_version_is_printed():
