@@ -2,10 +2,10 @@
 
 `python -m bench.bot_load [--channels 1000] [--source-sets 4] [--fake-pipeline]`
 
-The loopback Discord server of the tests (tests/bot/fakediscord.py) runs in a separate process
+The loopback Discord server the tests use (bot/testing/fakediscord.py) runs in a separate process
 with Discord's limits switched on: 50 requests a second globally and 5 per 5 s per channel
 route, answering 429 with `retry_after` and a `Via` header past them. It also serves a small
-fictional news site (tests/bot/fixtures) with one feed per source set. The bot process runs the
+fictional news site (bot/testing/fixtures) with one feed per source set. The bot process runs the
 real DigestBot, storage and (unless --fake-pipeline) the real summarizer; every channel is
 subscribed for the same minute, the bot's clock is set a few seconds before it, and the script
 reports how long until every channel has its digest, how many requests got 429, the bot's peak
@@ -39,8 +39,8 @@ TOKEN = "bench-token"
 def _serve(conn: mp.connection.Connection, guilds: int, per_guild: int, sets: int) -> None:
     """The server process: loopback Discord plus the fictional news site, until told to stop."""
     sys.path.insert(0, str(ROOT))
-    from tests.bot.fakediscord import FakeDiscord
-    from tests.bot.newssite import start_news_site
+    from bot.testing.fakediscord import FakeDiscord
+    from bot.testing.newssite import start_news_site
 
     async def main() -> None:
         server = FakeDiscord(
@@ -126,12 +126,11 @@ async def run(args: argparse.Namespace) -> dict:
         )
         k = n % args.source_sets
         if k:  # set 0 is the default feeds; the others add their own feed
-            await storage.add_source(channel, f"{info['site']}/feed{k}.xml", now=created)
+            await storage.add_feed(channel, f"{info['site']}/feed{k}.xml", now=created)
     print(f"subscribed {len(channels)} channels in {time.perf_counter() - started:.1f} s")
 
     if args.fake_pipeline:
-        sys.path.insert(0, str(ROOT))
-        from tests.bot.conftest import FakeService
+        from bot.testing.fakeservice import FakeService
 
         service = FakeService(work_s=1.0)
     else:

@@ -1,12 +1,18 @@
-"""`python -m bot [--config config.toml] [--console]`: run the Discord bot, or its console."""
+"""`python -m bot [--config config.toml] [--console] [-v] [--version]`: the bot, or its console.
+
+Exit status: 0 stopped normally; 1 Discord could not be reached (one line says where and why);
+2 bad usage, config or token.
+"""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib.metadata
 import logging
 import os
 import sys
+import tomllib
 from pathlib import Path
 
 from summarizer.config import Settings, load_settings
@@ -15,6 +21,22 @@ from summarizer.errors import ConfigError
 log = logging.getLogger("bot")
 
 DEFAULT_CONFIG = "config.toml"
+EXIT_OK = 0
+EXIT_UNREACHABLE = 1
+EXIT_USAGE = 2
+_PYPROJECT = Path(__file__).resolve().parents[1] / "pyproject.toml"
+
+
+def _version() -> str:
+    """The installed newsdigest's version, else the one in this checkout's pyproject.toml."""
+    try:
+        return importlib.metadata.version("newsdigest")
+    except importlib.metadata.PackageNotFoundError:
+        pass
+    try:
+        return str(tomllib.loads(_PYPROJECT.read_text(encoding="utf-8"))["project"]["version"])
+    except (OSError, KeyError, tomllib.TOMLDecodeError):
+        return "unknown"
 
 
 def _parse(argv: list[str] | None) -> argparse.Namespace:
@@ -28,7 +50,18 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--console", action="store_true", help="type the commands in this terminal, no Discord"
     )
-    parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    parser.add_argument(
+        "-v",
+        "--verbose",
+        action="count",
+        default=0,
+        help="-v: what the bot does (INFO; the console is quiet without it), -vv: debug",
+    )
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"%(prog)s (newsdigest) {_version()}",
+    )
     return parser.parse_args(argv)
 
 
@@ -72,18 +105,22 @@ async def _run_console(settings: Settings) -> None:
 def main(argv: list[str] | None = None) -> int:
     """Run the bot (or the console); the exit status."""
     args = _parse(argv)
+    # The console is a terminal conversation: progress logs would bury the replies. The bot is
+    # a service whose log is where its operator looks.
+    quiet = logging.WARNING if args.console else logging.INFO
+    level = {0: quiet, 1: logging.INFO}.get(args.verbose, logging.DEBUG)
     logging.basicConfig(
-        level=logging.DEBUG if args.verbose else logging.INFO,
+        level=level,
         format="%(asctime)s %(levelname)-7s %(name)s: %(message)s",
         stream=sys.stderr,
     )
     # discord.py's INFO is chatty (every gateway session); ours says what matters.
-    logging.getLogger("discord").setLevel(logging.DEBUG if args.verbose else logging.WARNING)
+    logging.getLogger("discord").setLevel(logging.DEBUG if args.verbose > 1 else logging.WARNING)
     try:
         settings = _settings(args.config)
     except ConfigError as exc:
         sys.stderr.write(f"error: {exc}\n")
-        return 2
+        return EXIT_USAGE
     try:
         if args.console:
             asyncio.run(_run_console(settings))
@@ -96,20 +133,29 @@ def main(argv: list[str] | None = None) -> int:
                 f"(export {name}=<token from the Discord developer portal>), "
                 "or try the bot offline with --console\n"
             )
-            return 2
+            return EXIT_USAGE
+        import aiohttp
         import discord
 
         try:
             asyncio.run(_run_bot(settings, token))
         except discord.LoginFailure:
             sys.stderr.write(f"error: Discord refused the token in {name}\n")
-            return 2
+            return EXIT_USAGE
         except discord.PrivilegedIntentsRequired:
             sys.stderr.write("error: enable the requested intents in the developer portal\n")
-            return 2
+            return EXIT_USAGE
+        except (aiohttp.ClientConnectionError, discord.GatewayNotFound, OSError) as exc:
+            # No network, DNS failing, a firewall: nothing the bot can do; say so once.
+            reason = str(exc) or type(exc).__name__
+            sys.stderr.write(
+                f"error: Discord could not be reached at {settings.discord.api_base} ({reason}); "
+                "check the network, or try the bot offline with --console\n"
+            )
+            return EXIT_UNREACHABLE
     except KeyboardInterrupt:
         log.info("stopped")
-    return 0
+    return EXIT_OK
 
 
 if __name__ == "__main__":

@@ -26,7 +26,7 @@ EXTENSIONS: tuple[str, ...] = (
     "bot.exts.digest",
     "bot.exts.ask",
     "bot.exts.subscriptions",
-    "bot.exts.sources",
+    "bot.exts.feeds",
     "bot.exts.schedule",
 )
 
@@ -72,6 +72,10 @@ class DigestBot(commands.Bot):
             sync_commands: register the slash commands globally on start.
 
         """
+        # The bot has no voice: discord.py's warnings that voice libraries are missing (PyNaCl,
+        # davey) would only mislead whoever reads the log.
+        discord.VoiceClient.warn_nacl = False
+        discord.VoiceClient.warn_dave = False
         # Default intents: guilds and guild messages. Message content is privileged and not
         # needed: Discord includes the content of messages that mention the bot regardless.
         intents = discord.Intents.default()

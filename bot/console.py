@@ -1,23 +1,33 @@
 """`python -m bot --console`: the bot's commands typed in a terminal, no Discord, no token.
 
-The console is one channel (id 0) in the same storage file, so feeds added here and digests
-posted here survive restarts exactly as a Discord channel's do.
+The console is one channel (id 0) in the same storage file, so feeds added here, digests posted
+here and its subscription survive restarts exactly as a Discord channel's do. It runs offline:
+`/summarize` also takes files and folders on this machine (in Discord only URLs), and `/tick`
+moves a simulated clock to the subscription's next time and posts what falls due.
 """
 
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import logging
 import shlex
-from datetime import UTC, datetime
+from collections.abc import Callable
 from typing import TextIO
 
 from summarizer.config import Settings
 from summarizer.errors import InputError
+from summarizer.models import Digest
+from summarizer.render import render_answer, render_digest
 
-from .exts._render import render_digest_text
-from .exts.ask import answer_about
-from .exts.sources import normalise_feed_url
+from .actions import (
+    add_feed,
+    answer_about,
+    channel_feeds,
+    parse_inputs,
+    publish_digest,
+)
+from .daily import collect_due, next_occurrence, parse_time, parse_zone
 from .service import DigestService
 from .storage import Storage
 
@@ -28,11 +38,22 @@ log = logging.getLogger(__name__)
 CONSOLE_CHANNEL = 0  # the console's channel id in storage; Discord ids are never 0
 
 HELP = """Commands (as in Discord):
-  /digest                      digest this channel's feeds (or the default feeds)
-  /summarize URL [URL ...]     fuse the articles at these URLs into one story
-  /ask QUESTION                ask about the latest digest
-  /sources list|add URL|remove URL
+  /digest                          digest this channel's feeds (or the default feeds)
+  /summarize INPUT [INPUT ...]     URLs: one story; files, folders: grouped into stories
+  /ask QUESTION                    ask about the latest digest
+  /feeds list|add URL|remove URL   this channel's feeds
+  /subscribe HH:MM ZONE            a daily digest here (e.g. /subscribe 08:30 Europe/Paris)
+  /unsubscribe
+  /tick                            move the clock to the next daily digest and post it
   /help    /quit"""
+
+
+def _is_url(text: str) -> bool:
+    return text.lower().startswith(("http://", "https://"))
+
+
+def _utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
 
 
 class Console:
@@ -46,12 +67,19 @@ class Console:
         *,
         stdin: TextIO,
         stdout: TextIO,
+        clock: Callable[[], dt.datetime] = _utcnow,
     ) -> None:
         self.settings = settings
         self.storage = storage
         self.service = service
         self.stdin = stdin
         self.stdout = stdout
+        self.clock = clock
+        self.skew = dt.timedelta(0)  # how far /tick has moved the simulated clock ahead
+
+    def now(self) -> dt.datetime:
+        """The console's clock: the real one, moved ahead by every /tick."""
+        return self.clock() + self.skew
 
     def say(self, text: str) -> None:
         """Write a reply."""
@@ -79,7 +107,7 @@ class Console:
                 self.say(f"error: {exc}")
             except Exception:
                 log.exception("console command failed: %s", line)
-                self.say("error: something went wrong (see the log)")
+                self.say("error: something went wrong (run with -v to see the log)")
 
     async def handle(self, line: str) -> None:
         """Run one command line."""
@@ -88,74 +116,110 @@ class Console:
         if command == "/help":
             self.say(HELP)
         elif command == "/digest":
-            feeds = [u for u, _ in await self.storage.sources(CONSOLE_CHANNEL)]
-            digest = await self.service.digest(feeds or list(self.settings.sources.feeds))
-            await self._post(digest)
+            feeds = await channel_feeds(self.storage, self.settings, CONSOLE_CHANNEL)
+            await self._post(await self.service.digest(feeds))
         elif command == "/summarize":
-            urls = shlex.split(rest)
-            if not urls or not all(u.startswith(("http://", "https://")) for u in urls):
-                raise InputError("urls", "give one or more http(s) URLs separated by spaces")
-            await self._post(await self.service.summarize(urls))
+            # The console's user owns this machine: its files and folders are fair inputs.
+            inputs = parse_inputs(" ".join(shlex.split(rest)), local_paths=True)
+            if all(_is_url(i) for i in inputs):
+                await self._post(await self.service.summarize(inputs))
+            else:
+                # A folder holds several stories: grouped, as `python -m summarizer digest` does.
+                await self._post(await self.service.digest(inputs))
         elif command == "/ask":
-            posted = await self.storage.latest_digest(CONSOLE_CHANNEL)
-            if posted is None:
-                self.say("No digest yet: run /digest first, then ask.")
-                return
-            answer, sources = await answer_about(
-                self.storage,
-                self.service,
-                posted,
-                rest,
-                history_turns=self.settings.qa.history_turns,
-                now=datetime.now(UTC),
-            )
-            by_id = {s.id: s for s in sources}
-            text = answer.text.strip() or "The sources of this digest don't say."
-            lines = [text]
-            for source_id in dict.fromkeys(answer.citations):
-                if source_id in by_id:
-                    s = by_id[source_id]
-                    lines.append(
-                        f"  [{s.id}] {s.title or 'untitled'} ({s.outlet or '?'}) {s.url or ''}"
-                    )
-            self.say("\n".join(lines))
-        elif command == "/sources":
-            await self._sources(rest)
-        elif command in ("/subscribe", "/unsubscribe"):
-            self.say(f"{command} posts to a Discord channel; it is not available in the console.")
+            await self._ask(rest)
+        elif command == "/feeds":
+            await self._feeds(rest)
+        elif command == "/subscribe":
+            await self._subscribe(rest)
+        elif command == "/unsubscribe":
+            removed = await self.storage.unsubscribe(CONSOLE_CHANNEL)
+            self.say("Unsubscribed." if removed else "There is no daily digest here to stop.")
+        elif command == "/tick":
+            await self._tick()
         else:
             self.say(f"unknown command {command!r}; type /help")
 
-    async def _post(self, digest: object) -> None:
-        from summarizer.models import Digest
+    async def _post(self, digest: Digest, *, title: str | None = None) -> int:
+        post_id = await publish_digest(self.storage, CONSOLE_CHANNEL, None, digest, now=self.now())
+        # The console has no messages; the post's own id stands in, so /ask finds it.
+        await self.storage.set_post_messages(post_id, [post_id])
+        blocks = [title] if title else []
+        blocks.append(render_digest(digest))
+        if digest.failures:
+            blocks.append("Could not read:\n" + "\n".join(f"  {f}" for f in digest.failures))
+        if digest.why_empty:
+            blocks.append(f"note: no stories: {digest.why_empty}")
+        self.say("\n\n".join(blocks))
+        return post_id
 
-        assert isinstance(digest, Digest)
-        digest_id = await self.storage.add_digest(
-            CONSOLE_CHANNEL, None, digest, now=datetime.now(UTC)
+    async def _ask(self, question: str) -> None:
+        posted = await self.storage.latest_post(CONSOLE_CHANNEL)
+        if posted is None:
+            self.say("No digest yet: run /digest or /summarize first, then ask.")
+            return
+        answer, sources = await answer_about(
+            self.storage,
+            self.service,
+            posted,
+            question,
+            history_turns=self.settings.qa.history_turns,
+            now=self.now(),
         )
-        # The console has no messages; the digest's own id stands in, so /ask finds it.
-        await self.storage.set_digest_messages(digest_id, [digest_id])
-        self.say(render_digest_text(digest))
+        self.say(render_answer(answer, sources))
 
-    async def _sources(self, rest: str) -> None:
+    async def _feeds(self, rest: str) -> None:
         action, _, url = rest.partition(" ")
         url = url.strip()
         if action == "list" or not action:
-            feeds = await self.storage.sources(CONSOLE_CHANNEL)
+            feeds = await self.storage.feeds(CONSOLE_CHANNEL)
             if feeds:
                 self.say("\n".join(f"  {u}  {t or ''}" for u, t in feeds))
             else:
                 defaults = "\n".join(f"  {u}" for u in self.settings.sources.feeds)
                 self.say(f"No feeds of its own: the default feeds are used.\n{defaults}")
         elif action == "add":
-            feed_url = normalise_feed_url(url)
-            info = await self.service.check_feed(feed_url)
-            await self.storage.add_source(
-                CONSOLE_CHANNEL, feed_url, title=info.title, now=datetime.now(UTC)
-            )
-            self.say(f"Added {info.title or feed_url} ({info.items} items now).")
+            info = await add_feed(self.storage, self.service, CONSOLE_CHANNEL, url, now=self.now())
+            self.say(f"Added {info.title or info.url} ({info.items} items now).")
         elif action == "remove":
-            removed = await self.storage.remove_source(CONSOLE_CHANNEL, url)
+            removed = await self.storage.remove_feed(CONSOLE_CHANNEL, url)
             self.say("Removed." if removed else "Not one of this channel's feeds.")
         else:
-            self.say("usage: /sources list | /sources add URL | /sources remove URL")
+            self.say("usage: /feeds list | /feeds add URL | /feeds remove URL")
+
+    async def _subscribe(self, rest: str) -> None:
+        when, _, zone = rest.partition(" ")
+        local_time = parse_time(when)
+        zone = parse_zone(zone or "UTC")
+        now = self.now()
+        sub = await self.storage.subscribe(CONSOLE_CHANNEL, None, local_time, zone, now=now)
+        upcoming = next_occurrence(sub, now).astimezone(sub.zone)
+        self.say(
+            f"Subscribed: a digest here every day at {local_time:%H:%M} ({zone}). "
+            f"Next one: {upcoming:%Y-%m-%d %H:%M %Z}; /tick moves the clock there."
+        )
+
+    async def _tick(self) -> None:
+        """Post what is due now, else move the clock to the next daily digest and post that."""
+        sub = await self.storage.subscription(CONSOLE_CHANNEL)
+        if sub is None:
+            self.say("No daily digest here: /subscribe HH:MM ZONE first.")
+            return
+        catch_up = dt.timedelta(hours=self.settings.discord.catch_up_hours)
+        only = frozenset({CONSOLE_CHANNEL})
+        due = await collect_due(self.storage, self.now(), catch_up=catch_up, channel_ids=only)
+        if not due:
+            now = self.now()
+            self.skew += next_occurrence(sub, now) - now
+            due = await collect_due(self.storage, self.now(), catch_up=catch_up, channel_ids=only)
+        for item in due:
+            feeds = await channel_feeds(self.storage, self.settings, CONSOLE_CHANNEL)
+            digest = await self.service.digest(feeds)
+            title = f"Daily digest for {item.local_date:%A %d %B %Y} (clock: {item.at:%H:%M} UTC)"
+            post_id = await self._post(digest, title=title)
+            await self.storage.record_intent(
+                CONSOLE_CHANNEL, item.local_date, post_id, now=self.now()
+            )
+            await self.storage.record_sent(
+                CONSOLE_CHANNEL, item.local_date, post_id, now=self.now()
+            )

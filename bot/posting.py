@@ -15,7 +15,7 @@ import aiohttp
 import discord
 import tenacity
 
-from .exts._render import MessagePart
+from .render import MessagePart
 
 __all__ = [
     "ALLOWED_MENTIONS",

@@ -27,7 +27,7 @@ __all__ = ["DigestService", "FeedInfo", "PipelineService"]
 
 log = logging.getLogger(__name__)
 
-QA_INDEX_CACHE = 16  # digests whose QA index stays built; questions cluster on recent ones
+QA_INDEX_CACHE = 16  # stored digests whose QA index stays built; questions favour recent ones
 _T = TypeVar("_T")
 
 
@@ -54,7 +54,9 @@ class DigestService(Protocol):
     async def answer(
         self, question: str, key: int, sources: Sequence[Source], history: Sequence[Turn]
     ) -> Answer:
-        """Answer a question from these sources; `key` names the source set for caching.
+        """Answer a question from these sources; `key`, the stored digest's id, names them.
+
+        Every channel's post of one digest shares the key, so the QA index is built once.
 
         Raises:
             InputError: the question is empty or too long.
@@ -213,8 +215,7 @@ def _warm(settings: Settings) -> None:
         for n, text in enumerate(_WARM_TEXTS)
     ]
     digest = pipeline.summarize(articles, settings)
-    sources = [s for story in digest.stories for s in story.sources]
-    sources = sources or [Source(id=1, title="Lindholm ferry resumes", text=_WARM_TEXTS[0])]
+    sources = digest.sources or [Source(id=1, title="Lindholm ferry resumes", text=_WARM_TEXTS[0])]
     qa.answer_question(
         "When did the ferry resume?", qa.build_index(sources, settings), settings=settings
     )

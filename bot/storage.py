@@ -2,13 +2,17 @@
 
 Tables:
     subscriptions    one daily digest per channel: local time and IANA zone
-    channel_sources  the feeds a channel has added (none: the configured default feeds)
-    digests          every digest posted: channel, messages, thread, and the digest itself with
-                     its source texts, so /ask works after a restart
+    channel_feeds    the feeds a channel has added (none: the configured default feeds)
+    digests          every digest built, stored once with its source texts (so /ask works after
+                     a restart), however many channels it is posted in
+    posts            a digest as posted in one channel: its messages and follow-up thread
     deliveries       the scheduled-post ledger, one row per channel and local date: the intent is
                      recorded before anything is sent and the message ids after, so a restart
                      neither loses nor repeats a daily digest
-    turns            the last few questions and answers per thread, for follow-ups
+    turns            the questions and answers about one post (its conversation), for follow-ups
+
+A database from an earlier schema is migrated when opened, in one transaction: a crash midway
+leaves it as it was, and the next start migrates again.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ import aiosqlite
 from summarizer.models import Answer, Digest, Turn
 
 __all__ = [
+    "SCHEMA_VERSION",
     "Delivery",
     "DeliveryState",
     "PostedDigest",
@@ -37,8 +42,7 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
-TURNS_KEPT = 8  # per thread; the QA history uses the last [qa] history_turns of them
+SCHEMA_VERSION = 2
 
 DeliveryState = Literal["intent", "sent", "skipped"]
 
@@ -50,7 +54,7 @@ CREATE TABLE IF NOT EXISTS subscriptions (
     tz          TEXT NOT NULL,           -- IANA name
     created_at  TEXT NOT NULL            -- ISO UTC; no digest is due before this instant
 );
-CREATE TABLE IF NOT EXISTS channel_sources (
+CREATE TABLE IF NOT EXISTS channel_feeds (
     channel_id  INTEGER NOT NULL,
     url         TEXT NOT NULL,
     title       TEXT,
@@ -59,34 +63,81 @@ CREATE TABLE IF NOT EXISTS channel_sources (
 );
 CREATE TABLE IF NOT EXISTS digests (
     id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    digest      TEXT NOT NULL,           -- Digest.to_dict(), source texts included
+    created_at  TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS posts (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    digest_id   INTEGER NOT NULL REFERENCES digests (id),
     channel_id  INTEGER NOT NULL,
     guild_id    INTEGER,
     thread_id   INTEGER,
     message_ids TEXT NOT NULL DEFAULT '[]',
-    digest      TEXT NOT NULL,           -- Digest.to_dict(), source texts included
     created_at  TEXT NOT NULL
 );
-CREATE INDEX IF NOT EXISTS digests_by_channel ON digests (channel_id, id);
-CREATE INDEX IF NOT EXISTS digests_by_thread ON digests (thread_id);
+CREATE INDEX IF NOT EXISTS posts_by_channel ON posts (channel_id, id);
+CREATE INDEX IF NOT EXISTS posts_by_thread ON posts (thread_id);
 CREATE TABLE IF NOT EXISTS deliveries (
     channel_id  INTEGER NOT NULL,
     local_date  TEXT NOT NULL,           -- YYYY-MM-DD in the subscription's zone
     state       TEXT NOT NULL,           -- intent | sent | skipped
-    digest_id   INTEGER,
+    post_id     INTEGER,
     message_id  INTEGER,                 -- the first message, once sent
     updated_at  TEXT NOT NULL,
     PRIMARY KEY (channel_id, local_date)
 );
 CREATE INDEX IF NOT EXISTS deliveries_by_date ON deliveries (local_date);
 CREATE TABLE IF NOT EXISTS turns (
+    id              INTEGER PRIMARY KEY AUTOINCREMENT,
+    conversation_id INTEGER NOT NULL,    -- posts.id: one conversation per posted digest
+    question        TEXT NOT NULL,
+    answer          TEXT NOT NULL,       -- Answer.to_json()
+    created_at      TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS turns_by_conversation ON turns (conversation_id, id);
+"""
+
+# Version 1 kept a copy of the digest in each channel's row (digests held the post), named the
+# feeds `channel_sources`, keyed turns by thread id (or minus the digest id) and stored answers
+# as {"text", ...}. Post ids keep the old digest ids, so deliveries and turns keep pointing right.
+_FROM_V1 = """
+ALTER TABLE channel_sources RENAME TO channel_feeds;
+ALTER TABLE digests RENAME TO digests_v1;
+DROP INDEX IF EXISTS digests_by_channel;
+DROP INDEX IF EXISTS digests_by_thread;
+CREATE TABLE digests (
     id          INTEGER PRIMARY KEY AUTOINCREMENT,
-    thread_id   INTEGER NOT NULL,
-    question    TEXT NOT NULL,
-    answer      TEXT NOT NULL,           -- Answer as JSON
+    digest      TEXT NOT NULL,
     created_at  TEXT NOT NULL
 );
-CREATE INDEX IF NOT EXISTS turns_by_thread ON turns (thread_id, id);
+INSERT INTO digests (id, digest, created_at) SELECT id, digest, created_at FROM digests_v1;
+CREATE TABLE posts (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    digest_id   INTEGER NOT NULL REFERENCES digests (id),
+    channel_id  INTEGER NOT NULL,
+    guild_id    INTEGER,
+    thread_id   INTEGER,
+    message_ids TEXT NOT NULL DEFAULT '[]',
+    created_at  TEXT NOT NULL
+);
+INSERT INTO posts (id, digest_id, channel_id, guild_id, thread_id, message_ids, created_at)
+    SELECT id, id, channel_id, guild_id, thread_id, message_ids, created_at FROM digests_v1;
+DROP TABLE digests_v1;
+ALTER TABLE deliveries RENAME COLUMN digest_id TO post_id;
+ALTER TABLE turns RENAME COLUMN thread_id TO conversation_id;
+DROP INDEX IF EXISTS turns_by_thread;
+UPDATE turns SET conversation_id = CASE
+    WHEN conversation_id < 0 THEN -conversation_id
+    ELSE (SELECT MAX(p.id) FROM posts p WHERE p.thread_id = turns.conversation_id) END;
+DELETE FROM turns WHERE conversation_id IS NULL;
+UPDATE turns SET answer = json_set(json_remove(answer, '$.text'), '$.answer',
+    json_extract(answer, '$.text')) WHERE json_extract(answer, '$.text') IS NOT NULL;
 """
+
+_POST_SELECT = "SELECT p.*, d.digest FROM posts p JOIN digests d ON d.id = p.digest_id "
+
+# Each schema version's migration to the next; applied in order, each in its own transaction.
+_MIGRATIONS: dict[int, str] = {1: _FROM_V1}
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,9 +158,13 @@ class Subscription:
 
 @dataclass(frozen=True, slots=True)
 class PostedDigest:
-    """A digest as posted in a channel, with the messages and thread that carry it."""
+    """A digest as posted in a channel, with the messages and thread that carry it.
+
+    `id` is the post's; `digest_id` the digest's, shared by every channel it was posted in.
+    """
 
     id: int
+    digest_id: int
     channel_id: int
     guild_id: int | None
     thread_id: int | None
@@ -125,7 +180,7 @@ class Delivery:
     channel_id: int
     local_date: date
     state: DeliveryState
-    digest_id: int | None
+    post_id: int | None
     message_id: int | None
     updated_at: datetime
 
@@ -136,29 +191,43 @@ def _iso(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat()
 
 
-def _answer_to_json(answer: Answer) -> str:
-    return json.dumps(
-        {
-            "text": answer.text,
-            "citations": answer.citations,
-            "answered": answer.answered,
-            "short_answer": answer.short_answer,
-            "evidence": answer.evidence,
-            "generated": answer.generated,
-        }
-    )
+async def _schema_version(db: aiosqlite.Connection) -> int:
+    """The file's schema version; 0 for a new file (version 1 files may also say 0)."""
+    async with db.execute("PRAGMA user_version") as cursor:
+        row = await cursor.fetchone()
+    version = int(row[0]) if row else 0
+    if version == 0:
+        async with db.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'channel_sources'"
+        ) as cursor:
+            if await cursor.fetchone():
+                return 1
+    return version
 
 
-def _answer_from_json(raw: str) -> Answer:
-    data = json.loads(raw)
-    return Answer(
-        text=data["text"],
-        citations=[int(c) for c in data.get("citations", [])],
-        answered=bool(data.get("answered")),
-        short_answer=data.get("short_answer"),
-        evidence=list(data.get("evidence", [])),
-        generated=bool(data.get("generated", False)),
-    )
+async def _migrate(db: aiosqlite.Connection) -> None:
+    """Bring an earlier schema up to SCHEMA_VERSION, one transaction per step.
+
+    Raises:
+        RuntimeError: the file is from a newer version of the bot.
+
+    """
+    version = await _schema_version(db)
+    if version > SCHEMA_VERSION:
+        raise RuntimeError(f"the database is schema {version}; this bot knows {SCHEMA_VERSION}")
+    while 0 < version < SCHEMA_VERSION:
+        log.info("migrating the database from schema %d to %d", version, version + 1)
+        # One script, one transaction: if any statement fails (or the process dies), SQLite
+        # rolls it all back and the file is still a valid schema `version` file.
+        script = _MIGRATIONS[version]
+        try:
+            await db.executescript(
+                f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version={version + 1};\nCOMMIT;"
+            )
+        except Exception:
+            await db.rollback()
+            raise
+        version += 1
 
 
 class Storage:
@@ -178,10 +247,15 @@ class Storage:
         db.row_factory = aiosqlite.Row
         # WAL: readers never block the writer, and a commit survives a kill of the process.
         await db.execute("PRAGMA journal_mode=WAL")
-        await db.execute("PRAGMA synchronous=NORMAL")
-        await db.executescript(_SCHEMA)
-        await db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
-        await db.commit()
+        try:
+            await db.execute("PRAGMA synchronous=NORMAL")
+            await _migrate(db)
+            await db.executescript(_SCHEMA)
+            await db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+            await db.commit()
+        except BaseException:
+            await db.close()
+            raise
         return cls(db, path)
 
     async def close(self) -> None:
@@ -250,36 +324,36 @@ class Storage:
             created_at=datetime.fromisoformat(row["created_at"]),
         )
 
-    # -- channel sources -------------------------------------------------------------------
+    # -- channel feeds ---------------------------------------------------------------------
 
-    async def add_source(
+    async def add_feed(
         self, channel_id: int, url: str, *, title: str | None = None, now: datetime
     ) -> bool:
         """Add a feed to the channel; False if it was already there."""
         cursor = await self._write(
-            "INSERT OR IGNORE INTO channel_sources (channel_id, url, title, added_at) "
+            "INSERT OR IGNORE INTO channel_feeds (channel_id, url, title, added_at) "
             "VALUES (?, ?, ?, ?)",
             (channel_id, url, title, _iso(now)),
         )
         return cursor.rowcount > 0
 
-    async def remove_source(self, channel_id: int, url: str) -> bool:
+    async def remove_feed(self, channel_id: int, url: str) -> bool:
         """Remove a feed from the channel; False if it was not there."""
         cursor = await self._write(
-            "DELETE FROM channel_sources WHERE channel_id = ? AND url = ?", (channel_id, url)
+            "DELETE FROM channel_feeds WHERE channel_id = ? AND url = ?", (channel_id, url)
         )
         return cursor.rowcount > 0
 
-    async def sources(self, channel_id: int) -> list[tuple[str, str | None]]:
+    async def feeds(self, channel_id: int) -> list[tuple[str, str | None]]:
         """The channel's feeds as (url, title), in the order they were added."""
         async with self._db.execute(
-            "SELECT url, title FROM channel_sources WHERE channel_id = ? ORDER BY added_at, url",
+            "SELECT url, title FROM channel_feeds WHERE channel_id = ? ORDER BY added_at, url",
             (channel_id,),
         ) as cursor:
             rows = await cursor.fetchall()
         return [(r["url"], r["title"]) for r in rows]
 
-    async def sources_by_channel(self, channel_ids: Sequence[int]) -> dict[int, list[str]]:
+    async def feeds_by_channel(self, channel_ids: Sequence[int]) -> dict[int, list[str]]:
         """Feed URLs of many channels in one query (channels with none are left out)."""
         result: dict[int, list[str]] = {}
         ids = list(channel_ids)
@@ -288,7 +362,7 @@ class Storage:
             chunk = ids[start : start + 500]
             marks = ",".join("?" * len(chunk))
             async with self._db.execute(
-                f"SELECT channel_id, url FROM channel_sources WHERE channel_id IN ({marks}) "
+                f"SELECT channel_id, url FROM channel_feeds WHERE channel_id IN ({marks}) "
                 "ORDER BY added_at, url",
                 chunk,
             ) as cursor:
@@ -296,63 +370,71 @@ class Storage:
                     result.setdefault(row["channel_id"], []).append(row["url"])
         return result
 
-    # -- posted digests --------------------------------------------------------------------
+    # -- digests and posts -----------------------------------------------------------------
 
-    async def add_digest(
+    async def add_digest(self, digest: Digest, *, now: datetime) -> int:
+        """Store a digest once, source texts included; returns its id for the posts."""
+        cursor = await self._write(
+            "INSERT INTO digests (digest, created_at) VALUES (?, ?)",
+            (json.dumps(digest.to_dict(with_text=True)), _iso(now)),
+        )
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid
+
+    async def add_post(
         self,
         channel_id: int,
         guild_id: int | None,
-        digest: Digest,
+        digest_id: int,
         *,
         now: datetime,
         message_ids: Sequence[int] = (),
         thread_id: int | None = None,
     ) -> int:
-        """Store a digest (before or after posting it); returns its id."""
+        """Record a stored digest as posted (or about to be) in a channel; returns the post id."""
         cursor = await self._write(
-            "INSERT INTO digests (channel_id, guild_id, thread_id, message_ids, digest, created_at)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            (
-                channel_id,
-                guild_id,
-                thread_id,
-                json.dumps(list(message_ids)),
-                json.dumps(digest.to_dict(with_text=True)),
-                _iso(now),
-            ),
+            "INSERT INTO posts (digest_id, channel_id, guild_id, thread_id, message_ids, "
+            "created_at) VALUES (?, ?, ?, ?, ?, ?)",
+            (digest_id, channel_id, guild_id, thread_id, json.dumps(list(message_ids)), _iso(now)),
         )
         assert cursor.lastrowid is not None
         return cursor.lastrowid
 
-    async def set_digest_messages(
-        self, digest_id: int, message_ids: Sequence[int], *, thread_id: int | None = None
+    async def set_post_messages(
+        self, post_id: int, message_ids: Sequence[int], *, thread_id: int | None = None
     ) -> None:
-        """Record the messages (and thread) that carry a stored digest."""
+        """Record the messages (and thread) that carry a post."""
         await self._write(
-            "UPDATE digests SET message_ids = ?, thread_id = COALESCE(?, thread_id) WHERE id = ?",
-            (json.dumps(list(message_ids)), thread_id, digest_id),
+            "UPDATE posts SET message_ids = ?, thread_id = COALESCE(?, thread_id) WHERE id = ?",
+            (json.dumps(list(message_ids)), thread_id, post_id),
         )
 
-    async def digest(self, digest_id: int) -> PostedDigest | None:
-        """A stored digest by id."""
-        async with self._db.execute("SELECT * FROM digests WHERE id = ?", (digest_id,)) as cursor:
+    async def digest_count(self) -> int:
+        """How many digests are stored (each once, however many channels show it)."""
+        async with self._db.execute("SELECT COUNT(*) FROM digests") as cursor:
+            row = await cursor.fetchone()
+        return int(row[0]) if row else 0
+
+    async def post(self, post_id: int) -> PostedDigest | None:
+        """A post, with its digest, by id."""
+        async with self._db.execute(_POST_SELECT + "WHERE p.id = ?", (post_id,)) as cursor:
             row = await cursor.fetchone()
         return self._posted(row) if row else None
 
-    async def latest_digest(self, channel_id: int) -> PostedDigest | None:
+    async def latest_post(self, channel_id: int) -> PostedDigest | None:
         """The latest digest actually posted in the channel."""
         async with self._db.execute(
-            "SELECT * FROM digests WHERE channel_id = ? AND message_ids != '[]' "
-            "ORDER BY id DESC LIMIT 1",
+            _POST_SELECT + "WHERE p.channel_id = ? AND p.message_ids != '[]' "
+            "ORDER BY p.id DESC LIMIT 1",
             (channel_id,),
         ) as cursor:
             row = await cursor.fetchone()
         return self._posted(row) if row else None
 
-    async def digest_for_thread(self, thread_id: int) -> PostedDigest | None:
-        """The digest whose follow-up thread this is."""
+    async def post_for_thread(self, thread_id: int) -> PostedDigest | None:
+        """The post whose follow-up thread this is."""
         async with self._db.execute(
-            "SELECT * FROM digests WHERE thread_id = ? ORDER BY id DESC LIMIT 1", (thread_id,)
+            _POST_SELECT + "WHERE p.thread_id = ? ORDER BY p.id DESC LIMIT 1", (thread_id,)
         ) as cursor:
             row = await cursor.fetchone()
         return self._posted(row) if row else None
@@ -361,6 +443,7 @@ class Storage:
     def _posted(row: aiosqlite.Row) -> PostedDigest:
         return PostedDigest(
             id=row["id"],
+            digest_id=row["digest_id"],
             channel_id=row["channel_id"],
             guild_id=row["guild_id"],
             thread_id=row["thread_id"],
@@ -410,13 +493,13 @@ class Storage:
             return {row["state"]: row["n"] for row in await cursor.fetchall()}
 
     async def record_intent(
-        self, channel_id: int, local_date: date, digest_id: int, *, now: datetime
+        self, channel_id: int, local_date: date, post_id: int, *, now: datetime
     ) -> Delivery:
-        """Record that the digest is about to be sent; an existing row wins and is returned."""
+        """Record that the post is about to be sent; an existing row wins and is returned."""
         await self._write(
-            "INSERT OR IGNORE INTO deliveries (channel_id, local_date, state, digest_id, "
+            "INSERT OR IGNORE INTO deliveries (channel_id, local_date, state, post_id, "
             "updated_at) VALUES (?, ?, 'intent', ?, ?)",
-            (channel_id, local_date.isoformat(), digest_id, _iso(now)),
+            (channel_id, local_date.isoformat(), post_id, _iso(now)),
         )
         found = await self.delivery(channel_id, local_date)
         assert found is not None
@@ -453,7 +536,7 @@ class Storage:
             channel_id=row["channel_id"],
             local_date=date.fromisoformat(row["local_date"]),
             state=row["state"],
-            digest_id=row["digest_id"],
+            post_id=row["post_id"],
             message_id=row["message_id"],
             updated_at=datetime.fromisoformat(row["updated_at"]),
         )
@@ -461,26 +544,21 @@ class Storage:
     # -- follow-up turns -------------------------------------------------------------------
 
     async def add_turn(
-        self, thread_id: int, question: str, answer: Answer, *, now: datetime
+        self, conversation_id: int, question: str, answer: Answer, *, now: datetime
     ) -> None:
-        """Remember a question and its answer in a thread, keeping the last few."""
-        await self._db.execute(
-            "INSERT INTO turns (thread_id, question, answer, created_at) VALUES (?, ?, ?, ?)",
-            (thread_id, question, _answer_to_json(answer), _iso(now)),
-        )
+        """Remember a question about a post (`conversation_id` is the post's id) and its answer."""
         await self._write(
-            "DELETE FROM turns WHERE thread_id = ? AND id NOT IN "
-            "(SELECT id FROM turns WHERE thread_id = ? ORDER BY id DESC LIMIT ?)",
-            (thread_id, thread_id, TURNS_KEPT),
+            "INSERT INTO turns (conversation_id, question, answer, created_at) VALUES (?, ?, ?, ?)",
+            (conversation_id, question, answer.to_json(), _iso(now)),
         )
 
-    async def turns(self, thread_id: int, *, limit: int) -> list[Turn]:
-        """The last `limit` turns of a thread, oldest first."""
+    async def turns(self, conversation_id: int, *, limit: int) -> list[Turn]:
+        """The last `limit` turns of a conversation, oldest first."""
         if limit <= 0:
             return []
         async with self._db.execute(
-            "SELECT question, answer FROM turns WHERE thread_id = ? ORDER BY id DESC LIMIT ?",
-            (thread_id, limit),
+            "SELECT question, answer FROM turns WHERE conversation_id = ? ORDER BY id DESC LIMIT ?",
+            (conversation_id, limit),
         ) as cursor:
             rows = await cursor.fetchall()
-        return [Turn(r["question"], _answer_from_json(r["answer"])) for r in reversed(rows)]
+        return [Turn(r["question"], Answer.from_json(r["answer"])) for r in reversed(rows)]

@@ -18,7 +18,6 @@ import json
 import logging
 import os
 import sys
-import textwrap
 import time
 import tomllib
 from collections.abc import Callable, Iterator, Sequence
@@ -28,7 +27,8 @@ from typing import Any, TextIO
 
 from .config import MIN_MAX_WORDS, Settings, load_settings
 from .errors import SummarizerError
-from .models import Digest, Source, StoryDigest, Turn
+from .models import Digest, Source, Turn
+from .render import render_answer, render_digest
 
 log = logging.getLogger("summarizer")
 
@@ -166,24 +166,6 @@ def _fail(message: str) -> None:
 # ---------------------------------------------------------------------------------------- digest
 
 
-def render_story(story: StoryDigest, *, width: int = 88) -> str:
-    """A story digest as terminal text: headline, one cited fact a line, numbered sources.
-
-    Each fact shows how many outlets carry it and any that give another number or date.
-    """
-    lines = [story.headline, "=" * min(width, len(story.headline))]
-    for s in story.sentences:
-        marked = f"{s.text} {''.join(f'[{i}]' for i in s.source_ids)} · {s.support_note}"
-        lines += textwrap.wrap(marked, width=width, initial_indent="• ", subsequent_indent="  ")
-    lines.append("")
-    for source in story.sources:
-        label = source.title or source.outlet or source.path or source.url or "(untitled)"
-        where = source.url or source.path or ""
-        outlet = f" ({source.outlet})" if source.outlet and source.outlet != label else ""
-        lines.append(f"[{source.id}] {label}{outlet}" + (f" <{where}>" if where else ""))
-    return "\n".join(lines)
-
-
 def _run_digest(args: argparse.Namespace) -> int:
     from .ingest import STDIN, gather
     from .pipeline import summarize
@@ -210,7 +192,7 @@ def _run_digest(args: argparse.Namespace) -> int:
         json.dump(digest.to_dict(), sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
     else:
-        print("\n\n".join(render_story(s) for s in digest.stories) or "No stories.")
+        print(render_digest(digest))
     if digest.why_empty:
         print(f"note: no stories: {digest.why_empty}", file=sys.stderr)
     return EXIT_OK if digest.stories else EXIT_NOTHING
@@ -335,10 +317,6 @@ def _run_extract(args: argparse.Namespace) -> int:
 # ------------------------------------------------------------------------------------------- ask
 
 
-def _sources_of(digest: Digest) -> list[Source]:
-    return [source for story in digest.stories for source in story.sources]
-
-
 def load_digest_file(path: Path) -> Digest:
     """Read a `digest --json` file.
 
@@ -359,7 +337,7 @@ def load_digest_file(path: Path) -> Digest:
         raise SummarizerError(
             f"{path}: not a digest (expected the output of `digest --json`)"
         ) from exc
-    sources = _sources_of(digest)
+    sources = digest.sources
     if not sources:
         raise SummarizerError(f"{path}: the digest lists no sources")
     if not any(s.text.strip() for s in sources):
@@ -374,14 +352,7 @@ def _print_answer(answer: Any, sources: Sequence[Source], *, as_json: bool, out:
     if as_json:
         out.write(json.dumps(answer.to_dict(), ensure_ascii=False) + "\n")
         return
-    out.write(answer.text + "\n")
-    by_id = {s.id: s for s in sources}
-    for cid in answer.citations:
-        source = by_id.get(cid)
-        if source is not None:
-            label = source.title or source.outlet or source.path or "(untitled)"
-            where = source.url or source.path or ""
-            out.write(f"[{cid}] {label}" + (f" <{where}>" if where else "") + "\n")
+    out.write(render_answer(answer, sources) + "\n")
 
 
 def _run_ask(args: argparse.Namespace) -> int:
@@ -397,7 +368,7 @@ def _run_ask(args: argparse.Namespace) -> int:
         _fail('ask needs --digest FILE ["QUESTION"] (or --jsonl IN --out OUT)')
         return EXIT_USAGE
     digest = load_digest_file(args.digest)
-    sources = _sources_of(digest)
+    sources = digest.sources
     index = build_index(sources, settings)
     if args.question is None:
         return _ask_interactively(index, sources, settings, as_json=args.json)

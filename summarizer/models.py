@@ -8,6 +8,7 @@ Citations are 1-based source ids, unique across one digest, the way they are pri
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -342,6 +343,11 @@ class Digest:
             "(raise it in the config, or digest files and article URLs)"
         )
 
+    @property
+    def sources(self) -> list[Source]:
+        """Every story's sources, in story order (ids are unique across the digest)."""
+        return [source for story in self.stories for source in story.sources]
+
     def to_dict(self, *, with_text: bool = True) -> dict[str, Any]:
         """JSON form (the `digest --json` document)."""
         return {
@@ -373,6 +379,31 @@ class Answer:
     def to_dict(self) -> dict[str, Any]:
         """JSON form (the `ask --json` document)."""
         return {"answer": self.text, "citations": self.citations, "answered": self.answered}
+
+    def to_json(self) -> str:
+        """The whole answer as JSON: the `ask --json` document plus what led to it."""
+        return json.dumps(
+            {
+                **self.to_dict(),
+                "short_answer": self.short_answer,
+                "evidence": self.evidence,
+                "generated": self.generated,
+            },
+            ensure_ascii=False,
+        )
+
+    @classmethod
+    def from_json(cls, raw: str) -> Answer:
+        """Inverse of `to_json` (an `ask --json` document reads too)."""
+        data = json.loads(raw)
+        return cls(
+            text=str(data["answer"]),
+            citations=[int(c) for c in data.get("citations", [])],
+            answered=bool(data.get("answered")),
+            short_answer=data.get("short_answer"),
+            evidence=[str(e) for e in data.get("evidence", [])],
+            generated=bool(data.get("generated", False)),
+        )
 
 
 @dataclass(frozen=True, slots=True)

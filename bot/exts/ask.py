@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import re
-from datetime import datetime
 from typing import TYPE_CHECKING
 
 import discord
@@ -17,49 +16,21 @@ from discord import app_commands
 from discord.ext import commands
 
 from summarizer.errors import InputError
-from summarizer.models import Answer, Source
+from summarizer.qa import MAX_QUESTION_CHARS
 
+from ..actions import answer_about
 from ..posting import followup, send
-from ..service import DigestService
-from ..storage import PostedDigest, Storage
-from ._render import MessagePart, digest_sources, render_answer
+from ..render import MessagePart, render_answer
+from ..storage import PostedDigest
 
 if TYPE_CHECKING:
     from ..bot import DigestBot
 
-__all__ = ["AskCog", "answer_about"]
+__all__ = ["AskCog"]
 
 log = logging.getLogger(__name__)
 
-QUESTION_MAX_CHARS = 500  # a follow-up question, not an essay; the QA model reads ~128 tokens
 NO_DIGEST = "No digest has been posted here yet: run /digest first, then ask."
-
-
-async def answer_about(
-    storage: Storage,
-    service: DigestService,
-    posted: PostedDigest,
-    question: str,
-    *,
-    history_turns: int,
-    now: datetime,
-) -> tuple[Answer, list[Source]]:
-    """Answer a question about a stored digest, with the conversation so far; remember the turn.
-
-    Returns:
-        The answer and the digest's sources (ids as the answer cites them).
-
-    Raises:
-        InputError: the question is empty or too long.
-
-    """
-    # The conversation is the digest's thread, wherever the question was asked.
-    conversation = posted.thread_id if posted.thread_id is not None else -posted.id
-    history = await storage.turns(conversation, limit=history_turns)
-    sources = digest_sources(posted.digest)
-    answer = await service.answer(question, posted.id, sources, history)
-    await storage.add_turn(conversation, question, answer, now=now)
-    return answer, sources
 
 
 class AskCog(commands.Cog):
@@ -70,15 +41,14 @@ class AskCog(commands.Cog):
 
     async def _digest_for(self, channel_id: int) -> PostedDigest | None:
         """This thread's digest, else the latest digest posted in this channel."""
-        return await self.bot.storage.digest_for_thread(
-            channel_id
-        ) or await self.bot.storage.latest_digest(channel_id)
+        storage = self.bot.storage
+        return await storage.post_for_thread(channel_id) or await storage.latest_post(channel_id)
 
     async def answer(self, posted: PostedDigest, question: str) -> list[str]:
         """Answer a question about a posted digest; the reply's message contents.
 
         Raises:
-            InputError: the question is empty or too long.
+            InputError: the question is empty or too long (the QA layer checks).
 
         """
         bot = self.bot
@@ -97,7 +67,8 @@ class AskCog(commands.Cog):
     async def ask(
         self,
         interaction: discord.Interaction,
-        question: app_commands.Range[str, 1, QUESTION_MAX_CHARS],
+        # Discord refuses a longer question in the client; the QA layer's own limit.
+        question: app_commands.Range[str, 1, MAX_QUESTION_CHARS],
     ) -> None:
         """Ask about the latest digest in this channel (in a digest's thread: that digest).
 
@@ -121,15 +92,13 @@ class AskCog(commands.Cog):
         me = self.bot.user
         if me is None or message.author.bot or me.id not in message.raw_mentions:
             return
-        posted = await self.bot.storage.digest_for_thread(message.channel.id)
+        posted = await self.bot.storage.post_for_thread(message.channel.id)
         if posted is None:
             return
         question = re.sub(rf"<@!?{me.id}>", " ", message.content).strip()
         try:
             if not question:
                 raise InputError("question", "ask me something about this digest")
-            if len(question) > QUESTION_MAX_CHARS:
-                raise InputError("question", f"at most {QUESTION_MAX_CHARS} characters, please")
             async with message.channel.typing():
                 contents = await self.answer(posted, question)
         except InputError as exc:

@@ -3,15 +3,16 @@
 Each minute (a `tasks.loop` at every minute of the day) the due subscriptions are collected:
 those whose local time has passed today, that were subscribed before that time (so a new
 subscription never gets a backlog), and whose ledger row is not yet `sent`. Due channels are
-grouped by source set and each set is digested once, however many channels share it. Then, per
-channel, the exactly-once protocol:
+grouped by feed set and each set is digested and stored once, however many channels share it.
+Then, per channel, the exactly-once protocol:
 
-1. the digest is stored and the intent recorded in the ledger, before anything is sent;
+1. a post of the stored digest is recorded, and the intent in the ledger, before anything is
+   sent;
 2. each message goes out with a nonce derived from (channel, date, part), and its id is stored
    as soon as Discord returns it;
 3. the thread is opened and the ledger marked `sent`.
 
-After a restart, an `intent` row resumes from step 2 with the stored digest (so the same
+After a restart, an `intent` row resumes from step 2 with its post's digest (so the same
 messages): parts already recorded are skipped, and parts sent but not yet recorded are found in
 the channel's recent history by their label, or deduplicated by Discord through the nonce.
 A digest missed by more than `[discord] catch_up_hours` (6 h) is skipped and logged.
@@ -24,24 +25,20 @@ import datetime as dt
 import logging
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import discord
 from discord.ext import commands, tasks
 
-from summarizer.models import Digest
-
+from ..actions import feed_sets
+from ..daily import Due, collect_due
 from ..posting import Pacer, nonce_for, open_thread, send
-from ..storage import Delivery, Subscription
-from ._calendar import last_occurrence
-from ._render import MessagePart, render_digest, split_content
-from .digest import digest_header
+from ..render import MessagePart, digest_header, render_digest, split_content
 
 if TYPE_CHECKING:
     from ..bot import DigestBot
 
-__all__ = ["Due", "Schedule", "part_label"]
+__all__ = ["Schedule", "part_label"]
 
 log = logging.getLogger(__name__)
 
@@ -51,16 +48,6 @@ POST_CONCURRENCY = 20  # channels posted at once; discord.py paces each route's 
 POSTS_PER_SECOND = 40.0  # under Discord's global 50 requests/s, leaving room for commands
 HISTORY_SCAN = 50  # recent messages searched for parts sent just before a crash
 LABELLED_CONTENT_LIMIT = 1900  # content under a part label; the label takes < 100 characters
-
-
-@dataclass(frozen=True, slots=True)
-class Due:
-    """A subscription whose digest for `local_date` is due (or resumed after a restart)."""
-
-    sub: Subscription
-    local_date: dt.date
-    at: dt.datetime
-    delivery: Delivery | None
 
 
 def part_label(local_date: dt.date, index: int, count: int) -> str:
@@ -97,7 +84,7 @@ class Schedule(commands.Cog):
     def __init__(self, bot: DigestBot) -> None:
         self.bot = bot
         self._run_lock = asyncio.Lock()
-        self.digests_built = 0  # source sets digested, for the benchmark and tests
+        self.digests_built = 0  # feed sets digested, for the benchmark and tests
         self.pacer = Pacer(POSTS_PER_SECOND)
 
     async def cog_load(self) -> None:
@@ -126,55 +113,27 @@ class Schedule(commands.Cog):
         log.error("the schedule loop failed; restarting it", exc_info=error)
         self.tick.restart()
 
-    async def collect_due(self, now: dt.datetime) -> list[Due]:
-        """Subscriptions due now; missed ones past the catch-up window are skipped and logged."""
-        subs = await self.bot.storage.subscriptions()
-        occurrences = {s.channel_id: last_occurrence(s, now) for s in subs}
-        ledger = await self.bot.storage.deliveries_on(
-            [(s.channel_id, occurrences[s.channel_id][0]) for s in subs]
-        )
-        window = dt.timedelta(hours=self.bot.settings.discord.catch_up_hours)
-        due: list[Due] = []
-        for sub in subs:
-            local_date, at = occurrences[sub.channel_id]
-            if at < sub.created_at:
-                continue  # subscribed after today's time: the first digest is the next one
-            row = ledger.get((sub.channel_id, local_date))
-            if row is not None and row.state != "intent":
-                continue
-            if now - at > window:
-                if await self.bot.storage.record_skipped(sub.channel_id, local_date, now=now):
-                    log.warning(
-                        "channel %s: the digest for %s (due %s) is more than %.0f h late; skipped",
-                        sub.channel_id,
-                        local_date,
-                        at.isoformat(),
-                        window.total_seconds() / 3600,
-                    )
-                continue
-            due.append(Due(sub, local_date, at, row))
-        return due
-
     async def run_due(self) -> int:
         """Deliver every due digest; returns how many channels got theirs."""
         async with self._run_lock:
-            due = await self.collect_due(self.bot.now())
+            settings = self.bot.settings.discord
+            due = await collect_due(
+                self.bot.storage,
+                self.bot.now(),
+                catch_up=dt.timedelta(hours=settings.catch_up_hours),
+            )
             if not due:
                 return 0
-            fresh: list[Due] = []
-            resumed: list[Due] = []
-            for item in due:  # one pass: "d not in fresh" would be quadratic in channels
-                started = item.delivery is not None and item.delivery.digest_id is not None
-                (resumed if started else fresh).append(item)
-            by_channel = await self.bot.storage.sources_by_channel(
-                [d.sub.channel_id for d in fresh]
+            resumed = [item for item in due if item.started]
+            fresh = [item for item in due if not item.started]
+            feeds_of = await feed_sets(
+                self.bot.storage, self.bot.settings, [d.sub.channel_id for d in fresh]
             )
             groups: dict[tuple[str, ...], list[Due]] = defaultdict(list)
             for item in fresh:
-                feeds = by_channel.get(item.sub.channel_id) or list(self.bot.settings.sources.feeds)
-                groups[tuple(sorted(feeds))].append(item)
+                groups[feeds_of[item.sub.channel_id]].append(item)
             log.info(
-                "%d digests due (%d resumed), %d distinct source sets",
+                "%d digests due (%d resumed), %d distinct feed sets",
                 len(due),
                 len(resumed),
                 len(groups),
@@ -182,14 +141,15 @@ class Schedule(commands.Cog):
             semaphore = asyncio.Semaphore(POST_CONCURRENCY)
             jobs = [self._deliver(item, None, semaphore) for item in resumed]
             for feeds, items in groups.items():
-                digest = await self._build(feeds, items)
-                if digest is None:
+                digest_id = await self._build(feeds, items)
+                if digest_id is None:
                     continue
-                jobs.extend(self._deliver(item, digest, semaphore) for item in items)
+                jobs.extend(self._deliver(item, digest_id, semaphore) for item in items)
             results = await asyncio.gather(*jobs)
             return sum(results)
 
-    async def _build(self, feeds: Sequence[str], items: list[Due]) -> Digest | None:
+    async def _build(self, feeds: Sequence[str], items: list[Due]) -> int | None:
+        """Digest a feed set and store it once for all its channels; the digest's id."""
         try:
             digest = await self.bot.service.digest(list(feeds))
         except Exception:
@@ -197,14 +157,14 @@ class Schedule(commands.Cog):
             log.exception("building the digest for %d channels failed", len(items))
             return None
         self.digests_built += 1
-        return digest
+        return await self.bot.storage.add_digest(digest, now=self.bot.now())
 
     async def _deliver(
-        self, item: Due, digest: Digest | None, semaphore: asyncio.Semaphore
+        self, item: Due, digest_id: int | None, semaphore: asyncio.Semaphore
     ) -> bool:
         async with semaphore:
             try:
-                return await self._deliver_one(item, digest)
+                return await self._deliver_one(item, digest_id)
             except (discord.Forbidden, discord.NotFound, _Unpostable) as exc:
                 # Deleted channel or lost permission: retrying will not help today.
                 log.warning(
@@ -230,23 +190,24 @@ class Schedule(commands.Cog):
             raise _Unpostable(f"{type(channel).__name__} is not a text channel")
         return channel
 
-    async def _deliver_one(self, item: Due, digest: Digest | None) -> bool:
+    async def _deliver_one(self, item: Due, digest_id: int | None) -> bool:
         storage = self.bot.storage
         sub, local_date = item.sub, item.local_date
         channel = await self._channel(sub.channel_id)
         row = item.delivery
-        if row is None or row.digest_id is None:
-            assert digest is not None
-            digest_id = await storage.add_digest(
-                sub.channel_id, sub.guild_id, digest, now=self.bot.now()
+        if row is None or row.post_id is None:
+            assert digest_id is not None
+            # The channel's post refers to the digest stored once for its whole feed set.
+            post_id = await storage.add_post(
+                sub.channel_id, sub.guild_id, digest_id, now=self.bot.now()
             )
             row = await storage.record_intent(
-                sub.channel_id, local_date, digest_id, now=self.bot.now()
+                sub.channel_id, local_date, post_id, now=self.bot.now()
             )
             if row.state != "intent":
                 return False  # delivered meanwhile (another run won the row)
-        assert row.digest_id is not None
-        posted = await storage.digest(row.digest_id)
+        assert row.post_id is not None
+        posted = await storage.post(row.post_id)
         assert posted is not None
         # Rendered from the stored digest, so a resumed delivery sends the very same parts.
         body = render_digest(posted.digest, header=digest_header(posted.digest, title="Digest"))
@@ -262,7 +223,7 @@ class Schedule(commands.Cog):
             )
             message_ids.append(message.id)
             first = first or (message if index == 0 else None)
-            await storage.set_digest_messages(posted.id, message_ids)
+            await storage.set_post_messages(posted.id, message_ids)
         thread_id = posted.thread_id
         if thread_id is None and posted.digest.stories:
             if first is None:
@@ -270,7 +231,7 @@ class Schedule(commands.Cog):
             headline = posted.digest.stories[0].headline
             await self.pacer.wait()
             thread_id = await open_thread(first, f"{local_date:%d %b}: {headline}")
-        await storage.set_digest_messages(posted.id, message_ids, thread_id=thread_id)
+        await storage.set_post_messages(posted.id, message_ids, thread_id=thread_id)
         await storage.record_sent(sub.channel_id, local_date, message_ids[0], now=self.bot.now())
         log.info("channel %s: daily digest for %s posted", sub.channel_id, local_date)
         return True

@@ -6,9 +6,7 @@ others) and checked again here, because server admins can override default permi
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
-import re
 import zoneinfo
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -17,20 +15,17 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from summarizer.errors import InputError
-
+from ..daily import next_occurrence, parse_time, parse_zone
 from ..posting import ALLOWED_MENTIONS
-from ._calendar import next_occurrence
 
 if TYPE_CHECKING:
     from ..bot import DigestBot
 
-__all__ = ["SubscriptionsCog", "parse_time", "timezone_choices"]
+__all__ = ["SubscriptionsCog", "timezone_choices"]
 
 log = logging.getLogger(__name__)
 
 AUTOCOMPLETE_LIMIT = 25  # Discord shows at most 25 choices
-_HHMM = re.compile(r"^\s*(\d{1,2})[:.h](\d{2})\s*$")
 
 
 @lru_cache(maxsize=1)
@@ -55,38 +50,6 @@ def timezone_choices(current: str) -> list[str]:
     ]
     inside = [z for z in zones if needle in z.casefold() and z not in exact and z not in prefix]
     return [*exact, *prefix, *inside][:AUTOCOMPLETE_LIMIT]
-
-
-def parse_time(text: str) -> dt.time:
-    """`HH:MM` (24-hour) as a time.
-
-    Raises:
-        InputError: anything else.
-
-    """
-    match = _HHMM.match(text)
-    if match:
-        hour, minute = int(match[1]), int(match[2])
-        if hour < 24 and minute < 60:
-            return dt.time(hour, minute)
-    raise InputError("time", f"{text!r} is not a 24-hour HH:MM time, like 08:30")
-
-
-def parse_zone(name: str) -> str:
-    """A valid IANA zone name.
-
-    Raises:
-        InputError: unknown zone.
-
-    """
-    name = name.strip()
-    try:
-        zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        raise InputError(
-            "timezone", f"{name!r} is not an IANA time zone, like Europe/Paris"
-        ) from None
-    return name
 
 
 class SubscriptionsCog(commands.Cog):

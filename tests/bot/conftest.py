@@ -4,89 +4,18 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import dataclasses
 import logging
-import time
-from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from bot.bot import DigestBot, apply_endpoints
-from bot.service import FeedInfo
 from bot.storage import Storage
+from bot.testing.fakediscord import FakeDiscord
+from bot.testing.fakeservice import FakeService
 from summarizer.config import DiscordSettings, Settings, SourcesSettings, StorageSettings
-from summarizer.errors import FeedError, InputError
-from summarizer.models import Answer, Digest, InputFailure, Source, Turn
-
-from .fakediscord import FakeDiscord
-from .helpers import make_digest, make_story
 
 DEFAULT_FEEDS = ("https://default.example/rss",)
-
-
-class FakeService:
-    """A summarizer with known answers; `work_s` of pure-Python CPU per digest, in a thread."""
-
-    def __init__(self, *, stories: int = 2, work_s: float = 0.0) -> None:
-        self.stories = stories
-        self.work_s = work_s
-        self.calls: list[tuple] = []
-        self.mention_text = ""
-        self.fail_digest = False
-
-    def _burn(self) -> None:
-        # Pure Python holds the GIL like the real pipeline's tokenising and clustering do.
-        end = time.perf_counter() + self.work_s
-        n = 0
-        while time.perf_counter() < end:
-            n += sum(i * i for i in range(200))
-
-    async def digest(self, feeds: Sequence[str]) -> Digest:
-        self.calls.append(("digest", tuple(feeds)))
-        if self.fail_digest:
-            raise RuntimeError("pipeline exploded")
-        if self.work_s:
-            await asyncio.to_thread(self._burn)
-        digest = make_digest(self.stories)
-        if self.mention_text:
-            digest.stories[0].sentences[0].text = self.mention_text
-        return digest
-
-    async def summarize(self, urls: Sequence[str]) -> Digest:
-        self.calls.append(("summarize", tuple(urls)))
-        good = [u for u in urls if "broken" not in u]
-        failures = [InputFailure(u, "HTTP 404") for u in urls if "broken" in u]
-        if not good:
-            return Digest(stories=[], failures=failures)
-        story = make_story(1, sources=len(good))
-        story.sources = [
-            dataclasses.replace(s, url=u) for s, u in zip(story.sources, good, strict=True)
-        ]
-        return Digest(stories=[story], failures=failures)
-
-    async def answer(
-        self, question: str, key: int, sources: Sequence[Source], history: Sequence[Turn]
-    ) -> Answer:
-        self.calls.append(("answer", question, key, len(history)))
-        if not question.strip():
-            raise InputError("question", "empty question")
-        if "unknowable" in question:
-            return Answer("", [], False)
-        cited = sources[-1]
-        return Answer(f"It reopened on Monday, says {cited.outlet} [{cited.id}].", [cited.id], True)
-
-    async def check_feed(self, url: str) -> FeedInfo:
-        self.calls.append(("check_feed", url))
-        if "notafeed" in url:
-            raise FeedError(url, "not an RSS or Atom feed")
-        return FeedInfo(url=url, title="Example Feed", items=3)
-
-    async def warm_up(self) -> None:
-        return None
-
-    async def close(self) -> None:
-        return None
 
 
 class Harness:

@@ -1,48 +1,5 @@
-"""Shared builders for the bot tests: small digests with known shapes."""
+"""Shared builders for the bot tests (kept with the loopback stand-ins, which use them too)."""
 
-from __future__ import annotations
+from bot.testing.digests import make_digest, make_story
 
-from summarizer.models import Citation, Digest, DigestSentence, Source, StoryDigest
-
-
-def make_story(
-    n: int = 1,
-    *,
-    sentences: int = 3,
-    sources: int = 2,
-    first_id: int = 1,
-    sentence_text: str | None = None,
-    headline: str | None = None,
-) -> StoryDigest:
-    """A story whose sentence i cites source (i mod sources) + first_id."""
-    srcs = [
-        Source(
-            id=first_id + k,
-            title=f"Story {n} report {k + 1}",
-            url=f"https://news{k + 1}.example/story-{n}",
-            outlet=f"Outlet {k + 1}",
-            text=f"Story {n} text from outlet {k + 1}. It says the harbour bridge reopened.",
-        )
-        for k in range(sources)
-    ]
-    sents = [
-        DigestSentence(
-            text=sentence_text or f"Story {n} sentence {i + 1} says something plain.",
-            citations=[Citation(first_id + (i % sources))],
-        )
-        for i in range(sentences)
-    ]
-    return StoryDigest(
-        id=f"s{n}", headline=headline or f"Headline of story {n}", sentences=sents, sources=srcs
-    )
-
-
-def make_digest(stories: int = 2, **kwargs) -> Digest:
-    """A digest with ids unique across stories."""
-    out = []
-    next_id = 1
-    for n in range(1, stories + 1):
-        story = make_story(n, first_id=next_id, **kwargs)
-        next_id += len(story.sources)
-        out.append(story)
-    return Digest(stories=out)
+__all__ = ["make_digest", "make_story"]

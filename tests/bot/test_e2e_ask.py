@@ -27,7 +27,7 @@ async def test_ask_in_channel_names_sources_with_title_and_url(harness, server):
     await server.wait_for(lambda: record.finished)
     content = record.messages[0]["content"]
     assert "It reopened on Monday" in content and "[4]" in content
-    assert "[4] Story 2 report 2 (Outlet 2) — <https://news2.example/story-2>" in content
+    assert "[4] Story 2 report 2 (Outlet 2) <https://news2.example/story-2>" in content
 
 
 async def test_ask_in_thread_uses_that_digest_and_keeps_history(harness, server):
@@ -64,7 +64,7 @@ async def test_mention_in_thread_is_answered_with_sources(harness, server):
     assert "It reopened on Monday" in reply[0]["content"]
     assert "<https://news2.example/story-2>" in reply[0]["content"]
     assert reply[0]["message_reference"]["message_id"]
-    assert ("answer", "when did the bridge reopen?", posted.id, 0) in harness.service.calls
+    assert ("answer", "when did the bridge reopen?", posted.digest_id, 0) in harness.service.calls
 
 
 async def test_mention_outside_a_digest_thread_is_ignored(harness, server):
@@ -85,3 +85,25 @@ async def test_ask_after_restart_uses_stored_source_texts(harness, server):
     record = await harness.invoke("ask", {"question": "When did it reopen?"}, channel_id=channel)
     await server.wait_for(lambda: record.finished)
     assert "<https://news2.example/story-2>" in record.messages[0]["content"]
+
+
+async def test_question_length_is_the_qa_layers_limit(harness, server):
+    """A 700-character mention is answered (the QA layer allows 1,000); a longer one is refused
+    with that limit; /ask declares the same maximum to Discord."""
+    from summarizer.qa import MAX_QUESTION_CHARS
+
+    channel = server.text_channels()[0]
+    _, posted = await post_digest(harness, server, channel)
+
+    def replies():
+        return [m for m in server.channel_messages(posted.thread_id) if m["author"].get("bot")]
+
+    server.user_says(posted.thread_id, "when did it reopen " + "really " * 100 + "?")
+    first = await server.wait_for(replies)
+    assert "It reopened on Monday" in first[0]["content"]
+    server.user_says(posted.thread_id, "why " * (MAX_QUESTION_CHARS // 4 + 1))
+    both = await server.wait_for(lambda: len(replies()) >= 2 and replies())
+    assert f"{MAX_QUESTION_CHARS:,}" in both[1]["content"]
+    (ask,) = [c for c in server.commands if c["name"] == "ask"]
+    (option,) = ask["options"]
+    assert option["max_length"] == MAX_QUESTION_CHARS

@@ -1,4 +1,4 @@
-"""/subscribe, /unsubscribe and /sources end to end: permissions, validation, storage."""
+"""/subscribe, /unsubscribe and /feeds end to end: permissions, validation, storage."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from datetime import time
 
 import pytest
 
-from .fakediscord import MEMBER_PERMISSIONS
+from bot.testing.fakediscord import MEMBER_PERMISSIONS
 
 
 def command(server, name):
@@ -16,11 +16,11 @@ def command(server, name):
 async def test_commands_are_global_with_manage_channels_defaults(harness, server):
     """Every command is synced globally; subscribe/unsubscribe default to Manage Channels."""
     names = sorted(c["name"] for c in server.commands)
-    assert names == ["ask", "digest", "sources", "subscribe", "summarize", "unsubscribe"]
+    assert names == ["ask", "digest", "feeds", "subscribe", "summarize", "unsubscribe"]
     assert str(command(server, "subscribe")["default_member_permissions"]) == "16"
     assert str(command(server, "unsubscribe")["default_member_permissions"]) == "16"
     assert command(server, "digest")["default_member_permissions"] is None
-    subs = {o["name"] for o in command(server, "sources")["options"]}
+    subs = {o["name"] for o in command(server, "feeds")["options"]}
     assert subs == {"add", "remove", "list"}
     for cmd in server.commands:
         assert cmd["description"]
@@ -107,44 +107,44 @@ async def test_unsubscribe_ends_this_channels_subscription_only(harness, server)
     assert "no daily digest" in record.original["content"]
 
 
-async def test_sources_add_checks_the_feed_then_lists_and_removes(harness, server, service):
+async def test_feeds_add_checks_the_feed_then_lists_and_removes(harness, server, service):
     """A feed is validated before it is stored; list shows it; remove drops it."""
     channel = server.text_channels()[0]
     record = await harness.invoke(
-        "sources", {"url": "https://feeds.example/world.xml"}, channel_id=channel, subcommand="add"
+        "feeds", {"url": "https://feeds.example/world.xml"}, channel_id=channel, subcommand="add"
     )
     assert ("check_feed", "https://feeds.example/world.xml") in service.calls
     assert "Added **Example Feed**" in record.messages[0]["content"]
-    assert await harness.storage.sources(channel) == [
+    assert await harness.storage.feeds(channel) == [
         ("https://feeds.example/world.xml", "Example Feed")
     ]
-    record = await harness.invoke("sources", channel_id=channel, subcommand="list")
+    record = await harness.invoke("feeds", channel_id=channel, subcommand="list")
     assert "Example Feed — <https://feeds.example/world.xml>" in record.original["content"]
     record = await harness.invoke(
-        "sources",
+        "feeds",
         {"url": "https://feeds.example/world.xml"},
         channel_id=channel,
         subcommand="remove",
     )
     assert "Removed" in record.original["content"] and "default feeds" in record.original["content"]
-    assert await harness.storage.sources(channel) == []
+    assert await harness.storage.feeds(channel) == []
 
 
-async def test_sources_add_refuses_a_page_that_is_not_a_feed(harness, server):
+async def test_feeds_add_refuses_a_page_that_is_not_a_feed(harness, server):
     """An unparseable feed is refused with the reason and not stored."""
     channel = server.text_channels()[0]
     record = await harness.invoke(
-        "sources", {"url": "https://example.org/notafeed"}, channel_id=channel, subcommand="add"
+        "feeds", {"url": "https://example.org/notafeed"}, channel_id=channel, subcommand="add"
     )
     assert "not an RSS or Atom feed" in record.messages[0]["content"]
-    assert await harness.storage.sources(channel) == []
+    assert await harness.storage.feeds(channel) == []
 
 
-async def test_sources_add_needs_manage_channels_but_list_does_not(harness, server, service):
+async def test_feeds_add_needs_manage_channels_but_list_does_not(harness, server, service):
     """Add is refused ephemerally without the permission; list works for everyone."""
     channel = server.text_channels()[0]
     record = await harness.invoke(
-        "sources",
+        "feeds",
         {"url": "https://feeds.example/x.xml"},
         channel_id=channel,
         subcommand="add",
@@ -153,7 +153,7 @@ async def test_sources_add_needs_manage_channels_but_list_does_not(harness, serv
     assert record.ephemeral and "Manage Channels" in record.original["content"]
     assert not any(c[0] == "check_feed" for c in service.calls)
     record = await harness.invoke(
-        "sources", channel_id=channel, subcommand="list", permissions=MEMBER_PERMISSIONS
+        "feeds", channel_id=channel, subcommand="list", permissions=MEMBER_PERMISSIONS
     )
     assert "default feeds" in record.original["content"]
     assert "<https://default.example/rss>" in record.original["content"]

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 
 async def wait_stored(harness, channel, *, messages=1):
     """The channel's latest digest once the bot has recorded its messages and thread."""
     for _ in range(100):
-        stored = await harness.storage.latest_digest(channel)
+        stored = await harness.storage.latest_post(channel)
         if stored is not None and stored.thread_id and len(stored.message_ids) >= messages:
             return stored
         await asyncio.sleep(0.05)
@@ -69,7 +72,7 @@ async def test_mentions_in_article_text_ping_nobody(harness, server, service):
 async def test_digest_uses_the_channels_own_feeds(harness, server, service):
     """A channel with feeds added digests those, not the defaults."""
     channel = server.text_channels()[1]
-    await harness.storage.add_source(channel, "https://mine.example/rss", now=harness.now())
+    await harness.storage.add_feed(channel, "https://mine.example/rss", now=harness.now())
     await harness.invoke("digest", channel_id=channel)
     assert ("digest", ("https://mine.example/rss",)) in service.calls
 
@@ -112,3 +115,15 @@ async def test_gateway_resume_uses_resume_gateway_url(harness, server):
     channel = server.text_channels()[0]
     record = await harness.invoke("digest", channel_id=channel)
     assert record.original["embeds"]
+
+
+async def test_summarize_in_discord_refuses_paths_on_the_host(harness, server, service):
+    """A folder or file that exists on the bot's machine is no input from Discord."""
+    examples = EXAMPLES
+    channel = server.text_channels()[0]
+    for given in (str(examples), str(examples / "valley-wire.md")):
+        record = await harness.invoke("summarize", {"urls": given}, channel_id=channel)
+        assert record.callbacks[0]["type"] == 4 and record.ephemeral
+        assert "http(s) URLs" in record.original["content"]
+        assert "files or folders" not in record.original["content"]
+    assert not any(c[0] in ("summarize", "digest") for c in service.calls)

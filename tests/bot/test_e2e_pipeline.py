@@ -14,10 +14,10 @@ import pytest
 
 from bot.monitor import LoopMonitor
 from bot.service import PipelineService
+from bot.testing.newssite import start_news_site
 from summarizer.config import FetchSettings, SourcesSettings
 
 from .conftest import Harness
-from .newssite import start_news_site
 from .test_e2e_digest import wait_stored
 
 pytestmark = pytest.mark.models
@@ -98,18 +98,18 @@ async def test_real_pipeline_digest_and_follow_up(real_harness, server, news_sit
     assert "**Sources**" in reply
 
 
-async def test_real_sources_add_validates_the_feed(real_harness, server, news_site):
-    """/sources add fetches and parses the feed before storing it; a page is refused."""
+async def test_real_feeds_add_validates_the_feed(real_harness, server, news_site):
+    """/feeds add fetches and parses the feed before storing it; a page is refused."""
     channel = server.text_channels()[1]
     record = await real_harness.invoke(
-        "sources", {"url": f"{news_site}/feed.xml"}, channel_id=channel, subcommand="add"
+        "feeds", {"url": f"{news_site}/feed.xml"}, channel_id=channel, subcommand="add"
     )
     assert "Fictional Wire" in record.messages[0]["content"], record.messages[0]["content"]
     record = await real_harness.invoke(
-        "sources",
+        "feeds",
         {"url": f"{news_site}/pages/old-item.html"},
         channel_id=channel,
         subcommand="add",
     )
     assert record.messages[0]["content"].startswith(f"{news_site}/pages/old-item.html:")
-    assert [u for u, _ in await real_harness.storage.sources(channel)] == [f"{news_site}/feed.xml"]
+    assert [u for u, _ in await real_harness.storage.feeds(channel)] == [f"{news_site}/feed.xml"]

@@ -120,14 +120,15 @@ async def test_restart_between_intent_and_send_posts_exactly_once(harness, serve
         channel, server.guild_id, time(at.hour, at.minute), "UTC", now=now - timedelta(days=1)
     )
     day = at.date()
-    digest_id = await storage.add_digest(channel, server.guild_id, make_digest(1), now=now)
-    await storage.record_intent(channel, day, digest_id, now=now)
+    digest_id = await storage.add_digest(make_digest(1), now=now)
+    post_id = await storage.add_post(channel, server.guild_id, digest_id, now=now)
+    await storage.record_intent(channel, day, post_id, now=now)
     await storage.close()
 
     await harness.start()
     row = await wait_sent(harness, channel, day)
     assert len(digest_messages(server, channel)) == 1
-    assert row.digest_id == digest_id
+    assert row.post_id == post_id
     assert not any(c[0] == "digest" for c in harness.service.calls)  # the stored digest is sent
 
 
@@ -157,7 +158,7 @@ async def test_one_digest_per_distinct_source_set(harness, server):
     channels = server.text_channels()
     assert len(channels) == 5
     for channel in channels[3:]:
-        await harness.storage.add_source(channel, "https://mine.example/rss", now=harness.now())
+        await harness.storage.add_feed(channel, "https://mine.example/rss", now=harness.now())
     harness.service.calls.clear()
     days = [await subscribe_at(harness, c, hours_ago=0.2) for c in channels]
     for channel, day in zip(channels, days, strict=True):
@@ -198,3 +199,25 @@ async def test_failing_channel_is_logged_and_others_still_get_theirs(harness, se
         for r in caplog.records
         if r.levelno == logging.WARNING
     )
+
+
+async def test_a_digest_shared_by_channels_is_stored_once_and_indexed_once(harness, server):
+    """Three channels on the default feeds: one stored digest, three posts of it; questions in
+    two of them reach the summarizer under the one digest's key (one QA index)."""
+    from bot.storage import Storage
+
+    channels = server.text_channels()
+    # Subscribed while the bot is down, so that one run finds all three due together.
+    await harness.stop()
+    harness.storage = await Storage.open(harness.db_path)
+    days = [await subscribe_at(harness, c, hours_ago=0.2) for c in channels]
+    await harness.storage.close()
+    await harness.start()
+    rows = [await wait_sent(harness, c, d) for c, d in zip(channels, days, strict=True)]
+    assert await harness.storage.digest_count() == 1
+    posts = [await harness.storage.post(row.post_id) for row in rows]
+    assert len({p.id for p in posts}) == 3 and len({p.digest_id for p in posts}) == 1
+    for channel in channels[:2]:
+        await harness.invoke("ask", {"question": "When did it reopen?"}, channel_id=channel)
+    keys = {c[2] for c in harness.service.calls if c[0] == "answer"}
+    assert keys == {posts[0].digest_id}

@@ -6,13 +6,13 @@ import io
 import os
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 from bot.console import CONSOLE_CHANNEL, Console
 from bot.storage import Storage
+from bot.testing.fakeservice import FakeService
 from summarizer.config import Settings, SourcesSettings
-
-from .conftest import FakeService
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -51,7 +51,7 @@ def test_missing_config_file_is_an_error(tmp_path):
 
 
 async def test_console_runs_the_commands_over_storage(tmp_path):
-    """/sources add, /digest, /ask, /sources list and unknown commands, typed as text."""
+    """/feeds add, /digest, /ask, /feeds list and unknown commands, typed as text."""
     settings = Settings(sources=SourcesSettings(feeds=("https://default.example/rss",)))
     storage = await Storage.open(tmp_path / "c.sqlite3")
     service = FakeService()
@@ -60,10 +60,10 @@ async def test_console_runs_the_commands_over_storage(tmp_path):
             [
                 "/help",
                 "/ask anything?",
-                "/sources add https://feeds.example/a.xml",
+                "/feeds add https://feeds.example/a.xml",
                 "/digest",
                 "/ask When did it reopen?",
-                "/sources list",
+                "/feeds list",
                 "/summarize not-a-url",
                 "/frobnicate",
                 "/quit",
@@ -81,5 +81,120 @@ async def test_console_runs_the_commands_over_storage(tmp_path):
     assert "https://feeds.example/a.xml  Example Feed" in text
     assert "error: urls:" in text and "unknown command '/frobnicate'" in text
     assert ("digest", ("https://feeds.example/a.xml",)) in service.calls
-    assert (await storage.latest_digest(CONSOLE_CHANNEL)) is not None
+    assert (await storage.latest_post(CONSOLE_CHANNEL)) is not None
+    await storage.close()
+
+
+def run_bot(args, *, cwd=ROOT, env_extra=None, stdin=None):
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", **(env_extra or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        cwd=cwd,
+        env=env,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_unreachable_discord_is_one_line_and_a_non_zero_exit(tmp_path):
+    """DNS fails for Discord's host: one line saying so, exit 1, no traceback, no voice warning."""
+    config = tmp_path / "c.toml"
+    config.write_text(
+        '[discord]\ntoken_env = "MY_BOT_TOKEN"\napi_base = "https://discord.invalid/api/v10"\n'
+        f'[storage]\npath = "{tmp_path / "x.sqlite3"}"\n'
+    )
+    result = run_bot(["--config", str(config)], env_extra={"MY_BOT_TOKEN": "not-a-real-token"})
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "Discord could not be reached" in lines[0] and "discord.invalid" in lines[0]
+
+
+def test_the_bot_never_warns_about_voice(caplog, monkeypatch):
+    """The bot has no voice: discord.py's missing-PyNaCl warning is never logged."""
+    import logging
+
+    import discord
+
+    from bot.bot import DigestBot
+
+    monkeypatch.setattr(discord.VoiceClient, "warn_nacl", True)  # as in a fresh process
+    caplog.set_level(logging.WARNING, logger="discord")
+    DigestBot(Settings(), None, FakeService(), sync_commands=False)
+    assert "PyNaCl" not in caplog.text
+
+
+def test_version_is_printed():
+    """`python -m bot --version` names the program and the version in pyproject.toml."""
+    result = run_bot(["--version"])
+    assert result.returncode == 0
+    assert result.stdout.strip() == "python -m bot (newsdigest) 0.1.0"
+
+
+def test_the_console_logs_info_only_with_v(tmp_path):
+    """An old database is migrated (an INFO line): silent in the console without -v, shown with."""
+    from .test_storage import write_v1_database
+
+    for flags, shown in (([], False), (["-v"], True)):
+        db = tmp_path / f"old{len(flags)}.sqlite3"
+        write_v1_database(db)
+        config = tmp_path / "c.toml"
+        config.write_text(f'[storage]\npath = "{db}"\n')
+        result = run_bot(["--console", "--config", str(config), *flags], stdin="/quit\n")
+        assert result.returncode == 0, result.stderr
+        assert ("migrating the database" in result.stderr) is shown, result.stderr
+        assert "INFO" not in result.stderr or shown
+
+
+async def test_console_summarizes_local_folders_and_files(tmp_path):
+    """The console takes files and folders (digested into stories); Discord's refusal stays."""
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "a.txt").write_text("The harbour bridge reopened on Monday.\n")
+    settings = Settings()
+    storage = await Storage.open(tmp_path / "c.sqlite3")
+    service = FakeService()
+    script = f"/summarize {folder}\n/summarize {tmp_path / 'missing.txt'}\n/ask When?\n"
+    out = io.StringIO()
+    await Console(settings, storage, service, stdin=io.StringIO(script), stdout=out).run()
+    text = out.getvalue()
+    assert ("digest", (str(folder),)) in service.calls
+    assert "Headline of story 1" in text and "[1] Story 1 report 1 (Outlet 1)" in text
+    missing = tmp_path / "missing.txt"
+    assert (
+        f"error: urls: give http(s) URLs, files or folders separated by spaces (got {missing})"
+        in text
+    )
+    assert "It reopened on Monday" in text
+    await storage.close()
+
+
+async def test_console_subscribe_and_tick_post_the_daily_digest(tmp_path):
+    """/subscribe stores the console's daily digest; /tick moves the clock there and posts it,
+    once per day; /unsubscribe stops it."""
+    from datetime import UTC, datetime
+
+    settings = Settings(sources=SourcesSettings(feeds=("https://default.example/rss",)))
+    storage = await Storage.open(tmp_path / "c.sqlite3")
+    service = FakeService()
+    start = datetime(2026, 3, 2, 6, 0, tzinfo=UTC)  # 07:00 in Paris
+    script = "/tick\n/subscribe 08:30 Europe/Paris\n/tick\n/tick\n/unsubscribe\n/tick\n"
+    out = io.StringIO()
+    console = Console(
+        settings, storage, service, stdin=io.StringIO(script), stdout=out, clock=lambda: start
+    )
+    await console.run()
+    text = out.getvalue()
+    assert "No daily digest here" in text
+    assert "Subscribed: a digest here every day at 08:30 (Europe/Paris)" in text
+    assert "Daily digest for Monday 02 March 2026" in text
+    assert "Daily digest for Tuesday 03 March 2026" in text  # the second /tick: the next day
+    assert text.count("Daily digest for") == 2
+    assert [c for c in service.calls if c[0] == "digest"] == [
+        ("digest", ("https://default.example/rss",))
+    ] * 2
+    assert (await storage.delivery(CONSOLE_CHANNEL, date(2026, 3, 2))).state == "sent"
+    assert text.rstrip(" >\n").endswith("No daily digest here: /subscribe HH:MM ZONE first.")
     await storage.close()

@@ -6,21 +6,20 @@ import re
 
 import pytest
 
-from bot.exts._render import (
+from bot.actions import question_sources
+from bot.render import (
     CONTENT_LIMIT,
-    citation_marker,
-    digest_sources,
     render_answer,
     render_digest,
-    render_digest_text,
     render_story,
     split_content,
 )
 from summarizer.models import Answer, Digest, Source
+from summarizer.render import citation_marks
 
 from .helpers import make_digest, make_story
 
-MARKER = re.compile(r"\[(\d+(?:, \d+)*)\]")
+MARKER = re.compile(r"\[(\d+)\]")
 
 
 def check_limits(parts):
@@ -38,7 +37,7 @@ def check_limits(parts):
 
 
 def cited_and_listed(embed):
-    cited = {int(n) for group in MARKER.findall(embed.description or "") for n in group.split(", ")}
+    cited = {int(n) for n in MARKER.findall(embed.description or "")}
     listed = {int(m) for f in embed.fields for m in re.findall(r"^\[(\d+)\] ", f.value, re.M)}
     return cited, listed
 
@@ -82,10 +81,12 @@ def test_one_story_one_embed_with_links_and_footer():
     assert embed.footer.text == "3 outlets · 3 sources"
 
 
-def test_markers_group_ids():
-    """Several citations read [1, 3]."""
-    assert citation_marker([1, 3]) == "[1, 3]"
-    assert citation_marker([]) == ""
+def test_marks_are_one_bracket_per_source():
+    """Several citations read [1][3], as in the CLI and the console; none reads empty."""
+    assert citation_marks([1, 3]) == "[1][3]"
+    assert citation_marks([]) == ""
+    (embed,) = render_story(make_story(1, sentences=1, sources=1))
+    assert "[1] · 1 outlet" in embed.description
 
 
 def test_long_headline_and_long_urls_are_clipped_visibly():
@@ -124,7 +125,7 @@ def test_huge_failure_list_splits_over_messages():
 def test_answer_names_sources_with_title_and_url():
     """An answer lists the title and URL of each source it cites, and only those."""
     digest = make_digest(2)
-    sources = digest_sources(digest)
+    sources = question_sources(digest)
     answer = Answer("The bridge reopened on Monday [3].", [3], True)
     (content,) = render_answer("When did it reopen?", answer, sources)
     assert "Story 2 report 1" in content and "<https://news1.example/story-2>" in content
@@ -142,7 +143,7 @@ def test_unanswered_says_so_plainly():
 def test_long_answer_splits_with_sources_in_each_part():
     """A long answer splits at sentences; each part lists the sources its markers cite."""
     digest = make_digest(2, sources=3)
-    sources = digest_sources(digest)
+    sources = question_sources(digest)
     text = " ".join(
         f"Sentence {i} about the harbour and the bridge works [{i % 6 + 1}]." for i in range(120)
     )
@@ -151,17 +152,16 @@ def test_long_answer_splits_with_sources_in_each_part():
     for part in parts:
         assert len(part) <= CONTENT_LIMIT
         body, _, tail = part.partition("**Sources**")
-        for group in MARKER.findall(body):
-            for n in group.split(", "):
-                assert f"[{n}] " in tail
+        for n in MARKER.findall(body):
+            assert f"[{n}] " in tail
 
 
 def test_digest_sources_renumber_only_on_clash():
     """Digest-wide ids stay; per-story ids that clash are renumbered."""
     digest = make_digest(2)
-    assert [s.id for s in digest_sources(digest)] == [1, 2, 3, 4]
+    assert [s.id for s in question_sources(digest)] == [1, 2, 3, 4]
     clash = Digest(stories=[make_story(1), make_story(2)])
-    assert [s.id for s in digest_sources(clash)] == [1, 2, 3, 4]
+    assert [s.id for s in question_sources(clash)] == [1, 2, 3, 4]
 
 
 def test_split_content_keeps_sentences_whole():
@@ -173,7 +173,13 @@ def test_split_content_keeps_sentences_whole():
     assert " ".join(parts) == text
 
 
-def test_console_text_lists_sources():
-    """The console rendering shows headline, markers and numbered sources."""
-    text = render_digest_text(make_digest(1))
-    assert "Headline of story 1" in text and "[1] Story 1 report 1" in text
+def test_discord_shows_the_text_renderers_lines():
+    """Embed sentences and answer source lines are summarizer.render's, as the CLI prints them."""
+    from summarizer.render import sentence_line, source_line
+
+    story = make_story(1, sentences=2, sources=2)
+    (embed,) = render_story(story)
+    assert embed.description.splitlines() == [sentence_line(s) for s in story.sentences]
+    answer = Answer("It reopened [2].", [2], True)
+    (content,) = render_answer("When?", answer, story.sources)
+    assert content.splitlines()[-1] == source_line(story.sources[1])

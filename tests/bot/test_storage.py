@@ -43,22 +43,22 @@ async def test_unknown_zone_is_refused_before_writing(storage):
     assert await storage.subscriptions() == []
 
 
-async def test_sources_per_channel(storage):
+async def test_feeds_per_channel(storage):
     """Feeds are per channel, deduplicated, and removable."""
-    assert await storage.add_source(1, "https://a.example/rss", title="A", now=NOW)
-    assert not await storage.add_source(1, "https://a.example/rss", now=NOW)
-    assert await storage.add_source(1, "https://b.example/rss", now=NOW)
-    assert await storage.add_source(2, "https://c.example/rss", now=NOW)
-    assert await storage.sources(1) == [
+    assert await storage.add_feed(1, "https://a.example/rss", title="A", now=NOW)
+    assert not await storage.add_feed(1, "https://a.example/rss", now=NOW)
+    assert await storage.add_feed(1, "https://b.example/rss", now=NOW)
+    assert await storage.add_feed(2, "https://c.example/rss", now=NOW)
+    assert await storage.feeds(1) == [
         ("https://a.example/rss", "A"),
         ("https://b.example/rss", None),
     ]
-    assert await storage.sources_by_channel([1, 2, 3]) == {
+    assert await storage.feeds_by_channel([1, 2, 3]) == {
         1: ["https://a.example/rss", "https://b.example/rss"],
         2: ["https://c.example/rss"],
     }
-    assert await storage.remove_source(1, "https://a.example/rss")
-    assert not await storage.remove_source(1, "https://a.example/rss")
+    assert await storage.remove_feed(1, "https://a.example/rss")
+    assert not await storage.remove_feed(1, "https://a.example/rss")
 
 
 async def test_digest_survives_reopen_with_source_texts(tmp_path):
@@ -66,29 +66,32 @@ async def test_digest_survives_reopen_with_source_texts(tmp_path):
     path = tmp_path / "state.sqlite3"
     store = await Storage.open(path)
     digest = make_digest(2)
-    digest_id = await store.add_digest(5, 1, digest, now=NOW)
-    assert await store.latest_digest(5) is None  # stored but not yet posted
-    await store.set_digest_messages(digest_id, [100, 101], thread_id=100)
+    digest_id = await store.add_digest(digest, now=NOW)
+    post_id = await store.add_post(5, 1, digest_id, now=NOW)
+    assert await store.latest_post(5) is None  # stored but not yet posted
+    await store.set_post_messages(post_id, [100, 101], thread_id=100)
     await store.close()
 
     store = await Storage.open(path)
-    posted = await store.latest_digest(5)
+    posted = await store.latest_post(5)
     assert posted is not None and posted.message_ids == [100, 101] and posted.thread_id == 100
     assert posted.digest.stories[0].sources[0].text.startswith("Story 1 text")
-    assert (await store.digest_for_thread(100)).id == digest_id
-    assert await store.digest_for_thread(999) is None
+    assert (await store.post_for_thread(100)).id == post_id
+    assert posted.digest_id == digest_id
+    assert await store.post_for_thread(999) is None
     await store.close()
 
 
 async def test_ledger_intent_then_sent(storage):
     """The first intent wins; sent is final; skipped only fills empty or intent rows."""
     day = date(2026, 3, 1)
-    d1 = await storage.add_digest(5, 1, make_digest(1), now=NOW)
-    d2 = await storage.add_digest(5, 1, make_digest(1), now=NOW)
+    digest_id = await storage.add_digest(make_digest(1), now=NOW)
+    d1 = await storage.add_post(5, 1, digest_id, now=NOW)
+    d2 = await storage.add_post(5, 1, digest_id, now=NOW)
     row = await storage.record_intent(5, day, d1, now=NOW)
-    assert row.state == "intent" and row.digest_id == d1
+    assert row.state == "intent" and row.post_id == d1
     row = await storage.record_intent(5, day, d2, now=NOW)
-    assert row.digest_id == d1  # the existing intent is kept
+    assert row.post_id == d1  # the existing intent is kept
     await storage.record_sent(5, day, 777, now=NOW)
     rows = await storage.deliveries_on([(5, day), (6, day)])
     assert list(rows) == [(5, day)] and rows[(5, day)].state == "sent"
@@ -99,21 +102,125 @@ async def test_ledger_intent_then_sent(storage):
     assert await storage.delivery_counts(day) == {"sent": 1, "skipped": 1}
 
 
-async def test_turns_keep_the_last_few(storage):
-    """Only the last turns of a thread are kept, oldest first."""
+async def test_turns_read_the_last_few(storage):
+    """The last turns of a conversation come back oldest first, answers whole."""
     for i in range(12):
-        await storage.add_turn(7, f"q{i}", Answer(f"a{i}", [1], True), now=NOW)
+        answer = Answer(f"a{i}", [1], True, short_answer=f"s{i}", evidence=[f"e{i}"])
+        await storage.add_turn(7, f"q{i}", answer, now=NOW)
     turns = await storage.turns(7, limit=3)
     assert [t.question for t in turns] == ["q9", "q10", "q11"]
-    assert turns[-1].answer.citations == [1] and turns[-1].answer.answered
+    assert turns[-1].answer == Answer("a11", [1], True, short_answer="s11", evidence=["e11"])
     assert await storage.turns(8, limit=3) == []
 
 
 async def test_unfinished_intent_can_be_given_up(storage):
     """An intent left by a crash long ago becomes skipped; a sent row never does."""
     day = date(2026, 3, 2)
-    d1 = await storage.add_digest(5, 1, make_digest(1), now=NOW)
+    digest_id = await storage.add_digest(make_digest(1), now=NOW)
+    d1 = await storage.add_post(5, 1, digest_id, now=NOW)
     await storage.record_intent(5, day, d1, now=NOW)
     assert await storage.record_skipped(5, day, now=NOW)
     assert (await storage.delivery(5, day)).state == "skipped"
     assert not await storage.record_skipped(5, day, now=NOW)
+
+
+# The schema this bot wrote before posts and digests were split (user_version 1), verbatim.
+V1_SCHEMA = """
+CREATE TABLE subscriptions (channel_id INTEGER PRIMARY KEY, guild_id INTEGER,
+    local_time TEXT NOT NULL, tz TEXT NOT NULL, created_at TEXT NOT NULL);
+CREATE TABLE channel_sources (channel_id INTEGER NOT NULL, url TEXT NOT NULL, title TEXT,
+    added_at TEXT NOT NULL, PRIMARY KEY (channel_id, url));
+CREATE TABLE digests (id INTEGER PRIMARY KEY AUTOINCREMENT, channel_id INTEGER NOT NULL,
+    guild_id INTEGER, thread_id INTEGER, message_ids TEXT NOT NULL DEFAULT '[]',
+    digest TEXT NOT NULL, created_at TEXT NOT NULL);
+CREATE INDEX digests_by_channel ON digests (channel_id, id);
+CREATE INDEX digests_by_thread ON digests (thread_id);
+CREATE TABLE deliveries (channel_id INTEGER NOT NULL, local_date TEXT NOT NULL,
+    state TEXT NOT NULL, digest_id INTEGER, message_id INTEGER, updated_at TEXT NOT NULL,
+    PRIMARY KEY (channel_id, local_date));
+CREATE INDEX deliveries_by_date ON deliveries (local_date);
+CREATE TABLE turns (id INTEGER PRIMARY KEY AUTOINCREMENT, thread_id INTEGER NOT NULL,
+    question TEXT NOT NULL, answer TEXT NOT NULL, created_at TEXT NOT NULL);
+CREATE INDEX turns_by_thread ON turns (thread_id, id);
+PRAGMA user_version=1;
+"""
+
+
+def write_v1_database(path):
+    """A version-1 file: a subscription, a feed, two posted digests, a delivery, three turns."""
+    import json
+    import sqlite3
+
+    stamp = NOW.isoformat()
+    old_answer = json.dumps({"text": "On Monday [1].", "citations": [1], "answered": True})
+    db = sqlite3.connect(path)
+    db.executescript(V1_SCHEMA)
+    db.execute("INSERT INTO subscriptions VALUES (5, 1, '08:30', 'Europe/Paris', ?)", (stamp,))
+    db.execute("INSERT INTO channel_sources VALUES (5, 'https://a.example/rss', 'A', ?)", (stamp,))
+    for digest_id, thread in ((1, 100), (2, None)):
+        db.execute(
+            "INSERT INTO digests VALUES (?, 5, 1, ?, ?, ?, ?)",
+            (
+                digest_id,
+                thread,
+                json.dumps([100 + digest_id]),
+                json.dumps(make_digest(1).to_dict()),
+                stamp,
+            ),
+        )
+    db.execute("INSERT INTO deliveries VALUES (5, '2026-03-01', 'sent', 1, 101, ?)", (stamp,))
+    for conversation in (100, 100, -2):  # thread 100 is digest 1's; -2 is digest 2 (no thread)
+        db.execute(
+            "INSERT INTO turns (thread_id, question, answer, created_at) VALUES (?, 'q', ?, ?)",
+            (conversation, old_answer, stamp),
+        )
+    db.commit()
+    db.close()
+
+
+async def test_a_version_1_database_opens_with_everything_kept(tmp_path):
+    """Subscriptions, feeds, posts, the ledger and conversations survive the migration."""
+    path = tmp_path / "old.sqlite3"
+    write_v1_database(path)
+    store = await Storage.open(path)
+    try:
+        assert (await store.subscription(5)).tz == "Europe/Paris"
+        assert await store.feeds(5) == [("https://a.example/rss", "A")]
+        threaded = await store.post_for_thread(100)
+        assert threaded.id == 1 and threaded.digest_id == 1 and threaded.message_ids == [101]
+        assert threaded.digest.stories[0].headline == "Headline of story 1"
+        assert (await store.latest_post(5)).id == 2
+        assert (await store.delivery(5, date(2026, 3, 1))).post_id == 1
+        first = await store.turns(1, limit=5)
+        assert [t.answer for t in first] == [Answer("On Monday [1].", [1], True)] * 2
+        assert len(await store.turns(2, limit=5)) == 1
+        new_digest = await store.add_digest(make_digest(1), now=NOW)
+        assert new_digest == 3  # ids continue after the migrated ones
+    finally:
+        await store.close()
+    store = await Storage.open(path)  # and a second open changes nothing
+    assert (await store.post_for_thread(100)).id == 1
+    await store.close()
+
+
+async def test_a_failed_migration_loses_nothing(tmp_path, monkeypatch):
+    """A migration that dies midway rolls back: the file is still version 1, whole."""
+    import sqlite3
+
+    from bot import storage as storage_module
+
+    path = tmp_path / "old.sqlite3"
+    write_v1_database(path)
+    broken = storage_module._MIGRATIONS[1] + "\nINSERT INTO no_such_table VALUES (1);"
+    monkeypatch.setitem(storage_module._MIGRATIONS, 1, broken)
+    with pytest.raises(sqlite3.OperationalError):
+        await Storage.open(path)
+    db = sqlite3.connect(path)
+    assert db.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert db.execute("SELECT tz FROM subscriptions").fetchall() == [("Europe/Paris",)]
+    assert db.execute("SELECT COUNT(*) FROM channel_sources").fetchone()[0] == 1
+    db.close()
+    monkeypatch.undo()
+    store = await Storage.open(path)
+    assert (await store.subscription(5)) is not None
+    await store.close()

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 
-from summarizer.models import Article, Source
+from summarizer.models import Answer, Article, Digest, Source, StoryDigest
 
 
 def test_source_round_trips_with_its_date():
@@ -47,3 +48,26 @@ def test_source_of_article_carries_every_field():
     )
     assert source.text == "Body." and source.published == when
     assert source.to_article().published == when
+
+
+def test_digest_sources_flattens_every_story_in_order():
+    """Digest.sources lists each story's sources, story by story."""
+    a, b = Source(id=1, title="A"), Source(id=2, title="B")
+    c = Source(id=3, title="C")
+    digest = Digest(
+        stories=[
+            StoryDigest(id="s1", headline="H1", sentences=[], sources=[a, b]),
+            StoryDigest(id="s2", headline="H2", sentences=[], sources=[c]),
+        ]
+    )
+    assert digest.sources == [a, b, c]
+    assert Digest(stories=[]).sources == []
+
+
+def test_answer_json_round_trips_whole_and_extends_the_ask_document():
+    """to_json keeps every field; it is the `ask --json` document plus what led to it."""
+    answer = Answer("Monday [2].", [2], True, short_answer="Monday", evidence=["It reopened."])
+    assert Answer.from_json(answer.to_json()) == answer
+    assert json.loads(answer.to_json()).items() >= answer.to_dict().items()
+    plain = Answer("The sources don't say.", [], False)
+    assert Answer.from_json(json.dumps(plain.to_dict())) == plain

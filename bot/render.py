@@ -1,31 +1,39 @@
-"""Digests and answers as Discord messages that fit every limit.
+"""Digests and answers as Discord messages that fit every limit, for every cog alike.
 
 A story is one embed: headline as title, cited sentences in the description, its numbered
 sources as link fields, outlets in the footer. What does not fit is split at sentence
 boundaries into continuation embeds and further messages; each embed lists the sources its own
 sentences cite, so every [n] resolves in the message that shows it. Nothing is cut silently: a
 single sentence too long for any embed is split at a word boundary with a visible "…".
+
+Sentences, citation marks and source names come from `summarizer.render`, the text renderer the
+CLI and the console print, so a citation reads `[1][2]` everywhere.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import discord
 
-from summarizer.models import Answer, Digest, DigestSentence, Source, StoryDigest
+from summarizer.models import Answer, Digest, Source, StoryDigest
+from summarizer.render import (
+    NOT_TOLD,
+    citation_marks,
+    clip,
+    sentence_line,
+    source_label,
+    source_line,
+)
 
 __all__ = [
     "CONTENT_LIMIT",
     "MessagePart",
-    "citation_marker",
-    "digest_sources",
+    "digest_header",
     "render_answer",
     "render_digest",
-    "render_digest_text",
     "render_story",
     "split_content",
 ]
@@ -59,23 +67,6 @@ class MessagePart:
         return sum(len(e) for e in self.embeds)
 
 
-def citation_marker(ids: Sequence[int]) -> str:
-    """`[1]` or `[1, 3]`; empty when there is nothing to cite."""
-    return f"[{', '.join(str(i) for i in ids)}]" if ids else ""
-
-
-def _clip(text: str, limit: int) -> str:
-    """Shorten to `limit` at a word boundary with a visible ellipsis."""
-    text = " ".join(text.split())
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - 1]
-    space = cut.rfind(" ")
-    if space > limit // 2:
-        cut = cut[:space]
-    return cut.rstrip() + _ELLIPSIS
-
-
 def _link_text(text: str) -> str:
     # Square brackets would end the masked link early; backslash-escape markdown specials.
     return discord.utils.escape_markdown(text).replace("[", "(").replace("]", ")")
@@ -86,24 +77,16 @@ def _url(url: str) -> str:
     return url.replace(" ", "%20").replace("(", "%28").replace(")", "%29")
 
 
-def source_line(source: Source) -> str:
-    """`[n] [Title](url) · Outlet`, used in embeds and answers alike."""
-    title = _clip(
-        source.title or source.outlet or source.url or source.path or "untitled", SOURCE_TITLE_CHARS
-    )
-    if source.url:
-        head = f"[{_link_text(title)}]({_url(source.url)})"
-    else:
-        head = discord.utils.escape_markdown(title)
-    outlet = f" · {discord.utils.escape_markdown(source.outlet)}" if source.outlet else ""
+def _embed_source_line(source: Source) -> str:
+    """`[n] [Title](url) (Outlet)`: the text renderer's source line, as a masked link."""
+    title = clip(source_label(source), SOURCE_TITLE_CHARS)
+    head = f"[{_link_text(title)}]({_url(source.url)})" if source.url else _escape(title)
+    outlet = f" ({_escape(source.outlet)})" if source.outlet and source.outlet != title else ""
     return f"[{source.id}] {head}{outlet}"
 
 
-def _sentence_line(sentence: DigestSentence) -> str:
-    marker = citation_marker(sentence.source_ids)
-    if not marker:
-        return sentence.text
-    return f"{sentence.text} {marker} · {sentence.support_note}"
+def _escape(text: str) -> str:
+    return discord.utils.escape_markdown(text)
 
 
 def _outlet_count(story: StoryDigest) -> int:
@@ -124,7 +107,7 @@ def _source_fields(sources: Sequence[Source]) -> list[tuple[str, str]]:
     fields: list[tuple[str, str]] = []
     lines: list[str] = []
     for source in sources:
-        line = _clip(source_line(source), FIELD_VALUE_LIMIT)
+        line = clip(_embed_source_line(source), FIELD_VALUE_LIMIT)
         if lines and len("\n".join([*lines, line])) > FIELD_VALUE_LIMIT:
             fields.append(("Sources" if not fields else "Sources (cont.)", "\n".join(lines)))
             lines = []
@@ -139,9 +122,9 @@ def _build_embed(
 ) -> discord.Embed:
     title = story.headline or "Untitled story"
     if continued:
-        title = _clip(title, TITLE_LIMIT - len(" (cont.)")) + " (cont.)"
+        title = clip(title, TITLE_LIMIT - len(" (cont.)")) + " (cont.)"
     embed = discord.Embed(
-        title=_clip(title, TITLE_LIMIT),
+        title=clip(title, TITLE_LIMIT),
         description="\n".join(lines) or None,
         colour=EMBED_COLOUR,
     )
@@ -180,14 +163,14 @@ def render_story(story: StoryDigest) -> list[discord.Embed]:
     units: list[tuple[str, list[int]]] = []
     budget = DESCRIPTION_LIMIT // 2  # leaves room for the sources of a sentence's citations
     for sentence in story.sentences:
-        line = _sentence_line(sentence)
+        line = sentence_line(sentence)
         if len(line) <= budget:
             units.append((line, sentence.source_ids))
             continue
         pieces = _split_long(sentence.text, budget - 40)
         units.extend((piece, []) for piece in pieces[:-1])
-        marker = citation_marker(sentence.source_ids)
-        units.append((f"{pieces[-1]} {marker}".rstrip(), sentence.source_ids))
+        marks = citation_marks(sentence.source_ids)
+        units.append((f"{pieces[-1]} {marks}".rstrip(), sentence.source_ids))
 
     def sources_for(ids: Iterable[int]) -> list[Source]:
         wanted = set(ids)
@@ -274,7 +257,7 @@ def render_digest(digest: Digest, *, header: str | None = None) -> list[MessageP
     if not digest.stories:
         lines.append("No stories found in these sources for the period covered.")
     if digest.failures:
-        lines.append("Could not read: " + "; ".join(_clip(str(f), 300) for f in digest.failures))
+        lines.append("Could not read: " + "; ".join(clip(str(f), 300) for f in digest.failures))
     texts = split_content("\n".join(lines)) if lines else []
     parts = [MessagePart(content=t) for t in texts]
     embeds = [e for story in digest.stories for e in render_story(story)]
@@ -293,67 +276,50 @@ def render_digest(digest: Digest, *, header: str | None = None) -> list[MessageP
     return parts or [MessagePart(content="(empty digest)")]
 
 
-def digest_sources(digest: Digest) -> list[Source]:
-    """Every source of the digest with ids unique across it (renumbered only on a clash)."""
-    sources = [s for story in digest.stories for s in story.sources]
-    if len({s.id for s in sources}) == len(sources):
-        return sources
-    return [dataclasses.replace(s, id=n) for n, s in enumerate(sources, start=1)]
+def _answer_source_line(source: Source) -> str:
+    return source_line(source, label_chars=SOURCE_TITLE_CHARS, escape=_escape)
 
 
 def render_answer(question: str, answer: Answer, sources: Sequence[Source]) -> list[str]:
-    """An answer as message contents, each naming the sources it cites (title and URL)."""
+    """An answer as message contents, each naming the sources it cites (title and URL).
+
+    The source lines are the text renderer's (`summarizer.render.source_line`), markdown escaped.
+    """
     by_id = {s.id: s for s in sources}
     if answer.answered:
         body = answer.text.strip()
     else:
         said = answer.text.strip()
-        body = "The sources of this digest don't say." + (f" {said}" if said else "")
+        body = NOT_TOLD + (f" {said}" if said and said != NOT_TOLD else "")
     cited = [by_id[i] for i in dict.fromkeys(answer.citations) if i in by_id]
-    quote = f"> {_clip(question, 300)}"
+    quote = f"> {clip(question, 300)}"
     if not cited:
         return split_content(f"{quote}\n{body}")
-    source_lines = [f"[{s.id}] {_plain_source(s)}" for s in cited]
-    text = f"{quote}\n{body}\n**Sources**\n" + "\n".join(source_lines)
+    text = f"{quote}\n{body}\n**Sources**\n" + "\n".join(_answer_source_line(s) for s in cited)
     if len(text) <= CONTENT_LIMIT:
         return [text]
-    # Long answer: split the body; every part repeats the sources its own markers cite.
+    # Long answer: split the body; every part repeats the sources its own marks cite.
     out: list[str] = []
     room = CONTENT_LIMIT - 600
-    chunks = split_content(f"{quote}\n{body}", room)
-    for chunk in chunks:
-        ids = [int(n) for group in re.findall(r"\[([\d, ]+)\]", chunk) for n in group.split(",")]
+    for chunk in split_content(f"{quote}\n{body}", room):
+        ids = [int(n) for n in _MARK.findall(chunk)]
         mine = [by_id[i] for i in dict.fromkeys(ids) if i in by_id]
-        lines = [f"[{s.id}] {_plain_source(s)}" for s in mine]
+        lines = [_answer_source_line(s) for s in mine]
         tail = "\n**Sources**\n" + "\n".join(lines) if lines else ""
         out.extend(split_content(chunk + tail))
     return out
 
 
-def _plain_source(source: Source) -> str:
-    title = _clip(source.title or source.outlet or "untitled", SOURCE_TITLE_CHARS)
-    title = discord.utils.escape_markdown(title)
-    outlet = f" ({discord.utils.escape_markdown(source.outlet)})" if source.outlet else ""
-    # <url> keeps Discord from unfurling a preview for every cited article.
-    link = f" — <{source.url}>" if source.url else ""
-    return f"{title}{outlet}{link}"
+_MARK = re.compile(r"\[(\d+)\]")
 
 
-def render_digest_text(digest: Digest) -> str:
-    """The digest as plain text for the console: headline, cited sentences, numbered sources."""
-    blocks: list[str] = []
-    for story in digest.stories:
-        lines = [story.headline, "=" * min(len(story.headline), 80)]
-        lines.append(" ".join(_sentence_line(s) for s in story.sentences))
-        for source in story.sources:
-            where = source.url or source.path or ""
-            lines.append(
-                f"  [{source.id}] {source.title or 'untitled'} ({source.outlet or '?'}) {where}"
-            )
-        lines.append(_footer(story))
-        blocks.append("\n".join(lines))
-    if not digest.stories:
-        blocks.append("No stories found in these sources for the period covered.")
-    if digest.failures:
-        blocks.append("Could not read:\n" + "\n".join(f"  {f}" for f in digest.failures))
-    return "\n\n".join(blocks)
+def digest_header(digest: Digest, *, title: str) -> str:
+    """The first line of a posted digest: what it is and how to follow up."""
+    stories = len(digest.stories)
+    sources = len(digest.sources)
+    counts = (
+        f"{stories} stor{'ies' if stories != 1 else 'y'} from "
+        f"{sources} source{'s' if sources != 1 else ''}"
+    )
+    hint = " Follow up with /ask, or mention me in the thread." if stories else ""
+    return f"**{title}** · {counts}.{hint}"

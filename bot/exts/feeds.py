@@ -1,4 +1,4 @@
-"""/sources add|remove|list: the feeds this channel's digests are built from.
+"""/feeds add|remove|list: the feeds this channel's digests are built from.
 
 A channel with no feeds of its own uses the configured default feeds. A feed is fetched and
 parsed before it is stored, so a typo is refused at once rather than failing every morning.
@@ -15,30 +15,20 @@ from discord.ext import commands
 
 from summarizer.errors import InputError
 
+from ..actions import add_feed, new_feed_url
 from ..posting import ALLOWED_MENTIONS, followup
-from ._render import MessagePart, split_content
+from ..render import MessagePart, split_content
 
 if TYPE_CHECKING:
     from ..bot import DigestBot
 
-__all__ = ["SourcesCog", "normalise_feed_url"]
+__all__ = ["FeedsCog"]
 
 log = logging.getLogger(__name__)
 
-MAX_FEEDS_PER_CHANNEL = 20  # each digest fetches every feed; more is slow and rarely useful
-URL_MAX_CHARS = 2000
-
-
-def normalise_feed_url(url: str) -> str:
-    """A feed URL as stored; raises InputError unless it is http(s)."""
-    url = url.strip().strip("<>")
-    if not url.lower().startswith(("http://", "https://")) or len(url) > URL_MAX_CHARS:
-        raise InputError(url[:100] or "url", "a feed URL starts with http:// or https://")
-    return url
-
 
 @app_commands.guild_only()
-class SourcesCog(commands.GroupCog, group_name="sources", group_description="This channel's feeds"):
+class FeedsCog(commands.GroupCog, group_name="feeds", group_description="This channel's feeds"):
     """Per-channel feeds."""
 
     def __init__(self, bot: DigestBot) -> None:
@@ -56,44 +46,39 @@ class SourcesCog(commands.GroupCog, group_name="sources", group_description="Thi
             url: the RSS or Atom feed's URL.
 
         """
-        feed_url = normalise_feed_url(url)
         assert interaction.channel_id is not None
-        current = await self.bot.storage.sources(interaction.channel_id)
-        if any(u == feed_url for u, _ in current):
-            raise InputError(feed_url, "already one of this channel's feeds")
-        if len(current) >= MAX_FEEDS_PER_CHANNEL:
-            raise InputError(feed_url, f"a channel has at most {MAX_FEEDS_PER_CHANNEL} feeds")
+        # Refused at once (and only to the user) when the channel cannot take it.
+        feed_url = await new_feed_url(self.bot.storage, interaction.channel_id, url)
         # Fetching can take seconds (timeouts, retries): acknowledge first.
         await interaction.response.defer(thinking=True)
-        info = await self.bot.service.check_feed(feed_url)
-        await self.bot.storage.add_source(
-            interaction.channel_id, feed_url, title=info.title, now=self.bot.now()
+        info = await add_feed(
+            self.bot.storage, self.bot.service, interaction.channel_id, feed_url, now=self.bot.now()
         )
         name = f"**{discord.utils.escape_markdown(info.title)}** " if info.title else ""
         await followup(
             interaction,
             MessagePart(
-                content=f"Added {name}<{feed_url}> ({info.items} items now). "
+                content=f"Added {name}<{info.url}> ({info.items} items now). "
                 "This channel's digests use its own feeds from now on."
             ),
         )
 
     @app_commands.command(name="remove")
     @app_commands.checks.has_permissions(manage_channels=True)
-    @app_commands.describe(url="The feed URL to remove, as shown by /sources list")
+    @app_commands.describe(url="The feed URL to remove, as shown by /feeds list")
     async def remove(self, interaction: discord.Interaction, url: str) -> None:
         """Remove a feed from this channel's digests (needs Manage Channels).
 
         Args:
             interaction: the command's interaction.
-            url: the feed URL, as shown by /sources list.
+            url: the feed URL, as shown by /feeds list.
 
         """
         feed_url = url.strip().strip("<>")
         assert interaction.channel_id is not None
-        if not await self.bot.storage.remove_source(interaction.channel_id, feed_url):
-            raise InputError(feed_url[:100], "not one of this channel's feeds (see /sources list)")
-        left = await self.bot.storage.sources(interaction.channel_id)
+        if not await self.bot.storage.remove_feed(interaction.channel_id, feed_url):
+            raise InputError(feed_url[:100], "not one of this channel's feeds (see /feeds list)")
+        left = await self.bot.storage.feeds(interaction.channel_id)
         tail = "" if left else " No feeds left: digests here use the default feeds."
         await interaction.response.send_message(
             f"Removed <{feed_url}>.{tail}", allowed_mentions=ALLOWED_MENTIONS
@@ -103,7 +88,7 @@ class SourcesCog(commands.GroupCog, group_name="sources", group_description="Thi
     async def list_(self, interaction: discord.Interaction) -> None:
         """List the feeds this channel's digests are built from."""
         assert interaction.channel_id is not None
-        feeds = await self.bot.storage.sources(interaction.channel_id)
+        feeds = await self.bot.storage.feeds(interaction.channel_id)
         if feeds:
             lines = ["**This channel's feeds**"]
             lines += [
@@ -121,5 +106,5 @@ class SourcesCog(commands.GroupCog, group_name="sources", group_description="Thi
 
 
 async def setup(bot: DigestBot) -> None:
-    """Load the /sources group."""
-    await bot.add_cog(SourcesCog(bot))
+    """Load the /feeds group."""
+    await bot.add_cog(FeedsCog(bot))

@@ -1,0 +1,175 @@
+"""What a command does, whoever typed it: the Discord cogs and the console share these.
+
+A cog reads its interaction, calls one of these and renders the result; the console does the
+same from a line of text. Neither imports the other, and no cog imports another.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+
+from summarizer.config import Settings
+from summarizer.errors import InputError
+from summarizer.models import Answer, Digest, Source
+
+from .service import DigestService, FeedInfo
+from .storage import PostedDigest, Storage
+
+__all__ = [
+    "FEED_URL_MAX_CHARS",
+    "MAX_FEEDS_PER_CHANNEL",
+    "MAX_INPUTS",
+    "add_feed",
+    "answer_about",
+    "channel_feeds",
+    "feed_sets",
+    "new_feed_url",
+    "normalise_feed_url",
+    "parse_inputs",
+    "publish_digest",
+    "question_sources",
+]
+
+MAX_FEEDS_PER_CHANNEL = 20  # each digest fetches every feed; more is slow and rarely useful
+FEED_URL_MAX_CHARS = 2000
+MAX_INPUTS = 10  # per /summarize: one story, a handful of outlets
+_URL = re.compile(r"^https?://\S+$", re.IGNORECASE)
+
+
+async def channel_feeds(storage: Storage, settings: Settings, channel_id: int) -> list[str]:
+    """The feeds a channel's digests are built from: its own, else the configured defaults."""
+    own = [url for url, _ in await storage.feeds(channel_id)]
+    return own or list(settings.sources.feeds)
+
+
+async def feed_sets(
+    storage: Storage, settings: Settings, channel_ids: Sequence[int]
+) -> dict[int, tuple[str, ...]]:
+    """`channel_feeds` for many channels in one query, each as a sorted tuple (a set's key)."""
+    own = await storage.feeds_by_channel(channel_ids)
+    defaults = tuple(sorted(settings.sources.feeds))
+    return {c: tuple(sorted(own[c])) if own.get(c) else defaults for c in channel_ids}
+
+
+def normalise_feed_url(url: str) -> str:
+    """A feed URL as stored.
+
+    Raises:
+        InputError: it is not an http(s) URL.
+
+    """
+    url = url.strip().strip("<>")
+    if not url.lower().startswith(("http://", "https://")) or len(url) > FEED_URL_MAX_CHARS:
+        raise InputError(url[:100] or "url", "a feed URL starts with http:// or https://")
+    return url
+
+
+async def new_feed_url(storage: Storage, channel_id: int, url: str) -> str:
+    """The feed URL as stored, once it is known the channel may add it (no fetch yet).
+
+    Raises:
+        InputError: not an http(s) URL, already there, or one feed too many.
+
+    """
+    feed_url = normalise_feed_url(url)
+    current = await storage.feeds(channel_id)
+    if any(u == feed_url for u, _ in current):
+        raise InputError(feed_url, "already one of this channel's feeds")
+    if len(current) >= MAX_FEEDS_PER_CHANNEL:
+        raise InputError(feed_url, f"a channel has at most {MAX_FEEDS_PER_CHANNEL} feeds")
+    return feed_url
+
+
+async def add_feed(
+    storage: Storage, service: DigestService, channel_id: int, url: str, *, now: datetime
+) -> FeedInfo:
+    """Check a feed (fetched and parsed) and add it to the channel's feeds.
+
+    Raises:
+        InputError: as `new_feed_url`, or it is not a feed.
+
+    """
+    feed_url = await new_feed_url(storage, channel_id, url)
+    info = await service.check_feed(feed_url)
+    await storage.add_feed(channel_id, feed_url, title=info.title, now=now)
+    return info
+
+
+def parse_inputs(text: str, *, local_paths: bool = False) -> list[str]:
+    """The inputs of a /summarize: http(s) URLs separated by spaces or commas.
+
+    Args:
+        text: what the user typed.
+        local_paths: also accept files and folders on this machine. Only the console, run by
+            the machine's owner, may; in Discord a path would read the host's files.
+
+    Raises:
+        InputError: nothing given, too many, or one that is neither.
+
+    """
+    wanted = list(dict.fromkeys(u.strip("<>") for u in re.split(r"[\s,]+", text) if u))
+    bad = [u for u in wanted if not _URL.match(u) and not (local_paths and Path(u).exists())]
+    if not wanted or bad:
+        shown = ", ".join(bad[:3]) if bad else "nothing"
+        what = "http(s) URLs, files or folders" if local_paths else "http(s) URLs"
+        raise InputError("urls", f"give {what} separated by spaces (got {shown})")
+    if len(wanted) > MAX_INPUTS:
+        raise InputError("urls", f"at most {MAX_INPUTS} at a time")
+    return wanted
+
+
+async def publish_digest(
+    storage: Storage, channel_id: int, guild_id: int | None, digest: Digest, *, now: datetime
+) -> int:
+    """Store a digest and a post of it in the channel (before sending: /ask finds it at once).
+
+    Returns:
+        The post's id.
+
+    """
+    digest_id = await storage.add_digest(digest, now=now)
+    return await storage.add_post(channel_id, guild_id, digest_id, now=now)
+
+
+def question_sources(digest: Digest) -> list[Source]:
+    """The digest's sources as questions cite them: ids unique across it.
+
+    Digests stored before ids were unique across a digest numbered each story from 1; those
+    are renumbered, so an answer's [n] names one source.
+    """
+    sources = digest.sources
+    if len({s.id for s in sources}) == len(sources):
+        return sources
+    return [dataclasses.replace(s, id=n) for n, s in enumerate(sources, start=1)]
+
+
+async def answer_about(
+    storage: Storage,
+    service: DigestService,
+    posted: PostedDigest,
+    question: str,
+    *,
+    history_turns: int,
+    now: datetime,
+) -> tuple[Answer, list[Source]]:
+    """Answer a question about a posted digest, with the conversation so far; remember the turn.
+
+    The conversation is the post's, whether asked in its thread or its channel. The QA index is
+    keyed by the digest, so every channel that got the same digest shares one.
+
+    Returns:
+        The answer and the digest's sources (ids as the answer cites them).
+
+    Raises:
+        InputError: the question is empty or too long (the QA layer's limit).
+
+    """
+    history = await storage.turns(posted.id, limit=history_turns)
+    sources = question_sources(posted.digest)
+    answer = await service.answer(question, posted.digest_id, sources, history)
+    await storage.add_turn(posted.id, question, answer, now=now)
+    return answer, sources

@@ -1,0 +1,114 @@
+"""Digests and answers as plain text: the one place that decides how a citation looks.
+
+The CLI's text output and the bot's console print these; the bot's Discord embeds are built from
+the same pieces (`citation_marks`, `sentence_line`, `source_label`), so `[1][2]` and a source's
+name read the same in a terminal and in Discord.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable, Iterable, Sequence
+
+from .models import Answer, Digest, DigestSentence, Source, StoryDigest
+
+__all__ = [
+    "NOT_TOLD",
+    "NO_STORIES",
+    "citation_marks",
+    "clip",
+    "render_answer",
+    "render_digest",
+    "render_story",
+    "sentence_line",
+    "source_label",
+    "source_line",
+]
+
+NO_STORIES = "No stories."
+NOT_TOLD = "The sources don't say."
+_ELLIPSIS = "…"
+
+
+def _same(text: str) -> str:
+    return text
+
+
+def clip(text: str, limit: int) -> str:
+    """Collapse whitespace and shorten to `limit` characters at a word, with a visible "…"."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    if space > limit // 2:
+        cut = cut[:space]
+    return cut.rstrip() + _ELLIPSIS
+
+
+def citation_marks(ids: Iterable[int]) -> str:
+    """`[1][3]` for the ids, in the order given; empty when there is nothing to cite."""
+    return "".join(f"[{i}]" for i in ids)
+
+
+def sentence_line(sentence: DigestSentence) -> str:
+    """A digest sentence with its marks and how many outlets carry it: `Text [1][2] · 2 outlets`."""
+    marks = citation_marks(sentence.source_ids)
+    return f"{sentence.text} {marks} · {sentence.support_note}" if marks else sentence.text
+
+
+def source_label(source: Source) -> str:
+    """What names a source: its title, else its outlet, file path or URL."""
+    return source.title or source.outlet or source.path or source.url or "(untitled)"
+
+
+def source_line(
+    source: Source, *, label_chars: int | None = None, escape: Callable[[str], str] = _same
+) -> str:
+    """`[n] Title (Outlet) <url or path>`; the outlet only when the title is not already it.
+
+    Args:
+        source: the numbered source.
+        label_chars: clip the title to this many characters (the URL always stays whole).
+        escape: applied to the title and outlet (the bot escapes Discord markdown).
+
+    Returns:
+        One line; `<…>` also keeps Discord from unfurling a preview of every cited page.
+
+    """
+    label = source_label(source)
+    if label_chars is not None:
+        label = clip(label, label_chars)
+    outlet = f" ({escape(source.outlet)})" if source.outlet and source.outlet != label else ""
+    where = source.url or source.path
+    return f"[{source.id}] {escape(label)}{outlet}" + (f" <{where}>" if where else "")
+
+
+def render_story(story: StoryDigest, *, width: int = 88) -> str:
+    """A story digest as terminal text: headline, one cited fact a line, numbered sources.
+
+    Each fact shows how many outlets carry it and any that give another number or date.
+    """
+    lines = [story.headline, "=" * min(width, len(story.headline))]
+    for sentence in story.sentences:
+        lines += textwrap.wrap(
+            sentence_line(sentence), width=width, initial_indent="• ", subsequent_indent="  "
+        )
+    lines.append("")
+    lines += [source_line(source) for source in story.sources]
+    return "\n".join(lines)
+
+
+def render_digest(digest: Digest, *, width: int = 88) -> str:
+    """Every story of the digest as terminal text, or one line saying there is none."""
+    return "\n\n".join(render_story(s, width=width) for s in digest.stories) or NO_STORIES
+
+
+def render_answer(answer: Answer, sources: Sequence[Source]) -> str:
+    """An answer as terminal text: the answer, then a line for each source it cites."""
+    by_id = {s.id: s for s in sources}
+    text = answer.text.strip()
+    if not answer.answered:
+        text = f"{NOT_TOLD} {text}".strip() if text != NOT_TOLD else text
+    cited = [by_id[i] for i in dict.fromkeys(answer.citations) if i in by_id]
+    return "\n".join([text, *(source_line(s) for s in cited)])
