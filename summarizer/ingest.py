@@ -24,6 +24,7 @@ import re
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -519,7 +520,7 @@ def _expand(source: str, run: _Run) -> list[tuple[str, Callable[[], Awaitable[li
         files = _directory_files(path)
         if not files:
             raise InputError(source, "directory has no article files")
-        return [(str(f), lambda f=f: _from_file(run, f, source)) for f in files]
+        return [(str(f), partial(_from_file, run, f, source)) for f in files]
     if path.is_file():
         return [(source, lambda: _from_file(run, path, source))]
     if path.exists():

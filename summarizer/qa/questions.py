@@ -50,7 +50,7 @@ _KINDS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
 }
 _NUMERIC = frozenset({"number", "span", "money", "percent", "date", "measure"})
 _HEADS: dict[str, str] = {}
-for _head_kind, _head_words in {
+for _kind_of_head, _head_words in {
     "person": "person people man woman actor actress singer rapper player star president leader "
     "politician senator lawmaker congressman congresswoman representative republican democrat "
     "official ceo founder author writer artist athlete musician celebrity candidate judge "
@@ -82,7 +82,7 @@ for _head_kind, _head_words in {
     "number": "number",
 }.items():
     for _head in _head_words.split():
-        _HEADS[_head] = _head_kind
+        _HEADS[_head] = _kind_of_head
 
 _HOW = [
     (
@@ -215,9 +215,9 @@ def _kind(question: str, model: str = _SPACY_MODEL) -> str | None:
             return kind
     heads = _heads(question, model)
     for head in heads:
-        kind = _head_kind(head)
-        if kind:
-            return kind
+        head_kind = _head_kind(head)
+        if head_kind:
+            return head_kind
     for pattern, kind in _WH:
         if pattern.search(q):
             return kind
