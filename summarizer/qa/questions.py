@@ -227,7 +227,9 @@ def _kind(question: str, model: str = _SPACY_MODEL) -> str | None:
     return None
 
 
-_FUNCTION_WORDS = frozenset(
+# Words that mark a question as English. Not spaCy's stop words, which hold "a", "me", "no",
+# "per", "via", words of Spanish, Italian or French too, so nearly any question would pass.
+_ENGLISH_MARKERS = frozenset(
     """
     the of and to in is was were are did does do what who which when where how why he she they
     it for on with about by at from that this has have had say said says many much any anyone
@@ -293,4 +295,4 @@ def _looks_english(question: str) -> bool:
         return False
     words = re.findall(r"[a-z']+", question.lower().replace("’", "'"))
     # Very short questions ("Numbers?", "Why?") carry too little to judge.
-    return len(words) <= 3 or any(w in _FUNCTION_WORDS for w in words)
+    return len(words) <= 3 or any(w in _ENGLISH_MARKERS for w in words)
