@@ -88,11 +88,11 @@ class DigestService(Protocol):
 class PipelineService:
     """The real summarizer behind the `DigestService` protocol."""
 
-    def __init__(self, settings: Settings, *, workers: int = 1) -> None:
+    def __init__(self, settings: Settings) -> None:
         self.settings = settings
         # One worker: the models are loaded once and two digests at a time on 2 cores only
         # slow each other down; the scheduler already shares one digest per source set.
-        self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="pipeline")
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pipeline")
         self._indexes: OrderedDict[int, QAIndex] = OrderedDict()
         self._index_lock = asyncio.Lock()
 
