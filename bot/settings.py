@@ -7,6 +7,7 @@ checks (type and range, an error naming the key).
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -65,14 +66,9 @@ def load_bot_settings(path: str | Path | None = None) -> BotSettings:
         return BotSettings()
     tables = read_tables(path)
     file = str(path)
-    library = settings_from_tables(tables, path=file)
-    return BotSettings(
-        fetch=library.fetch,
-        sources=library.sources,
-        models=library.models,
-        summary=library.summary,
-        qa=library.qa,
-        generator=library.generator,
+    settings = settings_from_tables(tables, path=file, into=BotSettings)
+    return dataclasses.replace(
+        settings,
         discord=check_section(
             DiscordSettings, tables.get("discord", {}), path=file, name="discord", ranges=_RANGES
         ),

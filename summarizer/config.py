@@ -130,6 +130,7 @@ class Settings:
 
 
 _T = TypeVar("_T")
+_S = TypeVar("_S", bound="Settings")
 
 # Sections of the shared config.toml that the bot reads (bot/settings.py); any other section
 # the library does not know is still an error, so a typo fails at load.
@@ -254,7 +255,7 @@ def load_settings(path: str | Path | None = None) -> Settings:
     """
     if path is None:
         return Settings()
-    return settings_from_tables(read_tables(path), path=str(path))
+    return settings_from_tables(read_tables(path), path=str(path), into=Settings)
 
 
 def read_tables(path: str | Path) -> dict[str, dict[str, Any]]:
@@ -285,12 +286,15 @@ def read_tables(path: str | Path) -> dict[str, dict[str, Any]]:
     return raw
 
 
-def settings_from_tables(tables: Mapping[str, Mapping[str, Any]], *, path: str) -> Settings:
+def settings_from_tables(
+    tables: Mapping[str, Mapping[str, Any]], *, path: str, into: type[_S]
+) -> _S:
     """The library's settings from a file's sections (`read_tables`); the bot's are skipped.
 
     Args:
         tables: section name -> its TOML table.
         path: the file, for error messages.
+        into: `Settings` or a subclass that adds sections (the bot's), left at their defaults.
 
     Returns:
         The settings.
@@ -308,7 +312,7 @@ def settings_from_tables(tables: Mapping[str, Mapping[str, Any]], *, path: str) 
             raise ConfigError(path, f"unknown section [{name}]")
         cls = type(getattr(Settings(), name))
         built[name] = check_section(cls, table, path=path, name=name)
-    settings = Settings(**built)
+    settings = into(**built)
     if settings.generator.backend not in (None, "transformers", "openai"):
         raise ConfigError(path, "[generator] backend must be 'transformers' or 'openai'")
     if settings.generator.backend and not settings.generator.model:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict
 
 if TYPE_CHECKING:  # transformers loads only when a model is built
     from transformers import PreTrainedModel, PreTrainedTokenizerFast
@@ -23,6 +23,16 @@ VOCAB_SIZE = 384  # byte-level alphabet (256) plus some merges: every text still
 HIDDEN = 32
 LAYERS = 2
 PAD_ID, BOS_ID, EOS_ID = 0, 1, 2  # the tokenizer's first three special tokens, in its order
+
+
+class _TokenIds(TypedDict):
+    """The special token ids every config takes (a TypedDict, so mypy checks each config's)."""
+
+    pad_token_id: int
+    bos_token_id: int
+    eos_token_id: int
+
+
 # A minimal chat template in the style of instruction-tuned models.
 CHAT_TEMPLATE = (
     "{% for m in messages %}<|{{ m['role'] }}|>\n{{ m['content'] }}</s>\n{% endfor %}"
@@ -94,6 +104,7 @@ def build_tiny_model(
     folder.mkdir(parents=True, exist_ok=True)
     tokenizer = _tokenizer(corpus)
     vocab = len(tokenizer)
+    ids: _TokenIds = {"pad_token_id": PAD_ID, "bos_token_id": BOS_ID, "eos_token_id": EOS_ID}
     torch.manual_seed(seed)
     model: PreTrainedModel
     if kind == "llama":
@@ -105,21 +116,12 @@ def build_tiny_model(
             num_attention_heads=2,
             num_key_value_heads=2,
             max_position_embeddings=4096,
-            pad_token_id=PAD_ID,
-            bos_token_id=BOS_ID,
-            eos_token_id=EOS_ID,
+            **ids,
         )
         model = LlamaForCausalLM(config)
     elif kind == "gpt2":
         gpt2 = GPT2Config(
-            vocab_size=vocab,
-            n_embd=HIDDEN,
-            n_layer=LAYERS,
-            n_head=2,
-            n_positions=4096,
-            pad_token_id=PAD_ID,
-            bos_token_id=BOS_ID,
-            eos_token_id=EOS_ID,
+            vocab_size=vocab, n_embd=HIDDEN, n_layer=LAYERS, n_head=2, n_positions=4096, **ids
         )
         model = GPT2LMHeadModel(gpt2)
     else:
@@ -133,9 +135,7 @@ def build_tiny_model(
             num_layers=LAYERS,
             num_heads=2,
             decoder_start_token_id=PAD_ID,
-            pad_token_id=PAD_ID,
-            bos_token_id=BOS_ID,
-            eos_token_id=EOS_ID,
+            **ids,  # type: ignore[misc]
         )
         model = T5ForConditionalGeneration(t5)
     if chat_template and kind != "t5":

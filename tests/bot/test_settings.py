@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from pathlib import Path
 
 import pytest
@@ -74,15 +75,16 @@ def test_partial_file_overrides_only_its_keys(tmp_path):
     ],
 )
 def test_bad_files_name_the_problem(tmp_path, text, message):
-    """Each mistake, in the bot's sections or the library's, raises ConfigError naming the file."""
+    """Each mistake, in the bot's sections or the library's, is one error naming file and key.
+
+    (A missing or unreadable file goes through the library's reader: tests/summarizer.)
+    """
     path = tmp_path / "bad.toml"
     path.write_text(text)
-    with pytest.raises(ConfigError, match=message) as info:
+    try:
         load_bot_settings(path)
-    assert str(path) in str(info.value)
-
-
-def test_missing_file_is_an_error(tmp_path):
-    """A named but missing file is an error, not silent defaults."""
-    with pytest.raises(ConfigError, match="no such file"):
-        load_bot_settings(tmp_path / "absent.toml")
+    except ConfigError as exc:
+        error = str(exc)
+    else:
+        pytest.fail(f"no error for {text!r}")
+    assert re.search(message, error) and str(path) in error, error
