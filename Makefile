@@ -30,6 +30,7 @@ test: install
 lint: install
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(PY) -m mypy
 
 bench: install-eval
 	$(PY) -m bench.multinews

@@ -83,14 +83,9 @@ async def run(args: argparse.Namespace) -> dict:
     from bot.bot import DigestBot, apply_endpoints
     from bot.monitor import LoopMonitor
     from bot.service import PipelineService
+    from bot.settings import BotSettings, DiscordSettings, StorageSettings
     from bot.storage import Storage
-    from summarizer.config import (
-        DiscordSettings,
-        FetchSettings,
-        Settings,
-        SourcesSettings,
-        StorageSettings,
-    )
+    from summarizer.config import FetchSettings, SourcesSettings
 
     guilds = max(1, args.channels // 100)
     per_guild = args.channels // guilds
@@ -102,7 +97,7 @@ async def run(args: argparse.Namespace) -> dict:
     channels: list[int] = info["channels"]
     tmp = tempfile.mkdtemp(prefix="bot_load_")
     db = os.path.join(tmp, "bot.sqlite3")
-    settings = Settings(
+    settings = BotSettings(
         discord=DiscordSettings(
             token_env="BENCH_TOKEN",
             api_base=info["api_base"],

@@ -15,8 +15,9 @@ import sys
 import tomllib
 from pathlib import Path
 
-from summarizer.config import Settings, load_settings
 from summarizer.errors import ConfigError
+
+from .settings import BotSettings, load_bot_settings
 
 log = logging.getLogger("bot")
 
@@ -65,13 +66,13 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def _settings(path: str | None) -> Settings:
+def _settings(path: str | None) -> BotSettings:
     if path is None and Path(DEFAULT_CONFIG).is_file():
         path = DEFAULT_CONFIG
-    return load_settings(path)
+    return load_bot_settings(path)
 
 
-async def _run_bot(settings: Settings, token: str) -> None:
+async def _run_bot(settings: BotSettings, token: str) -> None:
     from .bot import DigestBot, apply_endpoints
     from .service import PipelineService
     from .storage import Storage
@@ -88,7 +89,7 @@ async def _run_bot(settings: Settings, token: str) -> None:
         await storage.close()
 
 
-async def _run_console(settings: Settings) -> None:
+async def _run_console(settings: BotSettings) -> None:
     from .console import Console
     from .service import PipelineService
     from .storage import Storage

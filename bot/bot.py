@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 import discord
 import yarl
 from discord.ext import commands
 
-from summarizer.config import DiscordSettings, Settings
-
 from .monitor import LoopMonitor
 from .service import DigestService
+from .settings import BotSettings, DiscordSettings
 from .storage import Storage
 
 __all__ = ["EXTENSIONS", "DigestBot", "apply_endpoints"]
@@ -51,12 +50,11 @@ class DigestBot(commands.Bot):
 
     def __init__(
         self,
-        settings: Settings,
+        settings: BotSettings,
         storage: Storage,
         service: DigestService,
         *,
         clock: Callable[[], datetime] = _utcnow,
-        extensions: Sequence[str] = EXTENSIONS,
         tick_seconds: float | None = None,
         sync_commands: bool = True,
     ) -> None:
@@ -67,7 +65,6 @@ class DigestBot(commands.Bot):
             storage: the open state database.
             service: the summarizer behind the commands.
             clock: the current aware UTC time; tests shift it to reach a subscription's minute.
-            extensions: the cogs to load.
             tick_seconds: check subscriptions this often instead of at each minute (tests).
             sync_commands: register the slash commands globally on start.
 
@@ -95,7 +92,6 @@ class DigestBot(commands.Bot):
         self.clock = clock
         self.tick_seconds = tick_seconds
         self.loop_monitor = LoopMonitor(interval=0.02)
-        self._extensions = tuple(extensions)
         self._sync_commands = sync_commands
 
     async def setup_hook(self) -> None:
@@ -103,7 +99,7 @@ class DigestBot(commands.Bot):
         # Before the gateway connects: the one-off import and model-load stalls harm nothing.
         await self.service.warm_up()
         self.loop_monitor.start()
-        for name in self._extensions:
+        for name in EXTENSIONS:
             await self.load_extension(name)
         if self._sync_commands:
             synced = await self.tree.sync()

@@ -15,7 +15,6 @@ import shlex
 from collections.abc import Callable
 from typing import TextIO
 
-from summarizer.config import Settings
 from summarizer.errors import InputError
 from summarizer.models import Digest
 from summarizer.render import render_answer, render_digest
@@ -29,6 +28,7 @@ from .actions import (
 )
 from .daily import collect_due, next_occurrence, parse_time, parse_zone
 from .service import DigestService
+from .settings import BotSettings
 from .storage import Storage
 
 __all__ = ["CONSOLE_CHANNEL", "Console"]
@@ -61,7 +61,7 @@ class Console:
 
     def __init__(
         self,
-        settings: Settings,
+        settings: BotSettings,
         storage: Storage,
         service: DigestService,
         *,

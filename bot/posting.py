@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
+from typing import Final
 
 import aiohttp
 import discord
@@ -34,7 +35,8 @@ log = logging.getLogger(__name__)
 ALLOWED_MENTIONS = discord.AllowedMentions.none()
 POST_ATTEMPTS = 4  # tenacity attempts on 5xx, on top of discord.py's own retries
 POST_BACKOFF_MAX_S = 8.0
-THREAD_ARCHIVE_MINUTES = 1440  # a day: follow-ups come the same day as the digest
+# A day: follow-ups come the same day as the digest (Discord allows 60, 1440, 4320, 10080).
+THREAD_ARCHIVE_MINUTES: Final = 1440
 THREAD_NAME_LIMIT = 100  # Discord's limit on channel and thread names
 _THREAD_ALREADY_CREATED = 160004  # Discord: "A thread has already been created for this message"
 
@@ -96,13 +98,15 @@ async def send(
     """Send one message to a channel, retrying server errors."""
     async for attempt in retrying():
         with attempt:
+            # discord.py's send overloads leave out the None its body takes as "not given" for
+            # nonce, reference and mention_author.
             return await channel.send(
                 content=part.content,
                 embeds=part.embeds,
                 allowed_mentions=ALLOWED_MENTIONS,
-                nonce=nonce,
-                reference=reference,
-                mention_author=False if reference is not None else None,
+                nonce=nonce,  # type: ignore[arg-type]
+                reference=reference,  # type: ignore[arg-type]
+                mention_author=False if reference is not None else None,  # type: ignore[arg-type]
             )
     raise AssertionError("unreachable: tenacity either returns or raises")
 

@@ -17,11 +17,14 @@ from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from summarizer.config import Settings
 from summarizer.errors import FeedError, InputError
 from summarizer.models import Answer, Article, Digest, Source, Turn
+
+if TYPE_CHECKING:  # the QA stack loads on the worker thread, at warm-up
+    from summarizer.qa import QAIndex
 
 __all__ = ["DigestService", "FeedInfo", "PipelineService"]
 
@@ -85,12 +88,12 @@ class DigestService(Protocol):
 class PipelineService:
     """The real summarizer behind the `DigestService` protocol."""
 
-    def __init__(self, settings: Settings, *, workers: int = 1) -> None:
+    def __init__(self, settings: Settings) -> None:
         self.settings = settings
         # One worker: the models are loaded once and two digests at a time on 2 cores only
         # slow each other down; the scheduler already shares one digest per source set.
-        self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="pipeline")
-        self._indexes: OrderedDict[int, Any] = OrderedDict()
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pipeline")
+        self._indexes: OrderedDict[int, QAIndex] = OrderedDict()
         self._index_lock = asyncio.Lock()
 
     async def warm_up(self) -> None:

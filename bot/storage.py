@@ -560,5 +560,5 @@ class Storage:
             "SELECT question, answer FROM turns WHERE conversation_id = ? ORDER BY id DESC LIMIT ?",
             (conversation_id, limit),
         ) as cursor:
-            rows = await cursor.fetchall()
+            rows = list(await cursor.fetchall())  # aiosqlite types it Iterable[Row]
         return [Turn(r["question"], Answer.from_json(r["answer"])) for r in reversed(rows)]

@@ -37,7 +37,10 @@ _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _BULLET = re.compile(r"^\s*(?:[•·▪◦●■□►▸‣⁃*]|-(?=\s))\s*")
 _TERMINAL = re.compile(r"[.!?…:;][\"'”’)\]]*$|[\"”’]$")
-_WORD = re.compile(r"[^\W_]+(?:['’.-][^\W_]+)*")
+# A word as a reader counts it: "don't", "U.S", "COVID-19" are one each. Not `text.words`,
+# whose \w runs split them, so a line of initials or hyphenated names would pass the
+# BODY_MIN_WORDS and WRAP_MIN_WORDS limits set in these words.
+_READER_WORD = re.compile(r"[^\W_]+(?:['’.-][^\W_]+)*")
 # A line ending in one of these stops mid-sentence, whatever case the next line starts with.
 _DANGLING = re.compile(
     r"\b(?:the|a|an|of|and|or|but|to|in|on|at|by|with|for|from|as|that|said|says|its|their)$",
@@ -160,8 +163,8 @@ _URL_ONLY = re.compile(r"^(?:https?://|www\.)\S+$|^\S+@\S+\.\w+$", re.I)
 _SYMBOLS_ONLY = re.compile(r"^[\W_]*$")
 
 
-def _words(line: str) -> list[str]:
-    return _WORD.findall(line)
+def _reader_words(line: str) -> list[str]:
+    return _READER_WORD.findall(line)
 
 
 def _is_sentence(line: str) -> bool:
@@ -170,7 +173,7 @@ def _is_sentence(line: str) -> bool:
 
 
 def _is_body(line: str, min_words: int = BODY_MIN_WORDS) -> bool:
-    return _is_sentence(line) and len(_words(line)) >= min_words and not is_junk_line(line)
+    return _is_sentence(line) and len(_reader_words(line)) >= min_words and not is_junk_line(line)
 
 
 def _is_sprite(line: str, words: list[str]) -> bool:
@@ -241,7 +244,7 @@ def is_junk_line(line: str) -> bool:
     line = line.strip()
     if not line or _SYMBOLS_ONLY.match(line) or _URL_ONLY.match(line):
         return True
-    words = _words(line)
+    words = _reader_words(line)
     return (
         _is_sprite(line, words)
         or _is_label(words)
@@ -275,7 +278,7 @@ def _unwrap(lines: list[str]) -> list[str]:
             # stops mid-sentence: the same paragraph, broken by a wrap.
             if (
                 not _is_sentence(prev)
-                and len(_words(prev)) >= WRAP_MIN_WORDS
+                and len(_reader_words(prev)) >= WRAP_MIN_WORDS
                 and (
                     line[0].islower()
                     or line[0].isdigit()
@@ -306,14 +309,14 @@ def _cut_promo_blocks(lines: list[str]) -> list[str]:
         # Body continues below: drop only the headline list under the marker.
         i += 1
         while i < len(lines) and not (
-            _is_sentence(lines[i]) and len(_words(lines[i])) >= WRAP_MIN_WORDS
+            _is_sentence(lines[i]) and len(_reader_words(lines[i])) >= WRAP_MIN_WORDS
         ):
             i += 1
     return out
 
 
 def _key(line: str) -> str:
-    return " ".join(w.lower() for w in _words(line))
+    return " ".join(w.lower() for w in _reader_words(line))
 
 
 def clean_text(text: str, *, light: bool = False) -> str:
@@ -337,7 +340,7 @@ def clean_text(text: str, *, light: bool = False) -> str:
     kept: list[str] = []
     seen: set[str] = set()
     for line in lines:
-        words = _words(line)
+        words = _reader_words(line)
         if light:
             junk = (
                 _SYMBOLS_ONLY.match(line) is not None
@@ -359,7 +362,11 @@ def clean_text(text: str, *, light: bool = False) -> str:
         kept.append(line)
     if not light:
         # Footer lines after the last sentence: an outlet name, 'Find out more'.
-        while kept and not _is_sentence(kept[-1]) and len(_words(kept[-1])) <= TRAILER_MAX_WORDS:
+        while (
+            kept
+            and not _is_sentence(kept[-1])
+            and len(_reader_words(kept[-1])) <= TRAILER_MAX_WORDS
+        ):
             if any(_is_sentence(k) for k in kept[:-1]):
                 kept.pop()
             else:

@@ -23,12 +23,15 @@ import tomllib
 from collections.abc import Callable, Iterator, Sequence
 from importlib import metadata
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from .config import MIN_MAX_WORDS, Settings, load_settings
 from .errors import SummarizerError
-from .models import Digest, Source, Turn
+from .models import Answer, Digest, Source, Turn
 from .render import render_answer, render_digest
+
+if TYPE_CHECKING:  # the QA stack loads only for `ask`
+    from .qa import QAIndex
 
 log = logging.getLogger("summarizer")
 
@@ -348,7 +351,7 @@ def load_digest_file(path: Path) -> Digest:
     return digest
 
 
-def _print_answer(answer: Any, sources: Sequence[Source], *, as_json: bool, out: TextIO) -> None:
+def _print_answer(answer: Answer, sources: Sequence[Source], *, as_json: bool, out: TextIO) -> None:
     if as_json:
         out.write(json.dumps(answer.to_dict(), ensure_ascii=False) + "\n")
         return
@@ -378,7 +381,7 @@ def _run_ask(args: argparse.Namespace) -> int:
 
 
 def _ask_interactively(
-    index: Any, sources: Sequence[Source], settings: Settings, *, as_json: bool
+    index: QAIndex, sources: Sequence[Source], settings: Settings, *, as_json: bool
 ) -> int:
     """Answer questions read from stdin, one a line, until its end; models are loaded once.
 

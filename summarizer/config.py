@@ -6,6 +6,9 @@ with one error line naming the key. (Frozen dataclasses rather than pydantic mod
 stage, test and benchmark builds and `dataclasses.replace`s them, and one validator over the
 annotations is all the checking needs.)
 Library code takes a `Settings` (or one section) as an argument and never reads files itself.
+The same file holds the bot's own sections ([discord], [storage]): `load_settings` leaves them
+to the bot (`bot/settings.py`), which reads them with the same checks (`read_tables`,
+`check_section`).
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import UnionType
@@ -21,17 +25,19 @@ from typing import Any, TypeVar, Union, get_args, get_origin, get_type_hints
 from .errors import ConfigError
 
 __all__ = [
+    "BOT_SECTIONS",
     "MIN_MAX_WORDS",
-    "DiscordSettings",
     "FetchSettings",
     "GeneratorSettings",
     "ModelSettings",
     "QASettings",
     "Settings",
     "SourcesSettings",
-    "StorageSettings",
     "SummarySettings",
+    "check_section",
     "load_settings",
+    "read_tables",
+    "settings_from_tables",
 ]
 
 log = logging.getLogger(__name__)
@@ -112,24 +118,6 @@ class GeneratorSettings:
 
 
 @dataclass(frozen=True, slots=True)
-class DiscordSettings:
-    """The bot's connection."""
-
-    token_env: str = "DISCORD_TOKEN"
-    api_base: str = "https://discord.com/api/v10"
-    gateway_url: str = "wss://gateway.discord.gg"
-    guild_ready_timeout: float = 2.0
-    catch_up_hours: float = 6.0  # a missed daily digest is still posted this long after its time
-
-
-@dataclass(frozen=True, slots=True)
-class StorageSettings:
-    """Where the bot keeps its state."""
-
-    path: str = "newsdigest.sqlite3"
-
-
-@dataclass(frozen=True, slots=True)
 class Settings:
     """Every section."""
 
@@ -139,15 +127,19 @@ class Settings:
     summary: SummarySettings = field(default_factory=SummarySettings)
     qa: QASettings = field(default_factory=QASettings)
     generator: GeneratorSettings = field(default_factory=GeneratorSettings)
-    discord: DiscordSettings = field(default_factory=DiscordSettings)
-    storage: StorageSettings = field(default_factory=StorageSettings)
 
 
 _T = TypeVar("_T")
+_S = TypeVar("_S", bound="Settings")
+
+# Sections of the shared config.toml that the bot reads (bot/settings.py); any other section
+# the library does not know is still an error, so a typo fails at load.
+BOT_SECTIONS = frozenset({"discord", "storage"})
 
 MIN_MAX_WORDS = 10  # a story digest shorter than this holds no whole sentence
 # Allowed range of each numeric key, (lowest, highest), checked at load like the CLI's flags.
-_RANGES: dict[tuple[str, str], tuple[float | None, float | None]] = {
+Ranges = Mapping[tuple[str, str], tuple[float | None, float | None]]
+_RANGES: Ranges = {
     ("fetch", "timeout_s"): (0.1, None),
     ("fetch", "max_bytes"): (1_000, None),
     ("fetch", "retries"): (0, 10),
@@ -170,13 +162,11 @@ _RANGES: dict[tuple[str, str], tuple[float | None, float | None]] = {
     ("generator", "max_new_tokens"): (1, None),
     ("generator", "timeout_s"): (0.1, None),
     ("generator", "concurrency"): (1, None),
-    ("discord", "guild_ready_timeout"): (0, None),
-    ("discord", "catch_up_hours"): (0, None),
 }
 
 
-def _check_range(value: float, *, path: str, name: str, key: str) -> None:
-    low, high = _RANGES.get((name, key), (None, None))
+def _check_range(value: float, ranges: Ranges, *, path: str, name: str, key: str) -> None:
+    low, high = ranges.get((name, key), (None, None))
     if low is not None and value < low:
         raise ConfigError(path, f"[{name}] {key} must be at least {low:g} (got {value:g})")
     if high is not None and value > high:
@@ -216,8 +206,25 @@ def _typed(value: Any, hint: Any, *, name: str, key: str) -> Any:
     raise TypeError(f"[{name}] {key}: no rule for {hint!r}")  # a new field's type: a bug here
 
 
-def _section(cls: type[_T], raw: dict[str, Any], *, path: str, name: str) -> _T:
-    """Build one section, overriding defaults with the keys present; unknown keys are errors."""
+def check_section(
+    cls: type[_T], raw: Mapping[str, Any], *, path: str, name: str, ranges: Ranges = _RANGES
+) -> _T:
+    """One section built from its TOML table: defaults overridden by the keys present.
+
+    Args:
+        cls: the section's frozen dataclass; its annotations give each key's type.
+        raw: the TOML table.
+        path: the file, for error messages.
+        name: the section's name, for error messages and `ranges`.
+        ranges: allowed (lowest, highest) per (section, key); a key not named has no range.
+
+    Returns:
+        The section.
+
+    Raises:
+        ConfigError: an unknown key, a value of the wrong type or out of range.
+
+    """
     hints = get_type_hints(cls)
     values: dict[str, Any] = {}
     for key, value in raw.items():
@@ -228,7 +235,7 @@ def _section(cls: type[_T], raw: dict[str, Any], *, path: str, name: str) -> _T:
         except ValueError as exc:
             raise ConfigError(path, str(exc)) from None
         if isinstance(value, int | float) and not isinstance(value, bool):
-            _check_range(value, path=path, name=name, key=key)
+            _check_range(value, ranges, path=path, name=name, key=key)
         values[key] = value
     return cls(**values)
 
@@ -248,6 +255,22 @@ def load_settings(path: str | Path | None = None) -> Settings:
     """
     if path is None:
         return Settings()
+    return settings_from_tables(read_tables(path), path=str(path), into=Settings)
+
+
+def read_tables(path: str | Path) -> dict[str, dict[str, Any]]:
+    """The TOML file's sections, each a table.
+
+    Args:
+        path: the file.
+
+    Returns:
+        Section name -> its table, as TOML gives them (not yet checked).
+
+    Raises:
+        ConfigError: the file is missing, unreadable or not TOML, or a section is no table.
+
+    """
     file = Path(path)
     try:
         raw = tomllib.loads(file.read_text(encoding="utf-8"))
@@ -257,20 +280,43 @@ def load_settings(path: str | Path | None = None) -> Settings:
         raise ConfigError(str(file), f"cannot read: {exc}") from exc
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(str(file), f"not valid TOML: {exc}") from exc
-    sections = {f.name: f.type for f in dataclasses.fields(Settings)}
-    built: dict[str, Any] = {}
     for name, value in raw.items():
-        if name not in sections:
-            raise ConfigError(str(file), f"unknown section [{name}]")
         if not isinstance(value, dict):
             raise ConfigError(str(file), f"[{name}] must be a table")
+    return raw
+
+
+def settings_from_tables(
+    tables: Mapping[str, Mapping[str, Any]], *, path: str, into: type[_S]
+) -> _S:
+    """The library's settings from a file's sections (`read_tables`); the bot's are skipped.
+
+    Args:
+        tables: section name -> its TOML table.
+        path: the file, for error messages.
+        into: `Settings` or a subclass that adds sections (the bot's), left at their defaults.
+
+    Returns:
+        The settings.
+
+    Raises:
+        ConfigError: an unknown section or key, or a bad value.
+
+    """
+    sections = {f.name for f in dataclasses.fields(Settings)}
+    built: dict[str, Any] = {}
+    for name, table in tables.items():
+        if name in BOT_SECTIONS:
+            continue
+        if name not in sections:
+            raise ConfigError(path, f"unknown section [{name}]")
         cls = type(getattr(Settings(), name))
-        built[name] = _section(cls, value, path=str(file), name=name)
-    settings = Settings(**built)
+        built[name] = check_section(cls, table, path=path, name=name)
+    settings = into(**built)
     if settings.generator.backend not in (None, "transformers", "openai"):
-        raise ConfigError(str(file), "[generator] backend must be 'transformers' or 'openai'")
+        raise ConfigError(path, "[generator] backend must be 'transformers' or 'openai'")
     if settings.generator.backend and not settings.generator.model:
-        raise ConfigError(str(file), "[generator] backend is set but model is not")
+        raise ConfigError(path, "[generator] backend is set but model is not")
     if settings.fetch.allow_private_networks:
-        log.warning("%s: [fetch] allow_private_networks is on: URLs may reach this host", file)
+        log.warning("%s: [fetch] allow_private_networks is on: URLs may reach this host", path)
     return settings

@@ -72,8 +72,9 @@ def parse_datetime(value: str | None) -> datetime | None:
         except (TypeError, ValueError, IndexError):
             match = _DAY_PREFIX.match(value)
             if match:
+                year, month, day = map(int, match.groups())
                 try:
-                    when = datetime(*map(int, match.groups()), tzinfo=UTC)
+                    when = datetime(year, month, day, tzinfo=UTC)
                 except ValueError:
                     return None
             else:

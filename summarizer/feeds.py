@@ -87,7 +87,9 @@ def _struct_date(entry: Any, url: str, title: str | None) -> datetime | None:
         parsed = entry.get(f"{key}_parsed")
         if parsed:
             try:
-                return datetime(*parsed[:6], tzinfo=UTC)  # feedparser normalises to UTC
+                year, month, day, hour, minute, second = parsed[:6]
+                # feedparser normalises to UTC
+                return datetime(year, month, day, hour, minute, second, tzinfo=UTC)
             except (TypeError, ValueError):
                 pass
         raw = entry.get(key)
@@ -150,7 +152,11 @@ def _json_items(doc: dict[str, Any], url: str) -> list[FeedItem]:
                 "%s: item %r has an unreadable date %r; keeping it undated", url, title, date_raw
             )
         authors = raw.get("authors") or ([raw["author"]] if raw.get("author") else [])
-        names = [a.get("name") for a in authors if isinstance(a, dict) and a.get("name")]
+        names = [
+            name
+            for a in authors
+            if isinstance(a, dict) and isinstance(name := a.get("name"), str) and name
+        ]
         content = _body(raw.get("content_html")) or _body(raw.get("content_text"))
         items.append(
             FeedItem(

@@ -33,6 +33,7 @@ from aiohttp.http_exceptions import ContentEncodingError
 from yarl import URL
 
 from .config import FetchSettings
+from .dates import as_utc
 from .errors import FetchError, UnsafeURLError
 
 __all__ = [
@@ -184,9 +185,8 @@ def retry_after_seconds(value: str | None) -> float | None:
         when = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError):
         return None
-    if when.tzinfo is None:  # HTTP dates are GMT; a naive one is still GMT
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - datetime.now(UTC)).total_seconds())
+    # HTTP dates are GMT; a naive one is still GMT
+    return max(0.0, (as_utc(when) - datetime.now(UTC)).total_seconds())
 
 
 def _check_url(url: str, source: str, settings: FetchSettings) -> URL:

@@ -24,6 +24,7 @@ import re
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -82,7 +83,11 @@ def _md() -> MarkdownIt:
     return _markdown
 
 
-def _words(text: str) -> int:
+def _token_count(text: str) -> int:
+    """Whitespace-separated tokens, as the title, kicker and shortest-text limits count words.
+
+    Not `text.word_count`: its word-character runs make "U.S." and "COVID-19" two words each.
+    """
     return len(text.split())
 
 
@@ -98,7 +103,7 @@ def _is_binary(head: bytes) -> bool:
 
 
 def _looks_like_title(line: str) -> bool:
-    return 0 < _words(line) <= TITLE_MAX_WORDS and not _TERMINAL.search(line)
+    return 0 < _token_count(line) <= TITLE_MAX_WORDS and not _TERMINAL.search(line)
 
 
 def _split_title(paragraphs: list[str]) -> tuple[str | None, list[str]]:
@@ -114,7 +119,7 @@ def _split_title(paragraphs: list[str]) -> tuple[str | None, list[str]]:
         lead.append(para)
     if not lead or len(lead) == len(paragraphs):
         return None, paragraphs
-    pick = next((i for i, p in enumerate(lead) if _words(p) > KICKER_MAX_WORDS), 0)
+    pick = next((i for i, p in enumerate(lead) if _token_count(p) > KICKER_MAX_WORDS), 0)
     return lead[pick], paragraphs[pick + 1 :]
 
 
@@ -140,7 +145,7 @@ def _text_article(text: str, name: str, *, title: str | None = None) -> Article:
     if title is None:
         title, paragraphs = _split_title(paragraphs)
     body = "\n\n".join(paragraphs)
-    if _words(body) < MIN_TEXT_WORDS:
+    if _token_count(body) < MIN_TEXT_WORDS:
         raise ExtractionError(name, f"no article text found (under {MIN_TEXT_WORDS} words)")
     return Article(text=body, title=title or _first_line_title(body))
 
@@ -282,7 +287,7 @@ def _recent(items: list[FeedItem], settings: Settings) -> list[FeedItem]:
 
 def _feed_fallback(item: FeedItem) -> str | None:
     """The feed's own text for an item, when it is long enough to stand for the article."""
-    text = max((item.content, item.summary), key=_words)
+    text = max((item.content, item.summary), key=_token_count)
     text = clean_text(text, light=True)
     if len(split_text(text)) >= FALLBACK_MIN_SENTENCES:
         return text
@@ -519,7 +524,7 @@ def _expand(source: str, run: _Run) -> list[tuple[str, Callable[[], Awaitable[li
         files = _directory_files(path)
         if not files:
             raise InputError(source, "directory has no article files")
-        return [(str(f), lambda f=f: _from_file(run, f, source)) for f in files]
+        return [(str(f), partial(_from_file, run, f, source)) for f in files]
     if path.is_file():
         return [(source, lambda: _from_file(run, path, source))]
     if path.exists():

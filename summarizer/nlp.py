@@ -202,7 +202,7 @@ class Embedder:
         return np.stack(rows)
 
 
-def _load_malloc_trim() -> Any:
+def _load_malloc_trim() -> Callable[[int], int] | None:
     try:
         return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
     except (OSError, AttributeError):  # not glibc: nothing to trim

@@ -66,7 +66,7 @@ def _key(name: str) -> str:
 _SHOWN = {"Russian Federation": "Russia", "Holy See (Vatican City State)": "Vatican City"}
 
 
-def _display(record: object) -> str:
+def _display(record: pycountry.db.Country) -> str:
     """The name a reader knows: "South Korea", not "Korea, Republic of"."""
     common = getattr(record, "common_name", None)
     name = str(getattr(record, "name", ""))
@@ -84,8 +84,8 @@ def _countries() -> dict[str, str]:
             if value:
                 names[_key(str(value))] = shown
     for alias, iso_name in _ALIASES.items():
-        record = pycountry.countries.get(name=iso_name)
-        names[alias] = _display(record) if record else iso_name
+        country = pycountry.countries.get(name=iso_name)
+        names[alias] = _display(country) if country else iso_name
     for nation in _NATIONS:
         names[_key(nation)] = nation
     return names

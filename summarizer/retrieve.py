@@ -61,7 +61,9 @@ _BLANK = re.compile(r"\n\s*\n")
 _CHUNK_BREAK = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"”’)]))\s+(?=[\"“A-Z0-9])")
 
 # Words that carry no topic: function words, question words, and the fillers of news questions.
-STOPWORDS = frozenset(
+# Not spaCy's list, which drops "one", "two", "first", "last", "top", "fire", "us": words a
+# story and a question about it are often about.
+TOPICLESS_WORDS = frozenset(
     """
     a about above after again against all also am an and any anyone anything are aren't as at
     be because been before being below between both but by can could did didn't do does doesn't
@@ -103,8 +105,8 @@ def _stem(word: str) -> str:
 
 @lru_cache(maxsize=100_000)
 def terms(text: str) -> tuple[str, ...]:
-    """Content terms of a text: folded, stemmed, stopwords dropped (cached per text)."""
-    return tuple(_stem(w) for w in _WORD.findall(_fold(text)) if w not in STOPWORDS)
+    """Content terms of a text: folded, stemmed, topicless words dropped (cached per text)."""
+    return tuple(_stem(w) for w in _WORD.findall(_fold(text)) if w not in TOPICLESS_WORDS)
 
 
 def query_terms(text: str, weight: float = 1.0) -> dict[str, float]:

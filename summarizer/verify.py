@@ -59,7 +59,8 @@ RELAXED_MARGIN = 0.08
 LEXICAL_PREFILTER = 5
 # Words that may differ between two wordings of one entity ("the U.S." vs "U.S.").
 # Hedges are dropped too: "about 3:40 a.m." and "around 3:40 a.m." state the same time.
-_ENTITY_STOPWORDS = frozenset(
+# Not a stop-word list: spaCy's would drop "us" (the folded "U.S.") and numbers ("two").
+_ENTITY_FILLERS = frozenset(
     {"the", "a", "an", "of", "s", "and", "'s", "’s", "about", "around", "approximately",
      "roughly", "some", "nearly", "almost", "circa", "estimated", "at"}
 )  # fmt: skip
@@ -139,7 +140,7 @@ _DEMONYMS = _demonyms()
 
 def entity_in_text(entity: str, tokens: set[str]) -> bool:
     """Whether every content token of an entity appears among the given normalised tokens."""
-    needed = set(normalise_tokens(entity)) - _ENTITY_STOPWORDS
+    needed = set(normalise_tokens(entity)) - _ENTITY_FILLERS
     missing = needed - tokens
     return all(any(_same_word(word, t) for t in tokens) for word in missing)
 
@@ -159,7 +160,7 @@ def _entity_supported(entity: Entity, present: set[str], source: set[str]) -> bo
         return _number_supported(text, present)
     if label != "PERSON" or not entity_in_text(text, source):
         return False
-    parts = set(normalise_tokens(text)) - _ENTITY_STOPWORDS
+    parts = set(normalise_tokens(text)) - _ENTITY_FILLERS
     return any(len(p) >= MIN_NAME_PART and p in present for p in parts)
 
 
@@ -198,7 +199,7 @@ def _number_supported(text: str, present: set[str]) -> bool:
         if token[0].isdigit() or token in _CALENDAR:
             needed.add(token)
             unit = tokens[i + 1] if i + 1 < len(tokens) else ""
-            if unit.isalpha() and unit not in _ENTITY_STOPWORDS:
+            if unit.isalpha() and unit not in _ENTITY_FILLERS:
                 needed.add(unit)  # "weeks", "meter", "points"
     if not needed:
         return False
@@ -454,7 +455,7 @@ def _candidate_indices(text: str, sentences: Sequence[str]) -> list[int]:
     """All sentences of a short source; of a longer one, those sharing the most words."""
     if len(sentences) <= 3 * LEXICAL_PREFILTER:
         return list(range(len(sentences)))
-    wanted = set(normalise_tokens(text)) - _ENTITY_STOPWORDS
+    wanted = set(normalise_tokens(text)) - _ENTITY_FILLERS
     overlaps = [(len(wanted & set(normalise_tokens(s))), -i) for i, s in enumerate(sentences)]
     ranked = sorted(range(len(sentences)), key=lambda i: overlaps[i], reverse=True)
     return sorted(set(ranked[: 2 * LEXICAL_PREFILTER]))

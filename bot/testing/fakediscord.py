@@ -557,7 +557,7 @@ class FakeDiscord:
     ) -> dict:
         mid = self.snowflake()
         channel = self.channels[cid]
-        message = {
+        message: dict[str, Any] = {
             "id": str(mid),
             "channel_id": str(cid),
             "guild_id": channel.get("guild_id"),
@@ -987,7 +987,7 @@ class FakeDiscord:
             time.monotonic(),
         )
         self.interactions[token] = record
-        payload = {
+        payload: dict[str, Any] = {
             "id": str(iid),
             "application_id": str(self.app_id),
             "type": 4 if autocomplete else 2,

@@ -19,12 +19,16 @@ from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..config import GeneratorSettings
 from ..errors import ConfigError, ModelLoadError, SummarizerError
 from ..fetch import retry_after_seconds
 from ._prompts import Prompt
+
+if TYPE_CHECKING:  # both load only when a generator is configured
+    import aiohttp
+    from tenacity import RetryCallState
 
 __all__ = [
     "Completion",
@@ -124,7 +128,9 @@ class TransformersGenerator(Generator):
             model = auto.from_pretrained(source, dtype=dtype, **kwargs)
         except (OSError, ValueError, KeyError) as exc:
             raise ModelLoadError(f"cannot load generator model {settings.model}: {exc}") from exc
-        self.model = model.to(self.device).eval()
+        # transformers decorates .to with functools.wraps(torch.nn.Module.to), so mypy reads the
+        # unbound signature and takes the device for `self`.
+        self.model = model.to(self.device).eval()  # type: ignore[arg-type]
         if self.tokenizer.pad_token_id is None:
             self.tokenizer.pad_token = self.tokenizer.eos_token
         # Decoder-only models continue from the right end, so batches pad on the left.
@@ -212,10 +218,12 @@ class TransformersGenerator(Generator):
         # A seq2seq output starts with the decoder's start token; a causal one with the prompt.
         new = output[:, 1:] if self.seq2seq else output[:, enc["input_ids"].shape[1] :]
         stops = {pad, *(eos if isinstance(eos, list) else [eos])} - {None}
+        rows = new.tolist()
+        # batch_decode: one string per row (decode is typed str | list[str] for either shape).
+        decoded = self.tokenizer.batch_decode(rows, skip_special_tokens=True)
         completions = []
-        for row in new.tolist():
+        for row, text in zip(rows, decoded, strict=True):
             tokens = next((i for i, t in enumerate(row) if t in stops), len(row))
-            text = self.tokenizer.decode(row, skip_special_tokens=True)
             completions.append(Completion(text, tokens, seconds))
         return completions
 
@@ -278,7 +286,7 @@ class OpenAIGenerator(Generator):
             target=self._loop.run_forever, name="generator-http", daemon=True
         )
         self._thread.start()
-        self._session: Any = None
+        self._session: aiohttp.ClientSession | None = None
         self._semaphore = asyncio.Semaphore(max(1, settings.concurrency))
 
     def complete(self, prompts: Sequence[Prompt]) -> list[Completion | None]:
@@ -288,11 +296,15 @@ class OpenAIGenerator(Generator):
         future = asyncio.run_coroutine_threadsafe(self._complete_all(prompts), self._loop)
         return future.result()
 
-    async def _complete_all(self, prompts: Sequence[Prompt]) -> list[Completion | None]:
+    def _client(self) -> aiohttp.ClientSession:
+        """The HTTP session, opened at first use on the generator's own loop."""
         import aiohttp
 
         if self._session is None:
             self._session = aiohttp.ClientSession()
+        return self._session
+
+    async def _complete_all(self, prompts: Sequence[Prompt]) -> list[Completion | None]:
         return list(await asyncio.gather(*(self._complete_one(p) for p in prompts)))
 
     async def _complete_one(self, prompt: Prompt) -> Completion | None:
@@ -313,7 +325,7 @@ class OpenAIGenerator(Generator):
     async def _post_with_retries(self, prompt: Prompt) -> dict[str, Any]:
         from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt
 
-        def wait(state: Any) -> float:
+        def wait(state: RetryCallState) -> float:
             exc = state.outcome.exception() if state.outcome else None
             seconds = _wait_seconds(state.attempt_number, exc)
             log.info("generator: %s; retrying in %.1fs", exc, seconds)
@@ -343,7 +355,7 @@ class OpenAIGenerator(Generator):
         timeout = aiohttp.ClientTimeout(total=self.settings.timeout_s)
         async with self._semaphore:
             try:
-                async with self._session.post(
+                async with self._client().post(
                     self.url, json=body, headers=self.headers, timeout=timeout
                 ) as resp:
                     if resp.status == 429 or resp.status >= 500:

@@ -46,14 +46,17 @@ _NEGATIONS = frozenset(
         "false", "fake", "hoax", "collapse", "collapsed", "dead", "died", "killed",
     }
 )  # fmt: skip
-_STOPWORD_TEXT = (
+# Words a generated sentence may use that its evidence need not: function words and the
+# reporting verbs ("said", "told"). Not spaCy's list, which also holds "one", "two", "first",
+# "last", "hundred": a number the evidence lacks must count as new.
+_FREE_WORD_TEXT = (
     "a an the and or but of to in on at by for from with as is are was were be been being has "
     "have had it its this that these those which who whom whose what when where how than then "
     "there their they them he she his her him we our you your i not no nor so also after before "
     "about over into onto out up down off while during since until would will could can may "
     "might shall should must do does did said says say told according"
 )
-_STOPWORDS = frozenset(_STOPWORD_TEXT.split())
+_FREE_WORDS = frozenset(_FREE_WORD_TEXT.split())
 
 
 class Rejected(ValueError):
@@ -68,7 +71,7 @@ class Rejected(ValueError):
 
 
 def _stems(text: str) -> set[str]:
-    return {t[:_STEM] for t in normalise_tokens(text) if t not in _STOPWORDS}
+    return {t[:_STEM] for t in normalise_tokens(text) if t not in _FREE_WORDS}
 
 
 def novel_share(text: str, evidence: str) -> float:

@@ -11,6 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING, TypedDict
+
+if TYPE_CHECKING:  # transformers loads only when a model is built
+    from transformers import PreTrainedModel, PreTrainedTokenizerFast
 
 __all__ = ["CHAT_TEMPLATE", "KINDS", "build_tiny_model"]
 
@@ -18,6 +22,17 @@ KINDS = ("llama", "gpt2", "t5")
 VOCAB_SIZE = 384  # byte-level alphabet (256) plus some merges: every text still encodes
 HIDDEN = 32
 LAYERS = 2
+PAD_ID, BOS_ID, EOS_ID = 0, 1, 2  # the tokenizer's first three special tokens, in its order
+
+
+class _TokenIds(TypedDict):
+    """The special token ids every config takes (a TypedDict, so mypy checks each config's)."""
+
+    pad_token_id: int
+    bos_token_id: int
+    eos_token_id: int
+
+
 # A minimal chat template in the style of instruction-tuned models.
 CHAT_TEMPLATE = (
     "{% for m in messages %}<|{{ m['role'] }}|>\n{{ m['content'] }}</s>\n{% endfor %}"
@@ -31,7 +46,7 @@ _CORPUS = (
 )
 
 
-def _tokenizer(corpus: Iterable[str]) -> object:
+def _tokenizer(corpus: Iterable[str]) -> PreTrainedTokenizerFast:
     from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
     from transformers import PreTrainedTokenizerFast
 
@@ -88,10 +103,10 @@ def build_tiny_model(
     folder = Path(path)
     folder.mkdir(parents=True, exist_ok=True)
     tokenizer = _tokenizer(corpus)
-    vocab = len(tokenizer)  # type: ignore[arg-type]
-    ids = {"pad_token_id": 0, "bos_token_id": 1, "eos_token_id": 2}
+    vocab = len(tokenizer)
+    ids: _TokenIds = {"pad_token_id": PAD_ID, "bos_token_id": BOS_ID, "eos_token_id": EOS_ID}
     torch.manual_seed(seed)
-    model: torch.nn.Module
+    model: PreTrainedModel
     if kind == "llama":
         config = LlamaConfig(
             vocab_size=vocab,
@@ -105,24 +120,26 @@ def build_tiny_model(
         )
         model = LlamaForCausalLM(config)
     elif kind == "gpt2":
-        config = GPT2Config(
+        gpt2 = GPT2Config(
             vocab_size=vocab, n_embd=HIDDEN, n_layer=LAYERS, n_head=2, n_positions=4096, **ids
         )
-        model = GPT2LMHeadModel(config)
+        model = GPT2LMHeadModel(gpt2)
     else:
-        config = T5Config(
+        # T5Config keeps any extra key as an attribute at run time, but its typed signature
+        # names neither decoder_start_token_id nor bos_token_id.
+        t5 = T5Config(  # type: ignore[call-arg]
             vocab_size=vocab,
             d_model=HIDDEN,
             d_kv=16,
             d_ff=2 * HIDDEN,
             num_layers=LAYERS,
             num_heads=2,
-            decoder_start_token_id=0,
-            **ids,
+            decoder_start_token_id=PAD_ID,
+            **ids,  # type: ignore[misc]
         )
-        model = T5ForConditionalGeneration(config)
+        model = T5ForConditionalGeneration(t5)
     if chat_template and kind != "t5":
-        tokenizer.chat_template = CHAT_TEMPLATE  # type: ignore[attr-defined]
+        tokenizer.chat_template = CHAT_TEMPLATE
     model.save_pretrained(folder)
-    tokenizer.save_pretrained(folder)  # type: ignore[attr-defined]
+    tokenizer.save_pretrained(folder)
     return folder

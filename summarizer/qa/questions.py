@@ -50,7 +50,7 @@ _KINDS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
 }
 _NUMERIC = frozenset({"number", "span", "money", "percent", "date", "measure"})
 _HEADS: dict[str, str] = {}
-for _head_kind, _head_words in {
+for _kind_of_head, _head_words in {
     "person": "person people man woman actor actress singer rapper player star president leader "
     "politician senator lawmaker congressman congresswoman representative republican democrat "
     "official ceo founder author writer artist athlete musician celebrity candidate judge "
@@ -82,7 +82,7 @@ for _head_kind, _head_words in {
     "number": "number",
 }.items():
     for _head in _head_words.split():
-        _HEADS[_head] = _head_kind
+        _HEADS[_head] = _kind_of_head
 
 _HOW = [
     (
@@ -215,9 +215,9 @@ def _kind(question: str, model: str = _SPACY_MODEL) -> str | None:
             return kind
     heads = _heads(question, model)
     for head in heads:
-        kind = _head_kind(head)
-        if kind:
-            return kind
+        head_kind = _head_kind(head)
+        if head_kind:
+            return head_kind
     for pattern, kind in _WH:
         if pattern.search(q):
             return kind
@@ -227,7 +227,9 @@ def _kind(question: str, model: str = _SPACY_MODEL) -> str | None:
     return None
 
 
-_FUNCTION_WORDS = frozenset(
+# Words that mark a question as English. Not spaCy's stop words, which hold "a", "me", "no",
+# "per", "via", words of Spanish, Italian or French too, so nearly any question would pass.
+_ENGLISH_MARKERS = frozenset(
     """
     the of and to in is was were are did does do what who which when where how why he she they
     it for on with about by at from that this has have had say said says many much any anyone
@@ -293,4 +295,4 @@ def _looks_english(question: str) -> bool:
         return False
     words = re.findall(r"[a-z']+", question.lower().replace("’", "'"))
     # Very short questions ("Numbers?", "Why?") carry too little to judge.
-    return len(words) <= 3 or any(w in _FUNCTION_WORDS for w in words)
+    return len(words) <= 3 or any(w in _ENGLISH_MARKERS for w in words)

@@ -108,11 +108,11 @@ def asked(doc: Doc) -> Asked | None:
             (c for c in root.children if c.dep_ in {"nsubj", "attr"} and c.i != target.i), None
         )
         if other is not None:
-            text = sentence[
+            phrase = sentence[
                 other.left_edge.i - sentence.start : other.right_edge.i + 1 - sentence.start
             ]
             return Asked(
-                word, "identity", None, text.text.strip(" ?"), other.pos_ == "PROPN", None, names
+                word, "identity", None, phrase.text.strip(" ?"), other.pos_ == "PROPN", None, names
             )
     if target.dep_ in _SUBJECTS:
         return Asked(word, "subject", verb, None, False, None, names)
@@ -367,8 +367,8 @@ def definition(question: Asked, evidence: Doc, *, titles: bool = True) -> str | 
     span = _span_of(evidence, target)
     if span is None and not question.target_is_name:
         # A role is worded many ways ("the bank's governor"): its head noun is enough.
-        head = target.split(" of ")[0].split()[-1].lower()
-        word = next((t for t in evidence if t.lower_ == head), None)
+        head_noun = target.split(" of ")[0].split()[-1].lower()
+        word = next((t for t in evidence if t.lower_ == head_noun), None)
         span = evidence[word.i : word.i + 1] if word is not None else None
     if span is None:
         return None

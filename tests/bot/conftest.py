@@ -10,10 +10,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.bot import DigestBot, apply_endpoints
+from bot.settings import BotSettings, DiscordSettings, StorageSettings
 from bot.storage import Storage
 from bot.testing.fakediscord import FakeDiscord
 from bot.testing.fakeservice import FakeService
-from summarizer.config import DiscordSettings, Settings, SourcesSettings, StorageSettings
+from summarizer.config import SourcesSettings
 
 DEFAULT_FEEDS = ("https://default.example/rss",)
 
@@ -30,7 +31,7 @@ class Harness:
         self.bot: DigestBot | None = None
         self.storage: Storage | None = None
         self._task: asyncio.Task | None = None
-        self.settings = Settings(
+        self.settings = BotSettings(
             discord=DiscordSettings(
                 token_env="TEST_DISCORD_TOKEN",
                 api_base=server.api_base,

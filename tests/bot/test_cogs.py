@@ -10,8 +10,8 @@ import pytest
 from discord import app_commands
 
 from bot.bot import EXTENSIONS, DigestBot
+from bot.settings import BotSettings
 from bot.testing.fakeservice import FakeService
-from summarizer.config import Settings
 
 
 @pytest.mark.parametrize("name", EXTENSIONS)
@@ -26,7 +26,7 @@ async def test_all_extensions_load_and_command_names_never_collide(tmp_path):
     from bot.storage import Storage
 
     storage = await Storage.open(":memory:")
-    bot = DigestBot(Settings(), storage, FakeService(), sync_commands=False)
+    bot = DigestBot(BotSettings(), storage, FakeService(), sync_commands=False)
     try:
         for name in EXTENSIONS:
             await bot.load_extension(name)

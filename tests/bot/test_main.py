@@ -10,9 +10,10 @@ from datetime import date
 from pathlib import Path
 
 from bot.console import CONSOLE_CHANNEL, Console
+from bot.settings import BotSettings
 from bot.storage import Storage
 from bot.testing.fakeservice import FakeService
-from summarizer.config import Settings, SourcesSettings
+from summarizer.config import SourcesSettings
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -52,7 +53,7 @@ def test_missing_config_file_is_an_error(tmp_path):
 
 async def test_console_runs_the_commands_over_storage(tmp_path):
     """/feeds add, /digest, /ask, /feeds list and unknown commands, typed as text."""
-    settings = Settings(sources=SourcesSettings(feeds=("https://default.example/rss",)))
+    settings = BotSettings(sources=SourcesSettings(feeds=("https://default.example/rss",)))
     storage = await Storage.open(tmp_path / "c.sqlite3")
     service = FakeService()
     script = (
@@ -122,7 +123,7 @@ def test_the_bot_never_warns_about_voice(caplog, monkeypatch):
 
     monkeypatch.setattr(discord.VoiceClient, "warn_nacl", True)  # as in a fresh process
     caplog.set_level(logging.WARNING, logger="discord")
-    DigestBot(Settings(), None, FakeService(), sync_commands=False)
+    DigestBot(BotSettings(), None, FakeService(), sync_commands=False)
     assert "PyNaCl" not in caplog.text
 
 
@@ -153,7 +154,7 @@ async def test_console_summarizes_local_folders_and_files(tmp_path):
     folder = tmp_path / "articles"
     folder.mkdir()
     (folder / "a.txt").write_text("The harbour bridge reopened on Monday.\n")
-    settings = Settings()
+    settings = BotSettings()
     storage = await Storage.open(tmp_path / "c.sqlite3")
     service = FakeService()
     script = f"/summarize {folder}\n/summarize {tmp_path / 'missing.txt'}\n/ask When?\n"
@@ -176,7 +177,7 @@ async def test_console_subscribe_and_tick_post_the_daily_digest(tmp_path):
     once per day; /unsubscribe stops it."""
     from datetime import UTC, datetime
 
-    settings = Settings(sources=SourcesSettings(feeds=("https://default.example/rss",)))
+    settings = BotSettings(sources=SourcesSettings(feeds=("https://default.example/rss",)))
     storage = await Storage.open(tmp_path / "c.sqlite3")
     service = FakeService()
     start = datetime(2026, 3, 2, 6, 0, tzinfo=UTC)  # 07:00 in Paris

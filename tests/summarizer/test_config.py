@@ -56,7 +56,6 @@ def test_shipped_config_loads():
         ("[models]\nembedding_model = false\n", r"\[models\] embedding_model must be a string"),
         ("[generator]\ntimeout_s = -5\n", r"\[generator\] timeout_s must be at least 0.1"),
         ("[generator]\nbackend = 1\n", r"\[generator\] backend must be a string"),
-        ("[storage]\npath = ['a']\n", r"\[storage\] path must be a string"),
         ("[sources]\nfeeds = 'https://a.example/rss'\n", r"feeds must be a list of strings"),
         ("[summary]\nmax_words = 80.5\n", r"\[summary\] max_words must be a whole number"),
         ("[summary]\nmax_words = true\n", r"\[summary\] max_words must be a number"),
@@ -110,3 +109,12 @@ def test_numbers_take_their_field_type(tmp_path):
     assert settings.summary.max_words == 80 and isinstance(settings.summary.max_words, int)
     assert settings.qa.abstain_threshold == 1.0
     assert isinstance(settings.qa.abstain_threshold, float)
+
+
+def test_the_bots_sections_are_left_to_the_bot(tmp_path):
+    """[discord] and [storage] belong to the bot (bot/settings.py): the library skips them."""
+    path = tmp_path / "c.toml"
+    path.write_text('[discord]\ntoken_env = "X"\n[storage]\npath = "x.sqlite3"\n')
+    settings = load_settings(path)
+    assert settings == Settings()
+    assert not hasattr(settings, "discord") and not hasattr(settings, "storage")

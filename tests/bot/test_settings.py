@@ -1,0 +1,90 @@
+"""The bot's settings: the library's sections and the bot's own, read from one file."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from pathlib import Path
+
+import pytest
+
+from bot.settings import BotSettings, DiscordSettings, StorageSettings, load_bot_settings
+from summarizer.config import Settings, load_settings
+from summarizer.errors import ConfigError
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_defaults_without_a_file():
+    """No path gives the built-in defaults of every section."""
+    assert load_bot_settings(None) == BotSettings()
+
+
+def test_shipped_config_loads_for_the_bot_and_the_library():
+    """The repository's config.toml gives the bot its own sections and the library's as read."""
+    path = ROOT / "config.toml"
+    bot, library = load_bot_settings(path), load_settings(path)
+    for section in dataclasses.fields(Settings):
+        assert getattr(bot, section.name) == getattr(library, section.name), section.name
+    assert bot.discord.token_env == "DISCORD_TOKEN"
+    assert bot.storage.path == "newsdigest.sqlite3"
+
+
+def test_every_library_section_comes_through(tmp_path):
+    """A key changed in each library section reaches the bot's settings."""
+    lines = []
+    for section in dataclasses.fields(Settings):
+        default = getattr(Settings(), section.name)
+        ints = [
+            f.name
+            for f in dataclasses.fields(default)
+            if type(getattr(default, f.name)) is int  # not a bool, not a float
+        ]
+        key = ints[0] if ints else None
+        assert key is not None, f"[{section.name}] has no int key to change in this test"
+        lines += [f"[{section.name}]", f"{key} = {getattr(default, key) + 1}"]
+    path = tmp_path / "c.toml"
+    path.write_text("\n".join(lines) + "\n")
+    bot = load_bot_settings(path)
+    for section in dataclasses.fields(Settings):
+        assert getattr(bot, section.name) == getattr(load_settings(path), section.name)
+        assert getattr(bot, section.name) != getattr(Settings(), section.name), section.name
+
+
+def test_partial_file_overrides_only_its_keys(tmp_path):
+    """[storage] and [discord] keys are read; what is left out keeps its default."""
+    path = tmp_path / "c.toml"
+    path.write_text('[storage]\npath = "x.sqlite3"\n[discord]\ncatch_up_hours = 2\n')
+    settings = load_bot_settings(path)
+    assert settings.storage == StorageSettings(path="x.sqlite3")
+    assert settings.discord == dataclasses.replace(DiscordSettings(), catch_up_hours=2.0)
+    assert settings.summary == Settings().summary
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[storage]\npath = ['a']\n", r"\[storage\] path must be a string"),
+        ("[storage]\npaht = 'a'\n", r"unknown key \[storage\] paht"),
+        ("[discord]\nguild_ready_timeout = -1\n", r"guild_ready_timeout must be at least 0"),
+        ("[discord]\ncatch_up_hours = 'six'\n", r"\[discord\] catch_up_hours must be a number"),
+        ("[discord]\ntoken_env = 3\n", r"\[discord\] token_env must be a string"),
+        ("[nonsense]\na = 1\n", "unknown section"),
+        ("[summary]\nmax_words = 0\n", r"\[summary\] max_words must be at least 10"),
+        ("discord = 1\n", r"\[discord\] must be a table"),
+    ],
+)
+def test_bad_files_name_the_problem(tmp_path, text, message):
+    """Each mistake, in the bot's sections or the library's, is one error naming file and key.
+
+    (A missing or unreadable file goes through the library's reader: tests/summarizer.)
+    """
+    path = tmp_path / "bad.toml"
+    path.write_text(text)
+    try:
+        load_bot_settings(path)
+    except ConfigError as exc:
+        error = str(exc)
+    else:
+        pytest.fail(f"no error for {text!r}")
+    assert re.search(message, error) and str(path) in error, error
