@@ -6,7 +6,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: install install-eval demo test lint bench bench-extraction bench-qa bench-bot bench-fusion
+.PHONY: install install-eval demo test lint bench bench-extraction bench-qa bench-bot bench-fusion bench-tracking
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,10 @@ bench-qa: install-eval
 FUSION_BASELINE ?= f3de0c2
 bench-fusion: install-eval
 	$(PY) -m bench.fusion --baseline-ref $(FUSION_BASELINE)
+
+# Later-only facts told as new, against naive peers (about 2 minutes on 2 cores).
+bench-tracking: install
+	$(PY) -m bench.tracking
 
 bench-bot: install
 	$(PY) -m bench.bot_load

@@ -79,6 +79,13 @@ def _parser() -> argparse.ArgumentParser:
     digest.add_argument("--config", type=Path, help=config_help)
     digest.add_argument("--json", action="store_true", help="print JSON instead of text")
     digest.add_argument("--max-words", type=int, help="word budget per story")
+    digest.add_argument(
+        "--since",
+        type=Path,
+        metavar="PREVIOUS",
+        help="a saved `digest --json`: stories that continue one of it are told as updates "
+        "(what is new first, numbers that changed, the background in one line)",
+    )
 
     fuse = sub.add_parser("fuse", help="batch: fuse each JSONL line (one story) into a summary")
     fuse.add_argument("--jsonl", type=Path, required=True, metavar="IN")
@@ -177,6 +184,8 @@ def _run_digest(args: argparse.Namespace) -> int:
     if not args.inputs and not settings.sources.feeds:
         _fail(f"no INPUT given and no [sources] feeds in ./{DEFAULT_CONFIG} or --config")
         return EXIT_USAGE
+    # Read first: a bad file is a usage error before minutes of fetching and fusing.
+    previous = load_digest_file(args.since, need_text=False) if args.since else None
     stdin = sys.stdin.buffer.read() if STDIN in args.inputs else None
     bars = _stage_bars()
     try:
@@ -185,6 +194,10 @@ def _run_digest(args: argparse.Namespace) -> int:
             _load_models(settings, bars)
         # In this (main) thread, not a worker: Ctrl-C stops it at once.
         digest = summarize(articles, settings, max_words=args.max_words, progress=bars)
+        if previous is not None:
+            from .track import track
+
+            track(digest, previous, settings)
     finally:
         if bars is not None:
             bars.close()
@@ -320,8 +333,13 @@ def _run_extract(args: argparse.Namespace) -> int:
 # ------------------------------------------------------------------------------------------- ask
 
 
-def load_digest_file(path: Path) -> Digest:
+def load_digest_file(path: Path, *, need_text: bool = True) -> Digest:
     """Read a `digest --json` file.
+
+    Args:
+        path: the file.
+        need_text: its sources must carry their article text (questions are answered from it;
+            `--since` compares with the digest's sentences and uses the text only when there).
 
     Raises:
         SummarizerError: missing, not JSON, or without sources.
@@ -343,7 +361,7 @@ def load_digest_file(path: Path) -> Digest:
     sources = digest.sources
     if not sources:
         raise SummarizerError(f"{path}: the digest lists no sources")
-    if not any(s.text.strip() for s in sources):
+    if need_text and not any(s.text.strip() for s in sources):
         raise SummarizerError(
             f"{path}: the digest's sources carry no article text; re-create it with "
             "`python -m summarizer digest --json`"

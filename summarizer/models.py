@@ -3,6 +3,8 @@
 Article -> (clean, split) -> Sentence -> (cluster) -> Story -> (fuse, verify) -> StoryDigest,
 and StoryDigests -> Digest.
 Citations are 1-based source ids, unique across one digest, the way they are printed ([1][2]).
+A story that continues one told before (`track`) says which (`Continuation`), which of its
+sentences are new and which numbers changed (`Change`).
 """
 
 from __future__ import annotations
@@ -20,7 +22,9 @@ __all__ = [
     "STATED_DATES",
     "Answer",
     "Article",
+    "Change",
     "Citation",
+    "Continuation",
     "DatedBy",
     "Digest",
     "DigestSentence",
@@ -220,6 +224,9 @@ class DigestSentence:
     citations: list[Citation] = field(default_factory=list)
     generated: bool = False
     disagreements: list[Disagreement] = field(default_factory=list)
+    # False when the earlier story this one continues already told it (`track`); with nothing
+    # to compare against, everything is new.
+    new: bool = True
 
     @property
     def source_ids(self) -> list[int]:
@@ -250,6 +257,7 @@ class DigestSentence:
             "support": self.support,
             "disagreements": [d.to_dict() for d in self.disagreements],
             "generated": self.generated,
+            "new": self.new,
         }
 
     @classmethod
@@ -260,6 +268,71 @@ class DigestSentence:
             citations=[Citation(int(c)) for c in data.get("citations", [])],
             generated=bool(data.get("generated", False)),
             disagreements=[Disagreement.from_dict(d) for d in data.get("disagreements", [])],
+            new=bool(data.get("new", True)),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Continuation:
+    """The earlier story a story continues: the same event, told before."""
+
+    id: str  # the earlier story's id
+    headline: str  # ... its headline
+    date: datetime | None  # when it was told
+    first_date: datetime | None  # when the story was first told (its day 1)
+    day: int  # which day of the story this one is (2: the day after the first)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form."""
+        return {
+            "id": self.id,
+            "headline": self.headline,
+            "date": self.date.isoformat() if self.date else None,
+            "first_date": self.first_date.isoformat() if self.first_date else None,
+            "day": self.day,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Continuation:
+        """Inverse of `to_dict`."""
+        return cls(
+            id=str(data["id"]),
+            headline=str(data.get("headline", "")),
+            date=_datetime(data.get("date")),
+            first_date=_datetime(data.get("first_date")),
+            day=int(data.get("day", 2)),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """A quantity the earlier story gave one value and this one another: 12 [1], now 19 [4]."""
+
+    old: str  # as the earlier story stated it
+    old_sources: tuple[int, ...]  # the earlier story's citations (its own source ids)
+    new: str  # as this story states it
+    sources: tuple[int, ...]  # this story's citations
+    text: str  # this story's sentence that gives the new value
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form."""
+        return {
+            "old": self.old,
+            "old_citations": list(self.old_sources),
+            "new": self.new,
+            "citations": list(self.sources),
+            "text": self.text,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Change:
+        """Inverse of `to_dict`."""
+        return cls(
+            old=str(data["old"]),
+            old_sources=tuple(int(c) for c in data.get("old_citations", [])),
+            new=str(data["new"]),
+            sources=tuple(int(c) for c in data.get("citations", [])),
+            text=str(data.get("text", "")),
         )
 
 
@@ -272,6 +345,18 @@ class StoryDigest:
     sentences: list[DigestSentence]
     sources: list[Source]
     headline_generated: bool = False
+    continues: Continuation | None = None  # the earlier story this one continues (`track`)
+    changed: list[Change] = field(default_factory=list)  # numbers changed since then
+
+    @property
+    def date(self) -> datetime | None:
+        """When the story was told: its latest source's date, None when no source has one."""
+        return max((s.published for s in self.sources if s.published), default=None)
+
+    @property
+    def background(self) -> DigestSentence | None:
+        """What an update already told: its first sentence that is not new, if any."""
+        return next((s for s in self.sentences if not s.new), None)
 
     @property
     def text(self) -> str:
@@ -292,6 +377,8 @@ class StoryDigest:
             "headline_generated": self.headline_generated,
             "sentences": [s.to_dict() for s in self.sentences],
             "sources": [s.to_dict(with_text=with_text) for s in self.sources],
+            "continues": self.continues.to_dict() if self.continues else None,
+            "changed": [c.to_dict() for c in self.changed],
         }
 
     @classmethod
@@ -303,6 +390,10 @@ class StoryDigest:
             sentences=[DigestSentence.from_dict(s) for s in data.get("sentences", [])],
             sources=[Source.from_dict(s) for s in data["sources"]],
             headline_generated=bool(data.get("headline_generated", False)),
+            continues=Continuation.from_dict(continues)
+            if (continues := data.get("continues"))
+            else None,
+            changed=[Change.from_dict(c) for c in data.get("changed", [])],
         )
 
 

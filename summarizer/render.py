@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime
 
-from .models import Answer, Digest, DigestSentence, Source, StoryDigest
+from .models import Answer, Change, Digest, DigestSentence, Source, StoryDigest
 
 __all__ = [
     "NOT_TOLD",
     "NO_STORIES",
+    "change_line",
     "citation_marks",
     "clip",
     "render_answer",
@@ -23,6 +25,7 @@ __all__ = [
     "sentence_line",
     "source_label",
     "source_line",
+    "update_mark",
 ]
 
 NO_STORIES = "No stories."
@@ -84,18 +87,77 @@ def source_line(
     return f"[{source.id}] {escape(label)}{outlet}" + (f" <{where}>" if where else "")
 
 
+def _day(when: datetime | None) -> str:
+    return f"{when.day} {when:%B}" if when else "before"
+
+
+def update_mark(story: StoryDigest) -> str:
+    """`Update, day 3` for a story that continues an earlier one; empty for a first telling."""
+    return f"Update, day {story.continues.day}" if story.continues else ""
+
+
+def change_line(change: Change, *, when: datetime | None = None) -> str:
+    """`rose from 12 (6 May [1]) to 19 [4][5]`: the earlier value, its day and citations, then now.
+
+    The earlier citations are the earlier digest's own source numbers, hence its day beside them.
+    """
+    verb = "changed"
+    old, new = _first_number(change.old), _first_number(change.new)
+    if old is not None and new is not None and old != new:
+        verb = "rose" if new > old else "fell"
+    earlier = " ".join(x for x in (_day(when), citation_marks(change.old_sources)) if x)
+    return f"{verb} from {change.old} ({earlier}) to {change.new} {citation_marks(change.sources)}"
+
+
+def _first_number(text: str) -> float | None:
+    for token in text.replace(",", "").split():
+        try:
+            return float(token.rstrip("%"))
+        except ValueError:
+            continue
+    return None
+
+
+def _wrapped(text: str, width: int) -> list[str]:
+    return textwrap.wrap(text, width=width, initial_indent="• ", subsequent_indent="  ")
+
+
 def render_story(story: StoryDigest, *, width: int = 88) -> str:
     """A story digest as terminal text: headline, one cited fact a line, numbered sources.
 
-    Each fact shows how many outlets carry it and any that give another number or date.
+    Each fact shows how many outlets carry it and any that give another number or date. A story
+    that continues an earlier one (`summarizer.track`) is an update: what is new since then
+    first, numbers that changed, the background it already gave in one line; with nothing new
+    it is one line.
     """
+    if story.continues is not None:
+        return _render_update(story, width)
     lines = [story.headline, "=" * min(width, len(story.headline))]
     for sentence in story.sentences:
-        lines += textwrap.wrap(
-            sentence_line(sentence), width=width, initial_indent="• ", subsequent_indent="  "
-        )
+        lines += _wrapped(sentence_line(sentence), width)
     lines.append("")
     lines += [source_line(source) for source in story.sources]
+    return "\n".join(lines)
+
+
+def _render_update(story: StoryDigest, width: int) -> str:
+    assert story.continues is not None
+    since = _day(story.continues.date)
+    fresh = [s for s in story.sentences if s.new]
+    title = f"{update_mark(story)}: {story.headline}"
+    if not fresh and not story.changed:
+        return f"{title} · nothing new since {since}"
+    lines = [title, "=" * min(width, len(title)), f"New since {since}:"]
+    for sentence in fresh:
+        lines += _wrapped(sentence_line(sentence), width)
+    for change in story.changed:
+        lines += _wrapped(change_line(change, when=story.continues.date), width)
+    if (background := story.background) is not None:
+        lines.append(clip(f"Background: {sentence_line(background)}", width))
+    lines.append("")
+    cited = {i for s in [*fresh, *([background] if background else [])] for i in s.source_ids}
+    cited |= {i for c in story.changed for i in c.sources}
+    lines += [source_line(source) for source in story.sources if source.id in cited]
     return "\n".join(lines)
 
 

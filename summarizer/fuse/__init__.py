@@ -26,11 +26,20 @@ from ..nlp import get_embedder
 from ..sentences import split_article
 from ..verify import Verifier
 from ._candidates import MAX_CANDIDATES_PER_ARTICLE, scores, teasers, usable
+from ._compare import restates, same_quantity
 from ._groups import FactGroup, FusedStory
 from ._headline import HEADLINE_MAX_WORDS, make_headline, title_headline
 from ._select import Selector
 
-__all__ = ["HEADLINE_MAX_WORDS", "FactGroup", "FusedStory", "fuse_story", "make_headline"]
+__all__ = [
+    "HEADLINE_MAX_WORDS",
+    "FactGroup",
+    "FusedStory",
+    "fuse_story",
+    "make_headline",
+    "restates",
+    "same_quantity",
+]
 
 log = logging.getLogger(__name__)
 

@@ -455,3 +455,32 @@ def test_ctrl_c_while_digesting_exits_130_at_once():
     finally:
         proc.kill()
     assert "Traceback" not in proc.stderr.read()
+
+
+# --------------------------------------------------------------------------- digest --since
+
+TRACK = ROOT / "tests" / "fixtures" / "track"
+
+
+def test_cli_since_marks_continues_new_and_changed(models, tmp_path, capsys):
+    """`digest --since PREVIOUS.json --json` marks the continuing story, and only it."""
+    previous = tmp_path / "day1.json"
+    assert main(["digest", *map(str, sorted(TRACK.glob("day1-*.md"))), "--json"]) == 0
+    previous.write_text(capsys.readouterr().out, encoding="utf-8")
+    inputs = [str(p) for p in sorted(TRACK.glob("day2-*.md"))]
+    assert main(["digest", *inputs, "--since", str(previous), "--json"]) == 0
+    stories = json.loads(capsys.readouterr().out)["stories"]
+    tessary = next(s for s in stories if "Tessary" in s["headline"] + str(s["sentences"]))
+    brennock = next(s for s in stories if s is not tessary)
+    assert tessary["continues"]["day"] == 2
+    assert [c["old"] for c in tessary["changed"]] and "19" in tessary["changed"][0]["new"]
+    assert {s["new"] for s in tessary["sentences"]} == {True, False}
+    assert brennock["continues"] is None and all(s["new"] for s in brennock["sentences"])
+
+
+def test_cli_since_names_a_bad_file(tmp_path, capsys):
+    """A --since file that is no digest is one error line and exit 2, before any work."""
+    bad = tmp_path / "bad.json"
+    bad.write_text("[1, 2]", encoding="utf-8")
+    assert main(["digest", str(TRACK), "--since", str(bad)]) == 2
+    assert capsys.readouterr().err.strip().startswith(f"error: {bad}: not a digest")
