@@ -89,12 +89,8 @@ def _escape(text: str) -> str:
     return discord.utils.escape_markdown(text)
 
 
-def _outlet_count(story: StoryDigest) -> int:
-    return len({s.outlet or s.url or s.path or str(s.id) for s in story.sources})
-
-
 def _footer(story: StoryDigest) -> str:
-    outlets = _outlet_count(story)
+    outlets = story.outlet_count
     sources = len(story.sources)
     return (
         f"{outlets} outlet{'s' if outlets != 1 else ''} · "
