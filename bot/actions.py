@@ -158,8 +158,9 @@ async def answer_about(
 ) -> tuple[Answer, list[Source]]:
     """Answer a question about a posted digest, with the conversation so far; remember the turn.
 
-    The conversation is the post's, whether asked in its thread or its channel. The QA index is
-    keyed by the digest, so every channel that got the same digest shares one.
+    The conversation is the post's, whether asked in its thread or its channel; the answer
+    draws on the stories the post shows. The QA index is keyed by the digest and those stories,
+    so every channel that got the same digest (with the same stories) shares one.
 
     Returns:
         The answer and the digest's sources (ids as the answer cites them).
@@ -170,6 +171,6 @@ async def answer_about(
     """
     history = await storage.turns(posted.id, limit=history_turns)
     sources = question_sources(posted.digest)
-    answer = await service.answer(question, posted.digest_id, sources, history)
+    answer = await service.answer(question, posted.qa_key, sources, history)
     await storage.add_turn(posted.id, question, answer, now=now)
     return answer, sources

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import time
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from typing import Any
 
 from summarizer.errors import FeedError, InputError
@@ -65,7 +65,7 @@ class FakeService:
         return Digest(stories=[story], failures=failures)
 
     async def answer(
-        self, question: str, key: int, sources: Sequence[Source], history: Sequence[Turn]
+        self, question: str, key: Hashable, sources: Sequence[Source], history: Sequence[Turn]
     ) -> Answer:
         """The last source's outlet says it reopened on Monday; questions checked as qa does."""
         self.calls.append(("answer", question, key, len(history)))
