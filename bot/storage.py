@@ -30,7 +30,7 @@ from zoneinfo import ZoneInfo
 
 import aiosqlite
 
-from summarizer.filters import StoryFilter
+from summarizer.filters import StoryFilter, shown_digest
 from summarizer.models import Answer, Digest, Turn
 
 __all__ = [
@@ -521,10 +521,6 @@ class Storage:
     def _posted(row: aiosqlite.Row) -> PostedDigest:
         digest = Digest.from_dict(json.loads(row["digest"]))
         shown = None if row["shown"] is None else tuple(int(n) for n in json.loads(row["shown"]))
-        if shown is not None:
-            stories = [digest.stories[n] for n in shown if n < len(digest.stories)]
-            digest.filtered_out = len(digest.stories) - len(stories)
-            digest.stories = stories
         return PostedDigest(
             id=row["id"],
             digest_id=row["digest_id"],
@@ -532,7 +528,7 @@ class Storage:
             guild_id=row["guild_id"],
             thread_id=row["thread_id"],
             message_ids=[int(m) for m in json.loads(row["message_ids"])],
-            digest=digest,
+            digest=shown_digest(digest, shown),
             created_at=datetime.fromisoformat(row["created_at"]),
             shown=shown,
         )

@@ -39,6 +39,7 @@ __all__ = [
     "StoryFilter",
     "parse_filter",
     "parse_terms",
+    "shown_digest",
 ]
 
 log = logging.getLogger(__name__)
@@ -124,9 +125,7 @@ class StoryFilter:
         """The digest with only the stories that pass; `filtered_out` counts the others."""
         if not self.active:
             return digest
-        kept = [digest.stories[n] for n in self.kept(digest.stories)]
-        left_out = len(digest.stories) - len(kept)
-        return replace(digest, stories=kept, filtered_out=digest.filtered_out + left_out)
+        return shown_digest(digest, self.kept(digest.stories))
 
     def describe(self) -> str:
         """One line for people: `include: climate, "sea level" · exclude: celebrity`."""
@@ -163,6 +162,18 @@ class StoryFilter:
             include_regex=data.get("include_regex") or None,
             min_outlets=int(data.get("min_outlets", 1)),
         )
+
+
+def shown_digest(digest: Digest, shown: Sequence[int] | None) -> Digest:
+    """The digest with only the stories at these indices (None: every one), the rest counted.
+
+    A copy: the digest itself, which other readers may share, is left whole.
+    """
+    if shown is None:
+        return digest
+    kept = [digest.stories[n] for n in shown if 0 <= n < len(digest.stories)]
+    left_out = len(digest.stories) - len(kept)
+    return replace(digest, stories=kept, filtered_out=digest.filtered_out + left_out)
 
 
 def _show_terms(terms: Sequence[str]) -> str:

@@ -25,9 +25,12 @@ class FakeService:
     "notafeed" is no feed, a question containing "unknowable" is not answered.
     """
 
-    def __init__(self, *, stories: int = 2, work_s: float = 0.0) -> None:
+    def __init__(
+        self, *, stories: int = 2, work_s: float = 0.0, headlines: Sequence[str] = ()
+    ) -> None:
         self.stories = stories
         self.work_s = work_s
+        self.headlines = list(headlines)  # the digest's first headlines (to test filters)
         self.calls: list[tuple[Any, ...]] = []
         self.mention_text = ""
         self.fail_digest = False
@@ -47,6 +50,8 @@ class FakeService:
         if self.work_s:
             await asyncio.to_thread(self._burn)
         digest = make_digest(self.stories)
+        for story, headline in zip(digest.stories, self.headlines, strict=False):
+            story.headline = headline
         if self.mention_text:
             digest.stories[0].sentences[0].text = self.mention_text
         return digest
