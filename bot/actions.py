@@ -6,6 +6,7 @@ same from a line of text. Neither imports the other, and no cog imports another.
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import re
 from collections.abc import Sequence
@@ -14,6 +15,7 @@ from pathlib import Path
 
 from summarizer.config import Settings
 from summarizer.errors import InputError
+from summarizer.filters import StoryFilter, parse_filter, shown_digest
 from summarizer.models import Answer, Digest, Source
 
 from .service import DigestService, FeedInfo
@@ -26,18 +28,21 @@ __all__ = [
     "add_feed",
     "answer_about",
     "channel_feeds",
+    "edit_filter",
     "feed_sets",
     "new_feed_url",
     "normalise_feed_url",
     "parse_inputs",
     "publish_digest",
     "question_sources",
+    "shown_stories",
 ]
 
 MAX_FEEDS_PER_CHANNEL = 20  # each digest fetches every feed; more is slow and rarely useful
 FEED_URL_MAX_CHARS = 2000
 MAX_INPUTS = 10  # per /summarize: one story, a handful of outlets
 _URL = re.compile(r"^https?://\S+$", re.IGNORECASE)
+CLEAR = "none"  # a filter option set to this is cleared (Discord cannot send an empty option)
 
 
 async def channel_feeds(storage: Storage, settings: Settings, channel_id: int) -> list[str]:
@@ -122,17 +127,75 @@ def parse_inputs(text: str, *, local_paths: bool = False) -> list[str]:
     return wanted
 
 
-async def publish_digest(
-    storage: Storage, channel_id: int, guild_id: int | None, digest: Digest, *, now: datetime
-) -> int:
-    """Store a digest and a post of it in the channel (before sending: /ask finds it at once).
+def edit_filter(
+    current: StoryFilter,
+    *,
+    include: str | None = None,
+    exclude: str | None = None,
+    include_regex: str | None = None,
+    min_outlets: int | None = None,
+) -> StoryFilter:
+    """A filter with the options given replaced; options not given keep their value.
 
-    Returns:
-        The post's id.
+    A text option set to `none` is cleared; `min_outlets` 1 counts every story.
+
+    Raises:
+        FilterError: a given option is bad (nothing is changed).
 
     """
+
+    def text(value: str | None) -> str | None:
+        return None if value is None or value.strip().casefold() == CLEAR else value
+
+    given = parse_filter(
+        include=text(include),
+        exclude=text(exclude),
+        include_regex=text(include_regex),
+        min_outlets=min_outlets,
+    )
+    return StoryFilter(
+        include=current.include if include is None else given.include,
+        exclude=current.exclude if exclude is None else given.exclude,
+        include_regex=current.include_regex if include_regex is None else given.include_regex,
+        min_outlets=current.min_outlets if min_outlets is None else given.min_outlets,
+    )
+
+
+async def shown_stories(story_filter: StoryFilter | None, digest: Digest) -> list[int] | None:
+    """Indices of the digest's stories a filter keeps; None without a filter (every story)."""
+    if story_filter is None or not story_filter.active:
+        return None
+    # A pattern may take up to its time limit on each story: off the event loop.
+    return await asyncio.to_thread(story_filter.kept, digest.stories)
+
+
+async def publish_digest(
+    storage: Storage,
+    channel_id: int,
+    guild_id: int | None,
+    digest: Digest,
+    *,
+    now: datetime,
+    story_filter: StoryFilter | None = None,
+) -> tuple[int, Digest]:
+    """Store a digest and a post of it in the channel (before sending: /ask finds it at once).
+
+    Args:
+        storage: the bot's state.
+        channel_id: where it is posted.
+        guild_id: the channel's server.
+        digest: the digest, stored whole.
+        now: the current aware time.
+        story_filter: the stories this post shows (None: every one).
+
+    Returns:
+        The post's id, and the digest as the post shows it (the stories the filter kept).
+
+    """
+    shown = await shown_stories(story_filter, digest)
     digest_id = await storage.add_digest(digest, now=now)
-    return await storage.add_post(channel_id, guild_id, digest_id, now=now)
+    post_id = await storage.add_post(channel_id, guild_id, digest_id, now=now, shown=shown)
+    return post_id, shown_digest(digest, shown)
 
 
 def question_sources(digest: Digest) -> list[Source]:
@@ -158,8 +221,9 @@ async def answer_about(
 ) -> tuple[Answer, list[Source]]:
     """Answer a question about a posted digest, with the conversation so far; remember the turn.
 
-    The conversation is the post's, whether asked in its thread or its channel. The QA index is
-    keyed by the digest, so every channel that got the same digest shares one.
+    The conversation is the post's, whether asked in its thread or its channel; the answer
+    draws on the stories the post shows. The QA index is keyed by the digest and those stories,
+    so every channel that got the same digest (with the same stories) shares one.
 
     Returns:
         The answer and the digest's sources (ids as the answer cites them).
@@ -170,6 +234,6 @@ async def answer_about(
     """
     history = await storage.turns(posted.id, limit=history_turns)
     sources = question_sources(posted.digest)
-    answer = await service.answer(question, posted.digest_id, sources, history)
+    answer = await service.answer(question, posted.qa_key, sources, history)
     await storage.add_turn(posted.id, question, answer, now=now)
     return answer, sources

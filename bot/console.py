@@ -16,6 +16,7 @@ from collections.abc import Callable
 from typing import TextIO
 
 from summarizer.errors import InputError
+from summarizer.filters import FilterError, StoryFilter
 from summarizer.models import Digest
 from summarizer.render import render_answer, render_digest
 
@@ -23,6 +24,7 @@ from .actions import (
     add_feed,
     answer_about,
     channel_feeds,
+    edit_filter,
     parse_inputs,
     publish_digest,
 )
@@ -38,18 +40,59 @@ log = logging.getLogger(__name__)
 CONSOLE_CHANNEL = 0  # the console's channel id in storage; Discord ids are never 0
 
 HELP = """Commands (as in Discord):
-  /digest                          digest this channel's feeds (or the default feeds)
+  /digest [FILTERS]                digest this channel's feeds (or the default feeds)
   /summarize INPUT [INPUT ...]     URLs: one story; files, folders: grouped into stories
   /ask QUESTION                    ask about the latest digest
   /feeds list|add URL|remove URL   this channel's feeds
-  /subscribe HH:MM ZONE            a daily digest here (e.g. /subscribe 08:30 Europe/Paris)
+  /subscribe HH:MM ZONE [FILTERS]  a daily digest here (e.g. /subscribe 08:30 Europe/Paris)
+  /subscriptions                   this channel's daily digest and its filters
+  /subscriptions edit FILTERS      change them (none clears one)
   /unsubscribe
   /tick                            move the clock to the next daily digest and post it
-  /help    /quit"""
+  /help    /quit
+FILTERS: include:"climate, wildfire" exclude:celebrity include_regex:"flood\\w*" min_outlets:2
+  (quoted as in a shell; a phrase: include:'"sea level", flood')"""
+
+_FILTER_OPTIONS = ("include", "exclude", "include_regex", "min_outlets")
 
 
 def _is_url(text: str) -> bool:
     return text.lower().startswith(("http://", "https://"))
+
+
+def _split(rest: str) -> list[str]:
+    """Shell-like words: `include:"climate, wildfire"` is one."""
+    try:
+        return shlex.split(rest)
+    except ValueError as exc:  # shlex's "No closing quotation"
+        raise FilterError("command", f"unbalanced quote in {rest!r}") from exc
+
+
+def _filter_options(words: list[str]) -> tuple[list[str], dict[str, str]]:
+    """The words that are not `name:value` filter options, and the options."""
+    plain: list[str] = []
+    options: dict[str, str] = {}
+    for word in words:
+        name, colon, value = word.partition(":")
+        if colon and name in _FILTER_OPTIONS:
+            options[name] = value
+        else:
+            plain.append(word)
+    return plain, options
+
+
+def _edit(current: StoryFilter, options: dict[str, str]) -> StoryFilter:
+    """`edit_filter` with the console's text options (min_outlets is a number)."""
+    outlets = options.get("min_outlets")
+    if outlets is not None and not outlets.strip().isdigit():
+        raise FilterError("min_outlets", f"{outlets!r} is not a whole number")
+    return edit_filter(
+        current,
+        include=options.get("include"),
+        exclude=options.get("exclude"),
+        include_regex=options.get("include_regex"),
+        min_outlets=None if outlets is None else int(outlets),
+    )
 
 
 def _utcnow() -> dt.datetime:
@@ -116,8 +159,13 @@ class Console:
         if command == "/help":
             self.say(HELP)
         elif command == "/digest":
+            extra, options = _filter_options(_split(rest))
+            if extra:
+                raise InputError(extra[0], "not a filter: give include:, exclude:, ...")
+            # Checked before the digest is built: a bad filter costs nothing.
+            story_filter = _edit(StoryFilter(), options)
             feeds = await channel_feeds(self.storage, self.settings, CONSOLE_CHANNEL)
-            await self._post(await self.service.digest(feeds))
+            await self._post(await self.service.digest(feeds), story_filter=story_filter)
         elif command == "/summarize":
             # The console's user owns this machine: its files and folders are fair inputs.
             inputs = parse_inputs(" ".join(shlex.split(rest)), local_paths=True)
@@ -132,6 +180,8 @@ class Console:
             await self._feeds(rest)
         elif command == "/subscribe":
             await self._subscribe(rest)
+        elif command == "/subscriptions":
+            await self._subscriptions(rest)
         elif command == "/unsubscribe":
             removed = await self.storage.unsubscribe(CONSOLE_CHANNEL)
             self.say("Unsubscribed." if removed else "There is no daily digest here to stop.")
@@ -140,8 +190,16 @@ class Console:
         else:
             self.say(f"unknown command {command!r}; type /help")
 
-    async def _post(self, digest: Digest, *, title: str | None = None) -> int:
-        post_id = await publish_digest(self.storage, CONSOLE_CHANNEL, None, digest, now=self.now())
+    async def _post(
+        self,
+        digest: Digest,
+        *,
+        title: str | None = None,
+        story_filter: StoryFilter | None = None,
+    ) -> int:
+        post_id, digest = await publish_digest(
+            self.storage, CONSOLE_CHANNEL, None, digest, now=self.now(), story_filter=story_filter
+        )
         # The console has no messages; the post's own id stands in, so /ask finds it.
         await self.storage.set_post_messages(post_id, [post_id])
         blocks = [title] if title else []
@@ -150,6 +208,8 @@ class Console:
             blocks.append("Could not read:\n" + "\n".join(f"  {f}" for f in digest.failures))
         if digest.why_empty:
             blocks.append(f"note: no stories: {digest.why_empty}")
+        elif digest.filtered_out:
+            blocks.append(f"note: the filters left out {digest.filtered_out} of the stories")
         self.say("\n\n".join(blocks))
         return post_id
 
@@ -188,15 +248,42 @@ class Console:
             self.say("usage: /feeds list | /feeds add URL | /feeds remove URL")
 
     async def _subscribe(self, rest: str) -> None:
-        when, _, zone = rest.partition(" ")
+        words, options = _filter_options(_split(rest))
+        when = words[0] if words else ""
         local_time = parse_time(when)
-        zone = parse_zone(zone or "UTC")
+        zone = parse_zone(words[1] if len(words) > 1 else "UTC")
+        story_filter = None
+        if options:
+            current = await self.storage.subscription(CONSOLE_CHANNEL)
+            story_filter = _edit(current.story_filter if current else StoryFilter(), options)
         now = self.now()
-        sub = await self.storage.subscribe(CONSOLE_CHANNEL, None, local_time, zone, now=now)
+        sub = await self.storage.subscribe(
+            CONSOLE_CHANNEL, None, local_time, zone, now=now, story_filter=story_filter
+        )
         upcoming = next_occurrence(sub, now).astimezone(sub.zone)
         self.say(
             f"Subscribed: a digest here every day at {local_time:%H:%M} ({zone}). "
-            f"Next one: {upcoming:%Y-%m-%d %H:%M %Z}; /tick moves the clock there."
+            f"Next one: {upcoming:%Y-%m-%d %H:%M %Z}; /tick moves the clock there.\n"
+            f"Filters: {sub.story_filter.describe()}."
+        )
+
+    async def _subscriptions(self, rest: str) -> None:
+        """Show the console's subscription and filters, or (`edit ...`) change the filters."""
+        words, options = _filter_options(_split(rest))
+        sub = await self.storage.subscription(CONSOLE_CHANNEL)
+        if sub is None:
+            self.say("No daily digest here: /subscribe HH:MM ZONE first.")
+            return
+        if words[:1] == ["edit"] and len(words) == 1 and options:
+            sub = await self.storage.set_filter(CONSOLE_CHANNEL, _edit(sub.story_filter, options))
+            assert sub is not None
+        elif words or options:
+            self.say("usage: /subscriptions | /subscriptions edit include:... exclude:... ...")
+            return
+        upcoming = next_occurrence(sub, self.now()).astimezone(sub.zone)
+        self.say(
+            f"Daily digest here at {sub.local_time:%H:%M} ({sub.tz}), next "
+            f"{upcoming:%Y-%m-%d %H:%M %Z}.\nFilters: {sub.story_filter.describe()}."
         )
 
     async def _tick(self) -> None:
@@ -216,7 +303,7 @@ class Console:
             feeds = await channel_feeds(self.storage, self.settings, CONSOLE_CHANNEL)
             digest = await self.service.digest(feeds)
             title = f"Daily digest for {item.local_date:%A %d %B %Y} (clock: {item.at:%H:%M} UTC)"
-            post_id = await self._post(digest, title=title)
+            post_id = await self._post(digest, title=title, story_filter=sub.story_filter)
             await self.storage.record_intent(
                 CONSOLE_CHANNEL, item.local_date, post_id, now=self.now()
             )

@@ -89,12 +89,8 @@ def _escape(text: str) -> str:
     return discord.utils.escape_markdown(text)
 
 
-def _outlet_count(story: StoryDigest) -> int:
-    return len({s.outlet or s.url or s.path or str(s.id) for s in story.sources})
-
-
 def _footer(story: StoryDigest) -> str:
-    outlets = _outlet_count(story)
+    outlets = story.outlet_count
     sources = len(story.sources)
     return (
         f"{outlets} outlet{'s' if outlets != 1 else ''} · "
@@ -254,7 +250,9 @@ def render_digest(digest: Digest, *, header: str | None = None) -> list[MessageP
 
     """
     lines = [header] if header else []
-    if not digest.stories:
+    if not digest.stories and digest.filtered_out:
+        lines.append(f"No story matched the filters ({digest.filtered_out} left out).")
+    elif not digest.stories:
         lines.append("No stories found in these sources for the period covered.")
     if digest.failures:
         lines.append("Could not read: " + "; ".join(clip(str(f), 300) for f in digest.failures))
@@ -317,9 +315,13 @@ def digest_header(digest: Digest, *, title: str) -> str:
     """The first line of a posted digest: what it is and how to follow up."""
     stories = len(digest.stories)
     sources = len(digest.sources)
+    if not stories and digest.filtered_out:
+        return f"**{title}**"  # the one line under it says that the filters matched nothing
     counts = (
         f"{stories} stor{'ies' if stories != 1 else 'y'} from "
         f"{sources} source{'s' if sources != 1 else ''}"
     )
+    if digest.filtered_out:
+        counts += f" ({digest.filtered_out} left out by the filters)"
     hint = " Follow up with /ask, or mention me in the thread." if stories else ""
     return f"**{title}** · {counts}.{hint}"

@@ -14,7 +14,7 @@ import gc
 import logging
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
@@ -55,11 +55,12 @@ class DigestService(Protocol):
         ...
 
     async def answer(
-        self, question: str, key: int, sources: Sequence[Source], history: Sequence[Turn]
+        self, question: str, key: Hashable, sources: Sequence[Source], history: Sequence[Turn]
     ) -> Answer:
-        """Answer a question from these sources; `key`, the stored digest's id, names them.
+        """Answer a question from these sources; `key` (`PostedDigest.qa_key`) names them.
 
-        Every channel's post of one digest shares the key, so the QA index is built once.
+        Every channel's post of one digest (showing the same stories) shares the key, so the QA
+        index is built once.
 
         Raises:
             InputError: the question is empty or too long.
@@ -93,7 +94,7 @@ class PipelineService:
         # One worker: the models are loaded once and two digests at a time on 2 cores only
         # slow each other down; the scheduler already shares one digest per source set.
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pipeline")
-        self._indexes: OrderedDict[int, QAIndex] = OrderedDict()
+        self._indexes: OrderedDict[Hashable, QAIndex] = OrderedDict()
         self._index_lock = asyncio.Lock()
 
     async def warm_up(self) -> None:
@@ -144,7 +145,7 @@ class PipelineService:
         return Digest(stories=[story], failures=list(failures))
 
     async def answer(
-        self, question: str, key: int, sources: Sequence[Source], history: Sequence[Turn]
+        self, question: str, key: Hashable, sources: Sequence[Source], history: Sequence[Turn]
     ) -> Answer:
         """Answer from the sources, building (and caching) their QA index off the loop."""
         from summarizer import qa

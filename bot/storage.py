@@ -1,11 +1,12 @@
 """The bot's state in one SQLite file (aiosqlite); cogs call these typed methods and write no SQL.
 
 Tables:
-    subscriptions    one daily digest per channel: local time and IANA zone
+    subscriptions    one daily digest per channel: local time, IANA zone and story filters
     channel_feeds    the feeds a channel has added (none: the configured default feeds)
     digests          every digest built, stored once with its source texts (so /ask works after
                      a restart), however many channels it is posted in
-    posts            a digest as posted in one channel: its messages and follow-up thread
+    posts            a digest as posted in one channel: the stories its filters kept, its
+                     messages and follow-up thread
     deliveries       the scheduled-post ledger, one row per channel and local date: the intent is
                      recorded before anything is sent and the message ids after, so a restart
                      neither loses nor repeats a daily digest
@@ -20,7 +21,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 from types import TracebackType
@@ -29,6 +30,7 @@ from zoneinfo import ZoneInfo
 
 import aiosqlite
 
+from summarizer.filters import StoryFilter, shown_digest
 from summarizer.models import Answer, Digest, Turn
 
 __all__ = [
@@ -42,7 +44,7 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 DeliveryState = Literal["intent", "sent", "skipped"]
 
@@ -52,7 +54,8 @@ CREATE TABLE IF NOT EXISTS subscriptions (
     guild_id    INTEGER,
     local_time  TEXT NOT NULL,           -- HH:MM
     tz          TEXT NOT NULL,           -- IANA name
-    created_at  TEXT NOT NULL            -- ISO UTC; no digest is due before this instant
+    created_at  TEXT NOT NULL,           -- ISO UTC; no digest is due before this instant
+    filters     TEXT                     -- StoryFilter.to_json(); NULL: every story
 );
 CREATE TABLE IF NOT EXISTS channel_feeds (
     channel_id  INTEGER NOT NULL,
@@ -73,7 +76,8 @@ CREATE TABLE IF NOT EXISTS posts (
     guild_id    INTEGER,
     thread_id   INTEGER,
     message_ids TEXT NOT NULL DEFAULT '[]',
-    created_at  TEXT NOT NULL
+    created_at  TEXT NOT NULL,
+    shown       TEXT                     -- JSON indices of the stories shown; NULL: every one
 );
 CREATE INDEX IF NOT EXISTS posts_by_channel ON posts (channel_id, id);
 CREATE INDEX IF NOT EXISTS posts_by_thread ON posts (thread_id);
@@ -134,21 +138,31 @@ UPDATE turns SET answer = json_set(json_remove(answer, '$.text'), '$.answer',
     json_extract(answer, '$.text')) WHERE json_extract(answer, '$.text') IS NOT NULL;
 """
 
+# Version 2 had no story filters: every subscription and post keeps every story (NULL).
+_FROM_V2 = """
+ALTER TABLE subscriptions ADD COLUMN filters TEXT;
+ALTER TABLE posts ADD COLUMN shown TEXT;
+"""
+
 _POST_SELECT = "SELECT p.*, d.digest FROM posts p JOIN digests d ON d.id = p.digest_id "
 
 # Each schema version's migration to the next; applied in order, each in its own transaction.
-_MIGRATIONS: dict[int, str] = {1: _FROM_V1}
+_MIGRATIONS: dict[int, str] = {1: _FROM_V1, 2: _FROM_V2}
 
 
 @dataclass(frozen=True, slots=True)
 class Subscription:
-    """A channel's daily digest: at `local_time` in zone `tz`, from `created_at` on."""
+    """A channel's daily digest: at `local_time` in zone `tz`, from `created_at` on.
+
+    `story_filter` picks the stories posted; the empty filter posts every one.
+    """
 
     channel_id: int
     guild_id: int | None
     local_time: time
     tz: str
     created_at: datetime
+    story_filter: StoryFilter = field(default_factory=StoryFilter)
 
     @property
     def zone(self) -> ZoneInfo:
@@ -161,6 +175,8 @@ class PostedDigest:
     """A digest as posted in a channel, with the messages and thread that carry it.
 
     `id` is the post's; `digest_id` the digest's, shared by every channel it was posted in.
+    `digest` is the digest as this post shows it: the stories its filters kept (`shown`, their
+    indices in the stored digest; None: every one), the others counted in `filtered_out`.
     """
 
     id: int
@@ -171,6 +187,16 @@ class PostedDigest:
     message_ids: list[int]
     digest: Digest
     created_at: datetime
+    shown: tuple[int, ...] | None = None
+
+    @property
+    def qa_key(self) -> int | tuple[int, ...]:
+        """What names the sources questions about this post are answered from.
+
+        The digest's id when every story is shown, else the id and the stories shown: posts
+        showing the same stories of one digest share one QA index, and no others do.
+        """
+        return self.digest_id if self.shown is None else (self.digest_id, *self.shown)
 
 
 @dataclass(frozen=True, slots=True)
@@ -282,18 +308,56 @@ class Storage:
     # -- subscriptions ---------------------------------------------------------------------
 
     async def subscribe(
-        self, channel_id: int, guild_id: int | None, local_time: time, tz: str, *, now: datetime
+        self,
+        channel_id: int,
+        guild_id: int | None,
+        local_time: time,
+        tz: str,
+        *,
+        now: datetime,
+        story_filter: StoryFilter | None = None,
     ) -> Subscription:
-        """Store (or replace) the channel's daily digest; committed when this returns."""
+        """Store (or replace) the channel's daily digest; committed when this returns.
+
+        Args:
+            channel_id: the channel.
+            guild_id: its server.
+            local_time: the time of day.
+            tz: IANA zone name.
+            now: the current aware time; no digest is due before it.
+            story_filter: the stories to post; None keeps the filter a subscription being
+                replaced has (a new one posts every story).
+
+        """
         ZoneInfo(tz)  # raises on an unknown zone before anything is written
+        filters = story_filter.to_json() if story_filter and story_filter.active else None
         await self._write(
-            "INSERT INTO subscriptions (channel_id, guild_id, local_time, tz, created_at) "
-            "VALUES (?, ?, ?, ?, ?) ON CONFLICT (channel_id) DO UPDATE SET "
+            "INSERT INTO subscriptions (channel_id, guild_id, local_time, tz, created_at, "
+            "filters) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (channel_id) DO UPDATE SET "
             "guild_id = excluded.guild_id, local_time = excluded.local_time, tz = excluded.tz, "
-            "created_at = excluded.created_at",
-            (channel_id, guild_id, local_time.strftime("%H:%M"), tz, _iso(now)),
+            "created_at = excluded.created_at, "
+            "filters = CASE WHEN ? THEN excluded.filters ELSE filters END",
+            (
+                channel_id,
+                guild_id,
+                local_time.strftime("%H:%M"),
+                tz,
+                _iso(now),
+                filters,
+                story_filter is not None,
+            ),
         )
-        return Subscription(channel_id, guild_id, local_time.replace(second=0), tz, now)
+        found = await self.subscription(channel_id)
+        assert found is not None
+        return found
+
+    async def set_filter(self, channel_id: int, story_filter: StoryFilter) -> Subscription | None:
+        """Replace the story filter of the channel's subscription; None if it has none."""
+        filters = story_filter.to_json() if story_filter.active else None
+        await self._write(
+            "UPDATE subscriptions SET filters = ? WHERE channel_id = ?", (filters, channel_id)
+        )
+        return await self.subscription(channel_id)
 
     async def unsubscribe(self, channel_id: int) -> bool:
         """End the channel's subscription; False if it had none."""
@@ -322,6 +386,7 @@ class Storage:
             local_time=time.fromisoformat(row["local_time"]),
             tz=row["tz"],
             created_at=datetime.fromisoformat(row["created_at"]),
+            story_filter=StoryFilter.from_json(row["filters"]),
         )
 
     # -- channel feeds ---------------------------------------------------------------------
@@ -390,12 +455,25 @@ class Storage:
         now: datetime,
         message_ids: Sequence[int] = (),
         thread_id: int | None = None,
+        shown: Sequence[int] | None = None,
     ) -> int:
-        """Record a stored digest as posted (or about to be) in a channel; returns the post id."""
+        """Record a stored digest as posted (or about to be) in a channel; returns the post id.
+
+        `shown` are the indices of the stories the channel's filters kept (None: every one);
+        kept with the post, so a resumed delivery sends the very same stories.
+        """
         cursor = await self._write(
             "INSERT INTO posts (digest_id, channel_id, guild_id, thread_id, message_ids, "
-            "created_at) VALUES (?, ?, ?, ?, ?, ?)",
-            (digest_id, channel_id, guild_id, thread_id, json.dumps(list(message_ids)), _iso(now)),
+            "created_at, shown) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                digest_id,
+                channel_id,
+                guild_id,
+                thread_id,
+                json.dumps(list(message_ids)),
+                _iso(now),
+                None if shown is None else json.dumps(list(shown)),
+            ),
         )
         assert cursor.lastrowid is not None
         return cursor.lastrowid
@@ -441,6 +519,8 @@ class Storage:
 
     @staticmethod
     def _posted(row: aiosqlite.Row) -> PostedDigest:
+        digest = Digest.from_dict(json.loads(row["digest"]))
+        shown = None if row["shown"] is None else tuple(int(n) for n in json.loads(row["shown"]))
         return PostedDigest(
             id=row["id"],
             digest_id=row["digest_id"],
@@ -448,8 +528,9 @@ class Storage:
             guild_id=row["guild_id"],
             thread_id=row["thread_id"],
             message_ids=[int(m) for m in json.loads(row["message_ids"])],
-            digest=Digest.from_dict(json.loads(row["digest"])),
+            digest=shown_digest(digest, shown),
             created_at=datetime.fromisoformat(row["created_at"]),
+            shown=shown,
         )
 
     # -- scheduled-post ledger -------------------------------------------------------------

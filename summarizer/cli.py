@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from .config import MIN_MAX_WORDS, Settings, load_settings
 from .errors import SummarizerError
+from .filters import FilterError, parse_filter
 from .models import Answer, Digest, Source, Turn
 from .render import render_answer, render_digest
 
@@ -85,6 +86,25 @@ def _parser() -> argparse.ArgumentParser:
         metavar="PREVIOUS",
         help="a saved `digest --json`: stories that continue one of it are told as updates "
         "(what is new first, numbers that changed, the background in one line)",
+    )
+    filters = digest.add_argument_group(
+        "filters", "keep only the stories you want (matched on headlines and sentences)"
+    )
+    filters.add_argument(
+        "--include",
+        metavar="WORDS",
+        help='keep stories with any of these words or "quoted phrases" (e.g. "climate, wildfire")',
+    )
+    filters.add_argument(
+        "--exclude", metavar="WORDS", help="leave out stories with any of these words or phrases"
+    )
+    filters.add_argument(
+        "--include-regex",
+        metavar="PATTERN",
+        help="also keep stories matching this regular expression (case-insensitive)",
+    )
+    filters.add_argument(
+        "--min-outlets", type=int, metavar="N", help="leave out stories fewer outlets report"
     )
 
     fuse = sub.add_parser("fuse", help="batch: fuse each JSONL line (one story) into a summary")
@@ -181,6 +201,17 @@ def _run_digest(args: argparse.Namespace) -> int:
     from .pipeline import summarize
 
     settings = _settings(args.config)
+    # Checked before any work: a bad filter is a usage error, not an empty digest.
+    try:
+        story_filter = parse_filter(
+            include=args.include,
+            exclude=args.exclude,
+            include_regex=args.include_regex,
+            min_outlets=args.min_outlets,
+        )
+    except FilterError as exc:
+        _fail(f"--{exc.source.replace('_', '-')}: {exc.reason}")  # the option as typed
+        return EXIT_USAGE
     if not args.inputs and not settings.sources.feeds:
         _fail(f"no INPUT given and no [sources] feeds in ./{DEFAULT_CONFIG} or --config")
         return EXIT_USAGE
@@ -202,6 +233,7 @@ def _run_digest(args: argparse.Namespace) -> int:
         if bars is not None:
             bars.close()
     digest.failures = list(failures)
+    digest = story_filter.apply(digest)
     for failure in digest.failures:
         _fail(str(failure))
     if args.json:
@@ -211,6 +243,12 @@ def _run_digest(args: argparse.Namespace) -> int:
         print(render_digest(digest))
     if digest.why_empty:
         print(f"note: no stories: {digest.why_empty}", file=sys.stderr)
+    elif digest.filtered_out:
+        left_out = digest.filtered_out
+        print(
+            f"note: the filters left out {left_out} stor{'ies' if left_out != 1 else 'y'}",
+            file=sys.stderr,
+        )
     return EXIT_OK if digest.stories else EXIT_NOTHING
 
 

@@ -364,6 +364,11 @@ class StoryDigest:
         return " ".join(s.text + "".join(f"[{i}]" for i in s.source_ids) for s in self.sentences)
 
     @property
+    def outlet_count(self) -> int:
+        """How many distinct outlets the story's sources come from (one without counts alone)."""
+        return len({s.outlet or s.url or s.path or str(s.id) for s in self.sources})
+
+    @property
     def cited_sources(self) -> list[Source]:
         """Sources that at least one sentence cites."""
         cited = {i for s in self.sentences for i in s.source_ids}
@@ -416,12 +421,15 @@ class Digest:
     generated_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     failures: list[InputFailure] = field(default_factory=list)
     articles_read: int = 0  # articles gathered and digested (0 with no stories: nothing came in)
+    filtered_out: int = 0  # stories a reader's filter left out (summarizer.filters)
 
     @property
     def why_empty(self) -> str | None:
         """Why a digest has no story, in one line; None when it has one."""
         if self.stories:
             return None
+        if self.filtered_out:
+            return f"no story matched the filters ({self.filtered_out} left out)"
         if self.articles_read:
             return (
                 f"the {self.articles_read} article{'s' if self.articles_read != 1 else ''} "
@@ -441,10 +449,13 @@ class Digest:
 
     def to_dict(self, *, with_text: bool = True) -> dict[str, Any]:
         """JSON form (the `digest --json` document)."""
-        return {
+        data: dict[str, Any] = {
             "generated_at": self.generated_at.isoformat(),
             "stories": [s.to_dict(with_text=with_text) for s in self.stories],
         }
+        if self.filtered_out:
+            data["filtered_out"] = self.filtered_out
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Digest:
@@ -453,6 +464,7 @@ class Digest:
         return cls(
             stories=[StoryDigest.from_dict(s) for s in data["stories"]],
             generated_at=_datetime(generated) or datetime.now(UTC),
+            filtered_out=int(data.get("filtered_out", 0)),
         )
 
 

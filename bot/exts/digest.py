@@ -9,6 +9,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from summarizer.filters import MAX_MIN_OUTLETS, StoryFilter, parse_filter
 from summarizer.models import Digest
 
 from ..actions import channel_feeds, parse_inputs, publish_digest
@@ -30,7 +31,12 @@ class DigestCog(commands.Cog):
         self.bot = bot
 
     async def _publish(
-        self, interaction: discord.Interaction, digest: Digest, *, title: str
+        self,
+        interaction: discord.Interaction,
+        digest: Digest,
+        *,
+        title: str,
+        story_filter: StoryFilter | None = None,
     ) -> int:
         """Post a digest as the reply to a deferred interaction, open its thread, store it.
 
@@ -40,11 +46,16 @@ class DigestCog(commands.Cog):
         """
         channel_id = interaction.channel_id
         assert channel_id is not None
-        parts = render_digest(digest, header=digest_header(digest, title=title))
         # Stored first (with its source texts) so /ask finds it the moment it is visible.
-        post_id = await publish_digest(
-            self.bot.storage, channel_id, interaction.guild_id, digest, now=self.bot.now()
+        post_id, digest = await publish_digest(
+            self.bot.storage,
+            channel_id,
+            interaction.guild_id,
+            digest,
+            now=self.bot.now(),
+            story_filter=story_filter,
         )
+        parts = render_digest(digest, header=digest_header(digest, title=title))
         first = await edit_original(interaction, parts[0])
         message_ids = [first.id]
         for part in parts[1:]:
@@ -64,14 +75,40 @@ class DigestCog(commands.Cog):
         return post_id
 
     @app_commands.command(name="digest")
-    async def digest(self, interaction: discord.Interaction) -> None:
-        """Post a cited digest of this channel's feeds (or the default feeds), last 24 hours."""
+    @app_commands.describe(
+        include='Only stories with any of these words or "quoted phrases", e.g. climate, wildfire',
+        exclude="Leave out stories with any of these words or phrases, e.g. celebrity",
+        include_regex="Also keep stories matching this regular expression (case-insensitive)",
+        min_outlets="Leave out stories fewer outlets than this report (2: no single-outlet ones)",
+    )
+    async def digest(
+        self,
+        interaction: discord.Interaction,
+        include: str | None = None,
+        exclude: str | None = None,
+        include_regex: str | None = None,
+        min_outlets: app_commands.Range[int, 1, MAX_MIN_OUTLETS] | None = None,
+    ) -> None:
+        """Post a cited digest of this channel's feeds (or the default feeds), last 24 hours.
+
+        Args:
+            interaction: the command's interaction.
+            include: keep only stories with any of these words or quoted phrases.
+            exclude: leave out stories with any of these words or phrases.
+            include_regex: also keep stories matching this regular expression.
+            min_outlets: leave out stories fewer outlets report.
+
+        """
+        # Checked before deferring: a bad filter gets an ephemeral error and nothing is posted.
+        story_filter = parse_filter(
+            include=include, exclude=exclude, include_regex=include_regex, min_outlets=min_outlets
+        )
         # Fetching and summarising take seconds: acknowledge now, inside Discord's 3 s window.
         await interaction.response.defer(thinking=True)
         assert interaction.channel_id is not None
         feeds = await channel_feeds(self.bot.storage, self.bot.settings, interaction.channel_id)
         digest = await self.bot.service.digest(feeds)
-        await self._publish(interaction, digest, title="Digest")
+        await self._publish(interaction, digest, title="Digest", story_filter=story_filter)
 
     @app_commands.command(name="summarize")
     @app_commands.describe(urls="One or more article URLs (http or https), separated by spaces")

@@ -30,7 +30,9 @@ from typing import TYPE_CHECKING
 import discord
 from discord.ext import commands, tasks
 
-from ..actions import feed_sets
+from summarizer.models import Digest
+
+from ..actions import feed_sets, shown_stories
 from ..daily import Due, collect_due
 from ..posting import Pacer, nonce_for, open_thread, send
 from ..render import MessagePart, digest_header, render_digest, split_content
@@ -141,15 +143,15 @@ class Schedule(commands.Cog):
             semaphore = asyncio.Semaphore(POST_CONCURRENCY)
             jobs = [self._deliver(item, None, semaphore) for item in resumed]
             for feeds, items in groups.items():
-                digest_id = await self._build(feeds, items)
-                if digest_id is None:
+                built = await self._build(feeds, items)
+                if built is None:
                     continue
-                jobs.extend(self._deliver(item, digest_id, semaphore) for item in items)
+                jobs.extend(self._deliver(item, built, semaphore) for item in items)
             results = await asyncio.gather(*jobs)
             return sum(results)
 
-    async def _build(self, feeds: Sequence[str], items: list[Due]) -> int | None:
-        """Digest a feed set and store it once for all its channels; the digest's id."""
+    async def _build(self, feeds: Sequence[str], items: list[Due]) -> tuple[int, Digest] | None:
+        """Digest a feed set and store it once for all its channels; its id and the digest."""
         try:
             digest = await self.bot.service.digest(list(feeds))
         except Exception:
@@ -157,14 +159,14 @@ class Schedule(commands.Cog):
             log.exception("building the digest for %d channels failed", len(items))
             return None
         self.digests_built += 1
-        return await self.bot.storage.add_digest(digest, now=self.bot.now())
+        return await self.bot.storage.add_digest(digest, now=self.bot.now()), digest
 
     async def _deliver(
-        self, item: Due, digest_id: int | None, semaphore: asyncio.Semaphore
+        self, item: Due, built: tuple[int, Digest] | None, semaphore: asyncio.Semaphore
     ) -> bool:
         async with semaphore:
             try:
-                return await self._deliver_one(item, digest_id)
+                return await self._deliver_one(item, built)
             except (discord.Forbidden, discord.NotFound, _Unpostable) as exc:
                 # Deleted channel or lost permission: retrying will not help today.
                 log.warning(
@@ -190,16 +192,19 @@ class Schedule(commands.Cog):
             raise _Unpostable(f"{type(channel).__name__} is not a text channel")
         return channel
 
-    async def _deliver_one(self, item: Due, digest_id: int | None) -> bool:
+    async def _deliver_one(self, item: Due, built: tuple[int, Digest] | None) -> bool:
         storage = self.bot.storage
         sub, local_date = item.sub, item.local_date
         channel = await self._channel(sub.channel_id)
         row = item.delivery
         if row is None or row.post_id is None:
-            assert digest_id is not None
-            # The channel's post refers to the digest stored once for its whole feed set.
+            assert built is not None
+            digest_id, digest = built
+            # The channel's post refers to the digest stored once for its whole feed set, and
+            # records which stories this channel's filters keep: filtered here, per channel.
+            shown = await shown_stories(sub.story_filter, digest)
             post_id = await storage.add_post(
-                sub.channel_id, sub.guild_id, digest_id, now=self.bot.now()
+                sub.channel_id, sub.guild_id, digest_id, now=self.bot.now(), shown=shown
             )
             row = await storage.record_intent(
                 sub.channel_id, local_date, post_id, now=self.bot.now()
@@ -209,7 +214,8 @@ class Schedule(commands.Cog):
         assert row.post_id is not None
         posted = await storage.post(row.post_id)
         assert posted is not None
-        # Rendered from the stored digest, so a resumed delivery sends the very same parts.
+        # Rendered from the stored digest and the stories the post recorded, so a resumed
+        # delivery sends the very same parts even if the channel's filters changed meanwhile.
         body = render_digest(posted.digest, header=digest_header(posted.digest, title="Digest"))
         parts = _label_parts(body, local_date)
         message_ids = list(posted.message_ids)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import time
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from typing import Any
 
 from summarizer.errors import FeedError, InputError
@@ -25,9 +25,12 @@ class FakeService:
     "notafeed" is no feed, a question containing "unknowable" is not answered.
     """
 
-    def __init__(self, *, stories: int = 2, work_s: float = 0.0) -> None:
+    def __init__(
+        self, *, stories: int = 2, work_s: float = 0.0, headlines: Sequence[str] = ()
+    ) -> None:
         self.stories = stories
         self.work_s = work_s
+        self.headlines = list(headlines)  # the digest's first headlines (to test filters)
         self.calls: list[tuple[Any, ...]] = []
         self.mention_text = ""
         self.fail_digest = False
@@ -47,6 +50,8 @@ class FakeService:
         if self.work_s:
             await asyncio.to_thread(self._burn)
         digest = make_digest(self.stories)
+        for story, headline in zip(digest.stories, self.headlines, strict=False):
+            story.headline = headline
         if self.mention_text:
             digest.stories[0].sentences[0].text = self.mention_text
         return digest
@@ -65,7 +70,7 @@ class FakeService:
         return Digest(stories=[story], failures=failures)
 
     async def answer(
-        self, question: str, key: int, sources: Sequence[Source], history: Sequence[Turn]
+        self, question: str, key: Hashable, sources: Sequence[Source], history: Sequence[Turn]
     ) -> Answer:
         """The last source's outlet says it reopened on Monday; questions checked as qa does."""
         self.calls.append(("answer", question, key, len(history)))

@@ -35,7 +35,15 @@ async def test_all_extensions_load_and_command_names_never_collide(tmp_path):
         assert len(names) == len(set(names)), Counter(names)
         walked = [c.qualified_name for c in bot.tree.walk_commands()]
         assert len(walked) == len(set(walked))
-        assert set(names) == {"digest", "summarize", "ask", "subscribe", "unsubscribe", "feeds"}
+        assert set(names) == {
+            "digest",
+            "summarize",
+            "ask",
+            "subscribe",
+            "unsubscribe",
+            "subscriptions",
+            "feeds",
+        }
         for command in bot.tree.walk_commands():
             assert 1 <= len(command.description) <= 100, command.qualified_name
             if isinstance(command, app_commands.Command):

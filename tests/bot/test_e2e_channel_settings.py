@@ -16,7 +16,15 @@ def command(server, name):
 async def test_commands_are_global_with_manage_channels_defaults(harness, server):
     """Every command is synced globally; subscribe/unsubscribe default to Manage Channels."""
     names = sorted(c["name"] for c in server.commands)
-    assert names == ["ask", "digest", "feeds", "subscribe", "summarize", "unsubscribe"]
+    assert names == [
+        "ask",
+        "digest",
+        "feeds",
+        "subscribe",
+        "subscriptions",
+        "summarize",
+        "unsubscribe",
+    ]
     assert str(command(server, "subscribe")["default_member_permissions"]) == "16"
     assert str(command(server, "unsubscribe")["default_member_permissions"]) == "16"
     assert command(server, "digest")["default_member_permissions"] is None

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfoNotFoundError
 import pytest
 
 from bot.storage import Storage
+from summarizer.filters import StoryFilter, parse_filter
 from summarizer.models import Answer
 
 from .helpers import make_digest
@@ -224,3 +225,119 @@ async def test_a_failed_migration_loses_nothing(tmp_path, monkeypatch):
     store = await Storage.open(path)
     assert (await store.subscription(5)) is not None
     await store.close()
+
+
+V2_SCHEMA = """
+CREATE TABLE IF NOT EXISTS subscriptions (
+    channel_id  INTEGER PRIMARY KEY,
+    guild_id    INTEGER,
+    local_time  TEXT NOT NULL,           -- HH:MM
+    tz          TEXT NOT NULL,           -- IANA name
+    created_at  TEXT NOT NULL            -- ISO UTC; no digest is due before this instant
+);
+CREATE TABLE IF NOT EXISTS channel_feeds (
+    channel_id  INTEGER NOT NULL,
+    url         TEXT NOT NULL,
+    title       TEXT,
+    added_at    TEXT NOT NULL,
+    PRIMARY KEY (channel_id, url)
+);
+CREATE TABLE IF NOT EXISTS digests (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    digest      TEXT NOT NULL,           -- Digest.to_dict(), source texts included
+    created_at  TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS posts (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    digest_id   INTEGER NOT NULL REFERENCES digests (id),
+    channel_id  INTEGER NOT NULL,
+    guild_id    INTEGER,
+    thread_id   INTEGER,
+    message_ids TEXT NOT NULL DEFAULT '[]',
+    created_at  TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS posts_by_channel ON posts (channel_id, id);
+CREATE INDEX IF NOT EXISTS posts_by_thread ON posts (thread_id);
+CREATE TABLE IF NOT EXISTS deliveries (
+    channel_id  INTEGER NOT NULL,
+    local_date  TEXT NOT NULL,           -- YYYY-MM-DD in the subscription's zone
+    state       TEXT NOT NULL,           -- intent | sent | skipped
+    post_id     INTEGER,
+    message_id  INTEGER,                 -- the first message, once sent
+    updated_at  TEXT NOT NULL,
+    PRIMARY KEY (channel_id, local_date)
+);
+CREATE INDEX IF NOT EXISTS deliveries_by_date ON deliveries (local_date);
+CREATE TABLE IF NOT EXISTS turns (
+    id              INTEGER PRIMARY KEY AUTOINCREMENT,
+    conversation_id INTEGER NOT NULL,    -- posts.id: one conversation per posted digest
+    question        TEXT NOT NULL,
+    answer          TEXT NOT NULL,       -- Answer.to_json()
+    created_at      TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS turns_by_conversation ON turns (conversation_id, id);
+PRAGMA user_version=2;
+"""
+
+
+async def test_a_version_2_database_keeps_its_subscriptions_and_posts(tmp_path):
+    """A file from before filters opens: its subscription and post are kept, every story shown."""
+    import json
+    import sqlite3
+
+    path = tmp_path / "v2.sqlite3"
+    stamp = NOW.isoformat()
+    db = sqlite3.connect(path)
+    db.executescript(V2_SCHEMA)
+    db.execute("INSERT INTO subscriptions VALUES (5, 1, '08:30', 'Europe/Paris', ?)", (stamp,))
+    db.execute(
+        "INSERT INTO digests VALUES (1, ?, ?)", (json.dumps(make_digest(3).to_dict()), stamp)
+    )
+    db.execute("INSERT INTO posts VALUES (1, 1, 5, 1, 100, '[101]', ?)", (stamp,))
+    db.execute("INSERT INTO deliveries VALUES (5, '2026-03-01', 'intent', 1, NULL, ?)", (stamp,))
+    db.commit()
+    db.close()
+    store = await Storage.open(path)
+    try:
+        sub = await store.subscription(5)
+        assert sub.tz == "Europe/Paris" and sub.local_time == time(8, 30)
+        assert sub.story_filter == StoryFilter()
+        posted = await store.post(1)
+        assert len(posted.digest.stories) == 3 and posted.shown is None
+        assert posted.qa_key == 1
+        assert (await store.delivery(5, date(2026, 3, 1))).state == "intent"
+        updated = await store.set_filter(5, parse_filter(include="harbour"))
+        assert updated.story_filter.include == ("harbour",)
+    finally:
+        await store.close()
+    db = sqlite3.connect(path)
+    assert db.execute("PRAGMA user_version").fetchone()[0] == 3
+    db.close()
+
+
+async def test_subscription_filters_are_stored_kept_and_cleared(storage):
+    """/subscribe stores a filter; a second /subscribe without one keeps it; set_filter clears."""
+    wanted = parse_filter(include='climate, "sea level"', exclude="celebrity", min_outlets=2)
+    sub = await storage.subscribe(10, 1, time(8, 30), "UTC", now=NOW, story_filter=wanted)
+    assert sub.story_filter == wanted
+    await storage.subscribe(10, 1, time(9, 0), "UTC", now=NOW)  # a new time, filter untouched
+    again = await storage.subscription(10)
+    assert again.local_time == time(9, 0) and again.story_filter == wanted
+    assert (await storage.set_filter(10, StoryFilter())).story_filter == StoryFilter()
+    assert await storage.set_filter(99, wanted) is None  # no subscription there
+    await storage.subscribe(11, 1, time(8, 0), "UTC", now=NOW, story_filter=wanted)
+    assert (await storage.subscriptions())[1].story_filter == wanted
+
+
+async def test_a_post_shows_the_stories_its_filter_kept(storage):
+    """A post stores the stories shown; it reads back as that digest, the rest counted out."""
+    digest_id = await storage.add_digest(make_digest(3), now=NOW)
+    all_id = await storage.add_post(5, 1, digest_id, now=NOW)
+    some_id = await storage.add_post(6, 1, digest_id, now=NOW, shown=[0, 2])
+    none_id = await storage.add_post(7, 1, digest_id, now=NOW, shown=[])
+    every, some, nothing = [await storage.post(i) for i in (all_id, some_id, none_id)]
+    assert [s.id for s in every.digest.stories] == ["s1", "s2", "s3"]
+    assert [s.id for s in some.digest.stories] == ["s1", "s3"] and some.digest.filtered_out == 1
+    assert nothing.digest.stories == [] and nothing.digest.why_empty.startswith("no story matched")
+    assert len({every.qa_key, some.qa_key, nothing.qa_key}) == 3
+    assert await storage.digest_count() == 1  # one digest, however each post filters it

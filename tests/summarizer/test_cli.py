@@ -484,3 +484,40 @@ def test_cli_since_names_a_bad_file(tmp_path, capsys):
     bad.write_text("[1, 2]", encoding="utf-8")
     assert main(["digest", str(TRACK), "--since", str(bad)]) == 2
     assert capsys.readouterr().err.strip().startswith(f"error: {bad}: not a digest")
+
+
+def test_digest_filters_keep_the_stories_asked_for(models, capsys):
+    """--min-outlets, --include and --exclude keep only matching stories; the rest are counted."""
+    args = ["digest", str(EXAMPLES), "--json"]
+    assert main([*args, "--min-outlets", "2"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert [len(s["sources"]) for s in data["stories"]] == [3]
+    assert data["filtered_out"] == 1
+    assert main([*args, "--include", "observatory, telescope", "--exclude", "reef"]) == 0
+    captured = capsys.readouterr()
+    (story,) = json.loads(captured.out)["stories"]
+    assert [Path(s["path"]).name for s in story["sources"]] == ["unrelated-observatory.txt"]
+    assert "note: the filters left out 1 story" in captured.err
+
+
+def test_digest_filtered_to_nothing_says_so(models, capsys):
+    """A filter nothing matches: exit 1 and one line saying how many stories it left out."""
+    assert main(["digest", str(EXAMPLES), "--include", '"no such phrase"']) == 1
+    captured = capsys.readouterr()
+    assert "note: no stories: no story matched the filters (2 left out)" in captured.err
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "words"),
+    [
+        ("--include", '"reef, ship', "--include: unbalanced quote"),
+        ("--include-regex", "(reef", "--include-regex: '(reef' is not a valid regular expression"),
+        ("--include-regex", "(a|aa)+$", "--include-regex: '(a|aa)+$' is too slow"),
+        ("--min-outlets", "0", "--min-outlets: give a number from 1 to"),
+    ],
+)
+def test_digest_bad_filter_is_a_usage_error(option, value, words, capsys):
+    """A bad filter is named on one line with exit code 2, before any input is read."""
+    assert main(["digest", "/nonexistent/input", option, value]) == 2
+    err = capsys.readouterr().err
+    assert words in err and err.count("\n") == 1
