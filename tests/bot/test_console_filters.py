@@ -6,9 +6,10 @@ import io
 from datetime import UTC, datetime
 
 from bot.console import CONSOLE_CHANNEL, Console
+from bot.settings import BotSettings
 from bot.storage import Storage
 from bot.testing.fakeservice import FakeService
-from summarizer.config import Settings, SourcesSettings
+from summarizer.config import SourcesSettings
 from summarizer.filters import parse_filter
 
 # Fictional headlines; each story has two outlets (the fake summarizer's shape).
@@ -20,7 +21,7 @@ HEADLINES = (
 
 
 async def run_console(tmp_path, lines):
-    settings = Settings(sources=SourcesSettings(feeds=("https://default.example/rss",)))
+    settings = BotSettings(sources=SourcesSettings(feeds=("https://default.example/rss",)))
     storage = await Storage.open(tmp_path / "c.sqlite3")
     service = FakeService(stories=3, headlines=HEADLINES)
     out = io.StringIO()
