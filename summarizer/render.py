@@ -97,16 +97,18 @@ def update_mark(story: StoryDigest) -> str:
 
 
 def change_line(change: Change, *, when: datetime | None = None) -> str:
-    """`rose from 12 (6 May [1]) to 19 [4][5]`: the earlier value, its day and citations, then now.
+    """`up from at least 12 on 6 May`: what the earlier digest said, and when.
 
-    The earlier citations are the earlier digest's own source numbers, hence its day beside them.
+    The earlier digest's citation numbers are left out: they count that digest's sources, not
+    this one's (JSON keeps them).
     """
-    verb = "changed"
     old, new = _first_number(change.old), _first_number(change.new)
+    direction = "changed"
     if old is not None and new is not None and old != new:
-        verb = "rose" if new > old else "fell"
-    earlier = " ".join(x for x in (_day(when), citation_marks(change.old_sources)) if x)
-    return f"{verb} from {change.old} ({earlier}) to {change.new} {citation_marks(change.sources)}"
+        direction = "up" if new > old else "down"
+    earlier = f" on {_day(when)}" if when is not None else ""
+    value = change.old[:1].lower() + change.old[1:]
+    return f"{direction} from {value}{earlier}"
 
 
 def _first_number(text: str) -> float | None:
@@ -148,10 +150,20 @@ def _render_update(story: StoryDigest, width: int) -> str:
     if not fresh and not story.changed:
         return f"{title} · nothing new since {since}"
     lines = [title, "=" * min(width, len(title)), f"New since {since}:"]
+    # A number that changed rides on the sentence that gives its new value: told once.
+    told: set[int] = set()
     for sentence in fresh:
-        lines += _wrapped(sentence_line(sentence), width)
-    for change in story.changed:
-        lines += _wrapped(change_line(change, when=story.continues.date), width)
+        line = sentence_line(sentence)
+        for n, change in enumerate(story.changed):
+            if change.text == sentence.text:
+                line += f" · {change_line(change, when=story.continues.date)}"
+                told.add(n)
+        lines += _wrapped(line, width)
+    for n, change in enumerate(story.changed):
+        if n not in told:
+            marks = citation_marks(change.sources)
+            line = f"{change.new} {marks} · {change_line(change, when=story.continues.date)}"
+            lines += _wrapped(line, width)
     if (background := story.background) is not None:
         lines.append(clip(f"Background: {sentence_line(background)}", width))
     lines.append("")
