@@ -88,9 +88,14 @@ _ENDS = frozenset({",", ".", ";", ":", "!", "?", ")", "”", '"', "’"})
 _OPEN_PUNCT = ",;:—–-"
 
 
+# Words that point back from inside a clause: "could otherwise take three weeks" means "if the
+# refloat the sentence before tells of fails"; alone it reads as a cut.
+_POINTING_ADVERBS = re.compile(r"\b(?:otherwise|instead)\b(?! of\b| than\b)", re.IGNORECASE)
+
+
 def dangling_opener(text: str) -> bool:
-    """Whether a sentence opens with a word that points back at an earlier sentence."""
-    return bool(_DANGLING.match(text.strip()))
+    """Whether a sentence points back at an earlier one: by its first word, or "otherwise"."""
+    return bool(_DANGLING.match(text.strip()) or _POINTING_ADVERBS.search(text))
 
 
 @dataclass(frozen=True, slots=True)

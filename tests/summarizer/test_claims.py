@@ -159,3 +159,9 @@ def test_no_wording_is_a_fragment_or_an_open_bracket(models):
         for wording in claim:
             assert wording.count("(") == wording.count(")"), wording
             assert " was " in wording or " offered " in wording, wording
+
+
+def test_otherwise_points_back_from_inside_a_clause():
+    assert dangling_opener("Clearing the pier could otherwise take about two weeks.")
+    assert dangling_opener("The council instead voted to close the ferry landing.")
+    assert not dangling_opener("The council voted to close the landing instead of the pier.")
