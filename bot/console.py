@@ -204,8 +204,12 @@ class Console:
         await self.storage.set_post_messages(post_id, [post_id])
         blocks = [title] if title else []
         blocks.append(render_digest(digest))
-        if digest.failures:
-            blocks.append("Could not read:\n" + "\n".join(f"  {f}" for f in digest.failures))
+        failed = [f for f in digest.failures if not f.skipped]
+        skipped = [f for f in digest.failures if f.skipped]
+        if failed:
+            blocks.append("Could not read:\n" + "\n".join(f"  {f}" for f in failed))
+        if skipped:
+            blocks.append("Left out:\n" + "\n".join(f"  {f}" for f in skipped))
         if digest.why_empty:
             blocks.append(f"note: no stories: {digest.why_empty}")
         elif digest.filtered_out:

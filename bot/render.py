@@ -254,8 +254,12 @@ def render_digest(digest: Digest, *, header: str | None = None) -> list[MessageP
         lines.append(f"No story matched the filters ({digest.filtered_out} left out).")
     elif not digest.stories:
         lines.append("No stories found in these sources for the period covered.")
-    if digest.failures:
-        lines.append("Could not read: " + "; ".join(clip(str(f), 300) for f in digest.failures))
+    failed = [f for f in digest.failures if not f.skipped]
+    skipped = [f for f in digest.failures if f.skipped]
+    if failed:
+        lines.append("Could not read: " + "; ".join(clip(str(f), 300) for f in failed))
+    if skipped:
+        lines.append("Left out: " + "; ".join(clip(str(f), 300) for f in skipped))
     texts = split_content("\n".join(lines)) if lines else []
     parts = [MessagePart(content=t) for t in texts]
     embeds = [e for story in digest.stories for e in render_story(story)]

@@ -8,6 +8,7 @@ __all__ = [
     "FeedError",
     "FetchError",
     "InputError",
+    "LanguageSkipped",
     "ModelLoadError",
     "SummarizerError",
     "UnsafeURLError",
@@ -34,6 +35,10 @@ class InputError(SummarizerError):
         self.source = source
         self.reason = reason
         super().__init__(f"{source}: {reason}")
+
+
+class LanguageSkipped(InputError):
+    """An article left out on purpose: it is not in English, which the models read."""
 
 
 class FetchError(InputError):

@@ -35,7 +35,7 @@ from markdown_it import MarkdownIt
 from .clean import clean_text
 from .config import Settings
 from .dates import as_utc, parse_datetime, url_date
-from .errors import ExtractionError, FeedError, InputError, SummarizerError
+from .errors import ExtractionError, FeedError, InputError, LanguageSkipped, SummarizerError
 from .extract import article_from_html, byline_date, decode_bytes, html_fragment_text
 from .feeds import FeedItem, looks_like_feed, parse_feed
 from .fetch import fetch, make_session
@@ -346,7 +346,7 @@ class _Run:
         reason = _short(exc)
         # Returned to the caller, which reports it once (the CLI as one error line).
         log.info("%s: %s", source, reason)
-        self.failures.append(InputFailure(source, reason))
+        self.failures.append(InputFailure(source, reason, isinstance(exc, LanguageSkipped)))
 
     async def get(self, url: str) -> tuple[str, str | None, bytes, str]:
         """Fetch with a slot held only for the request itself (feeds wait on their items)."""
@@ -542,7 +542,7 @@ def _in_english(articles: list[Article], name: str, run: _Run) -> list[Article]:
             continue
         where = article.url or article.path or name
         reason = f"written in {language_name(code)} ({code}), not English: left out of the digest"
-        run.fail(where, InputError(where, reason))
+        run.fail(where, LanguageSkipped(where, reason))
     return kept
 
 

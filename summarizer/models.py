@@ -408,6 +408,7 @@ class InputFailure:
 
     input: str
     reason: str
+    skipped: bool = False  # left out on purpose (another language), not a failure to read
 
     def __str__(self) -> str:
         return f"{self.input}: {self.reason}"

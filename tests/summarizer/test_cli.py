@@ -521,3 +521,12 @@ def test_digest_bad_filter_is_a_usage_error(option, value, words, capsys):
     assert main(["digest", "/nonexistent/input", option, value]) == 2
     err = capsys.readouterr().err
     assert words in err and err.count("\n") == 1
+
+
+def test_a_foreign_article_is_a_note_not_an_error(models, capsys):
+    """An article in German is left out with one note line; the English one is digested."""
+    fixtures = ROOT / "tests" / "fixtures" / "ingest"
+    german, english = fixtures / "german-article.txt", fixtures / "english-article.txt"
+    assert main(["digest", str(german), str(english)]) == 0
+    err = capsys.readouterr().err.splitlines()
+    assert err == [f"note: {german}: written in German (de), not English: left out of the digest"]

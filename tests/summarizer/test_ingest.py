@@ -558,6 +558,7 @@ async def test_non_english_article_is_left_out_with_one_note():
     assert reasons(failures) == {
         german: "written in German (de), not English: left out of the digest"
     }
+    assert [f.skipped for f in failures] == [True]  # left out on purpose: a note, not an error
 
 
 async def test_progress_reports_inputs_done():
