@@ -236,6 +236,8 @@ def _select(query: _Query, hits: list[Hit], index: QAIndex, settings: Settings) 
                     head = f"{top.text} and {partners[0]}"
             if query.kind in _AMOUNTS:
                 head = roles.with_unit(reader.doc(evidence.text), head)  # "12" -> "12 crowns"
+            elif query.kind == "date":
+                head = roles.with_time(reader.doc(evidence.text), head)  # "3:40 a.m. on Tuesday"
             return Answer(
                 text=f"{head} — “{quote}” {_marks(stating)}",
                 citations=stating,

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CONFIRMED", "REFUSED", "UNCONFIRMED", "Asked", "asked", "definition", "fit",
-    "relation_words", "states_something", "together", "with_unit",
+    "relation_words", "states_something", "together", "with_time", "with_unit",
 ]  # fmt: skip
 
 Role = Literal["subject", "object", "identity", "value"]
@@ -437,4 +437,29 @@ def with_unit(evidence: Doc, answer: str) -> str:
     counts = any(t.dep_ == "nummod" and t.head.i == after.i for t in span)
     if counts and after.pos_ == "NOUN":
         return f"{answer} {after.text}"
+    return answer
+
+
+def with_time(evidence: Doc, answer: str) -> str:
+    """'Tuesday' -> 'about 3:40 a.m. on Tuesday' when the evidence gives the hour beside the day.
+
+    And the other way round: an hour gets the day written next to it.
+    """
+    span = _span_of(evidence, answer)
+    if span is None:
+        return answer
+    own = next((e for e in evidence.ents if e.start <= span.start < e.end), None)
+    if own is None or own.label_ not in {"DATE", "TIME"}:
+        return answer
+    other_label = "TIME" if own.label_ == "DATE" else "DATE"
+    for entity in evidence.ents:
+        if entity.label_ != other_label:
+            continue
+        if entity.end <= span.start:
+            gap = evidence[entity.end : span.start]
+        else:
+            gap = evidence[span.end : entity.start]
+        if len(gap) <= 1 and all(t.lower_ in {"on", "at", ","} for t in gap):
+            start, end = min(entity.start, span.start), max(entity.end, span.end)
+            return evidence[start:end].text
     return answer

@@ -66,3 +66,15 @@ def test_head_is_the_thing_asked_or_absent(models, indexes, story, case):
     else:
         assert expected.casefold() in head, f"expected {expected!r}: {answer.text}"
     assert case["evidence"].casefold() in answer.text.casefold(), answer.text
+
+
+def test_a_day_comes_with_the_hour_beside_it(models):
+    """'When did it run aground?' is answered with the hour and the day, not the day alone."""
+    text = (
+        "The ferry Saint Orla ran aground off Brenna at about 5:15 a.m. on Friday, the coast "
+        "guard said on Saturday."
+    )
+    sources = [Source(1, "Saint Orla aground", outlet="Coastal Times", text=text)]
+    answer = answer_question("When did the Saint Orla run aground?", build_index(sources))
+    assert answer.short_answer is not None
+    assert answer.short_answer.lower() == "about 5:15 a.m. on friday"
