@@ -219,12 +219,15 @@ def render_digest(digest: Digest, *, width: int = 88) -> str:
     return "\n\n".join(render_story(s, width=width) for s in digest.stories) or NO_STORIES
 
 
-def render_timeline(days: Sequence[StoryDigest], *, width: int = 88) -> str:
+def render_timeline(
+    days: Sequence[StoryDigest], *, dates: Sequence[datetime | None] = (), width: int = 88
+) -> str:
     """A story's timeline as terminal text: each day it was told, with what that day added.
 
     Args:
         days: the story's tellings, first to last (each after the first continues the one
             before it, `summarizer.track`).
+        dates: when each was told, where its sources give no date.
         width: wrap width.
 
     Returns:
@@ -235,9 +238,10 @@ def render_timeline(days: Sequence[StoryDigest], *, width: int = 88) -> str:
         return NO_STORIES
     headline = days[-1].headline
     lines = [headline, "=" * min(width, len(headline))]
-    for story in days:
+    told = list(dates) + [None] * (len(days) - len(dates))
+    for story, when in zip(days, told, strict=False):
         day = story.continues.day if story.continues else 1
-        lines += ["", f"Day {day} · {day_label(story.date)}"]
+        lines += ["", f"Day {day} · {day_label(story.date or when)}"]
         facts = timeline_facts(story)
         cited = {i for _, ids in facts for i in ids}
         for line, _ in facts:
