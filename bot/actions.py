@@ -10,7 +10,7 @@ import asyncio
 import dataclasses
 import re
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from summarizer.config import Settings
@@ -19,15 +19,17 @@ from summarizer.filters import StoryFilter, parse_filter, shown_digest
 from summarizer.models import Answer, Digest, Source
 
 from .service import DigestService, FeedInfo
-from .storage import PostedDigest, Storage
+from .storage import PostedDigest, Storage, Telling
 
 __all__ = [
     "FEED_URL_MAX_CHARS",
     "MAX_FEEDS_PER_CHANNEL",
     "MAX_INPUTS",
+    "TRACK_DAYS",
     "add_feed",
     "answer_about",
     "channel_feeds",
+    "earlier_tellings",
     "edit_filter",
     "feed_sets",
     "new_feed_url",
@@ -36,6 +38,9 @@ __all__ = [
     "publish_digest",
     "question_sources",
     "shown_stories",
+    "story_timeline",
+    "told_digest",
+    "track_post",
 ]
 
 MAX_FEEDS_PER_CHANNEL = 20  # each digest fetches every feed; more is slow and rarely useful
@@ -43,6 +48,8 @@ FEED_URL_MAX_CHARS = 2000
 MAX_INPUTS = 10  # per /summarize: one story, a handful of outlets
 _URL = re.compile(r"^https?://\S+$", re.IGNORECASE)
 CLEAR = "none"  # a filter option set to this is cleared (Discord cannot send an empty option)
+# A story not told in a channel for this long is a new story there when it comes back.
+TRACK_DAYS = 7
 
 
 async def channel_feeds(storage: Storage, settings: Settings, channel_id: int) -> list[str]:
@@ -196,6 +203,129 @@ async def publish_digest(
     digest_id = await storage.add_digest(digest, now=now)
     post_id = await storage.add_post(channel_id, guild_id, digest_id, now=now, shown=shown)
     return post_id, shown_digest(digest, shown)
+
+
+async def track_post(
+    storage: Storage,
+    service: DigestService,
+    post_id: int,
+    channel_id: int,
+    digest_id: int,
+    digest: Digest,
+    *,
+    shown: Sequence[int] | None,
+    now: datetime,
+) -> Digest:
+    """Tell a post's stories against what the channel was told before; record the tellings.
+
+    A story that continues one told in the channel in the last `TRACK_DAYS` days becomes an
+    update (`summarizer.track`, off the event loop). The digest is shared by every channel of
+    its feed set, so this is done per channel, when its post is made, and recorded with the
+    post: a resumed delivery sends the very same update.
+
+    Args:
+        storage: the bot's state.
+        service: the summarizer (`DigestService.track`).
+        post_id: the post, already recorded.
+        channel_id: its channel.
+        digest_id: the stored digest it shows.
+        digest: that digest as the post shows it (its filters applied).
+        shown: the indices the filters kept (None: every story), part of the tracking's key.
+        now: the current aware time.
+
+    Returns:
+        The digest as the post tells it, updates marked.
+
+    """
+    earlier = await storage.latest_tellings(channel_id, since=now - timedelta(days=TRACK_DAYS))
+    told = digest
+    continues: list[Telling | None] = [None] * len(digest.stories)
+    if earlier and digest.stories:
+        # What tracking depends on: the digest, the stories shown, and each earlier story
+        # (its digest, its id, its day): channels with the same history share one result.
+        key = (
+            "track",
+            digest_id,
+            None if shown is None else tuple(shown),
+            tuple((t.digest_id, t.story.id, t.story.continues) for t in earlier),
+        )
+        told = await service.track(key, digest, [t.story for t in earlier])
+        by_story = {t.story.id: t for t in earlier}  # the latest telling of each story id
+        continues = [
+            by_story.get(story.continues.id) if story.continues else None for story in told.stories
+        ]
+        # Undated sources leave the days unknown: the channel's own days stand in ("New since
+        # 6 May"). Copies: the tracked digest may be shared with other channels.
+        stories = []
+        for story, telling in zip(told.stories, continues, strict=True):
+            if telling is not None and story.continues is not None:
+                mark = story.continues
+                mark = dataclasses.replace(
+                    mark,
+                    date=mark.date or telling.last_seen,
+                    first_date=mark.first_date or telling.first_seen,
+                )
+                story = dataclasses.replace(story, continues=mark)
+            stories.append(story)
+        told = dataclasses.replace(told, stories=stories)
+    await storage.add_tellings(post_id, channel_id, told.stories, continues, now=now)
+    return told
+
+
+def told_digest(posted: PostedDigest, tellings: Sequence[Telling]) -> Digest:
+    """The digest as the post told it: its recorded tellings (updates marked), else as stored."""
+    if not tellings:
+        return posted.digest
+    return dataclasses.replace(posted.digest, stories=[t.story for t in tellings])
+
+
+async def earlier_tellings(storage: Storage, tellings: Sequence[Telling]) -> list[Telling | None]:
+    """For each telling, the one it continues (its link points there); None for a first one."""
+    return [await storage.telling(t.continues) if t.continues else None for t in tellings]
+
+
+async def story_timeline(
+    storage: Storage, channel_id: int, choice: str | None = None, *, now: datetime
+) -> list[Telling]:
+    """A story's days in the channel, first to last: the timeline `/story` shows.
+
+    In a daily digest's thread the story is one of that post's; elsewhere one of the stories
+    the channel was told in the last `TRACK_DAYS` days.
+
+    Args:
+        storage: the bot's state.
+        channel_id: the thread or channel asked in.
+        choice: which story: its number in the post, or words of its headline; None: the first.
+        now: the current aware time.
+
+    Raises:
+        InputError: no tracked story here, or none that `choice` names.
+
+    """
+    posted = await storage.post_for_thread(channel_id)
+    if posted is not None:
+        stories = await storage.tellings(posted.id)
+    else:
+        stories = await storage.latest_tellings(channel_id, since=now - timedelta(days=TRACK_DAYS))
+    if not stories:
+        raise InputError("story", "no daily digest story has been posted here yet")
+    chosen = _choose(stories, choice)
+    return await storage.timeline(chosen.id)
+
+
+def _choose(stories: Sequence[Telling], choice: str | None) -> Telling:
+    text = (choice or "").strip()
+    if not text:
+        return stories[0]
+    if text.isdigit():
+        if 1 <= int(text) <= len(stories):
+            return stories[int(text) - 1]
+        raise InputError("story", f"give a number from 1 to {len(stories)}")
+    words = text.casefold().split()
+    for telling in stories:
+        if all(w in telling.story.headline.casefold() for w in words):
+            return telling
+    raise InputError("story", f"no story here has {text!r} in its headline")
 
 
 def question_sources(digest: Digest) -> list[Source]:

@@ -27,6 +27,7 @@ EXTENSIONS: tuple[str, ...] = (
     "bot.exts.subscriptions",
     "bot.exts.feeds",
     "bot.exts.schedule",
+    "bot.exts.story",
 )
 
 

@@ -18,7 +18,7 @@ from typing import TextIO
 from summarizer.errors import InputError
 from summarizer.filters import FilterError, StoryFilter
 from summarizer.models import Digest
-from summarizer.render import render_answer, render_digest
+from summarizer.render import render_answer, render_digest, render_timeline
 
 from .actions import (
     add_feed,
@@ -27,6 +27,8 @@ from .actions import (
     edit_filter,
     parse_inputs,
     publish_digest,
+    story_timeline,
+    track_post,
 )
 from .daily import collect_due, next_occurrence, parse_time, parse_zone
 from .service import DigestService
@@ -49,6 +51,8 @@ HELP = """Commands (as in Discord):
   /subscriptions edit FILTERS      change them (none clears one)
   /unsubscribe
   /tick                            move the clock to the next daily digest and post it
+                                   (a story told before is an update: what is new)
+  /story [N | WORDS]               a daily digest story's timeline (default: the first)
   /help    /quit
 FILTERS: include:"climate, wildfire" exclude:celebrity include_regex:"flood\\w*" min_outlets:2
   (quoted as in a shell; a phrase: include:'"sea level", flood')"""
@@ -187,6 +191,9 @@ class Console:
             self.say("Unsubscribed." if removed else "There is no daily digest here to stop.")
         elif command == "/tick":
             await self._tick()
+        elif command == "/story":
+            days = await story_timeline(self.storage, CONSOLE_CHANNEL, rest or None, now=self.now())
+            self.say(render_timeline([d.story for d in days], dates=[d.last_seen for d in days]))
         else:
             self.say(f"unknown command {command!r}; type /help")
 
@@ -196,12 +203,29 @@ class Console:
         *,
         title: str | None = None,
         story_filter: StoryFilter | None = None,
+        track: bool = False,
     ) -> int:
         post_id, digest = await publish_digest(
             self.storage, CONSOLE_CHANNEL, None, digest, now=self.now(), story_filter=story_filter
         )
+        if track:
+            # A daily digest: stories told here before are updates, as in Discord.
+            posted = await self.storage.post(post_id)
+            assert posted is not None
+            digest = await track_post(
+                self.storage,
+                self.service,
+                post_id,
+                CONSOLE_CHANNEL,
+                posted.digest_id,
+                digest,
+                shown=posted.shown,
+                now=self.now(),
+            )
         # The console has no messages; the post's own id stands in, so /ask finds it.
         await self.storage.set_post_messages(post_id, [post_id])
+        if track:
+            await self.storage.set_telling_messages(post_id, [post_id] * len(digest.stories))
         blocks = [title] if title else []
         blocks.append(render_digest(digest))
         failed = [f for f in digest.failures if not f.skipped]
@@ -307,7 +331,9 @@ class Console:
             feeds = await channel_feeds(self.storage, self.settings, CONSOLE_CHANNEL)
             digest = await self.service.digest(feeds)
             title = f"Daily digest for {item.local_date:%A %d %B %Y} (clock: {item.at:%H:%M} UTC)"
-            post_id = await self._post(digest, title=title, story_filter=sub.story_filter)
+            post_id = await self._post(
+                digest, title=title, story_filter=sub.story_filter, track=True
+            )
             await self.storage.record_intent(
                 CONSOLE_CHANNEL, item.local_date, post_id, now=self.now()
             )

@@ -15,26 +15,39 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 
 import discord
 
 from summarizer.models import Answer, Digest, Source, StoryDigest
 from summarizer.render import (
     NOT_TOLD,
+    background_line,
     citation_marks,
     clip,
+    day_label,
+    nothing_new,
+    nothing_new_line,
     sentence_line,
+    since_line,
     source_label,
     source_line,
+    timeline_facts,
+    update_facts,
+    update_title,
 )
 
 __all__ = [
     "CONTENT_LIMIT",
     "MessagePart",
     "digest_header",
+    "jump_url",
+    "message_of",
     "render_answer",
     "render_digest",
+    "render_post",
     "render_story",
+    "render_timeline",
     "split_content",
 ]
 
@@ -51,6 +64,8 @@ EMBED_CHARS_PER_MESSAGE = 6000  # summed over every embed of one message
 
 SOURCE_TITLE_CHARS = 180  # a source's title in the list; the URL always stays whole
 EMBED_COLOUR = 0x2B6CB0
+UPDATE_COLOUR = 0x2F855A  # an update stands out from a first telling
+CONTINUING_TITLE = "Continuing, nothing new"
 _ELLIPSIS = "…"
 
 
@@ -114,15 +129,20 @@ def _source_fields(sources: Sequence[Source]) -> list[tuple[str, str]]:
 
 
 def _build_embed(
-    story: StoryDigest, lines: Sequence[str], cited: Sequence[Source], *, continued: bool
+    story: StoryDigest,
+    lines: Sequence[str],
+    cited: Sequence[Source],
+    *,
+    continued: bool,
+    title: str | None = None,
 ) -> discord.Embed:
-    title = story.headline or "Untitled story"
+    title = title or story.headline or "Untitled story"
     if continued:
         title = clip(title, TITLE_LIMIT - len(" (cont.)")) + " (cont.)"
     embed = discord.Embed(
         title=clip(title, TITLE_LIMIT),
         description="\n".join(lines) or None,
-        colour=EMBED_COLOUR,
+        colour=UPDATE_COLOUR if story.continues else EMBED_COLOUR,
     )
     for name, value in _source_fields(cited):
         embed.add_field(name=name, value=value, inline=False)
@@ -153,11 +173,25 @@ def _split_long(text: str, limit: int) -> list[str]:
     return pieces
 
 
-def render_story(story: StoryDigest) -> list[discord.Embed]:
-    """One embed for the story, or several "(cont.)" embeds when it is too long for one."""
-    # (line, cited ids) units; an over-long sentence becomes several units, the marker on the last.
+def jump_url(guild_id: int | None, channel_id: int, message_id: int) -> str:
+    """The link Discord opens at a message (`@me` stands for a direct-message channel)."""
+    return f"https://discord.com/channels/{guild_id or '@me'}/{channel_id}/{message_id}"
+
+
+def _units(lines: Iterable[tuple[str, Sequence[int]]]) -> list[tuple[str, list[int]]]:
+    """(line, cited ids) units; an over-long line becomes several, its marks on the last."""
     units: list[tuple[str, list[int]]] = []
-    budget = DESCRIPTION_LIMIT // 2  # leaves room for the sources of a sentence's citations
+    budget = DESCRIPTION_LIMIT // 2  # leaves room for the sources of a line's citations
+    for line, ids in lines:
+        pieces = [line] if len(line) <= budget else _split_long(line, budget - 40)
+        units.extend((piece, []) for piece in pieces[:-1])
+        units.append((pieces[-1], list(ids)))
+    return units
+
+
+def _sentence_units(story: StoryDigest) -> list[tuple[str, list[int]]]:
+    units: list[tuple[str, list[int]]] = []
+    budget = DESCRIPTION_LIMIT // 2
     for sentence in story.sentences:
         line = sentence_line(sentence)
         if len(line) <= budget:
@@ -167,17 +201,59 @@ def render_story(story: StoryDigest) -> list[discord.Embed]:
         units.extend((piece, []) for piece in pieces[:-1])
         marks = citation_marks(sentence.source_ids)
         units.append((f"{pieces[-1]} {marks}".rstrip(), sentence.source_ids))
+    return units
+
+
+def _update_units(story: StoryDigest, link: str | None) -> list[tuple[str, list[int]]]:
+    """An update's lines: the link to the earlier post, what is new, the background in one."""
+    assert story.continues is not None
+    lines: list[tuple[str, list[int]]] = []
+    if link:
+        lines.append((f"[Earlier post, {day_label(story.continues.date)}]({_url(link)})", []))
+    lines.append((f"**{since_line(story)}**", []))
+    lines += _units(update_facts(story))
+    background, ids = background_line(story)
+    if background:
+        lines.append((background, ids))
+    return lines
+
+
+def render_story(story: StoryDigest, *, link: str | None = None) -> list[discord.Embed]:
+    """One embed for the story, or several "(cont.)" embeds when it is too long for one.
+
+    A story that continues an earlier one (`summarizer.track`) is an update: titled "Update,
+    day N: headline", it opens with a link to the earlier post (`link`), then what is new since
+    then and the numbers that changed, then the background in one line; it lists only the
+    sources those lines cite.
+    """
+    update = story.continues is not None
+    units = _update_units(story, link) if update else _sentence_units(story)
+    title = update_title(story) if update else None
+    return _pack_embeds(story, units, title=title, all_sources=not update)
+
+
+def _pack_embeds(
+    story: StoryDigest,
+    units: Sequence[tuple[str, list[int]]],
+    *,
+    title: str | None,
+    all_sources: bool,
+) -> list[discord.Embed]:
+    """The units as embeds within every limit, each listing the sources its own lines cite."""
 
     def sources_for(ids: Iterable[int]) -> list[Source]:
         wanted = set(ids)
         return [s for s in story.sources if s.id in wanted]
+
+    def build(lines: Sequence[str], ids: Sequence[int], *, continued: bool) -> discord.Embed:
+        return _build_embed(story, lines, sources_for(ids), continued=continued, title=title)
 
     chunks: list[tuple[list[str], list[int]]] = []  # (lines, cited ids) per embed
     lines: list[str] = []
     cited: list[int] = []
     for line, ids in units:
         trial_ids = cited + [i for i in ids if i not in cited]
-        trial = _build_embed(story, [*lines, line], sources_for(trial_ids), continued=bool(chunks))
+        trial = build([*lines, line], trial_ids, continued=bool(chunks))
         if lines and not _fits(trial):
             chunks.append((lines, cited))
             lines, cited = [], []
@@ -186,20 +262,43 @@ def render_story(story: StoryDigest) -> list[discord.Embed]:
         cited = trial_ids
     if lines or not chunks:
         chunks.append((lines, cited))
-    # Sources no sentence cites still belong to the story: list them last when they fit.
-    all_cited = {i for s in story.sentences for i in s.source_ids}
-    uncited = [s.id for s in story.sources if s.id not in all_cited]
-    if uncited:
-        last_lines, last_ids = chunks[-1]
-        widened = _build_embed(
-            story, last_lines, sources_for([*last_ids, *uncited]), continued=len(chunks) > 1
+    if all_sources:
+        # Sources no sentence cites still belong to the story: list them last when they fit.
+        all_cited = {i for s in story.sentences for i in s.source_ids}
+        uncited = [s.id for s in story.sources if s.id not in all_cited]
+        if uncited:
+            last_lines, last_ids = chunks[-1]
+            widened = build(last_lines, [*last_ids, *uncited], continued=len(chunks) > 1)
+            if _fits(widened):
+                chunks[-1] = (last_lines, [*last_ids, *uncited])
+    return [build(chunk, ids, continued=n > 0) for n, (chunk, ids) in enumerate(chunks)]
+
+
+def _continuing_embeds(
+    stories: Sequence[tuple[StoryDigest, str | None]],
+) -> list[discord.Embed]:
+    """Updates with nothing new: one line each (with its link), in as few embeds as fit."""
+    embeds: list[discord.Embed] = []
+    lines: list[str] = []
+
+    def flush() -> None:
+        title = CONTINUING_TITLE + (" (cont.)" if embeds else "")
+        embeds.append(
+            discord.Embed(title=title, description="\n".join(lines), colour=UPDATE_COLOUR)
         )
-        if _fits(widened):
-            chunks[-1] = (last_lines, [*last_ids, *uncited])
-    return [
-        _build_embed(story, chunk_lines, sources_for(ids), continued=n > 0)
-        for n, (chunk_lines, ids) in enumerate(chunks)
-    ]
+
+    for story, link in stories:
+        line = f"• {_escape(nothing_new_line(story))}"
+        if link:
+            line += f" · [earlier post]({_url(link)})"
+        line = clip(line, FIELD_VALUE_LIMIT)
+        if lines and len("\n".join([*lines, line])) > DESCRIPTION_LIMIT:
+            flush()
+            lines = []
+        lines.append(line)
+    if lines:
+        flush()
+    return embeds
 
 
 def split_content(text: str, limit: int = CONTENT_LIMIT) -> list[str]:
@@ -238,15 +337,20 @@ def _sentences_within(text: str, limit: int) -> list[str]:
     return merged
 
 
-def render_digest(digest: Digest, *, header: str | None = None) -> list[MessagePart]:
-    """The digest as messages: an optional header, then every story's embeds, packed.
+def render_post(
+    digest: Digest, *, header: str | None = None, links: Sequence[str | None] = ()
+) -> tuple[list[MessagePart], list[discord.Embed]]:
+    """The digest as messages, and for each story the embed that shows it.
 
     Args:
-        digest: the digest to show.
+        digest: the digest to show; its updates (`summarizer.track`) are told as updates.
         header: text for the first message (split over several when longer than 2000).
+        links: for each story, the earlier post an update links to (None: no link).
 
     Returns:
-        The messages in order; never empty.
+        The messages in order (never empty), and per story its first embed, by which the
+        message showing it is found once the messages are sent (updates with nothing new share
+        one embed, one line each).
 
     """
     lines = [header] if header else []
@@ -262,8 +366,30 @@ def render_digest(digest: Digest, *, header: str | None = None) -> list[MessageP
         lines.append("Left out: " + "; ".join(clip(str(f), 300) for f in skipped))
     texts = split_content("\n".join(lines)) if lines else []
     parts = [MessagePart(content=t) for t in texts]
-    embeds = [e for story in digest.stories for e in render_story(story)]
-    # The last header text rides along with the first embeds; the rest go alone before it.
+    links = list(links) + [None] * (len(digest.stories) - len(links))
+    embeds: list[discord.Embed] = []
+    firsts: list[discord.Embed | None] = []
+    quiet: list[tuple[StoryDigest, str | None]] = []
+    for story, link in zip(digest.stories, links, strict=False):
+        if nothing_new(story):
+            quiet.append((story, link))
+            firsts.append(None)
+            continue
+        own = render_story(story, link=link)
+        firsts.append(own[0])
+        embeds += own
+    # Stories with nothing new are listed after the others, one line each.
+    listed = _continuing_embeds(quiet)
+    embeds += listed
+    firsts = [f if f is not None else listed[0] for f in firsts]  # listed: the first one
+    parts = _pack_messages(parts, embeds)
+    return parts or [MessagePart(content="(empty digest)")], [f for f in firsts if f is not None]
+
+
+def _pack_messages(parts: list[MessagePart], embeds: Sequence[discord.Embed]) -> list[MessagePart]:
+    """Embeds packed into messages after the text parts, within the per-message limits."""
+    # The last text part rides along with the first embeds; the rest go alone before it.
+    parts = list(parts)
     current = parts.pop() if parts else MessagePart()
     for embed in embeds:
         if current.embeds and (
@@ -275,7 +401,66 @@ def render_digest(digest: Digest, *, header: str | None = None) -> list[MessageP
         current.embeds.append(embed)
     if current.content or current.embeds:
         parts.append(current)
-    return parts or [MessagePart(content="(empty digest)")]
+    return parts
+
+
+def render_digest(
+    digest: Digest, *, header: str | None = None, links: Sequence[str | None] = ()
+) -> list[MessagePart]:
+    """The digest as messages: an optional header, then every story's embeds, packed.
+
+    Args:
+        digest: the digest to show.
+        header: text for the first message (split over several when longer than 2000).
+        links: for each update, the earlier post it links to (`render_post`).
+
+    Returns:
+        The messages in order; never empty.
+
+    """
+    return render_post(digest, header=header, links=links)[0]
+
+
+def message_of(parts: Sequence[MessagePart], embed: discord.Embed) -> int:
+    """The index of the message that carries this very embed."""
+    return next(n for n, part in enumerate(parts) if any(e is embed for e in part.embeds))
+
+
+def render_timeline(
+    days: Sequence[StoryDigest],
+    *,
+    links: Sequence[str | None] = (),
+    dates: Sequence[datetime | None] = (),
+) -> list[MessagePart]:
+    """A story's timeline: one embed per day it was told, with what that day added.
+
+    Args:
+        days: the story's tellings in a channel, first to last.
+        links: for each day, the post that told it (None: no link).
+        dates: when each was told, where its sources give no date.
+
+    Returns:
+        The messages: a header naming the story and its days, then the days' embeds, each
+        listing the sources its facts cite (each day's digest numbers its own sources).
+
+    """
+    if not days:
+        return [MessagePart(content="No timeline: this story was not tracked.")]
+    headline = days[-1].headline
+    header = f"**Timeline** · {_escape(headline)} · {len(days)} day{'s' if len(days) != 1 else ''}"
+    links = list(links) + [None] * (len(days) - len(links))
+    told = list(dates) + [None] * (len(days) - len(dates))
+    embeds: list[discord.Embed] = []
+    for story, link, when in zip(days, links, told, strict=False):
+        day = story.continues.day if story.continues else 1
+        title = f"Day {day} · {day_label(story.date or when)}: {story.headline}"
+        units: list[tuple[str, list[int]]] = []
+        if link:
+            units.append((f"[Posted here]({_url(link)})", []))
+        facts = _units(timeline_facts(story))
+        units += facts or [("Nothing new that day.", [])]
+        embeds += _pack_embeds(story, units, title=title, all_sources=False)
+    return _pack_messages([MessagePart(content=clip(header, CONTENT_LIMIT))], embeds)
 
 
 def _answer_source_line(source: Source) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import copy
 import functools
 import gc
 import logging
@@ -21,16 +22,19 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from summarizer.config import Settings
 from summarizer.errors import FeedError, InputError
-from summarizer.models import Answer, Article, Digest, Source, Turn
+from summarizer.models import Answer, Article, Digest, Source, StoryDigest, Turn
 
-if TYPE_CHECKING:  # the QA stack loads on the worker thread, at warm-up
+if TYPE_CHECKING:  # the QA stack and the tracker load on the worker thread, at warm-up
     from summarizer.qa import QAIndex
+    from summarizer.track import Tracker
 
 __all__ = ["DigestService", "FeedInfo", "PipelineService"]
 
 log = logging.getLogger(__name__)
 
 QA_INDEX_CACHE = 16  # stored digests whose QA index stays built; questions favour recent ones
+# Tracked digests kept: channels that share a feed set, filters and history share one result.
+TRACK_CACHE = 64
 _T = TypeVar("_T")
 
 
@@ -68,6 +72,15 @@ class DigestService(Protocol):
         """
         ...
 
+    async def track(self, key: Hashable, digest: Digest, earlier: Sequence[StoryDigest]) -> Digest:
+        """The digest with each story that continues one of `earlier` marked as an update.
+
+        `summarizer.track`: the same event, which sentences are new, which numbers changed.
+        `digest` is left as it is (channels share it); the marked copy is returned. `key` names
+        the digest and the earlier stories: equal keys give equal results, computed once.
+        """
+        ...
+
     async def check_feed(self, url: str) -> FeedInfo:
         """Fetch and parse a feed.
 
@@ -96,6 +109,8 @@ class PipelineService:
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pipeline")
         self._indexes: OrderedDict[Hashable, QAIndex] = OrderedDict()
         self._index_lock = asyncio.Lock()
+        self._tracked: OrderedDict[Hashable, Digest] = OrderedDict()
+        self._tracker: Tracker | None = None
 
     async def warm_up(self) -> None:
         """Import the pipeline and load the models on the worker thread, before going online.
@@ -162,6 +177,27 @@ class PipelineService:
         return await self._offload(
             qa.answer_question, question, index, history=list(history), settings=self.settings
         )
+
+    async def track(self, key: Hashable, digest: Digest, earlier: Sequence[StoryDigest]) -> Digest:
+        """Mark the stories that continue earlier ones, on the worker thread; cached by `key`."""
+        cached = self._tracked.get(key)
+        if cached is not None:
+            self._tracked.move_to_end(key)
+            return cached
+        tracked = await self._offload(self._track, digest, list(earlier))
+        self._tracked[key] = tracked
+        while len(self._tracked) > TRACK_CACHE:
+            self._tracked.popitem(last=False)
+        return tracked
+
+    def _track(self, digest: Digest, earlier: list[StoryDigest]) -> Digest:
+        """On the worker thread: a marked copy (the shared digest stays as it is)."""
+        from summarizer.track import Tracker, track
+
+        if self._tracker is None:
+            self._tracker = Tracker(self.settings)
+        marked = copy.deepcopy(digest)
+        return track(marked, earlier, self.settings, tracker=self._tracker)
 
     async def check_feed(self, url: str) -> FeedInfo:
         """Fetch and parse a feed before anyone stores it."""

@@ -11,6 +11,8 @@ Tables:
                      recorded before anything is sent and the message ids after, so a restart
                      neither loses nor repeats a daily digest
     turns            the questions and answers about one post (its conversation), for follow-ups
+    stories          each story a daily digest told in a channel: as told there (an update marks
+                     what is new), the telling it continues, its first and last day, its message
 
 A database from an earlier schema is migrated when opened, in one transaction: a crash midway
 leaves it as it was, and the next start migrates again.
@@ -18,9 +20,10 @@ leaves it as it was, and the next start migrates again.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from pathlib import Path
@@ -31,7 +34,7 @@ from zoneinfo import ZoneInfo
 import aiosqlite
 
 from summarizer.filters import StoryFilter, shown_digest
-from summarizer.models import Answer, Digest, Turn
+from summarizer.models import Answer, Digest, StoryDigest, Turn
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -40,11 +43,13 @@ __all__ = [
     "PostedDigest",
     "Storage",
     "Subscription",
+    "Telling",
 ]
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
+MAX_TIMELINE_DAYS = 60  # a timeline longer than this shows its latest days
 
 DeliveryState = Literal["intent", "sent", "skipped"]
 
@@ -99,6 +104,22 @@ CREATE TABLE IF NOT EXISTS turns (
     created_at      TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS turns_by_conversation ON turns (conversation_id, id);
+CREATE TABLE IF NOT EXISTS stories (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    post_id     INTEGER NOT NULL REFERENCES posts (id),
+    channel_id  INTEGER NOT NULL,
+    position    INTEGER NOT NULL,        -- its index among the stories the post shows
+    story_id    TEXT NOT NULL,           -- StoryDigest.id
+    headline    TEXT NOT NULL,
+    story       TEXT NOT NULL,           -- StoryDigest.to_dict(with_text=False), as told here
+    continues   INTEGER REFERENCES stories (id),  -- the telling it updates; NULL: the first
+    first_seen  TEXT NOT NULL,           -- ISO UTC: when the story was first told here
+    last_seen   TEXT NOT NULL,           -- ISO UTC: this telling
+    message_id  INTEGER                  -- the message that shows it, once sent
+);
+CREATE INDEX IF NOT EXISTS stories_by_channel ON stories (channel_id, last_seen);
+CREATE INDEX IF NOT EXISTS stories_by_post ON stories (post_id, position);
+CREATE INDEX IF NOT EXISTS stories_by_continues ON stories (continues);
 """
 
 # Version 1 kept a copy of the digest in each channel's row (digests held the post), named the
@@ -144,10 +165,33 @@ ALTER TABLE subscriptions ADD COLUMN filters TEXT;
 ALTER TABLE posts ADD COLUMN shown TEXT;
 """
 
+# Version 3 kept no stories per channel: posts made before stay as they are, untracked; the
+# first daily digest after the upgrade starts each channel's timelines.
+_FROM_V3 = """
+CREATE TABLE stories (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    post_id     INTEGER NOT NULL REFERENCES posts (id),
+    channel_id  INTEGER NOT NULL,
+    position    INTEGER NOT NULL,
+    story_id    TEXT NOT NULL,
+    headline    TEXT NOT NULL,
+    story       TEXT NOT NULL,
+    continues   INTEGER REFERENCES stories (id),
+    first_seen  TEXT NOT NULL,
+    last_seen   TEXT NOT NULL,
+    message_id  INTEGER
+);
+"""
+
 _POST_SELECT = "SELECT p.*, d.digest FROM posts p JOIN digests d ON d.id = p.digest_id "
+# A telling with its post's server and thread, and the stored digest that holds its source texts.
+_TELLING_SELECT = (
+    "SELECT s.*, p.guild_id, p.thread_id, p.digest_id, d.digest FROM stories s "
+    "JOIN posts p ON p.id = s.post_id JOIN digests d ON d.id = p.digest_id "
+)
 
 # Each schema version's migration to the next; applied in order, each in its own transaction.
-_MIGRATIONS: dict[int, str] = {1: _FROM_V1, 2: _FROM_V2}
+_MIGRATIONS: dict[int, str] = {1: _FROM_V1, 2: _FROM_V2, 3: _FROM_V3}
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,6 +253,34 @@ class Delivery:
     post_id: int | None
     message_id: int | None
     updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Telling:
+    """A story as a daily digest told it in one channel: one day of its timeline there.
+
+    `story` is the story as shown there: an update (`story.continues`) marks what was new; its
+    sources carry their texts (from the stored digest), so the next day can be compared with it.
+    `continues` is the telling it updates (None: the story's first telling here).
+    """
+
+    id: int
+    post_id: int
+    channel_id: int
+    guild_id: int | None
+    thread_id: int | None
+    digest_id: int
+    position: int
+    story: StoryDigest
+    continues: int | None
+    first_seen: datetime
+    last_seen: datetime
+    message_id: int | None
+
+    @property
+    def day(self) -> int:
+        """Which day of the story this telling is (1: its first)."""
+        return self.story.continues.day if self.story.continues else 1
 
 
 def _iso(moment: datetime) -> str:
@@ -532,6 +604,126 @@ class Storage:
             created_at=datetime.fromisoformat(row["created_at"]),
             shown=shown,
         )
+
+    # -- stories told per channel -----------------------------------------------------------
+
+    async def add_tellings(
+        self,
+        post_id: int,
+        channel_id: int,
+        stories: Sequence[StoryDigest],
+        continues: Sequence[Telling | None],
+        *,
+        now: datetime,
+    ) -> None:
+        """Record the stories a post tells (as told there), each with the telling it continues.
+
+        One transaction: a post has all its tellings or none.
+        """
+        rows = [
+            (
+                post_id,
+                channel_id,
+                position,
+                story.id,
+                story.headline,
+                json.dumps(story.to_dict(with_text=False)),
+                earlier.id if earlier else None,
+                _iso(earlier.first_seen if earlier else now),
+                _iso(now),
+            )
+            for position, (story, earlier) in enumerate(zip(stories, continues, strict=True))
+        ]
+        await self._db.executemany(
+            "INSERT INTO stories (post_id, channel_id, position, story_id, headline, story, "
+            "continues, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            rows,
+        )
+        await self._db.commit()
+
+    async def set_telling_messages(self, post_id: int, message_ids: Sequence[int]) -> None:
+        """Record the message that shows each of a post's stories (in the post's order)."""
+        await self._db.executemany(
+            "UPDATE stories SET message_id = ? WHERE post_id = ? AND position = ?",
+            [(message_id, post_id, n) for n, message_id in enumerate(message_ids)],
+        )
+        await self._db.commit()
+
+    async def tellings(self, post_id: int) -> list[Telling]:
+        """The stories a post tells, in its order (none for a post that tracks none)."""
+        async with self._db.execute(
+            _TELLING_SELECT + "WHERE s.post_id = ? ORDER BY s.position", (post_id,)
+        ) as cursor:
+            rows = await cursor.fetchall()
+        return self._tellings(rows)
+
+    async def telling(self, telling_id: int) -> Telling | None:
+        """One telling by id."""
+        async with self._db.execute(_TELLING_SELECT + "WHERE s.id = ?", (telling_id,)) as cursor:
+            row = await cursor.fetchone()
+        return self._tellings([row])[0] if row else None
+
+    async def latest_tellings(self, channel_id: int, *, since: datetime) -> list[Telling]:
+        """The stories told in the channel since `since`, each at its latest telling.
+
+        Only posts that were sent count (an abandoned post has no messages), and a telling that
+        a later sent one continues is left out: that one is the story's latest.
+        """
+        async with self._db.execute(
+            _TELLING_SELECT + "WHERE s.channel_id = ? AND s.last_seen >= ? "
+            "AND p.message_ids != '[]' AND NOT EXISTS (SELECT 1 FROM stories later "
+            "JOIN posts lp ON lp.id = later.post_id "
+            "WHERE later.continues = s.id AND lp.message_ids != '[]') ORDER BY s.id",
+            (channel_id, _iso(since)),
+        ) as cursor:
+            rows = await cursor.fetchall()
+        return self._tellings(rows)
+
+    async def timeline(self, telling_id: int) -> list[Telling]:
+        """A story's tellings in its channel, first to last, ending with this one."""
+        days: list[Telling] = []
+        next_id: int | None = telling_id
+        while next_id is not None and len(days) < MAX_TIMELINE_DAYS:
+            found = await self.telling(next_id)
+            if found is None:
+                break
+            days.append(found)
+            next_id = found.continues
+        return days[::-1]
+
+    @staticmethod
+    def _tellings(rows: Iterable[aiosqlite.Row]) -> list[Telling]:
+        digests: dict[int, Digest] = {}  # each stored digest parsed once, however many rows
+        out: list[Telling] = []
+        for row in rows:
+            digest = digests.get(row["digest_id"])
+            if digest is None:
+                digest = digests[row["digest_id"]] = Digest.from_dict(json.loads(row["digest"]))
+            story = StoryDigest.from_dict(json.loads(row["story"]))
+            # Told without its source texts (one copy per digest is enough): back from there.
+            texts = {
+                s.id: s.text for told in digest.stories if told.id == story.id for s in told.sources
+            }
+            story.sources = [
+                dataclasses.replace(s, text=texts.get(s.id, s.text)) for s in story.sources
+            ]
+            out.append(
+                Telling(
+                    id=row["id"],
+                    post_id=row["post_id"],
+                    channel_id=row["channel_id"],
+                    guild_id=row["guild_id"],
+                    thread_id=row["thread_id"],
+                    digest_id=row["digest_id"],
+                    position=row["position"],
+                    story=story,
+                    continues=row["continues"],
+                    first_seen=datetime.fromisoformat(row["first_seen"]),
+                    last_seen=datetime.fromisoformat(row["last_seen"]),
+                    message_id=row["message_id"],
+                )
+            )
+        return out
 
     # -- scheduled-post ledger -------------------------------------------------------------
 

@@ -29,6 +29,7 @@ __all__ = [
 ]
 
 NO_STORIES = "No stories."
+BACKGROUND_CHARS = 200  # an update's background: one line, whatever the width
 NOT_TOLD = "The sources don't say."
 _ELLIPSIS = "…"
 
@@ -87,13 +88,83 @@ def source_line(
     return f"[{source.id}] {escape(label)}{outlet}" + (f" <{where}>" if where else "")
 
 
-def _day(when: datetime | None) -> str:
+def day_label(when: datetime | None) -> str:
+    """`6 May`: how updates and timelines name a day ("before" when none is known)."""
     return f"{when.day} {when:%B}" if when else "before"
 
 
 def update_mark(story: StoryDigest) -> str:
     """`Update, day 3` for a story that continues an earlier one; empty for a first telling."""
     return f"Update, day {story.continues.day}" if story.continues else ""
+
+
+def update_title(story: StoryDigest) -> str:
+    """`Update, day 2: headline` for an update; the headline alone for a first telling."""
+    mark = update_mark(story)
+    return f"{mark}: {story.headline}" if mark else story.headline
+
+
+def nothing_new(story: StoryDigest) -> bool:
+    """Whether an update has no new fact and no changed number: it is listed, not retold."""
+    return (
+        story.continues is not None
+        and not story.changed
+        and not any(s.new for s in story.sentences)
+    )
+
+
+def since_line(story: StoryDigest) -> str:
+    """`New since 6 May:`, the heading of what an update adds."""
+    assert story.continues is not None
+    return f"New since {day_label(story.continues.date)}:"
+
+
+def nothing_new_line(story: StoryDigest) -> str:
+    """`Update, day 3: headline · nothing new since 7 May`: an update with nothing to tell."""
+    assert story.continues is not None
+    return f"{update_title(story)} · nothing new since {day_label(story.continues.date)}"
+
+
+def update_facts(story: StoryDigest) -> list[tuple[str, list[int]]]:
+    """What an update adds, as (line, cited ids): its new facts, then the numbers that changed."""
+    assert story.continues is not None
+    when = story.continues.date
+    lines: list[tuple[str, list[int]]] = []
+    # A number that changed rides on the sentence that gives its new value: told once.
+    told: set[int] = set()
+    for sentence in story.sentences:
+        if not sentence.new:
+            continue
+        line = sentence_line(sentence)
+        for n, change in enumerate(story.changed):
+            if change.text == sentence.text:
+                line += f" · {change_line(change, when=when)}"
+                told.add(n)
+        lines.append((line, sentence.source_ids))
+    for n, change in enumerate(story.changed):
+        if n not in told:
+            marks = citation_marks(change.sources)
+            line = f"{change.new} {marks} · {change_line(change, when=when)}"
+            lines.append((line, list(change.sources)))
+    return lines
+
+
+def background_line(story: StoryDigest, *, limit: int = BACKGROUND_CHARS) -> tuple[str, list[int]]:
+    """What an update already told, cut to one line, and the ids it cites; ("", []) if none."""
+    background = story.background
+    if background is None:
+        return "", []
+    return clip(f"Background: {sentence_line(background)}", limit), background.source_ids
+
+
+def timeline_facts(story: StoryDigest) -> list[tuple[str, list[int]]]:
+    """One day of a story's timeline as (line, cited ids).
+
+    A first telling gives every fact; an update what it added (new facts, changed numbers).
+    """
+    if story.continues is None:
+        return [(sentence_line(s), s.source_ids) for s in story.sentences]
+    return update_facts(story)
 
 
 def change_line(change: Change, *, when: datetime | None = None) -> str:
@@ -106,7 +177,7 @@ def change_line(change: Change, *, when: datetime | None = None) -> str:
     direction = "changed"
     if old is not None and new is not None and old != new:
         direction = "up" if new > old else "down"
-    earlier = f" on {_day(when)}" if when is not None else ""
+    earlier = f" on {day_label(when)}" if when is not None else ""
     value = change.old[:1].lower() + change.old[1:]
     return f"{direction} from {value}{earlier}"
 
@@ -143,32 +214,19 @@ def render_story(story: StoryDigest, *, width: int = 88) -> str:
 
 
 def _render_update(story: StoryDigest, width: int) -> str:
-    assert story.continues is not None
-    since = _day(story.continues.date)
-    fresh = [s for s in story.sentences if s.new]
-    title = f"{update_mark(story)}: {story.headline}"
-    if not fresh and not story.changed:
-        return f"{title} · nothing new since {since}"
-    lines = [title, "=" * min(width, len(title)), f"New since {since}:"]
-    # A number that changed rides on the sentence that gives its new value: told once.
-    told: set[int] = set()
-    for sentence in fresh:
-        line = sentence_line(sentence)
-        for n, change in enumerate(story.changed):
-            if change.text == sentence.text:
-                line += f" · {change_line(change, when=story.continues.date)}"
-                told.add(n)
+    if nothing_new(story):
+        return nothing_new_line(story)
+    title = update_title(story)
+    lines = [title, "=" * min(width, len(title)), since_line(story)]
+    cited: set[int] = set()
+    for line, ids in update_facts(story):
         lines += _wrapped(line, width)
-    for n, change in enumerate(story.changed):
-        if n not in told:
-            marks = citation_marks(change.sources)
-            line = f"{change.new} {marks} · {change_line(change, when=story.continues.date)}"
-            lines += _wrapped(line, width)
-    if (background := story.background) is not None:
-        lines.append(clip(f"Background: {sentence_line(background)}", width))
+        cited.update(ids)
+    background, ids = background_line(story, limit=width)
+    if background:
+        lines.append(background)
+        cited.update(ids)
     lines.append("")
-    cited = {i for s in [*fresh, *([background] if background else [])] for i in s.source_ids}
-    cited |= {i for c in story.changed for i in c.sources}
     lines += [source_line(source) for source in story.sources if source.id in cited]
     return "\n".join(lines)
 
@@ -176,6 +234,39 @@ def _render_update(story: StoryDigest, width: int) -> str:
 def render_digest(digest: Digest, *, width: int = 88) -> str:
     """Every story of the digest as terminal text, or one line saying there is none."""
     return "\n\n".join(render_story(s, width=width) for s in digest.stories) or NO_STORIES
+
+
+def render_timeline(
+    days: Sequence[StoryDigest], *, dates: Sequence[datetime | None] = (), width: int = 88
+) -> str:
+    """A story's timeline as terminal text: each day it was told, with what that day added.
+
+    Args:
+        days: the story's tellings, first to last (each after the first continues the one
+            before it, `summarizer.track`).
+        dates: when each was told, where its sources give no date.
+        width: wrap width.
+
+    Returns:
+        The headline, then per day `Day N · 6 May`, its facts with their marks and its sources
+        (each day's digest numbers its own sources).
+    """
+    if not days:
+        return NO_STORIES
+    headline = days[-1].headline
+    lines = [headline, "=" * min(width, len(headline))]
+    told = list(dates) + [None] * (len(days) - len(dates))
+    for story, when in zip(days, told, strict=False):
+        day = story.continues.day if story.continues else 1
+        lines += ["", f"Day {day} · {day_label(story.date or when)}"]
+        facts = timeline_facts(story)
+        cited = {i for _, ids in facts for i in ids}
+        for line, _ in facts:
+            lines += _wrapped(line, width)
+        if not facts:
+            lines.append("  nothing new")
+        lines += [f"  {source_line(s)}" for s in story.sources if s.id in cited]
+    return "\n".join(lines)
 
 
 def render_answer(answer: Answer, sources: Sequence[Source]) -> str:

@@ -30,12 +30,13 @@ from typing import TYPE_CHECKING
 import discord
 from discord.ext import commands, tasks
 
+from summarizer.filters import shown_digest
 from summarizer.models import Digest
 
-from ..actions import feed_sets, shown_stories
+from ..actions import earlier_tellings, feed_sets, shown_stories, told_digest, track_post
 from ..daily import Due, collect_due
 from ..posting import Pacer, nonce_for, open_thread, send
-from ..render import MessagePart, digest_header, render_digest, split_content
+from ..render import MessagePart, digest_header, jump_url, message_of, render_post, split_content
 
 if TYPE_CHECKING:
     from ..bot import DigestBot
@@ -206,6 +207,18 @@ class Schedule(commands.Cog):
             post_id = await storage.add_post(
                 sub.channel_id, sub.guild_id, digest_id, now=self.bot.now(), shown=shown
             )
+            # Stories this channel was told before become updates: tracked here, per channel,
+            # and recorded with the post before the intent, so a resumed delivery tells them so.
+            await track_post(
+                storage,
+                self.bot.service,
+                post_id,
+                sub.channel_id,
+                digest_id,
+                shown_digest(digest, shown),
+                shown=shown,
+                now=self.bot.now(),
+            )
             row = await storage.record_intent(
                 sub.channel_id, local_date, post_id, now=self.bot.now()
             )
@@ -214,9 +227,16 @@ class Schedule(commands.Cog):
         assert row.post_id is not None
         posted = await storage.post(row.post_id)
         assert posted is not None
-        # Rendered from the stored digest and the stories the post recorded, so a resumed
-        # delivery sends the very same parts even if the channel's filters changed meanwhile.
-        body = render_digest(posted.digest, header=digest_header(posted.digest, title="Digest"))
+        # Rendered from the stored digest and the stories the post recorded (updates marked),
+        # so a resumed delivery sends the very same parts even if the channel's filters or
+        # stories changed meanwhile.
+        tellings = await storage.tellings(posted.id)
+        told = told_digest(posted, tellings)
+        links = [
+            jump_url(e.guild_id, e.channel_id, e.message_id) if e and e.message_id else None
+            for e in await earlier_tellings(storage, tellings)
+        ]
+        body, firsts = render_post(told, header=digest_header(told, title="Digest"), links=links)
         parts = _label_parts(body, local_date)
         message_ids = list(posted.message_ids)
         if item.delivery is not None and len(message_ids) < len(parts):
@@ -238,6 +258,10 @@ class Schedule(commands.Cog):
             await self.pacer.wait()
             thread_id = await open_thread(first, f"{local_date:%d %b}: {headline}")
         await storage.set_post_messages(posted.id, message_ids, thread_id=thread_id)
+        if tellings:
+            # Where each story is shown: tomorrow's update of it links there.
+            shown_in = [message_ids[message_of(parts, embed)] for embed in firsts]
+            await storage.set_telling_messages(posted.id, shown_in)
         await storage.record_sent(sub.channel_id, local_date, message_ids[0], now=self.bot.now())
         log.info("channel %s: daily digest for %s posted", sub.channel_id, local_date)
         return True

@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import asyncio
+import copy
 import dataclasses
 import time
 from collections.abc import Hashable, Sequence
 from typing import Any
 
 from summarizer.errors import FeedError, InputError
-from summarizer.models import Answer, Digest, InputFailure, Source, Turn
+from summarizer.models import (
+    Answer,
+    Continuation,
+    Digest,
+    InputFailure,
+    Source,
+    StoryDigest,
+    Turn,
+)
 from summarizer.qa import MAX_QUESTION_CHARS
 
 from ..service import FeedInfo
@@ -82,6 +91,22 @@ class FakeService:
             return Answer("", [], False)
         cited = sources[-1]
         return Answer(f"It reopened on Monday, says {cited.outlet} [{cited.id}].", [cited.id], True)
+
+    async def track(self, key: Hashable, digest: Digest, earlier: Sequence[StoryDigest]) -> Digest:
+        """A story continues an earlier one with its headline; a sentence it told is not new."""
+        self.calls.append(("track", key))
+        marked = copy.deepcopy(digest)
+        for story in marked.stories:
+            old = next((e for e in reversed(earlier) if e.headline == story.headline), None)
+            if old is None:
+                continue
+            told = {s.text for s in old.sentences}
+            for sentence in story.sentences:
+                sentence.new = sentence.text not in told
+            first = old.continues.first_date if old.continues else old.date
+            day = old.continues.day + 1 if old.continues else 2
+            story.continues = Continuation(old.id, old.headline, old.date, first, day)
+        return marked
 
     async def check_feed(self, url: str) -> FeedInfo:
         """A feed titled "Example Feed" with 3 items, unless the URL says "notafeed"."""

@@ -43,6 +43,7 @@ async def test_all_extensions_load_and_command_names_never_collide(tmp_path):
             "unsubscribe",
             "subscriptions",
             "feeds",
+            "story",
         }
         for command in bot.tree.walk_commands():
             assert 1 <= len(command.description) <= 100, command.qualified_name

@@ -20,6 +20,7 @@ async def test_commands_are_global_with_manage_channels_defaults(harness, server
         "ask",
         "digest",
         "feeds",
+        "story",
         "subscribe",
         "subscriptions",
         "summarize",
@@ -28,6 +29,7 @@ async def test_commands_are_global_with_manage_channels_defaults(harness, server
     assert str(command(server, "subscribe")["default_member_permissions"]) == "16"
     assert str(command(server, "unsubscribe")["default_member_permissions"]) == "16"
     assert command(server, "digest")["default_member_permissions"] is None
+    assert command(server, "story")["default_member_permissions"] is None  # everyone
     subs = {o["name"] for o in command(server, "feeds")["options"]}
     assert subs == {"add", "remove", "list"}
     for cmd in server.commands:

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfoNotFoundError
 
 import pytest
 
-from bot.storage import Storage
+from bot.storage import SCHEMA_VERSION, Storage
 from summarizer.filters import StoryFilter, parse_filter
-from summarizer.models import Answer
+from summarizer.models import Answer, Continuation
 
 from .helpers import make_digest
 
@@ -311,7 +311,7 @@ async def test_a_version_2_database_keeps_its_subscriptions_and_posts(tmp_path):
     finally:
         await store.close()
     db = sqlite3.connect(path)
-    assert db.execute("PRAGMA user_version").fetchone()[0] == 3
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     db.close()
 
 
@@ -341,3 +341,96 @@ async def test_a_post_shows_the_stories_its_filter_kept(storage):
     assert nothing.digest.stories == [] and nothing.digest.why_empty.startswith("no story matched")
     assert len({every.qa_key, some.qa_key, nothing.qa_key}) == 3
     assert await storage.digest_count() == 1  # one digest, however each post filters it
+
+
+# Version 3: version 2 with story filters (what `_FROM_V2` adds), before stories were tracked.
+V3_SCHEMA = (
+    V2_SCHEMA.replace("PRAGMA user_version=2;", "")
+    + """
+ALTER TABLE subscriptions ADD COLUMN filters TEXT;
+ALTER TABLE posts ADD COLUMN shown TEXT;
+PRAGMA user_version=3;
+"""
+)
+
+
+async def test_a_version_3_database_keeps_everything_and_starts_tracking(tmp_path):
+    """A file from before story tracking opens with its rows kept; its posts track nothing."""
+    import json
+    import sqlite3
+
+    path = tmp_path / "v3.sqlite3"
+    stamp = NOW.isoformat()
+    db = sqlite3.connect(path)
+    db.executescript(V3_SCHEMA)
+    db.execute(
+        "INSERT INTO subscriptions VALUES (5, 1, '08:30', 'UTC', ?, ?)",
+        (stamp, StoryFilter(include=("harbour",)).to_json()),
+    )
+    db.execute("INSERT INTO channel_feeds VALUES (5, 'https://a.example/rss', 'A', ?)", (stamp,))
+    db.execute(
+        "INSERT INTO digests VALUES (1, ?, ?)", (json.dumps(make_digest(2).to_dict()), stamp)
+    )
+    db.execute("INSERT INTO posts VALUES (1, 1, 5, 1, 100, '[101]', ?, '[1]')", (stamp,))
+    db.execute("INSERT INTO deliveries VALUES (5, '2026-03-01', 'sent', 1, 101, ?)", (stamp,))
+    db.execute(
+        "INSERT INTO turns (conversation_id, question, answer, created_at) VALUES (1, 'q', ?, ?)",
+        (Answer("On Monday [1].", [1], True).to_json(), stamp),
+    )
+    db.commit()
+    db.close()
+    store = await Storage.open(path)
+    try:
+        assert (await store.subscription(5)).story_filter.include == ("harbour",)
+        assert await store.feeds(5) == [("https://a.example/rss", "A")]
+        posted = await store.post_for_thread(100)
+        assert [s.id for s in posted.digest.stories] == ["s2"] and posted.message_ids == [101]
+        assert (await store.delivery(5, date(2026, 3, 1))).state == "sent"
+        assert len(await store.turns(1, limit=5)) == 1
+        assert await store.tellings(1) == []  # posted before tracking: nothing to continue
+        assert await store.latest_tellings(5, since=NOW - timedelta(days=7)) == []
+        # The new table works on the migrated file.
+        post = await store.add_post(5, 1, 1, now=NOW, message_ids=[102])
+        await store.add_tellings(post, 5, posted.digest.stories, [None], now=NOW)
+        assert [t.story.id for t in await store.tellings(post)] == ["s2"]
+    finally:
+        await store.close()
+    db = sqlite3.connect(path)
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
+    db.close()
+
+
+async def test_tellings_chain_into_a_timeline_and_only_sent_posts_count(storage):
+    """Day 1 told, day 2 continues it: the latest telling is day 2's; a post never sent is not."""
+    day1 = make_digest(2)
+    d1 = await storage.add_digest(day1, now=NOW)
+    p1 = await storage.add_post(5, 1, d1, now=NOW)
+    await storage.add_tellings(p1, 5, day1.stories, [None, None], now=NOW)
+    since = NOW - timedelta(days=7)
+    assert await storage.latest_tellings(5, since=since) == []  # not sent yet
+    await storage.set_post_messages(p1, [101, 102])
+    await storage.set_telling_messages(p1, [101, 102])
+    first = await storage.latest_tellings(5, since=since)
+    assert [(t.story.id, t.message_id, t.day) for t in first] == [("s1", 101, 1), ("s2", 102, 1)]
+    # Source texts come back from the stored digest (the telling is stored without them).
+    assert first[0].story.sources[0].text.startswith("Story 1 text")
+
+    later = NOW + timedelta(days=1)
+    day2 = make_digest(1)
+    day2.stories[0].continues = Continuation("s1", "Headline of story 1", NOW, NOW, 2)
+    d2 = await storage.add_digest(day2, now=later)
+    p2 = await storage.add_post(5, 1, d2, now=later, message_ids=[201])
+    await storage.add_tellings(p2, 5, day2.stories, [first[0]], now=later)
+    # An abandoned post (no messages) of the same day: it continues nothing anyone saw.
+    p3 = await storage.add_post(5, 1, d2, now=later)
+    await storage.add_tellings(p3, 5, day2.stories, [first[0]], now=later)
+
+    latest = await storage.latest_tellings(5, since=since)
+    assert [(t.post_id, t.story.id) for t in latest] == [(p1, "s2"), (p2, "s1")]
+    (update,) = await storage.tellings(p2)
+    assert update.continues == first[0].id and update.day == 2
+    assert update.first_seen == NOW and update.last_seen == later
+    timeline = await storage.timeline(update.id)
+    assert [(t.post_id, t.day) for t in timeline] == [(p1, 1), (p2, 2)]
+    assert await storage.latest_tellings(6, since=since) == []  # per channel
+    assert await storage.latest_tellings(5, since=later + timedelta(days=1)) == []
