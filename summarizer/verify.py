@@ -340,10 +340,20 @@ class Verifier:
             named_before = present
             if at > 0 and not POINTERS.isdisjoint(tokens[:POINTER_OPENING]):
                 named_before = present | set(normalise_tokens(sentences[at - 1]))
+            # A name may stand in the sentence before or after ("..., the agency said. It
+            # added that Arden ..."): names, not numbers, are read across that span.
+            around = named_before | {
+                t
+                for i in (at - 1, at + 1)
+                if 0 <= i < len(sentences)
+                for t in normalise_tokens(sentences[i])
+            }
             missing = [
                 e for e, label in fact_entities
                 if not _vague_time(e, label)
-                and not _entity_supported((e, label), named_before, source_tokens)
+                and not _entity_supported(
+                    (e, label), named_before if label in NUMERIC_LABELS else around, source_tokens
+                )
             ]  # fmt: skip
             missing += [
                 e for e, noun in counted.items()

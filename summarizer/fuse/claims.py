@@ -84,6 +84,9 @@ _DANGLING = re.compile(
     re.IGNORECASE,
 )
 _QUOTE_CHARS = '"“”'
+# A quotation closed by its own punctuation ('..., "it is the largest ever found," X told Y') is
+# speech, whose speaker's verb stays; a quoted phrase ('charged with "luring"') is not.
+_REPORTED_SPEECH = re.compile(r"[,.?!][\"”]\s")
 _ENDS = frozenset({",", ".", ";", ":", "!", "?", ")", "”", '"', "’"})
 _OPEN_PUNCT = ",;:—–-"
 
@@ -138,6 +141,7 @@ class Claim:
         doc = self._doc
         mask = list(self._masks[self.wordings.index(wording)])
         before = sum(mask)
+        quoted = _quoted_tokens(doc)
         for span in doc.ents:
             if span.text not in names or not all(mask[t.i] for t in span):
                 continue
@@ -148,6 +152,8 @@ class Claim:
                 and not span.start <= node.head.i < span.end
             ):
                 # A name that only qualifies a common noun: "an iconic Harrow rap duo".
+                if any(i in quoted for i in range(span.start, span.end)):
+                    return None
                 for i in range(span.start, span.end):
                     mask[i] = False
                 continue
@@ -169,6 +175,8 @@ class Claim:
             # What is glued on in writing goes too: the "/h" of "90 km/h".
             while end < len(doc) and not doc[end - 1].whitespace_ and doc[end].text not in _ENDS:
                 end += 1
+            if any(i in quoted for i in range(start, end)):
+                return None  # a direct quotation is never cut into
             _drop_with_commas(doc, mask, start, end)
         if sum(mask) == before:
             return None
@@ -214,7 +222,9 @@ def _claims(sentence: Sentence, doc: Doc, previous: Sequence[str], model: str) -
     quoted = any(c in doc.text for c in _QUOTE_CHARS)
     # A sentence that opens with a quotation is speech and needs its speaker; a quoted phrase
     # inside a clause ('was charged with "child luring"') leaves the outlet's tail separable.
-    speech = doc.text.lstrip().startswith(tuple(_QUOTE_CHARS + "‘'"))
+    speech = doc.text.lstrip().startswith(tuple(_QUOTE_CHARS + "‘'")) or bool(
+        _REPORTED_SPEECH.search(doc.text)
+    )
     written = list(keep)
     _drop_tail_attribution(doc, keep, quoted=speech)
     full = list(keep)
@@ -411,8 +421,26 @@ def _drop_head_attribution(doc: Doc, keep: list[bool]) -> None:
         keep[first.i] = False
 
 
+def _quoted_tokens(doc: Doc) -> set[int]:
+    """Indexes of the tokens between an opening and a closing quotation mark."""
+    inside: set[int] = set()
+    opened: int | None = None
+    for token in doc:
+        if token.text in {"“", "”", '"'}:
+            if opened is None and token.text != "”":
+                opened = token.i
+            elif opened is not None and token.text != "“":
+                inside.update(range(opened + 1, token.i))
+                opened = None
+    return inside
+
+
 def _drop_asides(doc: Doc, keep: list[bool]) -> None:
-    """Appositives, non-restrictive relative clauses, parentheses and dashed asides."""
+    """Appositives, non-restrictive relative clauses, parentheses and dashed asides.
+
+    Never inside a direct quotation: what someone said is quoted whole or not at all.
+    """
+    quoted = _quoted_tokens(doc)
     for token in doc:
         if token.dep_ not in {"appos", "relcl"} and not (
             token.like_num and token.dep_ in {"npadvmod", "amod", "appos"}
@@ -420,6 +448,8 @@ def _drop_asides(doc: Doc, keep: list[bool]) -> None:
             continue
         span = list(token.subtree)
         first, last = span[0].i, span[-1].i
+        if any(i in quoted for i in range(first, last + 1)):
+            continue
         set_off = first > 0 and doc[first - 1].text == ","
         closed = last + 1 >= len(doc) or doc[last + 1].is_punct
         if set_off and closed and len(span) <= MAX_ASIDE_TOKENS:
@@ -509,6 +539,7 @@ def _render(doc: Doc, keep: list[bool], replace: dict[int, str]) -> str | None:
         if keep[t.i]
     ]
     text = "".join(parts).strip()
+    text = re.sub(r"\s*\(\s*\)", "", text)  # brackets whose content was cut
     text = _REPEATED_COMMA.sub(",", text)
     text = text.lstrip(_OPEN_PUNCT + " ")
     text = _SPACE_BEFORE.sub(r"\1", text)

@@ -165,3 +165,18 @@ def test_otherwise_points_back_from_inside_a_clause():
     assert dangling_opener("Clearing the pier could otherwise take about two weeks.")
     assert dangling_opener("The council instead voted to close the ferry landing.")
     assert not dangling_opener("The council voted to close the landing instead of the pier.")
+
+
+def test_a_quotation_is_never_cut_and_keeps_its_speaker(models):
+    """No aside is cut from inside a quotation, and the speaker's verb after it stays."""
+    text = (
+        'At nearly 40 metres (130 feet) long, "it is the longest hull that was ever built here, '
+        'which must have taken a year," shipwright Oda Venn, a foreman at the Halvik yard, told '
+        "the Coastal Times."
+    )
+    quote = "it is the longest hull that was ever built here, which must have taken a year,"
+    for claim in _wordings(models, text):
+        for wording in claim:
+            assert quote in wording, wording
+            assert "told the Coastal Times" in wording, wording
+            assert "()" not in wording, wording

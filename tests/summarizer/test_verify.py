@@ -137,3 +137,21 @@ def test_a_count_holds_as_a_count_not_inside_a_date(models, evidence, cited):
     verifier = Verifier(models)
     text = "Varga was convicted of 12 charges of fraud and jailed in Ostel."
     assert [c.source for c in verifier.check(text, {1: [evidence]})] == cited
+
+
+def test_a_name_may_stand_in_the_next_sentence(models):
+    """A name the evidence leaves to the next sentence still counts; numbers do not travel."""
+    verifier = Verifier(models)
+    source = {
+        1: [
+            "The Halvik harbour council voted on Monday to build a second ferry pier.",
+            "Engineer Ilse Marr will lead the work, the council said.",
+        ]
+    }
+    named = (
+        "The Halvik harbour council voted on Monday to build a second ferry pier, "
+        "which engineer Ilse Marr will lead."
+    )
+    assert [c.source for c in verifier.check(named, source)] == [1]
+    counted = "The Halvik harbour council voted on Monday to build 3 ferry piers."
+    assert verifier.check(counted, source) == []
