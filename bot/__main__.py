@@ -1,7 +1,7 @@
 """`python -m bot [--config config.toml] [--console] [-v] [--version]`: the bot, or its console.
 
-Exit status: 0 stopped normally; 1 Discord could not be reached (one line says where and why);
-2 bad usage, config or token.
+Exit status: 0 stopped normally; 1 Discord or the database could not be reached (one line says
+where and why); 2 bad usage, config, token or database credentials.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from pathlib import Path
 
 from summarizer.errors import ConfigError
 
+from .db import DatabaseUnavailable
 from .settings import BotSettings, load_bot_settings
 
 log = logging.getLogger("bot")
@@ -78,7 +79,7 @@ async def _run_bot(settings: BotSettings, token: str) -> None:
     from .storage import Storage
 
     apply_endpoints(settings.discord)
-    storage = await Storage.open(settings.storage.path)
+    storage = await Storage.open(settings.storage.target)
     service = PipelineService(settings)
     bot = DigestBot(settings, storage, service)
     try:
@@ -94,7 +95,7 @@ async def _run_console(settings: BotSettings) -> None:
     from .service import PipelineService
     from .storage import Storage
 
-    storage = await Storage.open(settings.storage.path)
+    storage = await Storage.open(settings.storage.target)
     service = PipelineService(settings)
     try:
         await Console(settings, storage, service, stdin=sys.stdin, stdout=sys.stdout).run()
@@ -123,39 +124,49 @@ def main(argv: list[str] | None = None) -> int:
         sys.stderr.write(f"error: {exc}\n")
         return EXIT_USAGE
     try:
-        if args.console:
-            asyncio.run(_run_console(settings))
-            return 0
-        name = settings.discord.token_env
-        token = os.environ.get(name, "").strip()
-        if not token:
-            sys.stderr.write(
-                f"error: no bot token: set the environment variable {name} "
-                f"(export {name}=<token from the Discord developer portal>), "
-                "or try the bot offline with --console\n"
-            )
-            return EXIT_USAGE
-        import aiohttp
-        import discord
-
-        try:
-            asyncio.run(_run_bot(settings, token))
-        except discord.LoginFailure:
-            sys.stderr.write(f"error: Discord refused the token in {name}\n")
-            return EXIT_USAGE
-        except discord.PrivilegedIntentsRequired:
-            sys.stderr.write("error: enable the requested intents in the developer portal\n")
-            return EXIT_USAGE
-        except (aiohttp.ClientConnectionError, discord.GatewayNotFound, OSError) as exc:
-            # No network, DNS failing, a firewall: nothing the bot can do; say so once.
-            reason = str(exc) or type(exc).__name__
-            sys.stderr.write(
-                f"error: Discord could not be reached at {settings.discord.api_base} ({reason}); "
-                "check the network, or try the bot offline with --console\n"
-            )
-            return EXIT_UNREACHABLE
+        return _run(args, settings)
+    except DatabaseUnavailable as exc:
+        # Unreachable, refused credentials, a file that is no database: one line, no traceback.
+        sys.stderr.write(f"error: {exc}\n")
+        return EXIT_UNREACHABLE if exc.unreachable else EXIT_USAGE
     except KeyboardInterrupt:
         log.info("stopped")
+    return EXIT_OK
+
+
+def _run(args: argparse.Namespace, settings: BotSettings) -> int:
+    """The console, or the bot until it stops; the exit status."""
+    if args.console:
+        asyncio.run(_run_console(settings))
+        return 0
+    name = settings.discord.token_env
+    token = os.environ.get(name, "").strip()
+    if not token:
+        sys.stderr.write(
+            f"error: no bot token: set the environment variable {name} "
+            f"(export {name}=<token from the Discord developer portal>), "
+            "or try the bot offline with --console\n"
+        )
+        return EXIT_USAGE
+    import aiohttp
+    import discord
+
+    try:
+        asyncio.run(_run_bot(settings, token))
+    except discord.LoginFailure:
+        sys.stderr.write(f"error: Discord refused the token in {name}\n")
+        return EXIT_USAGE
+    except discord.PrivilegedIntentsRequired:
+        sys.stderr.write("error: enable the requested intents in the developer portal\n")
+        return EXIT_USAGE
+    except (aiohttp.ClientConnectionError, discord.GatewayNotFound, OSError) as exc:
+        # No network, DNS failing, a firewall: nothing the bot can do; say so once.
+        reason = str(exc) or type(exc).__name__
+        sys.stderr.write(
+            f"error: Discord could not be reached at {settings.discord.api_base} ({reason}); "
+            "check the network, or try the bot offline with --console\n"
+        )
+        return EXIT_UNREACHABLE
     return EXIT_OK
 
 

@@ -10,8 +10,10 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from summarizer.config import Settings, check_section, read_tables, settings_from_tables
+from summarizer.errors import ConfigError
 
 __all__ = ["BotSettings", "DiscordSettings", "StorageSettings", "load_bot_settings"]
 
@@ -29,9 +31,19 @@ class DiscordSettings:
 
 @dataclass(frozen=True, slots=True)
 class StorageSettings:
-    """Where the bot keeps its state."""
+    """Where the bot keeps its state.
+
+    `url` is a `postgresql://user@host:port/name` URL (several bot processes share it; keep the
+    password in PGPASSWORD) or a SQLite file path; empty, the SQLite file at `path`.
+    """
 
     path: str = "newsdigest.sqlite3"
+    url: str = ""
+
+    @property
+    def target(self) -> str:
+        """What the bot opens: the URL when set, else the SQLite file."""
+        return self.url or self.path
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,12 +79,19 @@ def load_bot_settings(path: str | Path | None = None) -> BotSettings:
     tables = read_tables(path)
     file = str(path)
     settings = settings_from_tables(tables, path=file, into=BotSettings)
+    storage = check_section(
+        StorageSettings, tables.get("storage", {}), path=file, name="storage", ranges=_RANGES
+    )
+    scheme = urlsplit(storage.url).scheme
+    # A one-letter scheme is a Windows drive ("C:\\bot.sqlite3"), not a URL.
+    if len(scheme) > 1 and scheme not in ("postgresql", "postgres"):
+        raise ConfigError(
+            file, f"[storage] url must be postgresql://… or a SQLite file path, not {scheme}://…"
+        )
     return dataclasses.replace(
         settings,
         discord=check_section(
             DiscordSettings, tables.get("discord", {}), path=file, name="discord", ranges=_RANGES
         ),
-        storage=check_section(
-            StorageSettings, tables.get("storage", {}), path=file, name="storage", ranges=_RANGES
-        ),
+        storage=storage,
     )

@@ -14,6 +14,7 @@ from bot.settings import BotSettings, DiscordSettings, StorageSettings
 from bot.storage import Storage
 from bot.testing.fakediscord import FakeDiscord
 from bot.testing.fakeservice import FakeService
+from bot.testing.postgres import PostgresCluster, PostgresUnavailable
 from summarizer.config import SourcesSettings
 
 DEFAULT_FEEDS = ("https://default.example/rss",)
@@ -79,6 +80,28 @@ class Harness:
         record = self.server.interact(name, options, channel_id=channel_id, **kw)
         await self.server.wait_for(lambda: record.finished, within)
         return record
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster():
+    """One throwaway PostgreSQL cluster for the whole run; skips its tests without the binaries."""
+    cluster = PostgresCluster()
+    try:
+        cluster.start()
+    except PostgresUnavailable as exc:
+        cluster.stop()
+        pytest.skip(f"PostgreSQL tests skipped: {exc}")
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def db_url(request, tmp_path):
+    """A fresh empty database on each backend: a SQLite file, a new PostgreSQL database."""
+    if request.param == "sqlite":
+        return str(tmp_path / "state.sqlite3")
+    cluster = request.getfixturevalue("postgres_cluster")
+    return await cluster.create_database()
 
 
 @pytest.fixture

@@ -88,3 +88,11 @@ def test_bad_files_name_the_problem(tmp_path, text, message):
     else:
         pytest.fail(f"no error for {text!r}")
     assert re.search(message, error) and str(path) in error, error
+
+
+def test_storage_url_wins_over_the_file(tmp_path):
+    """[storage] url, when set, is what the bot opens; left out, the SQLite file is."""
+    path = tmp_path / "c.toml"
+    path.write_text('[storage]\nurl = "postgresql://bot@db:5432/news"\n')
+    assert load_bot_settings(path).storage.target == "postgresql://bot@db:5432/news"
+    assert BotSettings().storage.target == "newsdigest.sqlite3"

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfoNotFoundError
 
 import pytest
 
+from bot.db import DatabaseUnavailable
 from bot.storage import Storage
 from summarizer.filters import StoryFilter, parse_filter
 from summarizer.models import Answer
@@ -17,8 +18,8 @@ NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-async def storage(tmp_path):
-    store = await Storage.open(tmp_path / "state.sqlite3")
+async def storage(db_url):
+    store = await Storage.open(db_url)
     yield store
     await store.close()
 
@@ -62,9 +63,9 @@ async def test_feeds_per_channel(storage):
     assert not await storage.remove_feed(1, "https://a.example/rss")
 
 
-async def test_digest_survives_reopen_with_source_texts(tmp_path):
+async def test_digest_survives_reopen_with_source_texts(db_url):
     """A posted digest, its thread and its source texts are there after a restart."""
-    path = tmp_path / "state.sqlite3"
+    path = db_url
     store = await Storage.open(path)
     digest = make_digest(2)
     digest_id = await store.add_digest(digest, now=NOW)
@@ -341,3 +342,46 @@ async def test_a_post_shows_the_stories_its_filter_kept(storage):
     assert nothing.digest.stories == [] and nothing.digest.why_empty.startswith("no story matched")
     assert len({every.qa_key, some.qa_key, nothing.qa_key}) == 3
     assert await storage.digest_count() == 1  # one digest, however each post filters it
+
+
+async def test_processes_starting_together_create_the_schema_once(db_url, monkeypatch):
+    """Four opens at once on a new database: every one succeeds, the schema is made once."""
+    import asyncio
+
+    from bot import storage as storage_module
+
+    # Without IF NOT EXISTS: a second run of the script would fail, a second insert would count.
+    marked = storage_module._SCHEMA + (
+        "\nCREATE TABLE made_once (n INTEGER);\nINSERT INTO made_once (n) VALUES (1);\n"
+    )
+    monkeypatch.setattr(storage_module, "_SCHEMA", marked)
+    stores = await asyncio.gather(*(Storage.open(db_url) for _ in range(4)))
+    try:
+        assert await stores[0]._db.fetchval("SELECT COUNT(*) FROM made_once") == 1
+        assert await stores[3]._db.schema_version() == storage_module.SCHEMA_VERSION
+        await stores[1].subscribe(10, 1, time(8, 0), "UTC", now=NOW)
+        assert (await stores[2].subscription(10)).tz == "UTC"
+    finally:
+        for store in stores:
+            await store.close()
+
+
+async def test_a_newer_schema_is_refused(db_url):
+    """A database a newer bot wrote is refused, not half-read."""
+    store = await Storage.open(db_url)
+    await store._db.set_schema_version(99)
+    await store.close()
+    with pytest.raises(DatabaseUnavailable, match="schema 99"):
+        await Storage.open(db_url)
+
+
+async def test_discord_sized_ids_round_trip(storage):
+    """Snowflakes past 2**53 and up to 2**63-1 are kept exactly on both backends."""
+    big = 1_234_567_890_123_456_789
+    await storage.subscribe(big, big - 1, time(8, 0), "UTC", now=NOW)
+    sub = await storage.subscription(big)
+    assert sub.channel_id == big and sub.guild_id == big - 1
+    digest_id = await storage.add_digest(make_digest(1), now=NOW)
+    post_id = await storage.add_post(big, big - 1, digest_id, now=NOW, message_ids=[2**63 - 1])
+    await storage.set_post_messages(post_id, [2**63 - 1], thread_id=2**63 - 2)
+    assert (await storage.post_for_thread(2**63 - 2)).message_ids == [2**63 - 1]
