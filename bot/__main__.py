@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import importlib.metadata
 import logging
 import os
@@ -18,7 +19,7 @@ from pathlib import Path
 from summarizer.errors import ConfigError
 
 from .db import DatabaseUnavailable
-from .settings import BotSettings, load_bot_settings
+from .settings import BotSettings, check_shards, load_bot_settings
 
 log = logging.getLogger("bot")
 
@@ -60,6 +61,17 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
         help="-v: what the bot does (INFO; the console is quiet without it), -vv: debug",
     )
     parser.add_argument(
+        "--shards",
+        metavar="IDS",
+        help="the shards this process runs, e.g. 0,1 (with --shard-count; default: every one)",
+    )
+    parser.add_argument(
+        "--shard-count",
+        type=int,
+        metavar="N",
+        help="how many shards the bot has in all, across its processes",
+    )
+    parser.add_argument(
         "--version",
         action="version",
         version=f"%(prog)s (newsdigest) {_version()}",
@@ -74,14 +86,14 @@ def _settings(path: str | None) -> BotSettings:
 
 
 async def _run_bot(settings: BotSettings, token: str) -> None:
-    from .bot import DigestBot, apply_endpoints
+    from .bot import apply_endpoints, make_bot
     from .service import PipelineService
     from .storage import Storage
 
     apply_endpoints(settings.discord)
     storage = await Storage.open(settings.storage.target)
     service = PipelineService(settings)
-    bot = DigestBot(settings, storage, service)
+    bot = make_bot(settings, storage, service)
     try:
         async with bot:
             await bot.start(token)
@@ -123,6 +135,22 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         sys.stderr.write(f"error: {exc}\n")
         return EXIT_USAGE
+    if args.shards is not None or args.shard_count is not None:
+        discord_settings = dataclasses.replace(
+            settings.discord,
+            shards=settings.discord.shards if args.shards is None else args.shards,
+            shard_count=(
+                settings.discord.shard_count if args.shard_count is None else args.shard_count
+            ),
+        )
+        try:
+            if discord_settings.shard_count < 0:
+                raise ValueError("the shard count must be at least 1")
+            check_shards(discord_settings)
+        except ValueError as exc:
+            sys.stderr.write(f"error: --shards/--shard-count: {exc}\n")
+            return EXIT_USAGE
+        settings = dataclasses.replace(settings, discord=discord_settings)
     try:
         return _run(args, settings)
     except DatabaseUnavailable as exc:

@@ -49,7 +49,7 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 DeliveryState = Literal["intent", "sent", "skipped"]
 
@@ -93,6 +93,7 @@ CREATE TABLE IF NOT EXISTS deliveries (
     post_id     INTEGER,
     message_id  INTEGER,                 -- the first message, once sent
     updated_at  TEXT NOT NULL,
+    claimed_until TEXT,                  -- ISO UTC: a process is posting it until then
     PRIMARY KEY (channel_id, local_date)
 );
 CREATE INDEX IF NOT EXISTS deliveries_by_date ON deliveries (local_date);
@@ -149,10 +150,17 @@ ALTER TABLE subscriptions ADD COLUMN filters TEXT;
 ALTER TABLE posts ADD COLUMN shown TEXT;
 """
 
+# Version 3 had no delivery claims: several processes share the database from version 4 on, and
+# an unfinished delivery is resumed by one of them at a time. The first migration run on both
+# engines.
+_FROM_V3 = """
+ALTER TABLE deliveries ADD COLUMN claimed_until TEXT;
+"""
+
 _POST_SELECT = "SELECT p.*, d.digest FROM posts p JOIN digests d ON d.id = p.digest_id "
 
 # Each schema version's migration to the next; applied in order, each in its own transaction.
-_MIGRATIONS: dict[int, str] = {1: _FROM_V1, 2: _FROM_V2}
+_MIGRATIONS: dict[int, str] = {1: _FROM_V1, 2: _FROM_V2, 3: _FROM_V3}
 
 
 @dataclass(frozen=True, slots=True)
@@ -564,17 +572,53 @@ class Storage:
         return {row["state"]: int(row["n"]) for row in rows}
 
     async def record_intent(
-        self, channel_id: int, local_date: date, post_id: int, *, now: datetime
+        self,
+        channel_id: int,
+        local_date: date,
+        post_id: int,
+        *,
+        now: datetime,
+        claimed_until: datetime | None = None,
     ) -> Delivery:
-        """Record that the post is about to be sent; an existing row wins and is returned."""
+        """Record that the post is about to be sent; an existing row wins and is returned.
+
+        The row's key makes this the claim between processes: the caller whose `post_id` the
+        returned row holds sends the post; any other backs off. `claimed_until` tells other
+        processes not to resume the row before then (`claim_unfinished`).
+        """
+        until = None if claimed_until is None else _iso(claimed_until)
         await self._write(
-            "INSERT INTO deliveries (channel_id, local_date, state, post_id, updated_at) "
-            "VALUES (?, ?, 'intent', ?, ?) ON CONFLICT DO NOTHING",
-            (channel_id, local_date.isoformat(), post_id, _iso(now)),
+            "INSERT INTO deliveries (channel_id, local_date, state, post_id, updated_at, "
+            "claimed_until) VALUES (?, ?, 'intent', ?, ?, ?) ON CONFLICT DO NOTHING",
+            (channel_id, local_date.isoformat(), post_id, _iso(now), until),
         )
         found = await self.delivery(channel_id, local_date)
         assert found is not None
         return found
+
+    async def claim_unfinished(
+        self, channel_id: int, local_date: date, *, now: datetime, until: datetime
+    ) -> Delivery | None:
+        """Claim an unfinished intent to resume it, unless another process holds it.
+
+        One statement, so atomic on both engines: of several processes claiming at once, one
+        gets the row, the others None, until `until` has passed (the holder died) or the holder
+        releases it (`release_claim`).
+        """
+        row = await self._db.fetchrow(
+            "UPDATE deliveries SET claimed_until = ? WHERE channel_id = ? AND local_date = ? "
+            "AND state = 'intent' AND (claimed_until IS NULL OR claimed_until <= ?) RETURNING *",
+            (_iso(until), channel_id, local_date.isoformat(), _iso(now)),
+        )
+        return self._delivery(row) if row else None
+
+    async def release_claim(self, channel_id: int, local_date: date) -> None:
+        """Let any process resume an unfinished delivery at once (this one failed to post)."""
+        await self._write(
+            "UPDATE deliveries SET claimed_until = NULL WHERE channel_id = ? AND local_date = ? "
+            "AND state = 'intent'",
+            (channel_id, local_date.isoformat()),
+        )
 
     async def record_sent(
         self, channel_id: int, local_date: date, message_id: int, *, now: datetime

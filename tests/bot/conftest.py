@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.bot import DigestBot, apply_endpoints
+from bot.bot import DigestBot, apply_endpoints, make_bot
 from bot.settings import BotSettings, DiscordSettings, StorageSettings
 from bot.storage import Storage
 from bot.testing.fakediscord import FakeDiscord
@@ -49,12 +49,13 @@ class Harness:
     async def start(self) -> DigestBot:
         apply_endpoints(self.settings.discord)
         self.storage = await Storage.open(self.db_path)
-        self.bot = DigestBot(
+        self.bot = make_bot(
             self.settings,
             self.storage,
             self.service,
             clock=self.now,
             tick_seconds=self.tick_seconds,
+            identify_spacing=0.0,  # the loopback gateway has no IDENTIFY rate limit
         )
         await self.bot.login(self.server.token)
         self._task = asyncio.create_task(self.bot.connect(reconnect=True))

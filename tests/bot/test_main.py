@@ -163,6 +163,35 @@ def test_a_storage_url_of_another_scheme_is_a_config_error(tmp_path):
     assert "[storage] url must be postgresql://" in lines[0]
 
 
+def test_a_shard_id_past_the_count_is_one_line_and_exit_2(tmp_path):
+    """--shards 1,4 --shard-count 4: one line naming the shard, exit 2, before any connection."""
+    db = tmp_path / "x.sqlite3"
+    result = run_bot(
+        ["--shards", "1,4", "--shard-count", "4", "--config", str(_storage_config(tmp_path, db))],
+        env_extra={"MY_BOT_TOKEN": "not-a-real-token"},
+    )
+    lines = result.stderr.strip().splitlines()
+    assert result.returncode == 2 and len(lines) == 1, result.stderr
+    assert "shard id 4 is not below the shard count 4" in lines[0]
+    assert not db.exists()
+
+
+def test_shards_in_the_config_are_checked_at_load(tmp_path):
+    """[discord] shards = "0,5" with shard_count = 2: one line naming the file and key, exit 2."""
+    config = tmp_path / "c.toml"
+    config.write_text('[discord]\nshards = "0,5"\nshard_count = 2\n')
+    result = run_bot(["--config", str(config)])
+    lines = result.stderr.strip().splitlines()
+    assert result.returncode == 2 and len(lines) == 1, result.stderr
+    assert str(config) in lines[0] and "[discord] shard id 5" in lines[0]
+
+
+def _storage_config(tmp_path, db):
+    config = tmp_path / "c.toml"
+    config.write_text(f'[discord]\ntoken_env = "MY_BOT_TOKEN"\n[storage]\npath = "{db}"\n')
+    return config
+
+
 def test_the_bot_never_warns_about_voice(caplog, monkeypatch):
     """The bot has no voice: discord.py's missing-PyNaCl warning is never logged."""
     import logging

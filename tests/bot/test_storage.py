@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfoNotFoundError
 
@@ -286,6 +287,8 @@ async def test_a_version_2_database_keeps_its_subscriptions_and_posts(tmp_path):
     import json
     import sqlite3
 
+    from bot import storage as storage_module
+
     path = tmp_path / "v2.sqlite3"
     stamp = NOW.isoformat()
     db = sqlite3.connect(path)
@@ -312,7 +315,7 @@ async def test_a_version_2_database_keeps_its_subscriptions_and_posts(tmp_path):
     finally:
         await store.close()
     db = sqlite3.connect(path)
-    assert db.execute("PRAGMA user_version").fetchone()[0] == 3
+    assert db.execute("PRAGMA user_version").fetchone()[0] == storage_module.SCHEMA_VERSION
     db.close()
 
 
@@ -385,3 +388,65 @@ async def test_discord_sized_ids_round_trip(storage):
     post_id = await storage.add_post(big, big - 1, digest_id, now=NOW, message_ids=[2**63 - 1])
     await storage.set_post_messages(post_id, [2**63 - 1], thread_id=2**63 - 2)
     assert (await storage.post_for_thread(2**63 - 2)).message_ids == [2**63 - 1]
+
+
+async def test_two_processes_claim_one_delivery_once(db_url):
+    """Two stores on one database race for the same channel and day: exactly one wins each step."""
+    import asyncio
+    from datetime import timedelta
+
+    one, two = await Storage.open(db_url), await Storage.open(db_url)
+    try:
+        day, later = date(2026, 3, 1), NOW + timedelta(minutes=2)
+        digest_id = await one.add_digest(make_digest(1), now=NOW)
+        posts = [await s.add_post(5, 1, digest_id, now=NOW) for s in (one, two)]
+        rows = await asyncio.gather(
+            *(
+                s.record_intent(5, day, p, now=NOW, claimed_until=later)
+                for s, p in zip((one, two), posts, strict=True)
+            )
+        )
+        assert rows[0].post_id == rows[1].post_id  # one row, one winner
+        assert sum(row.post_id == p for row, p in zip(rows, posts, strict=True)) == 1
+        # The holder's claim stands until it lapses; then exactly one resumer gets it.
+        assert await two.claim_unfinished(5, day, now=NOW, until=later) is None
+        after = later + timedelta(seconds=1)
+        claims = await asyncio.gather(
+            *(s.claim_unfinished(5, day, now=after, until=after + timedelta(minutes=2))
+              for s in (one, two, one, two))
+        )  # fmt: skip
+        assert sum(c is not None for c in claims) == 1
+        await one.release_claim(5, day)
+        assert await two.claim_unfinished(5, day, now=after, until=after) is not None
+        await one.record_sent(5, day, 777, now=after)
+        assert await two.claim_unfinished(5, day, now=NOW + timedelta(days=1), until=after) is None
+    finally:
+        await one.close()
+        await two.close()
+
+
+async def test_a_version_3_database_gains_delivery_claims(db_url):
+    """A schema-3 database (either engine) is migrated in place: its ledger rows are kept."""
+    from bot import storage as storage_module
+    from bot.db import open_database
+
+    db = await open_database(db_url)
+    async with db.migration() as tx:
+        v3 = re.sub(r"\n\s*claimed_until TEXT,[^\n]*", "", storage_module._SCHEMA)
+        assert v3 != storage_module._SCHEMA
+        await tx.run_script(v3)
+        await tx.set_schema_version(3)
+        await tx.execute(
+            "INSERT INTO deliveries (channel_id, local_date, state, updated_at) "
+            "VALUES (5, '2026-03-01', 'intent', ?)",
+            (NOW.isoformat(),),
+        )
+    await db.close()
+    store = await Storage.open(db_url)
+    try:
+        assert await store._db.schema_version() == storage_module.SCHEMA_VERSION
+        assert (await store.delivery(5, date(2026, 3, 1))).state == "intent"
+        day = date(2026, 3, 1)
+        assert await store.claim_unfinished(5, day, now=NOW, until=NOW) is not None
+    finally:
+        await store.close()
