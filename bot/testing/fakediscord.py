@@ -38,6 +38,10 @@ EPHEMERAL = 1 << 6
 LOADING = 1 << 7
 
 
+# The first message of a daily digest (bot/exts/schedule.py part_label): one per delivery.
+_FIRST_DIGEST_PART = re.compile(r"\*\*Daily digest for [^*(]*(\(1/\d+\))?\*\*")
+
+
 def _now_iso() -> str:
     return datetime.now(UTC).isoformat()
 
@@ -476,8 +480,15 @@ class FakeDiscord:
     async def _stats(self, request: web.Request) -> web.Response:
         # For a benchmark running the server in another process.
         posted = sum(len(self.channel_messages(c)) for c in self.text_channels())
+        # First parts of daily digests per channel: more than one is a repeated delivery.
+        firsts = [
+            sum(bool(_FIRST_DIGEST_PART.match(m["content"])) for m in self.channel_messages(c))
+            for c in self.text_channels()
+        ]
         return _json(
             {
+                "channels_with_digest": sum(1 for n in firsts if n),
+                "repeated_digests": sum(n - 1 for n in firsts if n > 1),
                 "status_counts": {str(k): v for k, v in self.status_counts.items()},
                 "requests": len(self.requests),
                 "channel_messages": posted,

@@ -107,3 +107,10 @@ def test_shard_ids_from_the_settings():
     assert DiscordSettings().shard_ids is None
     assert DiscordSettings(shard_count=3).shard_ids == (0, 1, 2)
     assert DiscordSettings(shards=" 2, 3", shard_count=4).shard_ids == (2, 3)
+
+
+def test_the_deploy_config_loads_sharded_on_postgresql():
+    """deploy/config.toml (the compose deployment's) is valid: PostgreSQL, four shards."""
+    settings = load_bot_settings(ROOT / "deploy" / "config.toml")
+    assert settings.storage.target.startswith("postgresql://")
+    assert settings.discord.shard_ids == (0, 1, 2, 3)
