@@ -23,7 +23,7 @@ import re
 import sqlite3
 from abc import ABC, abstractmethod
 from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
 from typing import Any, Literal, Protocol
 from urllib.parse import urlsplit, urlunsplit
@@ -144,11 +144,11 @@ class Database(ABC):
         return None if row is None else row[0]
 
     @abstractmethod
-    def transaction(self) -> Any:
+    def transaction(self) -> AbstractAsyncContextManager[Database]:
         """`async with db.transaction() as tx:` statements on `tx` commit together or not at all."""
 
     @abstractmethod
-    def migration(self) -> Any:
+    def migration(self) -> AbstractAsyncContextManager[Database]:
         """`async with db.migration() as tx:` a transaction no other process migrates beside."""
 
     @abstractmethod
@@ -212,11 +212,11 @@ class _SQLite(Database):
                 raise
             await conn.commit()
 
-    def transaction(self) -> Any:
+    def transaction(self) -> AbstractAsyncContextManager[Database]:
         # IMMEDIATE takes the write lock at once: two processes cannot both read, then write.
         return self._begin("IMMEDIATE")
 
-    def migration(self) -> Any:
+    def migration(self) -> AbstractAsyncContextManager[Database]:
         return self._begin("IMMEDIATE")
 
     async def run_script(self, script: str) -> None:
@@ -276,10 +276,10 @@ class _Postgres(Database):
                 await conn.execute("SELECT pg_advisory_xact_lock($1)", MIGRATION_LOCK_KEY)
             yield _Postgres(self._pool, conn=conn)
 
-    def transaction(self) -> Any:
+    def transaction(self) -> AbstractAsyncContextManager[Database]:
         return self._begin(lock=False)
 
-    def migration(self) -> Any:
+    def migration(self) -> AbstractAsyncContextManager[Database]:
         return self._begin(lock=True)
 
     async def run_script(self, script: str) -> None:
