@@ -6,7 +6,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: install install-eval demo test lint bench bench-extraction bench-qa bench-bot bench-fusion bench-tracking
+.PHONY: install install-eval demo test lint bench bench-extraction bench-qa bench-bot bench-fusion bench-tracking bench-bot-shards
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -52,3 +52,7 @@ bench-tracking: install
 
 bench-bot: install
 	$(PY) -m bench.bot_load
+
+# One bot on SQLite against two sharded bots on a throwaway PostgreSQL (needs initdb, pg_ctl).
+bench-bot-shards: install
+	$(PY) -m bench.bot_shards

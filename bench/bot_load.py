@@ -36,7 +36,7 @@ ROOT = Path(__file__).resolve().parents[1]
 TOKEN = "bench-token"
 
 
-def _serve(conn: mp.connection.Connection, guilds: int, per_guild: int, sets: int) -> None:
+def serve_discord(conn: mp.connection.Connection, guilds: int, per_guild: int, sets: int) -> None:
     """The server process: loopback Discord plus the fictional news site, until told to stop."""
     sys.path.insert(0, str(ROOT))
     from bot.testing.fakediscord import FakeDiscord
@@ -72,7 +72,7 @@ def _serve(conn: mp.connection.Connection, guilds: int, per_guild: int, sets: in
     asyncio.run(main())
 
 
-async def _stats(url: str) -> dict:
+async def fetch_stats(url: str) -> dict:
     async with aiohttp.ClientSession() as session, session.get(url) as resp:
         return json.loads(await resp.text())
 
@@ -91,7 +91,7 @@ async def run(args: argparse.Namespace) -> dict:
     per_guild = args.channels // guilds
     ctx = mp.get_context("spawn")
     parent, child = ctx.Pipe()
-    proc = ctx.Process(target=_serve, args=(child, guilds, per_guild, args.source_sets))
+    proc = ctx.Process(target=serve_discord, args=(child, guilds, per_guild, args.source_sets))
     proc.start()
     info = parent.recv()
     channels: list[int] = info["channels"]
@@ -156,7 +156,7 @@ async def run(args: argparse.Namespace) -> dict:
             break
     elapsed = time.perf_counter() - due_at
     await monitor.stop()
-    stats = await _stats(info["stats"])
+    stats = await fetch_stats(info["stats"])
     schedule = bot.get_cog("Schedule")
     built = getattr(schedule, "digests_built", None)
     await bot.close()

@@ -1,13 +1,14 @@
 """`python -m bot [--config config.toml] [--console] [-v] [--version]`: the bot, or its console.
 
-Exit status: 0 stopped normally; 1 Discord could not be reached (one line says where and why);
-2 bad usage, config or token.
+Exit status: 0 stopped normally; 1 Discord or the database could not be reached (one line says
+where and why); 2 bad usage, config, token or database credentials.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import importlib.metadata
 import logging
 import os
@@ -17,7 +18,8 @@ from pathlib import Path
 
 from summarizer.errors import ConfigError
 
-from .settings import BotSettings, load_bot_settings
+from .db import DatabaseUnavailable
+from .settings import BotSettings, check_shards, load_bot_settings
 
 log = logging.getLogger("bot")
 
@@ -59,6 +61,17 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
         help="-v: what the bot does (INFO; the console is quiet without it), -vv: debug",
     )
     parser.add_argument(
+        "--shards",
+        metavar="IDS",
+        help="the shards this process runs, e.g. 0,1 (with --shard-count; default: every one)",
+    )
+    parser.add_argument(
+        "--shard-count",
+        type=int,
+        metavar="N",
+        help="how many shards the bot has in all, across its processes",
+    )
+    parser.add_argument(
         "--version",
         action="version",
         version=f"%(prog)s (newsdigest) {_version()}",
@@ -73,14 +86,14 @@ def _settings(path: str | None) -> BotSettings:
 
 
 async def _run_bot(settings: BotSettings, token: str) -> None:
-    from .bot import DigestBot, apply_endpoints
+    from .bot import apply_endpoints, make_bot
     from .service import PipelineService
     from .storage import Storage
 
     apply_endpoints(settings.discord)
-    storage = await Storage.open(settings.storage.path)
+    storage = await Storage.open(settings.storage.target)
     service = PipelineService(settings)
-    bot = DigestBot(settings, storage, service)
+    bot = make_bot(settings, storage, service)
     try:
         async with bot:
             await bot.start(token)
@@ -94,7 +107,7 @@ async def _run_console(settings: BotSettings) -> None:
     from .service import PipelineService
     from .storage import Storage
 
-    storage = await Storage.open(settings.storage.path)
+    storage = await Storage.open(settings.storage.target)
     service = PipelineService(settings)
     try:
         await Console(settings, storage, service, stdin=sys.stdin, stdout=sys.stdout).run()
@@ -122,40 +135,66 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         sys.stderr.write(f"error: {exc}\n")
         return EXIT_USAGE
-    try:
-        if args.console:
-            asyncio.run(_run_console(settings))
-            return 0
-        name = settings.discord.token_env
-        token = os.environ.get(name, "").strip()
-        if not token:
-            sys.stderr.write(
-                f"error: no bot token: set the environment variable {name} "
-                f"(export {name}=<token from the Discord developer portal>), "
-                "or try the bot offline with --console\n"
-            )
-            return EXIT_USAGE
-        import aiohttp
-        import discord
-
+    if args.shards is not None or args.shard_count is not None:
+        discord_settings = dataclasses.replace(
+            settings.discord,
+            shards=settings.discord.shards if args.shards is None else args.shards,
+            shard_count=(
+                settings.discord.shard_count if args.shard_count is None else args.shard_count
+            ),
+        )
         try:
-            asyncio.run(_run_bot(settings, token))
-        except discord.LoginFailure:
-            sys.stderr.write(f"error: Discord refused the token in {name}\n")
+            if discord_settings.shard_count < 0:
+                raise ValueError("the shard count must be at least 1")
+            check_shards(discord_settings)
+        except ValueError as exc:
+            sys.stderr.write(f"error: --shards/--shard-count: {exc}\n")
             return EXIT_USAGE
-        except discord.PrivilegedIntentsRequired:
-            sys.stderr.write("error: enable the requested intents in the developer portal\n")
-            return EXIT_USAGE
-        except (aiohttp.ClientConnectionError, discord.GatewayNotFound, OSError) as exc:
-            # No network, DNS failing, a firewall: nothing the bot can do; say so once.
-            reason = str(exc) or type(exc).__name__
-            sys.stderr.write(
-                f"error: Discord could not be reached at {settings.discord.api_base} ({reason}); "
-                "check the network, or try the bot offline with --console\n"
-            )
-            return EXIT_UNREACHABLE
+        settings = dataclasses.replace(settings, discord=discord_settings)
+    try:
+        return _run(args, settings)
+    except DatabaseUnavailable as exc:
+        # Unreachable, refused credentials, a file that is no database: one line, no traceback.
+        sys.stderr.write(f"error: {exc}\n")
+        return EXIT_UNREACHABLE if exc.unreachable else EXIT_USAGE
     except KeyboardInterrupt:
         log.info("stopped")
+    return EXIT_OK
+
+
+def _run(args: argparse.Namespace, settings: BotSettings) -> int:
+    """The console, or the bot until it stops; the exit status."""
+    if args.console:
+        asyncio.run(_run_console(settings))
+        return 0
+    name = settings.discord.token_env
+    token = os.environ.get(name, "").strip()
+    if not token:
+        sys.stderr.write(
+            f"error: no bot token: set the environment variable {name} "
+            f"(export {name}=<token from the Discord developer portal>), "
+            "or try the bot offline with --console\n"
+        )
+        return EXIT_USAGE
+    import aiohttp
+    import discord
+
+    try:
+        asyncio.run(_run_bot(settings, token))
+    except discord.LoginFailure:
+        sys.stderr.write(f"error: Discord refused the token in {name}\n")
+        return EXIT_USAGE
+    except discord.PrivilegedIntentsRequired:
+        sys.stderr.write("error: enable the requested intents in the developer portal\n")
+        return EXIT_USAGE
+    except (aiohttp.ClientConnectionError, discord.GatewayNotFound, OSError) as exc:
+        # No network, DNS failing, a firewall: nothing the bot can do; say so once.
+        reason = str(exc) or type(exc).__name__
+        sys.stderr.write(
+            f"error: Discord could not be reached at {settings.discord.api_base} ({reason}); "
+            "check the network, or try the bot offline with --console\n"
+        )
+        return EXIT_UNREACHABLE
     return EXIT_OK
 
 

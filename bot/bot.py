@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any
 
 import discord
 import yarl
@@ -15,9 +17,11 @@ from .service import DigestService
 from .settings import BotSettings, DiscordSettings
 from .storage import Storage
 
-__all__ = ["EXTENSIONS", "DigestBot", "apply_endpoints"]
+__all__ = ["EXTENSIONS", "DigestBot", "ShardedDigestBot", "apply_endpoints", "make_bot", "shard_of"]
 
 log = logging.getLogger(__name__)
+
+IDENTIFY_SPACING = 5.0  # seconds between shards' IDENTIFYs: Discord's max_concurrency 1 rate
 
 # One extension per feature; the error handler first so it is in place for the others.
 EXTENSIONS: tuple[str, ...] = (
@@ -46,6 +50,13 @@ def _utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def shard_of(guild_id: int | None, shard_count: int) -> int:
+    """The shard Discord sends a guild's events to; direct messages go to shard 0."""
+    if guild_id is None:
+        return 0
+    return (guild_id >> 22) % shard_count
+
+
 class DigestBot(commands.Bot):
     """Slash commands over the summarizer; every feature lives in an extension under bot/exts."""
 
@@ -58,6 +69,7 @@ class DigestBot(commands.Bot):
         clock: Callable[[], datetime] = _utcnow,
         tick_seconds: float | None = None,
         sync_commands: bool = True,
+        **options: Any,
     ) -> None:
         """Build the bot.
 
@@ -68,6 +80,7 @@ class DigestBot(commands.Bot):
             clock: the current aware UTC time; tests shift it to reach a subscription's minute.
             tick_seconds: check subscriptions this often instead of at each minute (tests).
             sync_commands: register the slash commands globally on start.
+            **options: passed on to discord.py (the sharded bot's shard ids and count).
 
         """
         # The bot has no voice: discord.py's warnings that voice libraries are missing (PyNaCl,
@@ -86,6 +99,7 @@ class DigestBot(commands.Bot):
             guild_ready_timeout=settings.discord.guild_ready_timeout,
             chunk_guilds_at_startup=False,
             max_messages=None,  # no message cache: the bot never reads old messages from it
+            **options,
         )
         self.settings = settings
         self.storage = storage
@@ -121,3 +135,72 @@ class DigestBot(commands.Bot):
     def now(self) -> datetime:
         """The bot's clock (aware UTC)."""
         return self.clock()
+
+    def owns_guild(self, guild_id: int | None) -> bool:
+        """Whether this process handles the guild: it runs the guild's shard (or is unsharded)."""
+        shard_ids = self.settings.discord.shard_ids
+        if shard_ids is None:
+            return True
+        return shard_of(guild_id, self.settings.discord.shard_count) in shard_ids
+
+
+class ShardedDigestBot(DigestBot, commands.AutoShardedBot):
+    """The bot over the shards `[discord] shards` of `shard_count`, one gateway connection each.
+
+    Several processes, each running some of the shards, share one PostgreSQL database; each
+    handles the guilds of its own shards (`owns_guild`), schedules included.
+    """
+
+    def __init__(
+        self,
+        settings: BotSettings,
+        storage: Storage,
+        service: DigestService,
+        *,
+        identify_spacing: float = IDENTIFY_SPACING,
+        **options: Any,
+    ) -> None:
+        """Build the bot; `identify_spacing` as in `make_bot`, the rest as `DigestBot`'s."""
+        shard_ids = settings.discord.shard_ids
+        if shard_ids is None:
+            raise ValueError("ShardedDigestBot needs [discord] shard_count")
+        super().__init__(
+            settings,
+            storage,
+            service,
+            shard_ids=list(shard_ids),
+            shard_count=settings.discord.shard_count,
+            **options,
+        )
+        self.identify_spacing = identify_spacing
+
+    async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
+        """Space the shards' IDENTIFYs as Discord asks (one per 5 s at the lowest tier)."""
+        if not initial:
+            await asyncio.sleep(self.identify_spacing)
+
+
+def make_bot(
+    settings: BotSettings,
+    storage: Storage,
+    service: DigestService,
+    *,
+    identify_spacing: float = IDENTIFY_SPACING,
+    **options: Any,
+) -> DigestBot:
+    """The bot the settings ask for: sharded when `[discord] shard_count` is set.
+
+    Args:
+        settings: every section.
+        storage: the open state database.
+        service: the summarizer behind the commands.
+        identify_spacing: seconds between two shards' IDENTIFYs (tests against the loopback
+            Discord pass 0).
+        **options: as `DigestBot` takes them (clock, tick_seconds, sync_commands).
+
+    """
+    if settings.discord.shard_ids is None:
+        return DigestBot(settings, storage, service, **options)
+    return ShardedDigestBot(
+        settings, storage, service, identify_spacing=identify_spacing, **options
+    )

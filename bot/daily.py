@@ -9,6 +9,7 @@ import datetime as dt
 import logging
 import re
 import zoneinfo
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from summarizer.errors import InputError
@@ -114,6 +115,7 @@ async def collect_due(
     *,
     catch_up: dt.timedelta,
     channel_ids: frozenset[int] | None = None,
+    owns_guild: Callable[[int | None], bool] | None = None,
 ) -> list[Due]:
     """Subscriptions due now; missed ones past the catch-up window are skipped and logged.
 
@@ -125,12 +127,15 @@ async def collect_due(
         now: the current aware UTC time.
         catch_up: how late a digest may still be posted.
         channel_ids: only these channels (the console); None for all.
+        owns_guild: only subscriptions in guilds this tells true (this process's shards);
+            None for all.
 
     """
     subs = [
         s
         for s in await storage.subscriptions()
-        if channel_ids is None or s.channel_id in channel_ids
+        if (channel_ids is None or s.channel_id in channel_ids)
+        and (owns_guild is None or owns_guild(s.guild_id))
     ]
     occurrences = {s.channel_id: last_occurrence(s, now) for s in subs}
     ledger = await storage.deliveries_on(

@@ -10,10 +10,18 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from summarizer.config import Settings, check_section, read_tables, settings_from_tables
+from summarizer.errors import ConfigError
 
-__all__ = ["BotSettings", "DiscordSettings", "StorageSettings", "load_bot_settings"]
+__all__ = [
+    "BotSettings",
+    "DiscordSettings",
+    "StorageSettings",
+    "check_shards",
+    "load_bot_settings",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,13 +33,36 @@ class DiscordSettings:
     gateway_url: str = "wss://gateway.discord.gg"
     guild_ready_timeout: float = 2.0
     catch_up_hours: float = 6.0  # a missed daily digest is still posted this long after its time
+    # Sharding: shard_count 0 runs one unsharded connection; else this process runs `shards`
+    # ("0,1"; empty: every shard) of `shard_count`, and handles only those shards' guilds.
+    shards: str = ""
+    shard_count: int = 0
+
+    @property
+    def shard_ids(self) -> tuple[int, ...] | None:
+        """The shards this process runs; None when unsharded. Checked at load (`check_shards`)."""
+        if self.shard_count == 0:
+            return None
+        if not self.shards.strip():
+            return tuple(range(self.shard_count))
+        return tuple(int(part) for part in self.shards.split(","))
 
 
 @dataclass(frozen=True, slots=True)
 class StorageSettings:
-    """Where the bot keeps its state."""
+    """Where the bot keeps its state.
+
+    `url` is a `postgresql://user@host:port/name` URL (several bot processes share it; keep the
+    password in PGPASSWORD) or a SQLite file path; empty, the SQLite file at `path`.
+    """
 
     path: str = "newsdigest.sqlite3"
+    url: str = ""
+
+    @property
+    def target(self) -> str:
+        """What the bot opens: the URL when set, else the SQLite file."""
+        return self.url or self.path
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +77,33 @@ class BotSettings(Settings):
 _RANGES: dict[tuple[str, str], tuple[float | None, float | None]] = {
     ("discord", "guild_ready_timeout"): (0, None),
     ("discord", "catch_up_hours"): (0, None),
+    ("discord", "shard_count"): (0, None),
 }
+
+
+def check_shards(discord: DiscordSettings) -> None:
+    """Check the shard settings, wherever they came from (the file or --shards).
+
+    Raises:
+        ValueError: a shard id that is no number, repeated, or not below the shard count, or
+            shards named without a count; the message names the keys.
+
+    """
+    parts = [part.strip() for part in discord.shards.split(",")] if discord.shards.strip() else []
+    if parts and discord.shard_count == 0:
+        raise ValueError("shards need a shard count: set [discord] shard_count (--shard-count)")
+    ids: list[int] = []
+    for part in parts:
+        if not part.isdigit():
+            raise ValueError(f"shard ids are whole numbers separated by commas (got {part!r})")
+        if int(part) >= discord.shard_count:
+            raise ValueError(
+                f"shard id {part} is not below the shard count {discord.shard_count} "
+                f"(ids run from 0 to {discord.shard_count - 1})"
+            )
+        ids.append(int(part))
+    if len(set(ids)) != len(ids):
+        raise ValueError(f"a shard id is repeated in {discord.shards!r}")
 
 
 def load_bot_settings(path: str | Path | None = None) -> BotSettings:
@@ -67,12 +124,20 @@ def load_bot_settings(path: str | Path | None = None) -> BotSettings:
     tables = read_tables(path)
     file = str(path)
     settings = settings_from_tables(tables, path=file, into=BotSettings)
-    return dataclasses.replace(
-        settings,
-        discord=check_section(
-            DiscordSettings, tables.get("discord", {}), path=file, name="discord", ranges=_RANGES
-        ),
-        storage=check_section(
-            StorageSettings, tables.get("storage", {}), path=file, name="storage", ranges=_RANGES
-        ),
+    storage = check_section(
+        StorageSettings, tables.get("storage", {}), path=file, name="storage", ranges=_RANGES
     )
+    scheme = urlsplit(storage.url).scheme
+    # A one-letter scheme is a Windows drive ("C:\\bot.sqlite3"), not a URL.
+    if len(scheme) > 1 and scheme not in ("postgresql", "postgres"):
+        raise ConfigError(
+            file, f"[storage] url must be postgresql://… or a SQLite file path, not {scheme}://…"
+        )
+    discord = check_section(
+        DiscordSettings, tables.get("discord", {}), path=file, name="discord", ranges=_RANGES
+    )
+    try:
+        check_shards(discord)
+    except ValueError as exc:
+        raise ConfigError(file, f"[discord] {exc}") from None
+    return dataclasses.replace(settings, discord=discord, storage=storage)

@@ -1,4 +1,7 @@
-"""The bot's state in one SQLite file (aiosqlite); cogs call these typed methods and write no SQL.
+"""The bot's state in SQLite or PostgreSQL; cogs call these typed methods and write no SQL.
+
+The SQL is written once, in the dialect both engines share; `bot/db.py` carries the few
+differences (placeholders, types, the schema version, the migration lock).
 
 Tables:
     subscriptions    one daily digest per channel: local time, IANA zone and story filters
@@ -14,8 +17,10 @@ Tables:
     stories          each story a daily digest told in a channel: as told there (an update marks
                      what is new), the telling it continues, its first and last day, its message
 
-A database from an earlier schema is migrated when opened, in one transaction: a crash midway
-leaves it as it was, and the next start migrates again.
+A database from an earlier schema is migrated when opened, in one transaction under the
+migration lock: a crash midway leaves it as it was, the next start migrates again, and processes
+starting together migrate once. PostgreSQL support began at schema 3, so the steps before it
+only ever run on SQLite; later steps are shared SQL and run on both.
 """
 
 from __future__ import annotations
@@ -31,10 +36,10 @@ from types import TracebackType
 from typing import Any, Literal, Self
 from zoneinfo import ZoneInfo
 
-import aiosqlite
-
 from summarizer.filters import StoryFilter, shown_digest
 from summarizer.models import Answer, Digest, StoryDigest, Turn
+
+from .db import Database, DatabaseUnavailable, Row, open_database, redact
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -48,7 +53,7 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 MAX_TIMELINE_DAYS = 60  # a timeline longer than this shows its latest days
 
 DeliveryState = Literal["intent", "sent", "skipped"]
@@ -93,6 +98,7 @@ CREATE TABLE IF NOT EXISTS deliveries (
     post_id     INTEGER,
     message_id  INTEGER,                 -- the first message, once sent
     updated_at  TEXT NOT NULL,
+    claimed_until TEXT,                  -- ISO UTC: a process is posting it until then
     PRIMARY KEY (channel_id, local_date)
 );
 CREATE INDEX IF NOT EXISTS deliveries_by_date ON deliveries (local_date);
@@ -165,10 +171,17 @@ ALTER TABLE subscriptions ADD COLUMN filters TEXT;
 ALTER TABLE posts ADD COLUMN shown TEXT;
 """
 
-# Version 3 kept no stories per channel: posts made before stay as they are, untracked; the
-# first daily digest after the upgrade starts each channel's timelines.
+# Version 3 had no delivery claims: several processes share the database from version 4 on, and
+# an unfinished delivery is resumed by one of them at a time. The first migration run on both
+# engines.
 _FROM_V3 = """
-CREATE TABLE stories (
+ALTER TABLE deliveries ADD COLUMN claimed_until TEXT;
+"""
+
+# Version 4 kept no stories per channel: posts made before stay as they are, untracked; the
+# first daily digest after the upgrade starts each channel's timelines.
+_FROM_V4 = """
+CREATE TABLE IF NOT EXISTS stories (
     id          INTEGER PRIMARY KEY AUTOINCREMENT,
     post_id     INTEGER NOT NULL REFERENCES posts (id),
     channel_id  INTEGER NOT NULL,
@@ -191,7 +204,7 @@ _TELLING_SELECT = (
 )
 
 # Each schema version's migration to the next; applied in order, each in its own transaction.
-_MIGRATIONS: dict[int, str] = {1: _FROM_V1, 2: _FROM_V2, 3: _FROM_V3}
+_MIGRATIONS: dict[int, str] = {1: _FROM_V1, 2: _FROM_V2, 3: _FROM_V3, 4: _FROM_V4}
 
 
 @dataclass(frozen=True, slots=True)
@@ -289,72 +302,72 @@ def _iso(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat()
 
 
-async def _schema_version(db: aiosqlite.Connection) -> int:
-    """The file's schema version; 0 for a new file (version 1 files may also say 0)."""
-    async with db.execute("PRAGMA user_version") as cursor:
-        row = await cursor.fetchone()
-    version = int(row[0]) if row else 0
-    if version == 0:
-        async with db.execute(
-            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'channel_sources'"
-        ) as cursor:
-            if await cursor.fetchone():
-                return 1
+async def _schema_version(db: Database) -> int:
+    """The database's schema version; 0 for a new one (SQLite version 1 files may also say 0)."""
+    version = await db.schema_version()
+    if version == 0 and db.dialect == "sqlite" and await db.table_exists("channel_sources"):
+        return 1
     return version
 
 
-async def _migrate(db: aiosqlite.Connection) -> None:
-    """Bring an earlier schema up to SCHEMA_VERSION, one transaction per step.
+async def _migrate(db: Database, target: str) -> None:
+    """Create the schema, or bring an earlier one up to SCHEMA_VERSION; in one transaction.
 
     Raises:
-        RuntimeError: the file is from a newer version of the bot.
+        DatabaseUnavailable: the database is from a newer version of the bot.
 
     """
-    version = await _schema_version(db)
-    if version > SCHEMA_VERSION:
-        raise RuntimeError(f"the database is schema {version}; this bot knows {SCHEMA_VERSION}")
-    while 0 < version < SCHEMA_VERSION:
-        log.info("migrating the database from schema %d to %d", version, version + 1)
-        # One script, one transaction: if any statement fails (or the process dies), SQLite
-        # rolls it all back and the file is still a valid schema `version` file.
-        script = _MIGRATIONS[version]
-        try:
-            await db.executescript(
-                f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version={version + 1};\nCOMMIT;"
+    # The migration lock makes a second process wait here, then find the work done.
+    async with db.migration() as tx:
+        version = await _schema_version(tx)
+        if version > SCHEMA_VERSION:
+            raise DatabaseUnavailable(
+                f"the database {redact(target)} is schema {version}; this bot knows "
+                f"{SCHEMA_VERSION}: run a newer bot"
             )
-        except Exception:
-            await db.rollback()
-            raise
-        version += 1
+        if version == SCHEMA_VERSION:
+            return
+        if version == 0:
+            await tx.run_script(_SCHEMA)
+        while 0 < version < SCHEMA_VERSION:
+            log.info("migrating the database from schema %d to %d", version, version + 1)
+            await tx.run_script(_MIGRATIONS[version])
+            version += 1
+        await tx.set_schema_version(SCHEMA_VERSION)
 
 
 class Storage:
-    """Typed access to the bot's SQLite file; open with `await Storage.open(path)`."""
+    """Typed access to the bot's database; open with `await Storage.open(target)`."""
 
-    def __init__(self, db: aiosqlite.Connection, path: str) -> None:
+    def __init__(self, db: Database, target: str) -> None:
         self._db = db
-        self.path = path
+        self.target = target
 
     @classmethod
-    async def open(cls, path: str | Path) -> Storage:
-        """Open (creating if needed) the database at `path`; ":memory:" works for tests."""
-        path = str(path)
-        if path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
-        db = await aiosqlite.connect(path)
-        db.row_factory = aiosqlite.Row
-        # WAL: readers never block the writer, and a commit survives a kill of the process.
-        await db.execute("PRAGMA journal_mode=WAL")
+    async def open(cls, target: str | Path) -> Storage:
+        """Open the database and bring its schema up to date.
+
+        Args:
+            target: a `postgresql://` URL, or a SQLite file (created if needed); ":memory:"
+                works for tests.
+
+        Raises:
+            DatabaseUnavailable: the database cannot be reached or opened (bot/db.py), or a
+                newer bot wrote it.
+
+        """
+        db = await open_database(target)
         try:
-            await db.execute("PRAGMA synchronous=NORMAL")
-            await _migrate(db)
-            await db.executescript(_SCHEMA)
-            await db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
-            await db.commit()
+            await _migrate(db, str(target))
         except BaseException:
             await db.close()
             raise
-        return cls(db, path)
+        return cls(db, str(target))
+
+    @property
+    def dialect(self) -> str:
+        """The engine: sqlite or postgresql."""
+        return self._db.dialect
 
     async def close(self) -> None:
         """Close the connection."""
@@ -371,11 +384,10 @@ class Storage:
     ) -> None:
         await self.close()
 
-    async def _write(self, sql: str, params: Sequence[Any] = ()) -> aiosqlite.Cursor:
-        cursor = await self._db.execute(sql, params)
-        # Committed before the caller acknowledges anything: a kill right after loses nothing.
-        await self._db.commit()
-        return cursor
+    async def _write(self, sql: str, params: Sequence[Any] = ()) -> int:
+        # Committed when it returns (bot/db.py): a kill right after loses nothing. The count of
+        # rows changed.
+        return await self._db.execute(sql, params)
 
     # -- subscriptions ---------------------------------------------------------------------
 
@@ -408,7 +420,7 @@ class Storage:
             "filters) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (channel_id) DO UPDATE SET "
             "guild_id = excluded.guild_id, local_time = excluded.local_time, tz = excluded.tz, "
             "created_at = excluded.created_at, "
-            "filters = CASE WHEN ? THEN excluded.filters ELSE filters END",
+            "filters = CASE WHEN ? THEN excluded.filters ELSE subscriptions.filters END",
             (
                 channel_id,
                 guild_id,
@@ -433,25 +445,23 @@ class Storage:
 
     async def unsubscribe(self, channel_id: int) -> bool:
         """End the channel's subscription; False if it had none."""
-        cursor = await self._write("DELETE FROM subscriptions WHERE channel_id = ?", (channel_id,))
-        return cursor.rowcount > 0
+        removed = await self._write("DELETE FROM subscriptions WHERE channel_id = ?", (channel_id,))
+        return removed > 0
 
     async def subscription(self, channel_id: int) -> Subscription | None:
         """The channel's subscription, if any."""
-        async with self._db.execute(
+        row = await self._db.fetchrow(
             "SELECT * FROM subscriptions WHERE channel_id = ?", (channel_id,)
-        ) as cursor:
-            row = await cursor.fetchone()
+        )
         return self._subscription(row) if row else None
 
     async def subscriptions(self) -> list[Subscription]:
         """Every subscription."""
-        async with self._db.execute("SELECT * FROM subscriptions ORDER BY channel_id") as cursor:
-            rows = await cursor.fetchall()
+        rows = await self._db.fetch("SELECT * FROM subscriptions ORDER BY channel_id")
         return [self._subscription(r) for r in rows]
 
     @staticmethod
-    def _subscription(row: aiosqlite.Row) -> Subscription:
+    def _subscription(row: Row) -> Subscription:
         return Subscription(
             channel_id=row["channel_id"],
             guild_id=row["guild_id"],
@@ -467,27 +477,26 @@ class Storage:
         self, channel_id: int, url: str, *, title: str | None = None, now: datetime
     ) -> bool:
         """Add a feed to the channel; False if it was already there."""
-        cursor = await self._write(
-            "INSERT OR IGNORE INTO channel_feeds (channel_id, url, title, added_at) "
-            "VALUES (?, ?, ?, ?)",
+        added = await self._write(
+            "INSERT INTO channel_feeds (channel_id, url, title, added_at) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT DO NOTHING",
             (channel_id, url, title, _iso(now)),
         )
-        return cursor.rowcount > 0
+        return added > 0
 
     async def remove_feed(self, channel_id: int, url: str) -> bool:
         """Remove a feed from the channel; False if it was not there."""
-        cursor = await self._write(
+        removed = await self._write(
             "DELETE FROM channel_feeds WHERE channel_id = ? AND url = ?", (channel_id, url)
         )
-        return cursor.rowcount > 0
+        return removed > 0
 
     async def feeds(self, channel_id: int) -> list[tuple[str, str | None]]:
         """The channel's feeds as (url, title), in the order they were added."""
-        async with self._db.execute(
+        rows = await self._db.fetch(
             "SELECT url, title FROM channel_feeds WHERE channel_id = ? ORDER BY added_at, url",
             (channel_id,),
-        ) as cursor:
-            rows = await cursor.fetchall()
+        )
         return [(r["url"], r["title"]) for r in rows]
 
     async def feeds_by_channel(self, channel_ids: Sequence[int]) -> dict[int, list[str]]:
@@ -498,25 +507,24 @@ class Storage:
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
             marks = ",".join("?" * len(chunk))
-            async with self._db.execute(
+            for row in await self._db.fetch(
                 f"SELECT channel_id, url FROM channel_feeds WHERE channel_id IN ({marks}) "
                 "ORDER BY added_at, url",
                 chunk,
-            ) as cursor:
-                for row in await cursor.fetchall():
-                    result.setdefault(row["channel_id"], []).append(row["url"])
+            ):
+                result.setdefault(row["channel_id"], []).append(row["url"])
         return result
 
     # -- digests and posts -----------------------------------------------------------------
 
     async def add_digest(self, digest: Digest, *, now: datetime) -> int:
         """Store a digest once, source texts included; returns its id for the posts."""
-        cursor = await self._write(
-            "INSERT INTO digests (digest, created_at) VALUES (?, ?)",
-            (json.dumps(digest.to_dict(with_text=True)), _iso(now)),
+        return int(
+            await self._db.fetchval(
+                "INSERT INTO digests (digest, created_at) VALUES (?, ?) RETURNING id",
+                (json.dumps(digest.to_dict(with_text=True)), _iso(now)),
+            )
         )
-        assert cursor.lastrowid is not None
-        return cursor.lastrowid
 
     async def add_post(
         self,
@@ -534,9 +542,9 @@ class Storage:
         `shown` are the indices of the stories the channel's filters kept (None: every one);
         kept with the post, so a resumed delivery sends the very same stories.
         """
-        cursor = await self._write(
+        post_id = await self._db.fetchval(
             "INSERT INTO posts (digest_id, channel_id, guild_id, thread_id, message_ids, "
-            "created_at, shown) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "created_at, shown) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
             (
                 digest_id,
                 channel_id,
@@ -547,8 +555,7 @@ class Storage:
                 None if shown is None else json.dumps(list(shown)),
             ),
         )
-        assert cursor.lastrowid is not None
-        return cursor.lastrowid
+        return int(post_id)
 
     async def set_post_messages(
         self, post_id: int, message_ids: Sequence[int], *, thread_id: int | None = None
@@ -561,36 +568,31 @@ class Storage:
 
     async def digest_count(self) -> int:
         """How many digests are stored (each once, however many channels show it)."""
-        async with self._db.execute("SELECT COUNT(*) FROM digests") as cursor:
-            row = await cursor.fetchone()
-        return int(row[0]) if row else 0
+        return int(await self._db.fetchval("SELECT COUNT(*) FROM digests") or 0)
 
     async def post(self, post_id: int) -> PostedDigest | None:
         """A post, with its digest, by id."""
-        async with self._db.execute(_POST_SELECT + "WHERE p.id = ?", (post_id,)) as cursor:
-            row = await cursor.fetchone()
+        row = await self._db.fetchrow(_POST_SELECT + "WHERE p.id = ?", (post_id,))
         return self._posted(row) if row else None
 
     async def latest_post(self, channel_id: int) -> PostedDigest | None:
         """The latest digest actually posted in the channel."""
-        async with self._db.execute(
+        row = await self._db.fetchrow(
             _POST_SELECT + "WHERE p.channel_id = ? AND p.message_ids != '[]' "
             "ORDER BY p.id DESC LIMIT 1",
             (channel_id,),
-        ) as cursor:
-            row = await cursor.fetchone()
+        )
         return self._posted(row) if row else None
 
     async def post_for_thread(self, thread_id: int) -> PostedDigest | None:
         """The post whose follow-up thread this is."""
-        async with self._db.execute(
+        row = await self._db.fetchrow(
             _POST_SELECT + "WHERE p.thread_id = ? ORDER BY p.id DESC LIMIT 1", (thread_id,)
-        ) as cursor:
-            row = await cursor.fetchone()
+        )
         return self._posted(row) if row else None
 
     @staticmethod
-    def _posted(row: aiosqlite.Row) -> PostedDigest:
+    def _posted(row: Row) -> PostedDigest:
         digest = Digest.from_dict(json.loads(row["digest"]))
         shown = None if row["shown"] is None else tuple(int(n) for n in json.loads(row["shown"]))
         return PostedDigest(
@@ -634,33 +636,33 @@ class Storage:
             )
             for position, (story, earlier) in enumerate(zip(stories, continues, strict=True))
         ]
-        await self._db.executemany(
-            "INSERT INTO stories (post_id, channel_id, position, story_id, headline, story, "
-            "continues, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            rows,
-        )
-        await self._db.commit()
+        async with self._db.transaction() as tx:
+            for row in rows:
+                await tx.execute(
+                    "INSERT INTO stories (post_id, channel_id, position, story_id, headline, "
+                    "story, continues, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    row,
+                )
 
     async def set_telling_messages(self, post_id: int, message_ids: Sequence[int]) -> None:
         """Record the message that shows each of a post's stories (in the post's order)."""
-        await self._db.executemany(
-            "UPDATE stories SET message_id = ? WHERE post_id = ? AND position = ?",
-            [(message_id, post_id, n) for n, message_id in enumerate(message_ids)],
-        )
-        await self._db.commit()
+        async with self._db.transaction() as tx:
+            for n, message_id in enumerate(message_ids):
+                await tx.execute(
+                    "UPDATE stories SET message_id = ? WHERE post_id = ? AND position = ?",
+                    (message_id, post_id, n),
+                )
 
     async def tellings(self, post_id: int) -> list[Telling]:
         """The stories a post tells, in its order (none for a post that tracks none)."""
-        async with self._db.execute(
+        rows = await self._db.fetch(
             _TELLING_SELECT + "WHERE s.post_id = ? ORDER BY s.position", (post_id,)
-        ) as cursor:
-            rows = await cursor.fetchall()
+        )
         return self._tellings(rows)
 
     async def telling(self, telling_id: int) -> Telling | None:
         """One telling by id."""
-        async with self._db.execute(_TELLING_SELECT + "WHERE s.id = ?", (telling_id,)) as cursor:
-            row = await cursor.fetchone()
+        row = await self._db.fetchrow(_TELLING_SELECT + "WHERE s.id = ?", (telling_id,))
         return self._tellings([row])[0] if row else None
 
     async def latest_tellings(self, channel_id: int, *, since: datetime) -> list[Telling]:
@@ -669,14 +671,13 @@ class Storage:
         Only posts that were sent count (an abandoned post has no messages), and a telling that
         a later sent one continues is left out: that one is the story's latest.
         """
-        async with self._db.execute(
+        rows = await self._db.fetch(
             _TELLING_SELECT + "WHERE s.channel_id = ? AND s.last_seen >= ? "
             "AND p.message_ids != '[]' AND NOT EXISTS (SELECT 1 FROM stories later "
             "JOIN posts lp ON lp.id = later.post_id "
             "WHERE later.continues = s.id AND lp.message_ids != '[]') ORDER BY s.id",
             (channel_id, _iso(since)),
-        ) as cursor:
-            rows = await cursor.fetchall()
+        )
         return self._tellings(rows)
 
     async def timeline(self, telling_id: int) -> list[Telling]:
@@ -692,7 +693,7 @@ class Storage:
         return days[::-1]
 
     @staticmethod
-    def _tellings(rows: Iterable[aiosqlite.Row]) -> list[Telling]:
+    def _tellings(rows: Iterable[Row]) -> list[Telling]:
         digests: dict[int, Digest] = {}  # each stored digest parsed once, however many rows
         out: list[Telling] = []
         for row in rows:
@@ -729,11 +730,10 @@ class Storage:
 
     async def delivery(self, channel_id: int, local_date: date) -> Delivery | None:
         """The ledger row for a channel and local date, if any."""
-        async with self._db.execute(
+        row = await self._db.fetchrow(
             "SELECT * FROM deliveries WHERE channel_id = ? AND local_date = ?",
             (channel_id, local_date.isoformat()),
-        ) as cursor:
-            row = await cursor.fetchone()
+        )
         return self._delivery(row) if row else None
 
     async def deliveries_on(
@@ -747,10 +747,7 @@ class Storage:
             return result
         # By date (an index) rather than by pair: a handful of dates cover every channel.
         marks = ",".join("?" * len(days))
-        async with self._db.execute(
-            f"SELECT * FROM deliveries WHERE local_date IN ({marks})", days
-        ) as cursor:
-            rows = await cursor.fetchall()
+        rows = await self._db.fetch(f"SELECT * FROM deliveries WHERE local_date IN ({marks})", days)
         for row in rows:
             key = (row["channel_id"], date.fromisoformat(row["local_date"]))
             if key in wanted:
@@ -759,24 +756,60 @@ class Storage:
 
     async def delivery_counts(self, local_date: date) -> dict[str, int]:
         """How many ledger rows of a local date are in each state."""
-        async with self._db.execute(
+        rows = await self._db.fetch(
             "SELECT state, COUNT(*) AS n FROM deliveries WHERE local_date = ? GROUP BY state",
             (local_date.isoformat(),),
-        ) as cursor:
-            return {row["state"]: row["n"] for row in await cursor.fetchall()}
+        )
+        return {row["state"]: int(row["n"]) for row in rows}
 
     async def record_intent(
-        self, channel_id: int, local_date: date, post_id: int, *, now: datetime
+        self,
+        channel_id: int,
+        local_date: date,
+        post_id: int,
+        *,
+        now: datetime,
+        claimed_until: datetime | None = None,
     ) -> Delivery:
-        """Record that the post is about to be sent; an existing row wins and is returned."""
+        """Record that the post is about to be sent; an existing row wins and is returned.
+
+        The row's key makes this the claim between processes: the caller whose `post_id` the
+        returned row holds sends the post; any other backs off. `claimed_until` tells other
+        processes not to resume the row before then (`claim_unfinished`).
+        """
+        until = None if claimed_until is None else _iso(claimed_until)
         await self._write(
-            "INSERT OR IGNORE INTO deliveries (channel_id, local_date, state, post_id, "
-            "updated_at) VALUES (?, ?, 'intent', ?, ?)",
-            (channel_id, local_date.isoformat(), post_id, _iso(now)),
+            "INSERT INTO deliveries (channel_id, local_date, state, post_id, updated_at, "
+            "claimed_until) VALUES (?, ?, 'intent', ?, ?, ?) ON CONFLICT DO NOTHING",
+            (channel_id, local_date.isoformat(), post_id, _iso(now), until),
         )
         found = await self.delivery(channel_id, local_date)
         assert found is not None
         return found
+
+    async def claim_unfinished(
+        self, channel_id: int, local_date: date, *, now: datetime, until: datetime
+    ) -> Delivery | None:
+        """Claim an unfinished intent to resume it, unless another process holds it.
+
+        One statement, so atomic on both engines: of several processes claiming at once, one
+        gets the row, the others None, until `until` has passed (the holder died) or the holder
+        releases it (`release_claim`).
+        """
+        row = await self._db.fetchrow(
+            "UPDATE deliveries SET claimed_until = ? WHERE channel_id = ? AND local_date = ? "
+            "AND state = 'intent' AND (claimed_until IS NULL OR claimed_until <= ?) RETURNING *",
+            (_iso(until), channel_id, local_date.isoformat(), _iso(now)),
+        )
+        return self._delivery(row) if row else None
+
+    async def release_claim(self, channel_id: int, local_date: date) -> None:
+        """Let any process resume an unfinished delivery at once (this one failed to post)."""
+        await self._write(
+            "UPDATE deliveries SET claimed_until = NULL WHERE channel_id = ? AND local_date = ? "
+            "AND state = 'intent'",
+            (channel_id, local_date.isoformat()),
+        )
 
     async def record_sent(
         self, channel_id: int, local_date: date, message_id: int, *, now: datetime
@@ -795,16 +828,17 @@ class Storage:
             True if this changed the ledger: no row, or an unfinished intent, became skipped.
 
         """
-        cursor = await self._write(
+        changed = await self._write(
             "INSERT INTO deliveries (channel_id, local_date, state, updated_at) "
             "VALUES (?, ?, 'skipped', ?) ON CONFLICT (channel_id, local_date) DO UPDATE SET "
-            "state = 'skipped', updated_at = excluded.updated_at WHERE state = 'intent'",
+            "state = 'skipped', updated_at = excluded.updated_at "
+            "WHERE deliveries.state = 'intent'",
             (channel_id, local_date.isoformat(), _iso(now)),
         )
-        return cursor.rowcount > 0
+        return changed > 0
 
     @staticmethod
-    def _delivery(row: aiosqlite.Row) -> Delivery:
+    def _delivery(row: Row) -> Delivery:
         return Delivery(
             channel_id=row["channel_id"],
             local_date=date.fromisoformat(row["local_date"]),
@@ -829,9 +863,8 @@ class Storage:
         """The last `limit` turns of a conversation, oldest first."""
         if limit <= 0:
             return []
-        async with self._db.execute(
+        rows = await self._db.fetch(
             "SELECT question, answer FROM turns WHERE conversation_id = ? ORDER BY id DESC LIMIT ?",
             (conversation_id, limit),
-        ) as cursor:
-            rows = list(await cursor.fetchall())  # aiosqlite types it Iterable[Row]
+        )
         return [Turn(r["question"], Answer.from_json(r["answer"])) for r in reversed(rows)]

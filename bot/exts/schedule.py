@@ -16,6 +16,13 @@ After a restart, an `intent` row resumes from step 2 with its post's digest (so 
 messages): parts already recorded are skipped, and parts sent but not yet recorded are found in
 the channel's recent history by their label, or deduplicated by Discord through the nonce.
 A digest missed by more than `[discord] catch_up_hours` (6 h) is skipped and logged.
+
+Several processes may share the database (sharding, or a restart overlapping the old process):
+each handles only the guilds of its own shards, and the ledger is the claim besides. A fresh
+delivery belongs to the process whose post the ledger row records (its primary key lets one
+insert win); an unfinished one is resumed by the process that claims it (`claim_unfinished`,
+one atomic update) until DELIVERY_LEASE passes, so a process that died mid-post is taken over
+and two processes never post one channel's digest twice.
 """
 
 from __future__ import annotations
@@ -51,6 +58,9 @@ POST_CONCURRENCY = 20  # channels posted at once; discord.py paces each route's 
 POSTS_PER_SECOND = 40.0  # under Discord's global 50 requests/s, leaving room for commands
 HISTORY_SCAN = 50  # recent messages searched for parts sent just before a crash
 LABELLED_CONTENT_LIMIT = 1900  # content under a part label; the label takes < 100 characters
+# How long a claimed delivery is left to its process before another may resume it: far longer
+# than posting one channel's few messages takes, short enough that a crash delays it little.
+DELIVERY_LEASE = dt.timedelta(minutes=2)
 
 
 def part_label(local_date: dt.date, index: int, count: int) -> str:
@@ -88,7 +98,11 @@ class Schedule(commands.Cog):
         self.bot = bot
         self._run_lock = asyncio.Lock()
         self.digests_built = 0  # feed sets digested, for the benchmark and tests
+        self.deliveries_posted = 0  # channels this process posted in, for the benchmark and tests
         self.pacer = Pacer(POSTS_PER_SECOND)
+        # Deliveries this process has claimed and not finished: let go when it stops, so a
+        # restart resumes them at once rather than after DELIVERY_LEASE.
+        self._claimed: set[tuple[int, dt.date]] = set()
 
     async def cog_load(self) -> None:
         """Start the loop (tests may ask for a faster tick)."""
@@ -97,8 +111,11 @@ class Schedule(commands.Cog):
         self.tick.start()
 
     async def cog_unload(self) -> None:
-        """Stop the loop."""
+        """Stop the loop; let go of the deliveries it was posting."""
         self.tick.cancel()
+        for channel_id, local_date in list(self._claimed):
+            await self.bot.storage.release_claim(channel_id, local_date)
+        self._claimed.clear()
 
     @tasks.loop(time=EVERY_MINUTE)
     async def tick(self) -> None:
@@ -124,6 +141,7 @@ class Schedule(commands.Cog):
                 self.bot.storage,
                 self.bot.now(),
                 catch_up=dt.timedelta(hours=settings.catch_up_hours),
+                owns_guild=self.bot.owns_guild,
             )
             if not due:
                 return 0
@@ -166,6 +184,7 @@ class Schedule(commands.Cog):
         self, item: Due, built: tuple[int, Digest] | None, semaphore: asyncio.Semaphore
     ) -> bool:
         async with semaphore:
+            key = (item.sub.channel_id, item.local_date)
             try:
                 return await self._deliver_one(item, built)
             except (discord.Forbidden, discord.NotFound, _Unpostable) as exc:
@@ -180,9 +199,13 @@ class Schedule(commands.Cog):
                     item.sub.channel_id, item.local_date, now=self.bot.now()
                 )
             except Exception:
-                # Server errors after every retry, or a bug: the intent stays, the next tick
-                # resumes. Other channels go on.
+                # Server errors after every retry, or a bug: the intent stays, and the claim is
+                # let go so that the next tick, here or in another process, resumes it. Other
+                # channels go on.
                 log.exception("channel %s: posting the daily digest failed", item.sub.channel_id)
+                await self.bot.storage.release_claim(item.sub.channel_id, item.local_date)
+            finally:
+                self._claimed.discard(key)
             return False
 
     async def _channel(self, channel_id: int) -> discord.abc.Messageable:
@@ -198,7 +221,16 @@ class Schedule(commands.Cog):
         sub, local_date = item.sub, item.local_date
         channel = await self._channel(sub.channel_id)
         row = item.delivery
-        if row is None or row.post_id is None:
+        lease = self.bot.now() + DELIVERY_LEASE
+        if row is not None and row.post_id is not None:
+            claimed = await storage.claim_unfinished(
+                sub.channel_id, local_date, now=self.bot.now(), until=lease
+            )
+            if claimed is None:
+                return False  # another process is posting it (or it was finished meanwhile)
+            row = claimed
+            self._claimed.add((sub.channel_id, local_date))
+        else:
             assert built is not None
             digest_id, digest = built
             # The channel's post refers to the digest stored once for its whole feed set, and
@@ -220,10 +252,11 @@ class Schedule(commands.Cog):
                 now=self.bot.now(),
             )
             row = await storage.record_intent(
-                sub.channel_id, local_date, post_id, now=self.bot.now()
+                sub.channel_id, local_date, post_id, now=self.bot.now(), claimed_until=lease
             )
-            if row.state != "intent":
-                return False  # delivered meanwhile (another run won the row)
+            if row.state != "intent" or row.post_id != post_id:
+                return False  # another run or process won the row: it posts this one
+            self._claimed.add((sub.channel_id, local_date))
         assert row.post_id is not None
         posted = await storage.post(row.post_id)
         assert posted is not None
@@ -263,6 +296,7 @@ class Schedule(commands.Cog):
             shown_in = [message_ids[message_of(parts, embed)] for embed in firsts]
             await storage.set_telling_messages(posted.id, shown_in)
         await storage.record_sent(sub.channel_id, local_date, message_ids[0], now=self.bot.now())
+        self.deliveries_posted += 1
         log.info("channel %s: daily digest for %s posted", sub.channel_id, local_date)
         return True
 

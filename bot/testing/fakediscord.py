@@ -38,6 +38,10 @@ EPHEMERAL = 1 << 6
 LOADING = 1 << 7
 
 
+# The first message of a daily digest (bot/exts/schedule.py part_label): one per delivery.
+_FIRST_DIGEST_PART = re.compile(r"\*\*Daily digest for [^*(]*(\(1/\d+\))?\*\*")
+
+
 def _now_iso() -> str:
     return datetime.now(UTC).isoformat()
 
@@ -215,7 +219,9 @@ class FakeDiscord:
         self.forbidden: set[int] = set()
         self.deleted: set[int] = set()
         for g in range(guilds):
-            gid = self.snowflake()
+            # Consecutive timestamps: guild g lands on shard g % shard_count, as Discord routes
+            # a guild by (id >> 22) % shard_count.
+            gid = self.snowflake() + (g << 22)
             self.guilds[gid] = {"id": gid, "name": f"Guild {g + 1}"}
             for c in range(channels_per_guild):
                 self.add_channel(gid, f"news-{c + 1}")
@@ -232,6 +238,10 @@ class FakeDiscord:
         self.holds: list[tuple[str, re.Pattern[str]]] = []
         self.release = asyncio.Event()
         self.sockets: list[web.WebSocketResponse] = []
+        # The [shard id, shard count] each connection identified with (None: unsharded); by
+        # session too, since a RESUME names only its session.
+        self.shard_of_socket: dict[web.WebSocketResponse, tuple[int, int] | None] = {}
+        self._shard_of_session: dict[str, tuple[int, int] | None] = {}
         self.identifies = 0
         self.resumes = 0
         self.heartbeats = 0
@@ -470,8 +480,15 @@ class FakeDiscord:
     async def _stats(self, request: web.Request) -> web.Response:
         # For a benchmark running the server in another process.
         posted = sum(len(self.channel_messages(c)) for c in self.text_channels())
+        # First parts of daily digests per channel: more than one is a repeated delivery.
+        firsts = [
+            sum(bool(_FIRST_DIGEST_PART.match(m["content"])) for m in self.channel_messages(c))
+            for c in self.text_channels()
+        ]
         return _json(
             {
+                "channels_with_digest": sum(1 for n in firsts if n),
+                "repeated_digests": sum(n - 1 for n in firsts if n > 1),
                 "status_counts": {str(k): v for k, v in self.status_counts.items()},
                 "requests": len(self.requests),
                 "channel_messages": posted,
@@ -854,37 +871,53 @@ class FakeDiscord:
                     break
                 self.identifies += 1
                 identified = True
+                shard = payload["d"].get("shard")
+                session = f"session-{self.identifies}"
+                self.shard_of_socket[ws] = self._shard_of_session[session] = (
+                    (int(shard[0]), int(shard[1])) if shard else None
+                )
                 self.sockets.append(ws)
-                await self._send_ready(ws)
+                await self._send_ready(ws, session)
             elif op == 6:
                 self.resumes += 1
                 identified = True
+                session = str(payload["d"].get("session_id"))
+                self.shard_of_socket[ws] = self._shard_of_session.get(session)
                 self.sockets.append(ws)
                 await self._send(ws, "RESUMED", {})
         if identified and ws in self.sockets:
             self.sockets.remove(ws)
+        self.shard_of_socket.pop(ws, None)
         return ws
+
+    def receives(self, ws: web.WebSocketResponse, guild_id: int) -> bool:
+        """Whether a guild's events go to this connection: its shard is the guild's."""
+        shard = self.shard_of_socket.get(ws)
+        return shard is None or (guild_id >> 22) % shard[1] == shard[0]
 
     async def _send(self, ws: web.WebSocketResponse, event: str, data: dict) -> None:
         self.sequence += 1
         await ws.send_str(json.dumps({"op": 0, "t": event, "s": self.sequence, "d": data}))
 
-    async def _send_ready(self, ws: web.WebSocketResponse) -> None:
+    async def _send_ready(self, ws: web.WebSocketResponse, session: str) -> None:
+        guilds = [g for g in self.guilds if self.receives(ws, g)]
+        shard = self.shard_of_socket.get(ws)
         await self._send(
             ws,
             "READY",
             {
                 "v": 10,
                 "user": self.bot_user,
-                "session_id": f"session-{self.identifies}",
+                "session_id": session,
                 "resume_gateway_url": self.gateway_url,
-                "guilds": [{"id": str(g), "unavailable": True} for g in self.guilds],
+                "guilds": [{"id": str(g), "unavailable": True} for g in guilds],
                 "application": {"id": str(self.app_id), "flags": 0},
                 "private_channels": [],
                 "relationships": [],
-            },
+            }
+            | ({"shard": list(shard)} if shard else {}),
         )
-        for gid in self.guilds:
+        for gid in guilds:
             await self._send(ws, "GUILD_CREATE", self.guild_payload(gid))
 
     def guild_payload(self, gid: int) -> dict:
@@ -935,8 +968,11 @@ class FakeDiscord:
         }
 
     def dispatch(self, event: str, data: dict) -> None:
-        """Send an event to every identified gateway connection."""
+        """Send an event to the identified gateway connections: a guild's to its shard's only."""
+        guild_id = data.get("guild_id")
         for ws in list(self.sockets):
+            if guild_id is not None and not self.receives(ws, int(guild_id)):
+                continue
             if not ws.closed:
                 asyncio.get_running_loop().create_task(self._send(ws, event, data))
 

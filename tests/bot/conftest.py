@@ -9,11 +9,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.bot import DigestBot, apply_endpoints
+from bot.bot import DigestBot, apply_endpoints, make_bot
 from bot.settings import BotSettings, DiscordSettings, StorageSettings
 from bot.storage import Storage
 from bot.testing.fakediscord import FakeDiscord
 from bot.testing.fakeservice import FakeService
+from bot.testing.postgres import PostgresCluster, PostgresUnavailable
 from summarizer.config import SourcesSettings
 
 DEFAULT_FEEDS = ("https://default.example/rss",)
@@ -48,12 +49,13 @@ class Harness:
     async def start(self) -> DigestBot:
         apply_endpoints(self.settings.discord)
         self.storage = await Storage.open(self.db_path)
-        self.bot = DigestBot(
+        self.bot = make_bot(
             self.settings,
             self.storage,
             self.service,
             clock=self.now,
             tick_seconds=self.tick_seconds,
+            identify_spacing=0.0,  # the loopback gateway has no IDENTIFY rate limit
         )
         await self.bot.login(self.server.token)
         self._task = asyncio.create_task(self.bot.connect(reconnect=True))
@@ -79,6 +81,28 @@ class Harness:
         record = self.server.interact(name, options, channel_id=channel_id, **kw)
         await self.server.wait_for(lambda: record.finished, within)
         return record
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster():
+    """One throwaway PostgreSQL cluster for the whole run; skips its tests without the binaries."""
+    cluster = PostgresCluster()
+    try:
+        cluster.start()
+    except PostgresUnavailable as exc:
+        cluster.stop()
+        pytest.skip(f"PostgreSQL tests skipped: {exc}")
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def db_url(request, tmp_path):
+    """A fresh empty database on each backend: a SQLite file, a new PostgreSQL database."""
+    if request.param == "sqlite":
+        return str(tmp_path / "state.sqlite3")
+    cluster = request.getfixturevalue("postgres_cluster")
+    return await cluster.create_database()
 
 
 @pytest.fixture

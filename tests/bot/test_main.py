@@ -113,6 +113,85 @@ def test_unreachable_discord_is_one_line_and_a_non_zero_exit(tmp_path):
     assert "Discord could not be reached" in lines[0] and "discord.invalid" in lines[0]
 
 
+def _closed_port():
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]  # closed again when this returns: nothing listens there
+
+
+def _bad_database_run(tmp_path, storage_table):
+    config = tmp_path / "c.toml"
+    config.write_text(f'[discord]\ntoken_env = "MY_BOT_TOKEN"\n[storage]\n{storage_table}\n')
+    return run_bot(["--config", str(config)], env_extra={"MY_BOT_TOKEN": "not-a-real-token"})
+
+
+def test_unreachable_database_is_one_line_and_exit_1(tmp_path):
+    """Nothing listens at the PostgreSQL URL: one line naming it (password hidden), exit 1."""
+    url = f"postgresql://bot:hunter2@127.0.0.1:{_closed_port()}/news"
+    result = _bad_database_run(tmp_path, f'url = "{url}"')
+    lines = result.stderr.strip().splitlines()
+    assert result.returncode == 1 and len(lines) == 1, result.stderr
+    assert lines[0].startswith("error: cannot connect to the PostgreSQL database")
+    assert "bot:***@127.0.0.1" in lines[0] and "hunter2" not in lines[0]
+
+
+def test_wrong_database_password_is_one_line_and_exit_2(tmp_path, postgres_cluster):
+    """PostgreSQL refuses the password: one line saying so, exit 2, no traceback."""
+    result = _bad_database_run(tmp_path, f'url = "{postgres_cluster.url(password="wrong")}"')
+    lines = result.stderr.strip().splitlines()
+    assert result.returncode == 2 and len(lines) == 1, result.stderr
+    assert "password authentication failed" in lines[0] and "wrong" not in lines[0]
+
+
+def test_a_file_that_is_no_database_is_one_line_and_exit_2(tmp_path):
+    """[storage] path names a file that is not SQLite: one line naming it, exit 2."""
+    junk = tmp_path / "notes.txt"
+    junk.write_text("not a database, " * 200)
+    result = _bad_database_run(tmp_path, f'path = "{junk}"')
+    lines = result.stderr.strip().splitlines()
+    assert result.returncode == 2 and len(lines) == 1, result.stderr
+    assert str(junk) in lines[0] and "not a database" in lines[0]
+
+
+def test_a_storage_url_of_another_scheme_is_a_config_error(tmp_path):
+    """`[storage] url = "mysql://…"`: exit 2, one line naming the key, before any connection."""
+    result = _bad_database_run(tmp_path, 'url = "mysql://bot@db/news"')
+    lines = result.stderr.strip().splitlines()
+    assert result.returncode == 2 and len(lines) == 1, result.stderr
+    assert "[storage] url must be postgresql://" in lines[0]
+
+
+def test_a_shard_id_past_the_count_is_one_line_and_exit_2(tmp_path):
+    """--shards 1,4 --shard-count 4: one line naming the shard, exit 2, before any connection."""
+    db = tmp_path / "x.sqlite3"
+    result = run_bot(
+        ["--shards", "1,4", "--shard-count", "4", "--config", str(_storage_config(tmp_path, db))],
+        env_extra={"MY_BOT_TOKEN": "not-a-real-token"},
+    )
+    lines = result.stderr.strip().splitlines()
+    assert result.returncode == 2 and len(lines) == 1, result.stderr
+    assert "shard id 4 is not below the shard count 4" in lines[0]
+    assert not db.exists()
+
+
+def test_shards_in_the_config_are_checked_at_load(tmp_path):
+    """[discord] shards = "0,5" with shard_count = 2: one line naming the file and key, exit 2."""
+    config = tmp_path / "c.toml"
+    config.write_text('[discord]\nshards = "0,5"\nshard_count = 2\n')
+    result = run_bot(["--config", str(config)])
+    lines = result.stderr.strip().splitlines()
+    assert result.returncode == 2 and len(lines) == 1, result.stderr
+    assert str(config) in lines[0] and "[discord] shard id 5" in lines[0]
+
+
+def _storage_config(tmp_path, db):
+    config = tmp_path / "c.toml"
+    config.write_text(f'[discord]\ntoken_env = "MY_BOT_TOKEN"\n[storage]\npath = "{db}"\n')
+    return config
+
+
 def test_the_bot_never_warns_about_voice(caplog, monkeypatch):
     """The bot has no voice: discord.py's missing-PyNaCl warning is never logged."""
     import logging

@@ -72,6 +72,10 @@ def test_partial_file_overrides_only_its_keys(tmp_path):
         ("[nonsense]\na = 1\n", "unknown section"),
         ("[summary]\nmax_words = 0\n", r"\[summary\] max_words must be at least 10"),
         ("discord = 1\n", r"\[discord\] must be a table"),
+        ("[discord]\nshards = '0,1'\n", r"shards need a shard count"),
+        ("[discord]\nshards = '0,x'\nshard_count = 2\n", r"whole numbers separated by commas"),
+        ("[discord]\nshards = '1,1'\nshard_count = 2\n", r"repeated"),
+        ("[discord]\nshard_count = -1\n", r"shard_count must be at least 0"),
     ],
 )
 def test_bad_files_name_the_problem(tmp_path, text, message):
@@ -88,3 +92,25 @@ def test_bad_files_name_the_problem(tmp_path, text, message):
     else:
         pytest.fail(f"no error for {text!r}")
     assert re.search(message, error) and str(path) in error, error
+
+
+def test_storage_url_wins_over_the_file(tmp_path):
+    """[storage] url, when set, is what the bot opens; left out, the SQLite file is."""
+    path = tmp_path / "c.toml"
+    path.write_text('[storage]\nurl = "postgresql://bot@db:5432/news"\n')
+    assert load_bot_settings(path).storage.target == "postgresql://bot@db:5432/news"
+    assert BotSettings().storage.target == "newsdigest.sqlite3"
+
+
+def test_shard_ids_from_the_settings():
+    """No count: unsharded; a count alone: every shard; named shards: those."""
+    assert DiscordSettings().shard_ids is None
+    assert DiscordSettings(shard_count=3).shard_ids == (0, 1, 2)
+    assert DiscordSettings(shards=" 2, 3", shard_count=4).shard_ids == (2, 3)
+
+
+def test_the_deploy_config_loads_sharded_on_postgresql():
+    """deploy/config.toml (the compose deployment's) is valid: PostgreSQL, four shards."""
+    settings = load_bot_settings(ROOT / "deploy" / "config.toml")
+    assert settings.storage.target.startswith("postgresql://")
+    assert settings.discord.shard_ids == (0, 1, 2, 3)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfoNotFoundError
 
 import pytest
 
+from bot.db import DatabaseUnavailable
 from bot.storage import SCHEMA_VERSION, Storage
 from summarizer.filters import StoryFilter, parse_filter
 from summarizer.models import Answer, Continuation
@@ -17,8 +19,8 @@ NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-async def storage(tmp_path):
-    store = await Storage.open(tmp_path / "state.sqlite3")
+async def storage(db_url):
+    store = await Storage.open(db_url)
     yield store
     await store.close()
 
@@ -62,9 +64,9 @@ async def test_feeds_per_channel(storage):
     assert not await storage.remove_feed(1, "https://a.example/rss")
 
 
-async def test_digest_survives_reopen_with_source_texts(tmp_path):
+async def test_digest_survives_reopen_with_source_texts(db_url):
     """A posted digest, its thread and its source texts are there after a restart."""
-    path = tmp_path / "state.sqlite3"
+    path = db_url
     store = await Storage.open(path)
     digest = make_digest(2)
     digest_id = await store.add_digest(digest, now=NOW)
@@ -396,7 +398,7 @@ async def test_a_version_3_database_keeps_everything_and_starts_tracking(tmp_pat
     finally:
         await store.close()
     db = sqlite3.connect(path)
-    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 5
     db.close()
 
 
@@ -434,3 +436,108 @@ async def test_tellings_chain_into_a_timeline_and_only_sent_posts_count(storage)
     assert [(t.post_id, t.day) for t in timeline] == [(p1, 1), (p2, 2)]
     assert await storage.latest_tellings(6, since=since) == []  # per channel
     assert await storage.latest_tellings(5, since=later + timedelta(days=1)) == []
+
+
+async def test_processes_starting_together_create_the_schema_once(db_url, monkeypatch):
+    """Four opens at once on a new database: every one succeeds, the schema is made once."""
+    import asyncio
+
+    from bot import storage as storage_module
+
+    # Without IF NOT EXISTS: a second run of the script would fail, a second insert would count.
+    marked = storage_module._SCHEMA + (
+        "\nCREATE TABLE made_once (n INTEGER);\nINSERT INTO made_once (n) VALUES (1);\n"
+    )
+    monkeypatch.setattr(storage_module, "_SCHEMA", marked)
+    stores = await asyncio.gather(*(Storage.open(db_url) for _ in range(4)))
+    try:
+        assert await stores[0]._db.fetchval("SELECT COUNT(*) FROM made_once") == 1
+        assert await stores[3]._db.schema_version() == storage_module.SCHEMA_VERSION
+        await stores[1].subscribe(10, 1, time(8, 0), "UTC", now=NOW)
+        assert (await stores[2].subscription(10)).tz == "UTC"
+    finally:
+        for store in stores:
+            await store.close()
+
+
+async def test_a_newer_schema_is_refused(db_url):
+    """A database a newer bot wrote is refused, not half-read."""
+    store = await Storage.open(db_url)
+    await store._db.set_schema_version(99)
+    await store.close()
+    with pytest.raises(DatabaseUnavailable, match="schema 99"):
+        await Storage.open(db_url)
+
+
+async def test_discord_sized_ids_round_trip(storage):
+    """Snowflakes past 2**53 and up to 2**63-1 are kept exactly on both backends."""
+    big = 1_234_567_890_123_456_789
+    await storage.subscribe(big, big - 1, time(8, 0), "UTC", now=NOW)
+    sub = await storage.subscription(big)
+    assert sub.channel_id == big and sub.guild_id == big - 1
+    digest_id = await storage.add_digest(make_digest(1), now=NOW)
+    post_id = await storage.add_post(big, big - 1, digest_id, now=NOW, message_ids=[2**63 - 1])
+    await storage.set_post_messages(post_id, [2**63 - 1], thread_id=2**63 - 2)
+    assert (await storage.post_for_thread(2**63 - 2)).message_ids == [2**63 - 1]
+
+
+async def test_two_processes_claim_one_delivery_once(db_url):
+    """Two stores on one database race for the same channel and day: exactly one wins each step."""
+    import asyncio
+    from datetime import timedelta
+
+    one, two = await Storage.open(db_url), await Storage.open(db_url)
+    try:
+        day, later = date(2026, 3, 1), NOW + timedelta(minutes=2)
+        digest_id = await one.add_digest(make_digest(1), now=NOW)
+        posts = [await s.add_post(5, 1, digest_id, now=NOW) for s in (one, two)]
+        rows = await asyncio.gather(
+            *(
+                s.record_intent(5, day, p, now=NOW, claimed_until=later)
+                for s, p in zip((one, two), posts, strict=True)
+            )
+        )
+        assert rows[0].post_id == rows[1].post_id  # one row, one winner
+        assert sum(row.post_id == p for row, p in zip(rows, posts, strict=True)) == 1
+        # The holder's claim stands until it lapses; then exactly one resumer gets it.
+        assert await two.claim_unfinished(5, day, now=NOW, until=later) is None
+        after = later + timedelta(seconds=1)
+        claims = await asyncio.gather(
+            *(s.claim_unfinished(5, day, now=after, until=after + timedelta(minutes=2))
+              for s in (one, two, one, two))
+        )  # fmt: skip
+        assert sum(c is not None for c in claims) == 1
+        await one.release_claim(5, day)
+        assert await two.claim_unfinished(5, day, now=after, until=after) is not None
+        await one.record_sent(5, day, 777, now=after)
+        assert await two.claim_unfinished(5, day, now=NOW + timedelta(days=1), until=after) is None
+    finally:
+        await one.close()
+        await two.close()
+
+
+async def test_a_version_3_database_gains_delivery_claims(db_url):
+    """A schema-3 database (either engine) is migrated in place: its ledger rows are kept."""
+    from bot import storage as storage_module
+    from bot.db import open_database
+
+    db = await open_database(db_url)
+    async with db.migration() as tx:
+        v3 = re.sub(r"\n\s*claimed_until TEXT,[^\n]*", "", storage_module._SCHEMA)
+        assert v3 != storage_module._SCHEMA
+        await tx.run_script(v3)
+        await tx.set_schema_version(3)
+        await tx.execute(
+            "INSERT INTO deliveries (channel_id, local_date, state, updated_at) "
+            "VALUES (5, '2026-03-01', 'intent', ?)",
+            (NOW.isoformat(),),
+        )
+    await db.close()
+    store = await Storage.open(db_url)
+    try:
+        assert await store._db.schema_version() == storage_module.SCHEMA_VERSION
+        assert (await store.delivery(5, date(2026, 3, 1))).state == "intent"
+        day = date(2026, 3, 1)
+        assert await store.claim_unfinished(5, day, now=NOW, until=NOW) is not None
+    finally:
+        await store.close()
