@@ -176,18 +176,6 @@ class Source:
             dated_by=article.dated_by,
         )
 
-    def to_article(self) -> Article:
-        """The article this source stands for (used to re-open a digest for questions)."""
-        return Article(
-            text=self.text,
-            title=self.title,
-            url=self.url,
-            outlet=self.outlet,
-            path=self.path,
-            published=self.published,
-            dated_by=self.dated_by,
-        )
-
 
 @dataclass(frozen=True, slots=True)
 class Citation:

@@ -47,7 +47,6 @@ def test_source_of_article_carries_every_field():
         "a.txt",
     )
     assert source.text == "Body." and source.published == when
-    assert source.to_article().published == when
 
 
 def test_digest_sources_flattens_every_story_in_order():
