@@ -15,7 +15,6 @@ under the temporary folder.
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import os
 import statistics
@@ -25,10 +24,9 @@ import tempfile
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
-from bench._data import REPO_ROOT, data_path
+from bench._data import REPO_ROOT, labelled_fusion
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
@@ -46,14 +44,6 @@ MEASURES = (
 
 Output = dict[str, Any]  # the `fuse --jsonl` output contract
 System = Callable[[list[dict[str, Any]], int], list[Output]]
-
-
-def _scorer(path: Path) -> ModuleType:
-    spec = importlib.util.spec_from_file_location("fusion_score", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def _records(labels: dict[str, Any], clusters: dict[str, Any]) -> list[dict[str, Any]]:
@@ -144,14 +134,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--save", type=Path, help="write this pipeline's outputs here (JSONL)")
     args = parser.parse_args(argv)
 
-    labels_path = data_path("fusion", "dev.jsonl")
-    clusters_path = data_path("multinews", "validation.jsonl")
-    scorer_path = data_path("fusion", "score.py")
-    if labels_path is None or clusters_path is None or scorer_path is None:
+    labelled = labelled_fusion()
+    if labelled is None:
         return 0
-    score = _scorer(scorer_path)
-    labels = score.load(labels_path)
-    clusters = score.load(clusters_path)
+    score, labels, clusters = labelled
     records = _records(labels, clusters)
 
     systems: list[tuple[str, System]] = [("ours", _ours), ("lead (round-robin)", _lead)]

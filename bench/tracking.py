@@ -30,8 +30,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
 
-from bench._data import data_path
-from bench.fusion import _scorer
+from bench._data import labelled_fusion
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
@@ -84,14 +83,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, help="only the first N labelled clusters")
     args = parser.parse_args(argv)
 
-    labels_path = data_path("fusion", "dev.jsonl")
-    clusters_path = data_path("multinews", "validation.jsonl")
-    scorer_path = data_path("fusion", "score.py")
-    if labels_path is None or clusters_path is None or scorer_path is None:
+    labelled = labelled_fusion()
+    if labelled is None:
         return 0
-    score = _scorer(scorer_path)
-    labels = score.load(labels_path)
-    clusters = score.load(clusters_path)
+    score, labels, clusters = labelled
     ids = list(labels)[: args.limit] if args.limit else list(labels)
 
     from summarizer.config import Settings
