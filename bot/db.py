@@ -45,6 +45,7 @@ Dialect = Literal["sqlite", "postgresql"]
 POOL_SIZE = 10  # PostgreSQL connections per process: the schedule posts 20 channels at once
 CONNECT_TIMEOUT = 10.0  # seconds to reach PostgreSQL before giving up with one clear line
 SQLITE_BUSY_TIMEOUT = 30.0  # seconds a second process waits for the file's write lock
+WAL_RETRY_DELAY = 0.05  # seconds before the first retry of switching a new file to WAL
 # pg_advisory_xact_lock key taken while migrating ("news" in ASCII): one migrator at a time.
 MIGRATION_LOCK_KEY = 0x6E657773
 
@@ -334,12 +335,35 @@ async def _open_sqlite(path: str) -> Database:
     conn.row_factory = aiosqlite.Row
     try:
         # WAL: readers never block the writer, and a commit survives a kill of the process.
-        await conn.execute("PRAGMA journal_mode=WAL")
+        await _set_wal(conn)
         await conn.execute("PRAGMA synchronous=NORMAL")
     except sqlite3.DatabaseError as exc:
         await conn.close()
         raise DatabaseUnavailable(f"cannot open the SQLite database {path}: {exc}") from exc
     return _SQLite(conn, lock=asyncio.Lock())
+
+
+async def _set_wal(conn: aiosqlite.Connection) -> None:
+    """Switch a file to WAL once; retried while another process opening it holds the lock.
+
+    SQLite answers "database is locked" at once, without its busy wait, when two connections
+    change the journal mode of a new file together.
+    """
+    delay = WAL_RETRY_DELAY
+    deadline = asyncio.get_running_loop().time() + SQLITE_BUSY_TIMEOUT
+    while True:
+        try:
+            async with conn.execute("PRAGMA journal_mode") as cursor:
+                row = await cursor.fetchone()
+            if row is not None and str(row[0]).lower() == "wal":
+                return
+            await conn.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or asyncio.get_running_loop().time() > deadline:
+                raise
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 1.0)
 
 
 async def _open_postgres(url: str) -> Database:
