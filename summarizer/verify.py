@@ -170,6 +170,8 @@ def _counted_nouns(text: str, fact_entities: Sequence[Entity], model: str) -> di
     Without its noun a count matches any number ("December 15"). The noun is the first one
     after the count, past adjectives ("four surviving and original members").
     """
+    if not any(label == "CARDINAL" for _, label in fact_entities):
+        return {}
     tags = pos_tags(text, model=model)
     out: dict[str, str] = {}
     for entity, label in fact_entities:
@@ -238,7 +240,28 @@ def coverage(words: set[str], present: set[str]) -> float:
     """Share of `words` found among `present` (a word and its inflection count as one)."""
     if not words:
         return 1.0
-    found = sum(1 for w in words if w in present or any(_same_word(w, p) for p in present))
+    # `_same_word` against every present word, by set lookups: a shorter present word is one
+    # of w's prefixes; a longer one has w among its prefixes.
+    longer_ones = {
+        p[:k]
+        for p in present
+        if p.isalpha()
+        for k in range(max(PREFIX_MIN, len(p) - PREFIX_SLACK), len(p))
+    }
+    found = sum(
+        1
+        for w in words
+        if w in present
+        or (
+            w.isalpha()
+            and (
+                (len(w) >= PREFIX_MIN and w in longer_ones)
+                or any(
+                    w[:k] in present for k in range(max(PREFIX_MIN, len(w) - PREFIX_SLACK), len(w))
+                )
+            )
+        )
+    )
     return found / len(words)
 
 
