@@ -101,6 +101,22 @@ class _Run:
     done: int = 0
     total: int = 0
 
+    @classmethod
+    def start(
+        cls,
+        settings: Settings,
+        session: aiohttp.ClientSession | None,
+        *,
+        allow_feeds: bool = True,
+        stdin: bytes | None = None,
+        progress: Progress | None = None,
+    ) -> _Run:
+        """A run with its fetch slots: `[fetch] concurrency` requests at a time."""
+        slots = asyncio.Semaphore(max(1, settings.fetch.concurrency))
+        return cls(
+            settings, session, slots, allow_feeds=allow_feeds, stdin=stdin, progress=progress
+        )
+
     def expect(self, count: int) -> None:
         """`count` more pieces of work (inputs, feed items) to report progress on."""
         self.total += count
@@ -368,13 +384,7 @@ async def gather(
     if isinstance(inputs, str):
         raise TypeError("inputs must be a sequence of strings, not one string")
     sources = list(dict.fromkeys(inputs)) or list(settings.sources.feeds)
-    run = _Run(
-        settings,
-        session,
-        asyncio.Semaphore(max(1, settings.fetch.concurrency)),
-        stdin=stdin,
-        progress=progress,
-    )
+    run = _Run.start(settings, session, stdin=stdin, progress=progress)
     jobs: list[tuple[str, Callable[[], Awaitable[list[Article]]]]] = []
     for source in sources:
         try:
@@ -428,13 +438,7 @@ async def load_one(source: str, settings: Settings, *, stdin: bytes | None = Non
             text (FetchError, UnsafeURLError and ExtractionError are subclasses).
 
     """
-    run = _Run(
-        settings,
-        None,
-        asyncio.Semaphore(max(1, settings.fetch.concurrency)),
-        allow_feeds=False,
-        stdin=stdin,
-    )
+    run = _Run.start(settings, None, allow_feeds=False, stdin=stdin)
     try:
         jobs = await asyncio.to_thread(_expand, source, run)
         articles = await jobs[0][1]()
