@@ -29,8 +29,12 @@ import time
 from datetime import UTC, datetime, timedelta
 from datetime import time as dtime
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import aiohttp
+
+if TYPE_CHECKING:  # the bot loads in the benchmark's processes, not at import
+    from bot.settings import BotSettings, StorageSettings
 
 ROOT = Path(__file__).resolve().parents[1]
 TOKEN = "bench-token"
@@ -72,6 +76,28 @@ def serve_discord(conn: mp.connection.Connection, guilds: int, per_guild: int, s
     asyncio.run(main())
 
 
+def bench_settings(
+    info: dict[str, Any], storage: StorageSettings, *, shards: str = "", shard_count: int = 0
+) -> BotSettings:
+    """The bot's settings against the loopback Discord and news site described by `info`."""
+    from bot.settings import BotSettings, DiscordSettings
+    from summarizer.config import FetchSettings, SourcesSettings
+
+    return BotSettings(
+        discord=DiscordSettings(
+            token_env="BENCH_TOKEN",
+            api_base=info["api_base"],
+            gateway_url=info["gateway_url"],
+            guild_ready_timeout=2.0,
+            shards=shards,
+            shard_count=shard_count,
+        ),
+        storage=storage,
+        sources=SourcesSettings(feeds=(f"{info['site']}/feed0.xml",)),
+        fetch=FetchSettings(allow_private_networks=True, retries=1),
+    )
+
+
 async def fetch_stats(url: str) -> dict:
     async with aiohttp.ClientSession() as session, session.get(url) as resp:
         return json.loads(await resp.text())
@@ -83,9 +109,8 @@ async def run(args: argparse.Namespace) -> dict:
     from bot.bot import DigestBot, apply_endpoints
     from bot.monitor import LoopMonitor
     from bot.service import PipelineService
-    from bot.settings import BotSettings, DiscordSettings, StorageSettings
+    from bot.settings import StorageSettings
     from bot.storage import Storage
-    from summarizer.config import FetchSettings, SourcesSettings
 
     guilds = max(1, args.channels // 100)
     per_guild = args.channels // guilds
@@ -97,17 +122,7 @@ async def run(args: argparse.Namespace) -> dict:
     channels: list[int] = info["channels"]
     tmp = tempfile.mkdtemp(prefix="bot_load_")
     db = os.path.join(tmp, "bot.sqlite3")
-    settings = BotSettings(
-        discord=DiscordSettings(
-            token_env="BENCH_TOKEN",
-            api_base=info["api_base"],
-            gateway_url=info["gateway_url"],
-            guild_ready_timeout=2.0,
-        ),
-        storage=StorageSettings(path=db),
-        sources=SourcesSettings(feeds=(f"{info['site']}/feed0.xml",)),
-        fetch=FetchSettings(allow_private_networks=True, retries=1),
-    )
+    settings = bench_settings(info, StorageSettings(path=db))
     offset = timedelta(0)
     boundary = (datetime.now(UTC) + timedelta(minutes=2)).replace(second=0, microsecond=0)
 

@@ -38,7 +38,7 @@ from datetime import time as dtime
 from pathlib import Path
 from typing import Any
 
-from bench.bot_load import TOKEN, fetch_stats, serve_discord
+from bench.bot_load import TOKEN, bench_settings, fetch_stats, serve_discord
 
 ROOT = Path(__file__).resolve().parents[1]
 LEAD_S = 3.0  # the bots' clocks start this long before the subscribed minute
@@ -48,26 +48,16 @@ def _bot(conn: Any, info: dict, target: str, shards: str, shard_count: int, work
     """One bot process: run until told to stop, then send back its figures."""
     sys.path.insert(0, str(ROOT))
     from bot.bot import apply_endpoints, make_bot
-    from bot.settings import BotSettings, DiscordSettings, StorageSettings
+    from bot.settings import StorageSettings
     from bot.storage import Storage
     from bot.testing.fakeservice import FakeService
-    from summarizer.config import SourcesSettings
 
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     logging.getLogger("discord").setLevel(logging.ERROR)  # 429s are expected and waited out
 
     async def main() -> None:
-        settings = BotSettings(
-            discord=DiscordSettings(
-                token_env="BENCH_TOKEN",
-                api_base=info["api_base"],
-                gateway_url=info["gateway_url"],
-                guild_ready_timeout=2.0,
-                shards=shards,
-                shard_count=shard_count,
-            ),
-            storage=StorageSettings(url=target),
-            sources=SourcesSettings(feeds=(f"{info['site']}/feed0.xml",)),
+        settings = bench_settings(
+            info, StorageSettings(url=target), shards=shards, shard_count=shard_count
         )
         offset = [timedelta(0)]
         storage = await Storage.open(target)

@@ -228,12 +228,10 @@ class Console:
             await self.storage.set_telling_messages(post_id, [post_id] * len(digest.stories))
         blocks = [title] if title else []
         blocks.append(render_digest(digest))
-        failed = [f for f in digest.failures if not f.skipped]
-        skipped = [f for f in digest.failures if f.skipped]
-        if failed:
-            blocks.append("Could not read:\n" + "\n".join(f"  {f}" for f in failed))
-        if skipped:
-            blocks.append("Left out:\n" + "\n".join(f"  {f}" for f in skipped))
+        if digest.unreadable:
+            blocks.append("Could not read:\n" + "\n".join(f"  {f}" for f in digest.unreadable))
+        if digest.left_out:
+            blocks.append("Left out:\n" + "\n".join(f"  {f}" for f in digest.left_out))
         if digest.why_empty:
             blocks.append(f"note: no stories: {digest.why_empty}")
         elif digest.filtered_out:

@@ -358,12 +358,10 @@ def render_post(
         lines.append(f"No story matched the filters ({digest.filtered_out} left out).")
     elif not digest.stories:
         lines.append("No stories found in these sources for the period covered.")
-    failed = [f for f in digest.failures if not f.skipped]
-    skipped = [f for f in digest.failures if f.skipped]
-    if failed:
-        lines.append("Could not read: " + "; ".join(clip(str(f), 300) for f in failed))
-    if skipped:
-        lines.append("Left out: " + "; ".join(clip(str(f), 300) for f in skipped))
+    if digest.unreadable:
+        lines.append("Could not read: " + "; ".join(clip(str(f), 300) for f in digest.unreadable))
+    if digest.left_out:
+        lines.append("Left out: " + "; ".join(clip(str(f), 300) for f in digest.left_out))
     texts = split_content("\n".join(lines)) if lines else []
     parts = [MessagePart(content=t) for t in texts]
     links = list(links) + [None] * (len(digest.stories) - len(links))

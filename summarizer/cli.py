@@ -234,11 +234,10 @@ def _run_digest(args: argparse.Namespace) -> int:
             bars.close()
     digest.failures = list(failures)
     digest = story_filter.apply(digest)
-    for failure in digest.failures:
-        if failure.skipped:
-            print(f"note: {failure}", file=sys.stderr)  # left out on purpose, not a failure
-        else:
-            _fail(str(failure))
+    for failure in digest.unreadable:
+        _fail(str(failure))
+    for skipped in digest.left_out:
+        print(f"note: {skipped}", file=sys.stderr)  # left out on purpose, not a failure
     if args.json:
         json.dump(digest.to_dict(), sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")

@@ -413,6 +413,16 @@ class Digest:
     filtered_out: int = 0  # stories a reader's filter left out (summarizer.filters)
 
     @property
+    def unreadable(self) -> list[InputFailure]:
+        """The inputs that could not be read."""
+        return [f for f in self.failures if not f.skipped]
+
+    @property
+    def left_out(self) -> list[InputFailure]:
+        """The inputs left out on purpose (another language)."""
+        return [f for f in self.failures if f.skipped]
+
+    @property
     def why_empty(self) -> str | None:
         """Why a digest has no story, in one line; None when it has one."""
         if self.stories:
