@@ -74,7 +74,7 @@ _CONNECTIVE_PHRASES = (
 _PERSON_PRONOUNS = {"he": "", "she": "", "his": "'s", "her": "'s"}
 _DANGLING = re.compile(
     r"^[\"“‘']?(?:also|and|but|however|meanwhile|still|yet|moreover|furthermore|instead|then|so|"
-    r"he|she|they|it|its|his|her|their|them|him|this|that|these|those|such|"
+    r"he|she|they|it|its|his|her|their|them|him|this|that|these|those|such|which|whose|"
     r"(?:among|of|between|like|for|with|to|from|unlike|besides) (?:them|those|these|him|her)"
     r"(?! (?:who|which|that)\b)|"
     r"the latter|the former|the same|the (?:move|decision|report|statement|company|group|"
@@ -96,9 +96,22 @@ _OPEN_PUNCT = ",;:—–-"
 _POINTING_ADVERBS = re.compile(r"\b(?:otherwise|instead)\b(?! of\b| than\b)", re.IGNORECASE)
 
 
+# A sentence that is one quotation and nothing else: its speaker was named around it.
+_BARE_QUOTE = re.compile(r'^[“"][^“”"]+[”"]$|^[“"][^“”"]+[.!?,][”"][.]?$')
+
+
 def dangling_opener(text: str) -> bool:
-    """Whether a sentence points back at an earlier one: by its first word, or "otherwise"."""
-    return bool(_DANGLING.match(text.strip()) or _POINTING_ADVERBS.search(text))
+    """Whether a sentence points back at an earlier one.
+
+    By its first word ("He", "Also", "Which"), by "otherwise", or by being a bare quotation
+    whose speaker another sentence names.
+    """
+    stripped = text.strip()
+    return bool(
+        _DANGLING.match(stripped)
+        or _POINTING_ADVERBS.search(stripped)
+        or _BARE_QUOTE.match(stripped)
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -280,9 +293,9 @@ def _wording(
     text = _render(doc, mask, replace)
     if text is None:
         return None
-    # A cut that takes the last finite verb leaves a fragment ("Competition to land the booking.").
-    finite = [t.i for t in doc if t.tag_ in _FINITE_TAGS]
-    if finite and not any(mask[i] for i in finite):
+    # Without a finite verb it is a fragment: a cut that took the last one ("Competition to land
+    # the booking."), or a caption, teaser or broken line ("Part of the $25 level.").
+    if not any(mask[t.i] for t in doc if t.tag_ in _FINITE_TAGS):
         return None
     ents = _fact_entities(doc, mask) + tuple(e for e in extra if e[0] in text)
     return Wording(text, ents, dangling_opener(text))
@@ -347,6 +360,18 @@ def _drop_connectives(doc: Doc, keep: list[bool]) -> None:
             if doc[nxt].text == ",":
                 keep[nxt] = False
     for token in doc:
+        # "Goettler then called Anker" points back at what happened before; "then-president"
+        # (glued to its hyphen) and "since then" do not.
+        sequel = (
+            token.lower_ == "then"
+            and token.head.pos_ == "VERB"
+            and token.i > 0
+            and doc[token.i - 1].pos_ not in {"ADP", "SCONJ"}
+            and (token.i + 1 >= len(doc) or doc[token.i + 1].text not in {"-", "–"})
+        )
+        if sequel and token.dep_ == "advmod" and keep[token.i]:
+            keep[token.i] = False
+            continue
         if token.lower_ in {"also", "however"} and token.dep_ == "advmod" and keep[token.i]:
             keep[token.i] = False
             if token.lower_ == "however":

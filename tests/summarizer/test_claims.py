@@ -180,3 +180,26 @@ def test_a_quotation_is_never_cut_and_keeps_its_speaker(models):
             assert quote in wording, wording
             assert "told the Coastal Times" in wording, wording
             assert "()" not in wording, wording
+
+
+def test_line_without_a_finite_verb_is_no_wording(models):
+    # A caption or a broken line reads as junk in a digest, however close to the story it is.
+    text = "Part of the 25-crown level for museum members."
+    (found,) = claims_of([Sentence(text, 0, 0)], [[text]], model=models.models.spacy_model)
+    assert found and all(w.dangling for claim in found for w in claim.wordings)
+
+
+def test_relative_opener_and_bare_quotation_are_dangling():
+    assert dangling_opener("Which is now spoken by visitors from every province.")
+    assert dangling_opener('"The water came up to the second step. Then it stopped."')
+    assert dangling_opener("“We had never seen the river so high.”")
+    # A quotation with its speaker stands alone.
+    assert not dangling_opener('"We had never seen the river so high," said Mara Quend.')
+    assert not dangling_opener('"Is the bridge safe?" asked Tomas Varn, the dam keeper.')
+
+
+def test_then_pointing_back_comes_off(models):
+    (claim,) = _wordings(models, "Engineer Tomas Varn then closed the second spillway gate.")
+    assert claim[0] == "Engineer Tomas Varn closed the second spillway gate."
+    (claim,) = _wordings(models, "The dam has leaked since then, the authority said.")
+    assert "since then" in claim[0]
