@@ -94,6 +94,15 @@ _OPEN_PUNCT = ",;:—–-"
 # Words that point back from inside a clause: "could otherwise take three weeks" means "if the
 # refloat the sentence before tells of fails"; alone it reads as a cut.
 _POINTING_ADVERBS = re.compile(r"\b(?:otherwise|instead)\b(?! of\b| than\b)", re.IGNORECASE)
+# A condition or time told by the sentence before: "If that fails, ...", "If so, ...", "After
+# that, ...". "If that ship sinks" names its own subject and stands alone.
+_POINTING_CLAUSE = re.compile(
+    r"^[\"“‘']?(?:if|when|after|before|once|unless|until) (?:(?:that|this|it|they|he|she) "
+    r"(?:fails?|failed|happens?|happened|does|did|doesn't|didn't|is|was|are|were|works?|worked|"
+    r"cannot|can't|could not|couldn't|do not|don't|does not|did not|will not|won't)"
+    r"\b|so\b|not\b|that,|this,)",
+    re.IGNORECASE,
+)
 
 
 # A sentence that is one quotation and nothing else: its speaker was named around it.
@@ -103,12 +112,13 @@ _BARE_QUOTE = re.compile(r'^[“"][^“”"]+[”"]$|^[“"][^“”"]+[.!?,][�
 def dangling_opener(text: str) -> bool:
     """Whether a sentence points back at an earlier one.
 
-    By its first word ("He", "Also", "Which"), by "otherwise", or by being a bare quotation
-    whose speaker another sentence names.
+    By its first word ("He", "Also", "Which"), by a clause such as "If that fails", by
+    "otherwise", or by being a bare quotation whose speaker another sentence names.
     """
     stripped = text.strip()
     return bool(
         _DANGLING.match(stripped)
+        or _POINTING_CLAUSE.match(stripped)
         or _POINTING_ADVERBS.search(stripped)
         or _BARE_QUOTE.match(stripped)
     )
@@ -249,7 +259,7 @@ def _claims(sentence: Sentence, doc: Doc, previous: Sequence[str], model: str) -
 
     masks = [written, full, plain, unattributed]
     claims = [_claim(sentence, doc, masks, replace, extra)]
-    split = _split_coordination(doc, full)
+    split = _split_semicolon(doc, full) or _split_coordination(doc, full)
     if split is not None:
         claims += [
             _claim(sentence, doc, [_and(m, part) for m in masks], replace, extra, clause=True)
@@ -493,6 +503,37 @@ def _drop_asides(doc: Doc, keep: list[bool]) -> None:
         if b - a <= MAX_ASIDE_TOKENS:
             for i in range(a, b + 1):
                 keep[i] = False
+
+
+def _split_semicolon(doc: Doc, keep: list[bool]) -> list[list[bool]] | None:
+    """'A happened; B followed' -> masks for 'A happened' and 'B followed'.
+
+    Only where each side is a clause of its own (a finite verb, enough words) and the
+    semicolon stands outside quotation marks and brackets; a list "a; b; c" is no such split.
+    """
+    quoted = _quoted_tokens(doc)
+    depth = 0
+    marks: list[int] = []
+    for token in doc:
+        depth += token.text == "("
+        depth -= token.text == ")"
+        if token.text == ";" and depth == 0 and token.i not in quoted and keep[token.i]:
+            marks.append(token.i)
+    if len(marks) != 1:
+        return None
+    mark = marks[0]
+    parts = [
+        [keep[i] and i < mark for i in range(len(doc))],
+        [keep[i] and i > mark for i in range(len(doc))],
+    ]
+    last = len(doc) - 1
+    for part in parts:
+        finite = any(part[t.i] for t in doc if t.tag_ in _FINITE_TAGS)
+        if not finite or sum(part) < MIN_CLAIM_WORDS:
+            return None
+        if doc[last].is_punct:
+            part[last] = True
+    return parts
 
 
 def _split_coordination(doc: Doc, keep: list[bool]) -> list[list[bool]] | None:

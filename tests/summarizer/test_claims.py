@@ -193,6 +193,10 @@ def test_relative_opener_and_bare_quotation_are_dangling():
     assert dangling_opener("Which is now spoken by visitors from every province.")
     assert dangling_opener('"The water came up to the second step. Then it stopped."')
     assert dangling_opener("“We had never seen the river so high.”")
+    assert dangling_opener("If that fails, Reid said, the ferry could be stuck for a week.")
+    assert dangling_opener("If so, the bridge will reopen on Friday.")
+    assert dangling_opener("If they cannot, clearing the road may take a month.")
+    assert not dangling_opener("If that ferry fails its inspection, the crossing will close.")
     # A quotation with its speaker stands alone.
     assert not dangling_opener('"We had never seen the river so high," said Mara Quend.')
     assert not dangling_opener('"Is the bridge safe?" asked Tomas Varn, the dam keeper.')
@@ -203,3 +207,14 @@ def test_then_pointing_back_comes_off(models):
     assert claim[0] == "Engineer Tomas Varn closed the second spillway gate."
     (claim,) = _wordings(models, "The dam has leaked since then, the authority said.")
     assert "since then" in claim[0]
+
+
+def test_semicolon_joins_two_claims(models):
+    text = (
+        "Divers plan to seal the breach on Friday's low tide; if they cannot, draining the "
+        "lock may take as long as two weeks, the canal trust said."
+    )
+    claims = _wordings(models, text)
+    assert ["Divers plan to seal the breach on Friday's low tide."] in claims
+    # The second half points back at the first: it is there, but never printed alone.
+    assert dangling_opener("If they cannot, draining the lock may take as long as two weeks.")
