@@ -135,6 +135,8 @@ _LEADING_DATELINE = re.compile(
     r"^[A-Z][A-Z.'’-]{2,}(?:[ ,]+[A-Z][A-Z.'’-]*){0,4}(?:,\s*[A-Z][a-z]+\.?)?"
     r"(?:\s*\([A-Za-z .&-]{1,30}\))?\s*(?:--|—|–|-)\s+(?=[A-Z“\"‘'])",
 )
+# A video player's button text glued to the caption after it ("CLOSE The Dow plunged ...").
+_PLAYER_LABEL = re.compile(r"^(?:CLOSE|REPLAY|VIDEO|WATCH|SKIP AD)\s+(?=[A-Z][a-z])")
 _BYLINE = re.compile(
     r"^(?:by|written\s+by|reporting\s+by|reported\s+by|words\s+by|story\s+by|edited\s+by|"
     r"author|reporter|writer)\b\s*:?\s*",
@@ -354,6 +356,7 @@ def clean_text(text: str, *, light: bool = False) -> str:
         if junk:
             continue
         if not light:
+            line = _PLAYER_LABEL.sub("", line, count=1)
             line = _LEADING_DATELINE.sub("", line, count=1)
         key = _key(line)
         if not key or key in seen:

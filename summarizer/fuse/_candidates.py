@@ -32,6 +32,8 @@ _JUNK = re.compile(
     r"https?://|www\.|@\w|\bclick\b|\bsign up\b|\bsubscribe\b|\bnewsletter\b|\bcookies?\b"
     r"|\ball rights reserved\b|\bfollow us\b|\bread more\b|\bshare this\b|\bdownload\b.*\bapp\b"
     r"|\badvertisement\b|\bsponsored\b|\bphoto:|\bimage:|\bcaption\b|\bjavascript\b"
+    # A pipe between words is page furniture: "| AP Photo ...", "Video | Politics".
+    r"|(?:^|\s)\|(?:\s|$)"
     # Text addressed to a machine, not a reader: fake citation markers, prompt injections.
     r"|\[\d+\]|<@[!&]?\d+>|\bignore\b.{0,40}\binstructions\b|\bsystem prompt\b",
     re.IGNORECASE,

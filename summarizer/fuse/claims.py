@@ -75,6 +75,7 @@ _PERSON_PRONOUNS = {"he": "", "she": "", "his": "'s", "her": "'s"}
 _DANGLING = re.compile(
     r"^[\"“‘']?(?:also|and|but|however|meanwhile|still|yet|moreover|furthermore|instead|then|so|"
     r"he|she|they|it|its|his|her|their|them|him|this|that|these|those|such|which|whose|"
+    r"here(?:'s|’s| is| are)|"
     r"(?:among|of|between|like|for|with|to|from|unlike|besides) (?:them|those|these|him|her)"
     r"(?! (?:who|which|that)\b)|"
     r"the latter|the former|the same|the (?:move|decision|report|statement|company|group|"
@@ -308,7 +309,15 @@ def _wording(
     if not any(mask[t.i] for t in doc if t.tag_ in _FINITE_TAGS):
         return None
     ents = _fact_entities(doc, mask) + tuple(e for e in extra if e[0] in text)
-    return Wording(text, ents, dangling_opener(text))
+    return Wording(text, ents, dangling_opener(text) or _imperative(doc, mask))
+
+
+def _imperative(doc: Doc, mask: list[bool]) -> bool:
+    """Whether the sentence addresses the reader ("Think about the man he would replace.")."""
+    root = doc[:].root
+    if root.tag_ != "VB" or not mask[root.i] or root.i != _first_kept(mask):
+        return False
+    return not any(c.dep_ in {"nsubj", "nsubjpass", "expl", "aux"} for c in root.children)
 
 
 def _fact_entities(doc: Doc, keep: list[bool]) -> tuple[Entity, ...]:
@@ -393,15 +402,37 @@ def _drop_connectives(doc: Doc, keep: list[bool]) -> None:
 def _resolve_pronoun(
     doc: Doc, keep: list[bool], previous: Sequence[str], model: str
 ) -> tuple[int, str] | None:
-    """A leading 'He'/'His' becomes the person the sentence before names, when it names one."""
+    """A 'He'/'His' pointing back becomes the person the sentence before names, if it names one.
+
+    The pronoun either opens the sentence or speaks a quotation ('"...," he said') that names
+    no one else.
+    """
+    if not previous:
+        return None
     start = _first_kept(keep)
-    if start >= len(doc) or doc[start].lower_ not in _PERSON_PRONOUNS or not previous:
+    at: int | None = None
+    if start < len(doc) and doc[start].lower_ in _PERSON_PRONOUNS:
+        at = start
+    else:
+        quoted = _quoted_tokens(doc)
+        named = any(e.label_ == "PERSON" and not any(t.i in quoted for t in e) for e in doc.ents)
+        speaker = next(
+            (
+                t for t in doc
+                if t.lower_ in {"he", "she"} and t.dep_ == "nsubj" and t.i not in quoted
+                and t.head.lower_ in _REPORTING and keep[t.i]
+                and any(doc[i].text in {"”", '"'} for i in range(max(0, t.i - 3), t.i))
+            ),
+            None,
+        )  # fmt: skip
+        if speaker is not None and not named:
+            at = speaker.i
+    if at is None:
         return None
     for text in reversed(previous[-2:]):
         people = [e for e, label in entities([text], model=model)[0] if label == "PERSON"]
         if people:
-            name = people[-1]
-            return start, name + _PERSON_PRONOUNS[doc[start].lower_]
+            return at, people[-1] + _PERSON_PRONOUNS[doc[at].lower_]
     return None
 
 
@@ -499,8 +530,11 @@ def _drop_asides(doc: Doc, keep: list[bool]) -> None:
                     keep[i] = False
             opened = None
     dashes = [t.i for t in doc if t.text in {"—", "–", "--"}]
+    root = doc[:].root.i
     for a, b in zip(dashes[::2], dashes[1::2], strict=False):
-        if b - a <= MAX_ASIDE_TOKENS:
+        # Dashes that pair wrongly ("hungry – whose score ... - spent 64% more – even") would
+        # take the main verb with them.
+        if b - a <= MAX_ASIDE_TOKENS and not a < root < b:
             for i in range(a, b + 1):
                 keep[i] = False
 

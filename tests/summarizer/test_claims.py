@@ -218,3 +218,25 @@ def test_semicolon_joins_two_claims(models):
     assert ["Divers plan to seal the breach on Friday's low tide."] in claims
     # The second half points back at the first: it is there, but never printed alone.
     assert dangling_opener("If they cannot, draining the lock may take as long as two weeks.")
+
+
+def test_reader_addressed_and_forward_pointing_lines_are_never_printed(models):
+    for text in ("Think about the villages the new dam would flood.", "Here's a list of them."):
+        (found,) = claims_of([Sentence(text, 0, 0)], [[text]], model=models.models.spacy_model)
+        assert all(w.dangling for claim in found for w in claim.wordings)
+
+
+def test_speaker_pronoun_after_a_quotation_becomes_the_person_named_before(models):
+    before = ["Dam keeper Tomas Varn stayed at his post through the night."]
+    text = '"We opened the gates as soon as we could," he said on Monday.'
+    (claim,) = _wordings(models, text, before)
+    assert claim[0] == '"We opened the gates as soon as we could," Tomas Varn said on Monday.'
+
+
+def test_dashes_that_pair_wrongly_never_take_the_main_verb(models):
+    text = (
+        "Residents who stayed – those living above the third floor - lost 40 per cent more "
+        "furniture than those who left – even when the flats were the same size."
+    )
+    for wordings in _wordings(models, text):
+        assert all("lost 40 per cent" in w for w in wordings)

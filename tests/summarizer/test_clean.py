@@ -211,3 +211,11 @@ def test_seed_articles(name):
     assert rest == [h for h in heads if h in rest]
     assert len(out) == len(body) + len(rest)
     assert all(len(p.split()) <= 12 for p in rest)
+
+
+def test_video_player_label_comes_off_the_caption_it_is_glued_to():
+    text = "CLOSE The Brannock Dam spillway failed on Sunday, flooding two villages.\n"
+    assert clean_text(text).startswith("The Brannock Dam spillway failed")
+    # A real sentence that opens with a capitalised word stays whole.
+    text = "WATCHMEN at the Brannock Dam saw the spillway fail on Sunday morning.\n"
+    assert clean_text(text).startswith("WATCHMEN at the Brannock Dam")

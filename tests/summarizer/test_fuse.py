@@ -197,3 +197,13 @@ def test_align_threshold_decides_when_a_wording_repeats_a_fact(models):
     fewer = fuse_story(story, loose, max_words=200).digest.sentences
     # Looser, more wordings read as the same fact already told: fewer facts are printed.
     assert 0 < len(fewer) < len(default)
+
+
+def test_a_line_with_page_furniture_pipes_is_no_candidate():
+    from summarizer.fuse._candidates import usable
+    from summarizer.models import Sentence
+
+    assert not usable(
+        Sentence("| Photo desk The mayor spoke to reporters on the hall steps.", 0, 0)
+    )
+    assert usable(Sentence("The mayor spoke to reporters on the steps of the town hall.", 0, 0))
