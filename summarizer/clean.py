@@ -93,6 +93,9 @@ _PROMO_PHRASE = re.compile(
     r"breaking\s+news\s+alerts?\b|click\s+here\b|all\s+rights\s+reserved\b|"
     r"(?:we|this\s+(?:site|website))\s+uses?\s+cookies\b|story\s+continues\s+below\b|"
     r"continue\s+reading\b|minute\s+read\b|min\s+read\b|"
+    r"(?:join|to|on)\s+our\s+mailing\s+list\b|"
+    # The text of an embedded tweet's widget, scraped with the page.
+    r"your\s+tweet\s+location\s+history\b|add\s+this\s+tweet\s+to\s+your\s+website\b|"
     r"(?:this|the)\s+(?:content|article)\s+(?:was|is)\s+(?:commissioned|sponsored|paid)\b)",
     re.I,
 )

@@ -75,7 +75,9 @@ _PERSON_PRONOUNS = {"he": "", "she": "", "his": "'s", "her": "'s"}
 _DANGLING = re.compile(
     r"^[\"“‘']?(?:also|and|but|however|meanwhile|still|yet|moreover|furthermore|instead|then|so|"
     r"he|she|they|it|its|his|her|their|them|him|this|that|these|those|such|which|whose|"
-    r"here(?:'s|’s| is| are)|"
+    r"here(?:'s|’s| is| are)|except|"
+    # "Because it may be time we all moved." is half a sentence; "Because of X, Y" is whole.
+    r"because(?! of\b)(?![^,]*,)|"
     r"(?:among|of|between|like|for|with|to|from|unlike|besides) (?:them|those|these|him|her)"
     r"(?! (?:who|which|that)\b)|"
     r"the latter|the former|the same|the (?:move|decision|report|statement|company|group|"
@@ -199,6 +201,15 @@ class Claim:
             # What is glued on in writing goes too: the "/h" of "90 km/h".
             while end < len(doc) and not doc[end - 1].whitespace_ and doc[end].text not in _ENDS:
                 end += 1
+            # ", just 72 days into their marriage": the phrase hanging from the cut goes too.
+            while (
+                start > 0
+                and doc[start - 1].text == ","
+                and end < len(doc)
+                and doc[end].dep_ == "prep"
+                and not start <= doc[end].head.i < end
+            ):
+                end = doc[end].right_edge.i + 1
             if any(i in quoted for i in range(start, end)):
                 return None  # a direct quotation is never cut into
             _drop_with_commas(doc, mask, start, end)

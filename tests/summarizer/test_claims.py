@@ -240,3 +240,21 @@ def test_dashes_that_pair_wrongly_never_take_the_main_verb(models):
     )
     for wordings in _wordings(models, text):
         assert all("lost 40 per cent" in w for w in wordings)
+
+
+def test_half_sentences_are_dangling():
+    assert dangling_opener("Because it may be time we all moved to Fernwick.")
+    assert dangling_opener("Except four of those houses were never rebuilt.")
+    assert not dangling_opener("Because of the storm, the Fernwick bridge closed on Sunday.")
+
+
+def test_cut_modifier_takes_the_phrase_hanging_from_it(models):
+    text = "Rumours say the Ashby ferry company will close, just 40 days into its new contract."
+    (claims,) = claims_of([Sentence(text, 0, 0)], [[text]], model=models.models.spacy_model)
+    first = claims[0]
+    dates = [e for e, label in first.wordings[0].entities if label == "DATE"]
+    assert dates
+    cut = first.without(first.wordings[0], dates)
+    assert cut is not None
+    assert "into its new contract" not in cut.text
+    assert cut.text.startswith("Rumours say the Ashby ferry company will close")

@@ -219,3 +219,15 @@ def test_video_player_label_comes_off_the_caption_it_is_glued_to():
     # A real sentence that opens with a capitalised word stays whole.
     text = "WATCHMEN at the Brannock Dam saw the spillway fail on Sunday morning.\n"
     assert clean_text(text).startswith("WATCHMEN at the Brannock Dam")
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "You always have the option to delete your Tweet location history.",
+        "Add this Tweet to your website by copying the code below.",
+        "Just fill in your details in the form below to join our mailing list.",
+    ],
+)
+def test_embedded_widget_and_mailing_list_lines_are_junk(line):
+    assert is_junk_line(line)
