@@ -35,6 +35,7 @@ EXTENSIONS: tuple[str, ...] = (
     "bot.exts.feeds",
     "bot.exts.schedule",
     "bot.exts.story",
+    "bot.exts.health",
 )
 
 

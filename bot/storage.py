@@ -29,6 +29,7 @@ only ever run on SQLite; later steps are shared SQL and run on both.
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import hashlib
 import json
@@ -44,7 +45,7 @@ from zoneinfo import ZoneInfo
 from summarizer.filters import StoryFilter, shown_digest
 from summarizer.models import Answer, Digest, StoryDigest, Turn
 
-from .db import Database, DatabaseUnavailable, Row, open_database, redact
+from .db import Database, DatabaseUnavailable, Row, is_postgres_url, open_database, redact
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -427,25 +428,41 @@ class Storage:
         self.target = target
 
     @classmethod
-    async def open(cls, target: str | Path) -> Storage:
+    async def open(cls, target: str | Path, *, migrate: bool = True) -> Storage:
         """Open the database and bring its schema up to date.
 
         Args:
             target: a `postgresql://` URL, or a SQLite file (created if needed); ":memory:"
                 works for tests.
+            migrate: False to only read a database a bot of this version already set up, and
+                change nothing (the health report): a missing file is not created, and a
+                schema other than this one is refused.
 
         Raises:
             DatabaseUnavailable: the database cannot be reached or opened (bot/db.py), or a
-                newer bot wrote it.
+                newer bot wrote it; not migrating, a missing file or another schema.
 
         """
+        where = str(target)
+        if (
+            not migrate
+            and not is_postgres_url(where)
+            and not await asyncio.to_thread(Path(where).is_file)
+        ):
+            raise DatabaseUnavailable(f"no database at {where}: has the bot run with it?")
         db = await open_database(target)
         try:
-            await _migrate(db, str(target))
+            if migrate:
+                await _migrate(db, where)
+            elif (version := await _schema_version(db)) != SCHEMA_VERSION:
+                raise DatabaseUnavailable(
+                    f"the database {redact(where)} is schema {version}; this bot knows "
+                    f"{SCHEMA_VERSION}: start a bot of this version on it first"
+                )
         except BaseException:
             await db.close()
             raise
-        return cls(db, str(target))
+        return cls(db, where)
 
     @property
     def dialect(self) -> str:
