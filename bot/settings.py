@@ -147,7 +147,13 @@ def load_bot_settings(path: str | Path | None = None) -> BotSettings:
     storage = check_section(
         StorageSettings, tables.get("storage", {}), path=file, name="storage", ranges=_RANGES
     )
-    scheme = urlsplit(storage.url).scheme
+    try:
+        parts = urlsplit(storage.url)
+        if "," not in parts.netloc:  # several hosts (libpq's failover list) have no one port
+            parts.port  # noqa: B018 (read for its check: a port that is no number or past 65535)
+    except ValueError as exc:  # also "Invalid IPv6 URL": an unbalanced bracket
+        raise ConfigError(file, f"[storage] url is not a valid URL: {exc}") from None
+    scheme = parts.scheme
     # A one-letter scheme is a Windows drive ("C:\\bot.sqlite3"), not a URL.
     if len(scheme) > 1 and scheme not in ("postgresql", "postgres"):
         raise ConfigError(
