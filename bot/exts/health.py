@@ -7,6 +7,7 @@ stops writes its shards as disconnected. `python -m bot --health` (bot/health.py
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import TYPE_CHECKING
 
@@ -28,6 +29,10 @@ class Heartbeat(commands.Cog):
 
     def __init__(self, bot: DigestBot) -> None:
         self.bot = bot
+        # One write at a time, in order, and none after the stopping one: a heartbeat or a
+        # shard event still running when the process stops must not record it connected.
+        self._writing = asyncio.Lock()
+        self._stopped = False
 
     async def cog_load(self) -> None:
         """Start the heartbeat."""
@@ -84,10 +89,14 @@ class Heartbeat(commands.Cog):
 
     async def record(self, *, stopping: bool = False) -> None:
         """Write the heartbeats; a failure is logged and the next heartbeat tries again."""
-        try:
-            await self.bot.storage.record_shards(self.beats(stopping=stopping))
-        except Exception:
-            log.warning("recording the shards' heartbeat failed", exc_info=True)
+        async with self._writing:
+            if self._stopped:
+                return
+            self._stopped = stopping
+            try:
+                await self.bot.storage.record_shards(self.beats(stopping=stopping))
+            except Exception:
+                log.warning("recording the shards' heartbeat failed", exc_info=True)
 
 
 async def setup(bot: DigestBot) -> None:

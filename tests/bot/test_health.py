@@ -143,7 +143,7 @@ async def test_an_unsharded_bot_is_shard_0(harness):
 async def wait_for_beats(store, n):
     import asyncio
 
-    for _ in range(100):
+    for _ in range(200):
         beats = await store.shard_beats()
         if len(beats) >= n and all(b.connected for b in beats):
             return beats
