@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import json
 import logging
 import multiprocessing as mp
 import os
@@ -29,78 +28,8 @@ import time
 from datetime import UTC, datetime, timedelta
 from datetime import time as dtime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
-
-import aiohttp
-
-if TYPE_CHECKING:  # the bot loads in the benchmark's processes, not at import
-    from bot.settings import BotSettings, StorageSettings
 
 ROOT = Path(__file__).resolve().parents[1]
-TOKEN = "bench-token"
-
-
-def serve_discord(conn: mp.connection.Connection, guilds: int, per_guild: int, sets: int) -> None:
-    """The server process: loopback Discord plus the fictional news site, until told to stop."""
-    sys.path.insert(0, str(ROOT))
-    from bot.testing.fakediscord import FakeDiscord
-    from bot.testing.newssite import start_news_site
-
-    async def main() -> None:
-        server = FakeDiscord(
-            guilds=guilds,
-            channels_per_guild=per_guild,
-            token=TOKEN,
-            global_limit=50,
-            bucket_limit=5,
-            bucket_window_s=5.0,
-        )
-        await server.start()
-
-        runner, site = await start_news_site()
-        conn.send(
-            {
-                "api_base": server.api_base,
-                "gateway_url": server.gateway_url,
-                "stats": f"http://127.0.0.1:{server.port}/_stats",
-                "site": site,
-                "channels": server.text_channels(),
-                "guilds": {str(c): server.channels[c]["guild_id"] for c in server.text_channels()},
-            }
-        )
-        loop = asyncio.get_running_loop()
-        await loop.run_in_executor(None, conn.recv)  # "stop"
-        await server.stop()
-        await runner.cleanup()
-
-    asyncio.run(main())
-
-
-def bench_settings(
-    info: dict[str, Any], storage: StorageSettings, *, shards: str = "", shard_count: int = 0
-) -> BotSettings:
-    """The bot's settings against the loopback Discord and news site described by `info`."""
-    from bot.settings import BotSettings, DiscordSettings
-    from summarizer.config import FetchSettings, SourcesSettings
-
-    return BotSettings(
-        discord=DiscordSettings(
-            token_env="BENCH_TOKEN",
-            api_base=info["api_base"],
-            gateway_url=info["gateway_url"],
-            guild_ready_timeout=2.0,
-            shards=shards,
-            shard_count=shard_count,
-        ),
-        storage=storage,
-        sources=SourcesSettings(feeds=(f"{info['site']}/feed0.xml",)),
-        fetch=FetchSettings(allow_private_networks=True, retries=1),
-    )
-
-
-async def fetch_stats(url: str) -> dict:
-    async with aiohttp.ClientSession() as session, session.get(url) as resp:
-        return json.loads(await resp.text())
 
 
 async def run(args: argparse.Namespace) -> dict:
@@ -111,6 +40,7 @@ async def run(args: argparse.Namespace) -> dict:
     from bot.service import PipelineService
     from bot.settings import StorageSettings
     from bot.storage import Storage
+    from bot.testing.processes import TOKEN, fetch_stats, loopback_settings, serve_discord
 
     guilds = max(1, args.channels // 100)
     per_guild = args.channels // guilds
@@ -122,7 +52,7 @@ async def run(args: argparse.Namespace) -> dict:
     channels: list[int] = info["channels"]
     tmp = tempfile.mkdtemp(prefix="bot_load_")
     db = os.path.join(tmp, "bot.sqlite3")
-    settings = bench_settings(info, StorageSettings(path=db))
+    settings = loopback_settings(info, StorageSettings(path=db))
     offset = timedelta(0)
     boundary = (datetime.now(UTC) + timedelta(minutes=2)).replace(second=0, microsecond=0)
 

@@ -1,13 +1,18 @@
-"""`python -m bot [--config config.toml] [--console] [-v] [--version]`: the bot, or its console.
+"""`python -m bot [--config config.toml] [--console | --health] [-v] [--version]`.
 
-Exit status: 0 stopped normally; 1 Discord or the database could not be reached (one line says
-where and why); 2 bad usage, config, token or database credentials.
+The bot; or its console; or the deployment's health report (bot/health.py), read from the
+database.
+
+Exit status: 0 stopped normally (or healthy); 1 Discord or the database could not be reached
+(one line says where and why); 2 bad usage, config, token or database credentials; 3 (with
+--health) a delivery is late or a shard is not connected.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import dataclasses
 import importlib.metadata
 import logging
@@ -27,6 +32,7 @@ DEFAULT_CONFIG = "config.toml"
 EXIT_OK = 0
 EXIT_UNREACHABLE = 1
 EXIT_USAGE = 2
+EXIT_UNHEALTHY = 3
 _PYPROJECT = Path(__file__).resolve().parents[1] / "pyproject.toml"
 
 
@@ -50,8 +56,15 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
         "--config",
         help=f"settings file (default: {DEFAULT_CONFIG} when present, else built-in defaults)",
     )
-    parser.add_argument(
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument(
         "--console", action="store_true", help="type the commands in this terminal, no Discord"
+    )
+    mode.add_argument(
+        "--health",
+        action="store_true",
+        help="print the deployment's health from the database (shards connected, deliveries "
+        "due/late/failed, last build); exit status 3 when a delivery is late or a shard is down",
     )
     parser.add_argument(
         "-v",
@@ -95,11 +108,32 @@ async def _run_bot(settings: BotSettings, token: str) -> None:
     service = PipelineService(settings)
     bot = make_bot(settings, storage, service)
     try:
-        async with bot:
-            await bot.start(token)
+        async with contextlib.AsyncExitStack() as stack:
+            if settings.health.port:
+                from .health import serve_health
+
+                await stack.enter_async_context(serve_health(storage, settings, clock=bot.now))
+            async with bot:
+                await bot.start(token)
     finally:
         await service.close()
         await storage.close()
+
+
+async def _health(settings: BotSettings) -> int:
+    from datetime import UTC, datetime
+
+    from .health import health_report
+    from .storage import Storage
+
+    # Read only: a probe neither creates a missing file nor migrates an older database.
+    storage = await Storage.open(settings.storage.target, migrate=False)
+    try:
+        report = await health_report(storage, settings, now=datetime.now(UTC))
+    finally:
+        await storage.close()
+    sys.stdout.write("\n".join(report.lines()) + "\n")
+    return EXIT_OK if report.healthy else EXIT_UNHEALTHY
 
 
 async def _run_console(settings: BotSettings) -> None:
@@ -117,11 +151,11 @@ async def _run_console(settings: BotSettings) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the bot (or the console); the exit status."""
+    """Run the bot (or the console, or the health report); the exit status."""
     args = _parse(argv)
     # The console is a terminal conversation: progress logs would bury the replies. The bot is
     # a service whose log is where its operator looks.
-    quiet = logging.WARNING if args.console else logging.INFO
+    quiet = logging.WARNING if args.console or args.health else logging.INFO
     level = {0: quiet, 1: logging.INFO}.get(args.verbose, logging.DEBUG)
     logging.basicConfig(
         level=level,
@@ -145,7 +179,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         try:
             if discord_settings.shard_count < 0:
-                raise ValueError("the shard count must be at least 1")
+                raise ValueError("the shard count must be at least 0 (0: unsharded)")
             check_shards(discord_settings)
         except ValueError as exc:
             sys.stderr.write(f"error: --shards/--shard-count: {exc}\n")
@@ -163,10 +197,12 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace, settings: BotSettings) -> int:
-    """The console, or the bot until it stops; the exit status."""
+    """The console, the health report, or the bot until it stops; the exit status."""
     if args.console:
         asyncio.run(_run_console(settings))
         return 0
+    if args.health:
+        return asyncio.run(_health(settings))
     name = settings.discord.token_env
     token = os.environ.get(name, "").strip()
     if not token:
@@ -179,8 +215,13 @@ def _run(args: argparse.Namespace, settings: BotSettings) -> int:
     import aiohttp
     import discord
 
+    from .health import HealthUnavailable
+
     try:
         asyncio.run(_run_bot(settings, token))
+    except HealthUnavailable as exc:
+        sys.stderr.write(f"error: {exc}\n")
+        return EXIT_USAGE
     except discord.LoginFailure:
         sys.stderr.write(f"error: Discord refused the token in {name}\n")
         return EXIT_USAGE

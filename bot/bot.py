@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import secrets
+import socket
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -32,6 +35,7 @@ EXTENSIONS: tuple[str, ...] = (
     "bot.exts.feeds",
     "bot.exts.schedule",
     "bot.exts.story",
+    "bot.exts.health",
 )
 
 
@@ -68,6 +72,7 @@ class DigestBot(commands.Bot):
         *,
         clock: Callable[[], datetime] = _utcnow,
         tick_seconds: float | None = None,
+        lease_seconds: float | None = None,
         sync_commands: bool = True,
         **options: Any,
     ) -> None:
@@ -79,6 +84,9 @@ class DigestBot(commands.Bot):
             service: the summarizer behind the commands.
             clock: the current aware UTC time; tests shift it to reach a subscription's minute.
             tick_seconds: check subscriptions this often instead of at each minute (tests).
+            lease_seconds: how long this process's claims (deliveries, builds) last unrenewed,
+                instead of the schedule's leases: tests that kill a process shorten them so
+                that another takes over in seconds.
             sync_commands: register the slash commands globally on start.
             **options: passed on to discord.py (the sharded bot's shard ids and count).
 
@@ -106,6 +114,10 @@ class DigestBot(commands.Bot):
         self.service = service
         self.clock = clock
         self.tick_seconds = tick_seconds
+        self.lease_seconds = lease_seconds
+        # Names this bot in its build claims and heartbeats: the host and process, and a tag
+        # that tells apart two bots in one process (the tests run several).
+        self.process_name = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(2)}"
         self.loop_monitor = LoopMonitor(interval=0.02)
         self._sync_commands = sync_commands
 

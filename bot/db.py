@@ -373,7 +373,14 @@ async def _open_postgres(url: str) -> Database:
         pool = await asyncpg.create_pool(
             url, min_size=1, max_size=POOL_SIZE, timeout=CONNECT_TIMEOUT
         )
-    except (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+    except (
+        OSError,
+        TimeoutError,
+        asyncpg.PostgresError,
+        asyncpg.InterfaceError,
+        ValueError,  # a malformed URL asyncpg found out (a port that is no number)
+        OverflowError,  # a port past 65535, found out by the socket
+    ) as exc:
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise DatabaseUnavailable(
             f"cannot connect to the PostgreSQL database {redact(url)}: {reason}",

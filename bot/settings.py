@@ -1,8 +1,9 @@
 """The bot's settings: the library's sections of config.toml plus the bot's own.
 
-[discord] (the connection) and [storage] (the state database) concern only the bot, so they
-live here rather than in `summarizer.config`; they are read from the same file, with the same
-checks (type and range, an error naming the key).
+[discord] (the connection), [storage] (the state database) and [health] (what its health report
+counts as late, and where a process serves it) concern only the bot, so they live here rather
+than in `summarizer.config`; they are read from the same file, with the same checks (type and
+range, an error naming the key).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from summarizer.errors import ConfigError
 __all__ = [
     "BotSettings",
     "DiscordSettings",
+    "HealthSettings",
     "StorageSettings",
     "check_shards",
     "load_bot_settings",
@@ -66,11 +68,27 @@ class StorageSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class HealthSettings:
+    """The health report (`python -m bot --health`, bot/health.py) and where a bot serves it.
+
+    `late_minutes`: a delivery still unsent this long after its time is late. Posting 1,000
+    channels at Discord's global rate takes about a minute, and a real digest a minute or two
+    to build, so 10 leaves room for several thousand channels before a healthy bot is late.
+    `port`: each bot process serves the report at http://host:port/health (0: not served).
+    """
+
+    late_minutes: float = 10.0
+    port: int = 0
+    host: str = "127.0.0.1"
+
+
+@dataclass(frozen=True, slots=True)
 class BotSettings(Settings):
     """Every section the bot reads: the library's (it passes them on as they are) and its own."""
 
     discord: DiscordSettings = field(default_factory=DiscordSettings)
     storage: StorageSettings = field(default_factory=StorageSettings)
+    health: HealthSettings = field(default_factory=HealthSettings)
 
 
 # Allowed range of each numeric key of the bot's sections, as summarizer.config has its own.
@@ -78,6 +96,8 @@ _RANGES: dict[tuple[str, str], tuple[float | None, float | None]] = {
     ("discord", "guild_ready_timeout"): (0, None),
     ("discord", "catch_up_hours"): (0, None),
     ("discord", "shard_count"): (0, None),
+    ("health", "late_minutes"): (0, None),
+    ("health", "port"): (0, 65535),
 }
 
 
@@ -127,7 +147,13 @@ def load_bot_settings(path: str | Path | None = None) -> BotSettings:
     storage = check_section(
         StorageSettings, tables.get("storage", {}), path=file, name="storage", ranges=_RANGES
     )
-    scheme = urlsplit(storage.url).scheme
+    try:
+        parts = urlsplit(storage.url)
+        if "," not in parts.netloc:  # several hosts (libpq's failover list) have no one port
+            parts.port  # noqa: B018 (read for its check: a port that is no number or past 65535)
+    except ValueError as exc:  # also "Invalid IPv6 URL": an unbalanced bracket
+        raise ConfigError(file, f"[storage] url is not a valid URL: {exc}") from None
+    scheme = parts.scheme
     # A one-letter scheme is a Windows drive ("C:\\bot.sqlite3"), not a URL.
     if len(scheme) > 1 and scheme not in ("postgresql", "postgres"):
         raise ConfigError(
@@ -136,8 +162,11 @@ def load_bot_settings(path: str | Path | None = None) -> BotSettings:
     discord = check_section(
         DiscordSettings, tables.get("discord", {}), path=file, name="discord", ranges=_RANGES
     )
+    health = check_section(
+        HealthSettings, tables.get("health", {}), path=file, name="health", ranges=_RANGES
+    )
     try:
         check_shards(discord)
     except ValueError as exc:
         raise ConfigError(file, f"[discord] {exc}") from None
-    return dataclasses.replace(settings, discord=discord, storage=storage)
+    return dataclasses.replace(settings, discord=discord, storage=storage, health=health)

@@ -16,6 +16,10 @@ Tables:
     turns            the questions and answers about one post (its conversation), for follow-ups
     stories          each story a daily digest told in a channel: as told there (an update marks
                      what is new), the telling it continues, its first and last day, its message
+    builds           the claim to build a feed set's digest for one minute, then the digest built:
+                     one process builds it, every process posts it (exactly one digest per feed
+                     set and minute, however many processes have channels due then)
+    shards           each shard's last heartbeat: which process runs it, whether it is connected
 
 A database from an earlier schema is migrated when opened, in one transaction under the
 migration lock: a crash midway leaves it as it was, the next start migrates again, and processes
@@ -25,7 +29,9 @@ only ever run on SQLite; later steps are shared SQL and run on both.
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
+import hashlib
 import json
 import logging
 from collections.abc import Iterable, Sequence
@@ -39,13 +45,15 @@ from zoneinfo import ZoneInfo
 from summarizer.filters import StoryFilter, shown_digest
 from summarizer.models import Answer, Digest, StoryDigest, Turn
 
-from .db import Database, DatabaseUnavailable, Row, open_database, redact
+from .db import Database, DatabaseUnavailable, Row, is_postgres_url, open_database, redact
 
 __all__ = [
     "SCHEMA_VERSION",
+    "Build",
     "Delivery",
     "DeliveryState",
     "PostedDigest",
+    "ShardBeat",
     "Storage",
     "Subscription",
     "Telling",
@@ -53,12 +61,36 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 MAX_TIMELINE_DAYS = 60  # a timeline longer than this shows its latest days
 
 DeliveryState = Literal["intent", "sent", "skipped"]
 
-_SCHEMA = """
+# Schema 6's tables (the whole of its migration from 5).
+_BUILDS_AND_SHARDS = """
+CREATE TABLE IF NOT EXISTS builds (
+    feeds_key   TEXT NOT NULL,           -- feed_set_key(): a hash of the sorted feed URLs
+    slot        TEXT NOT NULL,           -- ISO UTC: the minute its channels are due
+    owner       TEXT NOT NULL,           -- the process that claimed it last
+    claimed_until TEXT,                  -- ISO UTC: being built until then (renewed meanwhile)
+    digest_id   INTEGER REFERENCES digests (id),  -- once built; NULL: not yet
+    built_at    TEXT,                    -- ISO UTC
+    PRIMARY KEY (feeds_key, slot)
+);
+CREATE INDEX IF NOT EXISTS builds_by_built_at ON builds (built_at);
+CREATE TABLE IF NOT EXISTS shards (
+    shard_id    INTEGER NOT NULL,
+    shard_count INTEGER NOT NULL,        -- 0: the one connection of an unsharded bot
+    process     TEXT NOT NULL,           -- host:pid of the process running it
+    connected   INTEGER NOT NULL,        -- 1: its gateway connection is open
+    latency_ms  INTEGER,                 -- the gateway's heartbeat latency; NULL: not measured
+    seen_at     TEXT NOT NULL,           -- ISO UTC of this heartbeat
+    PRIMARY KEY (shard_id, shard_count)
+);
+"""
+
+_SCHEMA = (
+    """
 CREATE TABLE IF NOT EXISTS subscriptions (
     channel_id  INTEGER PRIMARY KEY,
     guild_id    INTEGER,
@@ -127,6 +159,8 @@ CREATE INDEX IF NOT EXISTS stories_by_channel ON stories (channel_id, last_seen)
 CREATE INDEX IF NOT EXISTS stories_by_post ON stories (post_id, position);
 CREATE INDEX IF NOT EXISTS stories_by_continues ON stories (continues);
 """
+    + _BUILDS_AND_SHARDS
+)
 
 # Version 1 kept a copy of the digest in each channel's row (digests held the post), named the
 # feeds `channel_sources`, keyed turns by thread id (or minus the digest id) and stored answers
@@ -196,6 +230,10 @@ CREATE TABLE IF NOT EXISTS stories (
 );
 """
 
+# Version 5 built each feed set's digest once per process and kept no heartbeats: several
+# processes now share one build per feed set and minute, and health reports read the shards'.
+_FROM_V5 = _BUILDS_AND_SHARDS
+
 _POST_SELECT = "SELECT p.*, d.digest FROM posts p JOIN digests d ON d.id = p.digest_id "
 # A telling with its post's server and thread, and the stored digest that holds its source texts.
 _TELLING_SELECT = (
@@ -204,7 +242,13 @@ _TELLING_SELECT = (
 )
 
 # Each schema version's migration to the next; applied in order, each in its own transaction.
-_MIGRATIONS: dict[int, str] = {1: _FROM_V1, 2: _FROM_V2, 3: _FROM_V3, 4: _FROM_V4}
+_MIGRATIONS: dict[int, str] = {
+    1: _FROM_V1,
+    2: _FROM_V2,
+    3: _FROM_V3,
+    4: _FROM_V4,
+    5: _FROM_V5,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -269,6 +313,36 @@ class Delivery:
 
 
 @dataclass(frozen=True, slots=True)
+class Build:
+    """A feed set's digest for the channels due at one minute: claimed, then built once.
+
+    Built (`digest_id` set): every process posts that digest. Else the process named `owner`
+    is building it until `claimed_until` (None: let go, anyone may claim it).
+    """
+
+    slot: datetime
+    owner: str
+    claimed_until: datetime | None
+    digest_id: int | None
+    built_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class ShardBeat:
+    """One shard's heartbeat, as the process running it last recorded it.
+
+    `shard_count` 0 is an unsharded bot's one connection (shard 0).
+    """
+
+    shard_id: int
+    shard_count: int
+    process: str
+    connected: bool
+    latency_ms: int | None
+    seen_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class Telling:
     """A story as a daily digest told it in one channel: one day of its timeline there.
 
@@ -300,6 +374,16 @@ def _iso(moment: datetime) -> str:
     if moment.tzinfo is None:
         raise ValueError("naive datetime: pass an aware UTC time")
     return moment.astimezone(UTC).isoformat()
+
+
+def _moment(text: str | None) -> datetime | None:
+    return None if text is None else datetime.fromisoformat(text)
+
+
+def _feeds_key(feeds: Sequence[str]) -> str:
+    """A feed set's key in `builds`: a hash, as a set of long URLs is too long for an index."""
+    joined = "\n".join(sorted(feeds))
+    return hashlib.sha256(joined.encode("utf-8")).hexdigest()
 
 
 async def _schema_version(db: Database) -> int:
@@ -344,25 +428,41 @@ class Storage:
         self.target = target
 
     @classmethod
-    async def open(cls, target: str | Path) -> Storage:
+    async def open(cls, target: str | Path, *, migrate: bool = True) -> Storage:
         """Open the database and bring its schema up to date.
 
         Args:
             target: a `postgresql://` URL, or a SQLite file (created if needed); ":memory:"
                 works for tests.
+            migrate: False to only read a database a bot of this version already set up, and
+                change nothing (the health report): a missing file is not created, and a
+                schema other than this one is refused.
 
         Raises:
             DatabaseUnavailable: the database cannot be reached or opened (bot/db.py), or a
-                newer bot wrote it.
+                newer bot wrote it; not migrating, a missing file or another schema.
 
         """
+        where = str(target)
+        if (
+            not migrate
+            and not is_postgres_url(where)
+            and not await asyncio.to_thread(Path(where).is_file)
+        ):
+            raise DatabaseUnavailable(f"no database at {where}: has the bot run with it?")
         db = await open_database(target)
         try:
-            await _migrate(db, str(target))
+            if migrate:
+                await _migrate(db, where)
+            elif (version := await _schema_version(db)) != SCHEMA_VERSION:
+                raise DatabaseUnavailable(
+                    f"the database {redact(where)} is schema {version}; this bot knows "
+                    f"{SCHEMA_VERSION}: start a bot of this version on it first"
+                )
         except BaseException:
             await db.close()
             raise
-        return cls(db, str(target))
+        return cls(db, where)
 
     @property
     def dialect(self) -> str:
@@ -847,6 +947,131 @@ class Storage:
             message_id=row["message_id"],
             updated_at=datetime.fromisoformat(row["updated_at"]),
         )
+
+    # -- digests built once across processes ------------------------------------------------
+
+    async def claim_build(
+        self, feeds: Sequence[str], slot: datetime, *, owner: str, now: datetime, until: datetime
+    ) -> Build:
+        """Claim building a feed set's digest for the channels due at `slot`; the row after.
+
+        One statement, so atomic on both engines: of several processes claiming at once, one
+        inserts the row (or takes over a claim that lapsed at `now` or was let go); a built
+        row is never claimed again. The row returned says what the caller does: built, post
+        its digest; claimed by `owner`, build it (`finish_build`); else wait for its owner.
+        """
+        key = _feeds_key(feeds)
+        await self._write(
+            "INSERT INTO builds (feeds_key, slot, owner, claimed_until) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (feeds_key, slot) DO UPDATE SET owner = excluded.owner, "
+            "claimed_until = excluded.claimed_until WHERE builds.digest_id IS NULL "
+            "AND (builds.claimed_until IS NULL OR builds.claimed_until <= ?)",
+            (key, _iso(slot), owner, _iso(until), _iso(now)),
+        )
+        found = await self.build(feeds, slot)
+        assert found is not None
+        return found
+
+    async def build(self, feeds: Sequence[str], slot: datetime) -> Build | None:
+        """The build row of a feed set and minute, if any process claimed it."""
+        row = await self._db.fetchrow(
+            "SELECT * FROM builds WHERE feeds_key = ? AND slot = ?", (_feeds_key(feeds), _iso(slot))
+        )
+        return self._build(row) if row else None
+
+    async def renew_build(
+        self, feeds: Sequence[str], slot: datetime, *, owner: str, until: datetime
+    ) -> bool:
+        """Extend `owner`'s claim while it builds; False if the claim is no longer its own."""
+        changed = await self._write(
+            "UPDATE builds SET claimed_until = ? WHERE feeds_key = ? AND slot = ? AND owner = ? "
+            "AND digest_id IS NULL",
+            (_iso(until), _feeds_key(feeds), _iso(slot), owner),
+        )
+        return changed > 0
+
+    async def finish_build(
+        self, feeds: Sequence[str], slot: datetime, digest_id: int, *, now: datetime
+    ) -> int:
+        """Record the stored digest built for a feed set and minute; the id the row holds after.
+
+        The first to finish wins: a builder whose claim lapsed and was taken over may finish
+        second, and then gets the winner's id, so every channel due then posts the same digest.
+        """
+        key, at = _feeds_key(feeds), _iso(slot)
+        await self._write(
+            "UPDATE builds SET digest_id = ?, built_at = ?, claimed_until = NULL "
+            "WHERE feeds_key = ? AND slot = ? AND digest_id IS NULL",
+            (digest_id, _iso(now), key, at),
+        )
+        found = await self._db.fetchval(
+            "SELECT digest_id FROM builds WHERE feeds_key = ? AND slot = ?", (key, at)
+        )
+        return digest_id if found is None else int(found)
+
+    async def release_build(self, feeds: Sequence[str], slot: datetime, *, owner: str) -> None:
+        """Let any process claim the build at once (`owner` failed to build it)."""
+        await self._write(
+            "UPDATE builds SET claimed_until = NULL WHERE feeds_key = ? AND slot = ? "
+            "AND owner = ? AND digest_id IS NULL",
+            (_feeds_key(feeds), _iso(slot), owner),
+        )
+
+    async def digest(self, digest_id: int) -> Digest | None:
+        """A stored digest, source texts included, by id."""
+        found = await self._db.fetchval("SELECT digest FROM digests WHERE id = ?", (digest_id,))
+        return None if found is None else Digest.from_dict(json.loads(found))
+
+    async def last_build(self) -> datetime | None:
+        """When the latest scheduled digest was built, by any process."""
+        found = await self._db.fetchval("SELECT MAX(built_at) FROM builds")
+        return None if found is None else datetime.fromisoformat(found)
+
+    @staticmethod
+    def _build(row: Row) -> Build:
+        return Build(
+            slot=datetime.fromisoformat(row["slot"]),
+            owner=row["owner"],
+            claimed_until=_moment(row["claimed_until"]),
+            digest_id=row["digest_id"],
+            built_at=_moment(row["built_at"]),
+        )
+
+    # -- shard heartbeats --------------------------------------------------------------------
+
+    async def record_shards(self, beats: Sequence[ShardBeat]) -> None:
+        """Record each shard's heartbeat (the latest wins, whichever process sent it)."""
+        async with self._db.transaction() as tx:
+            for beat in beats:
+                await tx.execute(
+                    "INSERT INTO shards (shard_id, shard_count, process, connected, latency_ms, "
+                    "seen_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (shard_id, shard_count) "
+                    "DO UPDATE SET process = excluded.process, connected = excluded.connected, "
+                    "latency_ms = excluded.latency_ms, seen_at = excluded.seen_at",
+                    (
+                        beat.shard_id,
+                        beat.shard_count,
+                        beat.process,
+                        int(beat.connected),
+                        beat.latency_ms,
+                        _iso(beat.seen_at),
+                    ),
+                )
+
+    async def shard_beats(self) -> list[ShardBeat]:
+        """Every shard's latest heartbeat."""
+        rows = await self._db.fetch("SELECT * FROM shards ORDER BY shard_count, shard_id")
+        return [
+            ShardBeat(
+                shard_id=row["shard_id"],
+                shard_count=row["shard_count"],
+                process=row["process"],
+                connected=bool(row["connected"]),
+                latency_ms=row["latency_ms"],
+                seen_at=datetime.fromisoformat(row["seen_at"]),
+            )
+            for row in rows
+        ]
 
     # -- follow-up turns -------------------------------------------------------------------
 

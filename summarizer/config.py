@@ -134,7 +134,7 @@ _S = TypeVar("_S", bound="Settings")
 
 # Sections of the shared config.toml that the bot reads (bot/settings.py); any other section
 # the library does not know is still an error, so a typo fails at load.
-BOT_SECTIONS = frozenset({"discord", "storage"})
+BOT_SECTIONS = frozenset({"discord", "storage", "health"})
 
 MIN_MAX_WORDS = 10  # a story digest shorter than this holds no whole sentence
 # Allowed range of each numeric key, (lowest, highest), checked at load like the CLI's flags.

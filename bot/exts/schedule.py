@@ -3,8 +3,11 @@
 Each minute (a `tasks.loop` at every minute of the day) the due subscriptions are collected:
 those whose local time has passed today, that were subscribed before that time (so a new
 subscription never gets a backlog), and whose ledger row is not yet `sent`. Due channels are
-grouped by feed set and each set is digested and stored once, however many channels share it.
-Then, per channel, the exactly-once protocol:
+grouped by feed set and each set is digested and stored once, however many channels share it;
+with several processes, once among them all for the channels due at one minute (bot/builds.py:
+one process claims the build, the others wait for it and post the same stored digest). Each
+set's channels are posted as soon as its digest exists. Then, per channel, the exactly-once
+protocol:
 
 1. a post of the stored digest is recorded, and the intent in the ledger, before anything is
    sent;
@@ -31,16 +34,16 @@ import asyncio
 import datetime as dt
 import logging
 from collections import defaultdict
-from collections.abc import Sequence
+from contextlib import aclosing
 from typing import TYPE_CHECKING
 
 import discord
 from discord.ext import commands, tasks
 
 from summarizer.filters import shown_digest
-from summarizer.models import Digest
 
 from ..actions import earlier_tellings, feed_sets, shown_stories, told_digest, track_post
+from ..builds import BUILD_LEASE, Builder, Built
 from ..daily import Due, collect_due
 from ..posting import Pacer, nonce_for, open_thread, send
 from ..render import MessagePart, digest_header, jump_url, message_of, render_post, split_content
@@ -97,7 +100,15 @@ class Schedule(commands.Cog):
     def __init__(self, bot: DigestBot) -> None:
         self.bot = bot
         self._run_lock = asyncio.Lock()
-        self.digests_built = 0  # feed sets digested, for the benchmark and tests
+        lease = bot.lease_seconds
+        self.delivery_lease = DELIVERY_LEASE if lease is None else dt.timedelta(seconds=lease)
+        self.builder = Builder(
+            bot.storage,
+            bot.service,
+            owner=bot.process_name,
+            clock=bot.now,
+            lease=BUILD_LEASE if lease is None else dt.timedelta(seconds=lease),
+        )
         self.deliveries_posted = 0  # channels this process posted in, for the benchmark and tests
         self.pacer = Pacer(POSTS_PER_SECOND)
         # Deliveries this process has claimed and not finished: let go when it stops, so a
@@ -111,11 +122,17 @@ class Schedule(commands.Cog):
         self.tick.start()
 
     async def cog_unload(self) -> None:
-        """Stop the loop; let go of the deliveries it was posting."""
+        """Stop the loop; let go of the deliveries and builds it claimed and did not finish."""
         self.tick.cancel()
         for channel_id, local_date in list(self._claimed):
             await self.bot.storage.release_claim(channel_id, local_date)
         self._claimed.clear()
+        await self.builder.release()
+
+    @property
+    def digests_built(self) -> int:
+        """Feed sets this process digested, for the benchmark and tests."""
+        return self.builder.built
 
     @tasks.loop(time=EVERY_MINUTE)
     async def tick(self) -> None:
@@ -160,29 +177,19 @@ class Schedule(commands.Cog):
                 len(groups),
             )
             semaphore = asyncio.Semaphore(POST_CONCURRENCY)
-            jobs = [self._deliver(item, None, semaphore) for item in resumed]
-            for feeds, items in groups.items():
-                built = await self._build(feeds, items)
-                if built is None:
-                    continue
-                jobs.extend(self._deliver(item, built, semaphore) for item in items)
-            results = await asyncio.gather(*jobs)
-            return sum(results)
+            slots = {feeds: {item.at for item in items} for feeds, items in groups.items()}
+            # A task group: the posts start as each set's digest exists, and a stop cancels them.
+            async with asyncio.TaskGroup() as posting, aclosing(self.builder.run(slots)) as ready:
+                jobs = [posting.create_task(self._deliver(i, None, semaphore)) for i in resumed]
+                async for feeds, built in ready:
+                    jobs.extend(
+                        posting.create_task(self._deliver(item, built[item.at], semaphore))
+                        for item in groups[feeds]
+                        if item.at in built
+                    )
+            return sum(job.result() for job in jobs)
 
-    async def _build(self, feeds: Sequence[str], items: list[Due]) -> tuple[int, Digest] | None:
-        """Digest a feed set and store it once for all its channels; its id and the digest."""
-        try:
-            digest = await self.bot.service.digest(list(feeds))
-        except Exception:
-            # The rows stay unwritten: the next tick retries, within the catch-up window.
-            log.exception("building the digest for %d channels failed", len(items))
-            return None
-        self.digests_built += 1
-        return await self.bot.storage.add_digest(digest, now=self.bot.now()), digest
-
-    async def _deliver(
-        self, item: Due, built: tuple[int, Digest] | None, semaphore: asyncio.Semaphore
-    ) -> bool:
+    async def _deliver(self, item: Due, built: Built | None, semaphore: asyncio.Semaphore) -> bool:
         async with semaphore:
             key = (item.sub.channel_id, item.local_date)
             try:
@@ -216,12 +223,12 @@ class Schedule(commands.Cog):
             raise _Unpostable(f"{type(channel).__name__} is not a text channel")
         return channel
 
-    async def _deliver_one(self, item: Due, built: tuple[int, Digest] | None) -> bool:
+    async def _deliver_one(self, item: Due, built: Built | None) -> bool:
         storage = self.bot.storage
         sub, local_date = item.sub, item.local_date
         channel = await self._channel(sub.channel_id)
         row = item.delivery
-        lease = self.bot.now() + DELIVERY_LEASE
+        lease = self.bot.now() + self.delivery_lease
         if row is not None and row.post_id is not None:
             claimed = await storage.claim_unfinished(
                 sub.channel_id, local_date, now=self.bot.now(), until=lease

@@ -29,6 +29,7 @@ class Harness:
         self.service = service
         self.clock_offset = timedelta(0)
         self.tick_seconds: float | None = 0.5
+        self.lease_seconds: float | None = None
         self.bot: DigestBot | None = None
         self.storage: Storage | None = None
         self._task: asyncio.Task | None = None
@@ -55,6 +56,7 @@ class Harness:
             self.service,
             clock=self.now,
             tick_seconds=self.tick_seconds,
+            lease_seconds=self.lease_seconds,
             identify_spacing=0.0,  # the loopback gateway has no IDENTIFY rate limit
         )
         await self.bot.login(self.server.token)

@@ -9,6 +9,8 @@ import sys
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 from bot.console import CONSOLE_CHANNEL, Console
 from bot.settings import BotSettings
 from bot.storage import Storage
@@ -145,6 +147,34 @@ def test_wrong_database_password_is_one_line_and_exit_2(tmp_path, postgres_clust
     assert "password authentication failed" in lines[0] and "wrong" not in lines[0]
 
 
+def test_a_database_that_does_not_exist_is_one_line_and_exit_2(tmp_path, postgres_cluster):
+    """The server is up and takes the password, but has no such database: one line, exit 2."""
+    result = _bad_database_run(tmp_path, f'url = "{postgres_cluster.url("no_such_db")}"')
+    lines = result.stderr.strip().splitlines()
+    assert result.returncode == 2 and len(lines) == 1, result.stderr
+    assert 'database "no_such_db" does not exist' in lines[0]
+    assert postgres_cluster.password not in lines[0]
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("postgresql://bot@[::1:5432/news", "[storage] url is not a valid URL: Invalid IPv6 URL"),
+        ("postgresql://bot@127.0.0.1:99999/news", "[storage] url is not a valid URL: Port out"),
+        ("postgresql://bot@127.0.0.1:abc/news", "[storage] url is not a valid URL: Port could"),
+        # Several hosts: asyncpg reads the ports, and says what is wrong.
+        ("postgresql://bot@h1:5432,h2:abc/news", "cannot connect to the PostgreSQL database"),
+    ],
+    ids=["bracket", "port-range", "port-word", "host-list"],
+)
+def test_a_malformed_database_url_is_one_line_and_exit_2(tmp_path, url, message):
+    """A URL that cannot be a database's (a stray bracket, a bad port): one line, exit 2."""
+    result = _bad_database_run(tmp_path, f'url = "{url}"')
+    lines = result.stderr.strip().splitlines()
+    assert result.returncode == 2 and len(lines) == 1, result.stderr
+    assert message in lines[0]
+
+
 def test_a_file_that_is_no_database_is_one_line_and_exit_2(tmp_path):
     """[storage] path names a file that is not SQLite: one line naming it, exit 2."""
     junk = tmp_path / "notes.txt"
@@ -173,6 +203,29 @@ def test_a_shard_id_past_the_count_is_one_line_and_exit_2(tmp_path):
     lines = result.stderr.strip().splitlines()
     assert result.returncode == 2 and len(lines) == 1, result.stderr
     assert "shard id 4 is not below the shard count 4" in lines[0]
+    assert not db.exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--shards", "0"], "shards need a shard count"),
+        (["--shard-count", "-1"], "the shard count must be at least 0"),
+        (["--shards", "a", "--shard-count", "2"], "whole numbers separated by commas"),
+        (["--shards", "3,3", "--shard-count", "4"], "a shard id is repeated"),
+    ],
+    ids=["no-count", "negative", "not-a-number", "repeated"],
+)
+def test_other_shard_mistakes_are_one_line_and_exit_2(tmp_path, args, message):
+    """Each --shards/--shard-count mistake: one line naming it, exit 2, nothing opened."""
+    db = tmp_path / "x.sqlite3"
+    result = run_bot(
+        [*args, "--config", str(_storage_config(tmp_path, db))],
+        env_extra={"MY_BOT_TOKEN": "not-a-real-token"},
+    )
+    lines = result.stderr.strip().splitlines()
+    assert result.returncode == 2 and len(lines) == 1, result.stderr
+    assert lines[0].startswith("error: --shards/--shard-count: ") and message in lines[0]
     assert not db.exists()
 
 

@@ -76,6 +76,9 @@ def test_partial_file_overrides_only_its_keys(tmp_path):
         ("[discord]\nshards = '0,x'\nshard_count = 2\n", r"whole numbers separated by commas"),
         ("[discord]\nshards = '1,1'\nshard_count = 2\n", r"repeated"),
         ("[discord]\nshard_count = -1\n", r"shard_count must be at least 0"),
+        ("[health]\nport = 70000\n", r"\[health\] port must be at most 65535"),
+        ("[health]\nlate_minutes = -1\n", r"\[health\] late_minutes must be at least 0"),
+        ("[health]\nlate = 5\n", r"unknown key \[health\] late"),
     ],
 )
 def test_bad_files_name_the_problem(tmp_path, text, message):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfoNotFoundError
@@ -398,7 +399,7 @@ async def test_a_version_3_database_keeps_everything_and_starts_tracking(tmp_pat
     finally:
         await store.close()
     db = sqlite3.connect(path)
-    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 5
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 6
     db.close()
 
 
@@ -539,5 +540,122 @@ async def test_a_version_3_database_gains_delivery_claims(db_url):
         assert (await store.delivery(5, date(2026, 3, 1))).state == "intent"
         day = date(2026, 3, 1)
         assert await store.claim_unfinished(5, day, now=NOW, until=NOW) is not None
+    finally:
+        await store.close()
+
+
+FEEDS = ("https://a.example/rss", "https://b.example/rss")
+SLOT = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
+
+
+async def test_two_processes_build_a_feed_set_once(db_url):
+    """Two stores race to claim one feed set's build for one minute: one builds, the other
+    finds the claim taken, then the digest built; other minutes and feed sets are apart."""
+    import asyncio
+
+    one, two = await Storage.open(db_url), await Storage.open(db_url)
+    try:
+        until = NOW + timedelta(minutes=1)
+        rows = await asyncio.gather(
+            one.claim_build(FEEDS, SLOT, owner="one", now=NOW, until=until),
+            two.claim_build(FEEDS[::-1], SLOT, owner="two", now=NOW, until=until),
+        )
+        assert rows[0] == rows[1] and rows[0].owner in ("one", "two")  # one row, one winner
+        builder, waiter = (one, two) if rows[0].owner == "one" else (two, one)
+        owner = rows[0].owner
+        again = await waiter.claim_build(FEEDS, SLOT, owner="late", now=NOW, until=until)
+        assert again.owner == owner and again.digest_id is None and again.claimed_until == until
+        later = until + timedelta(minutes=1)
+        assert await builder.renew_build(FEEDS, SLOT, owner=owner, until=later)
+        assert not await waiter.renew_build(FEEDS, SLOT, owner="late", until=later)
+        digest_id = await builder.add_digest(make_digest(2), now=NOW)
+        assert await builder.finish_build(FEEDS, SLOT, digest_id, now=NOW) == digest_id
+        done = await waiter.claim_build(FEEDS, SLOT, owner="late", now=later, until=later)
+        assert done.digest_id == digest_id and done.claimed_until is None and done.built_at == NOW
+        assert [s.id for s in (await waiter.digest(done.digest_id)).stories] == ["s1", "s2"]
+        assert (await waiter.digest(done.digest_id)).stories[0].sources[0].text
+        assert await waiter.last_build() == NOW
+        # Another minute, another feed set: claims of their own.
+        other_slot = await waiter.claim_build(
+            FEEDS, SLOT + timedelta(minutes=1), owner="late", now=NOW, until=until
+        )
+        other_feeds = await waiter.claim_build(FEEDS[:1], SLOT, owner="late", now=NOW, until=until)
+        assert other_slot.owner == other_feeds.owner == "late"
+        assert await waiter.digest(10_000) is None
+    finally:
+        await one.close()
+        await two.close()
+
+
+async def test_a_lapsed_or_released_build_claim_is_taken_over(db_url):
+    """A builder that died (its claim lapsed) is taken over; if it finishes after all, the
+    taker's digest stands; a builder that failed lets go at once."""
+    one, two = await Storage.open(db_url), await Storage.open(db_url)
+    try:
+        until = NOW + timedelta(seconds=30)
+        assert (
+            await one.claim_build(FEEDS, SLOT, owner="one", now=NOW, until=until)
+        ).owner == "one"
+        longer = until + timedelta(minutes=1)
+        early = await two.claim_build(
+            FEEDS, SLOT, owner="two", now=until - timedelta(seconds=1), until=longer
+        )
+        assert early.owner == "one"  # not lapsed yet
+        taken = await two.claim_build(FEEDS, SLOT, owner="two", now=until, until=longer)
+        assert taken.owner == "two"
+        assert not await one.renew_build(FEEDS, SLOT, owner="one", until=until)
+        d2 = await two.add_digest(make_digest(1), now=until)
+        assert await two.finish_build(FEEDS, SLOT, d2, now=until) == d2
+        d1 = await one.add_digest(make_digest(2), now=until)
+        assert await one.finish_build(FEEDS, SLOT, d1, now=until) == d2  # the first one stands
+        # Released: claimable at once, long before the lease would lapse.
+        slot = SLOT + timedelta(days=1)
+        await one.claim_build(FEEDS, slot, owner="one", now=NOW, until=NOW + timedelta(hours=1))
+        await two.release_build(FEEDS, slot, owner="two")  # not its claim: nothing happens
+        assert (await two.claim_build(FEEDS, slot, owner="two", now=NOW, until=NOW)).owner == "one"
+        await one.release_build(FEEDS, slot, owner="one")
+        assert (await two.claim_build(FEEDS, slot, owner="two", now=NOW, until=NOW)).owner == "two"
+    finally:
+        await one.close()
+        await two.close()
+
+
+async def test_shard_heartbeats_round_trip(storage):
+    """Each shard's latest heartbeat is kept, whichever process sent it."""
+    from bot.storage import ShardBeat
+
+    beats = [ShardBeat(n, 4, "host-a:1", n != 1, 42 if n else None, NOW) for n in (0, 1)]
+    await storage.record_shards(beats)
+    later = NOW + timedelta(seconds=20)
+    await storage.record_shards([ShardBeat(1, 4, "host-b:2", True, 7, later)])
+    assert await storage.shard_beats() == [beats[0], ShardBeat(1, 4, "host-b:2", True, 7, later)]
+
+
+async def test_a_version_5_database_gains_builds_and_heartbeats(db_url):
+    """A schema-5 database (either engine) is migrated in place: its rows are kept, and the
+    build claims and heartbeats work on it."""
+    from bot import storage as storage_module
+    from bot.db import open_database
+
+    db = await open_database(db_url)
+    async with db.migration() as tx:
+        v5 = storage_module._SCHEMA.replace(storage_module._BUILDS_AND_SHARDS, "")
+        assert v5 != storage_module._SCHEMA
+        await tx.run_script(v5)
+        await tx.set_schema_version(5)
+        await tx.execute(
+            "INSERT INTO digests (digest, created_at) VALUES (?, ?)",
+            (json.dumps(make_digest(1).to_dict()), NOW.isoformat()),
+        )
+    await db.close()
+    store = await Storage.open(db_url)
+    try:
+        assert await store._db.schema_version() == storage_module.SCHEMA_VERSION == 6
+        assert await store.digest_count() == 1
+        assert await store.last_build() is None
+        claim = await store.claim_build(FEEDS, SLOT, owner="me", now=NOW, until=NOW)
+        assert claim.owner == "me"
+        assert await store.finish_build(FEEDS, SLOT, 1, now=NOW) == 1
+        assert await store.shard_beats() == []
     finally:
         await store.close()
