@@ -10,7 +10,8 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
-from typing import Final
+from dataclasses import dataclass
+from typing import Final, Literal
 
 import aiohttp
 import discord
@@ -21,10 +22,13 @@ from .render import MessagePart
 __all__ = [
     "ALLOWED_MENTIONS",
     "Pacer",
+    "PostFailure",
+    "channel_refused",
     "edit_original",
     "followup",
     "nonce_for",
     "open_thread",
+    "post_failure",
     "retrying",
     "send",
 ]
@@ -39,6 +43,16 @@ POST_BACKOFF_MAX_S = 8.0
 THREAD_ARCHIVE_MINUTES: Final = 1440
 THREAD_NAME_LIMIT = 100  # Discord's limit on channel and thread names
 _THREAD_ALREADY_CREATED = 160004  # Discord: "A thread has already been created for this message"
+_UNKNOWN_CHANNEL = 10003  # Discord: the channel was deleted (other 404s name a message, a thread…)
+FAILURE_DETAIL_CHARS = 200  # a failure's reason is stored and shown; Discord's texts are short
+
+# Why a post failed, by what trying again can do about it:
+#   forbidden, gone, unusable: the channel itself refuses posts (no permission, deleted, not a
+#       text channel): not today, and perhaps never;
+#   rejected: Discord refused this request (another 4xx): the same request fails again;
+#   error: a server error after every retry, a dropped connection, or a bug: later may work.
+FailureKind = Literal["forbidden", "gone", "unusable", "rejected", "error"]
+_CHANNEL_REFUSED: frozenset[str] = frozenset({"forbidden", "gone", "unusable"})
 
 
 class Pacer:
@@ -62,6 +76,46 @@ class Pacer:
             self._next = max(now, self._next) + self.interval
         if delay > 0:
             await asyncio.sleep(delay)
+
+
+@dataclass(frozen=True, slots=True)
+class PostFailure:
+    """Why posting in a channel failed: its kind (FailureKind) and Discord's or Python's words."""
+
+    kind: FailureKind
+    detail: str
+
+    @property
+    def retryable(self) -> bool:
+        """Whether the same post may go through later (a server or network error, or a bug)."""
+        return self.kind == "error"
+
+    @property
+    def reason(self) -> str:
+        """`kind: detail`, as the delivery ledger stores it."""
+        return f"{self.kind}: {self.detail}"
+
+
+def channel_refused(reason: str | None) -> bool:
+    """Whether a stored reason says the channel itself refused the post (not a passing error)."""
+    return reason is not None and reason.split(":", 1)[0] in _CHANNEL_REFUSED
+
+
+def post_failure(exc: BaseException) -> PostFailure:
+    """Sort an exception raised while posting into a PostFailure."""
+    # discord.py's own words name the status and Discord's code ("403 Forbidden (error code:
+    # 50013): Missing Permissions"); anything else is named by its type.
+    detail = " ".join(str(exc).split()) or type(exc).__name__
+    kind: FailureKind = "error"
+    if isinstance(exc, discord.Forbidden):
+        kind = "forbidden"
+    elif isinstance(exc, discord.NotFound) and exc.code == _UNKNOWN_CHANNEL:
+        kind = "gone"
+    elif isinstance(exc, discord.HTTPException) and 400 <= exc.status < 500 and exc.status != 429:
+        kind = "rejected"
+    elif not isinstance(exc, discord.HTTPException):
+        detail = f"{type(exc).__name__}: {detail}" if str(exc) else detail
+    return PostFailure(kind, detail[:FAILURE_DETAIL_CHARS])
 
 
 def _log_retry(state: tenacity.RetryCallState) -> None:

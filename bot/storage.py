@@ -12,7 +12,7 @@ Tables:
                      messages and follow-up thread
     deliveries       the scheduled-post ledger, one row per channel and local date: the intent is
                      recorded before anything is sent and the message ids after, so a restart
-                     neither loses nor repeats a daily digest
+                     neither loses nor repeats a daily digest; a post that failed says why
     turns            the questions and answers about one post (its conversation), for follow-ups
     stories          each story a daily digest told in a channel: as told there (an update marks
                      what is new), the telling it continues, its first and last day, its message
@@ -20,6 +20,8 @@ Tables:
                      one process builds it, every process posts it (exactly one digest per feed
                      set and minute, however many processes have channels due then)
     shards           each shard's last heartbeat: which process runs it, whether it is connected
+
+Old rows nobody reads any more are pruned (`Storage.prune`, RETENTION says how old).
 
 A database from an earlier schema is migrated when opened, in one transaction under the
 migration lock: a crash midway leaves it as it was, the next start migrates again, and processes
@@ -61,10 +63,12 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 MAX_TIMELINE_DAYS = 60  # a timeline longer than this shows its latest days
 
-DeliveryState = Literal["intent", "sent", "skipped"]
+# intent: being posted (or to be resumed); sent; skipped: missed, never tried (the bot was down
+# past the catch-up window); failed: tried and could not be posted (`reason` says why).
+DeliveryState = Literal["intent", "sent", "skipped", "failed"]
 
 # Schema 6's tables (the whole of its migration from 5).
 _BUILDS_AND_SHARDS = """
@@ -89,6 +93,9 @@ CREATE TABLE IF NOT EXISTS shards (
 );
 """
 
+# A new database: schema 6 as written here, then the migrations from 6 on (columns added by
+# ALTER TABLE cannot be written twice, so they live in their migration only).
+_BASE_VERSION = 6
 _SCHEMA = (
     """
 CREATE TABLE IF NOT EXISTS subscriptions (
@@ -126,7 +133,7 @@ CREATE INDEX IF NOT EXISTS posts_by_thread ON posts (thread_id);
 CREATE TABLE IF NOT EXISTS deliveries (
     channel_id  INTEGER NOT NULL,
     local_date  TEXT NOT NULL,           -- YYYY-MM-DD in the subscription's zone
-    state       TEXT NOT NULL,           -- intent | sent | skipped
+    state       TEXT NOT NULL,           -- intent | sent | skipped | failed (schema 7)
     post_id     INTEGER,
     message_id  INTEGER,                 -- the first message, once sent
     updated_at  TEXT NOT NULL,
@@ -234,6 +241,19 @@ CREATE TABLE IF NOT EXISTS stories (
 # processes now share one build per feed set and minute, and health reports read the shards'.
 _FROM_V5 = _BUILDS_AND_SHARDS
 
+# Version 6 counted a post that failed as late, said nothing of why, and retried an unusable
+# channel every day; nothing was pruned. Now a failed delivery keeps its reason and attempts, a
+# subscription whose channel keeps refusing posts is paused (kept, not posted to), and the
+# indexes serve the pruning (`Storage.prune`) and the health report's recent failures.
+_FROM_V6 = """
+ALTER TABLE deliveries ADD COLUMN reason TEXT;       -- failed or retrying: the last error
+ALTER TABLE deliveries ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;  -- posting attempts failed
+ALTER TABLE subscriptions ADD COLUMN paused TEXT;    -- why posting stopped; NULL: active
+CREATE INDEX IF NOT EXISTS deliveries_by_state ON deliveries (state, updated_at);
+CREATE INDEX IF NOT EXISTS posts_by_digest ON posts (digest_id);
+CREATE INDEX IF NOT EXISTS builds_by_slot ON builds (slot);
+"""
+
 _POST_SELECT = "SELECT p.*, d.digest FROM posts p JOIN digests d ON d.id = p.digest_id "
 # A telling with its post's server and thread, and the stored digest that holds its source texts.
 _TELLING_SELECT = (
@@ -248,6 +268,7 @@ _MIGRATIONS: dict[int, str] = {
     3: _FROM_V3,
     4: _FROM_V4,
     5: _FROM_V5,
+    6: _FROM_V6,
 }
 
 
@@ -264,6 +285,8 @@ class Subscription:
     tz: str
     created_at: datetime
     story_filter: StoryFilter = field(default_factory=StoryFilter)
+    # Why the bot stopped posting here (its channel refused posts day after day); None: active.
+    paused: str | None = None
 
     @property
     def zone(self) -> ZoneInfo:
@@ -302,7 +325,11 @@ class PostedDigest:
 
 @dataclass(frozen=True, slots=True)
 class Delivery:
-    """One row of the scheduled-post ledger."""
+    """One row of the scheduled-post ledger.
+
+    `attempts` counts the posting attempts that failed; `reason` is why the last one did (a
+    failed row's reason for giving up).
+    """
 
     channel_id: int
     local_date: date
@@ -310,6 +337,8 @@ class Delivery:
     post_id: int | None
     message_id: int | None
     updated_at: datetime
+    reason: str | None = None
+    attempts: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -411,10 +440,13 @@ async def _migrate(db: Database, target: str) -> None:
             )
         if version == SCHEMA_VERSION:
             return
-        if version == 0:
+        fresh = version == 0
+        if fresh:
             await tx.run_script(_SCHEMA)
+            version = _BASE_VERSION
         while 0 < version < SCHEMA_VERSION:
-            log.info("migrating the database from schema %d to %d", version, version + 1)
+            if not fresh:
+                log.info("migrating the database from schema %d to %d", version, version + 1)
             await tx.run_script(_MIGRATIONS[version])
             version += 1
         await tx.set_schema_version(SCHEMA_VERSION)
@@ -503,6 +535,8 @@ class Storage:
     ) -> Subscription:
         """Store (or replace) the channel's daily digest; committed when this returns.
 
+        Replacing a paused subscription resumes it.
+
         Args:
             channel_id: the channel.
             guild_id: its server.
@@ -519,7 +553,7 @@ class Storage:
             "INSERT INTO subscriptions (channel_id, guild_id, local_time, tz, created_at, "
             "filters) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (channel_id) DO UPDATE SET "
             "guild_id = excluded.guild_id, local_time = excluded.local_time, tz = excluded.tz, "
-            "created_at = excluded.created_at, "
+            "created_at = excluded.created_at, paused = NULL, "
             "filters = CASE WHEN ? THEN excluded.filters ELSE subscriptions.filters END",
             (
                 channel_id,
@@ -542,6 +576,17 @@ class Storage:
             "UPDATE subscriptions SET filters = ? WHERE channel_id = ?", (filters, channel_id)
         )
         return await self.subscription(channel_id)
+
+    async def pause(self, channel_id: int, reason: str) -> bool:
+        """Stop posting the channel's digest, keeping its subscription; False if none is active.
+
+        `/subscribe` again resumes it (`subscribe` clears the pause).
+        """
+        paused = await self._write(
+            "UPDATE subscriptions SET paused = ? WHERE channel_id = ? AND paused IS NULL",
+            (reason, channel_id),
+        )
+        return paused > 0
 
     async def unsubscribe(self, channel_id: int) -> bool:
         """End the channel's subscription; False if it had none."""
@@ -569,6 +614,7 @@ class Storage:
             tz=row["tz"],
             created_at=datetime.fromisoformat(row["created_at"]),
             story_filter=StoryFilter.from_json(row["filters"]),
+            paused=row["paused"],
         )
 
     # -- channel feeds ---------------------------------------------------------------------
@@ -904,7 +950,7 @@ class Storage:
         return self._delivery(row) if row else None
 
     async def release_claim(self, channel_id: int, local_date: date) -> None:
-        """Let any process resume an unfinished delivery at once (this one failed to post)."""
+        """Let any process resume an unfinished delivery at once (this one is stopping)."""
         await self._write(
             "UPDATE deliveries SET claimed_until = NULL WHERE channel_id = ? AND local_date = ? "
             "AND state = 'intent'",
@@ -922,20 +968,81 @@ class Storage:
         )
 
     async def record_skipped(self, channel_id: int, local_date: date, *, now: datetime) -> bool:
-        """Record that the day's digest is given up (missed, or channel unusable).
+        """Record that the day's digest is given up: past the catch-up window, still unsent.
+
+        Never tried, it is skipped (missed); tried and failed before (`record_retry`), it is
+        failed, with the last attempt's reason.
 
         Returns:
-            True if this changed the ledger: no row, or an unfinished intent, became skipped.
+            True if this changed the ledger: no row, or an unfinished intent, was given up.
 
         """
         changed = await self._write(
             "INSERT INTO deliveries (channel_id, local_date, state, updated_at) "
             "VALUES (?, ?, 'skipped', ?) ON CONFLICT (channel_id, local_date) DO UPDATE SET "
-            "state = 'skipped', updated_at = excluded.updated_at "
+            "state = CASE WHEN deliveries.attempts > 0 THEN 'failed' ELSE 'skipped' END, "
+            "updated_at = excluded.updated_at, claimed_until = NULL "
             "WHERE deliveries.state = 'intent'",
             (channel_id, local_date.isoformat(), _iso(now)),
         )
         return changed > 0
+
+    async def record_failed(
+        self, channel_id: int, local_date: date, reason: str, *, now: datetime
+    ) -> bool:
+        """Record that the day's digest could not be posted, and why; no retry today.
+
+        Returns:
+            True if this changed the ledger: no row, or an unfinished intent, became failed (a
+            sent or already given-up row stays as it is).
+
+        """
+        changed = await self._write(
+            "INSERT INTO deliveries (channel_id, local_date, state, updated_at, reason, attempts) "
+            "VALUES (?, ?, 'failed', ?, ?, 1) ON CONFLICT (channel_id, local_date) DO UPDATE SET "
+            "state = 'failed', updated_at = excluded.updated_at, reason = excluded.reason, "
+            "attempts = deliveries.attempts + 1, claimed_until = NULL "
+            "WHERE deliveries.state = 'intent'",
+            (channel_id, local_date.isoformat(), _iso(now), reason),
+        )
+        return changed > 0
+
+    async def record_retry(
+        self, channel_id: int, local_date: date, reason: str, *, now: datetime, retry_at: datetime
+    ) -> int | None:
+        """Record a failed attempt at an unfinished delivery, to be resumed from `retry_at` on.
+
+        The intent stays (nothing is lost): `claim_unfinished` gives it to no process before
+        `retry_at`, then to one, which resumes it from the messages already recorded.
+
+        Returns:
+            How many attempts have failed, this one included; None if the row is no intent.
+
+        """
+        row = await self._db.fetchrow(
+            "UPDATE deliveries SET attempts = attempts + 1, reason = ?, claimed_until = ?, "
+            "updated_at = ? WHERE channel_id = ? AND local_date = ? AND state = 'intent' "
+            "RETURNING attempts",
+            (reason, _iso(retry_at), _iso(now), channel_id, local_date.isoformat()),
+        )
+        return None if row is None else int(row["attempts"])
+
+    async def recent_deliveries(self, channel_id: int, *, limit: int) -> list[Delivery]:
+        """The channel's last `limit` ledger rows, latest local date first."""
+        rows = await self._db.fetch(
+            "SELECT * FROM deliveries WHERE channel_id = ? ORDER BY local_date DESC LIMIT ?",
+            (channel_id, limit),
+        )
+        return [self._delivery(row) for row in rows]
+
+    async def failures_since(self, since: datetime) -> list[Delivery]:
+        """The deliveries that failed (were given up) at or after `since`, oldest first."""
+        rows = await self._db.fetch(
+            "SELECT * FROM deliveries WHERE state = 'failed' AND updated_at >= ? "
+            "ORDER BY updated_at",
+            (_iso(since),),
+        )
+        return [self._delivery(row) for row in rows]
 
     @staticmethod
     def _delivery(row: Row) -> Delivery:
@@ -946,6 +1053,8 @@ class Storage:
             post_id=row["post_id"],
             message_id=row["message_id"],
             updated_at=datetime.fromisoformat(row["updated_at"]),
+            reason=row["reason"],
+            attempts=int(row["attempts"]),
         )
 
     # -- digests built once across processes ------------------------------------------------

@@ -20,6 +20,11 @@ messages): parts already recorded are skipped, and parts sent but not yet record
 the channel's recent history by their label, or deduplicated by Discord through the nonce.
 A digest missed by more than `[discord] catch_up_hours` (6 h) is skipped and logged.
 
+A post that fails is recorded in the ledger with its reason (bot/daily.py, `record_failure`):
+a server error after every retry is resumed later, with growing pauses, until the catch-up
+window ends; a channel that refuses the post (deleted, permission lost) is failed for the day
+at once, and paused after a few days of it.
+
 Several processes may share the database (sharding, or a restart overlapping the old process):
 each handles only the guilds of its own shards, and the ledger is the claim besides. A fresh
 delivery belongs to the process whose post the ledger row records (its primary key lets one
@@ -44,8 +49,8 @@ from summarizer.filters import shown_digest
 
 from ..actions import earlier_tellings, feed_sets, shown_stories, told_digest, track_post
 from ..builds import BUILD_LEASE, Builder, Built
-from ..daily import Due, collect_due
-from ..posting import Pacer, nonce_for, open_thread, send
+from ..daily import Due, collect_due, record_failure
+from ..posting import Pacer, PostFailure, nonce_for, open_thread, post_failure, send
 from ..render import MessagePart, digest_header, jump_url, message_of, render_post, split_content
 
 if TYPE_CHECKING:
@@ -194,26 +199,40 @@ class Schedule(commands.Cog):
             key = (item.sub.channel_id, item.local_date)
             try:
                 return await self._deliver_one(item, built)
-            except (discord.Forbidden, discord.NotFound, _Unpostable) as exc:
-                # Deleted channel or lost permission: retrying will not help today.
-                log.warning(
-                    "channel %s: cannot post the daily digest (%s); skipped for %s",
-                    item.sub.channel_id,
-                    exc,
-                    item.local_date,
-                )
-                await self.bot.storage.record_skipped(
-                    item.sub.channel_id, item.local_date, now=self.bot.now()
-                )
-            except Exception:
-                # Server errors after every retry, or a bug: the intent stays, and the claim is
-                # let go so that the next tick, here or in another process, resumes it. Other
-                # channels go on.
-                log.exception("channel %s: posting the daily digest failed", item.sub.channel_id)
-                await self.bot.storage.release_claim(item.sub.channel_id, item.local_date)
+            except Exception as exc:
+                # Other channels go on whatever happened to this one.
+                await self._failed(item, exc)
             finally:
                 self._claimed.discard(key)
             return False
+
+    async def _failed(self, item: Due, exc: Exception) -> None:
+        """Log a failed post and record it in the ledger (bot/daily.py: retry, fail or pause)."""
+        channel_id = item.sub.channel_id
+        failure = (
+            PostFailure("unusable", str(exc)) if isinstance(exc, _Unpostable) else post_failure(exc)
+        )
+        if failure.retryable:
+            # Server errors after every retry, or a bug: the traceback says which.
+            log.error(
+                "channel %s: posting the daily digest failed; retried later",
+                channel_id,
+                exc_info=exc,
+            )
+        else:
+            log.warning(
+                "channel %s: cannot post the daily digest (%s); failed for %s",
+                channel_id,
+                failure.reason,
+                item.local_date,
+            )
+        try:
+            await record_failure(
+                self.bot.storage, item.sub, item.local_date, failure, now=self.bot.now()
+            )
+        except Exception:
+            # The database is failing too: the intent's claim lapses, and it is resumed then.
+            log.exception("channel %s: recording the failed post failed", channel_id)
 
     async def _channel(self, channel_id: int) -> discord.abc.Messageable:
         channel = self.bot.get_channel(channel_id)
@@ -226,18 +245,21 @@ class Schedule(commands.Cog):
     async def _deliver_one(self, item: Due, built: Built | None) -> bool:
         storage = self.bot.storage
         sub, local_date = item.sub, item.local_date
-        channel = await self._channel(sub.channel_id)
         row = item.delivery
         lease = self.bot.now() + self.delivery_lease
         if row is not None and row.post_id is not None:
+            # Claimed before the channel is looked up: a delivery waiting out a retry's pause
+            # (or posted by another process) costs no request.
             claimed = await storage.claim_unfinished(
                 sub.channel_id, local_date, now=self.bot.now(), until=lease
             )
             if claimed is None:
-                return False  # another process is posting it (or it was finished meanwhile)
+                return False  # another process is posting it, it waits to be retried, or done
             row = claimed
             self._claimed.add((sub.channel_id, local_date))
+            channel = await self._channel(sub.channel_id)
         else:
+            channel = await self._channel(sub.channel_id)
             assert built is not None
             digest_id, digest = built
             # The channel's post refers to the digest stored once for its whole feed set, and
@@ -293,10 +315,16 @@ class Schedule(commands.Cog):
         thread_id = posted.thread_id
         if thread_id is None and posted.digest.stories:
             if first is None:
-                first = await channel.fetch_message(message_ids[0])
-            headline = posted.digest.stories[0].headline
-            await self.pacer.wait()
-            thread_id = await open_thread(first, f"{local_date:%d %b}: {headline}")
+                try:
+                    first = await channel.fetch_message(message_ids[0])
+                except discord.NotFound:
+                    # Posted before a restart and deleted since: the digest is posted all the
+                    # same, without its thread.
+                    log.info("channel %s: the digest's first message is gone", sub.channel_id)
+            if first is not None:
+                headline = posted.digest.stories[0].headline
+                await self.pacer.wait()
+                thread_id = await open_thread(first, f"{local_date:%d %b}: {headline}")
         await storage.set_post_messages(posted.id, message_ids, thread_id=thread_id)
         if tellings:
             # Where each story is shown: tomorrow's update of it links there.

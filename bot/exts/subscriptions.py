@@ -46,9 +46,13 @@ def _filters_line(story_filter: StoryFilter) -> str:
 
 
 def _subscription_line(sub: Subscription, now: dt.datetime) -> str:
-    upcoming = discord.utils.format_dt(next_occurrence(sub, now), "R")
+    if sub.paused is not None:
+        # The channel refused posts for days (bot/daily.py): say why, and how to resume.
+        upcoming = f"paused ({sub.paused}): /subscribe there again to resume"
+    else:
+        upcoming = f"next {discord.utils.format_dt(next_occurrence(sub, now), 'R')}"
     return (
-        f"<#{sub.channel_id}> · {sub.local_time:%H:%M} ({sub.tz}), next {upcoming} · "
+        f"<#{sub.channel_id}> · {sub.local_time:%H:%M} ({sub.tz}), {upcoming} · "
         f"{sub.story_filter.describe()}"
     )
 

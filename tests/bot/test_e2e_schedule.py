@@ -182,18 +182,29 @@ async def test_429_500_and_503_while_posting_are_retried(harness, server):
     assert server.status_counts[503] >= 1
 
 
+async def wait_state(harness, channel, day, state):
+    for _ in range(200):
+        row = await harness.storage.delivery(channel, day)
+        if row is not None and row.state == state:
+            return row
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"not {state}: {row}")
+
+
 async def test_failing_channel_is_logged_and_others_still_get_theirs(harness, server, caplog):
-    """A channel without permission is logged and skipped; the other channel is posted."""
+    """A channel without permission is logged and failed with its reason, not retried that
+    day; the other channel is posted."""
     bad, good = server.text_channels()[:2]
     server.forbidden.add(bad)
     days = [await subscribe_at(harness, c, hours_ago=0.2) for c in (bad, good)]
     await wait_sent(harness, good, days[1])
-    for _ in range(100):
-        row = await harness.storage.delivery(bad, days[0])
-        if row is not None and row.state == "skipped":
-            break
-        await asyncio.sleep(0.05)
-    assert row.state == "skipped"
+    row = await wait_state(harness, bad, days[0], "failed")
+    assert row.reason.startswith("forbidden: 403 Forbidden (error code: 50013)")
+    tries = sum(1 for _, path, _ in server.requests if path.endswith(f"/channels/{bad}/messages"))
+    await asyncio.sleep(1.2)  # more ticks: the failed day is not tried again
+    assert tries == sum(
+        1 for _, path, _ in server.requests if path.endswith(f"/channels/{bad}/messages")
+    )
     assert any(
         "cannot post the daily digest" in r.getMessage()
         for r in caplog.records
@@ -221,3 +232,71 @@ async def test_a_digest_shared_by_channels_is_stored_once_and_indexed_once(harne
         await harness.invoke("ask", {"question": "When did it reopen?"}, channel_id=channel)
     keys = {c[2] for c in harness.service.calls if c[0] == "answer"}
     assert keys == {posts[0].digest_id}
+
+
+async def test_a_server_error_past_every_retry_is_tried_again_later_and_posted_once(
+    harness, server
+):
+    """Discord answers 503 to every retry of a send: the intent stays with its reason, nothing
+    is tried before the wait is over (several ticks), and once it is the digest goes out once."""
+    from bot.posting import POST_ATTEMPTS
+
+    channel = server.text_channels()[0]
+    server.fail("POST", rf"/channels/{channel}/messages$", 503, times=POST_ATTEMPTS)
+    day = await subscribe_at(harness, channel, hours_ago=0.2)
+    for _ in range(400):
+        row = await harness.storage.delivery(channel, day)
+        if row is not None and row.attempts:
+            break
+        await asyncio.sleep(0.05)
+    assert (row.state, row.attempts) == ("intent", 1)
+    assert row.reason.startswith("error: 503 Service Unavailable")
+    await asyncio.sleep(1.5)  # three ticks inside the one-minute wait: not tried
+    assert server.status_counts[503] == POST_ATTEMPTS
+    assert digest_messages(server, channel) == []
+    harness.clock_offset += timedelta(minutes=1)
+    row = await wait_sent(harness, channel, day)
+    assert len(digest_messages(server, channel)) == 1
+    assert row.attempts == 1
+
+
+async def test_a_deleted_channel_fails_each_day_then_is_paused_not_lost(harness, server):
+    """A deleted channel: each day failed as gone; after PAUSE_AFTER_FAILURES days the
+    subscription is paused (kept, listed), and later days cost no request."""
+    from bot.daily import PAUSE_AFTER_FAILURES
+
+    channel = server.text_channels()[0]
+    server.deleted.add(channel)
+
+    def sends():
+        return sum(
+            1 for _, path, _ in server.requests if path.endswith(f"/channels/{channel}/messages")
+        )
+
+    first = await subscribe_at(harness, channel, hours_ago=0.2, created_days_ago=10)
+    for n in range(PAUSE_AFTER_FAILURES):
+        day = first + timedelta(days=n)
+        row = await wait_state(harness, channel, day, "failed")
+        assert row.reason.startswith("gone: 404 Not Found (error code: 10003)")
+        harness.clock_offset += timedelta(days=1)
+    for _ in range(100):
+        sub = await harness.storage.subscription(channel)
+        if sub.paused:
+            break
+        await asyncio.sleep(0.05)
+    assert sub.paused.startswith("gone: ")
+    assert sends() == PAUSE_AFTER_FAILURES
+    await asyncio.sleep(1.2)  # the next day is due now: not tried
+    assert sends() == PAUSE_AFTER_FAILURES
+    assert (
+        await harness.storage.delivery(channel, first + timedelta(days=PAUSE_AFTER_FAILURES))
+        is None
+    )
+    other = server.text_channels()[1]
+    listed = await harness.invoke("subscriptions", channel_id=other, subcommand="list")
+    assert f"<#{channel}> · " in listed.original["content"]
+    assert "paused (gone: 404 Not Found" in listed.original["content"]
+    assert "/subscribe there again to resume" in listed.original["content"]
+    # /subscribe there again (say the channel was a thread brought back): resumed.
+    await harness.invoke("subscribe", {"time": "08:00", "timezone": "UTC"}, channel_id=channel)
+    assert (await harness.storage.subscription(channel)).paused is None

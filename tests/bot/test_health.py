@@ -11,7 +11,7 @@ import pytest
 
 from bot.health import STALE_AFTER, HealthUnavailable, health_report, serve_health
 from bot.settings import BotSettings, DiscordSettings, HealthSettings
-from bot.storage import ShardBeat, Storage
+from bot.storage import SCHEMA_VERSION, ShardBeat, Storage
 
 from .helpers import make_digest
 from .test_main import run_bot
@@ -269,7 +269,7 @@ async def test_health_command_refuses_an_older_schema_without_migrating(tmp_path
     result = run_bot(["--health", "--config", str(health_config(tmp_path, f'path = "{db}"'))])
     lines = result.stderr.strip().splitlines()
     assert result.returncode == 2 and len(lines) == 1, result.stderr
-    assert "is schema 5; this bot knows 6" in lines[0]
+    assert f"is schema 5; this bot knows {SCHEMA_VERSION}" in lines[0]
     conn = sqlite3.connect(db)
     assert conn.execute("PRAGMA user_version").fetchone()[0] == 5
     conn.close()

@@ -399,7 +399,7 @@ async def test_a_version_3_database_keeps_everything_and_starts_tracking(tmp_pat
     finally:
         await store.close()
     db = sqlite3.connect(path)
-    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 6
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     db.close()
 
 
@@ -650,12 +650,119 @@ async def test_a_version_5_database_gains_builds_and_heartbeats(db_url):
     await db.close()
     store = await Storage.open(db_url)
     try:
-        assert await store._db.schema_version() == storage_module.SCHEMA_VERSION == 6
+        assert await store._db.schema_version() == storage_module.SCHEMA_VERSION
         assert await store.digest_count() == 1
         assert await store.last_build() is None
         claim = await store.claim_build(FEEDS, SLOT, owner="me", now=NOW, until=NOW)
         assert claim.owner == "me"
         assert await store.finish_build(FEEDS, SLOT, 1, now=NOW) == 1
         assert await store.shard_beats() == []
+    finally:
+        await store.close()
+
+
+async def test_a_failed_attempt_keeps_the_intent_until_its_retry(storage):
+    """A failed attempt keeps the intent with its reason; no process resumes it before its
+    retry time, one does after; a second failure counts 2."""
+    day = date(2026, 3, 3)
+    digest_id = await storage.add_digest(make_digest(1), now=NOW)
+    post = await storage.add_post(5, 1, digest_id, now=NOW)
+    await storage.record_intent(5, day, post, now=NOW, claimed_until=NOW + timedelta(minutes=2))
+    retry_at = NOW + timedelta(minutes=1)
+    assert await storage.record_retry(5, day, "error: 503 down", now=NOW, retry_at=retry_at) == 1
+    row = await storage.delivery(5, day)
+    assert (row.state, row.reason, row.attempts, row.post_id) == (
+        "intent",
+        "error: 503 down",
+        1,
+        post,
+    )
+    later = retry_at + timedelta(minutes=2)
+    assert (
+        await storage.claim_unfinished(5, day, now=retry_at - timedelta(seconds=1), until=later)
+        is None
+    )
+    assert await storage.claim_unfinished(5, day, now=retry_at, until=later) is not None
+    assert await storage.record_retry(5, day, "error: reset", now=NOW, retry_at=later) == 2
+    await storage.record_sent(5, day, 99, now=NOW)
+    assert await storage.record_retry(5, day, "error: late", now=NOW, retry_at=later) is None
+    assert (await storage.delivery(5, day)).state == "sent"
+
+
+async def test_a_failed_delivery_is_final_with_its_reason(storage):
+    """record_failed fills an empty or intent row with its reason, never a sent one; a
+    given-up intent that failed before becomes failed, one never tried skipped."""
+    day = date(2026, 3, 3)
+    assert await storage.record_failed(6, day, "gone: 404 Unknown Channel", now=NOW)
+    row = await storage.delivery(6, day)
+    assert (row.state, row.reason, row.attempts) == ("failed", "gone: 404 Unknown Channel", 1)
+    assert not await storage.record_failed(6, day, "forbidden: again", now=NOW)
+    assert not await storage.record_skipped(6, day, now=NOW)
+    assert (await storage.delivery(6, day)).reason == "gone: 404 Unknown Channel"
+    digest_id = await storage.add_digest(make_digest(1), now=NOW)
+    for channel in (7, 8):
+        post = await storage.add_post(channel, 1, digest_id, now=NOW)
+        await storage.record_intent(channel, day, post, now=NOW)
+    await storage.record_retry(7, day, "error: 502 bad gateway", now=NOW, retry_at=NOW)
+    assert await storage.record_skipped(7, day, now=NOW)
+    assert await storage.record_skipped(8, day, now=NOW)
+    seven, eight = await storage.delivery(7, day), await storage.delivery(8, day)
+    assert (seven.state, seven.reason) == ("failed", "error: 502 bad gateway")
+    assert (eight.state, eight.reason) == ("skipped", None)
+    post = await storage.add_post(9, 1, digest_id, now=NOW)
+    await storage.record_intent(9, day, post, now=NOW)
+    await storage.record_sent(9, day, 5, now=NOW)
+    assert not await storage.record_failed(9, day, "forbidden: x", now=NOW)
+    assert (await storage.delivery(9, day)).state == "sent"
+    failed = await storage.failures_since(NOW - timedelta(hours=1))
+    assert sorted(r.channel_id for r in failed) == [6, 7]
+    assert await storage.failures_since(NOW + timedelta(seconds=1)) == []
+    await storage.record_failed(6, day + timedelta(days=1), "forbidden: y", now=NOW)
+    recent = await storage.recent_deliveries(6, limit=5)
+    assert [r.local_date for r in recent] == [day + timedelta(days=1), day]
+
+
+async def test_a_paused_subscription_is_kept_and_resumed_by_subscribing(storage):
+    """pause keeps the subscription, marked with its reason; /subscribe again resumes it."""
+    await storage.subscribe(10, 1, time(8, 0), "UTC", now=NOW)
+    assert await storage.pause(10, "gone: 404 Unknown Channel")
+    assert not await storage.pause(10, "gone: again")  # already paused: the first reason stays
+    assert not await storage.pause(11, "gone: never subscribed")
+    (sub,) = await storage.subscriptions()
+    assert sub.paused == "gone: 404 Unknown Channel" and sub.local_time == time(8, 0)
+    await storage.subscribe(10, 1, time(9, 0), "UTC", now=NOW)
+    assert (await storage.subscription(10)).paused is None
+
+
+async def test_a_version_6_database_gains_failure_reasons_and_pauses(db_url):
+    """A schema-6 database (either engine) is migrated in place: its ledger and subscriptions
+    are kept, with no reason, no attempts and nothing paused."""
+    from bot import storage as storage_module
+    from bot.db import open_database
+
+    db = await open_database(db_url)
+    async with db.migration() as tx:
+        await tx.run_script(storage_module._SCHEMA)
+        await tx.set_schema_version(6)
+        await tx.execute(
+            "INSERT INTO subscriptions (channel_id, guild_id, local_time, tz, created_at) "
+            "VALUES (5, 1, '08:00', 'UTC', ?)",
+            (NOW.isoformat(),),
+        )
+        await tx.execute(
+            "INSERT INTO deliveries (channel_id, local_date, state, updated_at) "
+            "VALUES (5, '2026-03-01', 'skipped', ?)",
+            (NOW.isoformat(),),
+        )
+    await db.close()
+    store = await Storage.open(db_url)
+    try:
+        assert await store._db.schema_version() == SCHEMA_VERSION == 7
+        (sub,) = await store.subscriptions()
+        assert sub.paused is None
+        row = await store.delivery(5, date(2026, 3, 1))
+        assert (row.state, row.reason, row.attempts) == ("skipped", None, 0)
+        assert await store.record_failed(5, date(2026, 3, 2), "forbidden: x", now=NOW)
+        assert await store.pause(5, "forbidden: x")
     finally:
         await store.close()
