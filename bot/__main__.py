@@ -64,7 +64,8 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
         "--health",
         action="store_true",
         help="print the deployment's health from the database (shards connected, deliveries "
-        "due/late/failed, last build); exit status 3 when a delivery is late or a shard is down",
+        "due/late/failed, last build; with --shards, for those shards only); exit status 3 "
+        "when a delivery is late or a shard is down",
     )
     parser.add_argument(
         "-v",
@@ -76,7 +77,8 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--shards",
         metavar="IDS",
-        help="the shards this process runs, e.g. 0,1 (with --shard-count; default: every one)",
+        help="the shards this process runs, e.g. 0,1 (with --shard-count; default: every one); "
+        "with --health, the shards reported on",
     )
     parser.add_argument(
         "--shard-count",
@@ -129,7 +131,10 @@ async def _health(settings: BotSettings) -> int:
     # Read only: a probe neither creates a missing file nor migrates an older database.
     storage = await Storage.open(settings.storage.target, migrate=False)
     try:
-        report = await health_report(storage, settings, now=datetime.now(UTC))
+        # --shards (or [discord] shards) narrows the report to those shards and their guilds.
+        report = await health_report(
+            storage, settings, now=datetime.now(UTC), shards=settings.discord.shard_ids
+        )
     finally:
         await storage.close()
     sys.stdout.write("\n".join(report.lines()) + "\n")

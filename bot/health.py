@@ -1,17 +1,26 @@
 """What an operator watches: shards connected, deliveries due, late and failed, the last build.
 
-The report covers the whole deployment and is read from the database the processes share:
-`python -m bot --health` prints it (one `name: value` line per figure; exit status 3 when
-unhealthy), and a bot with `[health] port` serves it at `/health` (HTTP 503 when unhealthy).
-Each bot process records its own shards' heartbeats there (bot/exts/health.py).
+The report is read from the database the processes share: `python -m bot --health` prints it
+(one `name: value` line per figure; exit status 3 when unhealthy), and a bot with `[health]
+port` serves it at `/health` (HTTP 503 when unhealthy). Each bot process records its own
+shards' heartbeats there (bot/exts/health.py).
 
-Every subscription counts once, by its latest occurrence: sent; due (not yet sent, less than
-`[health] late_minutes` after its time); late (unsent past that); failed (given up: skipped
-because the channel cannot be posted in, or unsent past `[discord] catch_up_hours`). A
-subscription made after its latest time is not due yet and not counted.
+It covers the whole deployment, or some of its shards: those `--shards` names for the command,
+the serving process's own for `/health` (so each container's health check says whether that
+process works, not whether another one does). A scoped report counts the shards named and the
+subscriptions in their guilds.
+
+Every active subscription counts once, by its latest occurrence: sent; due (not yet sent, less
+than `[health] late_minutes` after its time); late (unsent past that; some of them retrying
+after a failed attempt); failed (tried and given up: the channel refused the post, Discord
+rejected it, or errors went on past `[discord] catch_up_hours`); missed (never tried within
+the catch-up window: the bot was down). A subscription made after its latest time is not due
+yet and not counted; a paused one (its channel refused posts for days) is counted apart. The
+failures of the last 24 hours are counted by kind, whatever day they were for.
 
 Unhealthy: a delivery is late, or a shard has not been heard from as connected within
-STALE_AFTER.
+STALE_AFTER. Failed deliveries and paused subscriptions are the channels' (a deleted channel, a
+permission taken away), not the deployment's: shown, never unhealthy.
 """
 
 from __future__ import annotations
@@ -19,12 +28,13 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import math
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Collection, Mapping
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from aiohttp import web
 
+from .bot import shard_of
 from .daily import last_occurrence
 from .settings import BotSettings
 from .storage import ShardBeat, Storage
@@ -45,6 +55,8 @@ HEARTBEAT_S = 20.0  # how often each process records its shards' state
 # A shard not heard from for three heartbeats counts as not connected: its process is gone or
 # stuck (one missed write is not enough to say so).
 STALE_AFTER = dt.timedelta(seconds=3 * HEARTBEAT_S)
+# Failures are counted over the last day: every subscription's time comes round once in it.
+FAILURES_WINDOW = dt.timedelta(hours=24)
 
 
 class HealthUnavailable(Exception):
@@ -53,26 +65,31 @@ class HealthUnavailable(Exception):
 
 @dataclass(frozen=True, slots=True)
 class HealthReport:
-    """The deployment's figures at `now`."""
+    """The figures at `now`, for the whole deployment or the shards `scope` names."""
 
     now: dt.datetime
-    shards: int  # expected: the shard count (1 for an unsharded bot)
-    connected: tuple[int, ...]  # the shards heard from as connected within STALE_AFTER
+    shards: tuple[int, ...]  # expected: every shard (shard 0 alone unsharded), or the scope's
+    connected: tuple[int, ...]  # of those, the ones heard from as connected within STALE_AFTER
     sent: int
     due: int
     late: int
     failed: int
+    missed: int
+    paused: int
     last_build: dt.datetime | None
+    retrying: int = 0  # of the late, those whose last attempt failed: to be tried again
+    failures: Mapping[str, int] = field(default_factory=dict)  # last 24 h, by kind
+    scope: tuple[tuple[int, ...], int] | None = None  # (shard ids, shard count); None: all
 
     @property
     def healthy(self) -> bool:
-        """No delivery late and every shard connected."""
-        return self.late == 0 and len(self.connected) == self.shards
+        """No delivery late and every expected shard connected."""
+        return self.late == 0 and set(self.shards) <= set(self.connected)
 
     def lines(self) -> list[str]:
         """One `name: value` line per figure, for a terminal or a monitoring probe."""
-        missing = sorted(set(range(self.shards)) - set(self.connected))
-        shards = f"{len(self.connected)}/{self.shards}"
+        missing = sorted(set(self.shards) - set(self.connected))
+        shards = f"{len(set(self.shards) & set(self.connected))}/{len(self.shards)}"
         if missing:
             shards += f" (not connected: {', '.join(str(n) for n in missing)})"
         if self.last_build is None:
@@ -80,13 +97,27 @@ class HealthReport:
         else:
             ago = (self.now - self.last_build).total_seconds()
             build = f"{self.last_build.isoformat(timespec='seconds')} ({ago:.0f} s ago)"
+        late = f"{self.late}"
+        if self.retrying:
+            late += f" ({self.retrying} retrying after errors)"
+        failures = f"{sum(self.failures.values())}"
+        if self.failures:
+            kinds = sorted(self.failures.items(), key=lambda item: (-item[1], item[0]))
+            failures += f" ({', '.join(f'{kind} {n}' for kind, n in kinds)})"
+        lines = [f"status: {'ok' if self.healthy else 'unhealthy'}"]
+        if self.scope is not None:
+            ids, count = self.scope
+            lines.append(f"scope: shards {','.join(str(n) for n in ids)} of {count}")
         return [
-            f"status: {'ok' if self.healthy else 'unhealthy'}",
+            *lines,
             f"shards connected: {shards}",
             f"deliveries sent: {self.sent}",
             f"deliveries due: {self.due}",
-            f"deliveries late: {self.late}",
+            f"deliveries late: {late}",
             f"deliveries failed: {self.failed}",
+            f"deliveries missed: {self.missed}",
+            f"failures in the last 24 h: {failures}",
+            f"subscriptions paused: {self.paused}",
             f"last build: {build}",
         ]
 
@@ -97,7 +128,11 @@ def latency_ms(seconds: float) -> int | None:
 
 
 async def health_report(
-    storage: Storage, settings: BotSettings, *, now: dt.datetime
+    storage: Storage,
+    settings: BotSettings,
+    *,
+    now: dt.datetime,
+    shards: Collection[int] | None = None,
 ) -> HealthReport:
     """The deployment's health, read from the database at `now` (aware UTC).
 
@@ -106,33 +141,57 @@ async def health_report(
         settings: `[discord] shard_count` (the shards expected), `catch_up_hours`, and
             `[health] late_minutes`.
         now: the time the figures are taken at.
+        shards: only these shards and their guilds' subscriptions (a process's own); None:
+            the whole deployment. Ignored by an unsharded bot (it is one shard).
 
     """
     late_after = dt.timedelta(minutes=settings.health.late_minutes)
     give_up = dt.timedelta(hours=settings.discord.catch_up_hours)
-    subs = await storage.subscriptions()
-    latest = {s.channel_id: last_occurrence(s, now) for s in subs}
-    ledger = await storage.deliveries_on([(s.channel_id, latest[s.channel_id][0]) for s in subs])
-    counts = {"sent": 0, "due": 0, "late": 0, "failed": 0}
-    for sub in subs:
+    count = settings.discord.shard_count
+    scope = None if count == 0 or shards is None else tuple(sorted(set(shards)))
+    if scope == tuple(range(count)):
+        scope = None  # every shard: the whole deployment
+    expected = scope if scope is not None else tuple(range(max(count, 1)))
+
+    def in_scope(guild_id: int | None) -> bool:
+        return scope is None or shard_of(guild_id, count) in scope
+
+    subs = [s for s in await storage.subscriptions() if in_scope(s.guild_id)]
+    active = [s for s in subs if s.paused is None]
+    latest = {s.channel_id: last_occurrence(s, now) for s in active}
+    ledger = await storage.deliveries_on([(s.channel_id, latest[s.channel_id][0]) for s in active])
+    counts = {"sent": 0, "due": 0, "late": 0, "failed": 0, "missed": 0, "retrying": 0}
+    for sub in active:
         local_date, at = latest[sub.channel_id]
         if at < sub.created_at:
             continue  # subscribed after its time: the first digest is the next one
         row = ledger.get((sub.channel_id, local_date))
+        tried = row is not None and row.attempts > 0
         if row is not None and row.state == "sent":
             counts["sent"] += 1
-        elif (row is not None and row.state == "skipped") or now - at > give_up:
+        elif (row is not None and row.state == "failed") or (now - at > give_up and tried):
             counts["failed"] += 1
-        elif now - at > late_after:
-            counts["late"] += 1
+        elif (row is not None and row.state == "skipped") or now - at > give_up:
+            counts["missed"] += 1
         else:
-            counts["due"] += 1
-    count = settings.discord.shard_count
+            is_late = now - at > late_after
+            counts["late" if is_late else "due"] += 1
+            counts["retrying"] += is_late and tried
+    guild_of = {s.channel_id: s.guild_id for s in subs}
+    failures: dict[str, int] = {}
+    for row in await storage.failures_since(now - FAILURES_WINDOW):
+        # A channel no longer subscribed has no known guild: counted by the whole report only.
+        if scope is None or (row.channel_id in guild_of and in_scope(guild_of[row.channel_id])):
+            kind = (row.reason or "unknown").split(":", 1)[0]
+            failures[kind] = failures.get(kind, 0) + 1
     return HealthReport(
         now=now,
-        shards=max(count, 1),
+        shards=expected,
         connected=_connected(await storage.shard_beats(), count, now),
+        paused=len(subs) - len(active),
         last_build=await storage.last_build(),
+        failures=failures,
+        scope=None if scope is None else (scope, count),
         **counts,
     )
 
@@ -154,8 +213,10 @@ async def serve_health(
 ) -> AsyncIterator[int]:
     """Serve the report at `GET /health` on `[health] host:port` while the block runs.
 
-    The body is the report's lines; the status 200 when healthy, 503 when not (or when the
-    database cannot be read), so a load balancer or an uptime probe can act on it alone.
+    The report covers this process's shards (`[discord] shards`; every shard if it names
+    none): what a container's health check asks about its own process. The body is the
+    report's lines; the status 200 when healthy, 503 when not (or when the database cannot be
+    read), so a load balancer or an uptime probe can act on it alone.
 
     Yields:
         The port listened on.
@@ -167,7 +228,9 @@ async def serve_health(
 
     async def health(request: web.Request) -> web.Response:
         try:
-            report = await health_report(storage, settings, now=clock())
+            report = await health_report(
+                storage, settings, now=clock(), shards=settings.discord.shard_ids
+            )
         except Exception as exc:
             log.warning("the health report could not be read", exc_info=True)
             return web.Response(status=503, text=f"status: unknown ({type(exc).__name__})\n")

@@ -33,8 +33,9 @@ async def subscribe(store, channel, minutes_ago, *, created_days_ago=1):
 
 
 async def test_every_subscription_counts_once_by_its_latest_time(db_url):
-    """Sent, due, late (past late_minutes), failed (skipped, or past the catch-up window) and
-    not yet due; shards heard from recently as connected; the last build."""
+    """Sent, due, late (past late_minutes; retrying or not), failed (with its reason), missed
+    (past the catch-up window untried), paused, and not yet due; the failures of the last day by
+    kind; shards heard from recently as connected; the last build."""
     store = await Storage.open(db_url)
     try:
         day = await subscribe(store, 1, 30)
@@ -46,10 +47,18 @@ async def test_every_subscription_counts_once_by_its_latest_time(db_url):
         await subscribe(store, 3, 20)  # 20 min, nothing recorded: late
         day4 = await subscribe(store, 4, 25)  # an intent left unfinished: late
         await store.record_intent(4, day4, post, now=NOW)
-        day5 = await subscribe(store, 5, 40)  # the channel could not be posted in
-        await store.record_skipped(5, day5, now=NOW)
-        await subscribe(store, 6, 7 * 60)  # past the 6 h catch-up: missed
+        day5 = await subscribe(store, 5, 40)  # the channel refused the post
+        await store.record_failed(5, day5, "forbidden: 403 Forbidden", now=NOW)
+        await subscribe(store, 6, 7 * 60)  # past the 6 h catch-up, never tried: missed
         await subscribe(store, 7, 10, created_days_ago=0)  # subscribed after its time
+        day8 = await subscribe(store, 8, 15)  # late, its last attempt failed: retrying
+        await store.record_intent(8, day8, post, now=NOW)
+        await store.record_retry(8, day8, "error: 503", now=NOW, retry_at=NOW)
+        await subscribe(store, 9, 30)  # paused: counted apart, never late
+        await store.pause(9, "gone: 404 Unknown Channel")
+        # Failed yesterday, for another channel: among the failures of the last 24 h.
+        await store.record_failed(9, day - timedelta(days=1), "gone: 404", now=NOW)
+        await store.record_failed(4, day - timedelta(days=2), "old: x", now=NOW - timedelta(days=2))
         await store.record_shards(
             [
                 ShardBeat(0, 4, "a:1", True, 40, NOW - timedelta(seconds=10)),
@@ -63,8 +72,9 @@ async def test_every_subscription_counts_once_by_its_latest_time(db_url):
         await store.finish_build(FEEDS, NOW, digest_id, now=NOW - timedelta(seconds=90))
 
         report = await health_report(store, sharded(4), now=NOW)
-        assert (report.sent, report.due, report.late, report.failed) == (1, 1, 2, 2)
-        assert report.shards == 4 and report.connected == (0, 3)
+        figures = (report.sent, report.due, report.late, report.failed, report.missed)
+        assert figures == (1, 1, 3, 1, 1)
+        assert report.shards == (0, 1, 2, 3) and report.connected == (0, 3)
         assert report.last_build == NOW - timedelta(seconds=90)
         assert not report.healthy
         assert report.lines() == [
@@ -72,15 +82,64 @@ async def test_every_subscription_counts_once_by_its_latest_time(db_url):
             "shards connected: 2/4 (not connected: 1, 2)",
             "deliveries sent: 1",
             "deliveries due: 1",
-            "deliveries late: 2",
-            "deliveries failed: 2",
+            "deliveries late: 3 (1 retrying after errors)",
+            "deliveries failed: 1",
+            "deliveries missed: 1",
+            "failures in the last 24 h: 2 (forbidden 1, gone 1)",
+            "subscriptions paused: 1",
             "last build: 2026-03-02T11:58:30+00:00 (90 s ago)",
         ]
         relaxed = await health_report(store, sharded(2, late_minutes=60), now=NOW)
-        assert (relaxed.due, relaxed.late) == (3, 0) and relaxed.connected == (0,)
+        assert (relaxed.due, relaxed.late) == (4, 0) and relaxed.connected == (0,)
         assert relaxed.healthy is False  # shard 1 of 2 was never heard from
         unsharded = await health_report(store, BotSettings(), now=NOW)
-        assert unsharded.shards == 1 and unsharded.connected == ()
+        assert unsharded.shards == (0,) and unsharded.connected == ()
+    finally:
+        await store.close()
+
+
+def guild_on(shard):
+    """A guild id Discord routes to `shard` of 4: (id >> 22) % 4."""
+    return (4 + shard) << 22
+
+
+async def test_a_report_scoped_to_some_shards_counts_their_guilds_and_shards_only(db_url):
+    """Shards 0,1 of 4 are fine and 2 is down with a late delivery in its guild: the report
+    for 0,1 is healthy (what that process's container checks), those for 2,3 and the whole
+    deployment are not."""
+    store = await Storage.open(db_url)
+    try:
+        created = NOW - timedelta(days=1)
+        at = NOW - timedelta(minutes=30)
+        for channel, shard in ((1, 0), (2, 1), (3, 2)):
+            await store.subscribe(
+                channel, guild_on(shard), time(at.hour, at.minute), "UTC", now=created
+            )
+        digest_id = await store.add_digest(make_digest(1), now=NOW)
+        for channel in (1, 2):
+            post = await store.add_post(channel, guild_on(0), digest_id, now=NOW)
+            await store.record_intent(channel, at.date(), post, now=NOW)
+            await store.record_sent(channel, at.date(), 10 + channel, now=NOW)
+        await store.record_failed(2, at.date() - timedelta(days=1), "forbidden: x", now=NOW)
+        await store.record_failed(3, at.date() - timedelta(days=1), "gone: y", now=NOW)
+        await store.record_shards(
+            [ShardBeat(n, 4, "a:1", True, 5, NOW) for n in (0, 1)]
+            + [ShardBeat(3, 4, "b:1", True, 5, NOW)]
+        )
+        mine = await health_report(store, sharded(4), now=NOW, shards=(1, 0))
+        assert mine.healthy and (mine.sent, mine.late) == (2, 0)
+        assert mine.lines()[:3] == ["status: ok", "scope: shards 0,1 of 4", "shards connected: 2/2"]
+        assert "failures in the last 24 h: 1 (forbidden 1)" in mine.lines()
+        theirs = await health_report(store, sharded(4), now=NOW, shards=(2, 3))
+        assert not theirs.healthy and (theirs.sent, theirs.late) == (0, 1)
+        assert "shards connected: 1/2 (not connected: 2)" in theirs.lines()
+        assert "failures in the last 24 h: 1 (gone 1)" in theirs.lines()
+        whole = await health_report(store, sharded(4), now=NOW)
+        assert not whole.healthy and (whole.sent, whole.late) == (2, 1)
+        assert not any(line.startswith("scope:") for line in whole.lines())
+        # An unsharded bot is one shard: a scope changes nothing.
+        alone = await health_report(store, BotSettings(), now=NOW, shards=(0,))
+        assert alone.scope is None and alone.late == 1
     finally:
         await store.close()
 
@@ -96,6 +155,9 @@ async def test_an_empty_deployment_reports_nothing_built(db_url):
             "deliveries due: 0",
             "deliveries late: 0",
             "deliveries failed: 0",
+            "deliveries missed: 0",
+            "failures in the last 24 h: 0",
+            "subscriptions paused: 0",
             "last build: never",
         ]
     finally:
@@ -122,7 +184,7 @@ async def test_the_bot_records_its_shards_while_it_runs(many_guilds_server, serv
         ]
         assert {b.process for b in beats} == {harness.bot.process_name}
         report = await health_report(store, harness.settings, now=datetime.now(UTC))
-        assert report.connected == (1, 3) and report.shards == 4
+        assert report.connected == (1, 3) and report.shards == (0, 1, 2, 3)
     finally:
         await harness.stop()
     store = await Storage.open(db_url)
@@ -186,6 +248,55 @@ async def test_the_endpoint_serves_the_report_with_its_status(db_url):
                     assert (await resp.text()).startswith("status: ok\nshards connected: 2/2\n")
     finally:
         await store.close()
+
+
+async def test_the_endpoint_answers_for_its_own_process_shards(db_url):
+    """A process running shard 0 of 2 serves the report of shard 0 and its guilds: 200 while
+    shard 1's process is down (that container is the unhealthy one), 503 when shard 0 drops."""
+    store = await Storage.open(db_url)
+    settings = BotSettings(
+        discord=DiscordSettings(shards="0", shard_count=2), health=HealthSettings(port=free_port())
+    )
+    try:
+        await store.record_shards([ShardBeat(0, 2, "a:1", True, 5, NOW)])
+        async with serve_health(store, settings, clock=lambda: NOW) as port:
+            url = f"http://127.0.0.1:{port}/health"
+            async with aiohttp.ClientSession() as session:
+                async with session.get(url) as resp:
+                    assert resp.status == 200
+                    text = await resp.text()
+                assert text.startswith("status: ok\nscope: shards 0 of 2\nshards connected: 1/1\n")
+                await store.record_shards([ShardBeat(0, 2, "a:1", False, None, NOW)])
+                async with session.get(url) as resp:
+                    assert resp.status == 503
+    finally:
+        await store.close()
+
+
+def test_health_command_for_some_shards_checks_those_alone(tmp_path):
+    """`--health --shards 0 --shard-count 2`: exit 0 with shard 0 connected though shard 1 is
+    not; the whole deployment's report exits 3."""
+    import asyncio
+
+    db = tmp_path / "bot.sqlite3"
+
+    async def setup():
+        store = await Storage.open(db)
+        await store.record_shards([ShardBeat(0, 2, "a:1", True, 5, datetime.now(UTC))])
+        await store.close()
+
+    asyncio.run(setup())
+    config = health_config(tmp_path, f'path = "{db}"')
+    mine = run_bot(["--health", "--config", str(config), "--shards", "0", "--shard-count", "2"])
+    assert mine.returncode == 0, mine.stdout + mine.stderr
+    assert mine.stdout.splitlines()[:3] == [
+        "status: ok",
+        "scope: shards 0 of 2",
+        "shards connected: 1/1",
+    ]
+    whole = run_bot(["--health", "--config", str(config), "--shard-count", "2"])
+    assert whole.returncode == 3, whole.stdout + whole.stderr
+    assert "shards connected: 1/2 (not connected: 1)" in whole.stdout.splitlines()
 
 
 async def test_a_port_in_use_is_one_clear_error():
