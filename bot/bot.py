@@ -36,6 +36,7 @@ EXTENSIONS: tuple[str, ...] = (
     "bot.exts.schedule",
     "bot.exts.story",
     "bot.exts.health",
+    "bot.exts.prune",
 )
 
 

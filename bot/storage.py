@@ -38,7 +38,7 @@ import json
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Literal, Self
@@ -50,11 +50,13 @@ from summarizer.models import Answer, Digest, StoryDigest, Turn
 from .db import Database, DatabaseUnavailable, Row, is_postgres_url, open_database, redact
 
 __all__ = [
+    "RETENTION",
     "SCHEMA_VERSION",
     "Build",
     "Delivery",
     "DeliveryState",
     "PostedDigest",
+    "Retention",
     "ShardBeat",
     "Storage",
     "Subscription",
@@ -69,6 +71,38 @@ MAX_TIMELINE_DAYS = 60  # a timeline longer than this shows its latest days
 # intent: being posted (or to be resumed); sent; skipped: missed, never tried (the bot was down
 # past the catch-up window); failed: tried and could not be posted (`reason` says why).
 DeliveryState = Literal["intent", "sent", "skipped", "failed"]
+
+
+@dataclass(frozen=True, slots=True)
+class Retention:
+    """How long `Storage.prune` keeps rows that nothing reads any more: the one home of these.
+
+    Each period outlasts every reader of its rows (the why beside each; tests/bot/test_storage.py
+    checks them against the readers' own limits). Whatever its age, a row still needed for
+    exactly-once is kept: a claim whose lease runs, a delivery not finished and its post.
+    """
+
+    # A build is read by the channels due at its minute, posted within [discord] catch_up_hours
+    # (6 h); two days leave room for a longer window. The latest is kept for "last build".
+    builds: timedelta = timedelta(days=2)
+    # The schedule reads a channel's row of today or yesterday, pausing its last few days
+    # (PAUSE_AFTER_FAILURES); a month is left to whoever looks into a failure.
+    deliveries: timedelta = timedelta(days=30)
+    # A post (with its stories and turns, and its digest once no post shows it) is read by
+    # /ask and /story in its thread, by tracking for TRACK_DAYS (7) and by a timeline for its
+    # last MAX_TIMELINE_DAYS tellings: 90 days covers them all. A channel's latest posted digest
+    # is kept whatever its age: /ask there reads it.
+    posts: timedelta = timedelta(days=90)
+    # A shard silent for a week is of an old shard count or a retired process: the health
+    # report reads only the current count's recent heartbeats.
+    heartbeats: timedelta = timedelta(days=7)
+
+
+RETENTION = Retention()
+# Rows deleted per table in one transaction: short locks beside the posting processes, and
+# under SQLite's limit on bound parameters (999 in old builds).
+PRUNE_BATCH = 500
+PRUNE_MAX_BATCHES = 20  # per table and call: a long backlog is worked off over several calls
 
 # Schema 6's tables (the whole of its migration from 5).
 _BUILDS_AND_SHARDS = """
@@ -1181,6 +1215,115 @@ class Storage:
             )
             for row in rows
         ]
+
+    # -- retention -------------------------------------------------------------------------
+
+    async def prune(
+        self,
+        *,
+        now: datetime,
+        retention: Retention = RETENTION,
+        batch: int = PRUNE_BATCH,
+        max_batches: int = PRUNE_MAX_BATCHES,
+    ) -> dict[str, int]:
+        """Delete the rows older than `retention` that nothing reads any more.
+
+        Kept whatever their age: a build or delivery whose claim (lease or retry wait) runs
+        past `now`, the latest build, an unfinished delivery's post, each channel's latest
+        posted digest, and any digest a kept post or build shows. A telling whose earlier
+        telling goes starts its timeline there (it keeps its day number).
+
+        Bounded: at most `max_batches` transactions of `batch` rows per table. Safe beside
+        other processes pruning or posting: each delete names only rows that stay unneeded
+        (nothing new ever refers to an old row), so a row deleted twice is deleted once.
+
+        Returns:
+            The rows deleted, by table.
+
+        """
+        counts = dict.fromkeys(
+            ("builds", "posts", "stories", "turns", "digests", "deliveries", "shards"), 0
+        )
+        at = _iso(now)
+        for _ in range(max_batches):
+            deleted = await self._write(
+                "DELETE FROM builds WHERE (feeds_key, slot) IN (SELECT feeds_key, slot "
+                "FROM builds WHERE slot < ? AND (claimed_until IS NULL OR claimed_until <= ?) "
+                "AND (built_at IS NULL OR built_at < (SELECT MAX(built_at) FROM builds)) "
+                "LIMIT ?)",
+                (_iso(now - retention.builds), at, batch),
+            )
+            counts["builds"] += deleted
+            if deleted < batch:
+                break
+        for _ in range(max_batches):
+            if not await self._prune_posts(now - retention.posts, batch, counts):
+                break
+        for _ in range(max_batches):
+            # After the posts and builds: a digest goes once nothing shows it.
+            deleted = await self._write(
+                "DELETE FROM digests WHERE id IN (SELECT d.id FROM digests d "
+                "WHERE d.created_at < ? "
+                "AND NOT EXISTS (SELECT 1 FROM posts p WHERE p.digest_id = d.id) "
+                "AND NOT EXISTS (SELECT 1 FROM builds b WHERE b.digest_id = d.id) "
+                "ORDER BY d.id LIMIT ?)",
+                (_iso(now - retention.posts), batch),
+            )
+            counts["digests"] += deleted
+            if deleted < batch:
+                break
+        for _ in range(max_batches):
+            deleted = await self._write(
+                "DELETE FROM deliveries WHERE (channel_id, local_date) IN (SELECT channel_id, "
+                "local_date FROM deliveries WHERE local_date < ? "
+                "AND (claimed_until IS NULL OR claimed_until <= ?) LIMIT ?)",
+                ((now - retention.deliveries).date().isoformat(), at, batch),
+            )
+            counts["deliveries"] += deleted
+            if deleted < batch:
+                break
+        # One row per shard and shard count: a handful, in one statement.
+        counts["shards"] = await self._write(
+            "DELETE FROM shards WHERE seen_at < ?", (_iso(now - retention.heartbeats),)
+        )
+        return counts
+
+    async def _prune_posts(self, before: datetime, batch: int, counts: dict[str, int]) -> bool:
+        """Delete one batch of old posts nothing reads, with their stories and turns.
+
+        Returns:
+            Whether a full batch went (there may be more).
+
+        """
+        async with self._db.transaction() as tx:
+            rows = await tx.fetch(
+                "SELECT id FROM posts WHERE created_at < ? "
+                # /ask in a channel reads its latest posted digest, however old.
+                "AND id NOT IN (SELECT MAX(id) FROM posts WHERE message_ids != '[]' "
+                "GROUP BY channel_id) "
+                # An unfinished delivery resumes its post.
+                "AND id NOT IN (SELECT post_id FROM deliveries WHERE state = 'intent' "
+                "AND post_id IS NOT NULL) ORDER BY id LIMIT ?",
+                (_iso(before), batch),
+            )
+            ids = [int(row["id"]) for row in rows]
+            if not ids:
+                return False
+            marks = ",".join("?" * len(ids))
+            # A kept telling that continued a pruned one starts its timeline there.
+            await tx.execute(
+                "UPDATE stories SET continues = NULL WHERE continues IN "
+                f"(SELECT id FROM stories WHERE post_id IN ({marks}))",
+                ids,
+            )
+            counts["stories"] += await tx.execute(
+                f"DELETE FROM stories WHERE post_id IN ({marks})", ids
+            )
+            counts["turns"] += await tx.execute(
+                f"DELETE FROM turns WHERE conversation_id IN ({marks})", ids
+            )
+            counts["posts"] += await tx.execute(f"DELETE FROM posts WHERE id IN ({marks})", ids)
+        return len(ids) == batch
 
     # -- follow-up turns -------------------------------------------------------------------
 

@@ -766,3 +766,136 @@ async def test_a_version_6_database_gains_failure_reasons_and_pauses(db_url):
         assert await store.pause(5, "forbidden: x")
     finally:
         await store.close()
+
+
+def test_retention_outlasts_every_reader():
+    """Each period is longer than its readers look back: tracking and timelines (posts),
+    pausing (the ledger), the catch-up window (builds), a health report's heartbeats."""
+    from bot.actions import TRACK_DAYS
+    from bot.daily import PAUSE_AFTER_FAILURES
+    from bot.health import STALE_AFTER
+    from bot.settings import DiscordSettings
+    from bot.storage import MAX_TIMELINE_DAYS, RETENTION
+
+    assert RETENTION.posts > timedelta(days=max(TRACK_DAYS, MAX_TIMELINE_DAYS))
+    assert RETENTION.deliveries > timedelta(days=PAUSE_AFTER_FAILURES + 2)
+    assert RETENTION.builds > timedelta(hours=DiscordSettings().catch_up_hours)
+    assert RETENTION.heartbeats > STALE_AFTER
+
+
+async def add_sent_post(store, channel, digest_id, *, days_ago, continues=None):
+    """A post sent `days_ago`, telling one story (continuing `continues`); its telling."""
+    at = NOW - timedelta(days=days_ago)
+    post = await store.add_post(channel, 1, digest_id, now=at)
+    await store.set_post_messages(post, [1000 + post], thread_id=2000 + post)
+    digest = await store.digest(digest_id)
+    await store.add_tellings(post, channel, digest.stories[:1], [continues], now=at)
+    (telling,) = await store.tellings(post)
+    return post, telling
+
+
+async def test_prune_deletes_only_what_nothing_reads(db_url):
+    """Old posts (with stories and turns), digests, builds, ledger rows and heartbeats go;
+    each channel's latest posted digest, a live claim's rows, an unfinished delivery's post,
+    the latest build and every recent row stay; a kept story's timeline starts where its
+    earlier days went. A second prune finds nothing."""
+    from bot.storage import ShardBeat
+
+    store = await Storage.open(db_url)
+    try:
+        old = NOW - timedelta(days=100)
+        digests = {
+            name: await store.add_digest(make_digest(1), now=old)
+            for name in ("a", "b", "c", "d", "e", "x", "y")
+        }
+        # Channel 1: a story told 100 and 95 days ago, and yesterday: the two old days go.
+        post_a, day_a = await add_sent_post(store, 1, digests["a"], days_ago=100)
+        post_b, day_b = await add_sent_post(store, 1, digests["b"], days_ago=95, continues=day_a)
+        post_c, day_c = await add_sent_post(store, 1, digests["c"], days_ago=1, continues=day_b)
+        answer = Answer("a", [1], True)
+        await store.add_turn(post_a, "old question", answer, now=old)
+        await store.add_turn(post_c, "new question", answer, now=NOW)
+        # Channel 2: its only digest, 120 days old: /ask there still reads it.
+        post_d, _ = await add_sent_post(store, 2, digests["d"], days_ago=120)
+        # Channel 3: an old post whose delivery is being posted right now (a live claim).
+        post_e = await store.add_post(3, 1, digests["e"], now=old)
+        busy = date(2025, 11, 1)
+        await store.record_intent(
+            3, busy, post_e, now=old, claimed_until=NOW + timedelta(minutes=1)
+        )
+        # The ledger: a month-old row goes, a recent one stays.
+        await store.record_failed(4, (NOW - timedelta(days=40)).date(), "gone: x", now=NOW)
+        await store.record_failed(4, (NOW - timedelta(days=2)).date(), "gone: x", now=NOW)
+        # Builds: an old built one (its digest x goes with it), the latest built (its digest y
+        # stays), an old unbuilt one with a live claim (stays) and a lapsed one (goes).
+        feeds = ("https://f.example/rss",)
+        for slot, digest in ((NOW - timedelta(days=5), "x"), (NOW - timedelta(days=3), "y")):
+            await store.claim_build(feeds, slot, owner="p", now=slot, until=slot)
+            await store.finish_build(feeds, slot, digests[digest], now=slot)
+        await store.claim_build(
+            feeds, NOW - timedelta(days=4), owner="p", now=NOW, until=NOW + timedelta(minutes=1)
+        )
+        lapsed = NOW - timedelta(days=4, hours=1)
+        await store.claim_build(feeds, lapsed, owner="p", now=lapsed, until=lapsed)
+        await store.record_shards(
+            [
+                ShardBeat(0, 2, "gone:1", True, 5, NOW - timedelta(days=8)),
+                ShardBeat(0, 4, "here:1", True, 5, NOW - timedelta(seconds=5)),
+            ]
+        )
+
+        counts = await store.prune(now=NOW)
+        assert counts == {
+            "builds": 2,
+            "posts": 2,
+            "stories": 2,
+            "turns": 1,
+            "digests": 3,
+            "deliveries": 1,
+            "shards": 1,
+        }
+        assert await store.post(post_a) is None and await store.post(post_b) is None
+        assert await store.digest(digests["a"]) is None and await store.digest(digests["x"]) is None
+        for post in (post_c, post_d, post_e):
+            assert await store.post(post) is not None
+        assert (await store.latest_post(2)).id == post_d
+        assert (await store.delivery(3, busy)).state == "intent"
+        assert await store.digest(digests["y"]) is not None
+        assert await store.last_build() == NOW - timedelta(days=3)
+        assert await store.build(feeds, NOW - timedelta(days=4)) is not None
+        assert await store.build(feeds, lapsed) is None
+        # The story told yesterday still reads whole: its timeline starts with it now.
+        assert [t.id for t in await store.timeline(day_c.id)] == [day_c.id]
+        assert len(await store.turns(post_c, limit=5)) == 1
+        assert [b.shard_count for b in await store.shard_beats()] == [4]
+        assert await store.digest_count() == 4
+
+        again = await store.prune(now=NOW)
+        assert set(again.values()) == {0}
+    finally:
+        await store.close()
+
+
+async def test_prune_is_bounded_and_two_processes_prune_each_row_once(db_url):
+    """A call deletes at most max_batches x batch rows per table; two processes pruning the
+    rest at once delete each row once, and never fail on each other."""
+    import asyncio
+
+    store = await Storage.open(db_url)
+    other = await Storage.open(db_url)
+    try:
+        digest_id = await store.add_digest(make_digest(1), now=NOW)
+        for _ in range(9):
+            await store.add_post(1, 1, digest_id, now=NOW - timedelta(days=100))
+        await add_sent_post(store, 1, digest_id, days_ago=1)  # the channel's latest
+        first = await store.prune(now=NOW, batch=2, max_batches=2)
+        assert first["posts"] == 4
+        both = await asyncio.gather(
+            store.prune(now=NOW, batch=2, max_batches=5),
+            other.prune(now=NOW, batch=2, max_batches=5),
+        )
+        assert sum(counts["posts"] for counts in both) == 5
+        assert await store.latest_post(1) is not None
+    finally:
+        await store.close()
+        await other.close()
