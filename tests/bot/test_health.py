@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import socket
 from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
 
 import aiohttp
 import pytest
@@ -18,6 +19,7 @@ from .test_main import run_bot
 
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 FEEDS = ("https://a.example/rss",)
+COMPOSE = Path(__file__).resolve().parents[2] / "deploy" / "compose.yaml"
 
 
 def sharded(count, **health):
@@ -297,6 +299,43 @@ def test_health_command_for_some_shards_checks_those_alone(tmp_path):
     whole = run_bot(["--health", "--config", str(config), "--shard-count", "2"])
     assert whole.returncode == 3, whole.stdout + whole.stderr
     assert "shards connected: 1/2 (not connected: 1)" in whole.stdout.splitlines()
+
+
+async def test_the_compose_health_check_passes_only_while_its_own_shards_are_fine(db_url):
+    """deploy/compose.yaml's health check command, pointed at a process running shard 0 of 2:
+    exit 0 though shard 1 is down; non-zero once shard 0 drops, and with no process there."""
+    import asyncio
+    import sys
+
+    yaml = pytest.importorskip("yaml")
+    service = yaml.safe_load(COMPOSE.read_text(encoding="utf-8"))["services"]["bot-a"]
+    code = service["healthcheck"]["test"][3]
+    port = free_port()
+    code = code.replace("127.0.0.1:8080", f"127.0.0.1:{port}")
+
+    async def check():
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-c",
+            code,
+            stdout=asyncio.subprocess.DEVNULL,
+            stderr=asyncio.subprocess.DEVNULL,
+        )
+        return await proc.wait()
+
+    store = await Storage.open(db_url)
+    settings = BotSettings(
+        discord=DiscordSettings(shards="0", shard_count=2), health=HealthSettings(port=port)
+    )
+    try:
+        await store.record_shards([ShardBeat(0, 2, "a:1", True, 5, NOW)])
+        async with serve_health(store, settings, clock=lambda: NOW):
+            assert await check() == 0
+            await store.record_shards([ShardBeat(0, 2, "a:1", False, None, NOW)])
+            assert await check() != 0
+        assert await check() != 0  # the process is gone: nothing answers
+    finally:
+        await store.close()
 
 
 async def test_a_port_in_use_is_one_clear_error():

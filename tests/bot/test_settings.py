@@ -117,3 +117,19 @@ def test_the_deploy_config_loads_sharded_on_postgresql():
     settings = load_bot_settings(ROOT / "deploy" / "config.toml")
     assert settings.storage.target.startswith("postgresql://")
     assert settings.discord.shard_ids == (0, 1, 2, 3)
+
+
+def test_each_bot_container_checks_its_own_process():
+    """deploy/compose.yaml: every bot service runs some shards and has a health check on its
+    own process's /health, at the port deploy/config.toml serves it on."""
+    yaml = pytest.importorskip("yaml")
+    compose = yaml.safe_load((ROOT / "deploy" / "compose.yaml").read_text(encoding="utf-8"))
+    settings = load_bot_settings(ROOT / "deploy" / "config.toml")
+    bots = {name: s for name, s in compose["services"].items() if name.startswith("bot-")}
+    assert len(bots) == 2
+    shards = [s["command"][s["command"].index("--shards") + 1] for s in bots.values()]
+    assert sorted(n for ids in shards for n in ids.split(",")) == ["0", "1", "2", "3"]
+    for service in bots.values():
+        test = service["healthcheck"]["test"]
+        assert test[:3] == ["CMD", "python", "-c"]
+        assert f"http://127.0.0.1:{settings.health.port}/health" in test[3]
