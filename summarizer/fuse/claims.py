@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from dataclasses import replace as replace_field
 from typing import TYPE_CHECKING
 
-from ..nlp import FACT_LABELS, Entity, entities, parse
+from ..nlp import FACT_LABELS, NUMERIC_LABELS, Entity, entities, parse
 from ..verify import POINTERS
 
 if TYPE_CHECKING:
@@ -171,6 +171,13 @@ class Claim:
         for span in doc.ents:
             if span.text not in names or not all(mask[t.i] for t in span):
                 continue
+            # "an NBC/WSJ poll" would leave "an /WSJ poll" or "an poll".
+            left = doc[span.start - 1] if span.start > 0 else None
+            right = doc[span.end] if span.end < len(doc) else None
+            glued = any(t is not None and t.text in {"/", "-", "&"} for t in (left, right))
+            named = span.label_ not in NUMERIC_LABELS  # "90 km/h" loses its "/h" with it
+            if named and (glued or (left is not None and left.lower_ == "an")):
+                return None
             node = span.root
             if (
                 node.dep_ == "compound"
@@ -254,6 +261,14 @@ def _claims(sentence: Sentence, doc: Doc, previous: Sequence[str], model: str) -
         index, text = name
         replace[index] = text
         extra.append((text.removesuffix("'s"), "PERSON"))
+    elif _BARE_QUOTE.match(doc.text.strip()):
+        # A quotation alone continues the one before it: its speaker is named there.
+        found = _speaker_before(previous, model)
+        if found is not None:
+            speaker, verb = found
+            first = _first_kept(keep)
+            replace[first] = f"{speaker} {verb}: {doc[first].text}"
+            extra.append((speaker, "PERSON"))  # checked as a name, whatever its label
     quoted = any(c in doc.text for c in _QUOTE_CHARS)
     # A sentence that opens with a quotation is speech and needs its speaker; a quoted phrase
     # inside a clause ('was charged with "child luring"') leaves the outlet's tail separable.
@@ -440,10 +455,75 @@ def _resolve_pronoun(
             at = speaker.i
     if at is None:
         return None
+    person = _one_person(previous, model)
+    return None if person is None else (at, person + _PERSON_PRONOUNS[doc[at].lower_])
+
+
+def _one_person(previous: Sequence[str], model: str) -> str | None:
+    """The one person the nearest sentence naming people names; None when it names several.
+
+    "He" after "... killed Ambassador Chris Stevens" is not Stevens when the sentence's speaker
+    went unnamed: with two people (or an unnamed one) in play, no name is put in.
+    """
     for text in reversed(previous[-2:]):
         people = [e for e, label in entities([text], model=model)[0] if label == "PERSON"]
-        if people:
-            return at, people[-1] + _PERSON_PRONOUNS[doc[at].lower_]
+        if not people:
+            continue
+        # "Ines Hald" and "Hald" are one person.
+        surnames = {p.split()[-1].removesuffix("'s").removesuffix("’s") for p in people}
+        if len(surnames) != 1:
+            return None
+        # ... and only the one the sentence is about: its subject, not an object or aside.
+        (doc,) = parse([text], model=model)
+        subjects = {"nsubj", "nsubjpass"}
+        for ent in doc.ents:
+            root = ent.root
+            if ent.label_ == "PERSON" and (
+                root.dep_ in subjects
+                or (root.dep_ in {"appos", "compound"} and root.head.dep_ in subjects)
+            ):
+                # "Brandt and Varn left": either may be "she", whatever the tagger made of Varn.
+                paired = any(c.dep_ == "conj" for c in root.children)
+                return None if paired else max(people, key=len)
+        return None
+    return None
+
+
+# Verbs that hand a quotation to its speaker, and the form the added "X said:" takes.
+_SPEAKING = {"said": "said", "says": "says", "wrote": "wrote", "writes": "writes",
+             "added": "added", "adds": "adds", "tweeted": "tweeted", "told": "said",
+             "continued": "said", "explained": "said"}  # fmt: skip
+
+
+def _speaker_before(previous: Sequence[str], model: str) -> tuple[str, str] | None:
+    """The person who speaks in the sentence just before, and the verb they speak by.
+
+    Only a named subject of a verb of saying ('..., Trump wrote in a tweet'), or a 'he'/'she'
+    there when the sentence before that names exactly one person: a quotation given to the
+    wrong speaker is worse than one left out.
+    """
+    if not previous:
+        return None
+    (doc,) = parse([previous[-1]], model=model)
+    for token in doc:
+        if token.lower_ not in _SPEAKING or token.pos_ not in {"VERB", "AUX"}:
+            continue
+        subjects = [c for c in token.children if c.dep_ == "nsubj"]
+        if len(subjects) != 1:
+            continue
+        subject = subjects[0]
+        # The small model often reads a person's name as an organisation; either may speak.
+        person = next(
+            (
+                e.text for e in doc.ents
+                if e.label_ in {"PERSON", "ORG"} and e.start <= subject.i < e.end
+            ),
+            None,
+        )  # fmt: skip
+        if person is None and subject.lower_ in {"he", "she"}:
+            person = _one_person(previous[:-1], model)
+        if person is not None:
+            return person, _SPEAKING[token.lower_]
     return None
 
 
@@ -598,6 +678,16 @@ def _split_coordination(doc: Doc, keep: list[bool]) -> list[list[bool]] | None:
     if opened > 0:
         return None
     subject = [c for c in root.children if c.dep_ in {"nsubj", "nsubjpass"}]
+    # "Axelrod, asked about the poll, turned ...": a participle set off after its subject is
+    # an aside the parser took for the main verb, not a clause of its own.
+    between = doc[subject[0].i + 1 : root.i] if subject else doc[0:0]
+    if (
+        root.tag_ in {"VBD", "VBN"}
+        and len(between) > 0
+        and all(t.is_punct for t in between)
+        and doc[root.i - 1].text == ","
+    ):
+        return None
     own_subject = any(c.dep_ in {"nsubj", "nsubjpass", "expl"} for c in second.children)
     if not subject and not own_subject:
         return None

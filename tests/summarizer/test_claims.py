@@ -258,3 +258,41 @@ def test_cut_modifier_takes_the_phrase_hanging_from_it(models):
     assert cut is not None
     assert "into its new contract" not in cut.text
     assert cut.text.startswith("Rumours say the Ashby ferry company will close")
+
+
+def test_bare_quotation_takes_its_speaker_from_the_sentence_before(models):
+    before = ['"The river rose a metre in an hour," dam keeper Tomas Varn said on Monday.']
+    (claim,) = _wordings(models, '"We opened every gate we had."', before)
+    assert claim[0] == 'Tomas Varn said: "We opened every gate we had."'
+    # Two people could be speaking: the quotation is left unprinted rather than misattributed.
+    before = ["Mayor Ines Hald met the engineer Mara Quend at the dam.", "She said it held."]
+    text = '"We opened every gate we had."'
+    (found,) = claims_of([Sentence(text, 0, 2)], [[*before, text]], model=models.models.spacy_model)
+    assert all(w.dangling for claim in found for w in claim.wordings)
+
+
+def test_pronoun_is_not_given_a_person_the_sentence_before_only_mentions(models):
+    before = ["The harbour master said the storm that sank Captain Ilse Brandt's boat had passed."]
+    (claim, *_) = _wordings(models, "He said the port would reopen on Friday.", before)
+    assert not any("Brandt" in w for w in claim)
+    before = ["Captain Ilse Brandt and Tomas Varn left the harbour on Monday."]
+    (claim, *_) = _wordings(models, "She said the port would reopen on Friday.", before)
+    assert not any("Brandt" in w or "Varn" in w for w in claim)
+
+
+def test_participle_set_off_after_the_subject_is_no_clause_of_its_own(models):
+    text = (
+        "Harbour master Ilse Brandt, asked about a report showing the port and the marina "
+        "losing trade, turned her anger on the ferry company on Sunday."
+    )
+    claims = _wordings(models, text)
+    assert len(claims) == 1  # no "Ilse Brandt, asked about a report ..." on its own
+
+
+def test_name_glued_into_a_noun_phrase_is_not_cut_out_of_it(models):
+    text = "The mayor cited an ABC/Ipsos poll showing most residents want the ferry back."
+    claim = _claim(models, text)
+    names = [e for e, label in claim.wordings[0].entities if label == "ORG"]
+    for name in names:
+        shorter = claim.without(claim.wordings[0], [name])
+        assert shorter is None or (" an poll" not in shorter.text and "/ poll" not in shorter.text)
