@@ -2,9 +2,9 @@
 
 A typed question's short answer leads, quoted from its best sentence; else the best sentence.
 Every source that states it is cited (under any of its names), and when sources give different
-numbers for the same fact, each is shown with its citation. Two answers need no retrieval:
-what a source says next ("What did he say next?") and each source's figures ("Does anyone
-report the numbers?").
+numbers, names or dates for the same fact, each is shown with its citations (`disputes`).
+Two answers need no retrieval: what a source says next ("What did he say next?") and each
+source's figures ("Does anyone report the numbers?").
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from ..models import Answer
 from ..nlp import get_embedder, parse
 from ..retrieve import Hit, QAIndex
 from . import roles
-from .amounts import _AMOUNTS, _unit
+from .amounts import _AMOUNTS
 from .candidates import (
     _Candidate,
     _candidates,
@@ -29,15 +29,13 @@ from .candidates import (
     _type_fit,
     _typed_rerank,
 )
+from .disputes import disagreement
 from .followups import _Query
 from .norm import _norm
 from .questions import _NUMERIC
 from .quotes import SHORT_QUOTE_CHARS, _clause, _dont_say, _marks, _quote
 
 SUPPORT_RATIO = 0.35  # a source "states" an answer in a hit scoring this share of the best
-DISAGREE_RATIO = 0.85  # a conflicting number counts only from a hit this close to the best
-SAME_FACT_COSINE = 0.7  # two sentences giving different numbers must be about the same thing
-DISAGREE_SUPPORT = 0.5  # the second value needs at least half the first one's support
 ALSO_STATING_SENTENCES = 2  # per uncited source, sentences holding the answer compared
 
 
@@ -209,10 +207,19 @@ def _select(query: _Query, hits: list[Hit], index: QAIndex, settings: Settings) 
             sources |= {evidence.source}
             sources |= _also_stating(top.text, evidence, sources, index, settings)
             stating = sorted(ids[k] for k in sources)
-            if numeric:
-                split = _disagreement(top, candidates[1:], hits, floor, index)
-                if split is not None:
-                    return split
+            split = disagreement(
+                query.kind,
+                top,
+                evidence,
+                [c for c in candidates if c is not top],
+                hits,
+                floor=floor,
+                index=index,
+                stating=stating,
+                fits=lambda hit, value: reader.fit(hit, value, hits),
+            )
+            if split is not None:
+                return split
             # The short answer leads, so its quote only needs the words around it.
             quote = _quote(_clause(evidence.text, top.text), top.text, SHORT_QUOTE_CHARS)
             if reader.asked is not None:
@@ -292,50 +299,6 @@ def _described(
             text=f"{described} — “{quote}” {_marks(answer.citations)}",
             short_answer=described,
         )
-    return None
-
-
-def _disagreement(
-    top: _Candidate, rest: Sequence[_Candidate], hits: Sequence[Hit], floor: float, index: QAIndex
-) -> Answer | None:
-    """Both sides when another source gives a different number for the same fact, else None.
-
-    Strict on purpose: both values must be well supported, count the same unit, come from
-    near-equal sentences in different sources, and neither source may also state the other's.
-    """
-    ids = [s.id for s in index.sources]
-    first = hits[top.hits[0]]
-    near = DISAGREE_RATIO * hits[0].score
-    for other in rest:
-        if other.label != top.label or other.score < DISAGREE_SUPPORT * top.score:
-            continue
-        if _unit(other.text) != _unit(top.text):
-            continue
-        for rank in other.hits:
-            hit = hits[rank]
-            if hit.source == first.source or hit.score < near or _states(hit, top.text):
-                continue
-            if float(hit.vector @ first.vector) < SAME_FACT_COSINE:
-                continue
-            if any(
-                h.source == hit.source and h.score >= floor and _states(h, top.text) for h in hits
-            ):
-                continue
-            if any(
-                h.source == first.source and h.score >= floor and _states(h, other.text)
-                for h in hits
-            ):
-                continue
-            a, b = ids[first.source], ids[hit.source]
-            return Answer(
-                text=(
-                    f"The sources differ: {top.text} — “{_quote(first.text, top.text)}” [{a}]; "
-                    f"{other.text} — “{_quote(hit.text, other.text)}” [{b}]"
-                ),
-                citations=sorted({a, b}),
-                answered=True,
-                evidence=[first.text, hit.text],
-            )
     return None
 
 
