@@ -18,21 +18,25 @@ from typing import TYPE_CHECKING
 from ..config import Settings
 from ..models import Answer
 from ..nlp import get_embedder, parse
-from ..retrieve import Hit, QAIndex
+from ..retrieve import Hit, QAIndex, terms
 from . import roles
 from .amounts import _AMOUNTS
 from .candidates import (
+    RANK_DECAY,
+    SCORE_POWER,
     _Candidate,
     _candidates,
+    _is_group,
     _place_fit,
     _place_gate,
+    _placed,
     _type_fit,
     _typed_rerank,
 )
 from .disputes import disagreement
 from .followups import _Query
 from .norm import _norm
-from .questions import _NUMERIC
+from .questions import _CHUNK, _KINDS, _NUMERIC
 from .quotes import SHORT_QUOTE_CHARS, _clause, _dont_say, _marks, _quote
 
 SUPPORT_RATIO = 0.35  # a source "states" an answer in a hit scoring this share of the best
@@ -44,6 +48,7 @@ NEXT_LOOKAHEAD = 3  # "what did he say next": look this many sentences on for a 
 MAX_HEADS_TRIED = 5  # candidates whose role is checked before the evidence answers alone
 PROMOTE_SHARE = 0.5  # a confirmed role lifts a candidate with this share of the first's votes
 MAX_EVIDENCE_READ = 6  # best hits parsed for a role, a definition or a statement
+EVIDENCE_SHARE = 0.9  # a statement filling the asked role beats a better one scoring this share
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -85,15 +90,34 @@ def _states(hit: Hit, answer: str) -> bool:
     return _norm(answer) in _norm(hit.text)
 
 
+def _form_in(hit: Hit, candidate: _Candidate) -> str | None:
+    """The longest of a candidate's names that a hit holds as words, or None."""
+    text = hit.text.lower()
+    for form in sorted({candidate.text, *candidate.aliases}, key=len, reverse=True):
+        at = text.find(form.lower())
+        while at >= 0:
+            end = at + len(form)
+            if (at == 0 or not text[at - 1].isalnum()) and (
+                end == len(text) or not text[end].isalnum()
+            ):
+                return hit.text[at:end]
+            at = text.find(form.lower(), at + 1)
+    return None
+
+
 class _Reader:
     """Parses of the question and of the hits a role is read from, each read once."""
 
-    def __init__(self, question: str, index: QAIndex) -> None:
+    def __init__(self, question: str, index: QAIndex, kind: str | None = None) -> None:
         self.index = index
+        self.kind = kind
         self.model = index.settings.models.spacy_model
         self._docs: dict[str, Doc] = {}
         self._relation_stated: bool | None = None
         self.asked = roles.asked(self.doc(question))
+        self.words = frozenset(
+            w for t in self.doc(question) if not t.is_stop for w in (t.lower_, t.lemma_.lower())
+        )  # the question's own words: a role filled with them says nothing new
 
     def doc(self, text: str) -> Doc:
         if text not in self._docs:
@@ -119,7 +143,7 @@ class _Reader:
         if not self.statement(hit):
             return roles.REFUSED
         doc = self.doc(hit.text)
-        fit = roles.fit(self.asked, doc, answer)
+        fit = roles.fit(self.asked, doc, answer, place=self.kind == "place")
         elsewhere = (
             fit == roles.UNCONFIRMED
             and self.asked.role in {"subject", "object"}
@@ -141,8 +165,22 @@ class _Reader:
         return self._relation_stated
 
     def evidence(self, hits: Sequence[Hit]) -> Hit:
-        """The hit to answer with when no short answer fits: the best statement (no title)."""
-        return next((h for h in hits[:MAX_EVIDENCE_READ] if self.statement(h)), hits[0])
+        """The hit to answer with when no short answer fits: the best statement (no title).
+
+        Of the statements scoring nearly as well as the best, the first that fills the asked
+        role with something the question does not say: "Colossal wants to bring the dodo
+        back to life" over "The list of extinct species Colossal wants to bring back to
+        life is growing", which only restates "bring which species back to life?".
+        """
+        statements = [h for h in hits[:MAX_EVIDENCE_READ] if self.statement(h)]
+        if not statements:
+            return hits[0]
+        if self.asked is not None and self.asked.verb is not None:
+            close = [h for h in statements if h.score >= EVIDENCE_SHARE * statements[0].score]
+            for hit in close:
+                if roles.fills(self.asked, self.doc(hit.text), self.words):
+                    return hit
+        return statements[0]
 
 
 def _select(query: _Query, hits: list[Hit], index: QAIndex, settings: Settings) -> Answer:
@@ -154,7 +192,7 @@ def _select(query: _Query, hits: list[Hit], index: QAIndex, settings: Settings) 
     best = hits[0]
     floor = SUPPORT_RATIO * best.score
     ids = [s.id for s in index.sources]
-    reader = _Reader(query.text, index)
+    reader = _Reader(query.text, index, query.kind)
     if query.kind is not None:
         hits, found = _typed_rerank(query, hits, index)
         best = hits[0]
@@ -170,34 +208,15 @@ def _select(query: _Query, hits: list[Hit], index: QAIndex, settings: Settings) 
             if described is not None:
                 return described
             candidates = []
-        chosen: tuple[_Candidate, Hit] | None = None
-        gate = _place_gate(query) if query.kind == "place" else None
-        # The first candidate in the order of the votes whose role no sentence contradicts;
-        # a later one whose role a sentence confirms, when it has votes enough.
-        level = roles.REFUSED
-        for top in candidates[:MAX_HEADS_TRIED]:
-            if chosen is not None and (
-                top.score < PROMOTE_SHARE * chosen[0].score
-                # An amount worked out in the unit asked ("three centuries") is in no sentence
-                # to read a role from; nothing is promoted over it.
-                or chosen[0].text.lower() not in chosen[1].text.lower()
-            ):
-                break
-            if gate is not None and _place_fit(gate, top.text, top.label) < 1.0:
-                continue  # "Which city ...?": a country does not lead, whatever its role
-            # The hits that hold the answer as shown (merged forms may differ).
-            holding = [hits[k] for k in top.hits if top.text.lower() in hits[k].text.lower()]
-            holding = holding or [hits[top.hits[0]]]  # "Norwegian" gives "Norway"
-            for hit in holding[:MAX_EVIDENCE_READ]:
-                fit = reader.fit(hit, top.text, hits)
-                if fit > level:
-                    chosen, level = (top, hit), fit
-                if fit == roles.CONFIRMED:
-                    break
-            if level == roles.CONFIRMED:
-                break
+        chosen, level = _choose(query, reader, hits, candidates)
+        if level < roles.CONFIRMED and reader.asked is not None and query.kind in _NAMED:
+            # No name found by NER stands in the asked role: the parse may show one it missed.
+            more = _with_fillers(query, reader, hits, candidates)
+            if more != candidates:
+                candidates = more
+                chosen, level = _choose(query, reader, hits, candidates)
         if chosen is not None:
-            top, evidence = chosen
+            top, evidence, said = chosen
             forms = top.aliases or (top.text,)
             sources = {
                 h.source
@@ -221,13 +240,13 @@ def _select(query: _Query, hits: list[Hit], index: QAIndex, settings: Settings) 
             if split is not None:
                 return split
             # The short answer leads, so its quote only needs the words around it.
-            quote = _quote(_clause(evidence.text, top.text), top.text, SHORT_QUOTE_CHARS)
+            quote = _quote(_clause(evidence.text, said), said, SHORT_QUOTE_CHARS)
             if reader.asked is not None:
                 # "Okafor, who leads the inquiry, said ...": the clause around the name may
                 # leave out what it answers; then the sentence is quoted around the name.
                 stated = roles.relation_words(reader.asked, reader.doc(evidence.text))
                 if stated and not any(word in quote for word in stated):
-                    quote = _quote(evidence.text, top.text, SHORT_QUOTE_CHARS)
+                    quote = _quote(evidence.text, said, SHORT_QUOTE_CHARS)
             head = top.text
             if reader.asked is not None and reader.asked.role == "subject":
                 # "Who met in Halvik?": the meeting "between Arden and Brandt" has two.
@@ -237,14 +256,16 @@ def _select(query: _Query, hits: list[Hit], index: QAIndex, settings: Settings) 
                     if c.label == top.label
                     and c.text.lower() not in top.text.lower()
                     and top.text.lower() not in c.text.lower()
-                    and roles.together(doc, top.text, c.text)
+                    and roles.together(doc, said, c.text)
                 ]  # fmt: skip
                 if partners:
                     head = f"{top.text} and {partners[0]}"
-            if query.kind in _AMOUNTS:
-                head = roles.with_unit(reader.doc(evidence.text), head)  # "12" -> "12 crowns"
-            elif query.kind == "date":
-                head = roles.with_time(reader.doc(evidence.text), head)  # "3:40 a.m. on Tuesday"
+            if query.kind in _AMOUNTS or query.kind == "date":
+                # "12" -> "12 crowns"; "Tuesday" -> "about 3:40 a.m. on Tuesday"
+                extend = roles.with_unit if query.kind in _AMOUNTS else roles.with_time
+                extended = extend(reader.doc(evidence.text), said)
+                if extended != said:
+                    head = extended if head == top.text else head
             return Answer(
                 text=f"{head} — “{quote}” {_marks(stating)}",
                 citations=stating,
@@ -256,6 +277,100 @@ def _select(query: _Query, hits: list[Hit], index: QAIndex, settings: Settings) 
     else:
         best = reader.evidence(hits)
     return _quoted(best, hits, floor, ids, settings)
+
+
+def _choose(
+    query: _Query, reader: _Reader, hits: Sequence[Hit], candidates: Sequence[_Candidate]
+) -> tuple[tuple[_Candidate, Hit, str] | None, int]:
+    """The short answer, its evidence and the name it has there, and how well its role fits.
+
+    The first candidate in the order of the votes whose role no sentence contradicts; a
+    later one whose role a sentence confirms, when it has votes enough.
+    """
+    chosen: tuple[_Candidate, Hit, str] | None = None  # (answer, evidence, form there)
+    gate = _place_gate(query) if query.kind == "place" else None
+    level = roles.REFUSED
+    for top in candidates[:MAX_HEADS_TRIED]:
+        if chosen is not None and (
+            top.score < PROMOTE_SHARE * chosen[0].score
+            # An amount worked out in the unit asked ("three centuries") is in no sentence
+            # to read a role from; nothing is promoted over it.
+            or chosen[0].text.lower() not in chosen[1].text.lower()
+        ):
+            break
+        if gate is not None and _place_fit(gate, top.text, top.label) < 1.0:
+            continue  # "Which city ...?": a country does not lead, whatever its role
+        place_named = query.kind == "place" and top.label in _KINDS["place"][0]
+        if query.kind == "place" and not place_named and not _placed(top, hits):
+            continue  # a firm never written as where something is
+        # The hits that hold the answer under one of its names, each with the name it uses
+        # there ("Mike Pence" where the best sentence says "former Vice President Mike
+        # Pence", though "VP Mike Pence" is shown). Those holding the name shown come first:
+        # they are what the answer quotes.
+        holding = [(hits[k], form) for k in top.hits if (form := _form_in(hits[k], top))]
+        holding.sort(key=lambda held: held[1].lower() != top.text.lower())
+        holding = holding or [(hits[top.hits[0]], top.text)]  # "Norwegian" gives "Norway"
+        for hit, form in holding[:MAX_EVIDENCE_READ]:
+            fit = reader.fit(hit, form, hits)
+            if fit > level:
+                chosen, level = (top, hit, form), fit
+            if fit == roles.CONFIRMED:
+                break
+        if level == roles.CONFIRMED:
+            break
+    return chosen, level
+
+
+_NAMED = frozenset({"person", "org", "place"})  # kinds a proper name answers
+
+
+def _with_fillers(
+    query: _Query, reader: _Reader, hits: Sequence[Hit], candidates: list[_Candidate]
+) -> list[_Candidate]:
+    """The candidates, with the names the parse puts in the asked role brought forward.
+
+    A name NER missed ("Voss" in "Voss praised the crew") votes as a candidate found by NER
+    in that sentence would. One NER found but voted down ("the state agency Nordpress", under
+    names of the wrong people) moves up to be tried, when its label fits the kind asked. A
+    name the question gives, or a nationality, is left out.
+    """
+    assert reader.asked is not None and query.kind is not None
+    main = _KINDS[query.kind][0]
+    label = sorted(main)[0]
+    best = hits[0].score or 1.0
+    out = list(candidates)
+    added: dict[str, _Candidate] = {}
+    for rank, hit in enumerate(hits[:MAX_EVIDENCE_READ]):
+        if not reader.statement(hit):
+            continue
+        doc = reader.doc(hit.text)
+        for name in roles.fillers(reader.asked, doc, place=query.kind == "place"):
+            low = name.lower()
+            if set(terms(name)) <= query.asked or _is_group(name):
+                continue  # the question's own name; "the Australian" names no one
+            known = next(
+                (
+                    c
+                    for c in out
+                    if any(low in f.lower() or f.lower() in low for f in (c.text, *c.aliases))
+                ),
+                None,
+            )
+            if known is not None:
+                at = out.index(known)
+                fits = known.label in main or known.label in {"NORP", _CHUNK}
+                if at >= MAX_HEADS_TRIED and fits:
+                    out.insert(MAX_HEADS_TRIED - 1, out.pop(at))
+                continue
+            weight = (hit.score / best) ** SCORE_POWER / (1 + RANK_DECAY * rank)
+            if low in added:
+                added[low].score += weight
+                added[low].hits.append(rank)
+            else:
+                added[low] = _Candidate(name, label, weight, [rank], (name,))
+    if added:
+        out = sorted([*out, *added.values()], key=lambda c: (-c.score, c.hits[0]))
+    return out
 
 
 def _quoted(

@@ -100,8 +100,10 @@ def _without(text: str, value: str) -> str:
     return " ".join(re.sub(re.escape(value), " ", text, flags=re.IGNORECASE).split())
 
 
-def _states(hit: Hit, value: str) -> bool:
-    return _norm(value) in _norm(hit.text)
+def _states(hit: Hit, value: _Candidate) -> bool:
+    """Whether a hit states a value under any of its names ("Brandt", "Ivo Brandt")."""
+    said = _norm(hit.text)
+    return any(_norm(form) in said for form in {value.text, *value.aliases})
 
 
 def disagreement(
@@ -147,7 +149,7 @@ def disagreement(
             continue
         for rank in other.hits:
             hit = hits[rank]
-            if hit.source == evidence.source or hit.score < near or not _states(hit, other.text):
+            if hit.source == evidence.source or hit.score < near or not _states(hit, other):
                 continue
             if not _same_fact(evidence, top.text, hit, other.text, index):
                 continue
@@ -155,19 +157,16 @@ def disagreement(
             if fit == roles.REFUSED or (named and fit != roles.CONFIRMED):
                 continue
             # A source stating both values takes neither side.
-            if any(
-                h.source == hit.source and h.score >= floor and _states(h, top.text) for h in hits
-            ):
+            if any(h.source == hit.source and h.score >= floor and _states(h, top) for h in hits):
                 continue
             if any(
-                h.source == evidence.source and h.score >= floor and _states(h, other.text)
-                for h in hits
+                h.source == evidence.source and h.score >= floor and _states(h, other) for h in hits
             ):
                 continue
             both = {
                 ids[h.source]
                 for h in hits
-                if h.score >= floor and _states(h, top.text) and _states(h, other.text)
+                if h.score >= floor and _states(h, top) and _states(h, other)
             }
             first = sorted(set(stating) - both - {ids[hit.source]})
             second = sorted(
@@ -175,7 +174,7 @@ def disagreement(
                 | {
                     ids[h.source]
                     for h in hits
-                    if h.score >= floor and _states(h, other.text) and ids[h.source] not in both
+                    if h.score >= floor and _states(h, other) and ids[h.source] not in both
                 }
                 - set(first)
             )

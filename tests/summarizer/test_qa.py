@@ -354,6 +354,19 @@ def test_who_is_never_a_nationality(models):
     assert answer.text.startswith("An Australian won the Kessa Bay coastal race")
 
 
+def test_evidence_that_fills_the_asked_role_beats_one_restating_the_question(models):
+    """Of two near-equal sentences, the answer quotes the one naming what is bred."""
+    text = (
+        "The list of rare birds that the Halvard Zoo wants to breed in captivity is growing."
+        "\n\nThe Halvard Zoo wants to breed the crested ibis in captivity next, keepers said."
+        "\n\nThe zoo opened in 1954."
+    )
+    story = [Source(1, "Zoo's breeding list grows", text=text)]
+    answer = answer_question("What does the Halvard Zoo want to breed in captivity?", story)
+    assert answer.answered
+    assert "crested ibis" in answer.text, answer.text
+
+
 _PRIZE_OLD = (
     "The jury of the Lindqvist Prize for fiction named Mara Holt the winner for her novel "
     "about a lighthouse keeper."
