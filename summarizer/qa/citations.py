@@ -26,6 +26,7 @@ from .candidates import (
     SCORE_POWER,
     _Candidate,
     _candidates,
+    _found,
     _is_group,
     _place_fit,
     _place_gate,
@@ -36,7 +37,7 @@ from .candidates import (
 from .disputes import disagreement
 from .followups import _Query
 from .norm import _norm
-from .questions import _CHUNK, _KINDS, _NUMERIC
+from .questions import _CHUNK, _KINDS, _NUMERIC, _head_kind
 from .quotes import SHORT_QUOTE_CHARS, _clause, _dont_say, _marks, _quote
 
 SUPPORT_RATIO = 0.35  # a source "states" an answer in a hit scoring this share of the best
@@ -92,7 +93,12 @@ def _states(hit: Hit, answer: str) -> bool:
 
 def _form_in(hit: Hit, candidate: _Candidate) -> str | None:
     """The longest of a candidate's names that a hit holds as words, or None."""
-    text = hit.text.lower()
+    return _form_in_text(hit.text, candidate)
+
+
+def _form_in_text(original: str, candidate: _Candidate) -> str | None:
+    """The longest of a candidate's names that a text holds as words, or None."""
+    text = original.lower()
     for form in sorted({candidate.text, *candidate.aliases}, key=len, reverse=True):
         at = text.find(form.lower())
         while at >= 0:
@@ -100,7 +106,7 @@ def _form_in(hit: Hit, candidate: _Candidate) -> str | None:
             if (at == 0 or not text[at - 1].isalnum()) and (
                 end == len(text) or not text[end].isalnum()
             ):
-                return hit.text[at:end]
+                return original[at:end]
             at = text.find(form.lower(), at + 1)
     return None
 
@@ -215,6 +221,13 @@ def _select(query: _Query, hits: list[Hit], index: QAIndex, settings: Settings) 
             if more != candidates:
                 candidates = more
                 chosen, level = _choose(query, reader, hits, candidates)
+        lead_in = None  # the sentence naming what the evidence calls "the film" or "she"
+        if level < roles.CONFIRMED and reader.asked is not None and query.kind in _NAMED_AS:
+            named = _antecedent(query, reader, hits, candidates, index)
+            if named is not None and (
+                chosen is None or named[0][0].score >= PROMOTE_SHARE * chosen[0].score
+            ):
+                (chosen, lead_in), level = named, roles.CONFIRMED
         if chosen is not None:
             top, evidence, said = chosen
             forms = top.aliases or (top.text,)
@@ -247,6 +260,8 @@ def _select(query: _Query, hits: list[Hit], index: QAIndex, settings: Settings) 
                 stated = roles.relation_words(reader.asked, reader.doc(evidence.text))
                 if stated and not any(word in quote for word in stated):
                     quote = _quote(evidence.text, said, SHORT_QUOTE_CHARS)
+            if lead_in is not None:
+                quote = f"{_quote(lead_in, said, SHORT_QUOTE_CHARS)} … {quote}"
             head = top.text
             if reader.asked is not None and reader.asked.role == "subject":
                 # "Who met in Halvik?": the meeting "between Arden and Brandt" has two.
@@ -271,7 +286,7 @@ def _select(query: _Query, hits: list[Hit], index: QAIndex, settings: Settings) 
                 citations=stating,
                 answered=True,
                 short_answer=head,
-                evidence=[evidence.text],
+                evidence=[lead_in, evidence.text] if lead_in else [evidence.text],
             )
         best = reader.evidence(hits)
     else:
@@ -322,6 +337,73 @@ def _choose(
 
 
 _NAMED = frozenset({"person", "org", "place"})  # kinds a proper name answers
+ANTECEDENT_SENTENCES = 3  # sentences looked back for the name "the film" or "she" stands for
+# The label of the name a word like "the film" or "she" stands for, per kind of answer.
+_NAMED_AS = {"person": "PERSON", "org": "ORG", "work": "WORK_OF_ART", "place": "GPE"}
+_PRONOUN_KINDS = {
+    "he": {"person"},
+    "she": {"person"},
+    "it": {"org", "work", "place"},
+    "they": {"org", "person"},
+}
+
+
+def _antecedent(
+    query: _Query,
+    reader: _Reader,
+    hits: Sequence[Hit],
+    candidates: Sequence[_Candidate],
+    index: QAIndex,
+) -> tuple[tuple[_Candidate, Hit, str], str] | None:
+    """The candidate a best sentence calls "the film" or "she" in the asked role, if any.
+
+    "The film scored 11 honors" answers "Which film scored the most nominations?" with the
+    nearest film the sentences before it (or the headline) name, when the votes know it:
+    ((candidate, the evidence, its name there), the sentence naming it). The nearest name of
+    the kind is the one meant; when the votes do not know it, nothing is found.
+    """
+    assert reader.asked is not None and query.kind is not None
+    label = _NAMED_AS[query.kind]
+    statements = [h for h in hits[:MAX_EVIDENCE_READ] if reader.statement(h)][:2]
+    for hit in statements:
+        word = roles.anaphor(reader.asked, reader.doc(hit.text))
+        if word is None or query.kind not in _PRONOUN_KINDS.get(word, {_head_kind(word)}):
+            continue
+        spot: tuple[int, int] | None = (hit.passage, hit.index)
+        for _ in range(ANTECEDENT_SENTENCES):
+            spot = index.step(spot[0], spot[1], -1) if spot is not None else None
+            if spot is None:
+                break
+            text = index.sentences(spot[0])[spot[1]]
+            found = _found(query, [text], index)[0]
+            names = [name.strip("\"“”‘’' ") for name, kind in found if kind == label]
+            names = [n for n in names if n and not set(terms(n)) <= query.asked]
+            if not names:
+                continue
+            name = _salient(reader.doc(text), names)
+            known = next(
+                (c for c in candidates if (_form_in_text(name, c) or "").lower() == name.lower()),
+                None,
+            )
+            if known is None:
+                rank = list(hits).index(hit)
+                weight = (hit.score / (hits[0].score or 1.0)) ** SCORE_POWER
+                known = _Candidate(name, label, weight / (1 + RANK_DECAY * rank), [rank], (name,))
+            return (known, hit, name), text
+    return None
+
+
+def _salient(doc: Doc, names: Sequence[str]) -> str:
+    """Of the names a sentence gives, the one a following "she" or "the film" most likely means.
+
+    Its subject when it is one of them, else the first named.
+    """
+    for name in names:
+        at = doc.text.find(name)
+        span = doc.char_span(at, at + len(name), alignment_mode="expand") if at >= 0 else None
+        if span is not None and span.root.dep_ in {"nsubj", "nsubjpass"}:
+            return name
+    return names[0]
 
 
 def _with_fillers(

@@ -17,8 +17,9 @@ sentence with spaCy, and a short answer leads only when it stands in the asked r
 V is the verb the question's wh-phrase hangs from ("failed after the rocket launched from
 where?" asks about launching). A sentence that does not state the asked relation, a title, or
 a line without a verb leads with nothing: the answer is then the evidence itself. The parse
-also names what NER missed in the asked role (`fillers`) and tells a sentence that answers
-from one that restates the question (`fills`).
+also names what NER missed in the asked role (`fillers`), finds the "she" or "the film" that
+stands there for a name said before (`anaphor`), and tells a sentence that answers from one
+that restates the question (`fills`).
 """
 
 from __future__ import annotations
@@ -30,8 +31,8 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
 
 __all__ = [
-    "CONFIRMED", "REFUSED", "UNCONFIRMED", "Asked", "asked", "definition", "fillers", "fills",
-    "fit",
+    "CONFIRMED", "REFUSED", "UNCONFIRMED", "Asked", "anaphor", "asked", "definition", "fillers",
+    "fills", "fit",
     "relation_words", "states_something", "together", "with_time", "with_unit",
 ]  # fmt: skip
 
@@ -265,9 +266,14 @@ Region = tuple[int, int, int]
 
 
 def _phrase(token: Token) -> Region:
-    """The token's phrase without the relative clause or appositive it may carry."""
+    """The token's phrase: its appositive too ("the director, Pia Lunde,"), not its relative.
+
+    "Varga, who led the rescue": the relative clause is no part of who Varga is.
+    """
     right = token.i
     for child in token.rights:
+        if child.dep_ == "punct":
+            continue  # the comma before an appositive
         if child.dep_ not in {"compound", "flat", "conj", "cc", "prep", "pobj", "nummod", "appos"}:
             break
         right = max(right, child.right_edge.i)
@@ -550,6 +556,37 @@ def fills(question: Asked, evidence: Doc, known: frozenset[str]) -> bool:
             ):
                 return True
     return False
+
+
+_PRONOUNS = frozenset({"he", "she", "it", "they"})
+_POINTING = frozenset({"the", "this", "that"})
+
+
+def anaphor(question: Asked, evidence: Doc) -> str | None:
+    """The word standing in the asked role for a name said before: "the film", "she".
+
+    "The film scored 11 honors" answers "Which film scored the most nominations?" with the
+    film the sentences before it name. Returns the pronoun, or the noun's lemma ("film");
+    None when a name stands in the role, or nothing does.
+    """
+    if question.verb is None or question.role not in {"subject", "object"}:
+        return None
+    for token in _relation(question, evidence, saying=question.role == "subject"):
+        regions = (
+            _subjects(token) if question.role == "subject"
+            else _objects(token, question.preposition)
+        )  # fmt: skip
+        for left, right, head in regions:
+            if head < 0 or any(t.pos_ == "PROPN" for t in evidence[left : right + 1]):
+                continue
+            word = evidence[head]
+            if word.tag_ == "PRP" and word.lower_ in _PRONOUNS:
+                return word.lower_
+            if word.pos_ == "NOUN" and any(
+                c.dep_ == "det" and c.lower_ in _POINTING for c in word.children
+            ):
+                return word.lemma_.lower()
+    return None
 
 
 def _name_at(token: Token) -> str | None:
