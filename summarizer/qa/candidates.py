@@ -93,7 +93,9 @@ def _proximity(
 
 
 _COPULAR = re.compile(r"^\s*(?:who|what|which(?:\s+\w+)?)\s+(?:is|was|are|were)\b", re.I)
-_PLACE_CUE = re.compile(r"\b(?:at|in|to|from|near|into|across|inside|outside)\s+(?:the\s+)?$", re.I)
+_PLACE_CUE = re.compile(
+    r"\b(?:at|in|to|from|near|into|across|inside|outside|off)\s+(?:the\s+)?$", re.I
+)
 _DATE_CUE = re.compile(r"\b(?:on|in|since|by|until|before|after|from)\s+$", re.I)
 _POINT_IN_TIME = re.compile(
     r"\d|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b|day\b|\b(?:week|month|"

@@ -97,18 +97,26 @@ def _form_in(hit: Hit, candidate: _Candidate) -> str | None:
 
 
 def _form_in_text(original: str, candidate: _Candidate) -> str | None:
-    """The longest of a candidate's names that a text holds as words, or None."""
+    """The longest of a candidate's names that a text holds as words, or None.
+
+    Not the start of a longer name: "Marrowby" is not in "off Marrowby Point".
+    """
     text = original.lower()
     for form in sorted({candidate.text, *candidate.aliases}, key=len, reverse=True):
         at = text.find(form.lower())
         while at >= 0:
             end = at + len(form)
-            if (at == 0 or not text[at - 1].isalnum()) and (
-                end == len(text) or not text[end].isalnum()
+            if (
+                (at == 0 or not text[at - 1].isalnum())
+                and (end == len(text) or not text[end].isalnum())
+                and not _LONGER_NAME.match(original, end)
             ):
                 return original[at:end]
             at = text.find(form.lower(), at + 1)
     return None
+
+
+_LONGER_NAME = re.compile(r" [A-Z][a-z]")  # a capitalised word right after a name goes on with it
 
 
 class _Reader:
@@ -306,13 +314,18 @@ def _choose(
     gate = _place_gate(query) if query.kind == "place" else None
     level = roles.REFUSED
     for top in candidates[:MAX_HEADS_TRIED]:
-        if chosen is not None and (
-            top.score < PROMOTE_SHARE * chosen[0].score
-            # An amount worked out in the unit asked ("three centuries") is in no sentence
-            # to read a role from; nothing is promoted over it.
-            or chosen[0].text.lower() not in chosen[1].text.lower()
-        ):
+        # An amount worked out in the unit asked ("three centuries") is in no sentence to read
+        # a role from; nothing is promoted over it.
+        if chosen is not None and chosen[0].text.lower() not in chosen[1].text.lower():
             break
+        # A later candidate needs votes enough, unless it names the chosen one more fully
+        # ("Marrowby Point" for "Marrowby").
+        if (
+            chosen is not None
+            and top.score < PROMOTE_SHARE * chosen[0].score
+            and chosen[0].text.lower() not in top.text.lower()
+        ):
+            continue
         if gate is not None and _place_fit(gate, top.text, top.label) < 1.0:
             continue  # "Which city ...?": a country does not lead, whatever its role
         place_named = query.kind == "place" and top.label in _KINDS["place"][0]

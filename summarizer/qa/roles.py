@@ -240,11 +240,12 @@ def _span_of(doc: Doc, text: str) -> Span | None:
     return doc.char_span(start, start + len(text), alignment_mode="expand")
 
 
-def _attached(span: Span, token: Token) -> bool:
+def _attached(span: Span, token: Token, *, nested: bool = False) -> bool:
     """Whether a value modifies the relation itself, not a phrase or clause inside it.
 
     "broke out in the engine room, forcing passengers off Brenna": the engine room is where
-    the fire broke out, Brenna where the passengers went.
+    the fire broke out, Brenna where the passengers went. With `nested` (a place), a chain of
+    prepositions counts too: "ran aground on rocks off Marrowby Point".
     """
     if token.dep_ in {"aux", "auxpass"}:
         token = token.head  # "will stay suspended until March 2"
@@ -258,7 +259,23 @@ def _attached(span: Span, token: Token) -> bool:
     # ... and from "Monday" in "on Monday" to what the preposition hangs from: one step only.
     if node.dep_ == "pobj":
         node = node.head
+    while (
+        nested
+        and node.dep_ == "prep"
+        and node.lower_ in _WHERE
+        and node.head.dep_ == "pobj"
+        and node.head.head.lower_ in _WHERE
+        and node.head.i not in points
+    ):
+        node = node.head.head  # "off Marrowby Point" -> "rocks" -> "on"
     return node.head.i in points
+
+
+# Prepositions that say where: a chain of them places the relation ("on rocks off X"), but
+# "over the theft of a mask from the museum" does not say where a man was arrested.
+_WHERE = frozenset(
+    "in at on off near by inside outside along across within beside around".split()  # noqa: SIM905
+)
 
 
 # A phrase in the evidence: first and last token index, and its head (-1: any word of it).
@@ -436,12 +453,13 @@ def fit(question: Asked, evidence: Doc, answer: str, *, place: bool = False) -> 
     if question.role == "value":
         if question.wh == "when" and span.root.dep_ in {"amod", "compound"}:
             return REFUSED  # "a ten-year restoration" says how long, not when
-        if any(_attached(span, t) for t in relation):
+        where = question.wh == "where" or place
+        if any(_attached(span, t, nested=where) for t in relation):
             # "performed at which venue?" is not answered by "performs with Dipset".
             return REFUSED if _other_preposition(question.preposition, span) else CONFIRMED
         # A place elsewhere in the sentence is where something else happened ("off Brenna");
         # where a number or date hangs, the parse is too often wrong to refuse on.
-        return REFUSED if question.wh == "where" or place else UNCONFIRMED
+        return REFUSED if where else UNCONFIRMED
     for token in relation:
         if _reported(token, question.verb, relation):
             continue  # "Quist told Ostrova ..., Nordpress reported": Quist did not report
