@@ -129,6 +129,7 @@ class _Reader:
         self._docs: dict[str, Doc] = {}
         self._relation_stated: bool | None = None
         self.asked = roles.asked(self.doc(question))
+        self.polar = roles.polar(self.doc(question))  # what a yes/no question asks about
         self.words = frozenset(
             w for t in self.doc(question) if not t.is_stop for w in (t.lower_, t.lemma_.lower())
         )  # the question's own words: a role filled with them says nothing new
@@ -184,15 +185,22 @@ class _Reader:
         Of the statements scoring nearly as well as the best, the first that fills the asked
         role with something the question does not say: "Colossal wants to bring the dodo
         back to life" over "The list of extinct species Colossal wants to bring back to
-        life is growing", which only restates "bring which species back to life?".
+        life is growing", which only restates "bring which species back to life?". For a
+        yes/no question, the first that words the relation asked about.
         """
         statements = [h for h in hits[:MAX_EVIDENCE_READ] if self.statement(h)]
         if not statements:
             return hits[0]
+        close = [h for h in statements if h.score >= EVIDENCE_SHARE * statements[0].score]
         if self.asked is not None and self.asked.verb is not None:
-            close = [h for h in statements if h.score >= EVIDENCE_SHARE * statements[0].score]
             for hit in close:
                 if roles.fills(self.asked, self.doc(hit.text), self.words):
+                    return hit
+        elif self.polar is not None:
+            # "Did the ship leak oil?": "no evidence of any leak" over "holds 1,200 tonnes of
+            # fuel oil", which shares more words but not the one asked about.
+            for hit in close:
+                if roles.mentions(self.polar, self.doc(hit.text)):
                     return hit
         return statements[0]
 

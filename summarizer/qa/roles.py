@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CONFIRMED", "REFUSED", "UNCONFIRMED", "Asked", "anaphor", "asked", "definition", "fillers",
-    "fills", "fit",
+    "fills", "fit", "mentions", "polar",
     "relation_words", "states_something", "together", "with_time", "with_unit",
 ]  # fmt: skip
 
@@ -185,6 +185,29 @@ def _governor(token: Token) -> Token:
         if node.pos_ == "VERB":
             return node
     return node
+
+
+_POLAR = frozenset(
+    "did does do is was are were has have had will would can could should may might".split()  # noqa: SIM905
+)
+
+
+def polar(doc: Doc) -> str | None:
+    """The relation a yes/no question asks about ("Did the ship leak oil?" -> "leak"), or None.
+
+    A question led by an auxiliary, with no wh-word; a light verb ("Is it open?") asks none.
+    """
+    if not len(doc) or doc[0].lower_ not in _POLAR or any(t.lower_ in _WH for t in doc):
+        return None
+    root = doc[0].sent.root
+    if root.pos_ != "VERB" or root.lemma_ in _LIGHT:
+        return None
+    return root.lemma_.lower()
+
+
+def mentions(verb: str, evidence: Doc) -> bool:
+    """Whether a sentence words a relation: "leak" in "no sign of a leak"."""
+    return any(_related(t.lemma_, verb) for t in evidence)
 
 
 def _reports(doc: Doc, span: Span) -> bool:
