@@ -11,10 +11,11 @@
 5. pick the answer: for a typed question, candidate short answers voted on by the retrieved
    sentences (`candidates`, with `amounts` for numbers and lengths of time); a candidate leads
    only when its role in its sentence fits the question, read from the parse (`roles`: the
-   subject of the asked verb, what the sources say X is...); else the best sentence that
-   states something (no title) answers. Cite every source that states it, and show each side
-   when sources give different numbers (`citations`), quoting the evidence around the answer
-   (`quotes`);
+   subject of the asked verb, what the sources say X is..., or the name a "she" or "the
+   film" in that role stands for); else the best sentence that states something (no title)
+   answers. Cite every source that states it, and show each side when sources give
+   different numbers, names or dates for what is asked (`citations`, `disputes`), quoting
+   the evidence around the answer (`quotes`);
 6. when a phraser (the optional generator) is given, let it word the answer from the selected
    evidence only, and keep its text only when `verify.Verifier` passes it (`phrasing`).
 """

@@ -78,10 +78,15 @@ _ORDINAL = re.compile(
 def _counts(unit: str, following: Sequence[str], ordinal: bool) -> bool:
     """True when the words after a number name what is counted ("22 seasons" for "seasons").
 
-    After an ordinal, "his 23rd NFL season" or "for the fifth time" count too.
+    After an ordinal, "his 23rd NFL season" or "for the fifth time" count too, but not "the
+    first time in 600 years" nor "the first time a pope had stepped down in 600 years" for
+    how many years: a length of time is counted in its unit, never in times.
     """
     if ordinal:
-        return unit in following[:3] or list(following[:1]) == ["time"]
+        if any(w.isdigit() for w in following[:3]):
+            return False
+        times = list(following[:1]) == ["time"] and _time_unit(unit) is None
+        return unit in following[:3] or times
     return unit in following[:2]
 
 

@@ -93,7 +93,9 @@ def _proximity(
 
 
 _COPULAR = re.compile(r"^\s*(?:who|what|which(?:\s+\w+)?)\s+(?:is|was|are|were)\b", re.I)
-_PLACE_CUE = re.compile(r"\b(?:at|in|to|from|near|into|across|inside|outside)\s+(?:the\s+)?$", re.I)
+_PLACE_CUE = re.compile(
+    r"\b(?:at|in|to|from|near|into|across|inside|outside|off)\s+(?:the\s+)?$", re.I
+)
 _DATE_CUE = re.compile(r"\b(?:on|in|since|by|until|before|after|from)\s+$", re.I)
 _POINT_IN_TIME = re.compile(
     r"\d|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b|day\b|\b(?:week|month|"
@@ -181,6 +183,9 @@ def _chunk_answer(chunk: Chunk, asked: frozenset[str], attribute: bool) -> str:
     return "".join(text for text, _ in tokens).strip(" ,.;:\"“”‘’'")
 
 
+_POSSESSIVE = re.compile(r"\s*['’]s$")
+
+
 @dataclass(slots=True)
 class _Forms:
     """The answers found in the best hits, before they are voted on."""
@@ -227,12 +232,16 @@ def _forms(
                     # "the Chinese spy balloon" answers "which country?" with China.
                     forms.setdefault(_norm(nation), (nation, "GPE", 1.0))
                     surfaces.setdefault(_norm(nation), set()).add(nation)
-            if label not in main and label not in fallback:
+            # The small model calls a region a group now and then ("from Cornwall"): a NORP
+            # that is no nationality, religion or party may be a place, as a near label.
+            region = label == "NORP" and query.kind == "place" and not _is_group(text)
+            if label not in main and label not in fallback and not region:
                 continue
             if label == "NORP" and query.kind == "person" and _is_group(text):
                 continue  # "Australian", "Republicans": a group, never the person asked for
-            # A quote mark spaCy took into the name ("\"Everything Everywhere ...") is not in it.
-            text = text.strip().strip('"“”‘’').lstrip("'").strip()
+            # A quote mark spaCy took into the name ("\"Everything Everywhere ...") is not in it,
+            # nor a possessive ("former VP Mike Pence's home").
+            text = _POSSESSIVE.sub("", text.strip().strip('"“”‘’').lstrip("'").strip())
             if query.kind in _AMOUNTS:
                 # "nearly 600 years", "roughly 600 years" and "almost 600 years" are one answer.
                 text = _HEDGE.sub("", text) or text
@@ -371,6 +380,7 @@ def _candidates(
     # longer form, which a reader recognises. A noun phrase keeps its longer form only when
     # that is common too: "red panda" over "panda", but "great white shark" over "six-foot
     # long great white shark".
+    main = _KINDS[query.kind][0]
     keys = sorted(pool, key=len)
     for short in keys:
         for long in keys:
@@ -380,8 +390,12 @@ def _candidates(
             )
             if long != short and part and long in pool and short in pool:
                 rare = pool[long].score < LONG_FORM_SHARE * pool[short].score
+                # "Mike Pence" (a person) over "VP Mike Pence" (taken for a firm) for "who".
+                better_label = pool[short].label in main and pool[long].label not in main
                 keep, drop = (
-                    (short, long) if pool[short].label == _CHUNK and rare else (long, short)
+                    (short, long)
+                    if (pool[short].label == _CHUNK and rare) or better_label
+                    else (long, short)
                 )
                 pool[keep].score += pool[drop].score
                 pool[keep].hits = sorted(set(pool[keep].hits + pool[drop].hits))
@@ -389,6 +403,25 @@ def _candidates(
                 del pool[drop]
                 break
     return sorted(pool.values(), key=lambda c: (-c.score, c.hits[0]))
+
+
+def _placed(candidate: _Candidate, hits: Sequence[Hit]) -> bool:
+    """Whether a name is written as a place in one of its sentences: after "at", "in", "from".
+
+    spaCy calls a venue a firm now and then ("at the Apollo Theater"), so a firm may answer
+    "where?"; but one never written where something is ("performs with Dipset", "a modified
+    Boeing 747") is no place.
+    """
+    forms = {candidate.text.lower(), *(a.lower() for a in candidate.aliases)}
+    for rank in candidate.hits:
+        text = hits[rank].text.lower()
+        for form in forms:
+            at = text.find(form)
+            while at >= 0:
+                if _PLACE_CUE.search(text[max(0, at - 40) : at]):
+                    return True
+                at = text.find(form, at + 1)
+    return False
 
 
 _PLACE_GATES = {

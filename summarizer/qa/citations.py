@@ -2,9 +2,9 @@
 
 A typed question's short answer leads, quoted from its best sentence; else the best sentence.
 Every source that states it is cited (under any of its names), and when sources give different
-numbers for the same fact, each is shown with its citation. Two answers need no retrieval:
-what a source says next ("What did he say next?") and each source's figures ("Does anyone
-report the numbers?").
+numbers, names or dates for the same fact, each is shown with its citations (`disputes`).
+Two answers need no retrieval: what a source says next ("What did he say next?") and each
+source's figures ("Does anyone report the numbers?").
 """
 
 from __future__ import annotations
@@ -18,26 +18,29 @@ from typing import TYPE_CHECKING
 from ..config import Settings
 from ..models import Answer
 from ..nlp import get_embedder, parse
-from ..retrieve import Hit, QAIndex
+from ..retrieve import Hit, QAIndex, terms
 from . import roles
-from .amounts import _AMOUNTS, _unit
+from .amounts import _AMOUNTS
 from .candidates import (
+    RANK_DECAY,
+    SCORE_POWER,
     _Candidate,
     _candidates,
+    _found,
+    _is_group,
     _place_fit,
     _place_gate,
+    _placed,
     _type_fit,
     _typed_rerank,
 )
+from .disputes import disagreement
 from .followups import _Query
 from .norm import _norm
-from .questions import _NUMERIC
+from .questions import _CHUNK, _KINDS, _NUMERIC, _head_kind
 from .quotes import SHORT_QUOTE_CHARS, _clause, _dont_say, _marks, _quote
 
 SUPPORT_RATIO = 0.35  # a source "states" an answer in a hit scoring this share of the best
-DISAGREE_RATIO = 0.85  # a conflicting number counts only from a hit this close to the best
-SAME_FACT_COSINE = 0.7  # two sentences giving different numbers must be about the same thing
-DISAGREE_SUPPORT = 0.5  # the second value needs at least half the first one's support
 ALSO_STATING_SENTENCES = 2  # per uncited source, sentences holding the answer compared
 
 
@@ -46,6 +49,7 @@ NEXT_LOOKAHEAD = 3  # "what did he say next": look this many sentences on for a 
 MAX_HEADS_TRIED = 5  # candidates whose role is checked before the evidence answers alone
 PROMOTE_SHARE = 0.5  # a confirmed role lifts a candidate with this share of the first's votes
 MAX_EVIDENCE_READ = 6  # best hits parsed for a role, a definition or a statement
+EVIDENCE_SHARE = 0.9  # a statement filling the asked role beats a better one scoring this share
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -87,15 +91,48 @@ def _states(hit: Hit, answer: str) -> bool:
     return _norm(answer) in _norm(hit.text)
 
 
+def _form_in(hit: Hit, candidate: _Candidate) -> str | None:
+    """The longest of a candidate's names that a hit holds as words, or None."""
+    return _form_in_text(hit.text, candidate)
+
+
+def _form_in_text(original: str, candidate: _Candidate) -> str | None:
+    """The longest of a candidate's names that a text holds as words, or None.
+
+    Not the start of a longer name: "Marrowby" is not in "off Marrowby Point".
+    """
+    text = original.lower()
+    for form in sorted({candidate.text, *candidate.aliases}, key=len, reverse=True):
+        at = text.find(form.lower())
+        while at >= 0:
+            end = at + len(form)
+            if (
+                (at == 0 or not text[at - 1].isalnum())
+                and (end == len(text) or not text[end].isalnum())
+                and not _LONGER_NAME.match(original, end)
+            ):
+                return original[at:end]
+            at = text.find(form.lower(), at + 1)
+    return None
+
+
+_LONGER_NAME = re.compile(r" [A-Z][a-z]")  # a capitalised word right after a name goes on with it
+
+
 class _Reader:
     """Parses of the question and of the hits a role is read from, each read once."""
 
-    def __init__(self, question: str, index: QAIndex) -> None:
+    def __init__(self, question: str, index: QAIndex, kind: str | None = None) -> None:
         self.index = index
+        self.kind = kind
         self.model = index.settings.models.spacy_model
         self._docs: dict[str, Doc] = {}
         self._relation_stated: bool | None = None
         self.asked = roles.asked(self.doc(question))
+        self.polar = roles.polar(self.doc(question))  # what a yes/no question asks about
+        self.words = frozenset(
+            w for t in self.doc(question) if not t.is_stop for w in (t.lower_, t.lemma_.lower())
+        )  # the question's own words: a role filled with them says nothing new
 
     def doc(self, text: str) -> Doc:
         if text not in self._docs:
@@ -121,7 +158,7 @@ class _Reader:
         if not self.statement(hit):
             return roles.REFUSED
         doc = self.doc(hit.text)
-        fit = roles.fit(self.asked, doc, answer)
+        fit = roles.fit(self.asked, doc, answer, place=self.kind == "place")
         elsewhere = (
             fit == roles.UNCONFIRMED
             and self.asked.role in {"subject", "object"}
@@ -143,8 +180,29 @@ class _Reader:
         return self._relation_stated
 
     def evidence(self, hits: Sequence[Hit]) -> Hit:
-        """The hit to answer with when no short answer fits: the best statement (no title)."""
-        return next((h for h in hits[:MAX_EVIDENCE_READ] if self.statement(h)), hits[0])
+        """The hit to answer with when no short answer fits: the best statement (no title).
+
+        Of the statements scoring nearly as well as the best, the first that fills the asked
+        role with something the question does not say: "Colossal wants to bring the dodo
+        back to life" over "The list of extinct species Colossal wants to bring back to
+        life is growing", which only restates "bring which species back to life?". For a
+        yes/no question, the first that words the relation asked about.
+        """
+        statements = [h for h in hits[:MAX_EVIDENCE_READ] if self.statement(h)]
+        if not statements:
+            return hits[0]
+        close = [h for h in statements if h.score >= EVIDENCE_SHARE * statements[0].score]
+        if self.asked is not None and self.asked.verb is not None:
+            for hit in close:
+                if roles.fills(self.asked, self.doc(hit.text), self.words):
+                    return hit
+        elif self.polar is not None:
+            # "Did the ship leak oil?": "no evidence of any leak" over "holds 1,200 tonnes of
+            # fuel oil", which shares more words but not the one asked about.
+            for hit in close:
+                if roles.mentions(self.polar, self.doc(hit.text)):
+                    return hit
+        return statements[0]
 
 
 def _select(query: _Query, hits: list[Hit], index: QAIndex, settings: Settings) -> Answer:
@@ -156,7 +214,7 @@ def _select(query: _Query, hits: list[Hit], index: QAIndex, settings: Settings) 
     best = hits[0]
     floor = SUPPORT_RATIO * best.score
     ids = [s.id for s in index.sources]
-    reader = _Reader(query.text, index)
+    reader = _Reader(query.text, index, query.kind)
     if query.kind is not None:
         hits, found = _typed_rerank(query, hits, index)
         best = hits[0]
@@ -172,34 +230,22 @@ def _select(query: _Query, hits: list[Hit], index: QAIndex, settings: Settings) 
             if described is not None:
                 return described
             candidates = []
-        chosen: tuple[_Candidate, Hit] | None = None
-        gate = _place_gate(query) if query.kind == "place" else None
-        # The first candidate in the order of the votes whose role no sentence contradicts;
-        # a later one whose role a sentence confirms, when it has votes enough.
-        level = roles.REFUSED
-        for top in candidates[:MAX_HEADS_TRIED]:
-            if chosen is not None and (
-                top.score < PROMOTE_SHARE * chosen[0].score
-                # An amount worked out in the unit asked ("three centuries") is in no sentence
-                # to read a role from; nothing is promoted over it.
-                or chosen[0].text.lower() not in chosen[1].text.lower()
+        chosen, level = _choose(query, reader, hits, candidates)
+        if level < roles.CONFIRMED and reader.asked is not None and query.kind in _NAMED:
+            # No name found by NER stands in the asked role: the parse may show one it missed.
+            more = _with_fillers(query, reader, hits, candidates)
+            if more != candidates:
+                candidates = more
+                chosen, level = _choose(query, reader, hits, candidates)
+        lead_in = None  # the sentence naming what the evidence calls "the film" or "she"
+        if level < roles.CONFIRMED and reader.asked is not None and query.kind in _NAMED_AS:
+            named = _antecedent(query, reader, hits, candidates, index)
+            if named is not None and (
+                chosen is None or named[0][0].score >= PROMOTE_SHARE * chosen[0].score
             ):
-                break
-            if gate is not None and _place_fit(gate, top.text, top.label) < 1.0:
-                continue  # "Which city ...?": a country does not lead, whatever its role
-            # The hits that hold the answer as shown (merged forms may differ).
-            holding = [hits[k] for k in top.hits if top.text.lower() in hits[k].text.lower()]
-            holding = holding or [hits[top.hits[0]]]  # "Norwegian" gives "Norway"
-            for hit in holding[:MAX_EVIDENCE_READ]:
-                fit = reader.fit(hit, top.text, hits)
-                if fit > level:
-                    chosen, level = (top, hit), fit
-                if fit == roles.CONFIRMED:
-                    break
-            if level == roles.CONFIRMED:
-                break
+                (chosen, lead_in), level = named, roles.CONFIRMED
         if chosen is not None:
-            top, evidence = chosen
+            top, evidence, said = chosen
             forms = top.aliases or (top.text,)
             sources = {
                 h.source
@@ -209,18 +255,29 @@ def _select(query: _Query, hits: list[Hit], index: QAIndex, settings: Settings) 
             sources |= {evidence.source}
             sources |= _also_stating(top.text, evidence, sources, index, settings)
             stating = sorted(ids[k] for k in sources)
-            if numeric:
-                split = _disagreement(top, candidates[1:], hits, floor, index)
-                if split is not None:
-                    return split
+            split = disagreement(
+                query.kind,
+                top,
+                evidence,
+                [c for c in candidates if c is not top],
+                hits,
+                floor=floor,
+                index=index,
+                stating=stating,
+                fits=lambda hit, value: reader.fit(hit, value, hits),
+            )
+            if split is not None:
+                return split
             # The short answer leads, so its quote only needs the words around it.
-            quote = _quote(_clause(evidence.text, top.text), top.text, SHORT_QUOTE_CHARS)
+            quote = _quote(_clause(evidence.text, said), said, SHORT_QUOTE_CHARS)
             if reader.asked is not None:
                 # "Okafor, who leads the inquiry, said ...": the clause around the name may
                 # leave out what it answers; then the sentence is quoted around the name.
                 stated = roles.relation_words(reader.asked, reader.doc(evidence.text))
                 if stated and not any(word in quote for word in stated):
-                    quote = _quote(evidence.text, top.text, SHORT_QUOTE_CHARS)
+                    quote = _quote(evidence.text, said, SHORT_QUOTE_CHARS)
+            if lead_in is not None:
+                quote = f"{_quote(lead_in, said, SHORT_QUOTE_CHARS)} … {quote}"
             head = top.text
             if reader.asked is not None and reader.asked.role == "subject":
                 # "Who met in Halvik?": the meeting "between Arden and Brandt" has two.
@@ -230,25 +287,193 @@ def _select(query: _Query, hits: list[Hit], index: QAIndex, settings: Settings) 
                     if c.label == top.label
                     and c.text.lower() not in top.text.lower()
                     and top.text.lower() not in c.text.lower()
-                    and roles.together(doc, top.text, c.text)
+                    and roles.together(doc, said, c.text)
                 ]  # fmt: skip
                 if partners:
                     head = f"{top.text} and {partners[0]}"
-            if query.kind in _AMOUNTS:
-                head = roles.with_unit(reader.doc(evidence.text), head)  # "12" -> "12 crowns"
-            elif query.kind == "date":
-                head = roles.with_time(reader.doc(evidence.text), head)  # "3:40 a.m. on Tuesday"
+            if query.kind in _AMOUNTS or query.kind == "date":
+                # "12" -> "12 crowns"; "Tuesday" -> "about 3:40 a.m. on Tuesday"
+                extend = roles.with_unit if query.kind in _AMOUNTS else roles.with_time
+                extended = extend(reader.doc(evidence.text), said)
+                if extended != said:
+                    head = extended if head == top.text else head
             return Answer(
                 text=f"{head} — “{quote}” {_marks(stating)}",
                 citations=stating,
                 answered=True,
                 short_answer=head,
-                evidence=[evidence.text],
+                evidence=[lead_in, evidence.text] if lead_in else [evidence.text],
             )
         best = reader.evidence(hits)
     else:
         best = reader.evidence(hits)
     return _quoted(best, hits, floor, ids, settings)
+
+
+def _choose(
+    query: _Query, reader: _Reader, hits: Sequence[Hit], candidates: Sequence[_Candidate]
+) -> tuple[tuple[_Candidate, Hit, str] | None, int]:
+    """The short answer, its evidence and the name it has there, and how well its role fits.
+
+    The first candidate in the order of the votes whose role no sentence contradicts; a
+    later one whose role a sentence confirms, when it has votes enough.
+    """
+    chosen: tuple[_Candidate, Hit, str] | None = None  # (answer, evidence, form there)
+    gate = _place_gate(query) if query.kind == "place" else None
+    level = roles.REFUSED
+    for top in candidates[:MAX_HEADS_TRIED]:
+        # An amount worked out in the unit asked ("three centuries") is in no sentence to read
+        # a role from; nothing is promoted over it.
+        if chosen is not None and chosen[0].text.lower() not in chosen[1].text.lower():
+            break
+        # A later candidate needs votes enough, unless it names the chosen one more fully
+        # ("Marrowby Point" for "Marrowby").
+        if (
+            chosen is not None
+            and top.score < PROMOTE_SHARE * chosen[0].score
+            and chosen[0].text.lower() not in top.text.lower()
+        ):
+            continue
+        if gate is not None and _place_fit(gate, top.text, top.label) < 1.0:
+            continue  # "Which city ...?": a country does not lead, whatever its role
+        place_named = query.kind == "place" and top.label in _KINDS["place"][0]
+        if query.kind == "place" and not place_named and not _placed(top, hits):
+            continue  # a firm never written as where something is
+        # The hits that hold the answer under one of its names, each with the name it uses
+        # there ("Mike Pence" where the best sentence says "former Vice President Mike
+        # Pence", though "VP Mike Pence" is shown). Those holding the name shown come first:
+        # they are what the answer quotes.
+        holding = [(hits[k], form) for k in top.hits if (form := _form_in(hits[k], top))]
+        holding.sort(key=lambda held: held[1].lower() != top.text.lower())
+        holding = holding or [(hits[top.hits[0]], top.text)]  # "Norwegian" gives "Norway"
+        for hit, form in holding[:MAX_EVIDENCE_READ]:
+            fit = reader.fit(hit, form, hits)
+            if fit > level:
+                chosen, level = (top, hit, form), fit
+            if fit == roles.CONFIRMED:
+                break
+        if level == roles.CONFIRMED:
+            break
+    return chosen, level
+
+
+_NAMED = frozenset({"person", "org", "place"})  # kinds a proper name answers
+ANTECEDENT_SENTENCES = 3  # sentences looked back for the name "the film" or "she" stands for
+# The label of the name a word like "the film" or "she" stands for, per kind of answer.
+_NAMED_AS = {"person": "PERSON", "org": "ORG", "work": "WORK_OF_ART", "place": "GPE"}
+_PRONOUN_KINDS = {
+    "he": {"person"},
+    "she": {"person"},
+    "it": {"org", "work", "place"},
+    "they": {"org", "person"},
+}
+
+
+def _antecedent(
+    query: _Query,
+    reader: _Reader,
+    hits: Sequence[Hit],
+    candidates: Sequence[_Candidate],
+    index: QAIndex,
+) -> tuple[tuple[_Candidate, Hit, str], str] | None:
+    """The candidate a best sentence calls "the film" or "she" in the asked role, if any.
+
+    "The film scored 11 honors" answers "Which film scored the most nominations?" with the
+    nearest film the sentences before it (or the headline) name, when the votes know it:
+    ((candidate, the evidence, its name there), the sentence naming it). The nearest name of
+    the kind is the one meant; when the votes do not know it, nothing is found.
+    """
+    assert reader.asked is not None and query.kind is not None
+    label = _NAMED_AS[query.kind]
+    statements = [h for h in hits[:MAX_EVIDENCE_READ] if reader.statement(h)][:2]
+    for hit in statements:
+        word = roles.anaphor(reader.asked, reader.doc(hit.text))
+        if word is None or query.kind not in _PRONOUN_KINDS.get(word, {_head_kind(word)}):
+            continue
+        spot: tuple[int, int] | None = (hit.passage, hit.index)
+        for _ in range(ANTECEDENT_SENTENCES):
+            spot = index.step(spot[0], spot[1], -1) if spot is not None else None
+            if spot is None:
+                break
+            text = index.sentences(spot[0])[spot[1]]
+            found = _found(query, [text], index)[0]
+            names = [name.strip("\"“”‘’' ") for name, kind in found if kind == label]
+            names = [n for n in names if n and not set(terms(n)) <= query.asked]
+            if not names:
+                continue
+            name = _salient(reader.doc(text), names)
+            known = next(
+                (c for c in candidates if (_form_in_text(name, c) or "").lower() == name.lower()),
+                None,
+            )
+            if known is None:
+                rank = list(hits).index(hit)
+                weight = (hit.score / (hits[0].score or 1.0)) ** SCORE_POWER
+                known = _Candidate(name, label, weight / (1 + RANK_DECAY * rank), [rank], (name,))
+            return (known, hit, name), text
+    return None
+
+
+def _salient(doc: Doc, names: Sequence[str]) -> str:
+    """Of the names a sentence gives, the one a following "she" or "the film" most likely means.
+
+    Its subject when it is one of them, else the first named.
+    """
+    for name in names:
+        at = doc.text.find(name)
+        span = doc.char_span(at, at + len(name), alignment_mode="expand") if at >= 0 else None
+        if span is not None and span.root.dep_ in {"nsubj", "nsubjpass"}:
+            return name
+    return names[0]
+
+
+def _with_fillers(
+    query: _Query, reader: _Reader, hits: Sequence[Hit], candidates: list[_Candidate]
+) -> list[_Candidate]:
+    """The candidates, with the names the parse puts in the asked role brought forward.
+
+    A name NER missed ("Voss" in "Voss praised the crew") votes as a candidate found by NER
+    in that sentence would. One NER found but voted down ("the state agency Nordpress", under
+    names of the wrong people) moves up to be tried, when its label fits the kind asked. A
+    name the question gives, or a nationality, is left out.
+    """
+    assert reader.asked is not None and query.kind is not None
+    main = _KINDS[query.kind][0]
+    label = sorted(main)[0]
+    best = hits[0].score or 1.0
+    out = list(candidates)
+    added: dict[str, _Candidate] = {}
+    for rank, hit in enumerate(hits[:MAX_EVIDENCE_READ]):
+        if not reader.statement(hit):
+            continue
+        doc = reader.doc(hit.text)
+        for name in roles.fillers(reader.asked, doc, place=query.kind == "place"):
+            low = name.lower()
+            if set(terms(name)) <= query.asked or _is_group(name):
+                continue  # the question's own name; "the Australian" names no one
+            known = next(
+                (
+                    c
+                    for c in out
+                    if any(low in f.lower() or f.lower() in low for f in (c.text, *c.aliases))
+                ),
+                None,
+            )
+            if known is not None:
+                at = out.index(known)
+                fits = known.label in main or known.label in {"NORP", _CHUNK}
+                if at >= MAX_HEADS_TRIED and fits:
+                    out.insert(MAX_HEADS_TRIED - 1, out.pop(at))
+                continue
+            weight = (hit.score / best) ** SCORE_POWER / (1 + RANK_DECAY * rank)
+            if low in added:
+                added[low].score += weight
+                added[low].hits.append(rank)
+            else:
+                added[low] = _Candidate(name, label, weight, [rank], (name,))
+    if added:
+        out = sorted([*out, *added.values()], key=lambda c: (-c.score, c.hits[0]))
+    return out
 
 
 def _quoted(
@@ -292,50 +517,6 @@ def _described(
             text=f"{described} — “{quote}” {_marks(answer.citations)}",
             short_answer=described,
         )
-    return None
-
-
-def _disagreement(
-    top: _Candidate, rest: Sequence[_Candidate], hits: Sequence[Hit], floor: float, index: QAIndex
-) -> Answer | None:
-    """Both sides when another source gives a different number for the same fact, else None.
-
-    Strict on purpose: both values must be well supported, count the same unit, come from
-    near-equal sentences in different sources, and neither source may also state the other's.
-    """
-    ids = [s.id for s in index.sources]
-    first = hits[top.hits[0]]
-    near = DISAGREE_RATIO * hits[0].score
-    for other in rest:
-        if other.label != top.label or other.score < DISAGREE_SUPPORT * top.score:
-            continue
-        if _unit(other.text) != _unit(top.text):
-            continue
-        for rank in other.hits:
-            hit = hits[rank]
-            if hit.source == first.source or hit.score < near or _states(hit, top.text):
-                continue
-            if float(hit.vector @ first.vector) < SAME_FACT_COSINE:
-                continue
-            if any(
-                h.source == hit.source and h.score >= floor and _states(h, top.text) for h in hits
-            ):
-                continue
-            if any(
-                h.source == first.source and h.score >= floor and _states(h, other.text)
-                for h in hits
-            ):
-                continue
-            a, b = ids[first.source], ids[hit.source]
-            return Answer(
-                text=(
-                    f"The sources differ: {top.text} — “{_quote(first.text, top.text)}” [{a}]; "
-                    f"{other.text} — “{_quote(hit.text, other.text)}” [{b}]"
-                ),
-                citations=sorted({a, b}),
-                answered=True,
-                evidence=[first.text, hit.text],
-            )
     return None
 
 

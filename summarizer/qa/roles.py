@@ -6,14 +6,20 @@ reads the question ("Who met in Beijing?" asks for the subject of "meet") and th
 sentence with spaCy, and a short answer leads only when it stands in the asked role there:
 
 - who/what did V: the subject of V (or the agent of its passive, the antecedent of "who V",
-  the people "between"/"with" a meeting);
+  the people "between"/"with" a meeting); "who reported X's pledge": the one whose report
+  is X's doing;
 - who/what did X V, V for whom: the object of V, or of its preposition;
-- when/where/how much: a value inside the clause of V;
+- when/where/how much: a value inside the clause of V; "V from where", "V at which venue":
+  after that preposition;
 - who/what is X: what the sources say X is: its appositive, the predicate noun, or the title
   written before the name ("harbour master Ivo Brandt").
 
-A sentence that does not state the asked relation, a title, or a line without a verb leads
-with nothing: the answer is then the evidence itself.
+V is the verb the question's wh-phrase hangs from ("failed after the rocket launched from
+where?" asks about launching). A sentence that does not state the asked relation, a title, or
+a line without a verb leads with nothing: the answer is then the evidence itself. The parse
+also names what NER missed in the asked role (`fillers`), finds the "she" or "the film" that
+stands there for a name said before (`anaphor`), and tells a sentence that answers from one
+that restates the question (`fills`).
 """
 
 from __future__ import annotations
@@ -25,7 +31,8 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
 
 __all__ = [
-    "CONFIRMED", "REFUSED", "UNCONFIRMED", "Asked", "asked", "definition", "fit",
+    "CONFIRMED", "REFUSED", "UNCONFIRMED", "Asked", "anaphor", "asked", "definition", "fillers",
+    "fills", "fit", "mentions", "polar",
     "relation_words", "states_something", "together", "with_time", "with_unit",
 ]  # fmt: skip
 
@@ -71,22 +78,37 @@ class Asked:
     target_is_name: bool
     preposition: str | None  # "Who does she work for?": the answer is its object
     names: tuple[str, ...] = ()  # the question's proper names: the evidence must hold them
+    # "Who reported Quist's pledge?": whose doing the relation's object is ("Quist").
+    owner: str | None = None
+    topic: tuple[str, ...] = ()  # content words of the relation's object ("pledge", "quist")
 
 
 def asked(doc: Doc) -> Asked | None:
     """Read a parsed question; None when it has no wh-word to read a role from."""
-    wh = next((t for t in doc if t.lower_ in _WH), None)
+    # The asking word of the last sentence that has one, not a relative pronoun of the
+    # context: "Cindy Williams, who played Shirley, died. She appeared in which film?"
+    words = [
+        t
+        for t in doc
+        if t.lower_ in _WH and not (t.head.dep_ == "relcl" and t.tag_ in {"WP", "WDT", "WP$"})
+    ]
+    wh = next((t for t in words if t.sent == words[-1].sent), None)
     if wh is None:
         return None
     # "Damar Hamlin fell ill this week. He plays for which team?": the asking sentence counts.
     sentence = wh.sent
     root = sentence.root
     word = wh.lower_
-    verb = None if root.lemma_ in _LIGHT else root.lemma_.lower()
+    # The relation asked about is the verb the wh-word hangs from, not always the main one:
+    # "The mission failed after the rocket launched from where?" asks where it launched.
+    governor = _governor(wh.head if wh.dep_ in {"det", "amod"} else wh)
+    # "take off" and "go out" are relations of their own; "take place" is not.
+    phrasal = any(c.dep_ == "prt" for c in governor.children)
+    verb = None if governor.lemma_ in _LIGHT and not phrasal else governor.lemma_.lower()
     # The setting of the asked relation ("met in Halvik"): another place is another event.
     names = tuple(
         g.text
-        for c in root.children
+        for c in governor.children
         if c.dep_ == "prep"
         for g in c.children
         if g.dep_ == "pobj" and g.pos_ == "PROPN" and g.ent_type_ in _SETTINGS
@@ -102,7 +124,11 @@ def asked(doc: Doc) -> Asked | None:
     if stranded is not None and word in {"who", "whom"}:
         return Asked(word, "object", verb, None, False, stranded.lower_, names)
     if word in {"when", "where", "how", "why"}:
-        return Asked(word, "value", verb, None, False, None, names)
+        # "launched from where?", "Where did it take off from?": the value is what follows
+        # "from" in the evidence.
+        before = wh.head.lower_ if wh.dep_ == "pobj" and wh.head.dep_ == "prep" else None
+        before = before or (stranded.lower_ if stranded is not None else None)
+        return Asked(word, "value", verb, None, False, before, names)
     if root.lemma_ == "be" and target.dep_ in {"attr", "nsubj"}:
         other = next(
             (c for c in root.children if c.dep_ in {"nsubj", "attr"} and c.i != target.i), None
@@ -115,7 +141,25 @@ def asked(doc: Doc) -> Asked | None:
                 word, "identity", None, phrase.text.strip(" ?"), other.pos_ == "PROPN", None, names
             )
     if target.dep_ in _SUBJECTS:
-        return Asked(word, "subject", verb, None, False, None, names)
+        owner = next(
+            (
+                p.text
+                for o in governor.children
+                if o.dep_ in _OBJECTS
+                for p in o.children
+                if p.dep_ == "poss" and p.pos_ == "PROPN"
+            ),
+            None,
+        )
+        topic = tuple(
+            w
+            for o in governor.children
+            if o.dep_ in _OBJECTS | {"ccomp"}
+            for t in o.subtree
+            if t.pos_ in {"NOUN", "PROPN"}
+            for w in {t.lemma_.lower(), t.lower_}
+        )
+        return Asked(word, "subject", verb, None, False, None, names, owner, topic)
     if target.dep_ in _OBJECTS:
         return Asked(word, "object", verb, None, False, None, names)
     preposition = target.head.lower_ if target.dep_ == "pobj" else None
@@ -127,6 +171,43 @@ def asked(doc: Doc) -> Asked | None:
     if word in {"who", "whom"}:
         return Asked(word, "object", verb, None, False, preposition, names)
     return Asked(word, "value", verb, None, False, preposition, names)
+
+
+def _governor(token: Token) -> Token:
+    """The verb a phrase hangs from (through a preposition and noun), else the sentence's root.
+
+    "Which awards show aired?": the walk starts from the phrase's noun, which the tagger may
+    take for a verb ("show").
+    """
+    node = token
+    while node.head.i != node.i:
+        node = node.head
+        if node.pos_ == "VERB":
+            return node
+    return node
+
+
+_POLAR = frozenset(
+    "did does do is was are were has have had will would can could should may might".split()  # noqa: SIM905
+)
+
+
+def polar(doc: Doc) -> str | None:
+    """The relation a yes/no question asks about ("Did the ship leak oil?" -> "leak"), or None.
+
+    A question led by an auxiliary, with no wh-word; a light verb ("Is it open?") asks none.
+    """
+    if not len(doc) or doc[0].lower_ not in _POLAR or any(t.lower_ in _WH for t in doc):
+        return None
+    root = doc[0].sent.root
+    if root.pos_ != "VERB" or root.lemma_ in _LIGHT:
+        return None
+    return root.lemma_.lower()
+
+
+def mentions(verb: str, evidence: Doc) -> bool:
+    """Whether a sentence words a relation: "leak" in "no sign of a leak"."""
+    return any(_related(t.lemma_, verb) for t in evidence)
 
 
 def _reports(doc: Doc, span: Span) -> bool:
@@ -141,6 +222,24 @@ def _reports(doc: Doc, span: Span) -> bool:
         if phrase[0] <= span.start and span.end - 1 <= phrase[1]:
             return True
     return False
+
+
+def _relation(question: Asked, evidence: Doc, *, saying: bool) -> list[Token]:
+    """The words of a sentence that state the asked relation.
+
+    With `saying`, another verb of saying counts ("said" for "reported"), but only where the
+    sentence holds a word of what the question says was reported: "Romero said the CDC is
+    considering ..." does not report "a 200% increase in membership".
+    """
+    assert question.verb is not None
+    held = {t.lemma_.lower() for t in evidence} | {t.lower_ for t in evidence}
+    topical = not question.topic or any(w in held for w in question.topic)
+    return [
+        t
+        for t in evidence
+        if _related(t.lemma_, question.verb)
+        or (topical and _related(t.lemma_, question.verb, saying=saying))
+    ]
 
 
 def _related(lemma: str, verb: str, *, saying: bool = False) -> bool:
@@ -164,11 +263,12 @@ def _span_of(doc: Doc, text: str) -> Span | None:
     return doc.char_span(start, start + len(text), alignment_mode="expand")
 
 
-def _attached(span: Span, token: Token) -> bool:
+def _attached(span: Span, token: Token, *, nested: bool = False) -> bool:
     """Whether a value modifies the relation itself, not a phrase or clause inside it.
 
     "broke out in the engine room, forcing passengers off Brenna": the engine room is where
-    the fire broke out, Brenna where the passengers went.
+    the fire broke out, Brenna where the passengers went. With `nested` (a place), a chain of
+    prepositions counts too: "ran aground on rocks off Marrowby Point".
     """
     if token.dep_ in {"aux", "auxpass"}:
         token = token.head  # "will stay suspended until March 2"
@@ -182,7 +282,23 @@ def _attached(span: Span, token: Token) -> bool:
     # ... and from "Monday" in "on Monday" to what the preposition hangs from: one step only.
     if node.dep_ == "pobj":
         node = node.head
+    while (
+        nested
+        and node.dep_ == "prep"
+        and node.lower_ in _WHERE
+        and node.head.dep_ == "pobj"
+        and node.head.head.lower_ in _WHERE
+        and node.head.i not in points
+    ):
+        node = node.head.head  # "off Marrowby Point" -> "rocks" -> "on"
     return node.head.i in points
+
+
+# Prepositions that say where: a chain of them places the relation ("on rocks off X"), but
+# "over the theft of a mask from the museum" does not say where a man was arrested.
+_WHERE = frozenset(
+    "in at on off near by inside outside along across within beside around".split()  # noqa: SIM905
+)
 
 
 # A phrase in the evidence: first and last token index, and its head (-1: any word of it).
@@ -190,9 +306,14 @@ Region = tuple[int, int, int]
 
 
 def _phrase(token: Token) -> Region:
-    """The token's phrase without the relative clause or appositive it may carry."""
+    """The token's phrase: its appositive too ("the director, Pia Lunde,"), not its relative.
+
+    "Varga, who led the rescue": the relative clause is no part of who Varga is.
+    """
     right = token.i
     for child in token.rights:
+        if child.dep_ == "punct":
+            continue  # the comma before an appositive
         if child.dep_ not in {"compound", "flat", "conj", "cc", "prep", "pobj", "nummod", "appos"}:
             break
         right = max(right, child.right_edge.i)
@@ -235,18 +356,35 @@ def _subjects(token: Token) -> list[Region]:
 
 
 def _objects(token: Token, preposition: str | None) -> list[Region]:
-    """What the token acts on: its object, its passive subject, its preposition's object."""
+    """What the token acts on: its object, its passive subject, its preposition's object.
+
+    The preposition is the one the question leaves at its end ("work for"), else "with".
+    """
     out: list[Region] = []
     for child in token.children:
         if child.dep_ in _OBJECTS or child.dep_ == "nsubjpass":
             out.append(_whole(child))
-        elif child.dep_ == "prep" and (preposition is None or child.lower_ == preposition):
+        elif child.dep_ == "prep" and child.lower_ == (preposition or "with"):
+            # "met with the envoy" is met; "bring back the tiger after extinction" does not
+            # bring back extinction.
             out += [_whole(g) for g in child.children if g.dep_ == "pobj"]
         elif child.dep_ in {"xcomp", "ccomp"}:
             out += [_whole(g) for g in child.children if g.dep_ in _OBJECTS]
     if token.dep_ == "acl" and token.tag_ == "VBN":
         out.append(_phrase(token.head))  # "the ship owned by ..."
     return out
+
+
+# Prepositions that place a thing alike: "born in Nepal" answers "born at which place?".
+_LOCATIVE = frozenset({"in", "at", "on", "inside", "within"})
+
+
+def _other_preposition(asked: str | None, span: Span) -> bool:
+    """Whether the value hangs from another preposition than the one asked ("with", not "at")."""
+    if asked is None or span.root.dep_ != "pobj":
+        return False
+    used = span.root.head.lower_
+    return used != asked and not {used, asked} <= _LOCATIVE
 
 
 def _holds(span: Span, regions: list[Region]) -> bool:
@@ -262,9 +400,22 @@ def _holds(span: Span, regions: list[Region]) -> bool:
             return True
         if any(span.start <= c.i < span.end for c in doc[head].conjuncts):
             return True
-        if span.root.dep_ in {"appos", "compound"} and span.root.head.i == head:
-            return True  # "the veteran envoy Saul Petrek", "Twitter Inc."
+        # "the veteran envoy Saul Petrek", "Twitter Inc."; but "Orlan" in "the Orlan city
+        # council" or "a Dallas mall owner" only says which.
+        named = span.root.dep_ == "appos" or (
+            span.root.dep_ == "compound" and doc[head].pos_ == "PROPN"
+        )
+        if named and span.root.head.i == head and not _bracketed(span):
+            return True
     return False
+
+
+def _bracketed(span: Span) -> bool:
+    """Whether a span stands in brackets: 'Yeoh ("Everything Everywhere")' names her film."""
+    i = span.start - 1
+    while i >= 0 and span.doc[i].is_quote:
+        i -= 1
+    return i >= 0 and span.doc[i].text in {"(", "["}
 
 
 def states_something(doc: Doc) -> bool:
@@ -279,13 +430,14 @@ def relation_words(question: Asked, evidence: Doc) -> list[str]:
     return [t.text for t in evidence if _related(t.lemma_, question.verb)]
 
 
-def fit(question: Asked, evidence: Doc, answer: str) -> int:
+def fit(question: Asked, evidence: Doc, answer: str, *, place: bool = False) -> int:
     """Whether the short answer may lead, read from its role in the evidence sentence.
 
     Where the sentence states the asked relation, the answer must stand in the asked role
     there ("Who met ...?": a subject of the meeting, not the one met). Where it words the
     relation otherwise ("won the contract" / "the contract went to"), the parse cannot tell,
     and the answer stands unless the sentence is about another setting or is no statement.
+    `place`: a place is asked for ("at which venue?"), read as strictly as "where".
     """
     if not states_something(evidence):
         return REFUSED
@@ -306,7 +458,7 @@ def fit(question: Asked, evidence: Doc, answer: str) -> int:
     # "Which agency reported ...?" is answered by whoever said it; a date is not asked of
     # whatever was said ("..., she said Thursday").
     saying = question.role == "subject"
-    relation = [t for t in evidence if _related(t.lemma_, question.verb, saying=saying)]
+    relation = _relation(question, evidence, saying=saying)
     if not relation:
         # Worded otherwise: only who merely reports ("..., director Lotte Vance said") is
         # known not to be who did it.
@@ -324,19 +476,187 @@ def fit(question: Asked, evidence: Doc, answer: str) -> int:
     if question.role == "value":
         if question.wh == "when" and span.root.dep_ in {"amod", "compound"}:
             return REFUSED  # "a ten-year restoration" says how long, not when
-        if any(_attached(span, t) for t in relation):
-            return CONFIRMED
+        where = question.wh == "where" or place
+        if any(_attached(span, t, nested=where) for t in relation):
+            # "performed at which venue?" is not answered by "performs with Dipset".
+            return REFUSED if _other_preposition(question.preposition, span) else CONFIRMED
         # A place elsewhere in the sentence is where something else happened ("off Brenna");
         # where a number or date hangs, the parse is too often wrong to refuse on.
-        return REFUSED if question.wh == "where" else UNCONFIRMED
+        return REFUSED if where else UNCONFIRMED
     for token in relation:
+        if _reported(token, question.verb, relation):
+            continue  # "Quist told Ostrova ..., Nordpress reported": Quist did not report
         found = (
             _subjects(token) if question.role == "subject"
             else _objects(token, question.preposition)
         )  # fmt: skip
-        if _holds(span, found):
+        if _holds(span, found) and _about(token, question.owner):
             return CONFIRMED
     return REFUSED
+
+
+def _reported(token: Token, verb: str, relation: list[Token]) -> bool:
+    """Whether a verb of saying stands only inside what another one reports.
+
+    It counts as the relation only by being a verb of saying ("told" for "reported"); the
+    one who reports is the subject of the verb it hangs from.
+    """
+    own = _related(token.lemma_, verb)
+    return not own and token.dep_ == "ccomp" and any(t.i == token.head.i for t in relation)
+
+
+def _about(token: Token, owner: str | None) -> bool:
+    """Whether what a relation acts on is the owner's doing, as the question says.
+
+    "Which agency reported Quist's pledge?": in "Ostrova thanked Quist, Tarpress said" what
+    was said is Ostrova's doing, so Tarpress did not report it; in "Quist told Ostrova he
+    would work for calm, Nordpress reported" it is Quist's. A clause whose subject is a
+    pronoun, or an object that is no clause, is not held against the answer.
+    """
+    if owner is None:
+        return True
+    clauses = [c for c in token.children if c.dep_ in {"ccomp", "xcomp"}]
+    if token.dep_ == "parataxis" and token.head.pos_ in {"VERB", "AUX"}:
+        clauses.append(token.head)  # "Ostrova thanked Quist, Tarpress said" read the other way
+    doers = [c for clause in clauses for c in clause.children if c.dep_ in _SUBJECTS]
+    if not doers or any(d.pos_ == "PRON" for d in doers):
+        return True
+    name = owner.lower()
+    return any(name in token.doc[d.left_edge.i : d.right_edge.i + 1].text.lower() for d in doers)
+
+
+def fillers(question: Asked, evidence: Doc, *, place: bool = False) -> list[str]:
+    """Proper names standing in the asked role of the asked relation in a sentence.
+
+    The small NER model misses names now and then ("Voss praised the crew", "took off from
+    Skarn Point"); the parse still shows who did it, or where. Only a run of proper nouns at
+    the head of the role's phrase counts; `place` reads "where" (a name after a preposition
+    of the relation, the one asked or one of place).
+    """
+    if question.verb is None or not states_something(evidence):
+        return []
+    if question.role == "value" and not place:
+        return []
+    saying = question.role == "subject"
+    found: list[str] = []
+    for token in _relation(question, evidence, saying=saying):
+        if question.role == "subject":
+            heads = [evidence[h] for _, _, h in _subjects(token) if h >= 0]
+        elif question.role == "object":
+            heads = [evidence[h] for _, _, h in _objects(token, question.preposition) if h >= 0]
+        elif question.role == "value":
+            asked = question.preposition
+            heads = [
+                g
+                for c in token.children
+                if c.dep_ == "prep"
+                and (c.lower_ in _LOCATIVE | {"from"} if asked is None else c.lower_ == asked)
+                for g in c.children
+                if g.dep_ == "pobj"
+            ]
+        else:
+            heads = []
+        for head in heads:
+            name = _name_at(head)
+            if name and name not in found:
+                found.append(name)
+    return found
+
+
+def fills(question: Asked, evidence: Doc, known: frozenset[str]) -> bool:
+    """Whether a sentence fills the asked role with words the question does not hold.
+
+    "Who met the envoy?": a subject of "met" the question does not name; "What could Norvia
+    resume?": an object of "resume"; "born in which country?": what follows "in".
+    """
+    if question.verb is None or question.role == "identity":
+        return False
+    saying = question.role == "subject"
+    for token in _relation(question, evidence, saying=saying):
+        if question.role == "subject":
+            regions = _subjects(token)
+        elif question.role == "object":
+            regions = _objects(token, question.preposition)
+        elif question.preposition is not None:
+            regions = [
+                _whole(g)
+                for c in token.children
+                if c.dep_ == "prep" and c.lower_ == question.preposition
+                for g in c.children
+                if g.dep_ == "pobj"
+            ]
+        else:
+            continue
+        for left, right, _ in regions:
+            words = evidence[left : right + 1]
+            if any(
+                t.pos_ in {"NOUN", "PROPN", "NUM"}
+                and t.lower_ not in known
+                and t.lemma_.lower() not in known
+                for t in words
+            ):
+                return True
+    return False
+
+
+_PRONOUNS = frozenset({"he", "she", "it", "they"})
+_POINTING = frozenset({"the", "this", "that"})
+
+
+def anaphor(question: Asked, evidence: Doc) -> str | None:
+    """The word standing in the asked role for a name said before: "the film", "she".
+
+    "The film scored 11 honors" answers "Which film scored the most nominations?" with the
+    film the sentences before it name. Returns the pronoun, or the noun's lemma ("film");
+    None when a name stands in the role, or nothing does.
+    """
+    if question.verb is None or question.role not in {"subject", "object"}:
+        return None
+    for token in _relation(question, evidence, saying=question.role == "subject"):
+        regions = (
+            _subjects(token) if question.role == "subject"
+            else _objects(token, question.preposition)
+        )  # fmt: skip
+        for left, right, head in regions:
+            if head < 0 or any(t.pos_ == "PROPN" for t in evidence[left : right + 1]):
+                continue
+            word = evidence[head]
+            if word.tag_ == "PRP" and word.lower_ in _PRONOUNS:
+                return word.lower_
+            if word.pos_ == "NOUN" and any(
+                c.dep_ == "det" and c.lower_ in _POINTING for c in word.children
+            ):
+                return word.lemma_.lower()
+    return None
+
+
+def _name_at(token: Token) -> str | None:
+    """The run of proper nouns a phrase's head ends ("Skarn Point"), or None.
+
+    A capitalised singular noun with no determiner is a name the tagger took for a noun
+    ("Voss praised the crew").
+    """
+    if token.ent_type_ in {"DATE", "TIME", "CARDINAL", "MONEY", "PERCENT", "QUANTITY"}:
+        return None
+    bare = (
+        token.tag_ == "NN"
+        and token.text[:1].isupper()
+        and not any(c.dep_ in {"det", "poss"} for c in token.children)
+    )
+    if token.pos_ != "PROPN" and not bare:
+        # "the state agency Nordpress": the name set beside the noun.
+        named = next((c for c in token.children if c.dep_ == "appos" and c.pos_ == "PROPN"), None)
+        return _name_at(named) if named is not None else None
+    left = token.i
+    while left > 0 and (
+        token.doc[left - 1].pos_ == "PROPN"
+        or (token.doc[left - 1].text == "&" and left > 1 and token.doc[left - 2].pos_ == "PROPN")
+    ):
+        left -= 1
+    right = token.i
+    while right + 1 < len(token.doc) and token.doc[right + 1].pos_ == "PROPN":
+        right += 1
+    return token.doc[left : right + 1].text
 
 
 def together(evidence: Doc, first: str, second: str) -> bool:

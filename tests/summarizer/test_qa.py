@@ -354,6 +354,36 @@ def test_who_is_never_a_nationality(models):
     assert answer.text.startswith("An Australian won the Kessa Bay coastal race")
 
 
+def test_evidence_that_fills_the_asked_role_beats_one_restating_the_question(models):
+    """Of two near-equal sentences, the answer quotes the one naming what is bred."""
+    text = (
+        "The list of rare birds that the Halvard Zoo wants to breed in captivity is growing."
+        "\n\nThe Halvard Zoo wants to breed the crested ibis in captivity next, keepers said."
+        "\n\nThe zoo opened in 1954."
+    )
+    story = [Source(1, "Zoo's breeding list grows", text=text)]
+    answer = answer_question("What does the Halvard Zoo want to breed in captivity?", story)
+    assert answer.answered
+    assert "crested ibis" in answer.text, answer.text
+
+
+def test_yes_no_question_answers_with_the_sentence_on_what_it_asks(models):
+    """ "Did the tanker leak oil?": no short answer, and the sentence about a leak, not the one
+    sharing more words ("diesel oil in six tanks") that says nothing of one.
+    """
+    text = (
+        "The tanker Brisk Tern ran aground off Skellan on Sunday night.\n\n"
+        "The tanker holds about 900 tonnes of diesel oil in six tanks.\n\n"
+        "So far there is no sign of a leak from its tanks, the harbour office said.\n\n"
+        "Tugs will try to refloat the ship on Tuesday."
+    )
+    story = [Source(1, "Tanker aground off Skellan", text=text)]
+    answer = answer_question("Did the tanker leak oil?", story)
+    assert answer.answered
+    assert answer.short_answer is None
+    assert answer.text.startswith("So far there is no sign of a leak"), answer.text
+
+
 _PRIZE_OLD = (
     "The jury of the Lindqvist Prize for fiction named Mara Holt the winner for her novel "
     "about a lighthouse keeper."

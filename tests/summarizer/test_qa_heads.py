@@ -14,7 +14,10 @@ from typing import Any
 import pytest
 
 from summarizer.models import Source, Turn
-from summarizer.qa import answer_question, build_index
+from summarizer.nlp import parse
+from summarizer.qa import answer_question, build_index, roles
+from summarizer.qa.candidates import _Candidate
+from summarizer.qa.citations import _form_in_text
 
 HARD = Path(__file__).resolve().parents[1] / "fixtures" / "qa" / "hard.json"
 STORIES = json.loads(HARD.read_text(encoding="utf-8"))["stories"]
@@ -78,3 +81,51 @@ def test_a_day_comes_with_the_hour_beside_it(models):
     answer = answer_question("When did the Saint Orla run aground?", build_index(sources))
     assert answer.short_answer is not None
     assert answer.short_answer.lower() == "about 5:15 a.m. on friday"
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "answer", "fits"),
+    [
+        # A place down a chain of place prepositions is where it happened ...
+        (
+            "Where did the ship run aground?",
+            "The cargo ship ran aground on rocks off Skellan Point at dawn.",
+            "Skellan Point",
+            roles.CONFIRMED,
+        ),
+        # ... but not one the chain reaches through "over the theft of".
+        (
+            "Where was the man arrested?",
+            "A man was arrested in Selby over the theft of a mask from the Ardell Museum.",
+            "Ardell Museum",
+            roles.REFUSED,
+        ),
+        (
+            "Where was the man arrested?",
+            "A man was arrested in Selby over the theft of a mask from the Ardell Museum.",
+            "Selby",
+            roles.CONFIRMED,
+        ),
+        # The preposition asked: "performed at", not "performed with".
+        (
+            "Mara Holt performed at which venue?",
+            "Mara Holt performed with the Gullwing Choir at the Orlan Opera House.",
+            "Gullwing Choir",
+            roles.REFUSED,
+        ),
+    ],
+)
+def test_where_a_place_hangs_in_the_sentence(models, question, sentence, answer, fits):
+    """A place answers "where" when it hangs from the asked verb through place prepositions."""
+    model = models.models.spacy_model
+    asked_doc, evidence = parse([question, sentence], model=model, lemmas=True)
+    asked = roles.asked(asked_doc)
+    assert asked is not None
+    assert roles.fit(asked, evidence, answer, place=True) == fits
+
+
+def test_a_name_inside_a_longer_name_is_not_found():
+    """ "Marrowby" is no name in "off Marrowby Point"; "Point" alone would be no name either."""
+    candidate = _Candidate("Marrowby", "GPE", 1.0, [0], ("Marrowby",))
+    assert _form_in_text("rocks off Marrowby Point at dawn", candidate) is None
+    assert _form_in_text("a reef near Marrowby, the coastguard said", candidate) == "Marrowby"
