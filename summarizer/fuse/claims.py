@@ -28,8 +28,10 @@ from dataclasses import dataclass, field
 from dataclasses import replace as replace_field
 from typing import TYPE_CHECKING
 
-from ..nlp import FACT_LABELS, NUMERIC_LABELS, Entity, entities, parse
+from ..nlp import FACT_LABELS, NUMERIC_LABELS, Entity, parse
 from ..verify import POINTERS
+from ._pointing import BARE_QUOTE, dangling_opener
+from ._speakers import REPORTING, first_kept, quoted_tokens, resolve_pronoun, speaker_before
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -38,16 +40,6 @@ if TYPE_CHECKING:
 
 __all__ = ["Claim", "Wording", "claims_of", "dangling_opener"]
 
-# Verbs of saying, in the forms news uses: a clause they govern is the claim, they the source.
-_REPORTING = frozenset(
-    {"say", "says", "said", "saying", "report", "reports", "reported", "reporting", "tell",
-     "tells", "told", "add", "adds", "added", "state", "states", "stated", "announce",
-     "announces", "announced", "note", "notes", "noted", "confirm", "confirms", "confirmed",
-     "claim", "claims", "claimed", "write", "writes", "wrote", "explain", "explains",
-     "explained", "allege", "alleges", "alleged", "insist", "insists", "insisted",
-     "acknowledge", "acknowledged", "testify", "testified", "declare", "declared", "assert",
-     "asserted", "stress", "stressed", "emphasize", "emphasized", "reiterate", "reiterated"}
-)  # fmt: skip
 MAX_ATTRIBUTION_TOKENS = 14  # ", the regional water authority's press office said on Monday."
 MAX_ASIDE_TOKENS = 25  # a longer appositive or relative clause carries the sentence's news
 MIN_CLAIM_WORDS = 5  # a shorter remnant is no statement
@@ -71,60 +63,12 @@ _CONNECTIVE_PHRASES = (
     ("at", "the", "same", "time"), ("in", "turn"), ("by", "contrast"), ("in", "contrast"),
     ("as", "a", "result"), ("even", "so"),
 )  # fmt: skip
-_PERSON_PRONOUNS = {"he": "", "she": "", "his": "'s", "her": "'s"}
-_DANGLING = re.compile(
-    r"^[\"“‘']?(?:also|and|but|however|meanwhile|still|yet|moreover|furthermore|instead|then|so|"
-    r"he|she|they|it|its|his|her|their|them|him|this|that|these|those|such|which|whose|"
-    r"here(?:'s|’s| is| are)|except|"
-    # "Because it may be time we all moved." is half a sentence; "Because of X, Y" is whole.
-    r"because(?! of\b)(?![^,]*,)|"
-    r"(?:among|of|between|like|for|with|to|from|unlike|besides) (?:them|those|these|him|her)"
-    r"(?! (?:who|which|that)\b)|"
-    r"the latter|the former|the same|the (?:move|decision|report|statement|company|group|"
-    r"agency|news agency|official|officials|man|woman|pair|two|three|couple|incident|deal|"
-    r"plan|measure|announcement|comments?|remarks?)\b(?! (?:of|by|between|to|that|which|who|in|"
-    r"at|on|for|from|with)\b))\b",
-    re.IGNORECASE,
-)
 _QUOTE_CHARS = '"“”'
 # A quotation closed by its own punctuation ('..., "it is the largest ever found," X told Y') is
 # speech, whose speaker's verb stays; a quoted phrase ('charged with "luring"') is not.
 _REPORTED_SPEECH = re.compile(r"[,.?!][\"”]\s")
 _ENDS = frozenset({",", ".", ";", ":", "!", "?", ")", "”", '"', "’"})
 _OPEN_PUNCT = ",;:—–-"
-
-
-# Words that point back from inside a clause: "could otherwise take three weeks" means "if the
-# refloat the sentence before tells of fails"; alone it reads as a cut.
-_POINTING_ADVERBS = re.compile(r"\b(?:otherwise|instead)\b(?! of\b| than\b)", re.IGNORECASE)
-# A condition or time told by the sentence before: "If that fails, ...", "If so, ...", "After
-# that, ...". "If that ship sinks" names its own subject and stands alone.
-_POINTING_CLAUSE = re.compile(
-    r"^[\"“‘']?(?:if|when|after|before|once|unless|until) (?:(?:that|this|it|they|he|she) "
-    r"(?:fails?|failed|happens?|happened|does|did|doesn't|didn't|is|was|are|were|works?|worked|"
-    r"cannot|can't|could not|couldn't|do not|don't|does not|did not|will not|won't)"
-    r"\b|so\b|not\b|that,|this,)",
-    re.IGNORECASE,
-)
-
-
-# A sentence that is one quotation and nothing else: its speaker was named around it.
-_BARE_QUOTE = re.compile(r'^[“"][^“”"]+[”"]$|^[“"][^“”"]+[.!?,][”"][.]?$')
-
-
-def dangling_opener(text: str) -> bool:
-    """Whether a sentence points back at an earlier one.
-
-    By its first word ("He", "Also", "Which"), by a clause such as "If that fails", by
-    "otherwise", or by being a bare quotation whose speaker another sentence names.
-    """
-    stripped = text.strip()
-    return bool(
-        _DANGLING.match(stripped)
-        or _POINTING_CLAUSE.match(stripped)
-        or _POINTING_ADVERBS.search(stripped)
-        or _BARE_QUOTE.match(stripped)
-    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,7 +111,7 @@ class Claim:
         doc = self._doc
         mask = list(self._masks[self.wordings.index(wording)])
         before = sum(mask)
-        quoted = _quoted_tokens(doc)
+        quoted = quoted_tokens(doc)
         for span in doc.ents:
             if span.text not in names or not all(mask[t.i] for t in span):
                 continue
@@ -256,17 +200,17 @@ def _claims(sentence: Sentence, doc: Doc, previous: Sequence[str], model: str) -
     replace: dict[int, str] = {}
     extra: list[Entity] = []
     _drop_connectives(doc, keep)
-    name = _resolve_pronoun(doc, keep, previous, model)
+    name = resolve_pronoun(doc, keep, previous, model)
     if name is not None:
         index, text = name
         replace[index] = text
         extra.append((text.removesuffix("'s"), "PERSON"))
-    elif _BARE_QUOTE.match(doc.text.strip()):
+    elif BARE_QUOTE.match(doc.text.strip()):
         # A quotation alone continues the one before it: its speaker is named there.
-        found = _speaker_before(previous, model)
+        found = speaker_before(previous, model)
         if found is not None:
             speaker, verb = found
-            first = _first_kept(keep)
+            first = first_kept(keep)
             replace[first] = f"{speaker} {verb}: {doc[first].text}"
             extra.append((speaker, "PERSON"))  # checked as a name, whatever its label
     quoted = any(c in doc.text for c in _QUOTE_CHARS)
@@ -341,7 +285,7 @@ def _wording(
 def _imperative(doc: Doc, mask: list[bool]) -> bool:
     """Whether the sentence addresses the reader ("Think about the man he would replace.")."""
     root = doc[:].root
-    if root.tag_ != "VB" or not mask[root.i] or root.i != _first_kept(mask):
+    if root.tag_ != "VB" or not mask[root.i] or root.i != first_kept(mask):
         return False
     return not any(c.dep_ in {"nsubj", "nsubjpass", "expl", "aux"} for c in root.children)
 
@@ -363,7 +307,7 @@ def _drop_with_commas(doc: Doc, keep: list[bool], start: int, end: int) -> None:
     A comma on one side only stays where it separates what is left: "gusted, forecasters
     said" keeps it; an opening "According to police," or a closing ", police said" does not.
     """
-    opening = start == _first_kept(keep)
+    opening = start == first_kept(keep)
     for i in range(start, end):
         keep[i] = False
     marks = {",", "—", "–"}
@@ -376,13 +320,9 @@ def _drop_with_commas(doc: Doc, keep: list[bool], start: int, end: int) -> None:
         keep[after] = False
 
 
-def _first_kept(keep: list[bool]) -> int:
-    return next((i for i, k in enumerate(keep) if k), len(keep))
-
-
 def _drop_connectives(doc: Doc, keep: list[bool]) -> None:
     """'Also, ...', 'For his part, ...', '..., however, ...', 'She also found' lose the link."""
-    start = _first_kept(keep)
+    start = first_kept(keep)
     lowered = [t.lower_ for t in doc]
     for phrase in _CONNECTIVE_PHRASES:
         for i in range(len(doc) - len(phrase)):
@@ -393,7 +333,7 @@ def _drop_connectives(doc: Doc, keep: list[bool]) -> None:
             inside = i > 0 and doc[i - 1].text == "," and end < len(doc) and doc[end].text == ","
             if at_start or inside:
                 _drop_with_commas(doc, keep, i, end)
-    start = _first_kept(keep)
+    start = first_kept(keep)
     if start < len(doc) and lowered[start] in _CONNECTIVES and doc[start].pos_ != "PROPN":
         nxt = start + 1
         # "Still photographs ..." and "So far, ..." open with no connective: it must be an
@@ -425,108 +365,6 @@ def _drop_connectives(doc: Doc, keep: list[bool]) -> None:
                         keep[near] = False
 
 
-def _resolve_pronoun(
-    doc: Doc, keep: list[bool], previous: Sequence[str], model: str
-) -> tuple[int, str] | None:
-    """A 'He'/'His' pointing back becomes the person the sentence before names, if it names one.
-
-    The pronoun either opens the sentence or speaks a quotation ('"...," he said') that names
-    no one else.
-    """
-    if not previous:
-        return None
-    start = _first_kept(keep)
-    at: int | None = None
-    if start < len(doc) and doc[start].lower_ in _PERSON_PRONOUNS:
-        at = start
-    else:
-        quoted = _quoted_tokens(doc)
-        named = any(e.label_ == "PERSON" and not any(t.i in quoted for t in e) for e in doc.ents)
-        speaker = next(
-            (
-                t for t in doc
-                if t.lower_ in {"he", "she"} and t.dep_ == "nsubj" and t.i not in quoted
-                and t.head.lower_ in _REPORTING and keep[t.i]
-                and any(doc[i].text in {"”", '"'} for i in range(max(0, t.i - 3), t.i))
-            ),
-            None,
-        )  # fmt: skip
-        if speaker is not None and not named:
-            at = speaker.i
-    if at is None:
-        return None
-    person = _one_person(previous, model)
-    return None if person is None else (at, person + _PERSON_PRONOUNS[doc[at].lower_])
-
-
-def _one_person(previous: Sequence[str], model: str) -> str | None:
-    """The one person the nearest sentence naming people names; None when it names several.
-
-    "He" after "... killed Ambassador Chris Stevens" is not Stevens when the sentence's speaker
-    went unnamed: with two people (or an unnamed one) in play, no name is put in.
-    """
-    for text in reversed(previous[-2:]):
-        people = [e for e, label in entities([text], model=model)[0] if label == "PERSON"]
-        if not people:
-            continue
-        # "Ines Hald" and "Hald" are one person.
-        surnames = {p.split()[-1].removesuffix("'s").removesuffix("’s") for p in people}
-        if len(surnames) != 1:
-            return None
-        # ... and only the one the sentence is about: its subject, not an object or aside.
-        (doc,) = parse([text], model=model)
-        subjects = {"nsubj", "nsubjpass"}
-        for ent in doc.ents:
-            root = ent.root
-            if ent.label_ == "PERSON" and (
-                root.dep_ in subjects
-                or (root.dep_ in {"appos", "compound"} and root.head.dep_ in subjects)
-            ):
-                # "Brandt and Varn left": either may be "she", whatever the tagger made of Varn.
-                paired = any(c.dep_ == "conj" for c in root.children)
-                return None if paired else max(people, key=len)
-        return None
-    return None
-
-
-# Verbs that hand a quotation to its speaker, and the form the added "X said:" takes.
-_SPEAKING = {"said": "said", "says": "says", "wrote": "wrote", "writes": "writes",
-             "added": "added", "adds": "adds", "tweeted": "tweeted", "told": "said",
-             "continued": "said", "explained": "said"}  # fmt: skip
-
-
-def _speaker_before(previous: Sequence[str], model: str) -> tuple[str, str] | None:
-    """The person who speaks in the sentence just before, and the verb they speak by.
-
-    Only a named subject of a verb of saying ('..., Trump wrote in a tweet'), or a 'he'/'she'
-    there when the sentence before that names exactly one person: a quotation given to the
-    wrong speaker is worse than one left out.
-    """
-    if not previous:
-        return None
-    (doc,) = parse([previous[-1]], model=model)
-    for token in doc:
-        if token.lower_ not in _SPEAKING or token.pos_ not in {"VERB", "AUX"}:
-            continue
-        subjects = [c for c in token.children if c.dep_ == "nsubj"]
-        if len(subjects) != 1:
-            continue
-        subject = subjects[0]
-        # The small model often reads a person's name as an organisation; either may speak.
-        person = next(
-            (
-                e.text for e in doc.ents
-                if e.label_ in {"PERSON", "ORG"} and e.start <= subject.i < e.end
-            ),
-            None,
-        )  # fmt: skip
-        if person is None and subject.lower_ in {"he", "she"}:
-            person = _one_person(previous[:-1], model)
-        if person is not None:
-            return person, _SPEAKING[token.lower_]
-    return None
-
-
 def _drop_tail_attribution(doc: Doc, keep: list[bool], *, quoted: bool) -> None:
     """'X happened, police said.' -> 'X happened.'; 'according to Y' goes wherever it stands.
 
@@ -553,7 +391,7 @@ def _drop_tail_attribution(doc: Doc, keep: list[bool], *, quoted: bool) -> None:
         tail
         and len(tail) <= MAX_ATTRIBUTION_TOKENS
         and len(verbs) == 1
-        and verbs[0].lower_ in _REPORTING
+        and verbs[0].lower_ in REPORTING
     ):
         for i in range(commas[-1], len(doc)):
             if not doc[i].is_punct or doc[i].text == ",":
@@ -563,7 +401,7 @@ def _drop_tail_attribution(doc: Doc, keep: list[bool], *, quoted: bool) -> None:
 def _drop_head_attribution(doc: Doc, keep: list[bool]) -> None:
     """Drop head attribution: 'Police said (that) X.' becomes 'X.'."""
     root = doc[:].root
-    if root.lower_ not in _REPORTING:
+    if root.lower_ not in REPORTING:
         return
     said = [c for c in root.children if c.dep_ == "ccomp" and c.i > root.i]
     if not said:
@@ -578,26 +416,12 @@ def _drop_head_attribution(doc: Doc, keep: list[bool]) -> None:
         keep[first.i] = False
 
 
-def _quoted_tokens(doc: Doc) -> set[int]:
-    """Indexes of the tokens between an opening and a closing quotation mark."""
-    inside: set[int] = set()
-    opened: int | None = None
-    for token in doc:
-        if token.text in {"“", "”", '"'}:
-            if opened is None and token.text != "”":
-                opened = token.i
-            elif opened is not None and token.text != "“":
-                inside.update(range(opened + 1, token.i))
-                opened = None
-    return inside
-
-
 def _drop_asides(doc: Doc, keep: list[bool]) -> None:
     """Appositives, non-restrictive relative clauses, parentheses and dashed asides.
 
     Never inside a direct quotation: what someone said is quoted whole or not at all.
     """
-    quoted = _quoted_tokens(doc)
+    quoted = quoted_tokens(doc)
     for token in doc:
         if token.dep_ not in {"appos", "relcl"} and not (
             token.like_num and token.dep_ in {"npadvmod", "amod", "appos"}
@@ -636,7 +460,7 @@ def _split_semicolon(doc: Doc, keep: list[bool]) -> list[list[bool]] | None:
     Only where each side is a clause of its own (a finite verb, enough words) and the
     semicolon stands outside quotation marks and brackets; a list "a; b; c" is no such split.
     """
-    quoted = _quoted_tokens(doc)
+    quoted = quoted_tokens(doc)
     depth = 0
     marks: list[int] = []
     for token in doc:

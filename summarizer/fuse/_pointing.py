@@ -1,0 +1,58 @@
+"""Words and shapes by which a sentence points back at another (stage 5, claims).
+
+A wording that points back ("They", "Also", "Which", "If that fails", "otherwise", a quotation
+whose speaker another sentence names) reads as a cut when printed alone.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["BARE_QUOTE", "dangling_opener"]
+
+_DANGLING = re.compile(
+    r"^[\"“‘']?(?:also|and|but|however|meanwhile|still|yet|moreover|furthermore|instead|then|so|"
+    r"he|she|they|it|its|his|her|their|them|him|this|that|these|those|such|which|whose|"
+    r"here(?:'s|’s| is| are)|except|"
+    # "Because it may be time we all moved." is half a sentence; "Because of X, Y" is whole.
+    r"because(?! of\b)(?![^,]*,)|"
+    r"(?:among|of|between|like|for|with|to|from|unlike|besides) (?:them|those|these|him|her)"
+    r"(?! (?:who|which|that)\b)|"
+    r"the latter|the former|the same|the (?:move|decision|report|statement|company|group|"
+    r"agency|news agency|official|officials|man|woman|pair|two|three|couple|incident|deal|"
+    r"plan|measure|announcement|comments?|remarks?)\b(?! (?:of|by|between|to|that|which|who|in|"
+    r"at|on|for|from|with)\b))\b",
+    re.IGNORECASE,
+)
+
+# Words that point back from inside a clause: "could otherwise take three weeks" means "if the
+# refloat the sentence before tells of fails"; alone it reads as a cut.
+_POINTING_ADVERBS = re.compile(r"\b(?:otherwise|instead)\b(?! of\b| than\b)", re.IGNORECASE)
+# A condition or time told by the sentence before: "If that fails, ...", "If so, ...", "After
+# that, ...". "If that ship sinks" names its own subject and stands alone.
+_POINTING_CLAUSE = re.compile(
+    r"^[\"“‘']?(?:if|when|after|before|once|unless|until) (?:(?:that|this|it|they|he|she) "
+    r"(?:fails?|failed|happens?|happened|does|did|doesn't|didn't|is|was|are|were|works?|worked|"
+    r"cannot|can't|could not|couldn't|do not|don't|does not|did not|will not|won't)"
+    r"\b|so\b|not\b|that,|this,)",
+    re.IGNORECASE,
+)
+
+
+# A sentence that is one quotation and nothing else: its speaker was named around it.
+BARE_QUOTE = re.compile(r'^[“"][^“”"]+[”"]$|^[“"][^“”"]+[.!?,][”"][.]?$')
+
+
+def dangling_opener(text: str) -> bool:
+    """Whether a sentence points back at an earlier one.
+
+    By its first word ("He", "Also", "Which"), by a clause such as "If that fails", by
+    "otherwise", or by being a bare quotation whose speaker another sentence names.
+    """
+    stripped = text.strip()
+    return bool(
+        _DANGLING.match(stripped)
+        or _POINTING_CLAUSE.match(stripped)
+        or _POINTING_ADVERBS.search(stripped)
+        or BARE_QUOTE.match(stripped)
+    )

@@ -1,0 +1,150 @@
+"""Who a pronoun or a lone quotation stands for, read from the sentences before (stage 5).
+
+A name is put in only when the sentence before leaves no doubt: a quotation or statement given
+to the wrong person is worse than one left unprinted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from ..nlp import entities, parse
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+__all__ = ["REPORTING", "first_kept", "quoted_tokens", "resolve_pronoun", "speaker_before"]
+
+# Verbs of saying, in the forms news uses: a clause they govern is the claim, they the source.
+REPORTING = frozenset(
+    {"say", "says", "said", "saying", "report", "reports", "reported", "reporting", "tell",
+     "tells", "told", "add", "adds", "added", "state", "states", "stated", "announce",
+     "announces", "announced", "note", "notes", "noted", "confirm", "confirms", "confirmed",
+     "claim", "claims", "claimed", "write", "writes", "wrote", "explain", "explains",
+     "explained", "allege", "alleges", "alleged", "insist", "insists", "insisted",
+     "acknowledge", "acknowledged", "testify", "testified", "declare", "declared", "assert",
+     "asserted", "stress", "stressed", "emphasize", "emphasized", "reiterate", "reiterated"}
+)  # fmt: skip
+_PERSON_PRONOUNS = {"he": "", "she": "", "his": "'s", "her": "'s"}
+
+
+def first_kept(keep: list[bool]) -> int:
+    """The index of the first token a wording keeps (its length when it keeps none)."""
+    return next((i for i, k in enumerate(keep) if k), len(keep))
+
+
+def quoted_tokens(doc: Doc) -> set[int]:
+    """Indexes of the tokens between an opening and a closing quotation mark."""
+    inside: set[int] = set()
+    opened: int | None = None
+    for token in doc:
+        if token.text in {"“", "”", '"'}:
+            if opened is None and token.text != "”":
+                opened = token.i
+            elif opened is not None and token.text != "“":
+                inside.update(range(opened + 1, token.i))
+                opened = None
+    return inside
+
+
+def resolve_pronoun(
+    doc: Doc, keep: list[bool], previous: Sequence[str], model: str
+) -> tuple[int, str] | None:
+    """A 'He'/'His' pointing back becomes the person the sentence before names, if it names one.
+
+    The pronoun either opens the sentence or speaks a quotation ('"...," he said') that names
+    no one else.
+    """
+    if not previous:
+        return None
+    start = first_kept(keep)
+    at: int | None = None
+    if start < len(doc) and doc[start].lower_ in _PERSON_PRONOUNS:
+        at = start
+    else:
+        quoted = quoted_tokens(doc)
+        named = any(e.label_ == "PERSON" and not any(t.i in quoted for t in e) for e in doc.ents)
+        speaker = next(
+            (
+                t for t in doc
+                if t.lower_ in {"he", "she"} and t.dep_ == "nsubj" and t.i not in quoted
+                and t.head.lower_ in REPORTING and keep[t.i]
+                and any(doc[i].text in {"”", '"'} for i in range(max(0, t.i - 3), t.i))
+            ),
+            None,
+        )  # fmt: skip
+        if speaker is not None and not named:
+            at = speaker.i
+    if at is None:
+        return None
+    person = _one_person(previous, model)
+    return None if person is None else (at, person + _PERSON_PRONOUNS[doc[at].lower_])
+
+
+def _one_person(previous: Sequence[str], model: str) -> str | None:
+    """The one person the nearest sentence naming people names; None when it names several.
+
+    "He" after "... killed Ambassador Chris Stevens" is not Stevens when the sentence's speaker
+    went unnamed: with two people (or an unnamed one) in play, no name is put in.
+    """
+    for text in reversed(previous[-2:]):
+        people = [e for e, label in entities([text], model=model)[0] if label == "PERSON"]
+        if not people:
+            continue
+        # "Ines Hald" and "Hald" are one person.
+        surnames = {p.split()[-1].removesuffix("'s").removesuffix("’s") for p in people}
+        if len(surnames) != 1:
+            return None
+        # ... and only the one the sentence is about: its subject, not an object or aside.
+        (doc,) = parse([text], model=model)
+        subjects = {"nsubj", "nsubjpass"}
+        for ent in doc.ents:
+            root = ent.root
+            if ent.label_ == "PERSON" and (
+                root.dep_ in subjects
+                or (root.dep_ in {"appos", "compound"} and root.head.dep_ in subjects)
+            ):
+                # "Brandt and Varn left": either may be "she", whatever the tagger made of Varn.
+                paired = any(c.dep_ == "conj" for c in root.children)
+                return None if paired else max(people, key=len)
+        return None
+    return None
+
+
+# Verbs that hand a quotation to its speaker, and the form the added "X said:" takes.
+_SPEAKING = {"said": "said", "says": "says", "wrote": "wrote", "writes": "writes",
+             "added": "added", "adds": "adds", "tweeted": "tweeted", "told": "said",
+             "continued": "said", "explained": "said"}  # fmt: skip
+
+
+def speaker_before(previous: Sequence[str], model: str) -> tuple[str, str] | None:
+    """The person who speaks in the sentence just before, and the verb they speak by.
+
+    Only a named subject of a verb of saying ('..., Trump wrote in a tweet'), or a 'he'/'she'
+    there when the sentence before that names exactly one person: a quotation given to the
+    wrong speaker is worse than one left out.
+    """
+    if not previous:
+        return None
+    (doc,) = parse([previous[-1]], model=model)
+    for token in doc:
+        if token.lower_ not in _SPEAKING or token.pos_ not in {"VERB", "AUX"}:
+            continue
+        subjects = [c for c in token.children if c.dep_ == "nsubj"]
+        if len(subjects) != 1:
+            continue
+        subject = subjects[0]
+        # The small model often reads a person's name as an organisation; either may speak.
+        person = next(
+            (
+                e.text for e in doc.ents
+                if e.label_ in {"PERSON", "ORG"} and e.start <= subject.i < e.end
+            ),
+            None,
+        )  # fmt: skip
+        if person is None and subject.lower_ in {"he", "she"}:
+            person = _one_person(previous[:-1], model)
+        if person is not None:
+            return person, _SPEAKING[token.lower_]
+    return None
