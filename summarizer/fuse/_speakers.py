@@ -6,15 +6,17 @@ to the wrong person is worse than one left unprinted.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
-
-from ..nlp import entities, parse
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
-__all__ = ["REPORTING", "first_kept", "quoted_tokens", "resolve_pronoun", "speaker_before"]
+__all__ = ["REPORTING", "Reader", "resolve_pronoun", "speaker_before"]
+
+# Reads one sentence with the full parse; the caller memoises (a sentence before is often one
+# of the candidates it parsed already).
+Reader = Callable[[str], "Doc"]
 
 # Verbs of saying, in the forms news uses: a clause they govern is the claim, they the source.
 REPORTING = frozenset(
@@ -29,41 +31,37 @@ REPORTING = frozenset(
 _PERSON_PRONOUNS = {"he": "", "she": "", "his": "'s", "her": "'s"}
 
 
-def first_kept(keep: list[bool]) -> int:
-    """The index of the first token a wording keeps (its length when it keeps none)."""
-    return next((i for i, k in enumerate(keep) if k), len(keep))
-
-
-def quoted_tokens(doc: Doc) -> set[int]:
-    """Indexes of the tokens between an opening and a closing quotation mark."""
-    inside: set[int] = set()
-    opened: int | None = None
-    for token in doc:
-        if token.text in {"“", "”", '"'}:
-            if opened is None and token.text != "”":
-                opened = token.i
-            elif opened is not None and token.text != "“":
-                inside.update(range(opened + 1, token.i))
-                opened = None
-    return inside
-
-
 def resolve_pronoun(
-    doc: Doc, keep: list[bool], previous: Sequence[str], model: str
+    doc: Doc,
+    keep: list[bool],
+    *,
+    start: int,
+    quoted: set[int],
+    previous: Sequence[str],
+    read: Reader,
 ) -> tuple[int, str] | None:
     """A 'He'/'His' pointing back becomes the person the sentence before names, if it names one.
 
-    The pronoun either opens the sentence or speaks a quotation ('"...," he said') that names
-    no one else.
+    The pronoun either opens what the wording keeps or speaks a quotation ('"...," he said')
+    that names no one else.
+
+    Args:
+        doc: the sentence's parse.
+        keep: the tokens the wording keeps.
+        start: the first token it keeps.
+        quoted: the indexes of the tokens inside quotation marks.
+        previous: the article's sentences before this one.
+        read: the parse of a sentence before.
+
+    Returns:
+        The pronoun's index and the name to put in its place, or None.
     """
     if not previous:
         return None
-    start = first_kept(keep)
     at: int | None = None
     if start < len(doc) and doc[start].lower_ in _PERSON_PRONOUNS:
         at = start
     else:
-        quoted = quoted_tokens(doc)
         named = any(e.label_ == "PERSON" and not any(t.i in quoted for t in e) for e in doc.ents)
         speaker = next(
             (
@@ -78,18 +76,19 @@ def resolve_pronoun(
             at = speaker.i
     if at is None:
         return None
-    person = _one_person(previous, model)
+    person = _one_person(previous, read)
     return None if person is None else (at, person + _PERSON_PRONOUNS[doc[at].lower_])
 
 
-def _one_person(previous: Sequence[str], model: str) -> str | None:
+def _one_person(previous: Sequence[str], read: Reader) -> str | None:
     """The one person the nearest sentence naming people names; None when it names several.
 
     "He" after "... killed Ambassador Chris Stevens" is not Stevens when the sentence's speaker
     went unnamed: with two people (or an unnamed one) in play, no name is put in.
     """
     for text in reversed(previous[-2:]):
-        people = [e for e, label in entities([text], model=model)[0] if label == "PERSON"]
+        doc = read(text)
+        people = [e.text for e in doc.ents if e.label_ == "PERSON"]
         if not people:
             continue
         # "Ines Hald" and "Hald" are one person.
@@ -97,7 +96,6 @@ def _one_person(previous: Sequence[str], model: str) -> str | None:
         if len(surnames) != 1:
             return None
         # ... and only the one the sentence is about: its subject, not an object or aside.
-        (doc,) = parse([text], model=model)
         subjects = {"nsubj", "nsubjpass"}
         for ent in doc.ents:
             root = ent.root
@@ -118,7 +116,7 @@ _SPEAKING = {"said": "said", "says": "says", "wrote": "wrote", "writes": "writes
              "continued": "said", "explained": "said"}  # fmt: skip
 
 
-def speaker_before(previous: Sequence[str], model: str) -> tuple[str, str] | None:
+def speaker_before(previous: Sequence[str], read: Reader) -> tuple[str, str] | None:
     """The person who speaks in the sentence just before, and the verb they speak by.
 
     Only a named subject of a verb of saying ('..., Trump wrote in a tweet'), or a 'he'/'she'
@@ -127,7 +125,7 @@ def speaker_before(previous: Sequence[str], model: str) -> tuple[str, str] | Non
     """
     if not previous:
         return None
-    (doc,) = parse([previous[-1]], model=model)
+    doc = read(previous[-1])
     for token in doc:
         if token.lower_ not in _SPEAKING or token.pos_ not in {"VERB", "AUX"}:
             continue
@@ -144,7 +142,7 @@ def speaker_before(previous: Sequence[str], model: str) -> tuple[str, str] | Non
             None,
         )  # fmt: skip
         if person is None and subject.lower_ in {"he", "she"}:
-            person = _one_person(previous[:-1], model)
+            person = _one_person(previous[:-1], read)
         if person is not None:
             return person, _SPEAKING[token.lower_]
     return None

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING
 from ..nlp import FACT_LABELS, NUMERIC_LABELS, Entity, parse
 from ..verify import POINTERS
 from ._pointing import BARE_QUOTE, dangling_opener
-from ._speakers import REPORTING, first_kept, quoted_tokens, resolve_pronoun, speaker_before
+from ._speakers import REPORTING, Reader, resolve_pronoun, speaker_before
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -111,7 +111,7 @@ class Claim:
         doc = self._doc
         mask = list(self._masks[self.wordings.index(wording)])
         before = sum(mask)
-        quoted = quoted_tokens(doc)
+        quoted = _quoted_tokens(doc)
         for span in doc.ents:
             if span.text not in names or not all(mask[t.i] for t in span):
                 continue
@@ -188,29 +188,39 @@ def claims_of(
         wording, possibly dangling.
     """
     docs = parse([s.text for s in sentences], model=model)
+    # A sentence before a pronoun or a lone quotation is often a candidate parsed here already.
+    known = {s.text: d for s, d in zip(sentences, docs, strict=True)}
+
+    def read(text: str) -> Doc:
+        if text not in known:
+            (known[text],) = parse([text], model=model)
+        return known[text]
+
     out: list[list[Claim]] = []
     for sentence, doc in zip(sentences, docs, strict=True):
         previous = article_sentences[sentence.article][: sentence.position]
-        out.append(_claims(sentence, doc, previous, model))
+        out.append(_claims(sentence, doc, previous, read))
     return out
 
 
-def _claims(sentence: Sentence, doc: Doc, previous: Sequence[str], model: str) -> list[Claim]:
+def _claims(sentence: Sentence, doc: Doc, previous: Sequence[str], read: Reader) -> list[Claim]:
     keep = [True] * len(doc)
     replace: dict[int, str] = {}
     extra: list[Entity] = []
     _drop_connectives(doc, keep)
-    name = resolve_pronoun(doc, keep, previous, model)
+    name = resolve_pronoun(
+        doc, keep, start=_first_kept(keep), quoted=_quoted_tokens(doc), previous=previous, read=read
+    )
     if name is not None:
         index, text = name
         replace[index] = text
         extra.append((text.removesuffix("'s"), "PERSON"))
     elif BARE_QUOTE.match(doc.text.strip()):
         # A quotation alone continues the one before it: its speaker is named there.
-        found = speaker_before(previous, model)
+        found = speaker_before(previous, read)
         if found is not None:
             speaker, verb = found
-            first = first_kept(keep)
+            first = _first_kept(keep)
             replace[first] = f"{speaker} {verb}: {doc[first].text}"
             extra.append((speaker, "PERSON"))  # checked as a name, whatever its label
     quoted = any(c in doc.text for c in _QUOTE_CHARS)
@@ -285,7 +295,7 @@ def _wording(
 def _imperative(doc: Doc, mask: list[bool]) -> bool:
     """Whether the sentence addresses the reader ("Think about the man he would replace.")."""
     root = doc[:].root
-    if root.tag_ != "VB" or not mask[root.i] or root.i != first_kept(mask):
+    if root.tag_ != "VB" or not mask[root.i] or root.i != _first_kept(mask):
         return False
     return not any(c.dep_ in {"nsubj", "nsubjpass", "expl", "aux"} for c in root.children)
 
@@ -301,13 +311,32 @@ def _fact_entities(doc: Doc, keep: list[bool]) -> tuple[Entity, ...]:
 # ------------------------------------------------------------------------------- the edits
 
 
+def _first_kept(keep: list[bool]) -> int:
+    """The index of the first token a wording keeps (its length when it keeps none)."""
+    return next((i for i, k in enumerate(keep) if k), len(keep))
+
+
+def _quoted_tokens(doc: Doc) -> set[int]:
+    """Indexes of the tokens between an opening and a closing quotation mark."""
+    inside: set[int] = set()
+    opened: int | None = None
+    for token in doc:
+        if token.text in {"“", "”", '"'}:
+            if opened is None and token.text != "”":
+                opened = token.i
+            elif opened is not None and token.text != "“":
+                inside.update(range(opened + 1, token.i))
+                opened = None
+    return inside
+
+
 def _drop_with_commas(doc: Doc, keep: list[bool], start: int, end: int) -> None:
     """Drop tokens [start, end) and the commas that set them off.
 
     A comma on one side only stays where it separates what is left: "gusted, forecasters
     said" keeps it; an opening "According to police," or a closing ", police said" does not.
     """
-    opening = start == first_kept(keep)
+    opening = start == _first_kept(keep)
     for i in range(start, end):
         keep[i] = False
     marks = {",", "—", "–"}
@@ -322,7 +351,7 @@ def _drop_with_commas(doc: Doc, keep: list[bool], start: int, end: int) -> None:
 
 def _drop_connectives(doc: Doc, keep: list[bool]) -> None:
     """'Also, ...', 'For his part, ...', '..., however, ...', 'She also found' lose the link."""
-    start = first_kept(keep)
+    start = _first_kept(keep)
     lowered = [t.lower_ for t in doc]
     for phrase in _CONNECTIVE_PHRASES:
         for i in range(len(doc) - len(phrase)):
@@ -333,7 +362,7 @@ def _drop_connectives(doc: Doc, keep: list[bool]) -> None:
             inside = i > 0 and doc[i - 1].text == "," and end < len(doc) and doc[end].text == ","
             if at_start or inside:
                 _drop_with_commas(doc, keep, i, end)
-    start = first_kept(keep)
+    start = _first_kept(keep)
     if start < len(doc) and lowered[start] in _CONNECTIVES and doc[start].pos_ != "PROPN":
         nxt = start + 1
         # "Still photographs ..." and "So far, ..." open with no connective: it must be an
@@ -421,7 +450,7 @@ def _drop_asides(doc: Doc, keep: list[bool]) -> None:
 
     Never inside a direct quotation: what someone said is quoted whole or not at all.
     """
-    quoted = quoted_tokens(doc)
+    quoted = _quoted_tokens(doc)
     for token in doc:
         if token.dep_ not in {"appos", "relcl"} and not (
             token.like_num and token.dep_ in {"npadvmod", "amod", "appos"}
@@ -460,7 +489,7 @@ def _split_semicolon(doc: Doc, keep: list[bool]) -> list[list[bool]] | None:
     Only where each side is a clause of its own (a finite verb, enough words) and the
     semicolon stands outside quotation marks and brackets; a list "a; b; c" is no such split.
     """
-    quoted = quoted_tokens(doc)
+    quoted = _quoted_tokens(doc)
     depth = 0
     marks: list[int] = []
     for token in doc:
