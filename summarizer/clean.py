@@ -34,6 +34,8 @@ TRAILER_MAX_WORDS = 8  # footer lines (an outlet name, 'Find out more') after th
 WRAP_MIN_WORDS = 8  # a line this long that stops mid-sentence was hard-wrapped
 
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+# "R&B;", "AT&T;": an ampersand entity decoded without its own semicolon taken away.
+_ENTITY_LEFTOVER = re.compile(r"\b([A-Z]{1,3}&[A-Z][A-Za-z]{0,3});(?=\s)")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _BULLET = re.compile(r"^\s*(?:[•·▪◦●■□►▸‣⁃*]|-(?=\s))\s*")
 _TERMINAL = re.compile(r"[.!?…:;][\"'”’)\]]*$|[\"”’]$")
@@ -109,6 +111,10 @@ _CREDIT = re.compile(
     r"[\w .&-]{0,30}\s(?:images|photos?|pictures))\)?\s*$",
     re.I,
 )
+# A picture's caption ends in its credit, however long it runs: "... Photograph: A. Lens/Agency".
+_CAPTION_CREDIT = re.compile(
+    r"(?:^|\s)(?i:photograph|photo|image|picture|illustration)s?\s*:\s*[A-Z][^.!?:]{0,59}$"
+)
 _AGENCY_TAIL = re.compile(
     r"[.!?][\"'”’]?\s+\(?(?:reuters|ap|afp|getty\s+images|epa|kyodo|xinhua|bloomberg|"
     r"ap\s+photo)\)?\s*$",
@@ -120,6 +126,13 @@ _MONTHS = (
 )
 _DAYS = "mon|monday|tue|tues|tuesday|wed|wednesday|thu|thur|thurs|thursday|fri|friday|sat|"
 _DAYS += "saturday|sun|sunday"
+# An embedded post's text ends in its author's handle and date: "— Ada (@ada) June 20, 2017",
+# "A post shared by Ada (@ada) on Jun 20, 2017 at 1:45pm PDT".
+_EMBEDDED_POST = re.compile(
+    rf"\(@\w{{1,30}}\)\s+(?:on\s+)?(?:{_MONTHS})\.?\s+\d{{1,2}},\s+\d{{4}}"
+    r"(?:\s+at\s+\d{1,2}:\d{2}\s*[ap]\.?m\.?(?:\s+[a-z]{2,4})?)?\s*$",
+    re.I,
+)
 _DATE_TOKEN = re.compile(
     rf"^(?:{_MONTHS}|{_DAYS}|\d{{1,4}}(?:st|nd|rd|th)?|\d{{1,2}}[:.]\d{{2}}(?::\d{{2}})?|"
     r"\d{4}-\d{2}-\d{2}(?:t[\d:.+-]+z?)?|\d{1,2}/\d{1,2}/\d{2,4}|a\.?m\.?|p\.?m\.?|"
@@ -138,8 +151,12 @@ _LEADING_DATELINE = re.compile(
     r"^[A-Z][A-Z.'’-]{2,}(?:[ ,]+[A-Z][A-Z.'’-]*){0,4}(?:,\s*[A-Z][a-z]+\.?)?"
     r"(?:\s*\([A-Za-z .&-]{1,30}\))?\s*(?:--|—|–|-)\s+(?=[A-Z“\"‘'])",
 )
-# A video player's button text glued to the caption after it ("CLOSE The Dow plunged ...").
-_PLAYER_LABEL = re.compile(r"^(?:CLOSE|REPLAY|VIDEO|WATCH|SKIP AD)\s+(?=[A-Z][a-z])")
+# A video player's button text glued to the caption after it ("CLOSE The Dow plunged ..."), and
+# a picture's label glued to the paragraph after it ("Image The spokeswoman said ...").
+_PLAYER_LABEL = re.compile(
+    r"^(?:(?:CLOSE|REPLAY|VIDEO|WATCH|SKIP AD)\s+(?=[A-Z][a-z])"
+    r"|(?:Image|Photo)\s+(?=(?:The|A|An)\s|[A-Z][a-z]+\s+[A-Z]))"
+)
 _BYLINE = re.compile(
     r"^(?:by|written\s+by|reporting\s+by|reported\s+by|words\s+by|story\s+by|edited\s+by|"
     r"author|reporter|writer)\b\s*:?\s*",
@@ -203,6 +220,8 @@ def _is_promo(line: str, words: list[str]) -> bool:
 
 
 def _is_credit(line: str, words: list[str]) -> bool:
+    if _CAPTION_CREDIT.search(line):
+        return True
     if len(words) > 2 * PROMO_MAX_WORDS:
         return False
     if _CREDIT.search(line):
@@ -251,7 +270,8 @@ def is_junk_line(line: str) -> bool:
         return True
     words = _reader_words(line)
     return (
-        _is_sprite(line, words)
+        _EMBEDDED_POST.search(line) is not None
+        or _is_sprite(line, words)
         or _is_label(words)
         or _is_promo(line, words)
         or _is_credit(line, words)
@@ -263,7 +283,7 @@ def is_junk_line(line: str) -> bool:
 def _normalise(text: str) -> list[list[str]]:
     """Blocks (separated by blank lines) of stripped, de-bulleted lines."""
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
-    text = _INVISIBLE.sub("", text)
+    text = _ENTITY_LEFTOVER.sub(r"\1", _INVISIBLE.sub("", text))
     blocks: list[list[str]] = []
     for raw in re.split(r"\n\s*\n", text):
         lines = [_BULLET.sub("", _SPACES.sub(" ", ln)).strip() for ln in raw.split("\n")]

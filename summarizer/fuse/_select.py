@@ -49,6 +49,9 @@ MMR_PENALTY = 0.5  # how much similarity to chosen facts lowers a wording's scor
 WEIGHT_ECHO = 0.5
 ECHO_FLOOR = 0.45
 ECHO_FULL = 0.75
+# An article this far from the rest of the story (an archive notice, a page of another story
+# scraped with it) is no source of a detail of its own; what another outlet also carries stays.
+MIN_FIT_ALONE = 0.15
 
 
 @dataclass(slots=True)
@@ -110,6 +113,7 @@ class Selector:
             self.evidence_by_article.setdefault(candidates[c].article, []).append(e)
         self.supports = [self._support(u) for u in range(len(self.units))]
         self.value = self._values(score, fit)
+        self.off_story = {a for a, f in fit.items() if f < MIN_FIT_ALONE}
         # Names in a large share of the story's claims say little about which fact one states.
         counts: dict[str, int] = {}
         for claim in {id(u.claim): u.claim for u in self.units}.values():
@@ -199,6 +203,11 @@ class Selector:
                 continue
             if used_words + self.units[best].wording.words > budget:
                 continue  # too long for what is left: a shorter fact may still fit
+            unit = self.units[best]
+            if len(self.supports[best]) == 1 and self.candidates[unit.candidate].article in (
+                self.off_story
+            ):
+                continue
             group = self._group(best, budget - used_words, remaining)
             if group is None:
                 continue

@@ -31,16 +31,8 @@ REPORTING = frozenset(
 _PERSON_PRONOUNS = {"he": "", "she": "", "his": "'s", "her": "'s"}
 
 
-def resolve_pronoun(
-    doc: Doc,
-    keep: list[bool],
-    *,
-    start: int,
-    quoted: set[int],
-    previous: Sequence[str],
-    read: Reader,
-) -> tuple[int, str] | None:
-    """A 'He'/'His' pointing back becomes the person the sentence before names, if it names one.
+def pointing_pronoun(doc: Doc, keep: list[bool], *, start: int, quoted: set[int]) -> int | None:
+    """The index of a 'He'/'His' that points back at a person the sentence does not name.
 
     The pronoun either opens what the wording keeps or speaks a quotation ('"...," he said')
     that names no one else.
@@ -50,34 +42,33 @@ def resolve_pronoun(
         keep: the tokens the wording keeps.
         start: the first token it keeps.
         quoted: the indexes of the tokens inside quotation marks.
+    """
+    if start < len(doc) and doc[start].lower_ in _PERSON_PRONOUNS:
+        return start
+    named = any(e.label_ == "PERSON" and not any(t.i in quoted for t in e) for e in doc.ents)
+    speaker = next(
+        (
+            t for t in doc
+            if t.lower_ in {"he", "she"} and t.dep_ == "nsubj" and t.i not in quoted
+            and t.head.lower_ in REPORTING and keep[t.i]
+            and any(doc[i].text in {"”", '"'} for i in range(max(0, t.i - 3), t.i))
+        ),
+        None,
+    )  # fmt: skip
+    return speaker.i if speaker is not None and not named else None
+
+
+def resolve_pronoun(doc: Doc, at: int, previous: Sequence[str], read: Reader) -> str | None:
+    """What to print for the pronoun at `at`: the person the sentence before names, if one.
+
+    Args:
+        doc: the sentence's parse.
+        at: the pronoun's index (`pointing_pronoun`).
         previous: the article's sentences before this one.
         read: the parse of a sentence before.
-
-    Returns:
-        The pronoun's index and the name to put in its place, or None.
     """
-    if not previous:
-        return None
-    at: int | None = None
-    if start < len(doc) and doc[start].lower_ in _PERSON_PRONOUNS:
-        at = start
-    else:
-        named = any(e.label_ == "PERSON" and not any(t.i in quoted for t in e) for e in doc.ents)
-        speaker = next(
-            (
-                t for t in doc
-                if t.lower_ in {"he", "she"} and t.dep_ == "nsubj" and t.i not in quoted
-                and t.head.lower_ in REPORTING and keep[t.i]
-                and any(doc[i].text in {"”", '"'} for i in range(max(0, t.i - 3), t.i))
-            ),
-            None,
-        )  # fmt: skip
-        if speaker is not None and not named:
-            at = speaker.i
-    if at is None:
-        return None
-    person = _one_person(previous, read)
-    return None if person is None else (at, person + _PERSON_PRONOUNS[doc[at].lower_])
+    person = _one_person(previous, read) if previous else None
+    return None if person is None else person + _PERSON_PRONOUNS[doc[at].lower_]
 
 
 def _one_person(previous: Sequence[str], read: Reader) -> str | None:
@@ -88,7 +79,12 @@ def _one_person(previous: Sequence[str], read: Reader) -> str | None:
     """
     for text in reversed(previous[-2:]):
         doc = read(text)
-        people = [e.text for e in doc.ents if e.label_ == "PERSON"]
+        # "the Trump administration" names no one in play: a name qualifying a common noun.
+        people = [
+            e.text for e in doc.ents
+            if e.label_ == "PERSON"
+            and not (e.root.dep_ == "compound" and e.root.head.pos_ == "NOUN")
+        ]  # fmt: skip
         if not people:
             continue
         # "Ines Hald" and "Hald" are one person.

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING
 from ..nlp import FACT_LABELS, NUMERIC_LABELS, Entity, parse
 from ..verify import POINTERS
 from ._pointing import BARE_QUOTE, dangling_opener
-from ._speakers import REPORTING, Reader, resolve_pronoun, speaker_before
+from ._speakers import REPORTING, Reader, pointing_pronoun, resolve_pronoun, speaker_before
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -208,13 +208,16 @@ def _claims(sentence: Sentence, doc: Doc, previous: Sequence[str], read: Reader)
     replace: dict[int, str] = {}
     extra: list[Entity] = []
     _drop_connectives(doc, keep)
-    name = resolve_pronoun(
-        doc, keep, start=_first_kept(keep), quoted=_quoted_tokens(doc), previous=previous, read=read
-    )
-    if name is not None:
-        index, text = name
-        replace[index] = text
-        extra.append((text.removesuffix("'s"), "PERSON"))
+    start = _first_kept(keep)
+    pronoun = pointing_pronoun(doc, keep, start=start, quoted=_quoted_tokens(doc))
+    name = None if pronoun is None else resolve_pronoun(doc, pronoun, previous, read)
+    if pronoun is not None and name is not None:
+        replace[pronoun] = name
+        extra.append((name.removesuffix("'s"), "PERSON"))
+    elif pronoun is not None and pronoun != start:
+        # '"...," he said' with no one to put in: whoever speaks stays unknown. (An opening
+        # "He" marks the wordings dangling; a clause after it may still stand alone.)
+        return [Claim(sentence, [Wording(sentence.text, _fact_entities(doc, keep), True)])]
     elif BARE_QUOTE.match(doc.text.strip()):
         # A quotation alone continues the one before it: its speaker is named there.
         found = speaker_before(previous, read)
@@ -462,7 +465,12 @@ def _drop_asides(doc: Doc, keep: list[bool]) -> None:
             continue
         set_off = first > 0 and doc[first - 1].text == ","
         closed = last + 1 >= len(doc) or doc[last + 1].is_punct
-        if set_off and closed and len(span) <= MAX_ASIDE_TOKENS:
+        # ", where the band played on tour, featuring Onyx": the participle after it tells of
+        # the aside, whatever the parse says; without the aside it would tell of the subject.
+        told_on = last + 2 < len(doc) and doc[last + 1].text == "," and doc[last + 2].tag_ in {
+            "VBG", "VBN"
+        }  # fmt: skip
+        if set_off and closed and not told_on and len(span) <= MAX_ASIDE_TOKENS:
             _drop_with_commas(doc, keep, first, last + 1)
     opened: int | None = None
     for token in doc:
@@ -486,7 +494,7 @@ def _drop_asides(doc: Doc, keep: list[bool]) -> None:
 def _split_semicolon(doc: Doc, keep: list[bool]) -> list[list[bool]] | None:
     """'A happened; B followed' -> masks for 'A happened' and 'B followed'.
 
-    Only where each side is a clause of its own (a finite verb, enough words) and the
+    Only where each side is a clause of its own (a subject, a finite verb, enough words) and the
     semicolon stands outside quotation marks and brackets; a list "a; b; c" is no such split.
     """
     quoted = _quoted_tokens(doc)
@@ -507,7 +515,8 @@ def _split_semicolon(doc: Doc, keep: list[bool]) -> list[list[bool]] | None:
     last = len(doc) - 1
     for part in parts:
         finite = any(part[t.i] for t in doc if t.tag_ in _FINITE_TAGS)
-        if not finite or sum(part) < MIN_CLAIM_WORDS:
+        subject = any(part[t.i] for t in doc if t.dep_ in _SUBJECTS)
+        if not (finite and subject) or sum(part) < MIN_CLAIM_WORDS:
             return None
         if doc[last].is_punct:
             part[last] = True
@@ -575,6 +584,7 @@ def _split_coordination(doc: Doc, keep: list[bool]) -> list[list[bool]] | None:
 # ------------------------------------------------------------------------------ rendering
 
 _FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD"})
+_SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj", "expl"})
 
 _SPACE_BEFORE = re.compile(r"\s+([,.;:!?)”’%])")
 _REPEATED_COMMA = re.compile(r"(?:\s*,){2,}")

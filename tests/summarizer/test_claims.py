@@ -220,6 +220,24 @@ def test_semicolon_joins_two_claims(models):
     assert dangling_opener("If they cannot, draining the lock may take as long as two weeks.")
 
 
+def test_semicolon_before_a_phrase_without_its_own_subject_is_no_split(models):
+    text = (
+        "Her mother, Lira Sand, sang in the folk; group The Larkspurs, and also served as the "
+        "band's first manager."
+    )
+    claims = _wordings(models, text)
+    assert not any(w.startswith("Group") for claim in claims for w in claim)
+
+
+def test_an_aside_that_a_participle_tells_of_stays(models):
+    text = (
+        "The singer had been in Portmere, where the band played over the weekend as part of "
+        "the Harbour Lights tour, featuring other acts Kell Dunn and Ivo Marsh."
+    )
+    claims = _wordings(models, text)
+    assert not any("Portmere featuring" in w for claim in claims for w in claim)
+
+
 def test_reader_addressed_and_forward_pointing_lines_are_never_printed(models):
     for text in ("Think about the villages the new dam would flood.", "Here's a list of them."):
         (found,) = claims_of([Sentence(text, 0, 0)], [[text]], model=models.models.spacy_model)
@@ -231,6 +249,20 @@ def test_speaker_pronoun_after_a_quotation_becomes_the_person_named_before(model
     text = '"We opened the gates as soon as we could," he said on Monday.'
     (claim,) = _wordings(models, text, before)
     assert claim[0] == '"We opened the gates as soon as we could," Tomas Varn said on Monday.'
+
+
+def test_a_name_qualifying_a_noun_is_no_second_person(models):
+    before = ["Ruth Calloway said on Sunday that she would not serve the Whitford administration."]
+    text = '"I am honoured to have been asked to serve the valley," she said in a statement.'
+    (claim,) = _wordings(models, text, before)
+    assert claim[0].endswith("Ruth Calloway said in a statement.")
+
+
+def test_a_speaker_pronoun_left_unknown_is_never_printed(models):
+    before = ["Ines Hald and Tomas Varn met the flood board on Sunday."]
+    text = '"I am honoured to have been asked to serve the valley," he said in a statement.'
+    (found,) = claims_of([Sentence(text, 0, 1)], [[*before, text]], model=models.models.spacy_model)
+    assert all(w.dangling for claim in found for w in claim.wordings)
 
 
 def test_dashes_that_pair_wrongly_never_take_the_main_verb(models):

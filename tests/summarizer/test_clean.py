@@ -221,13 +221,47 @@ def test_video_player_label_comes_off_the_caption_it_is_glued_to():
     assert clean_text(text).startswith("WATCHMEN at the Brannock Dam")
 
 
+def test_picture_label_comes_off_the_paragraph_it_is_glued_to():
+    text = "Image The authority's spokeswoman, Ada Quill, said the gate had failed.\n"
+    assert clean_text(text).startswith("The authority's spokeswoman")
+    for text in ("Image quality at the dam's cameras was poor.", "Image Comics printed the map."):
+        assert clean_text(text) == text
+
+
 @pytest.mark.parametrize(
     "line",
     [
         "You always have the option to delete your Tweet location history.",
         "Add this Tweet to your website by copying the code below.",
         "Just fill in your details in the form below to join our mailing list.",
+        # An embedded post: its text ends in the author's handle and the date.
+        "Sad day for the valley. Rest easy, old friend. — Wren Halloway (@wrenh) March 3, 2021",
+        "Still can't believe it A post shared by Tarn Ollis (@tarnollis) on Mar 3, 2021 at "
+        "9:15am PST",
     ],
 )
 def test_embedded_widget_and_mailing_list_lines_are_junk(line):
     assert is_junk_line(line)
+
+
+def test_a_caption_block_ending_in_its_photo_credit_is_junk():
+    # Section label, headline, standfirst and caption run together, then the credit.
+    line = (
+        "Harbours Keeper says he was 'only following the tide tables' in flood, report finds "
+        "'I did not open the gates and do not feel myself to blame,' writes the keeper in a "
+        "letter now made public Tomas Varn's appeal to the council was refused and he resigned "
+        "two days later. Photograph: Ada Lens/Portmere Gazette"
+    )
+    assert is_junk_line(line)
+    assert not is_junk_line("The keeper said the photo: was taken before the flood.")
+
+
+def test_a_handle_inside_a_sentence_is_no_embedded_post():
+    assert not is_junk_line("The singer (@wrenh) wrote on March 3, 2021 that the tour was off.")
+
+
+def test_ampersand_entity_leftover_comes_off():
+    text = "Her mother sang in the R&B; group The Larkspurs, and AT&T; sponsored the tour."
+    assert clean_text(text) == (
+        "Her mother sang in the R&B group The Larkspurs, and AT&T sponsored the tour."
+    )
