@@ -207,3 +207,49 @@ def test_a_line_with_page_furniture_pipes_is_no_candidate():
         Sentence("| Photo desk The mayor spoke to reporters on the hall steps.", 0, 0)
     )
     assert usable(Sentence("The mayor spoke to reporters on the steps of the town hall.", 0, 0))
+
+
+# An archive notice scraped with a story: far from the rest of it (written for these tests).
+ARCHIVE_NOTICE = Article(
+    title="",
+    outlet="Records Office",
+    text=(
+        "Since 1999, the Orrin Records Office has been lending its shelf lists to the county "
+        "library.\n\nArriving every week, these lists are added to the reading room after a "
+        "waiting period."
+    ),
+)
+
+
+def test_an_off_story_article_adds_no_detail_of_its_own(models):
+    digest = fuse_articles([BRIDGE_A, BRIDGE_B, ARCHIVE_NOTICE], models, max_words=400)
+    assert digest.sentences
+    assert not any(3 in s.source_ids for s in digest.sentences)
+
+
+def test_an_outlet_restating_a_wording_with_its_number_tells_of_it(models, monkeypatch):
+    """Outlets giving the evacuation's 1,400 in other words restate it (ranking, not citing)."""
+    from summarizer.fuse import _select
+
+    seen: list[_select.Selector] = []
+    select = _select.Selector.select
+
+    def spy(self, budget):
+        seen.append(self)
+        return select(self, budget)
+
+    monkeypatch.setattr(_select.Selector, "select", spy)
+    fuse_articles(DAM, models, max_words=120)
+    (selector,) = seen
+    restated = selector._restated_by()
+    evacuation = [
+        u for u, unit in enumerate(selector.units)
+        if "1,400" in unit.wording.text and selector.candidates[unit.candidate].article == 0
+    ]  # fmt: skip
+    assert evacuation
+    assert all({1, 2} <= restated[u] for u in evacuation)
+    inspected = [
+        u for u, unit in enumerate(selector.units)
+        if "inspected" in unit.wording.text
+    ]  # fmt: skip
+    assert inspected and not any(restated[u] for u in inspected)
