@@ -53,6 +53,7 @@ ECHO_FULL = 0.75
 # same telling number or rare names (`restates`). Measured on the labelled clusters: all
 # carriers cited +0.012 at 120 words, pyramid unchanged (a full echo lost 0.007).
 RESTATED_ECHO = 0.5
+RESTATED_ECHO_SIMILARITY = ECHO_FLOOR + RESTATED_ECHO * (ECHO_FULL - ECHO_FLOOR)
 # An article this far from the rest of the story (an archive notice, a page of another story
 # scraped with it) is no source of a detail of its own; what another outlet also carries stays.
 MIN_FIT_ALONE = 0.15
@@ -126,7 +127,9 @@ class Selector:
         )
         self.supports = [self._support(u) for u in range(len(self.units))]
         self.value = self._values(score, fit)
-        self.off_story = {a for a, f in fit.items() if f < MIN_FIT_ALONE}
+        # Far from the rest: only said of one article among three or more (two articles are
+        # as far from each other as each is from the rest).
+        self.off_story = {a for a, f in fit.items() if f < MIN_FIT_ALONE} if len(fit) > 2 else set()
 
     def _support(self, u: int) -> dict[int, int]:
         """Articles that verifiably carry unit u: article -> the candidate that carries it.
@@ -189,15 +192,22 @@ class Selector:
         fact though it does not verify the wording.
         """
         out: list[set[int]] = [set() for _ in self.units]
-        articles = [self.candidates[u.candidate].article for u in self.units]
+        articles = np.array([self.candidates[u.candidate].article for u in self.units])
+        names = [
+            {t for e, _ in u.wording.entities for t in normalise_tokens(e)} for u in self.units
+        ]
         sims = self.vectors @ self.vectors.T
-        for u, v in zip(*np.nonzero(np.triu(sims >= RESTATED_ANCHORED_SIMILARITY, 1)), strict=True):
-            if articles[u] == articles[v] or (articles[v] in out[u] and articles[u] in out[v]):
+        # Closer pairs already count half an echo or more by similarity alone; a restatement
+        # shares a name or number.
+        pairs = (sims >= RESTATED_ANCHORED_SIMILARITY) & (sims < RESTATED_ECHO_SIMILARITY)
+        pairs &= articles[:, None] != articles[None, :]
+        for u, v in zip(*np.nonzero(np.triu(pairs, 1)), strict=True):
+            if names[u].isdisjoint(names[v]) or (articles[v] in out[u] and articles[u] in out[v]):
                 continue
             a, b = self.units[u].wording, self.units[v].wording
             if restates(a, b, float(sims[u, v]), self.common_names):
-                out[u].add(articles[v])
-                out[v].add(articles[u])
+                out[u].add(int(articles[v]))
+                out[v].add(int(articles[u]))
         return out
 
     def _similarity(self, u: int, v: int) -> float:
