@@ -86,18 +86,18 @@ PREFIX_MIN = 4  # "korea"/"korean", "state"/"states": one word, if the shorter h
 PREFIX_SLACK = 3  # ... and the longer adds at most 3 ("japan"/"japanese", not "state"/"statement")
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+|%|\$|€|£|¥", re.UNICODE)
 _ORDINAL_SUFFIX = re.compile(r"(\d)(?:st|nd|rd|th)\b")  # "21st" -> "21", like "first" -> "1"
-_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
-         "eighty": 80, "ninety": 90}  # fmt: skip
-_UNITS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-          "nine": 9}  # fmt: skip
 # "twenty-eight-year-old" is "28-year-old": the two words are one number.
-_COMPOUND_NUMBER = re.compile(rf"\b({'|'.join(_TENS)})[-\s]({'|'.join(_UNITS)})\b")
+_TENS = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
+_UNITS = "one|two|three|four|five|six|seven|eight|nine"
+_COMPOUND_NUMBER = re.compile(rf"\b({_TENS})[-\s]({_UNITS})\b")
 
 
 def _fold(text: str) -> str:
     text = re.sub(r"'s\b", "", fold(text))
     text = _ORDINAL_SUFFIX.sub(r"\1", text)
-    text = _COMPOUND_NUMBER.sub(lambda m: str(_TENS[m.group(1)] + _UNITS[m.group(2)]), text)
+    text = _COMPOUND_NUMBER.sub(
+        lambda m: str(int(_NUMBER_WORDS[m.group(1)]) + int(_NUMBER_WORDS[m.group(2)])), text
+    )
     text = re.sub(r"\bunited states\b", "us", text)
     text = re.sub(r"\bunited kingdom\b", "britain", text)
     # "U.S." -> "us", "U.N." -> "un": dotted abbreviations become one token.
@@ -357,7 +357,6 @@ class Verifier:
         sims = self._embedder.embed([sentences[i] for i in pool]) @ vector
         words = content_words(text)
         closest: Check | None = None
-        closest_rank = (False, False, 0)
         named = len(fact_entities) >= MIN_NAMED_FOR_RELAXED
         floor = threshold - RELAXED_MARGIN if named else threshold
         for rank in np.argsort(-sims):
@@ -400,14 +399,9 @@ class Verifier:
             )
             verified = close and not missing and covered >= MIN_COVERAGE
             verdict = Check(source, similarity, evidence, tuple(missing), covered, verified)
+            closest = closest or verdict
             if verified:
                 return verdict
-            # Of the near sentences, the one that would verify but for the fewest names is
-            # reported: what a caller may cut from the sentence, or show as the source's other
-            # value.
-            rank = (similarity >= floor, close and covered >= MIN_COVERAGE, -len(missing))
-            if closest is None or rank > closest_rank:
-                closest, closest_rank = verdict, rank
         assert closest is not None
         return closest
 

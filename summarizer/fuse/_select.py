@@ -54,9 +54,6 @@ ECHO_FULL = 0.75
 # carriers cited +0.012 at 120 words, pyramid unchanged (a full echo lost 0.007).
 RESTATED_ECHO = 0.5
 RESTATED_ECHO_SIMILARITY = ECHO_FLOOR + RESTATED_ECHO * (ECHO_FULL - ECHO_FLOOR)
-# An article this far from the rest of the story (an archive notice, a page of another story
-# scraped with it) is no source of a detail of its own; what another outlet also carries stays.
-MIN_FIT_ALONE = 0.15
 
 
 @dataclass(slots=True)
@@ -127,9 +124,6 @@ class Selector:
         )
         self.supports = [self._support(u) for u in range(len(self.units))]
         self.value = self._values(score, fit)
-        # Far from the rest: only said of one article among three or more (two articles are
-        # as far from each other as each is from the rest).
-        self.off_story = {a for a, f in fit.items() if f < MIN_FIT_ALONE} if len(fit) > 2 else set()
 
     def _support(self, u: int) -> dict[int, int]:
         """Articles that verifiably carry unit u: article -> the candidate that carries it.
@@ -238,11 +232,6 @@ class Selector:
                 continue
             if used_words + self.units[best].wording.words > budget:
                 continue  # too long for what is left: a shorter fact may still fit
-            unit = self.units[best]
-            if len(self.supports[best]) == 1 and self.candidates[unit.candidate].article in (
-                self.off_story
-            ):
-                continue
             group = self._group(best, budget - used_words, remaining)
             if group is None:
                 continue

@@ -209,24 +209,6 @@ def test_a_line_with_page_furniture_pipes_is_no_candidate():
     assert usable(Sentence("The mayor spoke to reporters on the steps of the town hall.", 0, 0))
 
 
-# An archive notice scraped with a story: far from the rest of it (written for these tests).
-ARCHIVE_NOTICE = Article(
-    title="",
-    outlet="Records Office",
-    text=(
-        "Since 1999, the Orrin Records Office has been lending its shelf lists to the county "
-        "library.\n\nArriving every week, these lists are added to the reading room after a "
-        "waiting period."
-    ),
-)
-
-
-def test_an_off_story_article_adds_no_detail_of_its_own(models):
-    digest = fuse_articles([BRIDGE_A, BRIDGE_B, ARCHIVE_NOTICE], models, max_words=400)
-    assert digest.sentences
-    assert not any(3 in s.source_ids for s in digest.sentences)
-
-
 def test_an_outlet_restating_a_wording_with_its_number_tells_of_it(models, monkeypatch):
     """Outlets giving the evacuation's 1,400 count at least half an echo (ranking, not citing).
 
