@@ -39,6 +39,9 @@ _JUNK = re.compile(
     re.IGNORECASE,
 )
 _ENDS_STATEMENT = re.compile(r"[.!]['\"”’)\]]*$")
+# A teaser cut short ("The researchers are investigating whether..."), or a sentence whose
+# first word the page lost ("S role in spreading ..." of "Facebook's role").
+_CUT_SHORT = re.compile(r"(?:\.\.\.|…)['\"”’)\]]*$|^[B-HJ-Z] [a-z]")
 
 
 def usable(sentence: Sentence) -> bool:
@@ -47,7 +50,7 @@ def usable(sentence: Sentence) -> bool:
     words = len(text.split())
     if not MIN_WORDS <= words <= MAX_WORDS:
         return False
-    if not _ENDS_STATEMENT.search(text) or _JUNK.search(text):
+    if not _ENDS_STATEMENT.search(text) or _JUNK.search(text) or _CUT_SHORT.search(text):
         return False
     letters = [c for c in text if c.isalpha()]
     return not letters or sum(c.isupper() for c in letters) / len(letters) < 0.5

@@ -29,6 +29,8 @@ REPORTING = frozenset(
      "asserted", "stress", "stressed", "emphasize", "emphasized", "reiterate", "reiterated"}
 )  # fmt: skip
 _PERSON_PRONOUNS = {"he": "", "she": "", "his": "'s", "her": "'s"}
+_SUBJECT_PRONOUNS = frozenset({"he", "she", "they"})
+_NAMED = frozenset({"PERSON", "ORG", "NORP", "GPE"})  # what a pronoun after it may stand for
 
 
 def pointing_pronoun(doc: Doc, keep: list[bool], *, start: int, quoted: set[int]) -> int | None:
@@ -55,7 +57,25 @@ def pointing_pronoun(doc: Doc, keep: list[bool], *, start: int, quoted: set[int]
         ),
         None,
     )  # fmt: skip
-    return speaker.i if speaker is not None and not named else None
+    if speaker is not None and not named:
+        return speaker.i
+    # "In a call to action, he said ...", "With hits like these, they became ...": the main
+    # clause's subject is a pronoun that no name before it in the sentence stands for.
+    subject = next(
+        (
+            t for t in doc
+            if t.lower_ in _SUBJECT_PRONOUNS and t.dep_ in {"nsubj", "nsubjpass"}
+            and t.head.dep_ == "ROOT" and t.i not in quoted and keep[t.i]
+        ),
+        None,
+    )  # fmt: skip
+    if subject is None:
+        return None
+    named_before = any(
+        e.label_ in _NAMED and e.end <= subject.i and not any(t.i in quoted for t in e)
+        for e in doc.ents
+    )
+    return None if named_before else subject.i
 
 
 def resolve_pronoun(doc: Doc, at: int, previous: Sequence[str], read: Reader) -> str | None:
@@ -67,8 +87,9 @@ def resolve_pronoun(doc: Doc, at: int, previous: Sequence[str], read: Reader) ->
         previous: the article's sentences before this one.
         read: the parse of a sentence before.
     """
-    person = _one_person(previous, read) if previous else None
-    return None if person is None else person + _PERSON_PRONOUNS[doc[at].lower_]
+    pronoun = doc[at].lower_
+    person = _one_person(previous, read) if previous and pronoun in _PERSON_PRONOUNS else None
+    return None if person is None else person + _PERSON_PRONOUNS[pronoun]
 
 
 def _one_person(previous: Sequence[str], read: Reader) -> str | None:

@@ -61,7 +61,8 @@ _CONNECTIVE_PHRASES = (
     ("for", "his", "part"), ("for", "her", "part"), ("for", "its", "part"),
     ("for", "their", "part"), ("in", "addition"), ("on", "the", "other", "hand"),
     ("at", "the", "same", "time"), ("in", "turn"), ("by", "contrast"), ("in", "contrast"),
-    ("as", "a", "result"), ("even", "so"),
+    ("as", "a", "result"), ("even", "so"), ("moments", "later"), ("seconds", "later"),
+    ("minutes", "later"), ("shortly", "after"), ("soon", "after"),
 )  # fmt: skip
 _QUOTE_CHARS = '"“”'
 # A quotation closed by its own punctuation ('..., "it is the largest ever found," X told Y') is
@@ -292,7 +293,30 @@ def _wording(
     if not any(mask[t.i] for t in doc if t.tag_ in _FINITE_TAGS):
         return None
     ents = _fact_entities(doc, mask) + tuple(e for e in extra if e[0] in text)
-    return Wording(text, ents, dangling_opener(text) or _imperative(doc, mask))
+    dangling = dangling_opener(text) or _imperative(doc, mask) or _first_person(doc, mask)
+    return Wording(text, ents, dangling)
+
+
+_FIRST_PERSON = frozenset({"i", "me", "my", "we", "us", "our"})
+
+
+def _first_person(doc: Doc, mask: list[bool]) -> bool:
+    """Whether someone speaks outside quotation marks ("We have shown ...", "on our list").
+
+    In a digest "we" would be the digest's; the outlet or the person meant goes unnamed.
+    """
+    quoted = _quoted_tokens(doc)
+    opened: int | None = None
+    for token in doc:  # ... and British single quotation marks: '‘We did not know,’ she said'
+        if token.text == "‘" and opened is None:
+            opened = token.i
+        elif token.text == "’" and opened is not None:
+            quoted.update(range(opened + 1, token.i))
+            opened = None
+    return any(
+        mask[t.i] and t.i not in quoted and t.lower_ in _FIRST_PERSON and t.tag_ in {"PRP", "PRP$"}
+        for t in doc
+    )
 
 
 def _imperative(doc: Doc, mask: list[bool]) -> bool:

@@ -265,6 +265,40 @@ def test_a_speaker_pronoun_left_unknown_is_never_printed(models):
     assert all(w.dangling for claim in found for w in claim.wordings)
 
 
+def test_first_person_outside_quotation_marks_is_never_printed(models):
+    for text in (
+        "We have shown that a pattern of light shifts the body clock more than before.",
+        "The ten keepers on our list earned 9 million crowns between May and May.",
+    ):
+        (found,) = claims_of([Sentence(text, 0, 0)], [[text]], model=models.models.spacy_model)
+        assert all(w.dangling for claim in found for w in claim.wordings)
+    for text in (
+        '"We opened the gates as soon as we could," said Tomas Varn on Monday.',
+        "‘We did not know the river would rise,’ Tomas Varn said outside his hotel.",
+    ):
+        (claim,) = _wordings(models, text)
+        assert claim[0] == text
+
+
+def test_a_later_pointing_back_comes_off(models):
+    text = "Moments later, the van pulls to the side of the road and its driver speeds away."
+    (claim,) = _wordings(models, text)
+    assert claim[0] == "The van pulls to the side of the road and its driver speeds away."
+
+
+def test_a_main_clause_pronoun_after_an_opening_phrase_needs_its_person(models):
+    before = ["Ruth Calloway wrote a long letter to the council on Thursday."]
+    text = "In a call to action, he said residents must help rebuild the spillway."
+    (claim,) = _wordings(models, text, before)
+    assert (
+        claim[0]
+        == "In a call to action, Ruth Calloway said residents must help rebuild the spillway."
+    )
+    text = 'With songs like "Quiet Water" and "Low Tide," they became famous along the coast.'
+    (found,) = claims_of([Sentence(text, 0, 1)], [[*before, text]], model=models.models.spacy_model)
+    assert all(w.dangling for claim in found for w in claim.wordings)
+
+
 def test_dashes_that_pair_wrongly_never_take_the_main_verb(models):
     text = (
         "Residents who stayed – those living above the third floor - lost 40 per cent more "

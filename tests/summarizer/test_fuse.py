@@ -199,6 +199,16 @@ def test_align_threshold_decides_when_a_wording_repeats_a_fact(models):
     assert 0 < len(fewer) < len(default)
 
 
+def test_a_teaser_cut_short_or_a_line_missing_its_first_word_is_no_candidate():
+    from summarizer.fuse._candidates import usable
+    from summarizer.models import Sentence
+
+    assert not usable(Sentence("The engineers at the dam are now investigating whether...", 0, 0))
+    assert not usable(Sentence("S role in keeping the gates shut was never explained.", 0, 0))
+    assert usable(Sentence("A spillway gate at the Brannock Dam failed on Sunday.", 0, 0))
+    assert usable(Sentence("I was at the dam when the gate failed, she said.", 0, 0))
+
+
 def test_a_line_with_page_furniture_pipes_is_no_candidate():
     from summarizer.fuse._candidates import usable
     from summarizer.models import Sentence
