@@ -1,14 +1,20 @@
-"""Words and shapes by which a sentence points back at another (stage 5, claims).
+"""Words and shapes by which a wording cannot stand alone in a digest (stage 5, claims).
 
 A wording that points back ("They", "Also", "Which", "If that fails", "otherwise", a quotation
-whose speaker another sentence names) reads as a cut when printed alone.
+whose speaker another sentence names) reads as a cut when printed alone; one that addresses the
+reader ("Think about ...") or speaks in the first person ("We have shown ...") is no outlet's
+report of a fact.
 """
 
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-__all__ = ["BARE_QUOTE", "dangling_opener"]
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+__all__ = ["BARE_QUOTE", "dangling_opener", "first_person", "imperative"]
 
 _DANGLING = re.compile(
     r"^[\"“‘']?(?:also|and|but|however|meanwhile|still|yet|moreover|furthermore|instead|then|so|"
@@ -56,3 +62,34 @@ def dangling_opener(text: str) -> bool:
         or _POINTING_ADVERBS.search(stripped)
         or BARE_QUOTE.match(stripped)
     )
+
+
+_FIRST_PERSON = frozenset({"i", "me", "my", "we", "us", "our"})
+
+
+def first_person(doc: Doc, mask: list[bool], quoted: set[int]) -> bool:
+    """Whether someone speaks outside quotation marks ("We have shown ...", "on our list").
+
+    In a digest "we" would be the digest's; the outlet or the person meant goes unnamed.
+    `quoted` holds the tokens inside double quotation marks; single ones are read here.
+    """
+    inside = set(quoted)
+    opened: int | None = None
+    for token in doc:  # '‘We did not know,’ she said'
+        if token.text == "‘" and opened is None:
+            opened = token.i
+        elif token.text == "’" and opened is not None:
+            inside.update(range(opened + 1, token.i))
+            opened = None
+    return any(
+        mask[t.i] and t.i not in inside and t.lower_ in _FIRST_PERSON and t.tag_ in {"PRP", "PRP$"}
+        for t in doc
+    )
+
+
+def imperative(doc: Doc, mask: list[bool], start: int) -> bool:
+    """Whether the wording kept by `mask` from `start` addresses the reader ("Think about ...")."""
+    root = doc[:].root
+    if root.tag_ != "VB" or not mask[root.i] or root.i != start:
+        return False
+    return not any(c.dep_ in {"nsubj", "nsubjpass", "expl", "aux"} for c in root.children)

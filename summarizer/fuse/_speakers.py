@@ -34,10 +34,12 @@ _NAMED = frozenset({"PERSON", "ORG", "NORP", "GPE"})  # what a pronoun after it 
 
 
 def pointing_pronoun(doc: Doc, keep: list[bool], *, start: int, quoted: set[int]) -> int | None:
-    """The index of a 'He'/'His' that points back at a person the sentence does not name.
+    """The index of a pronoun that points back at someone the sentence does not name.
 
-    The pronoun either opens what the wording keeps or speaks a quotation ('"...," he said')
-    that names no one else.
+    The pronoun either opens what the wording keeps ("He ...", "His ..."), speaks a quotation
+    ('"...," he said') that names no one else, or is the main clause's subject after an
+    opening phrase with no name before it ("In a call to action, he said ...", "With hits like
+    these, they became ...").
 
     Args:
         doc: the sentence's parse.

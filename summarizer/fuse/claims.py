@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING
 
 from ..nlp import FACT_LABELS, NUMERIC_LABELS, Entity, parse
 from ..verify import POINTERS
-from ._pointing import BARE_QUOTE, dangling_opener
+from ._pointing import BARE_QUOTE, dangling_opener, first_person, imperative
 from ._speakers import REPORTING, Reader, pointing_pronoun, resolve_pronoun, speaker_before
 
 if TYPE_CHECKING:
@@ -216,8 +216,9 @@ def _claims(sentence: Sentence, doc: Doc, previous: Sequence[str], read: Reader)
         replace[pronoun] = name
         extra.append((name.removesuffix("'s"), "PERSON"))
     elif pronoun is not None and pronoun != start:
-        # '"...," he said' with no one to put in: whoever speaks stays unknown. (An opening
-        # "He" marks the wordings dangling; a clause after it may still stand alone.)
+        # '"...," he said' or "In a call to action, they said" with no one to put in: who it
+        # is stays unknown. (An opening "He" marks the wordings dangling; a clause after it may
+        # still stand alone.)
         return [Claim(sentence, [Wording(sentence.text, _fact_entities(doc, keep), True)])]
     elif BARE_QUOTE.match(doc.text.strip()):
         # A quotation alone continues the one before it: its speaker is named there.
@@ -293,38 +294,12 @@ def _wording(
     if not any(mask[t.i] for t in doc if t.tag_ in _FINITE_TAGS):
         return None
     ents = _fact_entities(doc, mask) + tuple(e for e in extra if e[0] in text)
-    dangling = dangling_opener(text) or _imperative(doc, mask) or _first_person(doc, mask)
-    return Wording(text, ents, dangling)
-
-
-_FIRST_PERSON = frozenset({"i", "me", "my", "we", "us", "our"})
-
-
-def _first_person(doc: Doc, mask: list[bool]) -> bool:
-    """Whether someone speaks outside quotation marks ("We have shown ...", "on our list").
-
-    In a digest "we" would be the digest's; the outlet or the person meant goes unnamed.
-    """
-    quoted = _quoted_tokens(doc)
-    opened: int | None = None
-    for token in doc:  # ... and British single quotation marks: '‘We did not know,’ she said'
-        if token.text == "‘" and opened is None:
-            opened = token.i
-        elif token.text == "’" and opened is not None:
-            quoted.update(range(opened + 1, token.i))
-            opened = None
-    return any(
-        mask[t.i] and t.i not in quoted and t.lower_ in _FIRST_PERSON and t.tag_ in {"PRP", "PRP$"}
-        for t in doc
+    dangling = (
+        dangling_opener(text)
+        or imperative(doc, mask, _first_kept(mask))
+        or first_person(doc, mask, _quoted_tokens(doc))
     )
-
-
-def _imperative(doc: Doc, mask: list[bool]) -> bool:
-    """Whether the sentence addresses the reader ("Think about the man he would replace.")."""
-    root = doc[:].root
-    if root.tag_ != "VB" or not mask[root.i] or root.i != _first_kept(mask):
-        return False
-    return not any(c.dep_ in {"nsubj", "nsubjpass", "expl", "aux"} for c in root.children)
+    return Wording(text, ents, dangling)
 
 
 def _fact_entities(doc: Doc, keep: list[bool]) -> tuple[Entity, ...]:
