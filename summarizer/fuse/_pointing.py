@@ -71,18 +71,10 @@ def first_person(doc: Doc, mask: list[bool], quoted: set[int]) -> bool:
     """Whether someone speaks outside quotation marks ("We have shown ...", "on our list").
 
     In a digest "we" would be the digest's; the outlet or the person meant goes unnamed.
-    `quoted` holds the tokens inside double quotation marks; single ones are read here.
+    `quoted` holds the indexes of the tokens inside quotation marks.
     """
-    inside = set(quoted)
-    opened: int | None = None
-    for token in doc:  # '‘We did not know,’ she said'
-        if token.text == "‘" and opened is None:
-            opened = token.i
-        elif token.text == "’" and opened is not None:
-            inside.update(range(opened + 1, token.i))
-            opened = None
     return any(
-        mask[t.i] and t.i not in inside and t.lower_ in _FIRST_PERSON and t.tag_ in {"PRP", "PRP$"}
+        mask[t.i] and t.i not in quoted and t.lower_ in _FIRST_PERSON and t.tag_ in {"PRP", "PRP$"}
         for t in doc
     )
 

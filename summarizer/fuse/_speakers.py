@@ -55,7 +55,7 @@ def pointing_pronoun(doc: Doc, keep: list[bool], *, start: int, quoted: set[int]
             t for t in doc
             if t.lower_ in {"he", "she"} and t.dep_ == "nsubj" and t.i not in quoted
             and t.head.lower_ in REPORTING and keep[t.i]
-            and any(doc[i].text in {"”", '"'} for i in range(max(0, t.i - 3), t.i))
+            and any(doc[i].text in {"”", '"', "’"} for i in range(max(0, t.i - 3), t.i))
         ),
         None,
     )  # fmt: skip

@@ -219,7 +219,7 @@ def _claims(sentence: Sentence, doc: Doc, previous: Sequence[str], read: Reader)
         # '"...," he said' or "In a call to action, they said" with no one to put in: who it
         # is stays unknown. (An opening "He" marks the wordings dangling; a clause after it may
         # still stand alone.)
-        return [Claim(sentence, [Wording(sentence.text, _fact_entities(doc, keep), True)])]
+        return [_unprintable(sentence, doc)]
     elif BARE_QUOTE.match(doc.text.strip()):
         # A quotation alone continues the one before it: its speaker is named there.
         found = speaker_before(previous, read)
@@ -251,9 +251,12 @@ def _claims(sentence: Sentence, doc: Doc, previous: Sequence[str], read: Reader)
             _claim(sentence, doc, [_and(m, part) for m in masks], replace, extra, clause=True)
             for part in split
         ]
-    return [c for c in claims if c.wordings] or [
-        Claim(sentence, [Wording(sentence.text, _fact_entities(doc, [True] * len(doc)), True)])
-    ]
+    return [c for c in claims if c.wordings] or [_unprintable(sentence, doc)]
+
+
+def _unprintable(sentence: Sentence, doc: Doc) -> Claim:
+    """The sentence as one claim never printed alone (still evidence that its outlet tells it)."""
+    return Claim(sentence, [Wording(sentence.text, _fact_entities(doc, [True] * len(doc)), True)])
 
 
 def _and(a: list[bool], b: list[bool]) -> list[bool]:
@@ -319,16 +322,23 @@ def _first_kept(keep: list[bool]) -> int:
 
 
 def _quoted_tokens(doc: Doc) -> set[int]:
-    """Indexes of the tokens between an opening and a closing quotation mark."""
+    """Indexes of the tokens between an opening and a closing quotation mark.
+
+    Double marks, and British single ones ('‘We did not know,’ she said'): a lone "’" token is
+    a closing mark only after an opening "‘" (else an apostrophe, as in "Jones’ car").
+    """
     inside: set[int] = set()
-    opened: int | None = None
+    opened: dict[str, int] = {}
     for token in doc:
-        if token.text in {"“", "”", '"'}:
-            if opened is None and token.text != "”":
-                opened = token.i
-            elif opened is not None and token.text != "“":
-                inside.update(range(opened + 1, token.i))
-                opened = None
+        text = token.text
+        if text in {"“", '"'} and '"' not in opened:
+            opened['"'] = token.i
+        elif text in {"”", '"'} and '"' in opened:
+            inside.update(range(opened.pop('"') + 1, token.i))
+        elif text == "‘" and "'" not in opened:
+            opened["'"] = token.i
+        elif text == "’" and "'" in opened:
+            inside.update(range(opened.pop("'") + 1, token.i))
     return inside
 
 

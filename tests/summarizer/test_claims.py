@@ -280,6 +280,12 @@ def test_first_person_outside_quotation_marks_is_never_printed(models):
         assert claim[0] == text
 
 
+def test_british_quotation_marks_keep_what_was_said_whole(models):
+    text = "‘The old gate, which the town built in 1962, simply gave way,’ Ruth Calloway said."
+    claims = _wordings(models, text)
+    assert all("which the town built in 1962" in w for claim in claims for w in claim)
+
+
 def test_a_later_pointing_back_comes_off(models):
     text = "Moments later, the van pulls to the side of the road and its driver speeds away."
     (claim,) = _wordings(models, text)
