@@ -25,6 +25,9 @@ _segmenter: pysbd.Segmenter | None = None
 _WS = re.compile(r"\s+")
 # pysbd keeps a closing quote on the wrong side now and then: ‘He said. ”Next’ -> move it back.
 _LEADING_CLOSER = re.compile(r"^([”’)\]]+)\s*")
+# ... and splits a possessive after an abbreviation: 'Facebook Inc.’' + 's role in ...'.
+_SPLIT_POSSESSIVE = re.compile(r"[.][’']$")
+_POSSESSIVE_REST = re.compile(r"^s\b")
 
 
 def _get_segmenter() -> pysbd.Segmenter:
@@ -47,6 +50,9 @@ def split_paragraph(paragraph: str) -> tuple[str, ...]:
         if match and out:
             out[-1] += match.group(1)
             piece = piece[match.end() :]
+        if out and _SPLIT_POSSESSIVE.search(out[-1]) and _POSSESSIVE_REST.match(piece):
+            out[-1] += piece
+            continue
         if len(piece) >= MIN_SENTENCE_CHARS:
             out.append(piece)
         elif out and piece:

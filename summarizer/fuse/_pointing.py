@@ -1,9 +1,9 @@
 """Words and shapes by which a wording cannot stand alone in a digest (stage 5, claims).
 
-A wording that points back ("They", "Also", "Which", "If that fails", "otherwise", a quotation
-whose speaker another sentence names) reads as a cut when printed alone; one that addresses the
-reader ("Think about ...") or speaks in the first person ("We have shown ...") is no outlet's
-report of a fact.
+A wording that points back ("They", "Also", "Which", "If that fails", "otherwise", "most of
+these data", a quotation whose speaker another sentence names) reads as a cut when printed
+alone; one that addresses the reader ("Think about ...") or speaks in the first person ("We
+have shown ...") is no outlet's report of a fact.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
-__all__ = ["BARE_QUOTE", "dangling_opener", "first_person", "imperative"]
+__all__ = ["BARE_QUOTE", "dangling_opener", "demonstrative", "first_person", "imperative"]
 
 _DANGLING = re.compile(
     r"^[\"“‘']?(?:also|and|but|however|meanwhile|still|yet|moreover|furthermore|instead|then|so|"
@@ -85,3 +85,31 @@ def imperative(doc: Doc, mask: list[bool], start: int) -> bool:
     if root.tag_ != "VB" or not mask[root.i] or root.i != start:
         return False
     return not any(c.dep_ in {"nsubj", "nsubjpass", "expl", "aux"} for c in root.children)
+
+
+# "these days", "those years" point at the time of writing, not at an earlier sentence.
+_TIME_NOUNS = frozenset({"days", "years", "times", "weeks", "months", "hours", "decades"})
+
+
+def demonstrative(doc: Doc, mask: list[bool], quoted: set[int]) -> bool:
+    """Whether the main clause's subject points back with "these" or "those".
+
+    "Most of these data are added ..." and "The answers to these questions won't ..." tell of
+    data and questions an earlier sentence named. Elsewhere in a sentence the ones meant are
+    often named before them ("acquire nonfood objects ... when these items are free"); "those
+    who stayed" says which ones itself.
+    """
+    root = doc[:].root
+    subject = {t.i for c in root.children if c.dep_ in {"nsubj", "nsubjpass"} for t in c.subtree}
+    for token in doc:
+        if token.lower_ not in {"these", "those"} or token.dep_ != "det":
+            continue
+        if token.i not in subject:
+            continue
+        if not mask[token.i] or token.i in quoted:
+            continue
+        noun = token.head
+        told = any(c.dep_ in {"relcl", "acl"} for c in noun.children)
+        if not told and noun.lower_ not in _TIME_NOUNS:
+            return True
+    return False

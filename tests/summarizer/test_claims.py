@@ -368,3 +368,36 @@ def test_name_glued_into_a_noun_phrase_is_not_cut_out_of_it(models):
     for name in names:
         shorter = claim.without(claim.wordings[0], [name])
         assert shorter is None or (" an poll" not in shorter.text and "/ poll" not in shorter.text)
+
+
+def test_noun_phrase_with_a_participle_is_no_claim(models):
+    """A headless line ('The change preventing her ..., an act she began ...') is never printed."""
+    text = (
+        "The sudden change preventing her from speaking during “The Anthem,” an act she first "
+        "planned Sunday in Harrow to show support for the striking nurses."
+    )
+    (found,) = claims_of([Sentence(text, 0, 0)], [[text]], model=models.models.spacy_model)
+    assert found and all(w.dangling for claim in found for w in claim.wordings)
+
+
+def test_subject_pointing_back_with_these_is_dangling(models):
+    """'These readings are ...' points at readings an earlier sentence gave; 'when these boats
+    are free' inside a clause names its boats before."""
+    text = "Most of these readings are added to the harbour log every night."
+    (found,) = claims_of([Sentence(text, 0, 0)], [[text]], model=models.models.spacy_model)
+    assert all(w.dangling for claim in found for w in claim.wordings)
+    text = "Fishermen in Harrow rent out small boats on weekends, when these boats are idle."
+    (found,) = claims_of([Sentence(text, 0, 0)], [[text]], model=models.models.spacy_model)
+    assert any(not w.dangling for claim in found for w in claim.wordings)
+
+
+def test_and_between_nouns_is_no_second_predicate(models):
+    """'allowed for mood and time spent shopping': 'spent' is no second verb of the subject."""
+    text = (
+        "Shoppers who were hungry – whose score was above the median for the whole group - spent "
+        "40 per cent more money than those who were full – even when the team allowed for mood "
+        "and time spent shopping."
+    )
+    claims = _wordings(models, text)
+    assert len(claims) == 1
+    assert all("40 per cent" in w and "time spent shopping" in w for w in claims[0])

@@ -31,6 +31,15 @@ from summarizer.sentences import split_article, split_text
             "Prices rose 2.5% in March. Analysts expected 2.1%.",
             ["Prices rose 2.5% in March.", "Analysts expected 2.1%."],
         ),
+        (
+            # pysbd ends a sentence at "Inc.’" and leaves "s role ..." as one of its own.
+            "After years of doubts over Brightwell Inc.’s role in the outage, its chief spoke. "
+            "He was brief.",
+            [
+                "After years of doubts over Brightwell Inc.’s role in the outage, its chief spoke.",
+                "He was brief.",
+            ],
+        ),
     ],
 )
 def test_split_text(text, expected):

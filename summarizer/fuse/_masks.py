@@ -1,0 +1,333 @@
+"""Token masks over a sentence's parse: what a claim keeps of it (stage 5, for `claims`).
+
+Each function reads one spaCy parse and turns off the tokens of one kind of wrapping (a
+connective, an outlet's attribution, an aside) in a keep-mask, or splits the mask in two where
+the sentence makes two statements. Nothing here renders text; `claims` does.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..verify import POINTERS
+from ._speakers import REPORTING
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+__all__ = [
+    "FINITE_TAGS",
+    "MIN_CLAIM_WORDS",
+    "drop_asides",
+    "drop_connectives",
+    "drop_head_attribution",
+    "drop_tail_attribution",
+    "drop_with_commas",
+    "first_kept",
+    "quoted_tokens",
+    "split_coordination",
+    "split_semicolon",
+]
+
+MAX_ATTRIBUTION_TOKENS = 14  # ", the regional water authority's press office said on Monday."
+MAX_ASIDE_TOKENS = 25  # a longer appositive or relative clause carries the sentence's news
+MIN_CLAIM_WORDS = 5  # a shorter remnant is no statement
+MIN_SPLIT_TOKENS = 20  # a shorter sentence is read whole: its clauses make one statement
+# Words that open a sentence by pointing back at the one before it.
+_CONNECTIVES = frozenset(
+    {"also", "and", "but", "however", "meanwhile", "still", "yet", "moreover", "furthermore",
+     "instead", "then", "so", "additionally", "besides", "nonetheless", "nevertheless",
+     "separately", "likewise", "similarly", "thus", "therefore", "hence", "plus", "indeed"}
+)  # fmt: skip
+_CONNECTIVE_PHRASES = (
+    ("for", "his", "part"), ("for", "her", "part"), ("for", "its", "part"),
+    ("for", "their", "part"), ("in", "addition"), ("on", "the", "other", "hand"),
+    ("at", "the", "same", "time"), ("in", "turn"), ("by", "contrast"), ("in", "contrast"),
+    ("as", "a", "result"), ("even", "so"), ("moments", "later"), ("seconds", "later"),
+    ("minutes", "later"), ("shortly", "after"), ("soon", "after"),
+)  # fmt: skip
+FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD"})
+_SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj", "expl"})
+
+
+def first_kept(keep: list[bool]) -> int:
+    """The index of the first token a wording keeps (its length when it keeps none)."""
+    return next((i for i, k in enumerate(keep) if k), len(keep))
+
+
+def quoted_tokens(doc: Doc) -> set[int]:
+    """Indexes of the tokens between an opening and a closing quotation mark.
+
+    Double marks, and British single ones ('‘We did not know,’ she said'): a lone "’" token is
+    a closing mark only after an opening "‘" (else an apostrophe, as in "Jones’ car").
+    """
+    inside: set[int] = set()
+    opened: dict[str, int] = {}
+    for token in doc:
+        text = token.text
+        if text in {"“", '"'} and '"' not in opened:
+            opened['"'] = token.i
+        elif text in {"”", '"'} and '"' in opened:
+            inside.update(range(opened.pop('"') + 1, token.i))
+        elif text == "‘" and "'" not in opened:
+            opened["'"] = token.i
+        elif text == "’" and "'" in opened:
+            inside.update(range(opened.pop("'") + 1, token.i))
+    return inside
+
+
+def drop_with_commas(doc: Doc, keep: list[bool], start: int, end: int) -> None:
+    """Drop tokens [start, end) and the commas that set them off.
+
+    A comma on one side only stays where it separates what is left: "gusted, forecasters
+    said" keeps it; an opening "According to police," or a closing ", police said" does not.
+    """
+    opening = start == first_kept(keep)
+    for i in range(start, end):
+        keep[i] = False
+    marks = {",", "—", "–"}
+    before = start - 1 if start > 0 and doc[start - 1].text in marks else None
+    after = end if end < len(doc) and doc[end].text in marks else None
+    closing = all(not keep[i] or doc[i].is_punct for i in range(end, len(doc)))
+    if before is not None and (after is not None or closing):
+        keep[before] = False
+    if after is not None and (before is not None or opening):
+        keep[after] = False
+
+
+def drop_connectives(doc: Doc, keep: list[bool]) -> None:
+    """'Also, ...', 'For his part, ...', '..., however, ...', 'She also found' lose the link."""
+    start = first_kept(keep)
+    lowered = [t.lower_ for t in doc]
+    for phrase in _CONNECTIVE_PHRASES:
+        for i in range(len(doc) - len(phrase)):
+            if tuple(lowered[i : i + len(phrase)]) != phrase:
+                continue
+            end = i + len(phrase)
+            at_start = i == start and end < len(doc) and doc[end].text == ","
+            inside = i > 0 and doc[i - 1].text == "," and end < len(doc) and doc[end].text == ","
+            if at_start or inside:
+                drop_with_commas(doc, keep, i, end)
+    start = first_kept(keep)
+    if start < len(doc) and lowered[start] in _CONNECTIVES and doc[start].pos_ != "PROPN":
+        nxt = start + 1
+        # "Still photographs ..." and "So far, ..." open with no connective: it must be an
+        # adverb or conjunction of the clause itself here.
+        token = doc[start]
+        linked = token.head.dep_ == "ROOT" or token.head == token or token.pos_ == "CCONJ"
+        if token.pos_ in {"ADV", "CCONJ", "SCONJ"} and linked and nxt < len(doc):
+            keep[start] = False
+            if doc[nxt].text == ",":
+                keep[nxt] = False
+    for token in doc:
+        # "Goettler then called Anker" points back at what happened before; "then-president"
+        # (glued to its hyphen) and "since then" do not.
+        sequel = (
+            token.lower_ == "then"
+            and token.head.pos_ == "VERB"
+            and token.i > 0
+            and doc[token.i - 1].pos_ not in {"ADP", "SCONJ"}
+            and (token.i + 1 >= len(doc) or doc[token.i + 1].text not in {"-", "–"})
+        )
+        if sequel and token.dep_ == "advmod" and keep[token.i]:
+            keep[token.i] = False
+            continue
+        if token.lower_ in {"also", "however"} and token.dep_ == "advmod" and keep[token.i]:
+            keep[token.i] = False
+            if token.lower_ == "however":
+                for near in (token.i - 1, token.i + 1):
+                    if 0 <= near < len(doc) and doc[near].text == ",":
+                        keep[near] = False
+
+
+def drop_tail_attribution(doc: Doc, keep: list[bool], *, quoted: bool) -> None:
+    """'X happened, police said.' -> 'X happened.'; 'according to Y' goes wherever it stands.
+
+    A direct quotation keeps its tail: "'We will stay,' she said" needs its speaker.
+    """
+    for token in doc:
+        if (
+            token.lower_ == "according"
+            and token.i + 1 < len(doc)
+            and doc[token.i + 1].lower_ == "to"
+        ):
+            span = list(token.subtree)
+            if len(span) <= MAX_ATTRIBUTION_TOKENS:
+                drop_with_commas(doc, keep, span[0].i, span[-1].i + 1)
+    if quoted:
+        return
+    commas = [t.i for t in doc if t.text == "," and keep[t.i]]
+    if not commas:
+        return
+    tail = [t for t in doc[commas[-1] + 1 :] if not t.is_punct]
+    # "water-borne" or "state-owned" is an adjective here, not a second clause.
+    verbs = [t for t in tail if t.pos_ in {"VERB", "AUX"} and t.dep_ not in {"amod", "compound"}]
+    if (
+        tail
+        and len(tail) <= MAX_ATTRIBUTION_TOKENS
+        and len(verbs) == 1
+        and verbs[0].lower_ in REPORTING
+    ):
+        for i in range(commas[-1], len(doc)):
+            if not doc[i].is_punct or doc[i].text == ",":
+                keep[i] = False
+
+
+def drop_head_attribution(doc: Doc, keep: list[bool]) -> None:
+    """Drop head attribution: 'Police said (that) X.' becomes 'X.'."""
+    root = doc[:].root
+    if root.lower_ not in REPORTING:
+        return
+    said = [c for c in root.children if c.dep_ == "ccomp" and c.i > root.i]
+    if not said:
+        return
+    clause = said[0]
+    if clause.right_edge.i < len(doc) - 2:
+        return  # more follows the clause: not a plain "X said Y"
+    for i in range(clause.left_edge.i):
+        keep[i] = False
+    first = next((t for t in clause.subtree if keep[t.i]), None)
+    if first is not None and first.dep_ == "mark" and first.lower_ == "that":
+        keep[first.i] = False
+
+
+def drop_asides(doc: Doc, keep: list[bool]) -> None:
+    """Appositives, non-restrictive relative clauses, parentheses and dashed asides.
+
+    Never inside a direct quotation: what someone said is quoted whole or not at all.
+    """
+    quoted = quoted_tokens(doc)
+    for token in doc:
+        if token.dep_ not in {"appos", "relcl"} and not (
+            token.like_num and token.dep_ in {"npadvmod", "amod", "appos"}
+        ):
+            continue
+        span = list(token.subtree)
+        first, last = span[0].i, span[-1].i
+        if any(i in quoted for i in range(first, last + 1)):
+            continue
+        set_off = first > 0 and doc[first - 1].text == ","
+        closed = last + 1 >= len(doc) or doc[last + 1].is_punct
+        # ", where the band played on tour, featuring Onyx": the participle after it tells of
+        # the aside, whatever the parse says; without the aside it would tell of the subject.
+        told_on = last + 2 < len(doc) and doc[last + 1].text == "," and doc[last + 2].tag_ in {
+            "VBG", "VBN"
+        }  # fmt: skip
+        if set_off and closed and not told_on and len(span) <= MAX_ASIDE_TOKENS:
+            drop_with_commas(doc, keep, first, last + 1)
+    opened: int | None = None
+    for token in doc:
+        if token.text == "(":
+            opened = token.i
+        elif token.text == ")" and opened is not None:
+            if token.i - opened <= MAX_ASIDE_TOKENS:
+                for i in range(opened, token.i + 1):
+                    keep[i] = False
+            opened = None
+    dashes = [t.i for t in doc if t.text in {"—", "–", "--"}]
+    root = doc[:].root.i
+    for a, b in zip(dashes[::2], dashes[1::2], strict=False):
+        # Dashes that pair wrongly ("hungry – whose score ... - spent 64% more – even") would
+        # take the main verb with them.
+        if b - a <= MAX_ASIDE_TOKENS and not a < root < b:
+            for i in range(a, b + 1):
+                keep[i] = False
+
+
+def split_semicolon(doc: Doc, keep: list[bool]) -> list[list[bool]] | None:
+    """'A happened; B followed' -> masks for 'A happened' and 'B followed'.
+
+    Only where each side is a clause of its own (a subject, a finite verb, enough words) and the
+    semicolon stands outside quotation marks and brackets; a list "a; b; c" is no such split.
+    """
+    quoted = quoted_tokens(doc)
+    depth = 0
+    marks: list[int] = []
+    for token in doc:
+        depth += token.text == "("
+        depth -= token.text == ")"
+        if token.text == ";" and depth == 0 and token.i not in quoted and keep[token.i]:
+            marks.append(token.i)
+    if len(marks) != 1:
+        return None
+    mark = marks[0]
+    parts = [
+        [keep[i] and i < mark for i in range(len(doc))],
+        [keep[i] and i > mark for i in range(len(doc))],
+    ]
+    last = len(doc) - 1
+    for part in parts:
+        finite = any(part[t.i] for t in doc if t.tag_ in FINITE_TAGS)
+        subject = any(part[t.i] for t in doc if t.dep_ in _SUBJECTS)
+        if not (finite and subject) or sum(part) < MIN_CLAIM_WORDS:
+            return None
+        if doc[last].is_punct:
+            part[last] = True
+    return parts
+
+
+def split_coordination(doc: Doc, keep: list[bool]) -> list[list[bool]] | None:
+    """'S did A and did B' -> masks for 'S did A' and 'S did B' (the subject shared)."""
+    root = doc[:].root
+    if len(doc) < MIN_SPLIT_TOKENS:
+        return None
+    verbs = [
+        c for c in root.children
+        if c.dep_ == "conj" and c.pos_ in {"VERB", "AUX"} and keep[c.i]
+    ]  # fmt: skip
+    if len(verbs) != 1:
+        return None
+    second = verbs[0]
+    # Predicates are joined by a conjunction of their own ("did A and did B", "went, entered
+    # and found"); with only an "and" between nouns ("allowed for mood and time spent
+    # shopping") the second verb is a misparse.
+    verbs_joined = {root.i, second.i} | {c.i for c in second.subtree if c.dep_ == "conj"}
+    if not any(
+        t.dep_ == "cc" and t.head.i in verbs_joined and t.head.pos_ in {"VERB", "AUX"}
+        for t in doc[root.i : second.right_edge.i + 1]
+    ):
+        return None
+    # A verb inside brackets the root is not in belongs to the aside, not to the subject.
+    opened = doc[root.i : second.i].text.count("(") - doc[root.i : second.i].text.count(")")
+    if opened > 0:
+        return None
+    subject = [c for c in root.children if c.dep_ in {"nsubj", "nsubjpass"}]
+    # "Axelrod, asked about the poll, turned ...": a participle set off after its subject is
+    # an aside the parser took for the main verb, not a clause of its own.
+    between = doc[subject[0].i + 1 : root.i] if subject else doc[0:0]
+    if (
+        root.tag_ in {"VBD", "VBN"}
+        and len(between) > 0
+        and all(t.is_punct for t in between)
+        and doc[root.i - 1].text == ","
+    ):
+        return None
+    own_subject = any(c.dep_ in {"nsubj", "nsubjpass", "expl"} for c in second.children)
+    if not subject and not own_subject:
+        return None
+    # "was charged with luring and attempting to ...": a gerund after a finite verb is more
+    # likely a misparsed list item than a second predicate of the subject.
+    if not own_subject and second.tag_ != root.tag_:
+        return None
+    tail = set(t.i for t in second.subtree)
+    # The conjunction and comma joining the clauses belong to neither.
+    joints = {c.i for c in root.children if c.dep_ in {"cc", "punct"} and c.i < second.left_edge.i}
+    joints = {i for i in joints if i > max((t.i for t in root.lefts), default=-1)}
+    first = [keep[i] and i not in tail and i not in joints for i in range(len(doc))]
+    if own_subject:
+        second_mask = [keep[i] and i in tail for i in range(len(doc))]
+        # "..., and all 23 of its crew were rescued": the pronoun points into the first clause.
+        if any(doc[i].lower_ in POINTERS for i in tail):
+            return None
+    else:
+        shared = {t.i for s in subject for t in s.subtree}
+        if not any(c.dep_ in {"aux", "auxpass"} for c in second.children):
+            shared |= {c.i for c in root.children if c.dep_ in {"aux", "auxpass", "neg"}}
+        second_mask = [keep[i] and (i in tail or i in shared) for i in range(len(doc))]
+    # The final full stop ends both.
+    last = len(doc) - 1
+    if doc[last].is_punct:
+        first[last] = second_mask[last] = True
+    if sum(first) < MIN_CLAIM_WORDS or sum(second_mask) < MIN_CLAIM_WORDS:
+        return None
+    return [first, second_mask]
