@@ -15,6 +15,10 @@ RESTATED_NAMES_SIMILARITY = 0.55  # ... or this similarity with two names in com
 RESTATED_CLOSE_SIMILARITY = 0.6  # ... or this similarity
 RESTATED_CLOSE_WORDS = 0.4  # ... with this share of the shorter one's words
 MIN_TELLING_NUMBER = 10  # smaller counts ("three weeks", "two outlets") recur across facts
+# A date entity that is a span of time ("16 years ago", "75 years after") counts like a number.
+_DURATION_UNITS = frozenset(
+    {"years", "months", "weeks", "days", "hours", "minutes", "decades", "centuries"}
+)
 # Words around a number that do not change what it counts.
 _HEDGES = frozenset(
     {"about", "around", "roughly", "some", "nearly", "almost", "approximately", "more", "than",
@@ -67,12 +71,17 @@ def restates(a: Wording, b: Wording, similarity: float, common: frozenset[str]) 
 
 
 def _telling_numbers(wording: Wording) -> set[str]:
-    """Numbers that identify a fact: "2,400", "71", "$130,000"; not "2019", "two", "1"."""
+    """Numbers that identify a fact: "2,400", "71", "$130,000", the 75 of "Seventy-five years".
+
+    Not "2019", "two", "1", nor the 27 of "Feb. 27" (many facts share a day).
+    """
     out: set[str] = set()
     for text, label in wording.entities:
-        if label not in COUNTED_LABELS:
+        tokens = normalise_tokens(text)
+        duration = label == "DATE" and not _DURATION_UNITS.isdisjoint(tokens)
+        if label not in COUNTED_LABELS and not duration:
             continue
-        for token in normalise_tokens(text):
+        for token in tokens:
             digits = token.split(".")[0]
             year = len(digits) == 4 and digits[:2] in {"19", "20"}
             if digits.isdigit() and not year and int(digits) >= MIN_TELLING_NUMBER:

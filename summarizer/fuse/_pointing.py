@@ -45,6 +45,15 @@ _POINTING_CLAUSE = re.compile(
 )
 
 
+# A line that promises what comes next instead of telling it ("There was more to the story.",
+# also what is left of "his attorney insisted there was more to the story" without him).
+_PROMISE = re.compile(
+    r"^(?:but |and )?(?:there(?:'s|’s| is| was) (?:much |even )?more(?: to (?:the|this|that) "
+    r"story)?|that(?:'s|’s| is| was) (?:still )?not all|read on|find out (?:more|why|how|what))"
+    r"\W*$",
+    re.IGNORECASE,
+)
+
 # A sentence that is one quotation and nothing else: its speaker was named around it.
 BARE_QUOTE = re.compile(r'^[“"][^“”"]+[”"]$|^[“"][^“”"]+[.!?,][”"][.]?$')
 
@@ -53,7 +62,8 @@ def dangling_opener(text: str) -> bool:
     """Whether a sentence points back at an earlier one.
 
     By its first word ("He", "Also", "Which"), by a clause such as "If that fails", by
-    "otherwise", or by being a bare quotation whose speaker another sentence names.
+    "otherwise", or by being a bare quotation whose speaker another sentence names; and a line
+    that only promises more ("There was more to the story.") tells nothing alone.
     """
     stripped = text.strip()
     return bool(
@@ -61,6 +71,7 @@ def dangling_opener(text: str) -> bool:
         or _POINTING_CLAUSE.match(stripped)
         or _POINTING_ADVERBS.search(stripped)
         or BARE_QUOTE.match(stripped)
+        or _PROMISE.match(stripped)
     )
 
 

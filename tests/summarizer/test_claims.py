@@ -401,3 +401,17 @@ def test_and_between_nouns_is_no_second_predicate(models):
     claims = _wordings(models, text)
     assert len(claims) == 1
     assert all("40 per cent" in w and "time spent shopping" in w for w in claims[0])
+
+
+def test_a_line_promising_more_tells_nothing(models):
+    """Without its speaker, "his lawyer insisted there was more to the story" promises only."""
+    assert dangling_opener("But there was more to the story.")
+    assert dangling_opener("And that's not all.")
+    assert not dangling_opener("There was more rain in Harrow than forecast on Monday.")
+    text = "Hours after the arrest, his lawyer insisted there was more to the story."
+    (found,) = claims_of([Sentence(text, 0, 0)], [[text]], model=models.models.spacy_model)
+    assert not any(
+        w.text == "There was more to the story." and not w.dangling
+        for claim in found
+        for w in claim.wordings
+    )

@@ -252,3 +252,27 @@ def test_an_outlet_restating_a_wording_with_its_number_tells_of_it(models, monke
     assert all(half_echo(u, 1) and half_echo(u, 2) for u in evacuation)
     inspected = [u for u, unit in enumerate(selector.units) if "inspected" in unit.wording.text]
     assert inspected and not any(restated[u] for u in inspected)
+
+
+def test_a_span_of_years_is_a_telling_number_of_a_restatement():
+    """'Forty-two years after ...' and '... 42 years after its launch' tell one anniversary."""
+    from summarizer.fuse import restates
+    from summarizer.fuse.claims import Wording
+
+    a = Wording(
+        "Forty-two years after the launch of the Harrow ferry, its logbooks are being studied.",
+        (("Forty-two years", "DATE"), ("Harrow", "GPE")),
+        dangling=False,
+    )
+    b = Wording(
+        "Day-trippers from Kessling still crowd onto the old boat 42 years after it was launched.",
+        (("Kessling", "GPE"), ("42 years", "DATE")),
+        dangling=False,
+    )
+    assert restates(a, b, 0.5, frozenset())
+    c = Wording(
+        "Day-trippers from Kessling still crowd onto the old boat 12 days after it was launched.",
+        (("Kessling", "GPE"), ("12 days", "DATE")),
+        dangling=False,
+    )
+    assert not restates(a, c, 0.5, frozenset())
