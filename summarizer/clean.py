@@ -23,7 +23,7 @@ import logging
 import re
 import unicodedata
 
-__all__ = ["clean_text", "is_junk_line"]
+__all__ = ["CAPTION_DATE", "clean_text", "is_junk_line"]
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +36,9 @@ WRAP_MIN_WORDS = 8  # a line this long that stops mid-sentence was hard-wrapped
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 # "R&B;", "AT&T;": an ampersand entity decoded without its own semicolon taken away.
 _ENTITY_LEFTOVER = re.compile(r"\b([A-Z]{1,3}&[A-Z][A-Za-z]{0,3});(?=\s)")
+# A closing curly quotation mark (UTF-8 E2 80 9D) read as Windows-1252 and repaired to the
+# replacement character: '“I will run,�? she said' (the "?" would end a sentence there).
+_BROKEN_CLOSING_QUOTE = re.compile(r"(?<=\S)\ufffd\?")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _BULLET = re.compile(r"^\s*(?:[•·▪◦●■□►▸‣⁃*]|-(?=\s))\s*")
 _TERMINAL = re.compile(r"[.!?…:;][\"'”’)\]]*$|[\"”’]$")
@@ -133,6 +136,9 @@ _EMBEDDED_POST = re.compile(
     r"(?:\s+at\s+\d{1,2}:\d{2}\s*[ap]\.?m\.?(?:\s+[a-z]{2,4})?)?\s*$",
     re.I,
 )
+# A news photo's caption dates it in full: "... speaks at a rally Thursday, Oct. 3, 2013, in
+# Haltom City, Texas." Body text says "Thursday" or "Oct. 3". One sentence of a paragraph.
+CAPTION_DATE = re.compile(rf"\b(?:{_DAYS}),?\s+(?:{_MONTHS})\.?\s+\d{{1,2}},?\s+\d{{4}}\b", re.I)
 _DATE_TOKEN = re.compile(
     rf"^(?:{_MONTHS}|{_DAYS}|\d{{1,4}}(?:st|nd|rd|th)?|\d{{1,2}}[:.]\d{{2}}(?::\d{{2}})?|"
     r"\d{4}-\d{2}-\d{2}(?:t[\d:.+-]+z?)?|\d{1,2}/\d{1,2}/\d{2,4}|a\.?m\.?|p\.?m\.?|"
@@ -152,10 +158,11 @@ _LEADING_DATELINE = re.compile(
     r"(?:\s*\([A-Za-z .&-]{1,30}\))?\s*(?:--|—|–|-)\s+(?=[A-Z“\"‘'])",
 )
 # A video player's button text glued to the caption after it ("CLOSE The Dow plunged ..."), and
-# a picture's label glued to the paragraph after it ("Image The spokeswoman said ...").
+# a picture's or an analysis box's label glued to the paragraph after it ("Image The spokeswoman
+# said ...", "Analysis There had been ...").
 _PLAYER_LABEL = re.compile(
     r"^(?:(?:CLOSE|REPLAY|VIDEO|WATCH|SKIP AD)\s+(?=[A-Z][a-z])"
-    r"|(?:Image|Photo)\s+(?=(?:The|A|An)\s|[A-Z][a-z]+\s+[A-Z]))"
+    r"|(?:Image|Photo|Analysis)\s+(?=(?:The|A|An|There)\s|[A-Z][a-z]+\s+[A-Z]))"
 )
 _BYLINE = re.compile(
     r"^(?:by|written\s+by|reporting\s+by|reported\s+by|words\s+by|story\s+by|edited\s+by|"
@@ -284,6 +291,7 @@ def _normalise(text: str) -> list[list[str]]:
     """Blocks (separated by blank lines) of stripped, de-bulleted lines."""
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
     text = _ENTITY_LEFTOVER.sub(r"\1", _INVISIBLE.sub("", text))
+    text = _BROKEN_CLOSING_QUOTE.sub("\u201d", text)
     blocks: list[list[str]] = []
     for raw in re.split(r"\n\s*\n", text):
         lines = [_BULLET.sub("", _SPACES.sub(" ", ln)).strip() for ln in raw.split("\n")]

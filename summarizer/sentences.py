@@ -13,6 +13,7 @@ from functools import lru_cache
 import pysbd
 
 from .models import Article, Sentence
+from .text import SAYING_VERBS
 
 __all__ = ["split_article", "split_paragraph", "split_text"]
 
@@ -28,6 +29,10 @@ _LEADING_CLOSER = re.compile(r"^([”’)\]]+)\s*")
 # ... and splits a possessive after an abbreviation: 'Facebook Inc.’' + 's role in ...'.
 _SPLIT_POSSESSIVE = re.compile(r"[.][’']$")
 _POSSESSIVE_REST = re.compile(r"^s\b")
+# ... and ends a quotation at '!"' or '?"' apart from its speaker: '"We pray together!"' +
+# 'Francis told him.' The speaker's line is one to three capitalised words and a verb of saying.
+_BARE_QUOTATION = re.compile(r"^[\"“‘].*[!?][\"”’]$")
+_SPEAKER_FIRST = re.compile(r"^(?:[A-Z][\w.'’-]*\s+){1,3}(\w+)\b")
 
 
 def _get_segmenter() -> pysbd.Segmenter:
@@ -53,11 +58,19 @@ def split_paragraph(paragraph: str) -> tuple[str, ...]:
         if out and _SPLIT_POSSESSIVE.search(out[-1]) and _POSSESSIVE_REST.match(piece):
             out[-1] += piece
             continue
+        if out and _BARE_QUOTATION.match(out[-1]) and _speaker_line(piece):
+            out[-1] += " " + piece
+            continue
         if len(piece) >= MIN_SENTENCE_CHARS:
             out.append(piece)
         elif out and piece:
             out[-1] += piece
     return tuple(out)
+
+
+def _speaker_line(piece: str) -> bool:
+    match = _SPEAKER_FIRST.match(piece)
+    return match is not None and match.group(1).lower() in SAYING_VERBS | {"asked", "shouted"}
 
 
 def _rehome_quotes(pieces: list[str]) -> list[str]:

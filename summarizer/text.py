@@ -17,7 +17,18 @@ import unicodedata
 from collections.abc import Mapping
 from types import MappingProxyType
 
-__all__ = ["NATIONALITIES", "fold", "word_count", "words"]
+__all__ = ["NATIONALITIES", "SAYING_VERBS", "fold", "word_count", "words"]
+
+# Verbs of saying, in the forms news uses ("said", "told", "adds"): who speaks, not what.
+SAYING_VERBS = frozenset(
+    {"say", "says", "said", "saying", "report", "reports", "reported", "reporting", "tell",
+     "tells", "told", "add", "adds", "added", "state", "states", "stated", "announce",
+     "announces", "announced", "note", "notes", "noted", "confirm", "confirms", "confirmed",
+     "claim", "claims", "claimed", "write", "writes", "wrote", "explain", "explains",
+     "explained", "allege", "alleges", "alleged", "insist", "insists", "insisted",
+     "acknowledge", "acknowledged", "testify", "testified", "declare", "declared", "assert",
+     "asserted", "stress", "stressed", "emphasize", "emphasized", "reiterate", "reiterated"}
+)  # fmt: skip
 
 _WORD = re.compile(r"\w+")
 

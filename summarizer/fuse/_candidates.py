@@ -12,6 +12,7 @@ import re
 
 import numpy as np
 
+from ..clean import CAPTION_DATE
 from ..models import Sentence
 
 __all__ = ["MAX_CANDIDATES_PER_ARTICLE", "MIN_WORDS", "scores", "teasers", "usable"]
@@ -32,6 +33,8 @@ _JUNK = re.compile(
     r"https?://|www\.|@\w|\bclick\b|\bsign up\b|\bsubscribe\b|\bnewsletter\b|\bcookies?\b"
     r"|\ball rights reserved\b|\bfollow us\b|\bread more\b|\bshare this\b|\bdownload\b.*\bapp\b"
     r"|\badvertisement\b|\bsponsored\b|\bphoto:|\bimage:|\bcaption\b|\bjavascript\b"
+    # A photo credit heading a caption: "Eric Gay / AP Senator ... listens as ...".
+    r"|\b[A-Z][a-z]+ [A-Z][a-z]+ ?/ ?(?:AP|Reuters|AFP|EPA|Getty Images)\b"
     # A pipe between words is page furniture: "| AP Photo ...", "Video | Politics".
     r"|(?:^|\s)\|(?:\s|$)"
     # Text addressed to a machine, not a reader: fake citation markers, prompt injections.
@@ -51,6 +54,8 @@ def usable(sentence: Sentence) -> bool:
     if not MIN_WORDS <= words <= MAX_WORDS:
         return False
     if not _ENDS_STATEMENT.search(text) or _JUNK.search(text) or _CUT_SHORT.search(text):
+        return False
+    if CAPTION_DATE.search(text):
         return False
     letters = [c for c in text if c.isalpha()]
     return not letters or sum(c.isupper() for c in letters) / len(letters) < 0.5

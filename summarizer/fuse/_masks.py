@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ..text import SAYING_VERBS
 from ..verify import POINTERS
-from ._speakers import REPORTING
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -166,7 +166,7 @@ def drop_tail_attribution(doc: Doc, keep: list[bool], *, quoted: bool) -> None:
         tail
         and len(tail) <= MAX_ATTRIBUTION_TOKENS
         and len(verbs) == 1
-        and verbs[0].lower_ in REPORTING
+        and verbs[0].lower_ in SAYING_VERBS
     ):
         for i in range(commas[-1], len(doc)):
             if not doc[i].is_punct or doc[i].text == ",":
@@ -176,7 +176,7 @@ def drop_tail_attribution(doc: Doc, keep: list[bool], *, quoted: bool) -> None:
 def drop_head_attribution(doc: Doc, keep: list[bool]) -> None:
     """Drop head attribution: 'Police said (that) X.' becomes 'X.'."""
     root = doc[:].root
-    if root.lower_ not in REPORTING:
+    if root.lower_ not in SAYING_VERBS:
         return
     said = [c for c in root.children if c.dep_ == "ccomp" and c.i > root.i]
     if not said:
@@ -207,7 +207,12 @@ def drop_asides(doc: Doc, keep: list[bool]) -> None:
         if any(i in quoted for i in range(first, last + 1)):
             continue
         set_off = first > 0 and doc[first - 1].text == ","
-        closed = last + 1 >= len(doc) or doc[last + 1].is_punct
+        # "... with Mr. Smith, who told them: '...'": a colon opens what the clause says.
+        closed = last + 1 >= len(doc) or (doc[last + 1].is_punct and doc[last + 1].text != ":")
+        # "After talking with Robinson, Engravalle, a father of two, noticed ...": a name "in
+        # apposition" to a name is the parser's reading of the next clause's subject.
+        if token.dep_ == "appos" and token.pos_ == "PROPN" and token.head.pos_ == "PROPN":
+            continue
         # ", where the band played on tour, featuring Onyx": the participle after it tells of
         # the aside, whatever the parse says; without the aside it would tell of the subject.
         told_on = last + 2 < len(doc) and doc[last + 1].text == "," and doc[last + 2].tag_ in {

@@ -32,8 +32,11 @@ _DANGLING = re.compile(
 )
 
 # Words that point back from inside a clause: "could otherwise take three weeks" means "if the
-# refloat the sentence before tells of fails"; alone it reads as a cut.
-_POINTING_ADVERBS = re.compile(r"\b(?:otherwise|instead)\b(?! of\b| than\b)", re.IGNORECASE)
+# refloat the sentence before tells of fails"; alone it reads as a cut, as does "lacked the
+# expertise to do so".
+_POINTING_ADVERBS = re.compile(
+    r"\b(?:otherwise|instead)\b(?! of\b| than\b)|\b(?:do|does|did|doing|done) so\b", re.IGNORECASE
+)
 # A condition or time told by the sentence before: "If that fails, ...", "If so, ...", "After
 # that, ...". "If that ship sinks" names its own subject and stands alone.
 _POINTING_CLAUSE = re.compile(

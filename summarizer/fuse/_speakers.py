@@ -9,25 +9,17 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
+from ..text import SAYING_VERBS
+
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
-__all__ = ["REPORTING", "Reader", "resolve_pronoun", "speaker_before"]
+__all__ = ["Reader", "resolve_pronoun", "speaker_before"]
 
 # Reads one sentence with the full parse; the caller memoises (a sentence before is often one
 # of the candidates it parsed already).
 Reader = Callable[[str], "Doc"]
 
-# Verbs of saying, in the forms news uses: a clause they govern is the claim, they the source.
-REPORTING = frozenset(
-    {"say", "says", "said", "saying", "report", "reports", "reported", "reporting", "tell",
-     "tells", "told", "add", "adds", "added", "state", "states", "stated", "announce",
-     "announces", "announced", "note", "notes", "noted", "confirm", "confirms", "confirmed",
-     "claim", "claims", "claimed", "write", "writes", "wrote", "explain", "explains",
-     "explained", "allege", "alleges", "alleged", "insist", "insists", "insisted",
-     "acknowledge", "acknowledged", "testify", "testified", "declare", "declared", "assert",
-     "asserted", "stress", "stressed", "emphasize", "emphasized", "reiterate", "reiterated"}
-)  # fmt: skip
 _PERSON_PRONOUNS = {"he": "", "she": "", "his": "'s", "her": "'s"}
 _SUBJECT_PRONOUNS = frozenset({"he", "she", "they"})
 _NAMED = frozenset({"PERSON", "ORG", "NORP", "GPE"})  # what a pronoun after it may stand for
@@ -54,7 +46,7 @@ def pointing_pronoun(doc: Doc, keep: list[bool], *, start: int, quoted: set[int]
         (
             t for t in doc
             if t.lower_ in {"he", "she"} and t.dep_ == "nsubj" and t.i not in quoted
-            and t.head.lower_ in REPORTING and keep[t.i]
+            and t.head.lower_ in SAYING_VERBS and keep[t.i]
             and any(doc[i].text in {"”", '"', "’"} for i in range(max(0, t.i - 3), t.i))
         ),
         None,

@@ -30,6 +30,7 @@ from dataclasses import replace as replace_field
 from typing import TYPE_CHECKING
 
 from ..nlp import FACT_LABELS, NUMERIC_LABELS, Entity, parse
+from ..text import SAYING_VERBS
 from ._masks import (
     FINITE_TAGS,
     MIN_CLAIM_WORDS,
@@ -66,6 +67,8 @@ _QUOTE_CHARS = '"“”'
 _REPORTED_SPEECH = re.compile(r"[,.?!][\"”]\s")
 _ENDS = frozenset({",", ".", ";", ":", "!", "?", ")", "”", '"', "’"})
 _OPEN_PUNCT = ",;:—–-"
+# What a verb of saying governs when it reports something: a clause or an object.
+_SAID = frozenset({"ccomp", "xcomp", "parataxis", "dobj", "dative", "advcl", "conj"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -292,6 +295,8 @@ def _wording(
     # the booking."), or a caption, teaser or broken line ("Part of the $25 level.").
     if not any(mask[t.i] for t in doc if t.tag_ in FINITE_TAGS) or _headless(doc):
         return None
+    if _says_nothing(doc, mask):
+        return None
     ents = _fact_entities(doc, mask) + tuple(e for e in extra if e[0] in text)
     dangling = (
         dangling_opener(text)
@@ -300,6 +305,20 @@ def _wording(
         or demonstrative(doc, mask, quoted_tokens(doc))
     )
     return Wording(text, ents, dangling)
+
+
+def _says_nothing(doc: Doc, mask: list[bool]) -> bool:
+    """Whether the wording is a verb of saying without what was said ("Davis said at the club.").
+
+    Left when a splitter cut the quotation off, or a cut took the clause said.
+    """
+    root = doc[:].root
+    return (
+        mask[root.i]
+        and root.lower_ in SAYING_VERBS
+        and not any(mask[c.i] and c.dep_ in _SAID for c in root.children)
+        and not any(mask[i] for i in quoted_tokens(doc))
+    )
 
 
 def _headless(doc: Doc) -> bool:

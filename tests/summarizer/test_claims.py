@@ -415,3 +415,36 @@ def test_a_line_promising_more_tells_nothing(models):
         for claim in found
         for w in claim.wordings
     )
+
+
+def test_do_so_points_back():
+    assert dangling_opener("The county lacked the engineers to do so.")
+    assert not dangling_opener("The county lacked the engineers to inspect the dam.")
+
+
+def test_a_clause_opening_a_quotation_after_a_colon_stays(models):
+    """'..., who told them: "..."' keeps its 'who told them'; ',:' is never printed."""
+    text = (
+        "The wardens finished their round and then spoke with Mr. Varn, who told them: "
+        "“The gate may be open. The water is rising.”"
+    )
+    for claim in _wordings(models, text):
+        assert all(",:" not in w for w in claim)
+
+
+def test_a_name_after_a_name_is_no_aside(models):
+    """'After talking with Hald, Quill, a father of two, noticed ...' keeps Quill."""
+    text = (
+        "After talking with Hald, Quill, a father of two, noticed that some of the children "
+        "were walking around barefoot."
+    )
+    for claim in _wordings(models, text):
+        assert all("Quill" in w for w in claim)
+
+
+def test_a_verb_of_saying_without_what_was_said_is_no_claim(models):
+    text = "Ines Hald said at the town hall."
+    (found,) = claims_of([Sentence(text, 0, 0)], [[text]], model=models.models.spacy_model)
+    assert all(w.dangling for claim in found for w in claim.wordings)
+    (claim,) = _wordings(models, "Ines Hald said at the town hall that the gate had failed.")
+    assert claim

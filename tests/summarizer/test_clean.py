@@ -226,6 +226,8 @@ def test_picture_label_comes_off_the_paragraph_it_is_glued_to():
     assert clean_text(text).startswith("The authority's spokeswoman")
     for text in ("Image quality at the dam's cameras was poor.", "Image Comics printed the map."):
         assert clean_text(text) == text
+    text = "Analysis There had been talk for weeks of how the two mayors would meet.\n"
+    assert clean_text(text).startswith("There had been talk")
 
 
 @pytest.mark.parametrize(
@@ -265,3 +267,9 @@ def test_ampersand_entity_leftover_comes_off():
     assert clean_text(text) == (
         "Her mother sang in the R&B group The Larkspurs, and AT&T sponsored the tour."
     )
+
+
+def test_a_closing_quote_read_as_the_replacement_character_is_repaired():
+    """'“We will stay,�? she said': the '?' left by the broken mark would end a sentence."""
+    text = "“We will stay until the water goes down,\ufffd? she said at the town hall.\n"
+    assert clean_text(text).startswith("“We will stay until the water goes down,” she said")

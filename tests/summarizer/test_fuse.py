@@ -216,6 +216,14 @@ def test_a_line_with_page_furniture_pipes_is_no_candidate():
     assert not usable(
         Sentence("| Photo desk The mayor spoke to reporters on the hall steps.", 0, 0)
     )
+    assert not usable(
+        Sentence("Ada Quill / AP Mayor Ines Hald listens as the council debates the dam.", 0, 0)
+    )
+    # A caption dates its picture in full.
+    assert not usable(
+        Sentence("Mayor Ines Hald speaks at a rally Thursday, Oct. 3, 2024, in Harrow.", 0, 0)
+    )
+    assert usable(Sentence("Mayor Ines Hald will speak at a rally in Harrow on Thursday.", 0, 0))
     assert usable(Sentence("The mayor spoke to reporters on the steps of the town hall.", 0, 0))
 
 

@@ -32,6 +32,15 @@ from summarizer.sentences import split_article, split_text
             ["Prices rose 2.5% in March.", "Analysts expected 2.1%."],
         ),
         (
+            # pysbd ends the quotation at '!"' and leaves its speaker a sentence of his own.
+            '"Stop! we are neighbours!" Tomas Varn told the crowd at the gate. Nobody moved.',
+            ['"Stop! we are neighbours!" Tomas Varn told the crowd at the gate.', "Nobody moved."],
+        ),
+        (
+            'She shouted "Stop!" Police said she ran.',
+            ['She shouted "Stop!"', "Police said she ran."],
+        ),
+        (
             # pysbd ends a sentence at "Inc.’" and leaves "s role ..." as one of its own.
             "After years of doubts over Brightwell Inc.’s role in the outage, its chief spoke. "
             "He was brief.",
