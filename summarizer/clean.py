@@ -158,11 +158,11 @@ _LEADING_DATELINE = re.compile(
     r"(?:\s*\([A-Za-z .&-]{1,30}\))?\s*(?:--|—|–|-)\s+(?=[A-Z“\"‘'])",
 )
 # A video player's button text glued to the caption after it ("CLOSE The Dow plunged ..."), and
-# a picture's or an analysis box's label glued to the paragraph after it ("Image The spokeswoman
-# said ...", "Analysis There had been ...").
+# a picture's or an opinion box's label glued to the paragraph after it ("Image The spokeswoman
+# said ...", "Analysis There had been ...", "Commentary Once the ferry ...").
 _PLAYER_LABEL = re.compile(
     r"^(?:(?:CLOSE|REPLAY|VIDEO|WATCH|SKIP AD)\s+(?=[A-Z][a-z])"
-    r"|(?:Image|Photo|Analysis)\s+(?=(?:The|A|An|There)\s|[A-Z][a-z]+\s+[A-Z]))"
+    r"|(?:Image|Photo|Analysis|Commentary)\s+(?=(?:The|A|An|There|Once)\s|[A-Z][a-z]+\s+[A-Z]))"
 )
 _BYLINE = re.compile(
     r"^(?:by|written\s+by|reporting\s+by|reported\s+by|words\s+by|story\s+by|edited\s+by|"

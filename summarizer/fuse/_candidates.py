@@ -33,6 +33,11 @@ _JUNK = re.compile(
     r"https?://|www\.|@\w|\bclick\b|\bsign up\b|\bsubscribe\b|\bnewsletter\b|\bcookies?\b"
     r"|\ball rights reserved\b|\bfollow us\b|\bread more\b|\bshare this\b|\bdownload\b.*\bapp\b"
     r"|\badvertisement\b|\bsponsored\b|\bphoto:|\bimage:|\bcaption\b|\bjavascript\b"
+    # A bracketed link or editor's label ("[Video Link] ...", "[Rapinoe responds: ...]"), a
+    # share button's text ("Email This, ...").
+    r"|^\[|\bemail this\b"
+    # A byline glued to the first sentence: "By Ada Quill and Tomas Varn Sure, the film ...".
+    r"|^By [A-Z][a-z]+(?: [A-Z]\.)? [A-Z][a-z]+(?:,| and [A-Z])"
     # A photo credit heading a caption: "Eric Gay / AP Senator ... listens as ...".
     r"|\b[A-Z][a-z]+ [A-Z][a-z]+ ?/ ?(?:AP|Reuters|AFP|EPA|Getty Images)\b"
     # A pipe between words is page furniture: "| AP Photo ...", "Video | Politics".
@@ -42,9 +47,14 @@ _JUNK = re.compile(
     re.IGNORECASE,
 )
 _ENDS_STATEMENT = re.compile(r"[.!]['\"”’)\]]*$")
-# A teaser cut short ("The researchers are investigating whether..."), or a sentence whose
-# first word the page lost ("S role in spreading ..." of "Facebook's role").
-_CUT_SHORT = re.compile(r"(?:\.\.\.|…)['\"”’)\]]*$|^[B-HJ-Z] [a-z]")
+# A teaser cut short ("The researchers are investigating whether..."), a sentence whose first
+# word the page lost ("S role in spreading ..." of "Facebook's role") or whose subject a split
+# took ("King Features, was directed by ..."), or two run together ('... Betty White."If she').
+_CUT_SHORT = re.compile(
+    r"(?:\.\.\.|…)['\"”’)\]]*$|^[B-HJ-Z] [a-z]"
+    r"|^(?:[A-Z][\w'’-]* ){0,3}[A-Z][\w'’-]*, (?:was|were|is|are|has|have|had)\b"
+    r"|[a-z][.!?][\"”][A-Z]"
+)
 
 
 def usable(sentence: Sentence) -> bool:

@@ -44,8 +44,9 @@ _CONNECTIVE_PHRASES = (
     ("for", "their", "part"), ("in", "addition"), ("on", "the", "other", "hand"),
     ("at", "the", "same", "time"), ("in", "turn"), ("by", "contrast"), ("in", "contrast"),
     ("as", "a", "result"), ("even", "so"), ("moments", "later"), ("seconds", "later"),
-    ("minutes", "later"), ("shortly", "after"), ("soon", "after"),
+    ("minutes", "later"), ("shortly", "after"), ("soon", "after"), ("earlier",), ("later",),
 )  # fmt: skip
+_PERSONAL_PRONOUNS = frozenset({"he", "she", "they", "him", "her", "them", "his", "their"})
 FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD"})
 _SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj", "expl"})
 
@@ -184,6 +185,10 @@ def drop_head_attribution(doc: Doc, keep: list[bool]) -> None:
     clause = said[0]
     if clause.right_edge.i < len(doc) - 2:
         return  # more follows the clause: not a plain "X said Y"
+    # "Demoski told reporters that when he woke up, he checked ...": without the speaker, "he"
+    # would point at whoever the digest named before.
+    if any(t.lower_ in _PERSONAL_PRONOUNS for t in clause.subtree):
+        return
     for i in range(clause.left_edge.i):
         keep[i] = False
     first = next((t for t in clause.subtree if keep[t.i]), None)
@@ -326,8 +331,11 @@ def split_coordination(doc: Doc, keep: list[bool]) -> list[list[bool]] | None:
             return None
     else:
         shared = {t.i for s in subject for t in s.subtree}
-        if not any(c.dep_ in {"aux", "auxpass"} for c in second.children):
-            shared |= {c.i for c in root.children if c.dep_ in {"aux", "auxpass", "neg"}}
+        auxiliaries = {c.i for c in root.children if c.dep_ in {"aux", "auxpass"}}
+        # "has not paid and will not pay" keeps its own; "did not pay and leave" shares "did
+        # not". A copula's "not" is its own: "was not in the lineup and came on" came on.
+        if auxiliaries and not any(c.dep_ in {"aux", "auxpass"} for c in second.children):
+            shared |= auxiliaries | {c.i for c in root.children if c.dep_ == "neg"}
         second_mask = [keep[i] and (i in tail or i in shared) for i in range(len(doc))]
     # The final full stop ends both.
     last = len(doc) - 1

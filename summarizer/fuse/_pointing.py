@@ -14,12 +14,12 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
-__all__ = ["BARE_QUOTE", "dangling_opener", "demonstrative", "first_person", "imperative"]
+__all__ = ["BARE_QUOTE", "dangling_opener", "demonstrative", "imperative", "personal_voice"]
 
 _DANGLING = re.compile(
     r"^[\"“‘']?(?:also|and|but|however|meanwhile|still|yet|moreover|furthermore|instead|then|so|"
     r"he|she|they|it|its|his|her|their|them|him|this|that|these|those|such|which|whose|"
-    r"here(?:'s|’s| is| are)|except|"
+    r"here(?:'s|’s| is| are|(?=,))|except|"
     # "Because it may be time we all moved." is half a sentence; "Because of X, Y" is whole.
     r"because(?! of\b)(?![^,]*,)|"
     r"(?:among|of|between|like|for|with|to|from|unlike|besides) (?:them|those|these|him|her)"
@@ -35,7 +35,9 @@ _DANGLING = re.compile(
 # refloat the sentence before tells of fails"; alone it reads as a cut, as does "lacked the
 # expertise to do so".
 _POINTING_ADVERBS = re.compile(
-    r"\b(?:otherwise|instead)\b(?! of\b| than\b)|\b(?:do|does|did|doing|done) so\b", re.IGNORECASE
+    r"\b(?:otherwise|instead)\b(?! of\b| than\b)|\b(?:do|does|did|doing|done) so\b"
+    r"|\b(?:think|thinks|thought|hope|hopes|believe|believes|say|says|said) so\b",
+    re.IGNORECASE,
 )
 # A condition or time told by the sentence before: "If that fails, ...", "If so, ...", "After
 # that, ...". "If that ship sinks" names its own subject and stands alone.
@@ -78,17 +80,25 @@ def dangling_opener(text: str) -> bool:
     )
 
 
-_FIRST_PERSON = frozenset({"i", "me", "my", "we", "us", "our"})
+# First and second person: outside quotation marks, the digest's "we" or the reader's "you".
+_PERSONAL_VOICE = frozenset(
+    {"i", "me", "my", "we", "us", "our", "you", "your", "yours", "yourself", "yourselves"}
+)
 
 
-def first_person(doc: Doc, mask: list[bool], quoted: set[int]) -> bool:
-    """Whether someone speaks outside quotation marks ("We have shown ...", "on our list").
+def personal_voice(doc: Doc, mask: list[bool], quoted: set[int]) -> bool:
+    """Whether someone speaks, or the reader is spoken to, outside quotation marks.
 
-    In a digest "we" would be the digest's; the outlet or the person meant goes unnamed.
-    `quoted` holds the indexes of the tokens inside quotation marks.
+    "We have shown ...", "on our list": in a digest "we" would be the digest's, and the outlet
+    or person meant goes unnamed. "You can add location to your posts", "you can bid farewell to
+    ...": a page's widget or a columnist's aside, no outlet's report of a fact. `quoted` holds
+    the indexes of the tokens inside quotation marks.
     """
     return any(
-        mask[t.i] and t.i not in quoted and t.lower_ in _FIRST_PERSON and t.tag_ in {"PRP", "PRP$"}
+        mask[t.i]
+        and t.i not in quoted
+        and t.lower_ in _PERSONAL_VOICE
+        and t.tag_ in {"PRP", "PRP$"}
         for t in doc
     )
 

@@ -44,7 +44,7 @@ from ._masks import (
     split_coordination,
     split_semicolon,
 )
-from ._pointing import BARE_QUOTE, dangling_opener, demonstrative, first_person, imperative
+from ._pointing import BARE_QUOTE, dangling_opener, demonstrative, imperative, personal_voice
 from ._speakers import Reader, pointing_pronoun, resolve_pronoun, speaker_before
 
 if TYPE_CHECKING:
@@ -301,7 +301,7 @@ def _wording(
     dangling = (
         dangling_opener(text)
         or imperative(doc, mask, first_kept(mask))
-        or first_person(doc, mask, quoted_tokens(doc))
+        or personal_voice(doc, mask, quoted_tokens(doc))
         or demonstrative(doc, mask, quoted_tokens(doc))
     )
     return Wording(text, ents, dangling)

@@ -265,10 +265,11 @@ def test_a_speaker_pronoun_left_unknown_is_never_printed(models):
     assert all(w.dangling for claim in found for w in claim.wordings)
 
 
-def test_first_person_outside_quotation_marks_is_never_printed(models):
+def test_first_or_second_person_outside_quotation_marks_is_never_printed(models):
     for text in (
         "We have shown that a pattern of light shifts the body clock more than before.",
         "The ten keepers on our list earned 9 million crowns between May and May.",
+        "You can add your location to the posts you write from the web or the app.",
     ):
         (found,) = claims_of([Sentence(text, 0, 0)], [[text]], model=models.models.spacy_model)
         assert all(w.dangling for claim in found for w in claim.wordings)
@@ -448,3 +449,29 @@ def test_a_verb_of_saying_without_what_was_said_is_no_claim(models):
     assert all(w.dangling for claim in found for w in claim.wordings)
     (claim,) = _wordings(models, "Ines Hald said at the town hall that the gate had failed.")
     assert claim
+
+
+def test_pointing_back_with_so_or_here():
+    assert dangling_opener("The harbour master would like to think so.")
+    assert dangling_opener("Here, the ferries are the only way across the bay.")
+    assert not dangling_opener("Heretofore the ferries were the only way across the bay.")
+
+
+def test_head_attribution_stays_when_the_clause_points_at_its_speaker(models):
+    """Without 'Tomas Varn told reporters that', 'he' would point at whoever came before."""
+    text = (
+        "Tomas Varn told reporters that when he woke up on Sunday and heard the sirens, "
+        "he drove to the dam."
+    )
+    for claim in _wordings(models, text):
+        assert all(w.startswith("Tomas Varn") for w in claim)
+
+
+def test_a_copula_keeps_its_not_when_its_clauses_are_split(models):
+    text = (
+        "Ruth Calloway, who had come on as a substitute in the two matches before, was not in "
+        "the starting lineup and came on in the second half."
+    )
+    wordings = [w for claim in _wordings(models, text) for w in claim]
+    assert not any("Calloway not came" in w for w in wordings)
+    assert any(w.startswith("Ruth Calloway came on in the second half") for w in wordings)

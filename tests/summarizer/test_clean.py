@@ -228,6 +228,8 @@ def test_picture_label_comes_off_the_paragraph_it_is_glued_to():
         assert clean_text(text) == text
     text = "Analysis There had been talk for weeks of how the two mayors would meet.\n"
     assert clean_text(text).startswith("There had been talk")
+    text = "Commentary Once the ferry runs on time, the town can stop complaining about it.\n"
+    assert clean_text(text).startswith("Once the ferry runs")
 
 
 @pytest.mark.parametrize(

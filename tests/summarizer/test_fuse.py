@@ -205,6 +205,8 @@ def test_a_teaser_cut_short_or_a_line_missing_its_first_word_is_no_candidate():
 
     assert not usable(Sentence("The engineers at the dam are now investigating whether...", 0, 0))
     assert not usable(Sentence("S role in keeping the gates shut was never explained.", 0, 0))
+    assert not usable(Sentence("Harrow Features, was directed by the town's own mayor.", 0, 0))
+    assert not usable(Sentence('"She would bring the crowds back."If she agreed to it!', 0, 0))
     assert usable(Sentence("A spillway gate at the Brannock Dam failed on Sunday.", 0, 0))
     assert usable(Sentence("I was at the dam when the gate failed, she said.", 0, 0))
 
@@ -219,6 +221,12 @@ def test_a_line_with_page_furniture_pipes_is_no_candidate():
     assert not usable(
         Sentence("Ada Quill / AP Mayor Ines Hald listens as the council debates the dam.", 0, 0)
     )
+    assert not usable(
+        Sentence("By Ada R. Quill and Tomas Varn Sure, the ferry is late again this week.", 0, 0)
+    )
+    assert usable(Sentence("By Monday and Tuesday, the ferry was running late again.", 0, 0))
+    assert not usable(Sentence("[Video Link] The ferry crossing at Harrow, in pictures.", 0, 0))
+    assert not usable(Sentence("Email This, the ferry to Harrow is running late again.", 0, 0))
     # A caption dates its picture in full.
     assert not usable(
         Sentence("Mayor Ines Hald speaks at a rally Thursday, Oct. 3, 2024, in Harrow.", 0, 0)
