@@ -23,7 +23,7 @@ import logging
 import re
 import unicodedata
 
-__all__ = ["CAPTION_DATE", "clean_text", "is_junk_line"]
+__all__ = ["CAPTION_DATE", "LEADING_DATELINE", "clean_text", "is_junk_line"]
 
 log = logging.getLogger(__name__)
 
@@ -153,9 +153,12 @@ _DATELINE = re.compile(
     r"^[A-Z][A-Z.'’-]*(?:[ ,]+[A-Z][A-Z.'’-]*){0,4}(?:,\s*[A-Z][a-z]+\.?)?"
     r"(?:\s*\([A-Za-z .&-]{1,30}\))?\s*(?:[-—–:,]+\s*)?",
 )
-_LEADING_DATELINE = re.compile(
-    r"^[A-Z][A-Z.'’-]{2,}(?:[ ,]+[A-Z][A-Z.'’-]*){0,4}(?:,\s*[A-Z][a-z]+\.?)?"
-    r"(?:\s*\([A-Za-z .&-]{1,30}\))?\s*(?:--|—|–|-)\s+(?=[A-Z“\"‘'])",
+# ... and one opening a paragraph: 'PARIS (Reuters) -- ', 'DUBAI, United Arab Emirates — ',
+# 'NEW DELHI: '.
+LEADING_DATELINE = re.compile(
+    r"^[A-Z][A-Z.'’-]{2,}(?:[ ,]+[A-Z][A-Z.'’-]*){0,4}"
+    r"(?:,\s*[A-Z][a-z]+\.?(?:\s+[A-Z][a-z]+\.?){0,2})?"
+    r"(?:\s*\([A-Za-z .&-]{1,30}\))?\s*(?:--|—|–|-|:)\s+(?=[A-Z“\"‘'])",
 )
 # A video player's button text glued to the caption after it ("CLOSE The Dow plunged ..."), and
 # a picture's or an opinion box's label glued to the paragraph after it ("Image The spokeswoman
@@ -388,7 +391,7 @@ def clean_text(text: str, *, light: bool = False) -> str:
             continue
         if not light:
             line = _PLAYER_LABEL.sub("", line, count=1)
-            line = _LEADING_DATELINE.sub("", line, count=1)
+            line = LEADING_DATELINE.sub("", line, count=1)
         key = _key(line)
         if not key or key in seen:
             continue

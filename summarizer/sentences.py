@@ -32,6 +32,7 @@ _POSSESSIVE_REST = re.compile(r"^s\b")
 # ... and ends a quotation at '!"' or '?"' apart from its speaker: '"We pray together!"' +
 # 'Francis told him.' The speaker's line is one to three capitalised words and a verb of saying.
 _BARE_QUOTATION = re.compile(r"^[\"“‘].*[!?][\"”’]$")
+_SPEAKER_VERBS = SAYING_VERBS | {"asked", "shouted", "tweeted", "posted"}
 _SPEAKER_FIRST = re.compile(r"^(?:[A-Z][\w.'’-]*\s+){1,3}(\w+)\b")
 
 
@@ -70,7 +71,7 @@ def split_paragraph(paragraph: str) -> tuple[str, ...]:
 
 def _speaker_line(piece: str) -> bool:
     match = _SPEAKER_FIRST.match(piece)
-    return match is not None and match.group(1).lower() in SAYING_VERBS | {"asked", "shouted"}
+    return match is not None and match.group(1).lower() in _SPEAKER_VERBS
 
 
 def _rehome_quotes(pieces: list[str]) -> list[str]:

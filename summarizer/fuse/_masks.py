@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ..clean import LEADING_DATELINE
 from ..text import SAYING_VERBS
 from ..verify import POINTERS
 
@@ -20,6 +21,7 @@ __all__ = [
     "MIN_CLAIM_WORDS",
     "drop_asides",
     "drop_connectives",
+    "drop_dateline",
     "drop_head_attribution",
     "drop_tail_attribution",
     "drop_with_commas",
@@ -94,6 +96,19 @@ def drop_with_commas(doc: Doc, keep: list[bool], start: int, end: int) -> None:
         keep[before] = False
     if after is not None and (before is not None or opening):
         keep[after] = False
+
+
+def drop_dateline(doc: Doc, keep: list[bool]) -> None:
+    """'VIENNA — The house ...' and 'NEW DELHI: Their ...' lose the place the story was filed in.
+
+    Cleaning takes it off scraped text; an HTML extractor's text keeps it.
+    """
+    match = LEADING_DATELINE.match(doc.text)
+    if match is None:
+        return
+    for token in doc:
+        if token.idx < match.end():
+            keep[token.i] = False
 
 
 def drop_connectives(doc: Doc, keep: list[bool]) -> None:

@@ -25,18 +25,19 @@ _DANGLING = re.compile(
     r"(?:among|of|between|like|for|with|to|from|unlike|besides) (?:them|those|these|him|her)"
     r"(?! (?:who|which|that)\b)|"
     r"the latter|the former|the same|the (?:move|decision|report|statement|company|group|"
-    r"agency|news agency|official|officials|man|woman|pair|two|three|couple|incident|deal|"
+    r"agency|news agency|official|officials|man|woman|pair|duo|trio|two|three|couple|incident|deal|"
     r"plan|measure|announcement|comments?|remarks?)\b(?! (?:of|by|between|to|that|which|who|in|"
     r"at|on|for|from|with)\b))\b",
     re.IGNORECASE,
 )
 
 # Words that point back from inside a clause: "could otherwise take three weeks" means "if the
-# refloat the sentence before tells of fails"; alone it reads as a cut, as does "lacked the
-# expertise to do so".
+# refloat the sentence before tells of fails"; alone it reads as a cut, as do "lacked the
+# expertise to do so" and "sent a similar message".
 _POINTING_ADVERBS = re.compile(
     r"\b(?:otherwise|instead)\b(?! of\b| than\b)|\b(?:do|does|did|doing|done) so\b"
-    r"|\b(?:think|thinks|thought|hope|hopes|believe|believes|say|says|said) so\b",
+    r"|\b(?:think|thinks|thought|hope|hopes|believe|believes|say|says|said) so\b"
+    r"|\ba similar \w+\b(?! (?:to|as)\b)",
     re.IGNORECASE,
 )
 # A condition or time told by the sentence before: "If that fails, ...", "If so, ...", "After

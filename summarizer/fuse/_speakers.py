@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from ..text import SAYING_VERBS
+from ._masks import quoted_tokens
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -94,13 +95,23 @@ def _one_person(previous: Sequence[str], read: Reader) -> str | None:
     """
     for text in reversed(previous[-2:]):
         doc = read(text)
-        # "the Trump administration" names no one in play: a name qualifying a common noun.
+        quoted = quoted_tokens(doc)
+        # "the Trump administration" names no one in play: a name qualifying a common noun;
+        # nor does a name someone speaks of inside quotation marks ('"Matt has my endorsement"').
         people = [
             e.text for e in doc.ents
             if e.label_ == "PERSON"
             and not (e.root.dep_ == "compound" and e.root.head.pos_ == "NOUN")
+            and not any(t.i in quoted for t in e)
         ]  # fmt: skip
         if not people:
+            # "Trump sent a similar message": a name the tagger did not read as a person may be
+            # the one meant; looking further back would find someone else.
+            if any(
+                t.dep_ in {"nsubj", "nsubjpass"} and t.pos_ == "PROPN" and t.i not in quoted
+                for t in doc
+            ):
+                return None
             continue
         # "Ines Hald" and "Hald" are one person.
         surnames = {p.split()[-1].removesuffix("'s").removesuffix("’s") for p in people}

@@ -36,6 +36,7 @@ from ._masks import (
     MIN_CLAIM_WORDS,
     drop_asides,
     drop_connectives,
+    drop_dateline,
     drop_head_attribution,
     drop_tail_attribution,
     drop_with_commas,
@@ -207,6 +208,7 @@ def _claims(sentence: Sentence, doc: Doc, previous: Sequence[str], read: Reader)
     keep = [True] * len(doc)
     replace: dict[int, str] = {}
     extra: list[Entity] = []
+    drop_dateline(doc, keep)
     drop_connectives(doc, keep)
     start = first_kept(keep)
     pronoun = pointing_pronoun(doc, keep, start=start, quoted=quoted_tokens(doc))

@@ -475,3 +475,30 @@ def test_a_copula_keeps_its_not_when_its_clauses_are_split(models):
     wordings = [w for claim in _wordings(models, text) for w in claim]
     assert not any("Calloway not came" in w for w in wordings)
     assert any(w.startswith("Ruth Calloway came on in the second half") for w in wordings)
+
+
+def test_a_similar_thing_or_the_duo_points_back():
+    assert dangling_opener("The mayor sent a similar message ahead of the vote in Harrow.")
+    assert dangling_opener("The duo decided to open a similar shop in Kessling.")
+    assert not dangling_opener("The council built a similar bridge to the one in Harrow.")
+
+
+def test_a_speaker_is_never_a_name_spoken_of_inside_quotation_marks(models):
+    """'"Ruth Calloway has my support," ...' names whom someone speaks of, not who speaks next."""
+    before = [
+        "“Ruth Calloway has my full support,” the mayor wrote.",
+        "Harrow Council sent a similar message to the voters.",
+    ]
+    text = "“Go out and vote for the dam today,” he said."
+    (found,) = claims_of([Sentence(text, 0, 2)], [[*before, text]], model=models.models.spacy_model)
+    assert not any("Calloway" in w.text for claim in found for w in claim.wordings)
+
+
+def test_a_dateline_comes_off(models):
+    """An HTML extractor keeps 'HARROW, Upper Vale — '; a digest sentence never does."""
+    text = "HARROW, Upper Vale — The town's ferry will stop running on Sunday, the council said."
+    (claim,) = _wordings(models, text)
+    assert claim[0].startswith("The town's ferry will stop running")
+    text = "KESSLING: The harbour master said the pier would reopen on Monday after repairs."
+    (claim,) = _wordings(models, text)
+    assert claim[0].startswith("The harbour master said")

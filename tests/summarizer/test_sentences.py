@@ -37,6 +37,10 @@ from summarizer.sentences import split_article, split_text
             ['"Stop! we are neighbours!" Tomas Varn told the crowd at the gate.', "Nobody moved."],
         ),
         (
+            '"Ines Hald has done a wonderful job!" Tomas Varn tweeted on Monday. He left.',
+            ['"Ines Hald has done a wonderful job!" Tomas Varn tweeted on Monday.', "He left."],
+        ),
+        (
             'She shouted "Stop!" Police said she ran.',
             ['She shouted "Stop!"', "Police said she ran."],
         ),
