@@ -59,6 +59,14 @@ def _vocab(words: str) -> frozenset[str]:
 
 _REPORTING = re.compile(r"\b(?:said|says|told|according|added|asked|wrote|reported)\b", re.I)
 
+# A web archive's notice in place of the page: "Starting in 1996, Alexa Internet has been donating
+# their crawl data to the Internet Archive.", "The goal is to fix all broken links on the web."
+_ARCHIVE_NOTICE = re.compile(
+    r"\b(?:Wayback Machine|Internet Archive|WARC files?|No More 404|broken links on the web)\b"
+)
+_CRAWL = re.compile(r"\bcrawl(?:s|ed|er|ing)?\b", re.I)
+_CRAWL_DETAIL = re.compile(r"\b(?:Alexa|seed ?list|Heritrix|captures|embargo|robots\.txt|hosts)\b")
+
 # Icon sprites flattened to text: 'ArrowArtboardCreated with Sketch.Title ChevronIcon Facebook'.
 _SKETCH = re.compile(r"Created with Sketch|\bIcon ?(?:Facebook|Twitter|Linkedin|Mail|Print)\b")
 # FacebookIcon, ChevronTitle; parts of 3+ letters so that names like McRib are not sprites.
@@ -138,7 +146,12 @@ _EMBEDDED_POST = re.compile(
 )
 # A news photo's caption dates it in full: "... speaks at a rally Thursday, Oct. 3, 2013, in
 # Haltom City, Texas." Body text says "Thursday" or "Oct. 3". One sentence of a paragraph.
-CAPTION_DATE = re.compile(rf"\b(?:{_DAYS}),?\s+(?:{_MONTHS})\.?\s+\d{{1,2}},?\s+\d{{4}}\b", re.I)
+CAPTION_DATE = re.compile(
+    rf"\b(?:{_DAYS}),?\s+(?:{_MONTHS})\.?\s+\d{{1,2}},?\s+\d{{4}}\b"
+    # ... or ends on it: "... arrives to deliver his address in Washington, January 20, 2015."
+    rf"|,\s+(?:{_MONTHS})\.?\s+\d{{1,2}},\s+\d{{4}}\.$",
+    re.I,
+)
 _DATE_TOKEN = re.compile(
     rf"^(?:{_MONTHS}|{_DAYS}|\d{{1,4}}(?:st|nd|rd|th)?|\d{{1,2}}[:.]\d{{2}}(?::\d{{2}})?|"
     r"\d{4}-\d{2}-\d{2}(?:t[\d:.+-]+z?)?|\d{1,2}/\d{1,2}/\d{2,4}|a\.?m\.?|p\.?m\.?|"
@@ -158,7 +171,10 @@ _DATELINE = re.compile(
 LEADING_DATELINE = re.compile(
     r"^[A-Z][A-Z.'’-]{2,}(?:[ ,]+[A-Z][A-Z.'’-]*){0,4}"
     r"(?:,\s*[A-Z][a-z]+\.?(?:\s+[A-Z][a-z]+\.?){0,2})?"
-    r"(?:\s*\([A-Za-z .&-]{1,30}\))?\s*(?:--|—|–|-|:)\s+(?=[A-Z“\"‘'])",
+    r"(?:\s*\([A-Za-z .&-]{1,30}\))?\s*(?:--|—|–|-|:)\s+(?=[A-Z“\"‘'])"
+    # '(CNN) - ', '(HealthDay News) -- ', and 'SINGAPORE/BEIJING ' whose agency and dash were lost.
+    r"|^\([A-Za-z .&-]{1,30}\)\s*(?:--|—|–|-)\s+(?=[A-Z“\"‘'])"
+    r"|^[A-Z]{3,}(?:/[A-Z]{3,})+\s+(?=[A-Z][a-z])",
 )
 # A video player's button text glued to the caption after it ("CLOSE The Dow plunged ..."), and
 # a picture's or an opinion box's label glued to the paragraph after it ("Image The spokeswoman
@@ -273,6 +289,13 @@ def _is_byline(line: str, words: list[str]) -> bool:
     )
 
 
+def _is_archive_notice(line: str) -> bool:
+    """A web archive's note about its crawls, where the page itself could not be had."""
+    return _ARCHIVE_NOTICE.search(line) is not None or (
+        _CRAWL.search(line) is not None and _CRAWL_DETAIL.search(line) is not None
+    )
+
+
 def is_junk_line(line: str) -> bool:
     """Whether one line of scraped text is web furniture rather than article text."""
     line = line.strip()
@@ -287,6 +310,7 @@ def is_junk_line(line: str) -> bool:
         or _is_credit(line, words)
         or _is_dateline_or_time(line, words)
         or _is_byline(line, words)
+        or _is_archive_notice(line)
     )
 
 
@@ -384,6 +408,7 @@ def clean_text(text: str, *, light: bool = False) -> str:
                 or _is_label(words)
                 or _is_promo(line, words)
                 or (_is_credit(line, words) and not _is_sentence(line))
+                or _is_archive_notice(line)
             )
         else:
             junk = is_junk_line(line)

@@ -24,6 +24,8 @@ _CACHE_SIZE = 50_000  # paragraphs; a few MB of strings
 
 _segmenter: pysbd.Segmenter | None = None
 _WS = re.compile(r"\s+")
+# Two sentences a page ran together: "... their child.Less than a week later, ...".
+_GLUED = re.compile(r"([a-z]{2}[.!?][\"”]?)([A-Z][a-z])")
 # pysbd keeps a closing quote on the wrong side now and then: ‘He said. ”Next’ -> move it back.
 _LEADING_CLOSER = re.compile(r"^([”’)\]]+)\s*")
 # ... and splits a possessive after an abbreviation: 'Facebook Inc.’' + 's role in ...'.
@@ -46,7 +48,7 @@ def _get_segmenter() -> pysbd.Segmenter:
 @lru_cache(maxsize=_CACHE_SIZE)
 def split_paragraph(paragraph: str) -> tuple[str, ...]:
     """Split one paragraph into sentences (whitespace folded, fragments dropped)."""
-    text = _WS.sub(" ", paragraph).strip()
+    text = _GLUED.sub(r"\1 \2", _WS.sub(" ", paragraph).strip())
     if not text:
         return ()
     pieces = _rehome_quotes([p.strip() for p in _get_segmenter().segment(text)])

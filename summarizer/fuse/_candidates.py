@@ -38,6 +38,8 @@ _JUNK = re.compile(
     r"|^\[|\bemail this\b"
     # A byline glued to the first sentence: "By Ada Quill and Tomas Varn Sure, the film ...".
     r"|^By [A-Z][a-z]+(?: [A-Z]\.)? [A-Z][a-z]+(?:,| and [A-Z])"
+    # A caption telling its picture: "... in this March 24, 2015 file photo."
+    r"|\bfile photo\b|\bin this (?:[\w.,]+ ){0,6}photo\b"
     # A photo credit heading a caption: "Eric Gay / AP Senator ... listens as ...".
     r"|\b[A-Z][a-z]+ [A-Z][a-z]+ ?/ ?(?:AP|Reuters|AFP|EPA|Getty Images)\b"
     # A pipe between words is page furniture: "| AP Photo ...", "Video | Politics".

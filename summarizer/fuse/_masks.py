@@ -39,7 +39,8 @@ MIN_SPLIT_TOKENS = 20  # a shorter sentence is read whole: its clauses make one 
 _CONNECTIVES = frozenset(
     {"also", "and", "but", "however", "meanwhile", "still", "yet", "moreover", "furthermore",
      "instead", "then", "so", "additionally", "besides", "nonetheless", "nevertheless",
-     "separately", "likewise", "similarly", "thus", "therefore", "hence", "plus", "indeed"}
+     "separately", "likewise", "similarly", "thus", "therefore", "hence", "plus", "indeed",
+     "finally", "rather"}
 )  # fmt: skip
 _CONNECTIVE_PHRASES = (
     ("for", "his", "part"), ("for", "her", "part"), ("for", "its", "part"),
@@ -303,6 +304,10 @@ def split_coordination(doc: Doc, keep: list[bool]) -> list[list[bool]] | None:
     if len(verbs) != 1:
         return None
     second = verbs[0]
+    # What someone said is quoted whole or not at all.
+    quoted = quoted_tokens(doc)
+    if root.i in quoted or second.i in quoted:
+        return None
     # Predicates are joined by a conjunction of their own ("did A and did B", "went, entered
     # and found"); with only an "and" between nouns ("allowed for mood and time spent
     # shopping") the second verb is a misparse.

@@ -502,3 +502,20 @@ def test_a_dateline_comes_off(models):
     text = "KESSLING: The harbour master said the pier would reopen on Monday after repairs."
     (claim,) = _wordings(models, text)
     assert claim[0].startswith("The harbour master said")
+
+
+def test_a_quotation_is_never_split_into_clauses(models):
+    text = (
+        '"Lost 15% of the charge in 45 minutes and I did not even touch the phone. What '
+        'happened? This update is no help at all."'
+    )
+    for claim in _wordings(models, text):
+        assert all(w.startswith('"') for w in claim)
+
+
+def test_finally_and_rather_come_off(models):
+    (claim,) = _wordings(models, "Finally the council has spoken about the ferry to Harrow.")
+    assert claim[0] == "The council has spoken about the ferry to Harrow."
+    text = "Rather, it is more like wearing a seat belt on the ferry."
+    (found,) = claims_of([Sentence(text, 0, 0)], [[text]], model=models.models.spacy_model)
+    assert all(w.dangling for claim in found for w in claim.wordings)

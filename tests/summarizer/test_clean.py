@@ -275,3 +275,29 @@ def test_a_closing_quote_read_as_the_replacement_character_is_repaired():
     """'“We will stay,�? she said': the '?' left by the broken mark would end a sentence."""
     text = "“We will stay until the water goes down,\ufffd? she said at the town hall.\n"
     assert clean_text(text).startswith("“We will stay until the water goes down,” she said")
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("HARROW, Upper Vale — The ferry will stop running.", "The ferry will stop running."),
+        ("KESSLING: The harbour master said the pier would reopen.", "The harbour master said"),
+        ("(Valley Health News) -- Babies nap more in winter.", "Babies nap more in winter."),
+        ("(VHN) - Babies nap more in winter than in summer.", "Babies nap more in winter"),
+        ("HARROW/KESSLING The two towns share a ferry again.", "The two towns share a ferry"),
+    ],
+)
+def test_a_leading_dateline_comes_off(line, expected):
+    body = "\n\nThe second paragraph is long enough to count as the body of the story, surely."
+    assert clean_text(line + body).startswith(expected)
+
+
+def test_a_web_archive_notice_is_no_article_text():
+    notice = (
+        "Since 2001, Borealis Web has been donating their crawl data to the Internet Archive. "
+        "Flowing in every day, these data are added to the Wayback Machine after an embargo."
+    )
+    assert clean_text(notice) == ""
+    assert clean_text(notice, light=True) == ""
+    text = "Traffic slowed to a crawl on the bridge into Harrow on Monday, police said."
+    assert clean_text(text) == text

@@ -232,6 +232,13 @@ def test_a_line_with_page_furniture_pipes_is_no_candidate():
         Sentence("Mayor Ines Hald speaks at a rally Thursday, Oct. 3, 2024, in Harrow.", 0, 0)
     )
     assert usable(Sentence("Mayor Ines Hald will speak at a rally in Harrow on Thursday.", 0, 0))
+    assert not usable(
+        Sentence("The town hall is seen before the mayor speaks in Harrow, January 20, 2024.", 0, 0)
+    )
+    assert usable(Sentence("The new ferry law took effect in Harrow on January 20, 2024.", 0, 0))
+    assert not usable(
+        Sentence("Speaks to reporters in Harrow, in this March 24, 2024 file photo.", 0, 0)
+    )
     assert usable(Sentence("The mayor spoke to reporters on the steps of the town hall.", 0, 0))
 
 

@@ -41,6 +41,11 @@ from summarizer.sentences import split_article, split_text
             ['"Ines Hald has done a wonderful job!" Tomas Varn tweeted on Monday.', "He left."],
         ),
         (
+            # A page ran two sentences together.
+            "They came to care for the baby.Less than a week later, the ferry sank.",
+            ["They came to care for the baby.", "Less than a week later, the ferry sank."],
+        ),
+        (
             'She shouted "Stop!" Police said she ran.',
             ['She shouted "Stop!"', "Police said she ran."],
         ),
