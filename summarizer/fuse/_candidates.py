@@ -38,8 +38,8 @@ _JUNK = re.compile(
     r"|^\[|\bemail this\b"
     # A byline glued to the first sentence: "By Ada Quill and Tomas Varn Sure, the film ...".
     r"|^By [A-Z][a-z]+(?: [A-Z]\.)? [A-Z][a-z]+(?:,| and [A-Z])"
-    # A caption telling its picture: "... in this March 24, 2015 file photo."
-    r"|\bfile photo\b|\bin this (?:[\w.,]+ ){0,6}photo\b"
+    # A caption telling its picture ("... in this March 24, 2015 file photo.") or its credit.
+    r"|\bfile photo\b|\bin this (?:[\w.,]+ ){0,6}photo\b|\bcredit:\s|\bAP Photo\b"
     # A photo credit heading a caption: "Eric Gay / AP Senator ... listens as ...".
     r"|\b[A-Z][a-z]+ [A-Z][a-z]+ ?/ ?(?:AP|Reuters|AFP|EPA|Getty Images)\b"
     # A pipe between words is page furniture: "| AP Photo ...", "Video | Politics".
@@ -53,7 +53,7 @@ _ENDS_STATEMENT = re.compile(r"[.!]['\"”’)\]]*$")
 # word the page lost ("S role in spreading ..." of "Facebook's role") or whose subject a split
 # took ("King Features, was directed by ..."), or two run together ('... Betty White."If she').
 _CUT_SHORT = re.compile(
-    r"(?:\.\.\.|…)['\"”’)\]]*$|^[B-HJ-Z] [a-z]"
+    r"(?:\.\.\.|…)\.?['\"”’)\]]*\.?$|^[B-HJ-Z] [a-z]"
     r"|^(?:[A-Z][\w'’-]* ){0,3}[A-Z][\w'’-]*, (?:was|were|is|are|has|have|had)\b"
     r"|[a-z][.!?][\"”][A-Z]"
 )

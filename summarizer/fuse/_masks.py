@@ -304,6 +304,10 @@ def split_coordination(doc: Doc, keep: list[bool]) -> list[list[bool]] | None:
     if len(verbs) != 1:
         return None
     second = verbs[0]
+    # "found and rescued a person": the first verb shares the second's object; alone it would
+    # read "The crew found."
+    if not any(root.i < c.i < second.i and c.dep_ not in {"cc", "punct"} for c in root.children):
+        return None
     # What someone said is quoted whole or not at all.
     quoted = quoted_tokens(doc)
     if root.i in quoted or second.i in quoted:

@@ -140,8 +140,12 @@ class Claim:
                     return None
                 node = node.head
             # "up to 70 km/h": the word the modifier hangs from goes with it.
+            # ... and so does a participle left with nothing ("a new series starting in May").
             while (
-                node.head.pos_ in {"ADP", "ADV", "PART"}
+                (
+                    node.head.pos_ in {"ADP", "ADV", "PART"}
+                    or (node.head.tag_ in {"VBG", "VBN"} and node.head.dep_ in {"acl", "advcl"})
+                )
                 and node.head.dep_ in _PRUNABLE | {"prt"}
                 and all(c.i == node.i or c.is_punct for c in node.head.children)
             ):
@@ -374,6 +378,8 @@ def _render(doc: Doc, keep: list[bool], replace: dict[int, str]) -> str | None:
     text = _SPACE_BEFORE.sub(r"\1", text)
     text = _COMMA_BEFORE_END.sub(r"\1", text)
     text = re.sub(r"(\.[a-z]\.)\.$", r"\1", text)  # "at 4 a.m." keeps one full stop
+    text = re.sub(r"(?<=[\w)”\"’])\.\.$", ".", text)  # "... on suspicion of murder.."
+    text = re.sub(r"^([“\"])\s+", r"\1", text)  # a space after the opening mark
     text = re.sub(r"[,;:]([”\"’])\.$", r".\1", text)  # '... "hostile forces,".' -> '... forces."'
     text = text.rstrip(_OPEN_PUNCT + " ")
     if not text:

@@ -519,3 +519,29 @@ def test_finally_and_rather_come_off(models):
     text = "Rather, it is more like wearing a seat belt on the ferry."
     (found,) = claims_of([Sentence(text, 0, 0)], [[text]], model=models.models.spacy_model)
     assert all(w.dangling for claim in found for w in claim.wordings)
+
+
+def test_verbs_sharing_one_object_are_not_split(models):
+    """'found and rescued a swimmer' never leaves 'The crew found.'."""
+    text = (
+        "A Coast Guard helicopter crew found and rescued a person from the water Tuesday off "
+        "Marrow Beach in Harrow."
+    )
+    claims = _wordings(models, text)
+    assert not any(w.endswith("crew found.") for c in claims for w in c)
+
+
+def test_a_participle_goes_with_the_modifier_cut_from_it(models):
+    text = "The council said that a new ferry will sail to Kessling in a series starting in May."
+    (found,) = claims_of([Sentence(text, 0, 0)], [[text]], model=models.models.spacy_model)
+    wording = found[0].wordings[0]
+    shorter = found[0].without(wording, ["May"])
+    assert shorter is not None
+    assert not shorter.text.endswith("starting.")
+
+
+def test_a_doubled_full_stop_and_a_space_after_a_quotation_mark_are_tidied(models):
+    (claim,) = _wordings(models, "Two men were arrested in Harrow last week for theft..")
+    assert claim[0].endswith("theft.")
+    (claim,) = _wordings(models, '" We will stay until the water goes down," Ines Hald said.')
+    assert claim[0].startswith('"We will stay')
