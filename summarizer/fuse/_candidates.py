@@ -38,6 +38,8 @@ _JUNK = re.compile(
     r"|^\[|\bemail this\b"
     # A byline glued to the first sentence: "By Ada Quill and Tomas Varn Sure, the film ...".
     r"|^By [A-Z][a-z]+(?: [A-Z]\.)? [A-Z][a-z]+(?:,| and [A-Z])"
+    # A video's teaser with its running time: "Wedding costs soar to new highs (3:40) As ...".
+    r"|\(\d{1,2}:\d{2}\)"
     # A caption telling its picture ("... in this March 24, 2015 file photo.") or its credit.
     r"|\bfile photo\b|\bin this (?:[\w.,]+ ){0,6}photo\b|\bcredit:\s|\bAP Photo\b"
     # A photo credit heading a caption: "Eric Gay / AP Senator ... listens as ...".

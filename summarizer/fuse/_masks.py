@@ -205,6 +205,11 @@ def drop_head_attribution(doc: Doc, keep: list[bool]) -> None:
     # would point at whoever the digest named before.
     if any(t.lower_ in _PERSONAL_PRONOUNS for t in clause.subtree):
         return
+    # "Police said X, and that Y": without "Police said" the second "that" hangs.
+    if any(
+        t.dep_ == "mark" and t.lower_ == "that" and t.head.dep_ == "conj" for t in clause.subtree
+    ):
+        return
     for i in range(clause.left_edge.i):
         keep[i] = False
     first = next((t for t in clause.subtree if keep[t.i]), None)

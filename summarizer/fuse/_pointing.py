@@ -60,6 +60,14 @@ _PROMISE = re.compile(
     re.IGNORECASE,
 )
 
+# A question the writer asks ("Is the gesture more common on sunny days.") tells nothing; one
+# quoted with its speaker ('"Is it safe?" asked Varn') is what someone asked.
+_QUESTION = re.compile(
+    r"^(?:is|are|was|were|do|does|did|can|could|will|would|should|has|have) "
+    r"(?:the|a|an|it|this|that|there|he|she|they|we|you)\b",
+    re.IGNORECASE,
+)
+
 # A sentence that is one quotation and nothing else: its speaker was named around it.
 BARE_QUOTE = re.compile(r'^[“"][^“”"]+[”"]$|^[“"][^“”"]+[.!?,][”"][.]?$')
 
@@ -78,6 +86,7 @@ def dangling_opener(text: str) -> bool:
         or _POINTING_ADVERBS.search(stripped)
         or BARE_QUOTE.match(stripped)
         or _PROMISE.match(stripped)
+        or _QUESTION.match(stripped)
     )
 
 

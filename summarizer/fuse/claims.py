@@ -69,6 +69,7 @@ _REPORTED_SPEECH = re.compile(r"[,.?!][\"”]\s")
 _ENDS = frozenset({",", ".", ";", ":", "!", "?", ")", "”", '"', "’"})
 _OPEN_PUNCT = ",;:—–-"
 # What a verb of saying governs when it reports something: a clause or an object.
+_ENDS_ON_LINK = re.compile(r"\b(?:but|and|or|nor|because|while|that|which|who)[.!?]$", re.I)
 _SAID = frozenset({"ccomp", "xcomp", "parataxis", "dobj", "dative", "advcl", "conj"})
 
 
@@ -116,6 +117,8 @@ class Claim:
         for span in doc.ents:
             if span.text not in names or not all(mask[t.i] for t in span):
                 continue
+            if span.label_ == "ORDINAL":
+                return None  # "the first officer to be killed" is not "the officer ..."
             # "an NBC/WSJ poll" would leave "an /WSJ poll" or "an poll".
             left = doc[span.start - 1] if span.start > 0 else None
             right = doc[span.end] if span.end < len(doc) else None
@@ -394,5 +397,7 @@ def _render(doc: Doc, keep: list[bool], replace: dict[int, str]) -> str | None:
         return None
     if len(text.split()) < MIN_CLAIM_WORDS:
         return None
+    if _ENDS_ON_LINK.search(text):
+        return None  # "... to change the anthem – but." lost what came after
     lead = next((i for i, c in enumerate(text) if c.isalnum()), 0)
     return text[:lead] + text[lead].upper() + text[lead + 1 :]

@@ -545,3 +545,37 @@ def test_a_doubled_full_stop_and_a_space_after_a_quotation_mark_are_tidied(model
     assert claim[0].endswith("theft.")
     (claim,) = _wordings(models, '" We will stay until the water goes down," Ines Hald said.')
     assert claim[0].startswith('"We will stay')
+
+
+def test_a_question_the_writer_asks_tells_nothing():
+    assert dangling_opener("Is the ferry more crowded on sunny days.")
+    assert not dangling_opener("Isabel Hald runs the ferry on sunny days.")
+
+
+def test_an_ordinal_is_never_cut(models):
+    """'the first Harrow officer to be killed' is not 'the officer to be killed'."""
+    text = "Ruth Calloway is the first Harrow officer to be killed in the line of duty."
+    (found,) = claims_of([Sentence(text, 0, 0)], [[text]], model=models.models.spacy_model)
+    wording = found[0].wordings[0]
+    names = [e for e, label in wording.entities if label == "ORDINAL"]
+    assert names
+    assert found[0].without(wording, names) is None
+
+
+def test_a_wording_ending_on_a_conjunction_is_never_printed(models):
+    text = "The council now wants to change the town's old anthem – but."
+    assert not any(
+        not w.dangling
+        for c in claims_of([Sentence(text, 0, 0)], [[text]], model=models.models.spacy_model)[0]
+        for w in c.wordings
+    )
+
+
+def test_head_attribution_stays_before_a_second_that_clause(models):
+    """Without 'Police said', ', and that the boat ...' would hang."""
+    text = (
+        "Police said the ferry's engine and rudder were removed deliberately, and that the boat "
+        "had been tampered with to make it sink."
+    )
+    for claim in _wordings(models, text):
+        assert not any(w.startswith("The ferry's engine") and ", and that" in w for w in claim)

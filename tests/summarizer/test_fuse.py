@@ -206,6 +206,9 @@ def test_a_teaser_cut_short_or_a_line_missing_its_first_word_is_no_candidate():
     assert not usable(Sentence("The engineers at the dam are now investigating whether...", 0, 0))
     assert not usable(Sentence("S role in keeping the gates shut was never explained.", 0, 0))
     assert not usable(Sentence("The second bridge builder is Ada Quill of Harrow, ….", 0, 0))
+    assert not usable(
+        Sentence("Ferry fares soar to new highs (3:40) As Harrow feels the pinch.", 0, 0)
+    )
     assert not usable(Sentence("The mayor speaks CREDIT: Ada Quill at the town hall.", 0, 0))
     assert not usable(Sentence("Harrow Features, was directed by the town's own mayor.", 0, 0))
     assert not usable(Sentence('"She would bring the crowds back."If she agreed to it!', 0, 0))
