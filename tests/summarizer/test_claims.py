@@ -17,6 +17,15 @@ def _wordings(models, text, before=()):
     return [[w.text for w in claim.wordings] for claim in claims]
 
 
+def _never_printed(models, text, before=()):
+    """Whether every wording of `text`, read after `before`, is dangling: never printed."""
+    sentences = [*before, text]
+    (claims,) = claims_of(
+        [Sentence(text, 0, len(before))], [sentences], model=models.models.spacy_model
+    )
+    return bool(claims) and all(w.dangling for claim in claims for w in claim.wordings)
+
+
 def test_tail_attribution_comes_off_after_the_written_wording(models):
     text = "A spillway gate at the Brannock Dam failed on Sunday, the regional authority said."
     (claim,) = _wordings(models, text)
@@ -185,8 +194,7 @@ def test_a_quotation_is_never_cut_and_keeps_its_speaker(models):
 def test_line_without_a_finite_verb_is_no_wording(models):
     # A caption or a broken line reads as junk in a digest, however close to the story it is.
     text = "Part of the 25-crown level for museum members."
-    (found,) = claims_of([Sentence(text, 0, 0)], [[text]], model=models.models.spacy_model)
-    assert found and all(w.dangling for claim in found for w in claim.wordings)
+    assert _never_printed(models, text)
 
 
 def test_relative_opener_and_bare_quotation_are_dangling():
@@ -240,8 +248,7 @@ def test_an_aside_that_a_participle_tells_of_stays(models):
 
 def test_reader_addressed_and_forward_pointing_lines_are_never_printed(models):
     for text in ("Think about the villages the new dam would flood.", "Here's a list of them."):
-        (found,) = claims_of([Sentence(text, 0, 0)], [[text]], model=models.models.spacy_model)
-        assert all(w.dangling for claim in found for w in claim.wordings)
+        assert _never_printed(models, text)
 
 
 def test_speaker_pronoun_after_a_quotation_becomes_the_person_named_before(models):
@@ -261,8 +268,7 @@ def test_a_name_qualifying_a_noun_is_no_second_person(models):
 def test_a_speaker_pronoun_left_unknown_is_never_printed(models):
     before = ["Ines Hald and Tomas Varn met the flood board on Sunday."]
     text = '"I am honoured to have been asked to serve the valley," he said in a statement.'
-    (found,) = claims_of([Sentence(text, 0, 1)], [[*before, text]], model=models.models.spacy_model)
-    assert all(w.dangling for claim in found for w in claim.wordings)
+    assert _never_printed(models, text, before)
 
 
 def test_first_or_second_person_outside_quotation_marks_is_never_printed(models):
@@ -271,8 +277,7 @@ def test_first_or_second_person_outside_quotation_marks_is_never_printed(models)
         "The ten keepers on our list earned 9 million crowns between May and May.",
         "You can add your location to the posts you write from the web or the app.",
     ):
-        (found,) = claims_of([Sentence(text, 0, 0)], [[text]], model=models.models.spacy_model)
-        assert all(w.dangling for claim in found for w in claim.wordings)
+        assert _never_printed(models, text)
     for text in (
         '"We opened the gates as soon as we could," said Tomas Varn on Monday.',
         "‘We did not know the river would rise,’ Tomas Varn said outside his hotel.",
@@ -302,8 +307,7 @@ def test_a_main_clause_pronoun_after_an_opening_phrase_needs_its_person(models):
         == "In a call to action, Ruth Calloway said residents must help rebuild the spillway."
     )
     text = 'With songs like "Quiet Water" and "Low Tide," they became famous along the coast.'
-    (found,) = claims_of([Sentence(text, 0, 1)], [[*before, text]], model=models.models.spacy_model)
-    assert all(w.dangling for claim in found for w in claim.wordings)
+    assert _never_printed(models, text, before)
 
 
 def test_dashes_that_pair_wrongly_never_take_the_main_verb(models):
@@ -340,8 +344,7 @@ def test_bare_quotation_takes_its_speaker_from_the_sentence_before(models):
     # Two people could be speaking: the quotation is left unprinted rather than misattributed.
     before = ["Mayor Ines Hald met the engineer Mara Quend at the dam.", "She said it held."]
     text = '"We opened every gate we had."'
-    (found,) = claims_of([Sentence(text, 0, 2)], [[*before, text]], model=models.models.spacy_model)
-    assert all(w.dangling for claim in found for w in claim.wordings)
+    assert _never_printed(models, text, before)
 
 
 def test_pronoun_is_not_given_a_person_the_sentence_before_only_mentions(models):
@@ -377,19 +380,16 @@ def test_noun_phrase_with_a_participle_is_no_claim(models):
         "The sudden change preventing her from speaking during “The Anthem,” an act she first "
         "planned Sunday in Harrow to show support for the striking nurses."
     )
-    (found,) = claims_of([Sentence(text, 0, 0)], [[text]], model=models.models.spacy_model)
-    assert found and all(w.dangling for claim in found for w in claim.wordings)
+    assert _never_printed(models, text)
 
 
 def test_subject_pointing_back_with_these_is_dangling(models):
     """'These readings are ...' points at readings an earlier sentence gave; 'when these boats
     are free' inside a clause names its boats before."""
     text = "Most of these readings are added to the harbour log every night."
-    (found,) = claims_of([Sentence(text, 0, 0)], [[text]], model=models.models.spacy_model)
-    assert all(w.dangling for claim in found for w in claim.wordings)
+    assert _never_printed(models, text)
     text = "Fishermen in Harrow rent out small boats on weekends, when these boats are idle."
-    (found,) = claims_of([Sentence(text, 0, 0)], [[text]], model=models.models.spacy_model)
-    assert any(not w.dangling for claim in found for w in claim.wordings)
+    assert not _never_printed(models, text)
 
 
 def test_and_between_nouns_is_no_second_predicate(models):
@@ -445,8 +445,7 @@ def test_a_name_after_a_name_is_no_aside(models):
 
 def test_a_verb_of_saying_without_what_was_said_is_no_claim(models):
     text = "Ines Hald said at the town hall."
-    (found,) = claims_of([Sentence(text, 0, 0)], [[text]], model=models.models.spacy_model)
-    assert all(w.dangling for claim in found for w in claim.wordings)
+    assert _never_printed(models, text)
     (claim,) = _wordings(models, "Ines Hald said at the town hall that the gate had failed.")
     assert claim
 
@@ -517,8 +516,7 @@ def test_finally_and_rather_come_off(models):
     (claim,) = _wordings(models, "Finally the council has spoken about the ferry to Harrow.")
     assert claim[0] == "The council has spoken about the ferry to Harrow."
     text = "Rather, it is more like wearing a seat belt on the ferry."
-    (found,) = claims_of([Sentence(text, 0, 0)], [[text]], model=models.models.spacy_model)
-    assert all(w.dangling for claim in found for w in claim.wordings)
+    assert _never_printed(models, text)
 
 
 def test_verbs_sharing_one_object_are_not_split(models):
@@ -563,12 +561,7 @@ def test_an_ordinal_is_never_cut(models):
 
 
 def test_a_wording_ending_on_a_conjunction_is_never_printed(models):
-    text = "The council now wants to change the town's old anthem – but."
-    assert not any(
-        not w.dangling
-        for c in claims_of([Sentence(text, 0, 0)], [[text]], model=models.models.spacy_model)[0]
-        for w in c.wordings
-    )
+    assert _never_printed(models, "The council now wants to change the town's old anthem – but.")
 
 
 def test_head_attribution_stays_before_a_second_that_clause(models):
