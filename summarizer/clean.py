@@ -65,7 +65,7 @@ _ARCHIVE_NOTICE = re.compile(
     r"\b(?:Wayback Machine|Internet Archive|WARC files?|No More 404|broken links on the web)\b"
 )
 _CRAWL = re.compile(r"\bcrawl(?:s|ed|er|ing)?\b", re.I)
-_CRAWL_DETAIL = re.compile(r"\b(?:Alexa|seed ?list|Heritrix|captures|embargo|robots\.txt|hosts)\b")
+_CRAWL_DETAIL = re.compile(r"\b(?:Alexa|seed ?list|Heritrix|embargo|robots\.txt)\b")
 
 # Icon sprites flattened to text: 'ArrowArtboardCreated with Sketch.Title ChevronIcon Facebook'.
 _SKETCH = re.compile(r"Created with Sketch|\bIcon ?(?:Facebook|Twitter|Linkedin|Mail|Print)\b")

@@ -37,13 +37,14 @@ _JUNK = re.compile(
     # share button's text ("Email This, ...").
     r"|^\[|\bemail this\b"
     # A byline glued to the first sentence: "By Ada Quill and Tomas Varn Sure, the film ...".
-    r"|^By [A-Z][a-z]+(?: [A-Z]\.)? [A-Z][a-z]+(?:,| and [A-Z])"
+    # (Case matters here: "By late afternoon, the river ..." is no byline.)
+    r"|(?-i:^By [A-Z][a-z]+(?: [A-Z]\.)? [A-Z][a-z]+(?:,| and [A-Z]))"
     # A video's teaser with its running time: "Wedding costs soar to new highs (3:40) As ...".
     r"|\(\d{1,2}:\d{2}\)"
     # A caption telling its picture ("... in this March 24, 2015 file photo.") or its credit.
     r"|\bfile photo\b|\bin this (?:[\w.,]+ ){0,6}photo\b|\bcredit:\s|\bAP Photo\b"
     # A photo credit heading a caption: "Eric Gay / AP Senator ... listens as ...".
-    r"|\b[A-Z][a-z]+ [A-Z][a-z]+ ?/ ?(?:AP|Reuters|AFP|EPA|Getty Images)\b"
+    r"|(?-i:\b[A-Z][a-z]+ [A-Z][a-z]+ ?/ ?(?:AP|Reuters|AFP|EPA|Getty Images)\b)"
     # A pipe between words is page furniture: "| AP Photo ...", "Video | Politics".
     r"|(?:^|\s)\|(?:\s|$)"
     # Text addressed to a machine, not a reader: fake citation markers, prompt injections.

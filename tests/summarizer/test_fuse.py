@@ -230,6 +230,7 @@ def test_a_line_with_page_furniture_pipes_is_no_candidate():
         Sentence("By Ada R. Quill and Tomas Varn Sure, the ferry is late again this week.", 0, 0)
     )
     assert usable(Sentence("By Monday and Tuesday, the ferry was running late again.", 0, 0))
+    assert usable(Sentence("By late afternoon, the river at Harrow had risen two metres.", 0, 0))
     assert not usable(Sentence("[Video Link] The ferry crossing at Harrow, in pictures.", 0, 0))
     assert not usable(Sentence("Email This, the ferry to Harrow is running late again.", 0, 0))
     # A caption dates its picture in full.
