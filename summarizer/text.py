@@ -17,8 +17,12 @@ import unicodedata
 from collections.abc import Mapping
 from types import MappingProxyType
 
-__all__ = ["NATIONALITIES", "SAYING_VERBS", "fold", "word_count", "words"]
+__all__ = ["NATIONALITIES", "SAYING_VERBS", "TIME_UNITS", "fold", "word_count", "words"]
 
+# Spans of time, in the plural news counts them in ("75 years after", "these days").
+TIME_UNITS = frozenset(
+    {"minutes", "hours", "days", "weeks", "months", "years", "decades", "centuries"}
+)
 # Verbs of saying, in the forms news uses ("said", "told", "adds"): who speaks, not what.
 SAYING_VERBS = frozenset(
     {"say", "says", "said", "saying", "report", "reports", "reported", "reporting", "tell",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..nlp import COUNTED_LABELS, NUMERIC_LABELS
+from ..text import TIME_UNITS
 from ..verify import content_words, coverage, entity_in_text, normalise_tokens
 from .claims import Wording
 
@@ -15,10 +16,6 @@ RESTATED_NAMES_SIMILARITY = 0.55  # ... or this similarity with two names in com
 RESTATED_CLOSE_SIMILARITY = 0.6  # ... or this similarity
 RESTATED_CLOSE_WORDS = 0.4  # ... with this share of the shorter one's words
 MIN_TELLING_NUMBER = 10  # smaller counts ("three weeks", "two outlets") recur across facts
-# A date entity that is a span of time ("16 years ago", "75 years after") counts like a number.
-_DURATION_UNITS = frozenset(
-    {"years", "months", "weeks", "days", "hours", "minutes", "decades", "centuries"}
-)
 # Words around a number that do not change what it counts.
 _HEDGES = frozenset(
     {"about", "around", "roughly", "some", "nearly", "almost", "approximately", "more", "than",
@@ -78,7 +75,8 @@ def _telling_numbers(wording: Wording) -> set[str]:
     out: set[str] = set()
     for text, label in wording.entities:
         tokens = normalise_tokens(text)
-        duration = label == "DATE" and not _DURATION_UNITS.isdisjoint(tokens)
+        # A span of time ("16 years ago", "75 years after") counts like a number.
+        duration = label == "DATE" and not TIME_UNITS.isdisjoint(tokens)
         if label not in COUNTED_LABELS and not duration:
             continue
         for token in tokens:

@@ -49,7 +49,9 @@ _CONNECTIVE_PHRASES = (
     ("as", "a", "result"), ("even", "so"), ("moments", "later"), ("seconds", "later"),
     ("minutes", "later"), ("shortly", "after"), ("soon", "after"), ("earlier",), ("later",),
 )  # fmt: skip
-_PERSONAL_PRONOUNS = frozenset({"he", "she", "they", "him", "her", "them", "his", "their"})
+# A person pointed at ("it" is as often the weather or the time).
+_PERSONAL_PRONOUNS = POINTERS - {"it", "its"}
+_QUOTED = "newsdigest.quoted"  # the parse's user_data key of `quoted_tokens`
 FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD"})
 _SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj", "expl"})
 
@@ -59,12 +61,20 @@ def first_kept(keep: list[bool]) -> int:
     return next((i for i, k in enumerate(keep) if k), len(keep))
 
 
-def quoted_tokens(doc: Doc) -> set[int]:
+def quoted_tokens(doc: Doc) -> frozenset[int]:
     """Indexes of the tokens between an opening and a closing quotation mark.
 
     Double marks, and British single ones ('‘We did not know,’ she said'): a lone "’" token is
-    a closing mark only after an opening "‘" (else an apostrophe, as in "Jones’ car").
+    a closing mark only after an opening "‘" (else an apostrophe, as in "Jones’ car"). Read
+    once per parse: every cut, split and check of its wordings asks.
     """
+    cached = doc.user_data.get(_QUOTED)
+    if cached is None:
+        cached = doc.user_data[_QUOTED] = _quoted(doc)
+    return cached
+
+
+def _quoted(doc: Doc) -> frozenset[int]:
     inside: set[int] = set()
     opened: dict[str, int] = {}
     for token in doc:
@@ -77,7 +87,7 @@ def quoted_tokens(doc: Doc) -> set[int]:
             opened["'"] = token.i
         elif text == "’" and "'" in opened:
             inside.update(range(opened.pop("'") + 1, token.i))
-    return inside
+    return frozenset(inside)
 
 
 def drop_with_commas(doc: Doc, keep: list[bool], start: int, end: int) -> None:

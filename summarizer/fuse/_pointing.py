@@ -9,7 +9,10 @@ have shown ...") is no outlet's report of a fact.
 from __future__ import annotations
 
 import re
+from collections.abc import Set as AbstractSet
 from typing import TYPE_CHECKING
+
+from ..text import TIME_UNITS
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -96,7 +99,7 @@ _PERSONAL_VOICE = frozenset(
 )
 
 
-def personal_voice(doc: Doc, mask: list[bool], quoted: set[int]) -> bool:
+def personal_voice(doc: Doc, mask: list[bool], quoted: AbstractSet[int]) -> bool:
     """Whether someone speaks, or the reader is spoken to, outside quotation marks.
 
     "We have shown ...", "on our list": in a digest "we" would be the digest's, and the outlet
@@ -122,10 +125,10 @@ def imperative(doc: Doc, mask: list[bool], start: int) -> bool:
 
 
 # "these days", "those years" point at the time of writing, not at an earlier sentence.
-_TIME_NOUNS = frozenset({"days", "years", "times", "weeks", "months", "hours", "decades"})
+_TIME_NOUNS = TIME_UNITS | {"times"}
 
 
-def demonstrative(doc: Doc, mask: list[bool], quoted: set[int]) -> bool:
+def demonstrative(doc: Doc, mask: list[bool], quoted: AbstractSet[int]) -> bool:
     """Whether the main clause's subject points back with "these" or "those".
 
     "Most of these data are added ..." and "The answers to these questions won't ..." tell of

@@ -7,6 +7,7 @@ to the wrong person is worse than one left unprinted.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from collections.abc import Set as AbstractSet
 from typing import TYPE_CHECKING
 
 from ..text import SAYING_VERBS
@@ -26,7 +27,9 @@ _SUBJECT_PRONOUNS = frozenset({"he", "she", "they"})
 _NAMED = frozenset({"PERSON", "ORG", "NORP", "GPE"})  # what a pronoun after it may stand for
 
 
-def pointing_pronoun(doc: Doc, keep: list[bool], *, start: int, quoted: set[int]) -> int | None:
+def pointing_pronoun(
+    doc: Doc, keep: list[bool], *, start: int, quoted: AbstractSet[int]
+) -> int | None:
     """The index of a pronoun that points back at someone the sentence does not name.
 
     The pronoun either opens what the wording keeps ("He ...", "His ..."), speaks a quotation

@@ -68,8 +68,9 @@ _QUOTE_CHARS = '"“”'
 _REPORTED_SPEECH = re.compile(r"[,.?!][\"”]\s")
 _ENDS = frozenset({",", ".", ";", ":", "!", "?", ")", "”", '"', "’"})
 _OPEN_PUNCT = ",;:—–-"
-# What a verb of saying governs when it reports something: a clause or an object.
+# A wording that stops on a link lost what came after it ("... the anthem – but.").
 _ENDS_ON_LINK = re.compile(r"\b(?:but|and|or|nor|because|while|that|which|who)[.!?]$", re.I)
+# What a verb of saying governs when it reports something: a clause or an object.
 _SAID = frozenset({"ccomp", "xcomp", "parataxis", "dobj", "dative", "advcl", "conj"})
 
 
@@ -215,6 +216,8 @@ def _claims(sentence: Sentence, doc: Doc, previous: Sequence[str], read: Reader)
     keep = [True] * len(doc)
     replace: dict[int, str] = {}
     extra: list[Entity] = []
+    if _headless(doc):
+        return [_unprintable(sentence, doc)]
     drop_dateline(doc, keep)
     drop_connectives(doc, keep)
     start = first_kept(keep)
@@ -302,7 +305,7 @@ def _wording(
         return None
     # Without a finite verb it is a fragment: a cut that took the last one ("Competition to land
     # the booking."), or a caption, teaser or broken line ("Part of the $25 level.").
-    if not any(mask[t.i] for t in doc if t.tag_ in FINITE_TAGS) or _headless(doc):
+    if not any(mask[t.i] for t in doc if t.tag_ in FINITE_TAGS):
         return None
     if _says_nothing(doc, mask):
         return None
@@ -352,9 +355,6 @@ def _fact_entities(doc: Doc, keep: list[bool]) -> tuple[Entity, ...]:
     )
 
 
-# ------------------------------------------------------------------------------- the edits
-
-
 # ------------------------------------------------------------------------------ rendering
 
 
@@ -398,6 +398,6 @@ def _render(doc: Doc, keep: list[bool], replace: dict[int, str]) -> str | None:
     if len(text.split()) < MIN_CLAIM_WORDS:
         return None
     if _ENDS_ON_LINK.search(text):
-        return None  # "... to change the anthem – but." lost what came after
+        return None
     lead = next((i for i, c in enumerate(text) if c.isalnum()), 0)
     return text[:lead] + text[lead].upper() + text[lead + 1 :]
