@@ -23,7 +23,7 @@ import logging
 import re
 import unicodedata
 
-__all__ = ["CAPTION_DATE", "LEADING_DATELINE", "clean_text", "is_junk_line"]
+__all__ = ["LEADING_DATELINE", "clean_text", "is_caption_sentence", "is_junk_line"]
 
 log = logging.getLogger(__name__)
 
@@ -144,12 +144,16 @@ _EMBEDDED_POST = re.compile(
     r"(?:\s+at\s+\d{1,2}:\d{2}\s*[ap]\.?m\.?(?:\s+[a-z]{2,4})?)?\s*$",
     re.I,
 )
-# A news photo's caption dates it in full: "... speaks at a rally Thursday, Oct. 3, 2013, in
-# Haltom City, Texas." Body text says "Thursday" or "Oct. 3". One sentence of a paragraph.
-CAPTION_DATE = re.compile(
+# A news photo's caption inside a paragraph, one sentence of it. It dates its picture in full
+# ("... at a rally Thursday, Oct. 3, 2013, in Haltom City, Texas."; body text says "Thursday"
+# or "Oct. 3"), or ends on the date ("... in Washington, January 20, 2015."), tells its picture
+# ("... in this March 24, 2015 file photo.") or gives its credit ("CREDIT: ...", "AP Photo",
+# "Eric Gay / AP Senator ... listens as ...").
+_CAPTION_SENTENCE = re.compile(
     rf"\b(?:{_DAYS}),?\s+(?:{_MONTHS})\.?\s+\d{{1,2}},?\s+\d{{4}}\b"
-    # ... or ends on it: "... arrives to deliver his address in Washington, January 20, 2015."
-    rf"|,\s+(?:{_MONTHS})\.?\s+\d{{1,2}},\s+\d{{4}}\.$",
+    rf"|,\s+(?:{_MONTHS})\.?\s+\d{{1,2}},\s+\d{{4}}\.$"
+    r"|\bfile photo\b|\bin this (?:[\w.,]+ ){0,6}photo\b|\bcredit:\s|\bAP Photo\b"
+    r"|(?-i:\b[A-Z][a-z]+ [A-Z][a-z]+ ?/ ?(?:AP|Reuters|AFP|EPA|Getty Images)\b)",
     re.I,
 )
 _DATE_TOKEN = re.compile(
@@ -287,6 +291,11 @@ def _is_byline(line: str, words: list[str]) -> bool:
         t[0].isupper() or t.lower().strip(".") in _BYLINE_WORDS or _DATE_TOKEN.match(t)
         for t in tokens
     )
+
+
+def is_caption_sentence(sentence: str) -> bool:
+    """Whether one sentence of a paragraph is a photo's caption or credit, not article text."""
+    return _CAPTION_SENTENCE.search(sentence) is not None
 
 
 def _is_archive_notice(line: str) -> bool:

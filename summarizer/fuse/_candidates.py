@@ -12,7 +12,7 @@ import re
 
 import numpy as np
 
-from ..clean import CAPTION_DATE
+from ..clean import is_caption_sentence
 from ..models import Sentence
 
 __all__ = ["MAX_CANDIDATES_PER_ARTICLE", "MIN_WORDS", "scores", "teasers", "usable"]
@@ -41,10 +41,6 @@ _JUNK = re.compile(
     r"|(?-i:^By [A-Z][a-z]+(?: [A-Z]\.)? [A-Z][a-z]+(?:,| and [A-Z]))"
     # A video's teaser with its running time: "Wedding costs soar to new highs (3:40) As ...".
     r"|\(\d{1,2}:\d{2}\)"
-    # A caption telling its picture ("... in this March 24, 2015 file photo.") or its credit.
-    r"|\bfile photo\b|\bin this (?:[\w.,]+ ){0,6}photo\b|\bcredit:\s|\bAP Photo\b"
-    # A photo credit heading a caption: "Eric Gay / AP Senator ... listens as ...".
-    r"|(?-i:\b[A-Z][a-z]+ [A-Z][a-z]+ ?/ ?(?:AP|Reuters|AFP|EPA|Getty Images)\b)"
     # A pipe between words is page furniture: "| AP Photo ...", "Video | Politics".
     r"|(?:^|\s)\|(?:\s|$)"
     # Text addressed to a machine, not a reader: fake citation markers, prompt injections.
@@ -70,7 +66,7 @@ def usable(sentence: Sentence) -> bool:
         return False
     if not _ENDS_STATEMENT.search(text) or _JUNK.search(text) or _CUT_SHORT.search(text):
         return False
-    if CAPTION_DATE.search(text):
+    if is_caption_sentence(text):
         return False
     letters = [c for c in text if c.isalpha()]
     return not letters or sum(c.isupper() for c in letters) / len(letters) < 0.5
