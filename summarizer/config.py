@@ -77,6 +77,9 @@ class ModelSettings:
     max_seq_length: int = 128  # news sentences rarely exceed this many word pieces
     threads: int = 0  # torch intra-op threads; 0 = leave torch's default
     quantize: bool = False  # int8 dynamic quantisation of the linear layers
+    # "auto": bfloat16 where the CPU computes it natively (1.6x the sentences a second here,
+    # similarities within 0.003 of float32), else float32; or "float32" / "bfloat16".
+    precision: str = "auto"
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,6 +140,8 @@ _S = TypeVar("_S", bound="Settings")
 BOT_SECTIONS = frozenset({"discord", "storage", "health"})
 
 MIN_MAX_WORDS = 10  # a story digest shorter than this holds no whole sentence
+PRECISIONS = ("auto", "float32", "bfloat16")  # [models] precision
+
 # Allowed range of each numeric key, (lowest, highest), checked at load like the CLI's flags.
 Ranges = Mapping[tuple[str, str], tuple[float | None, float | None]]
 _RANGES: Ranges = {
@@ -313,6 +318,8 @@ def settings_from_tables(
         cls = type(getattr(Settings(), name))
         built[name] = check_section(cls, table, path=path, name=name)
     settings = into(**built)
+    if settings.models.precision not in PRECISIONS:
+        raise ConfigError(path, "[models] precision must be 'auto', 'float32' or 'bfloat16'")
     if settings.generator.backend not in (None, "transformers", "openai"):
         raise ConfigError(path, "[generator] backend must be 'transformers' or 'openai'")
     if settings.generator.backend and not settings.generator.model:

@@ -126,9 +126,13 @@ class Embedder:
         kwargs: dict[str, Any] = {"local_files_only": offline, "trust_remote_code": False}
         if settings.embedding_revision:
             kwargs["revision"] = settings.embedding_revision
+        # int8 quantisation starts from float32 weights.
+        self.precision = "float32" if settings.quantize else _precision(settings.precision, torch)
         try:
             self.tokenizer = AutoTokenizer.from_pretrained(str(source), **kwargs)
-            model = AutoModel.from_pretrained(str(source), **kwargs)
+            model = AutoModel.from_pretrained(
+                str(source), dtype=getattr(torch, self.precision), **kwargs
+            )
         except (OSError, ValueError) as exc:
             raise ModelLoadError(f"cannot load embedding model {source}: {exc}") from exc
         model.eval()
@@ -144,7 +148,9 @@ class Embedder:
         self.load_seconds = time.perf_counter() - started
         self.sentences_embedded = 0
         self.seconds_embedding = 0.0
-        log.info("embedding model %s loaded in %.2fs", source, self.load_seconds)
+        log.info(
+            "embedding model %s loaded in %.2fs (%s)", source, self.load_seconds, self.precision
+        )
 
     def _encode(self, texts: Sequence[str], batch_size: int | None = None) -> np.ndarray:
         # Batches of neighbours in length: one batch pads every text to its longest.
@@ -158,15 +164,18 @@ class Embedder:
                 batch = self.tokenizer(
                     [texts[i] for i in idx],
                     padding=True,
+                    # Few distinct shapes: bfloat16 keeps a compiled kernel per input shape.
+                    pad_to_multiple_of=16,
                     truncation=True,
                     max_length=self.settings.max_seq_length,
                     return_tensors="pt",
                 )
-                hidden = self.model(**batch).last_hidden_state
+                # Pooled and normalised in float32 whatever the model's dtype: unit rows.
+                hidden = self.model(**batch).last_hidden_state.float()
                 mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)
                 pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
                 pooled = torch.nn.functional.normalize(pooled, p=2, dim=1)
-                out[idx] = pooled.float().numpy()
+                out[idx] = pooled.numpy()
         return out
 
     def embed(self, texts: Sequence[str], *, batch_size: int | None = None) -> np.ndarray:
@@ -200,6 +209,20 @@ class Embedder:
             while len(self._cache) > EMBED_CACHE_SIZE:
                 self._cache.popitem(last=False)
         return np.stack(rows)
+
+
+def _precision(wanted: str, torch: Any) -> str:
+    """The dtype the embedder runs in: "auto" takes bfloat16 only where the CPU has it natively.
+
+    Emulated bfloat16 is several times slower than float32, so "auto" asks oneDNN first.
+    """
+    if wanted != "auto":
+        return wanted
+    try:
+        native = bool(torch.ops.mkldnn._is_mkldnn_bf16_supported())
+    except (AttributeError, RuntimeError):  # a build without oneDNN
+        native = False
+    return "bfloat16" if native else "float32"
 
 
 def _load_malloc_trim() -> Callable[[int], int] | None:

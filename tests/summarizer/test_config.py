@@ -56,6 +56,7 @@ def test_shipped_config_loads():
         ("[models]\nembedding_model = false\n", r"\[models\] embedding_model must be a string"),
         ("[generator]\ntimeout_s = -5\n", r"\[generator\] timeout_s must be at least 0.1"),
         ("[generator]\nbackend = 1\n", r"\[generator\] backend must be a string"),
+        ("[models]\nprecision = 'half'\n", r"\[models\] precision must be 'auto'"),
         ("[sources]\nfeeds = 'https://a.example/rss'\n", r"feeds must be a list of strings"),
         ("[summary]\nmax_words = 80.5\n", r"\[summary\] max_words must be a whole number"),
         ("[summary]\nmax_words = true\n", r"\[summary\] max_words must be a number"),

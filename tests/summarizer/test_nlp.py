@@ -7,7 +7,14 @@ import pytest
 
 from summarizer.config import ModelSettings
 from summarizer.errors import ModelLoadError
-from summarizer.nlp import Embedder, default_embedding_path, entities, get_embedder, get_spacy
+from summarizer.nlp import (
+    Embedder,
+    _precision,
+    default_embedding_path,
+    entities,
+    get_embedder,
+    get_spacy,
+)
 
 
 def test_default_weights_ship_in_the_package():
@@ -62,3 +69,39 @@ def test_entities_batch(models):
     labels = {label for _, label in found[0]}
     assert "DATE" in labels
     assert any(text == "Ada Quill" for text, _ in found[0])
+
+
+def test_bfloat16_embeddings_match_float32(models):
+    """The bfloat16 model ranks and scores sentences as the float32 one does (within 0.01)."""
+    texts = [
+        "The ferry Kessling ran aground off Harrow on Tuesday.",
+        "All 23 crew of the Kessling were lifted to safety.",
+        "Salvage crews will try to refloat the ferry next week.",
+        "Harrow council approved a new budget for its schools.",
+    ]
+    full = Embedder(ModelSettings(precision="float32")).embed(texts)
+    half = Embedder(ModelSettings(precision="bfloat16"))
+    assert half.precision == "bfloat16"
+    reduced = half.embed(texts)
+    assert np.all(np.sum(full * reduced, axis=1) > 0.99)
+    assert np.abs(full @ full.T - reduced @ reduced.T).max() < 0.01
+
+
+def test_auto_precision_needs_native_bfloat16():
+    """Precision "auto" takes bfloat16 only where oneDNN has it natively (emulated is slower)."""
+
+    class _OneDNN:
+        def __init__(self, native: bool) -> None:
+            self.native = native
+
+        def _is_mkldnn_bf16_supported(self) -> bool:
+            return self.native
+
+    class _Torch:
+        def __init__(self, native: bool) -> None:
+            self.ops = type("ops", (), {"mkldnn": _OneDNN(native)})()
+
+    assert _precision("auto", _Torch(native=False)) == "float32"
+    assert _precision("auto", _Torch(native=True)) == "bfloat16"
+    assert _precision("float32", _Torch(native=True)) == "float32"
+    assert _precision("auto", object()) == "float32"  # a torch without oneDNN
