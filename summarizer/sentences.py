@@ -11,6 +11,7 @@ import re
 from functools import lru_cache
 
 import pysbd
+from pysbd.utils import TextSpan
 
 from .models import Article, Sentence
 from .text import SAYING_VERBS
@@ -38,10 +39,37 @@ _SPEAKER_VERBS = SAYING_VERBS | {"asked", "shouted", "tweeted", "posted"}
 _SPEAKER_FIRST = re.compile(r"^(?:[A-Z][\w.'’-]*\s+){1,3}(\w+)\b")
 
 
+class _Segmenter(pysbd.Segmenter):
+    """pysbd with its sentences found again in the text by `str.find`.
+
+    pysbd compiles one regular expression per sentence for this (a third of its time); the
+    spans are the same: each sentence's first occurrence ending after the previous one's,
+    with the whitespace after it.
+    """
+
+    def sentences_with_char_spans(self, sentences: list[str]) -> list[TextSpan]:
+        text: str = self.original_text
+        spans: list[TextSpan] = []
+        prior_end = 0
+        for sentence in sentences:
+            start = text.find(sentence)
+            while start != -1:
+                end = start + len(sentence)
+                while end < len(text) and text[end].isspace():
+                    end += 1
+                if end > prior_end:
+                    spans.append(TextSpan(text[start:end], start, end))
+                    prior_end = end
+                    break
+                # The next match may not overlap this one (as `re.finditer`'s).
+                start = text.find(sentence, max(end, start + 1))
+        return spans
+
+
 def _get_segmenter() -> pysbd.Segmenter:
     global _segmenter
     if _segmenter is None:
-        _segmenter = pysbd.Segmenter(language="en", clean=False)
+        _segmenter = _Segmenter(language="en", clean=False)
     return _segmenter
 
 
