@@ -36,6 +36,7 @@ __all__ = ["Selector"]
 
 MAX_CLAIM_CANDIDATES = 60  # per story: those read for claims (a digest prints a few of them)
 WEIGHT_SUPPORT = 1.0  # all other outlets carrying a wording adds this much
+PREPARED_UNITS = 20  # the best-valued wordings whose evidence is embedded up front
 MAX_CHECKED_ALTERNATIVES = 2  # wordings of one fact checked against the outlets' full text
 MAX_PRUNING_ROUNDS = 3  # cuts tried one after another, each for one more outlet
 MAX_PRUNED_NAMES = 3  # names an outlet may lack for a modifier holding them to be cut
@@ -124,6 +125,10 @@ class Selector:
         )
         self.supports = [self._support(u) for u in range(len(self.units))]
         self.value = self._values(score, fit)
+        # The best wordings are checked against every outlet's full text one fact group at a
+        # time; their evidence is embedded here in one batch.
+        best = np.argsort(-self.value)[:PREPARED_UNITS]
+        verifier.prepare([self.units[u].wording.text for u in best], source_sentences)
 
     def _support(self, u: int) -> dict[int, int]:
         """Articles that verifiably carry unit u: article -> the candidate that carries it.

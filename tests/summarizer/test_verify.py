@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from summarizer.nlp import get_embedder
 from summarizer.verify import Verifier, entity_in_text, normalise_tokens
 
 SOURCES = {
@@ -69,6 +70,24 @@ def test_check_many_matches_check(models):
         [c.source for c in verifier.check(t, SOURCES)] for t in texts
     ]
     assert [c.source for c in batched[1]] == [3]
+
+
+def test_prepared_texts_are_checked_without_embedding_again(models):
+    """`prepare` embeds the texts and the source sentences their checks read, in one batch."""
+    verifier = Verifier(models)
+    embedder = get_embedder(models.models)
+    sources = {
+        1: ["The Harrow lighthouse was repainted white and red this spring."],
+        2: ["Harrow's lighthouse reopened to visitors on Saturday after repairs."],
+    }
+    texts = ["Harrow's lighthouse was repainted this spring.", "The lighthouse reopened."]
+    before = embedder.sentences_embedded
+    verifier.prepare(texts, sources)
+    assert embedder.sentences_embedded - before == 4
+    prepared = embedder.sentences_embedded
+    for text in texts:
+        verifier.check(text, sources)
+    assert embedder.sentences_embedded == prepared
 
 
 def test_quotation_must_appear_word_for_word(models):
