@@ -17,7 +17,14 @@ from ..text import TIME_UNITS
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
-__all__ = ["BARE_QUOTE", "dangling_opener", "demonstrative", "imperative", "personal_voice"]
+__all__ = [
+    "BARE_QUOTE",
+    "bare_quantity",
+    "dangling_opener",
+    "demonstrative",
+    "imperative",
+    "personal_voice",
+]
 
 _DANGLING = re.compile(
     r"^[\"“‘']?(?:also|and|but|however|meanwhile|still|yet|moreover|furthermore|instead|then|so|"
@@ -128,25 +135,67 @@ def imperative(doc: Doc, mask: list[bool], start: int) -> bool:
 _TIME_NOUNS = TIME_UNITS | {"times"}
 
 
+# "this year", "that morning" say when, counted from the day of writing; they point nowhere.
+_DEICTIC_TIME = frozenset(
+    {"year", "month", "week", "weekend", "day", "morning", "afternoon", "evening", "night",
+     "season", "spring", "summer", "fall", "autumn", "winter", "decade", "century", "time",
+     "moment"}
+)  # fmt: skip
+# "By that point", "of that conversation", "While that record ...": a determiner "that" follows
+# a preposition, a conjunction or a comma, or opens the sentence; after a verb or a noun the
+# parser's "det" is most often the conjunction ("said that fake news ...").
+_THAT_AFTER = frozenset({"ADP", "SCONJ", "CCONJ", "PUNCT"})
+
+
 def demonstrative(doc: Doc, mask: list[bool], quoted: AbstractSet[int]) -> bool:
-    """Whether the main clause's subject points back with "these" or "those".
+    """Whether a determiner points back at what an earlier sentence named.
 
     "Most of these data are added ..." and "The answers to these questions won't ..." tell of
-    data and questions an earlier sentence named. Elsewhere in a sentence the ones meant are
-    often named before them ("acquire nonfood objects ... when these items are free"); "those
-    who stayed" says which ones itself.
+    data and questions an earlier sentence named, as "People act on this intention", "By that
+    point" and "Like other sites, this one was ..." do anywhere in the sentence. "These" and
+    "those" outside the main clause's subject are often named before them in the sentence
+    ("acquire nonfood objects ... when these items are free"); "those who stayed" and "this
+    kind of loyal following that ..." say which ones themselves; "this year" says when.
     """
     root = doc[:].root
     subject = {t.i for c in root.children if c.dep_ in {"nsubj", "nsubjpass"} for t in c.subtree}
     for token in doc:
-        if token.lower_ not in {"these", "those"} or token.dep_ != "det":
-            continue
-        if token.i not in subject:
+        word = token.lower_
+        if word not in {"these", "those", "this", "that"} or token.dep_ != "det":
             continue
         if not mask[token.i] or token.i in quoted:
             continue
+        if word in {"these", "those"} and token.i not in subject:
+            continue
+        if word == "that" and token.i > 0 and doc[token.i - 1].pos_ not in _THAT_AFTER:
+            continue
         noun = token.head
         told = any(c.dep_ in {"relcl", "acl"} for c in noun.children)
-        if not told and noun.lower_ not in _TIME_NOUNS:
+        if not told and noun.lower_ not in _TIME_NOUNS | _DEICTIC_TIME:
+            return True
+    return False
+
+
+# Subjects that count or share out people or things named elsewhere: "Half were fed cake".
+_QUANTIFIERS = frozenset(
+    {"half", "both", "others", "most", "several", "none", "each", "either", "neither", "all"}
+)
+_TELLING_CHILDREN = frozenset({"prep", "relcl", "acl", "compound", "amod", "appos"})
+
+
+def bare_quantity(doc: Doc, mask: list[bool], quoted: AbstractSet[int]) -> bool:
+    """Whether the main clause's subject is a bare count or share ("Two were arrested").
+
+    "Half were fed some cake", "Both said ...", "All 23 were rescued": of whom, the sentence
+    before said. "Two of the crew", "Three people" and "Most residents" say it themselves.
+    """
+    root = doc[:].root
+    for subject in root.children:
+        if subject.dep_ not in {"nsubj", "nsubjpass"} or not mask[subject.i]:
+            continue
+        if subject.i in quoted or subject.pos_ == "PROPN":
+            continue
+        counted = subject.lower_ in _QUANTIFIERS or subject.pos_ == "NUM"
+        if counted and not any(c.dep_ in _TELLING_CHILDREN for c in subject.children):
             return True
     return False

@@ -45,7 +45,14 @@ from ._masks import (
     split_coordination,
     split_semicolon,
 )
-from ._pointing import BARE_QUOTE, dangling_opener, demonstrative, imperative, personal_voice
+from ._pointing import (
+    BARE_QUOTE,
+    bare_quantity,
+    dangling_opener,
+    demonstrative,
+    imperative,
+    personal_voice,
+)
 from ._speakers import Reader, pointing_pronoun, resolve_pronoun, speaker_before
 
 if TYPE_CHECKING:
@@ -315,6 +322,7 @@ def _wording(
         or imperative(doc, mask, first_kept(mask))
         or personal_voice(doc, mask, quoted_tokens(doc))
         or demonstrative(doc, mask, quoted_tokens(doc))
+        or bare_quantity(doc, mask, quoted_tokens(doc))
     )
     return Wording(text, ents, dangling)
 

@@ -392,6 +392,38 @@ def test_subject_pointing_back_with_these_is_dangling(models):
     assert not _never_printed(models, text)
 
 
+@pytest.mark.parametrize(
+    ("text", "pointing"),
+    [
+        ("Walkers in Harrow act on this advice and carry lamps after dark.", True),
+        ("By that point, the Kessling had lost both anchors.", True),
+        ("Like other ferries on the route, this one carries 40 cars.", True),
+        ("Harrow council reported that ferry fares rose by a tenth.", False),
+        ("The Kessling ran aground off Harrow this morning.", False),
+        ("Harrow has the kind of loyal crowd that fills the quay every summer.", False),
+    ],
+)
+def test_this_or_that_pointing_back_is_dangling(models, text, pointing):
+    """'this advice', 'that point', 'this one' name what an earlier sentence told; 'this
+    morning' says when, and a conjunction "that" points nowhere."""
+    assert _never_printed(models, text) is pointing
+
+
+@pytest.mark.parametrize(
+    ("text", "bare"),
+    [
+        ("Half were given a free ferry ticket.", True),
+        ("Both said they would sail again in the spring.", True),
+        ("All 23 were lifted to safety by the Harrow lifeboat.", True),
+        ("Two of the crew were taken to hospital in Harrow.", False),
+        ("Three crew members were taken to hospital in Harrow.", False),
+    ],
+)
+def test_a_bare_count_as_subject_is_dangling(models, text, bare):
+    """'Half were given ...', 'All 23 were lifted': of whom, the sentence before said."""
+    assert _never_printed(models, text) is bare
+
+
 def test_and_between_nouns_is_no_second_predicate(models):
     """'allowed for mood and time spent shopping': 'spent' is no second verb of the subject."""
     text = (
