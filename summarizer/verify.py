@@ -32,6 +32,7 @@ __all__ = [
     "POINTERS",
     "Check",
     "Verifier",
+    "calendar_core",
     "content_words",
     "coverage",
     "entity_in_text",
@@ -226,15 +227,20 @@ _CALENDAR = frozenset(
 )  # fmt: skip
 
 
+def calendar_core(text: str) -> set[str]:
+    """The checkable part of a time: its numbers and calendar names.
+
+    "early Wednesday morning" -> {"wednesday"}; "last week" -> set().
+    """
+    return {t for t in normalise_tokens(text) if t[0].isdigit() or t in _CALENDAR}
+
+
 def _vague_time(text: str, label: str) -> bool:
     """Whether a time names no checkable fact: no number, no calendar name.
 
     "Last week", "the night" and "years" may be told otherwise ("recently", "overnight").
     """
-    if label not in {"DATE", "TIME"}:
-        return False
-    tokens = normalise_tokens(text)
-    return not any(t[0].isdigit() or t in _CALENDAR for t in tokens)
+    return label in {"DATE", "TIME"} and not calendar_core(text)
 
 
 def content_words(text: str) -> set[str]:

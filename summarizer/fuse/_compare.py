@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..nlp import COUNTED_LABELS, NUMERIC_LABELS
 from ..text import TIME_UNITS
-from ..verify import content_words, coverage, entity_in_text, normalise_tokens
+from ..verify import calendar_core, content_words, coverage, entity_in_text, normalise_tokens
 from .claims import Wording
 
 __all__ = ["restates", "same_quantity"]
@@ -58,13 +58,17 @@ def restates(a: Wording, b: Wording, similarity: float, common: frozenset[str]) 
     overlap = coverage(shorter_words, longer_words)
     if similarity >= RESTATED_CLOSE_SIMILARITY and overlap >= RESTATED_CLOSE_WORDS:
         return True
-    everything_a = {e for e, _ in a.entities}
-    everything_b = {e for e, _ in b.entities}
+    everything_a = set(a.entities)
+    everything_b = set(b.entities)
     if not everything_a or not everything_b:
         return False
     shorter, longer = sorted((everything_a, everything_b), key=len)
-    tokens = {t for e in longer for t in normalise_tokens(e)}
-    return all(entity_in_text(e, tokens) for e in shorter) and overlap >= RESTATED_WORDS
+    tokens = {t for e, _ in longer for t in normalise_tokens(e)}
+    # "early Wednesday morning" and "Wednesday, November 21" name one day.
+    return overlap >= RESTATED_WORDS and all(
+        calendar_core(e) <= tokens if label in {"DATE", "TIME"} else entity_in_text(e, tokens)
+        for e, label in shorter
+    )
 
 
 def _telling_numbers(wording: Wording) -> set[str]:

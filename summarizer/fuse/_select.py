@@ -100,8 +100,10 @@ class Selector:
             if not wording.dangling
         ]
         self.by_candidate: dict[int, list[int]] = {}
+        self.by_claim: dict[int, list[int]] = {}  # id(claim) -> its wordings' units
         for u, unit in enumerate(self.units):
             self.by_candidate.setdefault(unit.candidate, []).append(u)
+            self.by_claim.setdefault(id(unit.claim), []).append(u)
         embedder = get_embedder(settings.models)
         self.vectors = embedder.embed([u.wording.text for u in self.units])
         # What may carry a claim: each candidate sentence and each of its claims' wordings.
@@ -225,14 +227,21 @@ class Selector:
                 closeness = np.zeros(len(self.units))
             best = max(remaining, key=lambda i: self.value[i] - MMR_PENALTY * closeness[i])
             remaining.discard(best)
-            if closeness[best] >= self.settings.summary.align_threshold or any(
-                restates(
-                    self.units[best].wording,
-                    self.units[p].wording,
-                    self._similarity(best, p),
-                    self.common_names,
+            # A claim told in any of its wordings is told: "Devin died early Wednesday, a
+            # relative said" restates "Devin Lima died on Wednesday" once its tail is off.
+            siblings = self.by_claim[id(self.units[best].claim)]
+            if any(
+                closeness[s] >= self.settings.summary.align_threshold
+                or any(
+                    restates(
+                        self.units[s].wording,
+                        self.units[p].wording,
+                        self._similarity(s, p),
+                        self.common_names,
+                    )
+                    for p in printed
                 )
-                for p in printed
+                for s in siblings
             ):
                 continue
             if used_words + self.units[best].wording.words > budget:

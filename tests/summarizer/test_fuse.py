@@ -305,3 +305,35 @@ def test_a_span_of_years_is_a_telling_number_of_a_restatement():
         dangling=False,
     )
     assert not restates(a, c, 0.5, frozenset())
+
+
+def test_a_claim_told_in_another_wording_is_not_told_again(models):
+    """'Tomas died early Wednesday... according to a family member' is told once its tail is
+    off: a claim whose plain wording restates a printed fact is not printed in another one."""
+    courier = Article(
+        title="Harrow pilot Tomas Varn dies",
+        outlet="Harrow Courier",
+        text=(
+            "Harbour pilot Tomas Varn died on Wednesday, November 4, the Harrow Courier "
+            "confirms.\n\n"
+            "Varn had been diagnosed with a heart condition in 2019."
+        ),
+    )
+    post = Article(
+        title="Harbour mourns its longest-serving pilot",
+        outlet="Lowland Post",
+        text=(
+            "Tomas died early Wednesday morning... according to a family member.\n\n"
+            "Flags at the Harrow harbour office were lowered to half-mast on Thursday."
+        ),
+    )
+    wire = Article(
+        title="Lark estuary pilot dies",
+        outlet="Northern Wire",
+        text=(
+            "Pilot Tomas Varn died on Wednesday, November 4, the Northern Wire has learned.\n\n"
+            "Varn had guided ships on the Lark estuary since 1994."
+        ),
+    )
+    digest = fuse_articles([courier, post, wire], models, max_words=120)
+    assert sum(" died " in s.text for s in digest.sentences) == 1
