@@ -285,6 +285,11 @@ def test_a_closing_quote_read_as_the_replacement_character_is_repaired():
         ("(Valley Health News) -- Babies nap more in winter.", "Babies nap more in winter."),
         ("(VHN) - Babies nap more in winter than in summer.", "Babies nap more in winter"),
         ("HARROW/KESSLING The two towns share a ferry again.", "The two towns share a ferry"),
+        (
+            "TUESDAY, March 4 (Valley Health News) -- Babies nap more in winter.",
+            "Babies nap more in winter.",
+        ),
+        ("HARROW, Jan. 5, 2026 - The ferry will stop running.", "The ferry will stop running."),
     ],
 )
 def test_a_leading_dateline_comes_off(line, expected):
