@@ -34,7 +34,13 @@ _DANGLING = re.compile(
     r"because(?! of\b)(?![^,]*,)|"
     r"(?:among|of|between|like|for|with|to|from|unlike|besides) (?:them|those|these|him|her)"
     r"(?! (?:who|which|that)\b)|"
-    r"the latter|the former|the same|the (?:move|decision|report|statement|company|group|"
+    r"the latter|the former|the same|"
+    # "The 41-year-old died on Wednesday": who, the sentence before named.
+    r"the (?:\d{1,3}|[a-z]+(?:-[a-z]+)?)-year-old(?= (?:was|is|had|has|died|said|says|told|"
+    r"\w+ed)\b)|"
+    # "The rare step by the panel comes as ...": which step, the sentence before told.
+    r"the (?:(?:rare|unusual|latest|unprecedented|surprise|bold) )?(?:move|step|decision|"
+    r"report|statement|company|group|"
     r"agency|news agency|official|officials|man|woman|pair|duo|trio|two|three|couple|incident|deal|"
     r"plan|measure|announcement|comments?|remarks?)\b(?! (?:of|by|between|to|that|which|who|in|"
     r"at|on|for|from|with)\b))\b",

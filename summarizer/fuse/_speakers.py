@@ -24,6 +24,13 @@ Reader = Callable[[str], "Doc"]
 
 _PERSON_PRONOUNS = {"he": "", "she": "", "his": "'s", "her": "'s"}
 _SUBJECT_PRONOUNS = frozenset({"he", "she", "they"})
+# Nouns for someone unnamed ("the woman", "the suspect"): a "she" or "his" after them may be
+# theirs.
+_PERSON_NOUNS = frozenset(
+    {"man", "men", "woman", "women", "boy", "girl", "child", "baby", "mother", "father",
+     "wife", "husband", "son", "daughter", "brother", "sister", "suspect", "victim", "driver",
+     "officer", "teenager", "patient", "gunman", "passenger", "student", "worker"}
+)  # fmt: skip
 _NAMED = frozenset({"PERSON", "ORG", "NORP", "GPE"})  # what a pronoun after it may stand for
 
 
@@ -87,7 +94,13 @@ def resolve_pronoun(doc: Doc, at: int, previous: Sequence[str], read: Reader) ->
     """
     pronoun = doc[at].lower_
     person = _one_person(previous, read) if previous and pronoun in _PERSON_PRONOUNS else None
-    return None if person is None else person + _PERSON_PRONOUNS[pronoun]
+    if person is None:
+        return None
+    # "Her blood was found on his jacket, Molins said": a pronoun never stands for a person
+    # the sentence names itself.
+    if person.split()[-1] in {t.text for t in doc}:
+        return None
+    return person + _PERSON_PRONOUNS[pronoun]
 
 
 def _one_person(previous: Sequence[str], read: Reader) -> str | None:
@@ -109,11 +122,12 @@ def _one_person(previous: Sequence[str], read: Reader) -> str | None:
         ]  # fmt: skip
         if not people:
             # "Trump sent a similar message": a name the tagger did not read as a person may be
-            # the one meant; looking further back would find someone else.
+            # the one meant; "... the car of the woman who was later found dead": someone
+            # unnamed is in play. Looking further back would find someone else.
             if any(
                 t.dep_ in {"nsubj", "nsubjpass"} and t.pos_ == "PROPN" and t.i not in quoted
                 for t in doc
-            ):
+            ) or any(t.lower_ in _PERSON_NOUNS and t.i not in quoted for t in doc):
                 return None
             continue
         # "Ines Hald" and "Hald" are one person.

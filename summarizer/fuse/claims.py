@@ -389,6 +389,7 @@ def _render(doc: Doc, keep: list[bool], replace: dict[int, str]) -> str | None:
     text = _SPACE_BEFORE.sub(r"\1", text)
     text = _COMMA_BEFORE_END.sub(r"\1", text)
     text = re.sub(r"(\.[a-z]\.)\.$", r"\1", text)  # "at 4 a.m." keeps one full stop
+    text = re.sub(r"(?<=\w)\s*(?:\.\.\.|…)\.$", ".", text)  # "died on Monday...." (tail cut)
     text = re.sub(r"(?<=[\w)”\"’])\.\.$", ".", text)  # "... on suspicion of murder.."
     text = re.sub(r"^([“\"])\s+", r"\1", text)  # a space after the opening mark
     text = re.sub(r"[,;:]([”\"’])\.$", r".\1", text)  # '... "hostile forces,".' -> '... forces."'

@@ -32,6 +32,12 @@ def test_tail_attribution_comes_off_after_the_written_wording(models):
     assert claim[:2] == [text, "A spillway gate at the Brannock Dam failed on Sunday."]
 
 
+def test_a_tail_cut_after_an_ellipsis_ends_on_one_full_stop(models):
+    text = "Tomas Varn died early Wednesday morning... according to a family member."
+    (claim,) = _wordings(models, text)
+    assert claim[-1] == "Tomas Varn died early Wednesday morning."
+
+
 def test_according_to_comes_off_wherever_it_stands(models):
     (claim,) = _wordings(models, "According to the authority, the reservoir was 75% full.")
     assert claim[1] == "The reservoir was 75% full."
@@ -50,6 +56,8 @@ def test_connectives_come_off(models):
     assert claim[0].startswith("Mayor Ines Hald said")
     (claim,) = _wordings(models, "So far there is no sign of damage to the town bridge.")
     assert claim[0].startswith("So far")  # an adverb of the clause, not a connective
+    (claim,) = _wordings(models, "After all, the Harrow ferry has run at a loss for years.")
+    assert claim[0] == "The Harrow ferry has run at a loss for years."
 
 
 def test_leading_pronoun_becomes_the_person_named_before(models):
@@ -205,6 +213,10 @@ def test_relative_opener_and_bare_quotation_are_dangling():
     assert dangling_opener("If so, the bridge will reopen on Friday.")
     assert dangling_opener("If they cannot, clearing the road may take a month.")
     assert not dangling_opener("If that ferry fails its inspection, the crossing will close.")
+    assert dangling_opener("The unusual step comes as the council faces a vote on fares.")
+    assert dangling_opener("The 41-year-old died on Wednesday after a long illness.")
+    assert dangling_opener("The forty-one-year-old said he would sail again.")
+    assert not dangling_opener("The 41-year-old ferry was towed back to Harrow.")
     # A quotation with its speaker stands alone.
     assert not dangling_opener('"We had never seen the river so high," said Mara Quend.')
     assert not dangling_opener('"Is the bridge safe?" asked Tomas Varn, the dam keeper.')
@@ -354,6 +366,21 @@ def test_pronoun_is_not_given_a_person_the_sentence_before_only_mentions(models)
     before = ["Captain Ilse Brandt and Tomas Varn left the harbour on Monday."]
     (claim, *_) = _wordings(models, "She said the port would reopen on Friday.", before)
     assert not any("Brandt" in w or "Varn" in w for w in claim)
+
+
+def test_pronoun_never_stands_for_the_person_its_own_sentence_names(models):
+    """'Her blood was found on his jacket, Hald said': "her" is not Hald; and when the sentence
+    before speaks of someone unnamed ("the woman"), no name from further back is put in."""
+    before = [
+        "Harrow prosecutor Ines Hald said the suspect had tried to take a car.",
+        "Police believe he tried to steal the car of a woman found dead on Sunday.",
+    ]
+    text = "Her scarf was found in his bag, Hald said."
+    assert all("Hald's scarf" not in w for c in _wordings(models, text, before) for w in c)
+    assert _never_printed(models, text, before)
+    before = ["Harrow prosecutor Ines Hald spoke to reporters on Monday."]
+    (claim, *_) = _wordings(models, "Her office will review the case, Tomas Varn said.", before)
+    assert claim[0].startswith("Ines Hald's office")
 
 
 def test_participle_set_off_after_the_subject_is_no_clause_of_its_own(models):
