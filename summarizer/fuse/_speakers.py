@@ -130,6 +130,10 @@ def _one_person(previous: Sequence[str], read: Reader) -> str | None:
             ) or any(t.lower_ in _PERSON_NOUNS and t.i not in quoted for t in doc):
                 return None
             continue
+        # "Ruben Porras, a cousin of Elijah's father, said the school called the boy's mother":
+        # the "she" after it may be someone unnamed.
+        if any(t.lower_ in _PERSON_NOUNS and t.i not in quoted for t in doc):
+            return None
         # "Ines Hald" and "Hald" are one person.
         surnames = {p.split()[-1].removesuffix("'s").removesuffix("’s") for p in people}
         if len(surnames) != 1:

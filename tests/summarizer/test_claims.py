@@ -378,6 +378,8 @@ def test_pronoun_never_stands_for_the_person_its_own_sentence_names(models):
     text = "Her scarf was found in his bag, Hald said."
     assert all("Hald's scarf" not in w for c in _wordings(models, text, before) for w in c)
     assert _never_printed(models, text, before)
+    before = ["Tomas Varn, a cousin of the girl's father, said the school had called her mother."]
+    assert _never_printed(models, "She then drove the girl to the clinic in Harrow.", before)
     before = ["Harrow prosecutor Ines Hald spoke to reporters on Monday."]
     (claim, *_) = _wordings(models, "Her office will review the case, Tomas Varn said.", before)
     assert claim[0].startswith("Ines Hald's office")
