@@ -179,7 +179,9 @@ LEADING_DATELINE = re.compile(
     r"(?:\s*\([A-Za-z .&-]{1,30}\))?\s*(?:--|—|–|-|:)\s+(?=[A-Z“\"‘'])"
     # '(CNN) - ', '(HealthDay News) -- ', and 'SINGAPORE/BEIJING ' whose agency and dash were lost.
     r"|^\([A-Za-z .&-]{1,30}\)\s*(?:--|—|–|-)\s+(?=[A-Z“\"‘'])"
-    r"|^[A-Z]{3,}(?:/[A-Z]{3,})+\s+(?=[A-Z][a-z])",
+    r"|^[A-Z]{3,}(?:/[A-Z]{3,})+\s+(?=[A-Z][a-z])"
+    # 'DUBAI A Bahraini court ...': a city whose dash was lost, before an article.
+    r"|^[A-Z]{3,}(?: [A-Z]{3,})?\s+(?=(?:A|An|The)\s)",
 )
 # A video player's button text glued to the caption after it ("CLOSE The Dow plunged ..."), and
 # a picture's or an opinion box's label glued to the paragraph after it ("Image The spokeswoman

@@ -56,7 +56,7 @@ from ._pointing import (
 from ._speakers import Reader, pointing_pronoun, resolve_pronoun, speaker_before
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc
+    from spacy.tokens import Doc, Token
 
     from ..models import Sentence
 
@@ -314,6 +314,8 @@ def _wording(
     # the booking."), or a caption, teaser or broken line ("Part of the $25 level.").
     if not any(mask[t.i] for t in doc if t.tag_ in FINITE_TAGS):
         return None
+    if _lost_subject(doc[first_kept(mask)], mask):
+        return None
     if _says_nothing(doc, mask):
         return None
     ents = _fact_entities(doc, mask) + tuple(e for e in extra if e[0] in text)
@@ -342,16 +344,29 @@ def _says_nothing(doc: Doc, mask: list[bool]) -> bool:
 
 
 def _headless(doc: Doc) -> bool:
-    """Whether the sentence is a noun phrase whose verb hangs from it as a participle.
+    """Whether the sentence lost its subject, or is a noun phrase with a participle for a verb.
 
     "The late change preventing her from kneeling, an act she began on Sunday." is a fragment,
     whatever finite verb a clause inside it has.
     """
     root = doc[:].root
-    return (
+    first = next((t for t in doc if not (t.is_punct or t.is_space)), root)
+    return _lost_subject(first, [True] * len(doc)) or (
         root.pos_ in {"NOUN", "PROPN"}
         and any(c.dep_ == "acl" and c.tag_ == "VBG" for c in root.children)
         and not any(c.tag_ in FINITE_TAGS for c in root.children)
+    )
+
+
+def _lost_subject(first: Token, keep: list[bool]) -> bool:
+    """Whether a wording opens on the auxiliary of a verb whose subject it does not keep.
+
+    "Was altered to speed up ...": the page cut the subject off, or a cut took it ("footage
+    experts have confirmed was altered ...").
+    """
+    finite = first.dep_ in {"aux", "auxpass"} and first.tag_ in FINITE_TAGS  # not "To ..."
+    return finite and not any(
+        c.dep_ in {"nsubj", "nsubjpass", "csubj", "expl"} and keep[c.i] for c in first.head.children
     )
 
 

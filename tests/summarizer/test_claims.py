@@ -32,6 +32,19 @@ def test_tail_attribution_comes_off_after_the_written_wording(models):
     assert claim[:2] == [text, "A spillway gate at the Brannock Dam failed on Sunday."]
 
 
+def test_a_line_that_lost_its_subject_is_never_printed(models):
+    """'Was altered to ...' opens on the auxiliary of a subject the page cut off."""
+    assert _never_printed(models, "Was altered to speed up the Kessling's engine last year.")
+    assert not _never_printed(models, "Seen from the quay, the Kessling looked very small.")
+    text = (
+        "This time, the Harrow council aide was discussing video the council shared of the "
+        "meeting between reporter Tomas Varn and a council clerk who tried to take a microphone "
+        "away from him during a tense exchange with the mayor, footage experts have confirmed "
+        "was altered to speed up the motion of Varn’s arm."
+    )
+    assert not any(w.startswith("Was ") for c in _wordings(models, text) for w in c)
+
+
 def test_a_tail_cut_after_an_ellipsis_ends_on_one_full_stop(models):
     text = "Tomas Varn died early Wednesday morning... according to a family member."
     (claim,) = _wordings(models, text)

@@ -290,6 +290,7 @@ def test_a_closing_quote_read_as_the_replacement_character_is_repaired():
             "Babies nap more in winter.",
         ),
         ("HARROW, Jan. 5, 2026 - The ferry will stop running.", "The ferry will stop running."),
+        ("KESSLING A ferry ran aground on the reef.", "A ferry ran aground on the reef."),
     ],
 )
 def test_a_leading_dateline_comes_off(line, expected):
