@@ -120,20 +120,20 @@ def _one_person(previous: Sequence[str], read: Reader) -> str | None:
             and not (e.root.dep_ == "compound" and e.root.head.pos_ == "NOUN")
             and not any(t.i in quoted for t in e)
         ]  # fmt: skip
+        # "... the car of the woman who was later found dead", "Ruben Porras, a cousin of
+        # Elijah's father, said the school called the boy's mother": someone unnamed is in
+        # play, and the "she" after it may be them.
+        if any(t.lower_ in _PERSON_NOUNS and t.i not in quoted for t in doc):
+            return None
         if not people:
             # "Trump sent a similar message": a name the tagger did not read as a person may be
-            # the one meant; "... the car of the woman who was later found dead": someone
-            # unnamed is in play. Looking further back would find someone else.
+            # the one meant; looking further back would find someone else.
             if any(
                 t.dep_ in {"nsubj", "nsubjpass"} and t.pos_ == "PROPN" and t.i not in quoted
                 for t in doc
-            ) or any(t.lower_ in _PERSON_NOUNS and t.i not in quoted for t in doc):
+            ):
                 return None
             continue
-        # "Ruben Porras, a cousin of Elijah's father, said the school called the boy's mother":
-        # the "she" after it may be someone unnamed.
-        if any(t.lower_ in _PERSON_NOUNS and t.i not in quoted for t in doc):
-            return None
         # "Ines Hald" and "Hald" are one person.
         surnames = {p.split()[-1].removesuffix("'s").removesuffix("’s") for p in people}
         if len(surnames) != 1:
