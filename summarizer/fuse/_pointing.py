@@ -137,16 +137,13 @@ def imperative(doc: Doc, mask: list[bool], start: int) -> bool:
     return not any(c.dep_ in {"nsubj", "nsubjpass", "expl", "aux"} for c in root.children)
 
 
-# "these days", "those years" point at the time of writing, not at an earlier sentence.
-_TIME_NOUNS = TIME_UNITS | {"times"}
-
-
-# "this year", "that morning" say when, counted from the day of writing; they point nowhere.
-_DEICTIC_TIME = frozenset(
-    {"year", "month", "week", "weekend", "day", "morning", "afternoon", "evening", "night",
-     "season", "spring", "summer", "fall", "autumn", "winter", "decade", "century", "time",
-     "moment"}
-)  # fmt: skip
+# "these days", "this year", "that morning" say when, counted from the day of writing; they
+# point at no earlier sentence.
+_TIME_NOUNS = TIME_UNITS | {
+    "times", "year", "month", "week", "weekend", "day", "morning", "afternoon", "evening",
+    "night", "season", "spring", "summer", "fall", "autumn", "winter", "decade", "century",
+    "time", "moment",
+}  # fmt: skip
 # "By that point", "of that conversation", "While that record ...": a determiner "that" follows
 # a preposition, a conjunction or a comma, or opens the sentence; after a verb or a noun the
 # parser's "det" is most often the conjunction ("said that fake news ...").
@@ -177,7 +174,7 @@ def demonstrative(doc: Doc, mask: list[bool], quoted: AbstractSet[int]) -> bool:
             continue
         noun = token.head
         told = any(c.dep_ in {"relcl", "acl"} for c in noun.children)
-        if not told and noun.lower_ not in _TIME_NOUNS | _DEICTIC_TIME:
+        if not told and noun.lower_ not in _TIME_NOUNS:
             return True
     return False
 

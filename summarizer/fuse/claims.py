@@ -314,14 +314,15 @@ def _wording(
     # the booking."), or a caption, teaser or broken line ("Part of the $25 level.").
     if not any(mask[t.i] for t in doc if t.tag_ in FINITE_TAGS):
         return None
-    if _lost_subject(doc[first_kept(mask)], mask):
+    first = first_kept(mask)
+    if _lost_subject(doc[first], mask):
         return None
     if _says_nothing(doc, mask):
         return None
     ents = _fact_entities(doc, mask) + tuple(e for e in extra if e[0] in text)
     dangling = (
         dangling_opener(text)
-        or imperative(doc, mask, first_kept(mask))
+        or imperative(doc, mask, first)
         or personal_voice(doc, mask, quoted_tokens(doc))
         or demonstrative(doc, mask, quoted_tokens(doc))
         or bare_quantity(doc, mask, quoted_tokens(doc))
