@@ -255,7 +255,10 @@ def drop_asides(doc: Doc, keep: list[bool]) -> None:
         told_on = last + 2 < len(doc) and doc[last + 1].text == "," and doc[last + 2].tag_ in {
             "VBG", "VBN"
         }  # fmt: skip
-        if set_off and closed and not told_on and len(span) <= MAX_ASIDE_TOKENS:
+        # "..., which span trade to rights in Tibet, Hong Kong, and Xinjiang, as well as ...": a
+        # list that goes on after it may be the aside's own, or the aside one of its items.
+        listed = any(doc[i].dep_ == "cc" for i in range(last + 1, min(last + 3, len(doc))))
+        if set_off and closed and not told_on and not listed and len(span) <= MAX_ASIDE_TOKENS:
             drop_with_commas(doc, keep, first, last + 1)
     opened: int | None = None
     for token in doc:

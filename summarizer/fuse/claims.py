@@ -68,6 +68,9 @@ MAX_PRUNED_SHARE = 0.4  # a modifier longer than this share of the sentence is i
 _PRUNABLE = frozenset(
     {"prep", "npadvmod", "advmod", "appos", "advcl", "acl", "relcl", "amod", "nmod", "tmod"}
 )
+_PARTITIVE_NOUNS = frozenset(
+    {"half", "part", "rest", "most", "majority", "share", "percent", "bulk"}
+)
 _CORE = frozenset({"nsubj", "nsubjpass", "ROOT", "ccomp", "xcomp", "attr", "csubj"})
 _QUOTE_CHARS = '"“”'
 # A quotation closed by its own punctuation ('..., "it is the largest ever found," X told Y') is
@@ -146,7 +149,8 @@ class Claim:
                 for i in range(span.start, span.end):
                     mask[i] = False
                 continue
-            while node.dep_ not in _PRUNABLE:
+            # "wiping all of 2018's gains" is not "wiping all": a part goes with its whole.
+            while node.dep_ not in _PRUNABLE or _partitive_of(node):
                 if node.head.i == node.i or node.dep_ in _CORE:
                     return None
                 node = node.head
@@ -183,6 +187,13 @@ class Claim:
         if sum(mask) == before:
             return None
         return _wording(doc, mask, self._replace, self._extra)
+
+
+def _partitive_of(token: Token) -> bool:
+    """Whether a token is the "of" of a word that counts out part of it ("all of", "half of")."""
+    head = token.head
+    partitive = head.pos_ in {"PRON", "DET", "NUM"} or head.lower_ in _PARTITIVE_NOUNS
+    return token.dep_ == "prep" and token.lower_ == "of" and partitive
 
 
 def claims_of(

@@ -646,3 +646,31 @@ def test_head_attribution_stays_before_a_second_that_clause(models):
     )
     for claim in _wordings(models, text):
         assert not any(w.startswith("The ferry's engine") and ", and that" in w for w in claim)
+
+
+def test_the_of_phrase_of_a_partitive_word_is_never_cut(models):
+    # "wiping all of 2018's gains" cut of its year read "wiping all."
+    text = (
+        "On Monday the Harrow share index shed 1,175 points, its worst fall since the flood, "
+        "wiping out all of 2019's gains."
+    )
+    claim = _claim(models, text)
+    years = [e for e, label in claim.wordings[0].entities if e == "2019's" or e == "2019"]
+    assert years
+    shorter = claim.without(claim.wordings[0], years)
+    assert shorter is not None
+    assert shorter.text == (
+        "On Monday the Harrow share index shed 1,175 points, its worst fall since the flood."
+    )
+
+
+def test_an_aside_that_a_list_goes_on_after_stays(models):
+    # Cut, the list's last items were read as the main clause's: "ties ... and the northern
+    # Quend district, as well as the ferry and the flood".
+    text = (
+        "The Harrow talks reflected worsening ties between the two towns, which are at odds "
+        "over a range of issues from fishing to tolls in Kessling, Varn Bay, and the northern "
+        "Quend district, as well as the ferry, the town’s grip on the harbour, and the flood."
+    )
+    wordings = [w for claim in _wordings(models, text) for w in claim]
+    assert wordings == [text]
