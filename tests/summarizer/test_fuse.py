@@ -307,6 +307,26 @@ def test_a_span_of_years_is_a_telling_number_of_a_restatement():
     assert not restates(a, c, 0.5, frozenset())
 
 
+def test_a_name_the_tagger_missed_still_counts_as_shared():
+    """Two rare names in both wordings make a restatement, though the tagger found one of them
+    in one wording only ("from Port Anselm to Kessling" had given no Kessling)."""
+    from summarizer.fuse import restates
+    from summarizer.fuse.claims import Wording
+
+    a = Wording(
+        "The Marrow Star, which left Port Anselm on Sunday bound for Kessling, hit the rocks.",
+        (("The Marrow Star", "ORG"), ("Port Anselm", "FAC"), ("Kessling", "GPE")),
+        dangling=False,
+    )
+    b = Wording(
+        "The vessel was carrying timber from Port Anselm to Kessling when it struck the reef.",
+        (("Port Anselm", "FAC"),),
+        dangling=False,
+    )
+    assert restates(a, b, 0.47, frozenset())
+    assert not restates(a, b, 0.47, frozenset({"port anselm", "kessling"}))
+
+
 def test_a_claim_told_in_another_wording_is_not_told_again(models):
     """'Tomas died early Wednesday... according to a family member' is told once its tail is
     off: a claim whose plain wording restates a printed fact is not printed in another one."""
