@@ -6,7 +6,9 @@
    asides only one outlet adds, each self-contained.
 3. Count, for each wording, the outlets whose sentences or claims verifiably carry it (`verify`):
    the pyramid idea, what more outlets report matters more (`_select`).
-4. Select fact groups greedily under the word budget. A group is the chosen wording plus each
+4. Select fact groups greedily under the word budget, by what each adds per word: its
+   value, the words it shares with the other outlets that are not printed yet, less its
+   closeness to what is chosen. A group is the chosen wording plus each
    other outlet's sentence that carries it; none of them, nor a wording that restates a fact
    already told (`_compare`), is told again.
 5. For each group, print the wording (of any member) that the most outlets carry, citing all of

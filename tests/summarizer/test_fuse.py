@@ -357,3 +357,20 @@ def test_a_claim_told_in_another_wording_is_not_told_again(models):
     )
     digest = fuse_articles([courier, post, wire], models, max_words=120)
     assert sum(" died " in s.text for s in digest.sentences) == 1
+
+
+def test_the_demo_story_tells_what_the_outlets_share_once_each(models):
+    """The Marrowby grounding (examples/) at 120 words: facts all three outlets report come
+    before one outlet's quotations, and the absence of a leak, worded two ways, is told once."""
+    from pathlib import Path
+
+    from summarizer.ingest import gather_sync
+
+    examples = Path(__file__).resolve().parents[2] / "examples"
+    articles, failures = gather_sync([str(examples)], models)
+    assert not failures
+    (story,) = [s for s in summarize(articles, models).stories if "Marrowby" in s.headline]
+    outlets = len(story.sources)
+    assert outlets == 3
+    assert sum(len(s.source_ids) == outlets for s in story.sentences) >= 2
+    assert sum(("leak" in s.text or "spill" in s.text) for s in story.sentences) == 1
