@@ -329,16 +329,17 @@ class Selector:
         # Another outlet's closest wording may be the one every outlet carries.
         own = self.candidates[unit.candidate].article
         closeness = self.vectors @ self.vectors[best]
+        # ... when it states the same fact: the chosen wording's outlet carries it. (Its very
+        # closest wording may add a clause the chosen outlet lacks; a cut of it may not.)
         for article in range(len(self.sentences)):
             theirs = [
                 u for u in range(len(self.units))
                 if self.candidates[self.units[u].candidate].article == article and article != own
+                and own in self.supports[u]
             ]  # fmt: skip
             if theirs:
                 nearest = max(theirs, key=lambda u: closeness[u])
-                # ... when it states the same fact: the chosen wording's outlet carries it.
-                carried = own in self.supports[nearest]
-                if closeness[nearest] >= SAME_FACT and carried and nearest not in alternatives:
+                if closeness[nearest] >= SAME_FACT and nearest not in alternatives:
                     alternatives.append(nearest)
         # A wording of a fact already told is no alternative, however many outlets carry it.
         order = list(alternatives)

@@ -374,3 +374,25 @@ def test_the_demo_story_tells_what_the_outlets_share_once_each(models):
     assert outlets == 3
     assert sum(len(s.source_ids) == outlets for s in story.sentences) >= 2
     assert sum(("leak" in s.text or "spill" in s.text) for s in story.sentences) == 1
+
+
+def test_the_seed_articles_read_as_one_digest_of_shared_facts(models):
+    """The two real seed articles (../shared/data/seeds), at 120 words: one story; at least two
+    sentences cite both outlets, among them the Beijing meeting and the pledge; none points back."""
+    from pathlib import Path
+
+    import pytest
+
+    from summarizer.ingest import gather_sync
+
+    seeds = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "seeds"
+    if not seeds.exists():
+        pytest.skip(f"shared data not found at {seeds} (see ../shared/data/README.md)")
+    articles, failures = gather_sync([str(seeds)], models)
+    assert not failures and len(articles) == 2
+    (story,) = summarize(articles, models).stories
+    both = [s.text for s in story.sentences if s.source_ids == [1, 2]]
+    assert len(both) >= 2
+    assert any("Song Tao" in t and "Ri Ryong Nam" in t for t in both)
+    assert any("peace and stability" in t for t in both)
+    assert not any(dangling_opener(s.text) for s in story.sentences)
