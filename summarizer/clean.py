@@ -174,8 +174,8 @@ _DATELINE = re.compile(
 # 'NEW DELHI: '.
 LEADING_DATELINE = re.compile(
     r"^[A-Z][A-Z.'’-]{2,}(?:[ ,]+[A-Z][A-Z.'’-]*){0,4}"
-    # ", United Arab Emirates", ", July 2", ", Jan. 5, 2012"
-    r"(?:,\s*[A-Z][a-z]+\.?(?:\s+[A-Z][a-z]+\.?){0,2}(?:\s+\d{1,2}(?:,\s*\d{4})?)?)?"
+    # ", United Arab Emirates", ", July 2", ", Jan. 5, 2012", ", Italy, Feb. 25"
+    r"(?:,\s*[A-Z][a-z]+\.?(?:\s+[A-Z][a-z]+\.?){0,2}(?:\s+\d{1,2}(?:,\s*\d{4})?)?){0,2}"
     r"(?:\s*\([A-Za-z .&-]{1,30}\))?\s*(?:--|—|–|-|:)\s+(?=[A-Z“\"‘'])"
     # '(CNN) - ', '(HealthDay News) -- ', and 'SINGAPORE/BEIJING ' whose agency and dash were lost.
     r"|^\([A-Za-z .&-]{1,30}\)\s*(?:--|—|–|-)\s+(?=[A-Z“\"‘'])"

@@ -291,6 +291,10 @@ def test_a_closing_quote_read_as_the_replacement_character_is_repaired():
         ),
         ("HARROW, Jan. 5, 2026 - The ferry will stop running.", "The ferry will stop running."),
         ("KESSLING A ferry ran aground on the reef.", "A ferry ran aground on the reef."),
+        (
+            "HARROW, Upper Vale, Feb. 25 (VHN) -- Ines Hald has stood by her ferry plan.",
+            "Ines Hald has stood by her ferry plan.",
+        ),
     ],
 )
 def test_a_leading_dateline_comes_off(line, expected):
