@@ -258,7 +258,13 @@ def drop_asides(doc: Doc, keep: list[bool]) -> None:
         # "..., which span trade to rights in Tibet, Hong Kong, and Xinjiang, as well as ...": a
         # list that goes on after it may be the aside's own, or the aside one of its items.
         listed = any(doc[i].dep_ == "cc" for i in range(last + 1, min(last + 3, len(doc))))
-        if set_off and closed and not told_on and not listed and len(span) <= MAX_ASIDE_TOKENS:
+        # "sailed to Kessling, where she met her counterpart, Tomas Varn, and ...": two names
+        # would be glued ("Kessling Tomas Varn").
+        before = next((t for t in reversed(doc[:first]) if not t.is_punct), None)
+        after = next((t for t in doc[last + 1 :] if not t.is_punct), None)
+        glued = before is not None and after is not None and before.pos_ == after.pos_ == "PROPN"
+        separable = not told_on and not listed and not glued
+        if set_off and closed and separable and len(span) <= MAX_ASIDE_TOKENS:
             drop_with_commas(doc, keep, first, last + 1)
     opened: int | None = None
     for token in doc:
@@ -380,6 +386,13 @@ def split_coordination(doc: Doc, keep: list[bool]) -> list[list[bool]] | None:
         if auxiliaries and not any(c.dep_ in {"aux", "auxpass"} for c in second.children):
             shared |= auxiliaries | {c.i for c in root.children if c.dep_ == "neg"}
         second_mask = [keep[i] and (i in tail or i in shared) for i in range(len(doc))]
+        # "... where he met his equivalent, Ivan Urgant, and appeared on his show": the pronoun
+        # may point at a person the first clause names, who would be gone.
+        named = any(
+            e.label_ == "PERSON" and e.start not in shared and e.start not in tail for e in doc.ents
+        )
+        if named and any(doc[i].lower_ in POINTERS for i in tail):
+            return None
     # The final full stop ends both.
     last = len(doc) - 1
     if doc[last].is_punct:

@@ -674,3 +674,15 @@ def test_an_aside_that_a_list_goes_on_after_stays(models):
     )
     wordings = [w for claim in _wordings(models, text) for w in claim]
     assert wordings == [text]
+
+
+def test_no_clause_of_its_own_when_its_pronoun_may_point_at_a_person_left_behind(models):
+    # Split, "his" would read as the mayor's: "The mayor of Harrow spoke on his radio programme."
+    text = (
+        "The mayor of Harrow sailed to Kessling, where she met her counterpart, Tomas Varn, "
+        "and spoke on his radio programme, Harbour Hour."
+    )
+    wordings = [w for claim in _wordings(models, text) for w in claim]
+    assert not any(w.startswith("The mayor of Harrow spoke") for w in wordings)
+    # Nor are two names glued where the clause between them is cut.
+    assert not any("Kessling Tomas" in w for w in wordings)
