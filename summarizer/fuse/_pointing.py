@@ -49,11 +49,13 @@ _DANGLING = re.compile(
 
 # Words that point back from inside a clause: "could otherwise take three weeks" means "if the
 # refloat the sentence before tells of fails"; alone it reads as a cut, as do "lacked the
-# expertise to do so" and "sent a similar message".
+# expertise to do so", "sent a similar message" and "nobody knows why".
 _POINTING_ADVERBS = re.compile(
     r"\b(?:otherwise|instead)\b(?! of\b| than\b)|\b(?:do|does|did|doing|done) so\b"
     r"|\b(?:think|thinks|thought|hope|hopes|believe|believes|say|says|said) so\b"
-    r"|\ba similar \w+\b(?! (?:to|as)\b)",
+    r"|\ba similar \w+\b(?! (?:to|as)\b)"
+    # "Nobody knows why, least of all ...": why what, the sentence before told.
+    r"|\b(?:why|how)\s*[,.;:!?]",
     re.IGNORECASE,
 )
 # A condition or time told by the sentence before: "If that fails, ...", "If so, ...", "After

@@ -344,6 +344,12 @@ def test_dashes_that_pair_wrongly_never_take_the_main_verb(models):
         assert all("lost 40 per cent" in w for w in wordings)
 
 
+def test_a_bare_why_points_back():
+    assert dangling_opener("Nobody in Harrow knows why, least of all the ferry crews.")
+    assert dangling_opener("The council did not say how.")
+    assert not dangling_opener("Nobody in Harrow knows why the ferry stopped running.")
+
+
 def test_half_sentences_are_dangling():
     assert dangling_opener("Because it may be time we all moved to Fernwick.")
     assert dangling_opener("Except four of those houses were never rebuilt.")
