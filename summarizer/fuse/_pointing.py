@@ -23,6 +23,7 @@ __all__ = [
     "dangling_opener",
     "demonstrative",
     "imperative",
+    "object_pronoun",
     "personal_voice",
 ]
 
@@ -202,5 +203,39 @@ def bare_quantity(doc: Doc, mask: list[bool], quoted: AbstractSet[int]) -> bool:
             continue
         counted = subject.lower_ in _QUANTIFIERS or subject.pos_ == "NUM"
         if counted and not any(c.dep_ in _TELLING_CHILDREN for c in subject.children):
+            return True
+    return False
+
+
+_OBJECT_PRONOUNS = frozenset({"him", "her"})
+_OBJECT_DEPS = frozenset({"dobj", "dative", "pobj"})
+
+
+def object_pronoun(doc: Doc, mask: list[bool], quoted: AbstractSet[int]) -> bool:
+    """Whether "him" or "her" as an object stands for someone no earlier word names.
+
+    It cannot stand for the subject of its own clause (that would be "himself"), so in
+    "Bergoglio was elected to succeed him" and "Harrow police arrested him" it points at the
+    sentence before. "Varn said the council would back him" names him outside that subject.
+    """
+    for token in doc:
+        if token.lower_ not in _OBJECT_PRONOUNS or token.dep_ not in _OBJECT_DEPS:
+            continue
+        if not mask[token.i] or token.i in quoted:
+            continue
+        clause = token.head
+        while clause.head.i != clause.i and not any(
+            c.dep_ in {"nsubj", "nsubjpass"} for c in clause.children
+        ):
+            clause = clause.head
+        subject = {
+            t.i for c in clause.children if c.dep_ in {"nsubj", "nsubjpass"} for t in c.subtree
+        }
+        named_before = any(
+            t.pos_ in {"NOUN", "PROPN"} and mask[t.i] and t.i not in subject
+            and t.ent_type_ not in {"DATE", "TIME"}
+            for t in doc[: token.i]
+        )  # fmt: skip
+        if not named_before:
             return True
     return False

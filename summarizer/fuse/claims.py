@@ -51,6 +51,7 @@ from ._pointing import (
     dangling_opener,
     demonstrative,
     imperative,
+    object_pronoun,
     personal_voice,
 )
 from ._speakers import Reader, pointing_pronoun, resolve_pronoun, speaker_before
@@ -337,6 +338,7 @@ def _wording(
         or personal_voice(doc, mask, quoted_tokens(doc))
         or demonstrative(doc, mask, quoted_tokens(doc))
         or bare_quantity(doc, mask, quoted_tokens(doc))
+        or object_pronoun(doc, mask, quoted_tokens(doc))
     )
     return Wording(text, ents, dangling)
 

@@ -472,6 +472,22 @@ def test_a_bare_count_as_subject_is_dangling(models, text, bare):
     assert _never_printed(models, text) is bare
 
 
+@pytest.mark.parametrize(
+    ("text", "pointing"),
+    [
+        ("Harbour master Tomas Varn was elected to succeed him on 13 March.", True),
+        ("Harrow police arrested him at the ferry terminal on Friday.", True),
+        ("Ines Hald thanked her for the new ferry timetable.", True),
+        ("Tomas Varn said the Harrow council would back him in the vote.", False),
+        ("The mayor told Ines Hald that the ferry board had misled her.", False),
+        ("Ines Hald said her ferry would sail again on Friday.", False),
+    ],
+)
+def test_him_or_her_as_object_of_its_own_subject_points_back(models, text, pointing):
+    """'Varn was elected to succeed him': him is not Varn, so he was named before."""
+    assert _never_printed(models, text) is pointing
+
+
 def test_and_between_nouns_is_no_second_predicate(models):
     """'allowed for mood and time spent shopping': 'spent' is no second verb of the subject."""
     text = (
