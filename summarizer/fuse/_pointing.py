@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from ..text import TIME_UNITS
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc
+    from spacy.tokens import Doc, Token
 
 __all__ = [
     "BARE_QUOTE",
@@ -140,6 +140,11 @@ def imperative(doc: Doc, mask: list[bool], start: int) -> bool:
     return not any(c.dep_ in {"nsubj", "nsubjpass", "expl", "aux"} for c in root.children)
 
 
+def _subject(head: Token) -> set[int]:
+    """The tokens of a verb's subject (none when it has no subject of its own)."""
+    return {t.i for c in head.children if c.dep_ in {"nsubj", "nsubjpass"} for t in c.subtree}
+
+
 # "these days", "this year", "that morning" say when, counted from the day of writing; they
 # point at no earlier sentence.
 _TIME_NOUNS = TIME_UNITS | {
@@ -163,8 +168,7 @@ def demonstrative(doc: Doc, mask: list[bool], quoted: AbstractSet[int]) -> bool:
     ("acquire nonfood objects ... when these items are free"); "those who stayed" and "this
     kind of loyal following that ..." say which ones themselves; "this year" says when.
     """
-    root = doc[:].root
-    subject = {t.i for c in root.children if c.dep_ in {"nsubj", "nsubjpass"} for t in c.subtree}
+    subject = _subject(doc[:].root)
     for token in doc:
         word = token.lower_
         if word not in {"these", "those", "this", "that"} or token.dep_ != "det":
@@ -223,14 +227,12 @@ def object_pronoun(doc: Doc, mask: list[bool], quoted: AbstractSet[int]) -> bool
             continue
         if not mask[token.i] or token.i in quoted:
             continue
+        # The subject of its clause: of the nearest head that has one ("to succeed him" is
+        # Bergoglio's, through "was elected").
         clause = token.head
-        while clause.head.i != clause.i and not any(
-            c.dep_ in {"nsubj", "nsubjpass"} for c in clause.children
-        ):
+        while clause.head.i != clause.i and not _subject(clause):
             clause = clause.head
-        subject = {
-            t.i for c in clause.children if c.dep_ in {"nsubj", "nsubjpass"} for t in c.subtree
-        }
+        subject = _subject(clause)
         named_before = any(
             t.pos_ in {"NOUN", "PROPN"} and mask[t.i] and t.i not in subject
             and t.ent_type_ not in {"DATE", "TIME"}

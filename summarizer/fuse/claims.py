@@ -332,13 +332,14 @@ def _wording(
     if _says_nothing(doc, mask):
         return None
     ents = _fact_entities(doc, mask) + tuple(e for e in extra if e[0] in text)
+    quoted = quoted_tokens(doc)
     dangling = (
         dangling_opener(text)
         or imperative(doc, mask, first)
-        or personal_voice(doc, mask, quoted_tokens(doc))
-        or demonstrative(doc, mask, quoted_tokens(doc))
-        or bare_quantity(doc, mask, quoted_tokens(doc))
-        or object_pronoun(doc, mask, quoted_tokens(doc))
+        or personal_voice(doc, mask, quoted)
+        or demonstrative(doc, mask, quoted)
+        or bare_quantity(doc, mask, quoted)
+        or object_pronoun(doc, mask, quoted)
     )
     return Wording(text, ents, dangling)
 
