@@ -12,7 +12,7 @@ verify it, with every carrier cited and any outlet giving another value recorded
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -263,26 +263,31 @@ class Selector:
                 closeness = np.zeros(len(self.units))
             best = max(remaining, key=lambda i: self._gain(i, closeness[i], told))
             remaining.discard(best)
+
             # A claim told in any of its wordings is told: "Devin died early Wednesday, a
             # relative said" restates "Devin Lima died on Wednesday" once its tail is off.
-            siblings = self.by_claim[id(self.units[best].claim)]
-            if any(
-                closeness[s] >= self.settings.summary.align_threshold
-                or any(
+            def told_already(u: int, closeness: np.ndarray = closeness) -> bool:
+                return closeness[u] >= self.settings.summary.align_threshold or any(
                     restates(
-                        self.units[s].wording,
+                        self.units[u].wording,
                         self.units[p].wording,
-                        self._similarity(s, p),
+                        self._similarity(u, p),
                         self.common_names,
                     )
                     for p in printed
                 )
-                for s in siblings
-            ):
+
+            # A whole sentence tells what each of its clauses tells.
+            claim = self.units[best].claim
+            siblings = [
+                u for u in self.by_candidate[self.units[best].candidate]
+                if self.units[u].claim is claim or (not claim.clause and self.units[u].claim.clause)
+            ]  # fmt: skip
+            if any(told_already(s) for s in siblings):
                 continue
             if used_words + self.units[best].wording.words > budget:
                 continue  # too long for what is left: a shorter fact may still fit
-            group = self._group(best, budget - used_words, remaining)
+            group = self._group(best, budget - used_words, remaining, told_already)
             if group is None:
                 continue
             fact, members, evidence_units, shown = group
@@ -302,9 +307,11 @@ class Selector:
         return groups
 
     def _group(
-        self, best: int, room: int, open_units: set[int]
+        self, best: int, room: int, open_units: set[int], told: Callable[[int], bool]
     ) -> tuple[FactGroup, list[int], set[int], int] | None:
         """The fact group of a chosen wording.
+
+        `told` says whether a wording restates a fact already printed.
 
         Returns:
             The group, the candidates that carry it, the units it covers and the unit printed.
@@ -341,11 +348,13 @@ class Selector:
                 nearest = max(theirs, key=lambda u: closeness[u])
                 if closeness[nearest] >= SAME_FACT and nearest not in alternatives:
                     alternatives.append(nearest)
-        # A wording of a fact already told is no alternative, however many outlets carry it.
+        # A wording of a fact already told is no alternative, however many outlets carry it:
+        # an alternative close to the chosen wording may restate an earlier fact instead.
         order = list(alternatives)
         alternatives = [
             u for u in alternatives
-            if self.units[u].wording.words <= room and (u == best or u in open_units)
+            if self.units[u].wording.words <= room
+            and (u == best or (u in open_units and not told(u)))
         ]  # fmt: skip
         if not alternatives:
             return None

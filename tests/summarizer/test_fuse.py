@@ -396,3 +396,5 @@ def test_the_seed_articles_read_as_one_digest_of_shared_facts(models):
     assert any("Song Tao" in t and "Ri Ryong Nam" in t for t in both)
     assert any("peace and stability" in t for t in both)
     assert not any(dangling_opener(s.text) for s in story.sentences)
+    # The pledge is told once, though [2] words it again beside another fact.
+    assert sum("peace and stability" in s.text for s in story.sentences) == 1
