@@ -56,7 +56,11 @@ _POINTING_ADVERBS = re.compile(
     r"|\b(?:think|thinks|thought|hope|hopes|believe|believes|say|says|said) so\b"
     r"|\ba similar \w+\b(?! (?:to|as)\b)"
     # "Nobody knows why, least of all ...": why what, the sentence before told.
-    r"|\b(?:why|how)\s*[,.;:!?]",
+    r"|\b(?:why|how)\s*[,.;:!?]"
+    # "... had 'candid' discussions during the gathering": which one, the sentence before told
+    # ("the meeting of the board", "the talks in Harrow" say it themselves).
+    r"|\b(?:during|at|after|before|since|following) the (?:gathering|meeting|talks|summit|"
+    r"session|conference)\b(?! (?:of|in|on|at|with|between|by|for)\b)",
     re.IGNORECASE,
 )
 # A condition or time told by the sentence before: "If that fails, ...", "If so, ...", "After

@@ -350,6 +350,12 @@ def test_a_bare_why_points_back():
     assert not dangling_opener("Nobody in Harrow knows why the ferry stopped running.")
 
 
+def test_an_unnamed_gathering_points_back():
+    assert dangling_opener("Hald and Varn had candid talks during the gathering, aides said.")
+    assert not dangling_opener("Hald and Varn had candid talks during the meeting in Harrow.")
+    assert not dangling_opener("Hald spoke after the meeting of the Kessling ferry board.")
+
+
 def test_half_sentences_are_dangling():
     assert dangling_opener("Because it may be time we all moved to Fernwick.")
     assert dangling_opener("Except four of those houses were never rebuilt.")
