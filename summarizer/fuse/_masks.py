@@ -48,6 +48,7 @@ _CONNECTIVE_PHRASES = (
     ("at", "the", "same", "time"), ("in", "turn"), ("by", "contrast"), ("in", "contrast"),
     ("as", "a", "result"), ("even", "so"), ("moments", "later"), ("seconds", "later"),
     ("minutes", "later"), ("shortly", "after"), ("soon", "after"), ("earlier",), ("later",),
+    ("later", "on"), ("as", "it", "turns", "out"), ("as", "it", "turned", "out"),
     ("after", "all"),
 )  # fmt: skip
 # A person pointed at ("it" is as often the weather or the time).

@@ -25,6 +25,7 @@ __all__ = [
     "imperative",
     "object_pronoun",
     "personal_voice",
+    "pointing_place",
 ]
 
 _DANGLING = re.compile(
@@ -57,6 +58,8 @@ _POINTING_ADVERBS = re.compile(
     r"|\ba similar \w+\b(?! (?:to|as)\b)"
     # "Nobody knows why, least of all ...": why what, the sentence before told.
     r"|\b(?:why|how)\s*[,.;:!?]"
+    # "doesn't suffer the same fate", "remained the same": as what, the sentence before told.
+    r"|\bthe same\b(?![- ]sex\b| time\b)(?!(?: [\w-]+){0,3} (?:as|that|who|which)\b)"
     # "... had 'candid' discussions during the gathering": which one, the sentence before told
     # ("the meeting of the board", "the talks in Harrow" say it themselves).
     r"|\b(?:during|at|after|before|since|following) the (?:gathering|meeting|talks|summit|"
@@ -69,7 +72,11 @@ _POINTING_CLAUSE = re.compile(
     r"^[\"“‘']?(?:if|when|after|before|once|unless|until) (?:(?:that|this|it|they|he|she) "
     r"(?:fails?|failed|happens?|happened|does|did|doesn't|didn't|is|was|are|were|works?|worked|"
     r"cannot|can't|could not|couldn't|do not|don't|does not|did not|will not|won't)"
-    r"\b|so\b|not\b|that,|this,)",
+    r"\b|so\b|not\b|that,|this,)"
+    # "To investigate, scientists looked at ...": investigate what, the sentence before told.
+    r"|^[\"“‘']?to (?!date\b|be\b)\w+,"
+    # "Either option would keep ...": of which options, the sentence before told.
+    r"|^[\"“‘']?(?:either|neither) (?!of\b)(?![^,.;]*\b(?:or|nor)\b)\w+",
     re.IGNORECASE,
 )
 
@@ -156,10 +163,22 @@ _TIME_NOUNS = TIME_UNITS | {
     "night", "season", "spring", "summer", "fall", "autumn", "winter", "decade", "century",
     "time", "moment",
 }  # fmt: skip
+_DEMONSTRATIVES = frozenset({"these", "those", "this", "that"})
+# A demonstrative standing alone for a noun (tagged DT, unlike the relative "that", WDT, and
+# the conjunction, IN).
+_PRONOUN_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "pobj", "attr", "dative"})
 # "By that point", "of that conversation", "While that record ...": a determiner "that" follows
 # a preposition, a conjunction or a comma, or opens the sentence; after a verb or a noun the
 # parser's "det" is most often the conjunction ("said that fake news ...").
 _THAT_AFTER = frozenset({"ADP", "SCONJ", "CCONJ", "PUNCT"})
+
+
+def _named_before(doc: Doc, mask: list[bool], at: int) -> bool:
+    """Whether the kept words before token `at` name a person or thing (not a date)."""
+    return any(
+        t.pos_ in {"NOUN", "PROPN"} and mask[t.i] and t.ent_type_ not in {"DATE", "TIME"}
+        for t in doc[:at]
+    )
 
 
 def demonstrative(doc: Doc, mask: list[bool], quoted: AbstractSet[int]) -> bool:
@@ -170,16 +189,34 @@ def demonstrative(doc: Doc, mask: list[bool], quoted: AbstractSet[int]) -> bool:
     point" and "Like other sites, this one was ..." do anywhere in the sentence. "These" and
     "those" outside the main clause's subject are often named before them in the sentence
     ("acquire nonfood objects ... when these items are free"); "those who stayed" and "this
-    kind of loyal following that ..." say which ones themselves; "this year" says when.
+    kind of loyal following that ..." say which ones themselves; "this year" says when. Alone
+    for a noun, "that" and "this" point back too ("confirmed that was the location").
     """
     subject = _subject(doc[:].root)
     for token in doc:
         word = token.lower_
-        if word not in {"these", "those", "this", "that"} or token.dep_ != "det":
+        if word not in _DEMONSTRATIVES or not mask[token.i] or token.i in quoted:
             continue
-        if not mask[token.i] or token.i in quoted:
+        if token.tag_ == "DT" and token.dep_ in _PRONOUN_DEPS:
+            # "Police confirmed that was the location": that what, the sentence before told.
+            # "no verification of this" after a clause may mean that clause; "those who
+            # stayed" and "that of the crew" say what they mean.
+            subject = token.dep_ in {"nsubj", "nsubjpass"}
+            if any(c.dep_ in {"relcl", "acl", "prep"} for c in token.children):
+                continue
+            if subject or not _named_before(doc, mask, token.i):
+                return True
             continue
-        if word in {"these", "those"} and token.i not in subject:
+        if token.dep_ != "det":
+            continue
+        # Inside a clause, "these items" most often names things told earlier in the
+        # sentence; with nothing named before it ("According to these reports, ..."), earlier
+        # in the story.
+        if (
+            word in {"these", "those"}
+            and token.i not in subject
+            and _named_before(doc, mask, token.i)
+        ):
             continue
         if word == "that" and token.i > 0 and doc[token.i - 1].pos_ not in _THAT_AFTER:
             continue
@@ -243,5 +280,32 @@ def object_pronoun(doc: Doc, mask: list[bool], quoted: AbstractSet[int]) -> bool
             for t in doc[: token.i]
         )  # fmt: skip
         if not named_before:
+            return True
+    return False
+
+
+_PLACE_ENTITIES = frozenset({"GPE", "LOC", "FAC"})
+
+
+def pointing_place(doc: Doc, mask: list[bool], quoted: AbstractSet[int]) -> bool:
+    """Whether "there" stands for a place no earlier word of the sentence names.
+
+    "Scottish earls were buried there" and "the disease is easier to control there": where,
+    the sentence before told. "took the boy to a wooded area and left him there" names it,
+    and "There were three ships" points nowhere.
+    """
+    for token in doc:
+        if token.lower_ != "there" or token.dep_ != "advmod":
+            continue
+        if not mask[token.i] or token.i in quoted:
+            continue
+        named = any(
+            mask[t.i]
+            and (
+                t.ent_type_ in _PLACE_ENTITIES or (t.dep_ == "pobj" and t.pos_ in {"NOUN", "PROPN"})
+            )
+            for t in doc[: token.i]
+        )
+        if not named:
             return True
     return False

@@ -53,6 +53,7 @@ from ._pointing import (
     imperative,
     object_pronoun,
     personal_voice,
+    pointing_place,
 )
 from ._speakers import Reader, pointing_pronoun, resolve_pronoun, speaker_before
 
@@ -340,6 +341,7 @@ def _wording(
         or demonstrative(doc, mask, quoted)
         or bare_quantity(doc, mask, quoted)
         or object_pronoun(doc, mask, quoted)
+        or pointing_place(doc, mask, quoted)
     )
     return Wording(text, ents, dangling)
 

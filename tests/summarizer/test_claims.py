@@ -714,3 +714,64 @@ def test_no_clause_of_its_own_when_its_pronoun_may_point_at_a_person_left_behind
     assert not any(w.startswith("The mayor of Harrow spoke") for w in wordings)
     # Nor are two names glued where the clause between them is cut.
     assert not any("Kessling Tomas" in w for w in wordings)
+
+
+@pytest.mark.parametrize(
+    ("text", "pointing"),
+    [
+        ("Later on, Harrow merchants were buried there.", True),
+        ("Divers there have found two anchors from the Kessling.", True),
+        ("The fever is easier to treat there than in the lowlands.", True),
+        ("Ines Hald took the boy to a wooded area near Harrow and left him there.", False),
+        ("There were three ferries in the Harrow harbour on Sunday.", False),
+    ],
+)
+def test_there_points_back_when_its_sentence_names_no_place(models, text, pointing):
+    """'were buried there': where, the sentence before told; 'to a wooded area ... left him
+    there' names it, and 'There were three ferries' points nowhere."""
+    assert _never_printed(models, text) is pointing
+
+
+@pytest.mark.parametrize(
+    ("text", "pointing"),
+    [
+        ("Harrow police later confirmed that was the spot where the Kessling sank.", True),
+        ("The mayor said that the Harrow bridge would reopen on Friday.", False),
+        ("The Kessling sank off Harrow, though nobody has confirmed this.", False),
+        ("The price of that is higher than the Harrow council planned.", False),
+    ],
+)
+def test_this_or_that_standing_for_a_noun_points_back_as_a_subject(models, text, pointing):
+    """'confirmed that was the spot': that what, the sentence before told; 'nobody has confirmed
+    this' after a clause may mean that clause."""
+    assert _never_printed(models, text) is pointing
+
+
+def test_these_with_nothing_named_before_it_points_back(models):
+    """'According to these reports, ...' cites reports an earlier sentence named: the wording
+    without the attribution is the one that stands alone."""
+    text = "According to these reports, the Harrow quay was a smuggling depot."
+    (claim,) = _wordings(models, text)
+    assert "The Harrow quay was a smuggling depot." in claim
+    (claims,) = claims_of([Sentence(text, 0, 0)], [[text]], model=models.models.spacy_model)
+    assert all(w.dangling for c in claims for w in c.wordings if "these" in w.text)
+    assert not all(w.dangling for c in claims for w in c.wordings)
+
+
+def test_the_same_without_its_comparison_and_bare_openers_point_back():
+    assert dangling_opener(
+        "Fortunately, the ferry in Varn's new film doesn't suffer the same fate."
+    )
+    assert not dangling_opener("The Kessling suffered the same fate as the Marla in 1998.")
+    assert not dangling_opener("Both ferries left Harrow at the same time on Sunday.")
+    assert dangling_opener("To investigate, divers looked at the wreck of the Kessling.")
+    assert not dangling_opener("To date, 40 ferries have sailed from Harrow.")
+    assert dangling_opener("Either option would keep the Harrow ferry running.")
+    assert not dangling_opener("Either Varn or Hald will lead the Harrow council.")
+
+
+def test_later_on_and_as_it_turns_out_come_off(models):
+    (claim,) = _wordings(models, "As it turns out, the Kessling was carrying coal to Harrow.")
+    assert claim[0] == "The Kessling was carrying coal to Harrow."
+    (claim,) = _wordings(models, "Later on, the Harrow council approved the ferry plan.")
+    assert claim[0] == "The Harrow council approved the ferry plan."
