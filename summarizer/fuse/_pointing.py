@@ -201,10 +201,9 @@ def demonstrative(doc: Doc, mask: list[bool], quoted: AbstractSet[int]) -> bool:
             # "Police confirmed that was the location": that what, the sentence before told.
             # "no verification of this" after a clause may mean that clause; "those who
             # stayed" and "that of the crew" say what they mean.
-            subject = token.dep_ in {"nsubj", "nsubjpass"}
             if any(c.dep_ in {"relcl", "acl", "prep"} for c in token.children):
                 continue
-            if subject or not _named_before(doc, mask, token.i):
+            if token.dep_ in {"nsubj", "nsubjpass"} or not _named_before(doc, mask, token.i):
                 return True
             continue
         if token.dep_ != "det":

@@ -739,6 +739,7 @@ def test_there_points_back_when_its_sentence_names_no_place(models, text, pointi
         ("The mayor said that the Harrow bridge would reopen on Friday.", False),
         ("The Kessling sank off Harrow, though nobody has confirmed this.", False),
         ("The price of that is higher than the Harrow council planned.", False),
+        ("Harrow divers confirmed this after they inspected these wrecks.", False),
     ],
 )
 def test_this_or_that_standing_for_a_noun_points_back_as_a_subject(models, text, pointing):
