@@ -176,7 +176,8 @@ LEADING_DATELINE = re.compile(
     r"^[A-Z][A-Z.'’-]{2,}(?:[ ,]+[A-Z][A-Z.'’-]*){0,4}"
     # ", United Arab Emirates", ", July 2", ", Jan. 5, 2012", ", Italy, Feb. 25"
     r"(?:,\s*[A-Z][a-z]+\.?(?:\s+[A-Z][a-z]+\.?){0,2}(?:\s+\d{1,2}(?:,\s*\d{4})?)?){0,2}"
-    r"(?:\s*\([A-Za-z .&-]{1,30}\))?\s*(?:--|—|–|-|:)\s+(?=[A-Z“\"‘'])"
+    # 'WASHINGTON—The ...': a long dash may go without its spaces.
+    r"(?:\s*\([A-Za-z .&-]{1,30}\))?\s*(?:(?:--|—|–|-|:)\s+|(?:--|—)(?=[A-Z][a-z]))(?=[A-Z“\"‘'])"
     # '(CNN) - ', '(HealthDay News) -- ', and 'SINGAPORE/BEIJING ' whose agency and dash were lost.
     r"|^\([A-Za-z .&-]{1,30}\)\s*(?:--|—|–|-)\s+(?=[A-Z“\"‘'])"
     r"|^[A-Z]{3,}(?:/[A-Z]{3,})+\s+(?=[A-Z][a-z])"

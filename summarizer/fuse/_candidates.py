@@ -47,7 +47,9 @@ _JUNK = re.compile(
     r"|\[\d+\]|<@[!&]?\d+>|\bignore\b.{0,40}\binstructions\b|\bsystem prompt\b",
     re.IGNORECASE,
 )
-_ENDS_STATEMENT = re.compile(r"[.!]['\"”’)\]]*$")
+# An exclamation is a statement only inside a quotation: a page's own "Any help would be so
+# appreciated!" is a plea to its reader, no outlet's report.
+_ENDS_STATEMENT = re.compile(r"\.['\"”’)\]]*$|!['\"”’]['\"”’)\]]*$")
 # A teaser cut short ("The researchers are investigating whether..."), a sentence whose first
 # word the page lost ("S role in spreading ..." of "Facebook's role") or whose subject a split
 # took ("King Features, was directed by ..."), or two run together ('... Betty White."If she').

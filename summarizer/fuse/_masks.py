@@ -49,6 +49,8 @@ _CONNECTIVE_PHRASES = (
     ("as", "a", "result"), ("even", "so"), ("moments", "later"), ("seconds", "later"),
     ("minutes", "later"), ("shortly", "after"), ("soon", "after"), ("earlier",), ("later",),
     ("later", "on"), ("as", "it", "turns", "out"), ("as", "it", "turned", "out"),
+    # A speaker's "Well," or "Yes," opening the writer's own line.
+    ("well",), ("yes",), ("okay",),
     ("after", "all"),
 )  # fmt: skip
 # A person pointed at ("it" is as often the weather or the time).

@@ -58,6 +58,8 @@ _POINTING_ADVERBS = re.compile(
     r"|\ba similar \w+\b(?! (?:to|as)\b)"
     # "Nobody knows why, least of all ...": why what, the sentence before told.
     r"|\b(?:why|how)\s*[,.;:!?]"
+    # "Rents, too, have risen", "... rose too.": as what else did, the sentence before told.
+    r"|,\s*too\s*,|\btoo\s*[.!?]$"
     # "doesn't suffer the same fate", "remained the same": as what, the sentence before told.
     r"|\bthe same\b(?![- ]sex\b| time\b)(?!(?: [\w-]+){0,3} (?:as|that|who|which)\b)"
     # "... had 'candid' discussions during the gathering": which one, the sentence before told
@@ -226,11 +228,27 @@ def demonstrative(doc: Doc, mask: list[bool], quoted: AbstractSet[int]) -> bool:
     return False
 
 
-# Subjects that count or share out people or things named elsewhere: "Half were fed cake".
+# Subjects that count or share out people or things named elsewhere: "Half were fed cake",
+# "Several thousand more have come".
 _QUANTIFIERS = frozenset(
-    {"half", "both", "others", "most", "several", "none", "each", "either", "neither", "all"}
+    {
+        "half",
+        "both",
+        "others",
+        "most",
+        "several",
+        "none",
+        "each",
+        "either",
+        "neither",
+        "all",
+        "more",
+        "many",
+    }
 )
 _TELLING_CHILDREN = frozenset({"prep", "relcl", "acl", "compound", "amod", "appos"})
+# ... but "more" and "several" in "Several thousand more have come" count; they name nothing.
+_COUNTING_WORDS = frozenset({"more", "several", "few", "many", "other", "additional"})
 
 
 def bare_quantity(doc: Doc, mask: list[bool], quoted: AbstractSet[int]) -> bool:
@@ -246,7 +264,11 @@ def bare_quantity(doc: Doc, mask: list[bool], quoted: AbstractSet[int]) -> bool:
         if subject.i in quoted or subject.pos_ == "PROPN":
             continue
         counted = subject.lower_ in _QUANTIFIERS or subject.pos_ == "NUM"
-        if counted and not any(c.dep_ in _TELLING_CHILDREN for c in subject.children):
+        telling = [
+            c for c in subject.children
+            if c.dep_ in _TELLING_CHILDREN and c.lower_ not in _COUNTING_WORDS
+        ]  # fmt: skip
+        if counted and not telling:
             return True
     return False
 

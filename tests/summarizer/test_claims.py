@@ -776,3 +776,25 @@ def test_later_on_and_as_it_turns_out_come_off(models):
     assert claim[0] == "The Kessling was carrying coal to Harrow."
     (claim,) = _wordings(models, "Later on, the Harrow council approved the ferry plan.")
     assert claim[0] == "The Harrow council approved the ferry plan."
+
+
+@pytest.mark.parametrize(
+    ("text", "pointing"),
+    [
+        ("Rents in Harrow, too, have risen faster than ferry fares.", True),
+        ("The Harrow council approved the ferry plan too.", True),
+        ("Several thousand more have come to Harrow under other policies.", True),
+        ("Many were injured when the Harrow ferry struck the pier.", True),
+        ("The Harrow ferry is too slow for the council.", False),
+        ("More than 900 people booked places on the Harrow ferry.", False),
+    ],
+)
+def test_too_and_a_bare_more_point_back(models, text, pointing):
+    """'Rents, too, have risen': as what else, the sentence before told; 'Several thousand more':
+    more than whom."""
+    assert _never_printed(models, text) is pointing
+
+
+def test_well_or_yes_opening_the_writers_line_comes_off(models):
+    (claim,) = _wordings(models, "Well, the Harrow council has a convenient answer for the vote.")
+    assert claim[0] == "The Harrow council has a convenient answer for the vote."

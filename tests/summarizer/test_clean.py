@@ -295,6 +295,7 @@ def test_a_closing_quote_read_as_the_replacement_character_is_repaired():
             "HARROW, Upper Vale, Feb. 25 (VHN) -- Ines Hald has stood by her ferry plan.",
             "Ines Hald has stood by her ferry plan.",
         ),
+        ("HARROW—The chair of the ferry board promised a review.", "The chair of the ferry"),
     ],
 )
 def test_a_leading_dateline_comes_off(line, expected):

@@ -247,6 +247,12 @@ def test_a_line_with_page_furniture_pipes_is_no_candidate():
         Sentence("Ines Hald speaks to reporters at a hotel in Harrow, Fernland May 3, 2024.", 0, 0)
     )
     assert usable(Sentence("Ines Hald, the mayor of Harrow, resigned on May 3, 2024.", 0, 0))
+    # An exclamation is a statement only inside a quotation.
+    assert not usable(
+        Sentence("Any help offered to the Harrow crews would be so appreciated!", 0, 0)
+    )
+    assert usable(Sentence('"We will sail again on Friday!" the Harrow ferry captain said.', 0, 0))
+    assert usable(Sentence('The Harrow ferry captain said: "We will sail again on Friday!"', 0, 0))
     assert not usable(
         Sentence("Speaks to reporters in Harrow, in this March 24, 2024 file photo.", 0, 0)
     )
