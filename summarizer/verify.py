@@ -36,6 +36,7 @@ __all__ = [
     "content_words",
     "coverage",
     "entity_in_text",
+    "initials",
     "normalise_tokens",
     "quotes",
     "tokens_of",
@@ -73,6 +74,10 @@ _NUMBER_WORDS = {
     "dozen": "12", "first": "1", "second": "2", "third": "3", "fourth": "4", "fifth": "5",
     "percent": "%", "pct": "%", "dollar": "$", "dollars": "$", "usd": "$", "euros": "€",
     "bn": "billion", "mn": "million", "m": "million", "k": "thousand",
+    # "Aug. 8" is in August.
+    "jan": "january", "feb": "february", "mar": "march", "apr": "april", "jun": "june",
+    "jul": "july", "aug": "august", "sep": "september", "sept": "september", "oct": "october",
+    "nov": "november", "dec": "december",
 }  # fmt: skip
 MAX_COUNTED_GAP = 4  # words between a count and its noun ("four surviving and original members")
 _BEFORE_COUNTED = frozenset({"ADJ", "CCONJ", "ADV", "VERB"})
@@ -154,6 +159,33 @@ def entity_in_text(entity: str, tokens: set[str]) -> bool:
     return all(any(_same_word(word, t) for t in tokens) for word in missing)
 
 
+MIN_NAME_WITHOUT_INITIAL = 2  # "James Comey" stands for "James B. Comey"; "Comey" alone does not
+# A run of capitalised words, with the small words a name may hold ("Department of Buildings").
+_NAME_RUN = re.compile(r"\b[A-Z][\w'’-]*(?:\s+(?:(?:of|and|for|the|on|&)\s+)?[A-Z][\w'’-]*)+")
+_NAME_SMALL_WORDS = frozenset({"of", "and", "for", "the", "on", "&"})
+_ACRONYM = re.compile(r"\b[A-Z]{2,6}\b")
+
+
+def initials(text: str) -> set[str]:
+    """The initials a text's names may go by, lower-cased, and the acronyms it uses.
+
+    "The Department of Buildings said" -> {"dob", "db", "tdob", "tdb", ...}; "the DOB said" ->
+    {"dob"}. A name's initials are read with and without its small words ("of").
+    """
+    found = {a.lower() for a in _ACRONYM.findall(text)}
+    for run in _NAME_RUN.finditer(text):
+        words = run.group(0).split()
+        for start in range(len(words)):
+            if words[start].lower() in _NAME_SMALL_WORDS:
+                continue
+            part = words[start:]
+            if len(part) < 2:
+                continue
+            found.add("".join(w[0] for w in part).lower())
+            found.add("".join(w[0] for w in part if w.lower() not in _NAME_SMALL_WORDS).lower())
+    return {a for a in found if len(a) >= 2}
+
+
 # Pronouns that point back at a person or thing named before.
 POINTERS = frozenset({"he", "she", "they", "it", "his", "her", "their", "its", "him", "them"})
 POINTER_OPENING = 3  # tokens at the start of the evidence where a pronoun refers back
@@ -161,13 +193,25 @@ MIN_NAME_PART = 2  # letters a part of a person's name needs to stand for the pe
 
 
 def _entity_supported(entity: Entity, present: set[str], source: set[str]) -> bool:
-    """Whether the evidence tokens hold an entity; a person may go by part of the full name."""
+    """Whether the evidence tokens hold an entity; a person may go by part of the full name.
+
+    A person's middle initial may be left out ("James B. Comey" is "James Comey"), and a name
+    may stand as its initials ("Department of Buildings", "DOB"): `present` holds the
+    initials of the evidence's names (`initials`).
+    """
     text, label = entity
     if entity_in_text(text, present):
         return True
     if label in NUMERIC_LABELS:
         return _number_supported(text, present)
-    if label != "PERSON" or not entity_in_text(text, source):
+    if not initials(text).isdisjoint(present):
+        return True
+    if label != "PERSON":
+        return False
+    core = [t for t in normalise_tokens(text) if len(t) > 1 or not t.isalpha()]
+    if len(core) >= MIN_NAME_WITHOUT_INITIAL and entity_in_text(" ".join(core), present):
+        return True
+    if not entity_in_text(text, source):
         return False
     parts = set(normalise_tokens(text)) - _ENTITY_FILLERS
     return any(len(p) >= MIN_NAME_PART and p in present for p in parts)
@@ -222,8 +266,7 @@ def _number_supported(text: str, present: set[str]) -> bool:
 _CALENDAR = frozenset(
     {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january",
      "february", "march", "april", "may", "june", "july", "august", "september", "october",
-     "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept",
-     "oct", "nov", "dec", "christmas", "easter"}
+     "november", "december", "christmas", "easter"}
 )  # fmt: skip
 
 
@@ -385,6 +428,7 @@ class Verifier:
                 if 0 <= i < len(sentences)
                 for t in normalise_tokens(sentences[i])
             }
+            around |= initials(evidence)  # "the DOB" for "the Department of Buildings"
             missing = [
                 e for e, label in fact_entities
                 if not _vague_time(e, label)

@@ -177,3 +177,48 @@ def test_a_name_may_stand_in_the_next_sentence(models):
     assert [c.source for c in verifier.check(named, source)] == [1]
     counted = "The Halvik harbour council voted on Monday to build 3 ferry piers."
     assert verifier.check(counted, source) == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "evidence", "cited"),
+    [
+        # A month and its abbreviation.
+        (
+            "In August, the Harrow ferry failed its safety inspection.",
+            "Inspectors found on Aug. 8 that the Harrow ferry failed its safety inspection.",
+            True,
+        ),
+        # A person's middle initial may be left out; the surname alone is not the full name.
+        (
+            "Ferry captain Tomas R. Varn was asked to step down by the Harrow council.",
+            "The Harrow council asked ferry captain Tomas Varn to step down.",
+            True,
+        ),
+        (
+            "Ferry captain R. Varn was asked to step down by the Harrow council.",
+            "The Harrow council asked ferry captain Tomas Varn to step down.",
+            False,
+        ),
+        # A name and its initials, either way round.
+        (
+            "The HFB said the Harrow ferry had failed its safety inspection.",
+            "The Harrow Ferry Board said the Harrow ferry had failed its safety inspection.",
+            True,
+        ),
+        (
+            "The Harrow Ferry Board said the Harrow ferry had failed its safety inspection.",
+            "The HFB said the Harrow ferry had failed its safety inspection.",
+            True,
+        ),
+        (
+            "The Harrow Ferry Board said the Harrow ferry had failed its safety inspection.",
+            "The KPL said the Harrow ferry had failed its safety inspection.",
+            False,
+        ),
+    ],
+)
+def test_a_name_holds_by_its_initials_and_without_a_middle_initial(
+    models, sentence, evidence, cited
+):
+    verifier = Verifier(models)
+    assert verifier.check_source(sentence, 1, [evidence]).verified is cited
