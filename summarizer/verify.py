@@ -209,11 +209,13 @@ def _entity_supported(entity: Entity, present: set[str], source: set[str]) -> bo
     if label != "PERSON":
         return False
     core = [t for t in normalise_tokens(text) if len(t) > 1 or not t.isalpha()]
-    if len(core) >= MIN_NAME_WITHOUT_INITIAL and entity_in_text(" ".join(core), present):
+    name = " ".join(core) if len(core) >= MIN_NAME_WITHOUT_INITIAL else text
+    if entity_in_text(name, present):
         return True
-    if not entity_in_text(text, source):
+    # "Comey" in the evidence, "James Comey" elsewhere in the source.
+    if not entity_in_text(name, source):
         return False
-    parts = set(normalise_tokens(text)) - _ENTITY_FILLERS
+    parts = set(normalise_tokens(name)) - _ENTITY_FILLERS
     return any(len(p) >= MIN_NAME_PART and p in present for p in parts)
 
 

@@ -222,3 +222,16 @@ def test_a_name_holds_by_its_initials_and_without_a_middle_initial(
 ):
     verifier = Verifier(models)
     assert verifier.check_source(sentence, 1, [evidence]).verified is cited
+
+
+def test_a_surname_holds_a_name_with_a_middle_initial_the_source_gives_in_full(models):
+    """'Varn' in the evidence, 'Tomas Varn' elsewhere in the source: 'Tomas R. Varn' holds."""
+    verifier = Verifier(models)
+    source = [
+        "Tomas Varn has captained the Harrow ferry since 2019.",
+        "The ferry carries 40 cars and sails twice a day.",
+        "Fares rose by a tenth last spring.",
+        "The Harrow council asked ferry captain Varn to step down on Friday.",
+    ]
+    text = "The Harrow council asked ferry captain Tomas R. Varn to step down on Friday."
+    assert verifier.check_source(text, 1, source).verified
