@@ -60,8 +60,9 @@ _POINTING_ADVERBS = re.compile(
     r"|\b(?:why|how)\s*[,.;:!?]"
     # "Rents, too, have risen", "... rose too.": as what else did, the sentence before told.
     r"|,\s*too\s*,|\btoo\s*[.!?]$"
-    # "doesn't suffer the same fate", "remained the same": as what, the sentence before told.
-    r"|\bthe same\b(?![- ]sex\b| time\b)(?!(?: [\w-]+){0,3} (?:as|that|who|which)\b)"
+    # "doesn't suffer the same fate.", "remained the same.": as what, the sentence before told.
+    # ("born on the same day at the same hospital" compares its own subjects.)
+    r"|\bthe same(?: (?!time\b)[\w-]+)?\s*[.!?;]"
     # "... had 'candid' discussions during the gathering": which one, the sentence before told
     # ("the meeting of the board", "the talks in Harrow" say it themselves).
     r"|\b(?:during|at|after|before|since|following) the (?:gathering|meeting|talks|summit|"
@@ -231,21 +232,9 @@ def demonstrative(doc: Doc, mask: list[bool], quoted: AbstractSet[int]) -> bool:
 # Subjects that count or share out people or things named elsewhere: "Half were fed cake",
 # "Several thousand more have come".
 _QUANTIFIERS = frozenset(
-    {
-        "half",
-        "both",
-        "others",
-        "most",
-        "several",
-        "none",
-        "each",
-        "either",
-        "neither",
-        "all",
-        "more",
-        "many",
-    }
-)
+    {"half", "both", "others", "most", "several", "none", "each", "either", "neither", "all",
+     "more"}
+)  # fmt: skip
 _TELLING_CHILDREN = frozenset({"prep", "relcl", "acl", "compound", "amod", "appos"})
 # ... but "more" and "several" in "Several thousand more have come" count; they name nothing.
 _COUNTING_WORDS = frozenset({"more", "several", "few", "many", "other", "additional"})
@@ -318,6 +307,8 @@ def pointing_place(doc: Doc, mask: list[bool], quoted: AbstractSet[int]) -> bool
     for token in doc:
         if token.lower_ != "there" or token.dep_ != "advmod":
             continue
+        if token.head.lemma_ == "be":
+            continue  # "the car wasn't there": present, not a place told before
         if not mask[token.i] or token.i in quoted:
             continue
         named = any(

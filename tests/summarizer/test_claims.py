@@ -724,6 +724,7 @@ def test_no_clause_of_its_own_when_its_pronoun_may_point_at_a_person_left_behind
         ("The fever is easier to treat there than in the lowlands.", True),
         ("Ines Hald took the boy to a wooded area near Harrow and left him there.", False),
         ("There were three ferries in the Harrow harbour on Sunday.", False),
+        ("Ines Hald said the Harrow ferry was not there when the storm hit.", False),
     ],
 )
 def test_there_points_back_when_its_sentence_names_no_place(models, text, pointing):
@@ -765,6 +766,8 @@ def test_the_same_without_its_comparison_and_bare_openers_point_back():
     )
     assert not dangling_opener("The Kessling suffered the same fate as the Marla in 1998.")
     assert not dangling_opener("Both ferries left Harrow at the same time on Sunday.")
+    assert dangling_opener("The Harrow ferry sank the same year.")
+    assert not dangling_opener("Two ferries were built in the same year at the same Harrow yard.")
     assert dangling_opener("To investigate, divers looked at the wreck of the Kessling.")
     assert not dangling_opener("To date, 40 ferries have sailed from Harrow.")
     assert dangling_opener("Either option would keep the Harrow ferry running.")
@@ -784,7 +787,8 @@ def test_later_on_and_as_it_turns_out_come_off(models):
         ("Rents in Harrow, too, have risen faster than ferry fares.", True),
         ("The Harrow council approved the ferry plan too.", True),
         ("Several thousand more have come to Harrow under other policies.", True),
-        ("Many were injured when the Harrow ferry struck the pier.", True),
+        ("Two more were injured when the Harrow ferry struck the pier.", True),
+        ("Many are asking whether the Harrow ferry is safe.", False),
         ("The Harrow ferry is too slow for the council.", False),
         ("More than 900 people booked places on the Harrow ferry.", False),
     ],
