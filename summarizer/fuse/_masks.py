@@ -51,6 +51,7 @@ _CONNECTIVE_PHRASES = (
     ("later", "on"), ("as", "it", "turns", "out"), ("as", "it", "turned", "out"),
     # A speaker's "Well," or "Yes," opening the writer's own line.
     ("well",), ("yes",), ("okay",),
+    ("in", "particular"), ("what", "'s", "more"), ("what", "’s", "more"),
     ("after", "all"),
 )  # fmt: skip
 # A person pointed at ("it" is as often the weather or the time).

@@ -44,8 +44,8 @@ _DANGLING = re.compile(
     r"the (?:(?:rare|unusual|latest|unprecedented|surprise|bold) )?(?:move|step|decision|"
     r"report|statement|company|group|"
     r"agency|news agency|official|officials|man|woman|pair|duo|trio|two|three|couple|incident|deal|"
-    r"plan|measure|announcement|comments?|remarks?)\b(?! (?:of|by|between|to|that|which|who|in|"
-    r"at|on|for|from|with)\b))\b",
+    r"plan|measure|announcement|comments?|remarks?|reference)\b"
+    r"(?! (?:of|by|between|to|that|which|who|in|at|on|for|from|with)\b))\b",
     re.IGNORECASE,
 )
 
@@ -271,22 +271,27 @@ def object_pronoun(doc: Doc, mask: list[bool], quoted: AbstractSet[int]) -> bool
 
     It cannot stand for the subject of its own clause (that would be "himself"), so in
     "Bergoglio was elected to succeed him" and "Harrow police arrested him" it points at the
-    sentence before. "Varn said the council would back him" names him outside that subject.
+    sentence before, as "Hald recalls him saying" does. "Varn said the council would back him"
+    names him outside that subject.
     """
     for token in doc:
-        if token.lower_ not in _OBJECT_PRONOUNS or token.dep_ not in _OBJECT_DEPS:
+        # "recalls him saying": the subject of "saying", and the object of "recalls".
+        accusative = token.dep_ == "nsubj" and token.lower_ == "him"
+        if token.lower_ not in _OBJECT_PRONOUNS or not (token.dep_ in _OBJECT_DEPS or accusative):
             continue
         if not mask[token.i] or token.i in quoted:
             continue
         # The subject of its clause: of the nearest head that has one ("to succeed him" is
         # Bergoglio's, through "was elected").
-        clause = token.head
+        clause = token.head.head if accusative else token.head
         while clause.head.i != clause.i and not _subject(clause):
             clause = clause.head
         subject = _subject(clause)
+        # Words inside a quotation name no one the speaker's "him" may stand for ('"Don't
+        # lose weight," Hald recalls him saying').
         named_before = any(
             t.pos_ in {"NOUN", "PROPN"} and mask[t.i] and t.i not in subject
-            and t.ent_type_ not in {"DATE", "TIME"}
+            and t.i not in quoted and t.ent_type_ not in {"DATE", "TIME"}
             for t in doc[: token.i]
         )  # fmt: skip
         if not named_before:

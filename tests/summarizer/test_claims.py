@@ -484,6 +484,7 @@ def test_a_bare_count_as_subject_is_dangling(models, text, bare):
         ("Harbour master Tomas Varn was elected to succeed him on 13 March.", True),
         ("Harrow police arrested him at the ferry terminal on Friday.", True),
         ("Ines Hald thanked her for the new ferry timetable.", True),
+        ('"Don\'t sell the ferry now," Ines Hald recalls him saying.', True),
         ("Tomas Varn said the Harrow council would back him in the vote.", False),
         ("The mayor told Ines Hald that the ferry board had misled her.", False),
         ("Ines Hald said her ferry would sail again on Friday.", False),
@@ -802,3 +803,15 @@ def test_too_and_a_bare_more_point_back(models, text, pointing):
 def test_well_or_yes_opening_the_writers_line_comes_off(models):
     (claim,) = _wordings(models, "Well, the Harrow council has a convenient answer for the vote.")
     assert claim[0] == "The Harrow council has a convenient answer for the vote."
+
+
+def test_in_particular_and_whats_more_come_off(models):
+    (claim,) = _wordings(
+        models, "In particular, the Harrow study is based on 1,420 ferry passengers."
+    )
+    assert claim[0] == "The Harrow study is based on 1,420 ferry passengers."
+    (claim,) = _wordings(
+        models, "What's more, the Harrow study found that ferry crews were at risk."
+    )
+    assert claim[0] == "The Harrow study found that ferry crews were at risk."
+    assert dangling_opener("The reference is unmistakably to Tomas Varn, who bought the ferry.")

@@ -242,6 +242,11 @@ def test_a_line_with_page_furniture_pipes_is_no_candidate():
         Sentence("The town hall is seen before the mayor speaks in Harrow, January 20, 2024.", 0, 0)
     )
     assert usable(Sentence("The new ferry law took effect in Harrow on January 20, 2024.", 0, 0))
+    assert not usable(
+        Sentence(
+            "Ines Hald throws the first pitch in Harrow Wednesday evening June 18, 2024.", 0, 0
+        )
+    )
     # ... in a place and its country, with no comma before the date.
     assert not usable(
         Sentence("Ines Hald speaks to reporters at a hotel in Harrow, Fernland May 3, 2024.", 0, 0)
