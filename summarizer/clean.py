@@ -146,12 +146,13 @@ _EMBEDDED_POST = re.compile(
 )
 # A news photo's caption inside a paragraph, one sentence of it. It dates its picture in full
 # ("... at a rally Thursday, Oct. 3, 2013, in Haltom City, Texas.", "... Wednesday evening June
-# 18, 2014."; body text says "Thursday"
-# or "Oct. 3"), or ends on the date ("... in Washington, January 20, 2015.", "... in Kathmandu,
-# Nepal May 30, 2016."), tells its picture ("... in this March 24, 2015 file photo.") or gives
-# its credit ("CREDIT: ...", "AP Photo", "Eric Gay / AP Senator ... listens as ...").
+# 18, 2014."; body text says "Thursday" or "Oct. 3"), or ends on the date ("... in Washington,
+# January 20, 2015.", "... in Kathmandu, Nepal May 30, 2016."), tells its picture ("... in this
+# March 24, 2015 file photo.") or gives its credit ("CREDIT: ...", "AP Photo", "Eric Gay / AP
+# Senator ... listens as ...").
 _CAPTION_SENTENCE = re.compile(
-    rf"\b(?:{_DAYS})(?:\s+(?:morning|afternoon|evening|night))?,?\s+(?:{_MONTHS})\.?\s+\d{{1,2}},?\s+\d{{4}}\b"
+    rf"\b(?:{_DAYS})(?:\s+(?:morning|afternoon|evening|night))?,?"
+    rf"\s+(?:{_MONTHS})\.?\s+\d{{1,2}},?\s+\d{{4}}\b"
     rf"|,\s+(?-i:[A-Z][a-z]+\s+){{0,2}}(?:{_MONTHS})\.?\s+\d{{1,2}},\s+\d{{4}}\.$"
     r"|\bfile photo\b|\bin this (?:[\w.,]+ ){0,6}photo\b|\bcredit:\s|\bAP Photo\b"
     r"|(?-i:\b[A-Z][a-z]+ [A-Z][a-z]+ ?/ ?(?:AP|Reuters|AFP|EPA|Getty Images)\b)",

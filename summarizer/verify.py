@@ -167,12 +167,12 @@ _ACRONYM = re.compile(r"\b[A-Z]{2,6}\b")
 
 
 def initials(text: str) -> set[str]:
-    """The initials a text's names may go by, lower-cased, and the acronyms it uses.
+    """The initials a text's names may go by, lower-cased.
 
-    "The Department of Buildings said" -> {"dob", "db", "tdob", "tdb", ...}; "the DOB said" ->
-    {"dob"}. A name's initials are read with and without its small words ("of").
+    "The Department of Buildings said" -> {"dob", "db"}: a name's initials are read with and
+    without its small words ("of").
     """
-    found = {a.lower() for a in _ACRONYM.findall(text)}
+    found: set[str] = set()
     for run in _NAME_RUN.finditer(text):
         words = run.group(0).split()
         for start in range(len(words)):
@@ -192,19 +192,45 @@ POINTER_OPENING = 3  # tokens at the start of the evidence where a pronoun refer
 MIN_NAME_PART = 2  # letters a part of a person's name needs to stand for the person ("Xi")
 
 
-def _entity_supported(entity: Entity, present: set[str], source: set[str]) -> bool:
+@dataclass(frozen=True, slots=True)
+class _Abbreviations:
+    """How an evidence sentence abbreviates names: its names' initials, its written acronyms."""
+
+    initials: frozenset[str] = frozenset()
+    acronyms: frozenset[str] = frozenset()
+
+    @classmethod
+    def of(cls, text: str) -> _Abbreviations:
+        acronyms = frozenset(a.lower() for a in _ACRONYM.findall(text))
+        return cls(frozenset(initials(text)), acronyms)
+
+    def hold(self, entity: str) -> bool:
+        """Whether the entity is an acronym of a name here, or a name written here as one.
+
+        Only a written acronym counts: "Olivia Rodrigo" is not the "or" of any sentence.
+        """
+        if _ACRONYM.fullmatch(entity.strip()):
+            return entity.strip().lower() in self.initials
+        return not initials(entity).isdisjoint(self.acronyms)
+
+
+def _entity_supported(
+    entity: Entity,
+    present: set[str],
+    source: set[str],
+    abbreviations: _Abbreviations = _Abbreviations(),
+) -> bool:
     """Whether the evidence tokens hold an entity; a person may go by part of the full name.
 
     A person's middle initial may be left out ("James B. Comey" is "James Comey"), and a name
-    may stand as its initials ("Department of Buildings", "DOB"): `present` holds the
-    initials of the evidence's names (`initials`).
+    may stand as its acronym ("Department of Buildings", "DOB") either way round.
     """
     text, label = entity
     if entity_in_text(text, present):
         return True
     if label in NUMERIC_LABELS:
         return _number_supported(text, present)
-    if not initials(text).isdisjoint(present):
+    if abbreviations.hold(text):
         return True
     if label != "PERSON":
         return False
@@ -430,12 +456,13 @@ class Verifier:
                 if 0 <= i < len(sentences)
                 for t in normalise_tokens(sentences[i])
             }
-            around |= initials(evidence)  # "the DOB" for "the Department of Buildings"
+            abbreviations = _Abbreviations.of(evidence)  # "the DOB", "Department of Buildings"
             missing = [
                 e for e, label in fact_entities
                 if not _vague_time(e, label)
                 and not _entity_supported(
-                    (e, label), named_before if label in NUMERIC_LABELS else around, source_tokens
+                    (e, label), named_before if label in NUMERIC_LABELS else around,
+                    source_tokens, abbreviations,
                 )
             ]  # fmt: skip
             missing += [

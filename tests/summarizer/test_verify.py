@@ -215,6 +215,12 @@ def test_a_name_may_stand_in_the_next_sentence(models):
             "The KPL said the Harrow ferry had failed its safety inspection.",
             False,
         ),
+        # A name's initials that spell a common word are no acronym of it.
+        (
+            "Otto Roan said the Harrow ferry would sail again on Friday.",
+            "The Harrow ferry would sail again on Friday or Saturday, the council said.",
+            False,
+        ),
     ],
 )
 def test_a_name_holds_by_its_initials_and_without_a_middle_initial(
