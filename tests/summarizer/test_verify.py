@@ -215,6 +215,12 @@ def test_a_name_may_stand_in_the_next_sentence(models):
             "The KPL said the Harrow ferry had failed its safety inspection.",
             False,
         ),
+        (
+            "The HFB's inspectors said the Harrow ferry had failed its safety inspection.",
+            "Inspectors of the Harrow Ferry Board said the Harrow ferry had failed its safety "
+            "inspection.",
+            True,
+        ),
         # A name's initials that spell a common word are no acronym of it.
         (
             "Otto Roan said the Harrow ferry would sail again on Friday.",
