@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..clean import LEADING_DATELINE
-from ..text import SAYING_VERBS
+from ..text import SAYING_VERBS, fold
 from ..verify import POINTERS
 
 if TYPE_CHECKING:
@@ -51,7 +51,7 @@ _CONNECTIVE_PHRASES = (
     ("later", "on"), ("as", "it", "turns", "out"), ("as", "it", "turned", "out"),
     # A speaker's "Well," or "Yes," opening the writer's own line.
     ("well",), ("yes",), ("okay",),
-    ("in", "particular"), ("what", "'s", "more"), ("what", "’s", "more"),
+    ("in", "particular"), ("what", "'s", "more"),
     ("after", "all"),
 )  # fmt: skip
 # A person pointed at ("it" is as often the weather or the time).
@@ -130,7 +130,7 @@ def drop_dateline(doc: Doc, keep: list[bool]) -> None:
 def drop_connectives(doc: Doc, keep: list[bool]) -> None:
     """'Also, ...', 'For his part, ...', '..., however, ...', 'She also found' lose the link."""
     start = first_kept(keep)
-    lowered = [t.lower_ for t in doc]
+    lowered = [fold(t.text) for t in doc]  # "What’s more" is "what's more"
     for phrase in _CONNECTIVE_PHRASES:
         for i in range(len(doc) - len(phrase)):
             if tuple(lowered[i : i + len(phrase)]) != phrase:

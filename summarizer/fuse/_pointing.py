@@ -176,12 +176,15 @@ _PRONOUN_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "pobj", "attr", "dative
 _THAT_AFTER = frozenset({"ADP", "SCONJ", "CCONJ", "PUNCT"})
 
 
-def _named_before(doc: Doc, mask: list[bool], at: int) -> bool:
-    """Whether the kept words before token `at` name a person or thing (not a date)."""
+def _named_before(
+    doc: Doc, mask: list[bool], at: int, skip: AbstractSet[int] = frozenset()
+) -> bool:
+    """Whether the kept words before token `at`, less `skip`, name a person or thing (no date)."""
     return any(
-        t.pos_ in {"NOUN", "PROPN"} and mask[t.i] and t.ent_type_ not in {"DATE", "TIME"}
+        t.pos_ in {"NOUN", "PROPN"} and mask[t.i] and t.i not in skip
+        and t.ent_type_ not in {"DATE", "TIME"}
         for t in doc[:at]
-    )
+    )  # fmt: skip
 
 
 def demonstrative(doc: Doc, mask: list[bool], quoted: AbstractSet[int]) -> bool:
@@ -289,12 +292,7 @@ def object_pronoun(doc: Doc, mask: list[bool], quoted: AbstractSet[int]) -> bool
         subject = _subject(clause)
         # Words inside a quotation name no one the speaker's "him" may stand for ('"Don't
         # lose weight," Hald recalls him saying').
-        named_before = any(
-            t.pos_ in {"NOUN", "PROPN"} and mask[t.i] and t.i not in subject
-            and t.i not in quoted and t.ent_type_ not in {"DATE", "TIME"}
-            for t in doc[: token.i]
-        )  # fmt: skip
-        if not named_before:
+        if not _named_before(doc, mask, token.i, subject | set(quoted)):
             return True
     return False
 

@@ -814,4 +814,8 @@ def test_in_particular_and_whats_more_come_off(models):
         models, "What's more, the Harrow study found that ferry crews were at risk."
     )
     assert claim[0] == "The Harrow study found that ferry crews were at risk."
+    (claim,) = _wordings(
+        models, "What’s more, the Harrow study found that ferry crews were at risk."
+    )
+    assert claim[0] == "The Harrow study found that ferry crews were at risk."
     assert dangling_opener("The reference is unmistakably to Tomas Varn, who bought the ferry.")
