@@ -155,7 +155,9 @@ _CAPTION_SENTENCE = re.compile(
     rf"\s+(?:{_MONTHS})\.?\s+\d{{1,2}},?\s+\d{{4}}\b"
     rf"|,\s+(?-i:[A-Z][a-z]+\s+){{0,2}}(?:{_MONTHS})\.?\s+\d{{1,2}},\s+\d{{4}}\.$"
     r"|\bfile photo\b|\bin this (?:[\w.,]+ ){0,6}photo\b|\bcredit:\s|\bAP Photo\b"
-    r"|(?-i:\b[A-Z][a-z]+ [A-Z][a-z]+ ?/ ?(?:AP|Reuters|AFP|EPA|Getty Images)\b)",
+    r"|(?-i:\b[A-Z][a-z]+ [A-Z][a-z]+ ?/ ?(?:AP|Reuters|AFP|EPA|Getty Images)\b)"
+    # "Shown is a screenshot of ...", "Pictured above are ...".
+    r"|^(?:shown|pictured)(?: (?:here|above|below))? (?:is|are)\b",
     re.I,
 )
 _DATE_TOKEN = re.compile(
@@ -184,13 +186,17 @@ LEADING_DATELINE = re.compile(
     r"|^\([A-Za-z .&-]{1,30}\)\s*(?:--|—|–|-)\s+(?=[A-Z“\"‘'])"
     r"|^[A-Z]{3,}(?:/[A-Z]{3,})+\s+(?=[A-Z][a-z])"
     # 'DUBAI A Bahraini court ...': a city whose dash was lost, before an article.
-    r"|^[A-Z]{3,}(?: [A-Z]{3,})?\s+(?=(?:A|An|The)\s)",
+    r"|^[A-Z]{3,}(?: [A-Z]{3,})?\s+(?=(?:A|An|The)\s)"
+    # 'FORT WAYNE, Ind. (WANE) The ...': a station's call sign in place of the dash.
+    r"|^[A-Z][A-Z.'’-]{2,}(?: [A-Z][A-Z.'’-]*){0,3}(?:,\s*[A-Z][a-z]+\.?)?\s*"
+    r"\([A-Z][A-Za-z .&-]{1,29}\)\s+(?=[A-Z][a-z])",
 )
-# A video player's button text glued to the caption after it ("CLOSE The Dow plunged ..."), and
+# A video player's button text glued to the caption after it ("CLOSE The Dow plunged ...",
+# "Skip in Skip x Embed x Share The ..."), and
 # a picture's or an opinion box's label glued to the paragraph after it ("Image The spokeswoman
 # said ...", "Analysis There had been ...", "Commentary Once the ferry ...").
 _PLAYER_LABEL = re.compile(
-    r"^(?:(?:CLOSE|REPLAY|VIDEO|WATCH|SKIP AD)\s+(?=[A-Z][a-z])"
+    r"^(?:(?:CLOSE|REPLAY|VIDEO|WATCH|SKIP AD|(?:Skip in Skip x )?Embed x Share)\s+(?=[A-Z][a-z])"
     r"|(?:Image|Photo|Analysis|Commentary)\s+(?=(?:The|A|An|There|Once)\s|[A-Z][a-z]+\s+[A-Z]))"
 )
 _BYLINE = re.compile(

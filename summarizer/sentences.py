@@ -28,7 +28,8 @@ _WS = re.compile(r"\s+")
 # Two sentences a page ran together: "... their child.Less than a week later, ...".
 _GLUED = re.compile(r"([a-z]{2}[.!?][\"”]?)([A-Z][a-z])")
 # pysbd keeps a closing quote on the wrong side now and then: ‘He said. ”Next’ -> move it back.
-_LEADING_CLOSER = re.compile(r"^([”’)\]]+)\s*")
+# A straight one followed by a space closes too: ‘... of the Union.’ + ‘" "The fact is ...’.
+_LEADING_CLOSER = re.compile(r"^([”’)\]]+|\"(?=\s))\s*")
 # ... and splits a possessive after an abbreviation: 'Facebook Inc.’' + 's role in ...'.
 _SPLIT_POSSESSIVE = re.compile(r"[.][’']$")
 _POSSESSIVE_REST = re.compile(r"^s\b")
@@ -114,7 +115,9 @@ def _rehome_quotes(pieces: list[str]) -> list[str]:
         left, right = pieces[i], pieces[i + 1]
         if left.count('"') % 2 == 0 or right.count('"') % 2 == 0:
             continue
-        if left.endswith('"') and len(left) > 1 and left[-2] in " .!?“":
+        # ('“Will it rain?"' closes its curly opening mark with a straight one.)
+        curly_opened = left.count("“") > left.count("”")
+        if left.endswith('"') and len(left) > 1 and left[-2] in " .!?“" and not curly_opened:
             pieces[i], pieces[i + 1] = left[:-1].rstrip(), '"' + right
         elif right.startswith('"') and left.rstrip()[-1:] in ".!?,":
             pieces[i], pieces[i + 1] = left + '"', right[1:].lstrip()

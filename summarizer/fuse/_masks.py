@@ -40,7 +40,7 @@ _CONNECTIVES = frozenset(
     {"also", "and", "but", "however", "meanwhile", "still", "yet", "moreover", "furthermore",
      "instead", "then", "so", "additionally", "besides", "nonetheless", "nevertheless",
      "separately", "likewise", "similarly", "thus", "therefore", "hence", "plus", "indeed",
-     "finally", "rather"}
+     "finally", "rather", "accordingly", "consequently", "again", "regardless"}
 )  # fmt: skip
 _CONNECTIVE_PHRASES = (
     ("for", "his", "part"), ("for", "her", "part"), ("for", "its", "part"),
@@ -54,6 +54,13 @@ _CONNECTIVE_PHRASES = (
     ("in", "particular"), ("what", "'s", "more"),
     ("after", "all"),
 )  # fmt: skip
+# ... and phrases that do so only at its start ("In a 1998 case, for example, a court ...":
+# without it, the commas around it would go too).
+_OPENING_PHRASES = (
+    ("in", "fact"), ("of", "course"), ("that", "said"), ("all", "things", "considered"),
+    ("for", "instance"), ("for", "example"), ("sure",),
+)  # fmt: skip
+_OBLIGATION = frozenset({"must", "should", "ought", "shall"})  # modals of what ought to be
 # A person pointed at ("it" is as often the weather or the time).
 _PERSONAL_PRONOUNS = POINTERS - {"it", "its"}
 _QUOTED = "newsdigest.quoted"  # the parse's user_data key of `quoted_tokens`
@@ -131,13 +138,19 @@ def drop_connectives(doc: Doc, keep: list[bool]) -> None:
     """'Also, ...', 'For his part, ...', '..., however, ...', 'She also found' lose the link."""
     start = first_kept(keep)
     lowered = [fold(t.text) for t in doc]  # "What’s more" is "what's more"
-    for phrase in _CONNECTIVE_PHRASES:
+    for phrase in _CONNECTIVE_PHRASES + _OPENING_PHRASES:
         for i in range(len(doc) - len(phrase)):
             if tuple(lowered[i : i + len(phrase)]) != phrase:
                 continue
             end = i + len(phrase)
             at_start = i == start and end < len(doc) and doc[end].text == ","
-            inside = i > 0 and doc[i - 1].text == "," and end < len(doc) and doc[end].text == ","
+            inside = (
+                phrase in _CONNECTIVE_PHRASES
+                and i > 0
+                and doc[i - 1].text == ","
+                and end < len(doc)
+                and doc[end].text == ","
+            )
             if at_start or inside:
                 drop_with_commas(doc, keep, i, end)
     start = first_kept(keep)
@@ -219,6 +232,10 @@ def drop_head_attribution(doc: Doc, keep: list[bool]) -> None:
     # "Demoski told reporters that when he woke up, he checked ...": without the speaker, "he"
     # would point at whoever the digest named before.
     if any(t.lower_ in _PERSONAL_PRONOUNS for t in clause.subtree):
+        return
+    # "He said the administration must answer for its failings": what someone says ought to
+    # be is their view; without them it would read as the digest's.
+    if any(t.tag_ == "MD" and t.lower_ in _OBLIGATION for t in clause.subtree):
         return
     # "Police said X, and that Y": without "Police said" the second "that" hangs.
     if any(

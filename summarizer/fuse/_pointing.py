@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 __all__ = [
     "BARE_QUOTE",
     "bare_quantity",
+    "clause_pronoun",
     "dangling_opener",
     "demonstrative",
     "imperative",
@@ -30,10 +31,12 @@ __all__ = [
 
 _DANGLING = re.compile(
     r"^[\"“‘']?(?:also|and|but|however|meanwhile|still|yet|moreover|furthermore|instead|then|so|"
-    r"he|she|they|it|its|his|her|their|them|him|this|that|these|those|such|which|whose|"
+    r"he|she|they|it|its|his|her|their|them|him|this|that|these|such|which|whose|"
+    # "Those with the lowest risk ran less" is anyone so described; "Those are ..." points.
+    r"those(?! (?:who|with|whose|in|at|on|under|over|aged)\b)|"
     r"here(?:'s|’s| is| are|(?=,))|except|"
     # "Because it may be time we all moved." is half a sentence; "Because of X, Y" is whole.
-    r"because(?! of\b)(?![^,]*,)|"
+    r"because(?! of\b)(?![^,]*,)|(?:al)?though(?![^,]*,)|"
     r"(?:among|of|between|like|for|with|to|from|unlike|besides) (?:them|those|these|him|her)"
     r"(?! (?:who|which|that)\b)|"
     r"the latter|the former|the same|"
@@ -60,6 +63,8 @@ _POINTING_ADVERBS = re.compile(
     r"|\b(?:why|how)\s*[,.;:!?]"
     # "Rents, too, have risen", "... rose too.": as what else did, the sentence before told.
     r"|,\s*too\s*,|\btoo\s*[.!?]$"
+    # "The new film is more of the same": as what, the sentence before told.
+    r"|\bmore of the same\b"
     # "doesn't suffer the same fate.", "remained the same.": as what, the sentence before told.
     # ("born on the same day at the same hospital" compares its own subjects.)
     r"|\bthe same(?: (?!time\b)[\w-]+)?\s*[.!?;]"
@@ -67,6 +72,13 @@ _POINTING_ADVERBS = re.compile(
     # ("the meeting of the board", "the talks in Harrow" say it themselves).
     r"|\b(?:during|at|after|before|since|following) the (?:gathering|meeting|talks|summit|"
     r"session|conference)\b(?! (?:of|in|on|at|with|between|by|for)\b)",
+    re.IGNORECASE,
+)
+# "Other ratings have tumbled as well.", "Nevada isn't inventing the wheel, either.": as what
+# else, the sentence before told. "Unions decried the change, and relatives criticised it as
+# well" compares its own clauses.
+_CLOSING_COMPARISON = re.compile(
+    r"^(?![^;]*\b(?:and|but|while|both|nor)\b)[^;]*\b(?:as well|either)\s*[.!?][\"”’']?$",
     re.IGNORECASE,
 )
 # A condition or time told by the sentence before: "If that fails, ...", "If so, ...", "After
@@ -79,16 +91,20 @@ _POINTING_CLAUSE = re.compile(
     # "To investigate, scientists looked at ...": investigate what, the sentence before told.
     r"|^[\"“‘']?to (?!date\b|be\b)\w+,"
     # "Either option would keep ...": of which options, the sentence before told.
-    r"|^[\"“‘']?(?:either|neither) (?!of\b)(?![^,.;]*\b(?:or|nor)\b)\w+",
+    r"|^[\"“‘']?(?:either|neither) (?!of\b)(?![^,.;]*\b(?:or|nor)\b)\w+"
+    # "Not only was it cheaper.": the rest of the comparison, the sentence before told.
+    r"|^[\"“‘']?not only\b(?![^.;]*\bbut\b)",
     re.IGNORECASE,
 )
 
 
 # A line that promises what comes next instead of telling it ("There was more to the story.",
+# "There are more still to come.",
 # also what is left of "his attorney insisted there was more to the story" without him).
 _PROMISE = re.compile(
-    r"^(?:but |and )?(?:there(?:'s|’s| is| was) (?:much |even )?more(?: to (?:the|this|that) "
-    r"story)?|that(?:'s|’s| is| was) (?:still )?not all|read on|find out (?:more|why|how|what))"
+    r"^(?:but |and )?(?:there(?:'s|’s| is| was| are| were) (?:much |even )?more(?: still)?"
+    r"(?: to (?:come|(?:the|this|that) story))?"
+    r"|that(?:'s|’s| is| was) (?:still )?not all|read on|find out (?:more|why|how|what))"
     r"\W*$",
     re.IGNORECASE,
 )
@@ -117,6 +133,7 @@ def dangling_opener(text: str) -> bool:
         _DANGLING.match(stripped)
         or _POINTING_CLAUSE.match(stripped)
         or _POINTING_ADVERBS.search(stripped)
+        or _CLOSING_COMPARISON.match(stripped)
         or BARE_QUOTE.match(stripped)
         or _PROMISE.match(stripped)
         or _QUESTION.match(stripped)
@@ -297,6 +314,29 @@ def object_pronoun(doc: Doc, mask: list[bool], quoted: AbstractSet[int]) -> bool
     return False
 
 
+def clause_pronoun(
+    doc: Doc, mask: list[bool], quoted: AbstractSet[int], replaced: AbstractSet[int]
+) -> bool:
+    """Whether the kept clause's subject is "he", "she" or "they" that no earlier word names.
+
+    "Obama won women by 11 points; today he leads by one point." cut to its second clause
+    leaves "Today he leads by one point.": who, the clause cut off told. A pronoun a name was
+    put in for (`replaced`) points nowhere.
+    """
+    for token in doc:
+        if token.lower_ not in _CLAUSE_SUBJECTS or token.dep_ not in {"nsubj", "nsubjpass"}:
+            continue
+        if not mask[token.i] or token.i in quoted or token.i in replaced:
+            continue
+        verb = token.head
+        if verb.head.i != verb.i and mask[verb.head.i]:
+            continue  # a clause inside the kept one: its subject may be named in it
+        if not _named_before(doc, mask, token.i):
+            return True
+    return False
+
+
+_CLAUSE_SUBJECTS = frozenset({"he", "she", "they"})
 _PLACE_ENTITIES = frozenset({"GPE", "LOC", "FAC"})
 
 

@@ -14,7 +14,7 @@ from ..text import SAYING_VERBS
 from ._masks import quoted_tokens
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc
+    from spacy.tokens import Doc, Token
 
 __all__ = ["Reader", "resolve_pronoun", "speaker_before"]
 
@@ -32,6 +32,11 @@ _PERSON_NOUNS = frozenset(
      "officer", "teenager", "patient", "gunman", "passenger", "student", "worker"}
 )  # fmt: skip
 _NAMED = frozenset({"PERSON", "ORG", "NORP", "GPE"})  # what a pronoun after it may stand for
+# Speakers who are never the "he" or "she" they tell of.
+_GROUP_SPEAKERS = frozenset(
+    {"police", "officials", "authorities", "sources", "investigators", "prosecutors",
+     "detectives", "witnesses", "reports", "documents", "records"}
+)  # fmt: skip
 
 
 def pointing_pronoun(
@@ -75,12 +80,54 @@ def pointing_pronoun(
         None,
     )  # fmt: skip
     if subject is None:
-        return None
+        return _reported_pronoun(doc, keep, quoted)
     named_before = any(
         e.label_ in _NAMED and e.end <= subject.i and not any(t.i in quoted for t in e)
         for e in doc.ents
     )
     return None if named_before else subject.i
+
+
+def _reported_pronoun(doc: Doc, keep: list[bool], quoted: AbstractSet[int]) -> int | None:
+    """A "he" or "she" that speakers who cannot be them tell of, named nowhere before it.
+
+    "Police said he had no criminal record", "Pageant officials say she ...": who, the
+    sentence before told. "A neighbour said he ..." may be the neighbour speaking of himself,
+    and "Ines Hald said she would appeal" names her.
+    """
+    root = doc[:].root
+    if root.lower_ not in SAYING_VERBS:
+        return None
+    reported = next(
+        (
+            t for t in doc
+            if t.lower_ in {"he", "she"} and t.dep_ in {"nsubj", "nsubjpass"}
+            and t.head.dep_ == "ccomp" and t.head.head.i == root.i
+            and t.i not in quoted and keep[t.i]
+        ),
+        None,
+    )  # fmt: skip
+    if reported is None or not any(_group_speaker(c) for c in root.children if c.dep_ == "nsubj"):
+        return None
+    # "Police said in addition to Alcorn showing up, she ...": someone is named before it.
+    named = any(
+        (t.pos_ == "PROPN" or t.ent_type_ == "PERSON" or t.lower_ in _PERSON_NOUNS)
+        and t.i not in quoted
+        for t in doc[: reported.i]
+    )
+    return None if named else reported.i
+
+
+def _group_speaker(subject: Token) -> bool:
+    """Whether a speaking subject is a group or body ("Police", "Pageant officials").
+
+    A bare capitalised plural may be a surname the tagger took for a noun ("Banks said").
+    """
+    if subject.lower_ in _GROUP_SPEAKERS:
+        return True
+    return subject.tag_ == "NNS" and (
+        not subject.is_title or any(c.dep_ in {"det", "amod", "compound"} for c in subject.children)
+    )
 
 
 def resolve_pronoun(doc: Doc, at: int, previous: Sequence[str], read: Reader) -> str | None:
@@ -134,6 +181,14 @@ def _one_person(previous: Sequence[str], read: Reader) -> str | None:
             ):
                 return None
             continue
+        # "He noted that the consulate failed to protect Ambassador Chris Stevens." The "he" after
+        # it is the same unnamed speaker, not Stevens.
+        if any(
+            t.lower_ in _SUBJECT_PRONOUNS and t.dep_ in {"nsubj", "nsubjpass"}
+            and t.head.dep_ == "ROOT" and t.i not in quoted
+            for t in doc
+        ):  # fmt: skip
+            return None
         # "Ines Hald" and "Hald" are one person.
         surnames = {p.split()[-1].removesuffix("'s").removesuffix("’s") for p in people}
         if len(surnames) != 1:

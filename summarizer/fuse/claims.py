@@ -48,6 +48,7 @@ from ._masks import (
 from ._pointing import (
     BARE_QUOTE,
     bare_quantity,
+    clause_pronoun,
     dangling_opener,
     demonstrative,
     imperative,
@@ -84,6 +85,9 @@ _OPEN_PUNCT = ",;:—–-"
 _ENDS_ON_LINK = re.compile(r"\b(?:but|and|or|nor|because|while|that|which|who)[.!?]$", re.I)
 # What a verb of saying governs when it reports something: a clause or an object.
 _SAID = frozenset({"ccomp", "xcomp", "parataxis", "dobj", "dative", "advcl", "conj"})
+# Verbs that report speech only when they have no object ("Graham charged on Sunday." is what
+# is left of '"...," Graham charged'; "Police charged him" is no speech).
+_SPEECH_WITHOUT_OBJECT = frozenset({"charged", "countered", "quipped"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -342,6 +346,7 @@ def _wording(
         or bare_quantity(doc, mask, quoted)
         or object_pronoun(doc, mask, quoted)
         or pointing_place(doc, mask, quoted)
+        or clause_pronoun(doc, mask, quoted, replace.keys())
     )
     return Wording(text, ents, dangling)
 
@@ -354,7 +359,13 @@ def _says_nothing(doc: Doc, mask: list[bool]) -> bool:
     root = doc[:].root
     return (
         mask[root.i]
-        and root.lower_ in SAYING_VERBS
+        and (
+            root.lower_ in SAYING_VERBS
+            or (
+                root.lower_ in _SPEECH_WITHOUT_OBJECT
+                and not any(c.dep_ in {"auxpass", "nsubjpass"} for c in root.children)
+            )
+        )
         and not any(mask[c.i] and c.dep_ in _SAID for c in root.children)
         and not any(mask[i] for i in quoted_tokens(doc))
     )
@@ -417,6 +428,7 @@ def _render(doc: Doc, keep: list[bool], replace: dict[int, str]) -> str | None:
     text = "".join(parts).strip()
     text = re.sub(r"\s*\(\s*\)", "", text)  # brackets whose content was cut
     text = _REPEATED_COMMA.sub(",", text)
+    text = re.sub(r",\s*(?=[;:])", "", text)  # "by 11 points, according to polls; ..." cut
     text = text.lstrip(_OPEN_PUNCT + " ")
     text = _SPACE_BEFORE.sub(r"\1", text)
     text = _COMMA_BEFORE_END.sub(r"\1", text)

@@ -219,6 +219,8 @@ def test_video_player_label_comes_off_the_caption_it_is_glued_to():
     # A real sentence that opens with a capitalised word stays whole.
     text = "WATCHMEN at the Brannock Dam saw the spillway fail on Sunday morning.\n"
     assert clean_text(text).startswith("WATCHMEN at the Brannock Dam")
+    text = "Skip in Skip x Embed x Share The Brannock Dam spillway failed on Sunday.\n"
+    assert clean_text(text).startswith("The Brannock Dam spillway failed")
 
 
 def test_picture_label_comes_off_the_paragraph_it_is_glued_to():
@@ -296,6 +298,7 @@ def test_a_closing_quote_read_as_the_replacement_character_is_repaired():
             "Ines Hald has stood by her ferry plan.",
         ),
         ("HARROW—The chair of the ferry board promised a review.", "The chair of the ferry"),
+        ("HARROW, Vale (WKSL) The ferry board promised a review.", "The ferry board promised"),
     ],
 )
 def test_a_leading_dateline_comes_off(line, expected):

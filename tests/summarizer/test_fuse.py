@@ -252,6 +252,8 @@ def test_a_line_with_page_furniture_pipes_is_no_candidate():
         # ... or tells its picture.
         ("Speaks to reporters in Harrow, in this March 24, 2024 file photo.", False),
         ("The mayor spoke to reporters on the steps of the town hall.", True),
+        ("Shown is a screenshot of the Harrow ferry's timetable page.", False),
+        ("Shown on television, the Harrow ferry launch drew 9,000 viewers.", True),
         # An exclamation is a statement only inside a quotation.
         ("Any help offered to the Harrow crews would be so appreciated!", False),
         ('"We will sail again on Friday!" the Harrow ferry captain said.', True),

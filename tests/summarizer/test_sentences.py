@@ -46,6 +46,14 @@ from summarizer.sentences import split_article, split_text
             ["They came to care for the baby.", "Less than a week later, the ferry sank."],
         ),
         (
+            # A curly opening mark closed by a straight one stays with its question and speaker.
+            '“Should the ferry not have sailed?" Varn said on "Harbour Hour." "It was a mess."',
+            [
+                '“Should the ferry not have sailed?" Varn said on "Harbour Hour."',
+                '"It was a mess."',
+            ],
+        ),
+        (
             'She shouted "Stop!" Police said she ran.',
             ['She shouted "Stop!"', "Police said she ran."],
         ),
