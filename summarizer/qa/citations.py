@@ -19,6 +19,7 @@ from ..config import Settings
 from ..models import Answer
 from ..nlp import get_embedder, parse
 from ..retrieve import Hit, QAIndex, terms
+from ..text import fold
 from . import roles
 from .amounts import _AMOUNTS
 from .candidates import (
@@ -119,6 +120,11 @@ def _form_in_text(original: str, candidate: _Candidate) -> str | None:
 _LONGER_NAME = re.compile(r" [A-Z][a-z]")  # a capitalised word right after a name goes on with it
 
 
+def _titled(text: str) -> str:
+    """A line as compared with the sources' titles: folded, without its closing stop."""
+    return fold(text).strip().rstrip(".!")
+
+
 class _Reader:
     """Parses of the question and of the hits a role is read from, each read once."""
 
@@ -133,6 +139,10 @@ class _Reader:
         self.words = frozenset(
             w for t in self.doc(question) if not t.is_stop for w in (t.lower_, t.lemma_.lower())
         )  # the question's own words: a role filled with them says nothing new
+        # A page's first line that repeats its title is the title again, not a statement.
+        self.titles = frozenset(
+            _titled(s.title) for s in index.sources if s.title and s.title.strip()
+        )
 
     def doc(self, text: str) -> Doc:
         if text not in self._docs:
@@ -141,7 +151,7 @@ class _Reader:
 
     def statement(self, hit: Hit) -> bool:
         """Whether a hit can answer: not a title, and it states something."""
-        if self.index.passages[hit.passage].is_title:
+        if self.index.passages[hit.passage].is_title or _titled(hit.text) in self.titles:
             return False
         return roles.states_something(self.doc(hit.text))
 
@@ -188,7 +198,7 @@ class _Reader:
         life is growing", which only restates "bring which species back to life?". For a
         yes/no question, the first that words the relation asked about.
         """
-        statements = [h for h in hits[:MAX_EVIDENCE_READ] if self.statement(h)]
+        statements = [h for h in hits if self.statement(h)][:MAX_EVIDENCE_READ]
         if not statements:
             return hits[0]
         close = [h for h in statements if h.score >= EVIDENCE_SHARE * statements[0].score]

@@ -53,6 +53,8 @@ MAX_DEFINITION_WORDS = 14  # a longer appositive is a story, not what someone is
 _TITLE_POS = frozenset({"ADJ", "NOUN", "PROPN"})
 _SETTINGS = frozenset({"GPE", "LOC", "FAC"})  # where a relation holds
 _REPORTING = frozenset({"say", "tell", "report", "announce", "state", "write", "add"})
+# Verbs of committing to do something: "What did Xi promise?" is answered by "Xi pledged to ...".
+_COMMITTING = frozenset({"promise", "pledge", "vow", "commit", "swear"})
 # Who does a verb's work, named by a title ("zoo director Anton Vesk runs the zoo").
 _AGENTS = {
     "run": ("director", "head", "chief", "manager", "boss", "owner"),
@@ -245,12 +247,14 @@ def _relation(question: Asked, evidence: Doc, *, saying: bool) -> list[Token]:
 def _related(lemma: str, verb: str, *, saying: bool = False) -> bool:
     """Whether two words state one relation.
 
-    'meet' and 'meeting', 'open' and 'reopen', 'run' and 'director'; with `saying`, any two
-    verbs of saying ('report' and 'say').
+    'meet' and 'meeting', 'open' and 'reopen', 'run' and 'director', 'promise' and 'pledge';
+    with `saying`, any two verbs of saying ('report' and 'say').
     """
     if saying and verb in _REPORTING and lemma.lower() in _REPORTING:
         return True
     if lemma.lower() in _AGENTS.get(verb, ()):
+        return True
+    if verb in _COMMITTING and lemma.lower() in _COMMITTING:
         return True
     a, b = sorted((lemma.lower(), verb), key=len)
     return a == b or (len(a) >= MIN_STEM and a in b)

@@ -574,3 +574,24 @@ def test_phraser_output_kept_only_when_it_verifies(index):
     for phrase in (inventive, broken, lambda q, e: None):
         kept = answer_question(question, story, phrase=phrase)
         assert not kept.generated and "2.3 million dollars" in kept.text
+
+
+def test_a_pledge_answers_what_was_promised_and_a_repeated_title_does_not():
+    """'What did Varn promise Hald?': the first line repeating the title is no statement; the
+    sentence where he pledged, further down the hits, answers."""
+    title = "Varn and Hald exchange letters in which they renew the Harrow ferry pact"
+    source = Source(
+        id=1,
+        title=title,
+        text=(
+            f"{title}.\n\n"
+            "Varn did not publicly back Hald's plan to sell the old Harrow ferry, according to "
+            "one councillor.\n\n"
+            "According to the Harrow Courier, Varn called the pact a valuable asset for both "
+            "towns and pledged to keep two ferries sailing every day in his letter to Hald.\n\n"
+            "The Kessling council meets again in May."
+        ),
+    )
+    answer = answer_question("What did Varn promise Hald?", [source])
+    assert answer.answered
+    assert "pledged to keep two ferries sailing" in answer.text
