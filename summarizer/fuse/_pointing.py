@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "BARE_QUOTE",
+    "bare_comparison",
     "bare_quantity",
     "clause_pronoun",
     "dangling_opener",
@@ -334,6 +335,21 @@ def clause_pronoun(
         if not _named_before(doc, mask, token.i):
             return True
     return False
+
+
+def bare_comparison(doc: Doc, mask: list[bool], quoted: AbstractSet[int]) -> bool:
+    """Whether the clause says its subject "is better" with nothing it is better than.
+
+    "Usually the roles are better.": than what, the sentence before told. "Sales were better
+    than forecast" says it.
+    """
+    if any(t.lower_ == "than" and mask[t.i] for t in doc):
+        return False
+    return any(
+        t.tag_ == "JJR" and t.dep_ == "acomp" and t.head.lemma_ == "be" and t.head.dep_ == "ROOT"
+        and mask[t.i] and t.i not in quoted
+        for t in doc
+    )  # fmt: skip
 
 
 _CLAUSE_SUBJECTS = frozenset({"he", "she", "they"})

@@ -47,6 +47,7 @@ from ._masks import (
 )
 from ._pointing import (
     BARE_QUOTE,
+    bare_comparison,
     bare_quantity,
     clause_pronoun,
     dangling_opener,
@@ -347,6 +348,7 @@ def _wording(
         or object_pronoun(doc, mask, quoted)
         or pointing_place(doc, mask, quoted)
         or clause_pronoun(doc, mask, quoted, replace.keys())
+        or bare_comparison(doc, mask, quoted)
     )
     return Wording(text, ents, dangling)
 

@@ -898,6 +898,8 @@ def test_speech_verbs_without_what_was_said_and_passive_charges(models):
         ("There are more still to come.", True),
         ("Those are the last of the ferries built in the Harrow yard.", True),
         ("Those with the lowest fares were people who sailed from Harrow at night.", False),
+        ("Usually the Harrow ferry crews are better.", True),
+        ("Usually the Harrow ferry crews are better than the Kessling ones.", False),
     ],
 )
 def test_comparisons_and_halves_that_point_back(models, text, pointing):
