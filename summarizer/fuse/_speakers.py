@@ -174,11 +174,12 @@ def _one_person(previous: Sequence[str], read: Reader) -> str | None:
             return None
         if not people:
             # "Trump sent a similar message": a name the tagger did not read as a person may be
-            # the one meant; looking further back would find someone else.
+            # the one meant; looking further back would find someone else. So may a name in
+            # a quotation ('"Colbert can't serve." His contract ...'), not its speaker before.
             if any(
                 t.dep_ in {"nsubj", "nsubjpass"} and t.pos_ == "PROPN" and t.i not in quoted
                 for t in doc
-            ):
+            ) or any(doc[i].pos_ == "PROPN" for i in quoted):
                 return None
             continue
         # "He noted that the consulate failed to protect Ambassador Chris Stevens." The "he" after

@@ -442,7 +442,7 @@ def _render(doc: Doc, keep: list[bool], replace: dict[int, str]) -> str | None:
     text = text.rstrip(_OPEN_PUNCT + " ")
     if not text:
         return None
-    if not re.search(r"[.!?][\"”’)]*$", text):
+    if not re.search(r"[.!?][\"”’')]*$", text):
         text = text.rstrip('"”’') + "."
         if text.count('"') % 2 or text.count("“") != text.count("”"):
             return None

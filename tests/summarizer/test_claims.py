@@ -947,3 +947,20 @@ def test_a_comma_left_before_a_semicolon_by_a_cut_goes(models):
     wordings = [w for claim in _wordings(models, text) for w in claim]
     assert "Varn won the Harrow vote by 11 points; today he leads by one seat." in wordings
     assert not any(",;" in w for w in wordings)
+
+
+def test_no_name_for_a_pronoun_after_a_quotation_naming_someone(models):
+    """'"Varn can't serve," says Luippold.' Then 'His contract ...' is Varn's, not the speaker's:
+    a name inside the quotation is in play, so none is put in."""
+    before = [
+        "A senate run would suit him, says Ross Luippold at the Harrow Herald.",
+        "\"There's one problem, though: Varn can't actually serve in the Senate.\"",
+    ]
+    text = "His contract with the Harrow ferry company isn't up until 2014."
+    assert not any("Luippold" in w for w in _printable(models, text, before))
+
+
+def test_a_closing_single_quotation_mark_ends_the_sentence(models):
+    text = "The magazine claims that Varn has been spotted in Harrow 'acting like a single man.'"
+    (claim,) = _wordings(models, text)
+    assert claim[0] == text
