@@ -228,6 +228,9 @@ def speaker_before(previous: Sequence[str], read: Reader) -> tuple[str, str] | N
     for token in doc:
         if token.lower_ not in _SPEAKING or token.pos_ not in {"VERB", "AUX"}:
             continue
+        # "Hidden Message: WROTE THIS INSTEAD" is a label in capitals, not someone writing.
+        if not token.is_lower:
+            continue
         subjects = [c for c in token.children if c.dep_ == "nsubj"]
         if len(subjects) != 1:
             continue

@@ -964,3 +964,12 @@ def test_a_closing_single_quotation_mark_ends_the_sentence(models):
     text = "The magazine claims that Varn has been spotted in Harrow 'acting like a single man.'"
     (claim,) = _wordings(models, text)
     assert claim[0] == text
+
+
+def test_a_label_in_capitals_is_no_speaker_for_the_quotation_after_it(models):
+    """'Hidden Track: WROTE THIS ON A FERRY' is a list's label; the quotation after it is left
+    unprinted rather than given to "Hidden Track"."""
+    text = "“Each time the ferry leaves, there is no one on the pier.”"
+    assert _never_printed(models, text, ["Hidden Track: WROTE THIS ON A FERRY"])
+    before = ["The pier was empty at noon, Ines Hald wrote on the Harrow council site."]
+    assert _printable(models, text, before) == [f"Ines Hald wrote: {text}"]
