@@ -36,6 +36,8 @@ _DANGLING = re.compile(
     # "Those with the lowest risk ran less" is anyone so described; "Those are ..." points.
     r"those(?! (?:who|with|whose|in|at|on|under|over|aged)\b)|"
     r"here(?:'s|’s| is| are|(?=,))|except|"
+    # "Below, the six revelations ...": the page's layout, not the story.
+    r"(?:below|above)(?=,)|"
     # "Because it may be time we all moved." is half a sentence; "Because of X, Y" is whole.
     r"because(?! of\b)(?![^,]*,)|(?:al)?though(?![^,]*,)|"
     r"(?:among|of|between|like|for|with|to|from|unlike|besides) (?:them|those|these|him|her)"

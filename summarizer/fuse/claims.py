@@ -89,6 +89,12 @@ _SAID = frozenset({"ccomp", "xcomp", "parataxis", "dobj", "dative", "advcl", "co
 # Verbs that report speech only when they have no object ("Graham charged on Sunday." is what
 # is left of '"...," Graham charged'; "Police charged him" is no speech).
 _SPEECH_WITHOUT_OBJECT = frozenset({"charged", "countered", "quipped"})
+# Words that make a clause subordinate: a sentence whose main verb opens with one ("At least
+# when ...", within its first few tokens) is half a sentence.
+_SUBORDINATORS = frozenset(
+    {"when", "whenever", "if", "because", "although", "though", "unless", "whereas"}
+)
+MAX_OPENING_TOKENS = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -374,13 +380,22 @@ def _says_nothing(doc: Doc, mask: list[bool]) -> bool:
 
 
 def _headless(doc: Doc) -> bool:
-    """Whether the sentence lost its subject, or is a noun phrase with a participle for a verb.
+    """Whether the sentence lost its subject or its main clause, or has a participle for a verb.
 
     "The late change preventing her from kneeling, an act she began on Sunday." is a fragment,
     whatever finite verb a clause inside it has.
     """
     root = doc[:].root
     first = next((t for t in doc if not (t.is_punct or t.is_space)), root)
+    # "At least when it comes to housing.": a subordinate clause with no main one. (A comma
+    # after the clause shows a main one the parse missed: "If the ferry sinks, the ...".)
+    if not doc.text.rstrip().endswith("?") and any(
+        c.lower_ in _SUBORDINATORS and c.dep_ in {"mark", "advmod"}
+        and c.i < min(root.i, MAX_OPENING_TOKENS)
+        and not any(t.text == "," or t.is_quote for t in doc[: root.i] if t.i != c.i)
+        for c in root.children
+    ):  # fmt: skip
+        return True
     return _lost_subject(first, [True] * len(doc)) or (
         root.pos_ in {"NOUN", "PROPN"}
         and any(c.dep_ == "acl" and c.tag_ == "VBG" for c in root.children)

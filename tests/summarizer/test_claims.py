@@ -973,3 +973,21 @@ def test_a_label_in_capitals_is_no_speaker_for_the_quotation_after_it(models):
     assert _never_printed(models, text, ["Hidden Track: WROTE THIS ON A FERRY"])
     before = ["The pier was empty at noon, Ines Hald wrote on the Harrow council site."]
     assert _printable(models, text, before) == [f"Ines Hald wrote: {text}"]
+
+
+@pytest.mark.parametrize(
+    ("text", "half"),
+    [
+        ("At least when it comes to the Harrow ferry fares.", True),
+        ("When the Kessling sank, the crew escaped in two lifeboats.", False),
+        ("If the Harrow ferry sinks, the council will buy another one.", False),
+        ('"When the ferry sinks, we swim," Varn said of the Harrow crews.', False),
+    ],
+)
+def test_a_subordinate_clause_with_no_main_one_is_half_a_sentence(models, text, half):
+    assert _never_printed(models, text) is half
+
+
+def test_a_line_pointing_at_the_pages_layout_points_back():
+    assert dangling_opener("Below, the six letters the Harrow council meant to hide.")
+    assert not dangling_opener("Above all, the Harrow council wants the ferry to run on time.")
