@@ -13,6 +13,7 @@ from collections.abc import Set as AbstractSet
 from typing import TYPE_CHECKING
 
 from ..text import TIME_UNITS
+from ._speakers import SUBJECT_PRONOUNS
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -327,7 +328,7 @@ def clause_pronoun(
     put in for (`replaced`) points nowhere.
     """
     for token in doc:
-        if token.lower_ not in _CLAUSE_SUBJECTS or token.dep_ not in {"nsubj", "nsubjpass"}:
+        if token.lower_ not in SUBJECT_PRONOUNS or token.dep_ not in {"nsubj", "nsubjpass"}:
             continue
         if not mask[token.i] or token.i in quoted or token.i in replaced:
             continue
@@ -354,7 +355,6 @@ def bare_comparison(doc: Doc, mask: list[bool], quoted: AbstractSet[int]) -> boo
     )  # fmt: skip
 
 
-_CLAUSE_SUBJECTS = frozenset({"he", "she", "they"})
 _PLACE_ENTITIES = frozenset({"GPE", "LOC", "FAC"})
 
 

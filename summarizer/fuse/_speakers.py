@@ -16,14 +16,14 @@ from ._masks import quoted_tokens
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
-__all__ = ["Reader", "resolve_pronoun", "speaker_before"]
+__all__ = ["SUBJECT_PRONOUNS", "Reader", "resolve_pronoun", "speaker_before"]
 
 # Reads one sentence with the full parse; the caller memoises (a sentence before is often one
 # of the candidates it parsed already).
 Reader = Callable[[str], "Doc"]
 
 _PERSON_PRONOUNS = {"he": "", "she": "", "his": "'s", "her": "'s"}
-_SUBJECT_PRONOUNS = frozenset({"he", "she", "they"})
+SUBJECT_PRONOUNS = frozenset({"he", "she", "they"})  # a clause's subject that points at someone
 # Nouns for someone unnamed ("the woman", "the suspect"): a "she" or "his" after them may be
 # theirs.
 _PERSON_NOUNS = frozenset(
@@ -74,7 +74,7 @@ def pointing_pronoun(
     subject = next(
         (
             t for t in doc
-            if t.lower_ in _SUBJECT_PRONOUNS and t.dep_ in {"nsubj", "nsubjpass"}
+            if t.lower_ in SUBJECT_PRONOUNS and t.dep_ in {"nsubj", "nsubjpass"}
             and t.head.dep_ == "ROOT" and t.i not in quoted and keep[t.i]
         ),
         None,
@@ -185,7 +185,7 @@ def _one_person(previous: Sequence[str], read: Reader) -> str | None:
         # "He noted that the consulate failed to protect Ambassador Chris Stevens." The "he" after
         # it is the same unnamed speaker, not Stevens.
         if any(
-            t.lower_ in _SUBJECT_PRONOUNS and t.dep_ in {"nsubj", "nsubjpass"}
+            t.lower_ in SUBJECT_PRONOUNS and t.dep_ in {"nsubj", "nsubjpass"}
             and t.head.dep_ == "ROOT" and t.i not in quoted
             for t in doc
         ):  # fmt: skip

@@ -388,7 +388,8 @@ def _headless(doc: Doc) -> bool:
     root = doc[:].root
     first = next((t for t in doc if not (t.is_punct or t.is_space)), root)
     # "At least when it comes to housing.": a subordinate clause with no main one. (A comma
-    # after the clause shows a main one the parse missed: "If the ferry sinks, the ...".)
+    # after the clause shows a main one the parse missed, "If the ferry sinks, the ...", and
+    # a quotation may hold the clause: '"When it sinks, we swim," Varn said'.)
     if not doc.text.rstrip().endswith("?") and any(
         c.lower_ in _SUBORDINATORS and c.dep_ in {"mark", "advmod"}
         and c.i < min(root.i, MAX_OPENING_TOKENS)
