@@ -22,7 +22,10 @@ from .test_e2e_digest import wait_stored
 
 pytestmark = pytest.mark.models
 
-STALL_BOUND_MS = 250  # generous: the target is 100 ms, measured 14-31 ms; CI is noisy
+# What this guards is that the digest is built off the loop: built on it, the loop would stall
+# for the whole build (seconds). The 100 ms target is the load bench's (`bench.bot_load`);
+# here 14-31 ms is usual, and one full-suite CI run on 2 busy cores saw 259 ms.
+STALL_BOUND_MS = 1000
 
 
 @pytest.fixture
