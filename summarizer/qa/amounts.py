@@ -79,7 +79,7 @@ def _counts(unit: str, following: Sequence[str], ordinal: bool) -> bool:
     """True when the words after a number name what is counted ("22 seasons" for "seasons").
 
     After an ordinal, "his 23rd NFL season" or "for the fifth time" count too, but not "the
-    first time in 600 years" nor "the first time a pope had stepped down in 600 years" for
+    first time in 600 years" nor "the first time a mayor had resigned in 600 years" for
     how many years: a length of time is counted in its unit, never in times.
     """
     if ordinal:

@@ -161,7 +161,7 @@ _ATTRIBUTE_HEADS = frozenset({"color", "colour", "shade", "flavor", "flavour", "
 def _chunk_answer(chunk: Chunk, asked: frozenset[str], attribute: bool) -> str:
     """A noun chunk as an answer: determiners and the question's own words cut from its ends.
 
-    For "Which species does Colossal want to revive?", "the dodo" gives "dodo" and "extinct
+    For "Which bird does Aviora want to revive?", "the great auk" gives "great auk" and "extinct
     species" gives nothing (no noun is left); with `attribute` ("which color?") an adjective
     left alone is an answer: "a rare green comet" gives "green".
     """
@@ -335,7 +335,7 @@ def _candidates(
             n for n in nationalities if nation and places.country_of_nationality(n) == nation
         ]
         if any(set(terms(n)) <= query.asked for n in demonyms):
-            continue  # "About 100 Ukrainians will travel to which US state?": not Ukraine
+            continue  # "About 40 Norwegian pupils will visit which US state?": not Norway
         if named_countries and places.country(text) in named_countries:
             continue  # "US jets shot down a balloon. Which country ...?": not the U.S.
         fit = _place_fit(gate, text, label) if gate else 1.0

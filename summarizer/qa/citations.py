@@ -193,9 +193,9 @@ class _Reader:
         """The hit to answer with when no short answer fits: the best statement (no title).
 
         Of the statements scoring nearly as well as the best, the first that fills the asked
-        role with something the question does not say: "Colossal wants to bring the dodo
-        back to life" over "The list of extinct species Colossal wants to bring back to
-        life is growing", which only restates "bring which species back to life?". For a
+        role with something the question does not say: "Aviora wants to bring the great auk
+        back" over "The list of lost birds Aviora wants to bring back is growing", which only
+        restates "bring which bird back?". For a
         yes/no question, the first that words the relation asked about.
         """
         statements = [h for h in hits if self.statement(h)][:MAX_EVIDENCE_READ]

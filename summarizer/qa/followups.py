@@ -62,7 +62,7 @@ def _resolve(question: str, history: Sequence[Turn], index: QAIndex, keep: int) 
     """Turn a question that leans on the previous turn into one that stands alone."""
     # The asking sentence says what kind of answer is wanted. Its words are not weighed above
     # the context's: on realtimeqa dev, context words at 0.5 or 0.7 retrieved worse than 1.0
-    # (names that find the story, "Damar Hamlin", sit in the context).
+    # (names that find the story, "Tomas Varn", sit in the context).
     focus, _ = _focus(question)
     # "take place", "happen": every event does; the words only keep the evidence's coverage low.
     own = query_terms(_EVENT_VERBS.sub(" ", question)) or query_terms(question)

@@ -269,8 +269,8 @@ _ASKING = re.compile(
 def _focus(question: str) -> tuple[str, str]:
     """(the sentence that asks, the rest): quiz questions lead with a sentence of context.
 
-    "NFL player Damar Hamlin suffered an on-field emergency this week. He is a valued member
-    of which team?" asks in its last sentence; the first only says what it is about.
+    "Striker Tomas Varn was hurt in the Harrow cup final this week. He is a loyal member of
+    which club?" asks in its last sentence; the first only says what it is about.
     """
     parts: list[str] = []
     for piece in _SENTENCE_END.split(question):

@@ -54,8 +54,8 @@ _CLAUSE_BREAK = re.compile(
 def _clause(sentence: str, answer: str) -> str:
     """The clause of a sentence that holds the answer, with the clause before it when short.
 
-    "Harry Styles won album of the year, the biggest prize, though it was Beyoncé who made
-    history" quotes only what supports "Harry Styles"; cut ends are marked with "…".
+    "Ines Hald won the gold medal, the biggest prize, though it was Tomas Varn who set a
+    record" quotes only what supports "Ines Hald"; cut ends are marked with "…".
     """
     at = sentence.lower().find(answer.lower())
     if at < 0:

@@ -97,7 +97,7 @@ def asked(doc: Doc) -> Asked | None:
     wh = next((t for t in words if t.sent == words[-1].sent), None)
     if wh is None:
         return None
-    # "Damar Hamlin fell ill this week. He plays for which team?": the asking sentence counts.
+    # "Tomas Varn fell ill this week. He plays for which club?": the asking sentence counts.
     sentence = wh.sent
     root = sentence.root
     word = wh.lower_

@@ -117,9 +117,9 @@ def test_short_answer_quotes_only_its_clause(index):
     ("question", "focus"),
     [
         (
-            "NFL player Damar Hamlin suffered an emergency this week. "
-            "He is a valued member of which team?",
-            "He is a valued member of which team?",
+            "Striker Tomas Varn was hurt in the Harrow cup final this week. "
+            "He is a loyal member of which club?",
+            "He is a loyal member of which club?",
         ),
         # "U.S." and "Dr." end no sentence.
         (
@@ -138,17 +138,17 @@ def test_focus_is_the_asking_sentence(question, focus):
     ("question", "kind"),
     [
         ("Which country's prime minister resigned?", "place"),
-        ("Burger chain In-N-Out is expanding to which state?", "place"),
-        ("Which film star is at the centre of a row?", "person"),
-        ("Which home goods chain may go bankrupt?", "org"),
-        ("Biden held talks with this leader, his Mexican counterpart:", "person"),
-        ("The record for World Cup wins was previously held by:", "person"),
-        ("Which species does the company want to bring back to life?", "thing"),
-        ("The newest cookie has which type of filling?", "thing"),
-        ("What age was she?", "span"),
-        ("How many seasons did he play?", "number"),
-        ("When is the deadline to file your taxes this year?", "date"),
-        ("President Biden will end the emergency in which month of this year?", "date"),
+        ("Bakery chain Kessling Buns is opening shops in which province?", "place"),
+        ("Which stage actor is at the heart of a dispute?", "person"),
+        ("Which furniture retailer may close its stores?", "org"),
+        ("Varn held talks with this official, his Harrow counterpart:", "person"),
+        ("The record for ferry crossings was previously held by:", "person"),
+        ("Which bird does the institute want to return to the valley?", "thing"),
+        ("The new pastry has which kind of topping?", "thing"),
+        ("What age was the skipper?", "span"),
+        ("How many winters did the ferry run?", "number"),
+        ("When is the deadline to register a boat in Harrow?", "date"),
+        ("Mayor Hald will close the old pier in which month?", "date"),
         ("What did the Miners coach say about her team?", None),
         ("Londoners were doing what during the strike?", None),
     ],
@@ -587,8 +587,8 @@ def test_a_pledge_answers_what_was_promised_and_a_repeated_title_does_not():
             f"{title}.\n\n"
             "Varn did not publicly back Hald's plan to sell the old Harrow ferry, according to "
             "one councillor.\n\n"
-            "According to the Harrow Courier, Varn called the pact a valuable asset for both "
-            "towns and pledged to keep two ferries sailing every day in his letter to Hald.\n\n"
+            "The Harrow Courier reports that Varn called the pact a gift to the two towns and "
+            "pledged to keep two ferries sailing every day in his letter to Hald.\n\n"
             "The Kessling council meets again in May."
         ),
     )
