@@ -19,7 +19,7 @@ import logging
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import numpy as np
 
@@ -192,17 +192,22 @@ POINTER_OPENING = 3  # tokens at the start of the evidence where a pronoun refer
 MIN_NAME_PART = 2  # letters a part of a person's name needs to stand for the person ("Xi")
 
 
-@dataclass(frozen=True, slots=True)
 class _Abbreviations:
-    """How an evidence sentence abbreviates names: its names' initials, its written acronyms."""
+    """How an evidence sentence abbreviates names: its names' initials, its written acronyms.
 
-    initials: frozenset[str] = frozenset()
-    acronyms: frozenset[str] = frozenset()
+    Read on first use: most evidence holds every entity as written and never asks.
+    """
 
-    @classmethod
-    def of(cls, text: str) -> _Abbreviations:
-        acronyms = frozenset(a.lower() for a in _ACRONYM.findall(text))
-        return cls(frozenset(initials(text)), acronyms)
+    def __init__(self, text: str = "") -> None:
+        self._text = text
+
+    @cached_property
+    def initials(self) -> frozenset[str]:
+        return frozenset(initials(self._text))
+
+    @cached_property
+    def acronyms(self) -> frozenset[str]:
+        return frozenset(a.lower() for a in _ACRONYM.findall(self._text))
 
     def hold(self, entity: str) -> bool:
         """Whether the entity is an acronym of a name here, or a name written here as one.
@@ -218,7 +223,7 @@ def _entity_supported(
     entity: Entity,
     present: set[str],
     source: set[str],
-    abbreviations: _Abbreviations = _Abbreviations(),
+    abbreviations: _Abbreviations | None = None,
 ) -> bool:
     """Whether the evidence tokens hold an entity; a person may go by part of the full name.
 
@@ -230,7 +235,7 @@ def _entity_supported(
         return True
     if label in NUMERIC_LABELS:
         return _number_supported(text, present)
-    if abbreviations.hold(text):
+    if abbreviations is not None and abbreviations.hold(text):
         return True
     if label != "PERSON":
         return False
@@ -456,7 +461,7 @@ class Verifier:
                 if 0 <= i < len(sentences)
                 for t in normalise_tokens(sentences[i])
             }
-            abbreviations = _Abbreviations.of(evidence)  # "the DOB", "Department of Buildings"
+            abbreviations = _Abbreviations(evidence)  # "the DOB", "Department of Buildings"
             missing = [
                 e for e, label in fact_entities
                 if not _vague_time(e, label)

@@ -72,7 +72,7 @@ def _proximity(
 ) -> float:
     """How close an entity stands to the question's words in a sentence: 1 beside them, toward 0.
 
-    The answer to "Which team does Hamlin play for?" sits next to "Hamlin", not at the far
+    The answer to "Which club does Varn play for?" sits next to "Varn", not at the far
     end of the sentence where another team is named. Names the question gives anchor the
     answer better than its common words ("game", "Monday"), so those count for less.
     """
