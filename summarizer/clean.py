@@ -23,7 +23,7 @@ import logging
 import re
 import unicodedata
 
-__all__ = ["LEADING_DATELINE", "clean_text", "is_caption_sentence", "is_junk_line"]
+__all__ = ["LEADING_DATELINE", "clean_text", "is_caption_sentence", "is_junk_line", "is_page_note"]
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +63,17 @@ _REPORTING = re.compile(r"\b(?:said|says|told|according|added|asked|wrote|report
 # their crawl data to the Internet Archive.", "The goal is to fix all broken links on the web."
 _ARCHIVE_NOTICE = re.compile(
     r"\b(?:Wayback Machine|Internet Archive|WARC files?|No More 404|broken links on the web)\b"
+)
+# The page's note on its own making, not the story: "This story has been corrected to show
+# ...", "Editor's note: This article was amended on 9 June", "This article was originally
+# published with the title ...", "Ada Lens in Harrow contributed to this report."
+_PAGE_NOTE = re.compile(
+    r"^(?:(?:editor['’]?s\s+note|correction|clarification|update)\b[^:]{0,30}:\s*)?"
+    r"(?:this\s+(?:story|article|report|post|piece)|the\s+(?:story|article|post))\s+"
+    r"(?:has\s+been|had\s+been|was|is)\s+(?:originally\s+|first\s+)?"
+    r"(?:updated|corrected|amended|revised|changed|edited|published|posted|produced)\b"
+    r"|\bcontributed\s+(?:reporting\s+)?to\s+this\s+(?:report|story|article)\b",
+    re.I,
 )
 _CRAWL = re.compile(r"\bcrawl(?:s|ed|er|ing)?\b", re.I)
 _CRAWL_DETAIL = re.compile(r"\b(?:Alexa|seed ?list|Heritrix|embargo|robots\.txt)\b")
@@ -332,7 +343,13 @@ def is_junk_line(line: str) -> bool:
         or _is_dateline_or_time(line, words)
         or _is_byline(line, words)
         or _is_archive_notice(line)
+        or is_page_note(line)
     )
+
+
+def is_page_note(text: str) -> bool:
+    """Whether a line or sentence is the page's note on its own making (`_PAGE_NOTE`)."""
+    return _PAGE_NOTE.search(text.strip()) is not None
 
 
 def _normalise(text: str) -> list[list[str]]:

@@ -215,6 +215,9 @@ class DigestSentence:
     # False when the earlier story this one continues already told it (`track`); with nothing
     # to compare against, everything is new.
     new: bool = True
+    # It points back at the sentence before it ("He was 91."), which its outlet wrote just
+    # before it: never shown without that sentence.
+    reads_on: bool = False
 
     @property
     def source_ids(self) -> list[int]:
@@ -246,6 +249,7 @@ class DigestSentence:
             "disagreements": [d.to_dict() for d in self.disagreements],
             "generated": self.generated,
             "new": self.new,
+            "reads_on": self.reads_on,
         }
 
     @classmethod
@@ -257,6 +261,7 @@ class DigestSentence:
             generated=bool(data.get("generated", False)),
             disagreements=[Disagreement.from_dict(d) for d in data.get("disagreements", [])],
             new=bool(data.get("new", True)),
+            reads_on=bool(data.get("reads_on", False)),
         )
 
 
@@ -343,8 +348,11 @@ class StoryDigest:
 
     @property
     def background(self) -> DigestSentence | None:
-        """What an update already told: its first sentence that is not new, if any."""
-        return next((s for s in self.sentences if not s.new), None)
+        """What an update already told: its first sentence that is not new, if any.
+
+        A sentence that reads on from the one before it is no line alone.
+        """
+        return next((s for s in self.sentences if not (s.new or s.reads_on)), None)
 
     @property
     def text(self) -> str:

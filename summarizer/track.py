@@ -164,6 +164,10 @@ class Tracker:
             sentence.new = bool(changed) or not (
                 carried[i] or self._restated(i, story, new_entities, similarity, old_entities, told)
             )
+        # A new line that points back ("He was 91.") is told with the line it reads on from.
+        for i in range(len(story.sentences) - 1, 0, -1):
+            if story.sentences[i].reads_on and story.sentences[i].new:
+                story.sentences[i - 1].new = True
         story.changed = _distinct(changes)
         first = earlier.continues.first_date if earlier.continues else None
         earlier_day = earlier.continues.day if earlier.continues else 1

@@ -12,7 +12,7 @@ import re
 
 import numpy as np
 
-from ..clean import is_caption_sentence
+from ..clean import is_caption_sentence, is_page_note
 from ..models import Sentence
 
 __all__ = ["MAX_CANDIDATES_PER_ARTICLE", "MIN_WORDS", "scores", "teasers", "usable"]
@@ -68,7 +68,7 @@ def usable(sentence: Sentence) -> bool:
         return False
     if not _ENDS_STATEMENT.search(text) or _JUNK.search(text) or _CUT_SHORT.search(text):
         return False
-    if is_caption_sentence(text):
+    if is_caption_sentence(text) or is_page_note(text):
         return False
     letters = [c for c in text if c.isalpha()]
     return not letters or sum(c.isupper() for c in letters) / len(letters) < 0.5

@@ -29,6 +29,7 @@ __all__ = [
     "object_pronoun",
     "personal_voice",
     "pointing_place",
+    "tells_nothing",
 ]
 
 _DANGLING = re.compile(
@@ -39,8 +40,6 @@ _DANGLING = re.compile(
     r"here(?:'s|’s| is| are|(?=,))|except|"
     # "Below, the six revelations ...": the page's layout, not the story.
     r"(?:below|above)(?=,)|"
-    # "Because it may be time we all moved." is half a sentence; "Because of X, Y" is whole.
-    r"because(?! of\b)(?![^,]*,)|(?:al)?though(?![^,]*,)|"
     r"(?:among|of|between|like|for|with|to|from|unlike|besides) (?:them|those|these|him|her)"
     r"(?! (?:who|which|that)\b)|"
     r"the latter|the former|the same|"
@@ -113,6 +112,11 @@ _PROMISE = re.compile(
     re.IGNORECASE,
 )
 
+# "Because it may be time we all moved." is half a sentence; "Because of X, Y" is whole.
+_HALF_SENTENCE = re.compile(
+    r"^[\"“‘']?(?:because\b(?! of\b)(?![^,]*,)|(?:al)?though\b(?![^,]*,))", re.IGNORECASE
+)
+
 # A question the writer asks ("Is the gesture more common on sunny days.") tells nothing; one
 # quoted with its speaker ('"Is it safe?" asked Varn') is what someone asked.
 _QUESTION = re.compile(
@@ -126,7 +130,7 @@ BARE_QUOTE = re.compile(r'^[“"][^“”"]+[”"]$|^[“"][^“”"]+[.!?,][”
 
 
 def dangling_opener(text: str) -> bool:
-    """Whether a sentence points back at an earlier one.
+    """Whether a sentence points back at an earlier one, or tells nothing alone.
 
     By its first word ("He", "Also", "Which"), by a clause such as "If that fails", by
     "otherwise", or by being a bare quotation whose speaker another sentence names; and a line
@@ -139,8 +143,19 @@ def dangling_opener(text: str) -> bool:
         or _POINTING_ADVERBS.search(stripped)
         or _CLOSING_COMPARISON.match(stripped)
         or BARE_QUOTE.match(stripped)
-        or _PROMISE.match(stripped)
-        or _QUESTION.match(stripped)
+        or tells_nothing(stripped)
+    )
+
+
+def tells_nothing(text: str) -> bool:
+    """Whether a line says nothing even after the sentence its article put before it.
+
+    A promise of more ("There are more still to come."), the writer's own question, and half
+    a sentence ("Because it may be time we all moved.").
+    """
+    stripped = text.strip()
+    return bool(
+        _PROMISE.match(stripped) or _QUESTION.match(stripped) or _HALF_SENTENCE.match(stripped)
     )
 
 

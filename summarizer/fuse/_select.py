@@ -72,6 +72,11 @@ RESTATED_ECHO = 0.5
 RESTATED_ECHO_SIMILARITY = ECHO_FLOOR + RESTATED_ECHO * (ECHO_FULL - ECHO_FLOOR)
 
 
+# Where a fact group goes in the digest: its first carrier's place in its article, when it was
+# chosen, and its place in a run of lines that read on from it (`Wording.reads_on`).
+OrderKey = tuple[float, int, int]
+
+
 @dataclass(slots=True)
 class _Unit:
     """One printable wording of one claim of one candidate sentence."""
@@ -107,6 +112,16 @@ class Selector:
         # the rest still serve as evidence that an outlet carries a fact.
         read = sorted(np.argsort(-score)[:MAX_CLAIM_CANDIDATES].tolist())
         claims = claims_of([candidates[c] for c in read], texts, model=settings.models.spacy_model)
+        self.score = score
+        # A candidate's main claim as its outlet wrote it (a line reading on from it needs all
+        # of it), and the wordings of one that read on from the sentence before it.
+        self.written: dict[int, str] = {}
+        self.reading_on: dict[int, list[Wording]] = {}
+        for c, found in zip(read, claims, strict=True):
+            main = found[0].wordings
+            self.written[c] = main[0].text
+            self.reading_on[c] = [w for w in main if w.reads_on]
+        self.at = {(s.article, s.position): c for c, s in enumerate(candidates)}
         self.units = [
             _Unit(c, claim, wording)
             for c, found in zip(read, claims, strict=True)
@@ -249,12 +264,14 @@ class Selector:
     def _similarity(self, u: int, v: int) -> float:
         return float(self.vectors[u] @ self.vectors[v])
 
-    def select(self, budget: int) -> list[tuple[FactGroup, float]]:
+    def select(self, budget: int) -> list[tuple[FactGroup, OrderKey]]:
+        """The fact groups to print within `budget` words, each with where it goes."""
         remaining = set(range(len(self.units)))
         chosen: list[int] = []
         printed: list[int] = []
         told: set[str] = set()  # the content words printed so far
-        groups: list[tuple[FactGroup, float]] = []
+        groups: list[tuple[FactGroup, OrderKey]] = []
+        origins: list[int] = []  # the candidate each group's printed wording comes from
         used_words = 0
         while remaining and used_words < budget:
             if chosen:
@@ -301,10 +318,65 @@ class Selector:
                 / max(1, len(self.sentences[self.candidates[m].article]))
                 for m in members
             )
-            groups.append((fact, order_key))
+            groups.append((fact, (order_key, len(groups), 0)))
+            origins.append(self.units[shown].candidate)
             if budget - used_words < MIN_WORDS:
                 break
+        self._read_on(groups, origins, printed, budget - used_words)
         return groups
+
+    def _read_on(
+        self,
+        groups: list[tuple[FactGroup, OrderKey]],
+        origins: list[int],
+        printed: list[int],
+        room: int,
+    ) -> None:
+        """Fill the room no fact fits with lines that read on from a printed sentence.
+
+        "He was 91." points back and is never printed alone; right after the sentence its
+        outlet wrote before it, printed whole, it reads as the outlet wrote it. Each such line
+        cites its own outlet; a line that restates a printed fact is not added.
+        """
+        embedder = get_embedder(self.settings.models)
+        told = [self.units[p].wording for p in printed]
+        told_vectors = [self.vectors[p] for p in printed]
+        restating: set[str] = set()  # lines found to restate a printed fact
+        while room >= MIN_WORDS:
+            options: list[tuple[float, int, Wording, int]] = []
+            for g, origin in enumerate(origins):
+                before = self.candidates[origin]
+                after = self.at.get((before.article, before.position + 1))
+                if after is None or after in origins:
+                    continue
+                if groups[g][0].sentence.text != self.written.get(origin):
+                    continue
+                wording = next((w for w in self.reading_on.get(after, []) if w.words <= room), None)
+                if wording is not None and wording.text not in restating:
+                    gain = float(self.score[after]) / wording.words**COST_EXPONENT
+                    options.append((gain, after, wording, g))
+            for _, after, wording, g in sorted(options, key=lambda o: -o[0]):
+                (vector,) = embedder.embed([wording.text])
+                similarity = [float(vector @ v) for v in told_vectors]
+                if any(s >= self.settings.summary.align_threshold for s in similarity) or any(
+                    restates(wording, w, s, self.common_names)
+                    for w, s in zip(told, similarity, strict=True)
+                ):
+                    restating.add(wording.text)
+                    continue
+                source = self.ids[self.candidates[after].article]
+                citation = Citation(source, self.candidates[after].text, 1.0)
+                sentence = DigestSentence(wording.text, [citation], reads_on=True)
+                place, chosen_at, step = groups[g][1]
+                group = FactGroup(sentence, [(source, wording.text)])
+                groups.append((group, (place, chosen_at, step + 1)))
+                origins.append(after)
+                told.append(wording)
+                told_vectors.append(vector)
+                room -= wording.words
+                break
+            else:
+                return
 
     def _group(
         self, best: int, room: int, open_units: set[int], told: Callable[[int], bool]

@@ -201,12 +201,26 @@ def _one_person(previous: Sequence[str], read: Reader) -> str | None:
             if ent.label_ == "PERSON" and (
                 root.dep_ in subjects
                 or (root.dep_ in {"appos", "compound"} and root.head.dep_ in subjects)
+                or _introduced(root)
             ):
                 # "Brandt and Varn left": either may be "she", whatever the tagger made of Varn.
                 paired = any(c.dep_ == "conj" for c in root.children)
                 return None if paired else max(people, key=len)
         return None
     return None
+
+
+def _introduced(name: Token) -> bool:
+    """Whether a name is introduced by pointing at it ("That's Opal Quist.").
+
+    The story's subject is named this way in a broadcast transcript; the "she" after it is her.
+    """
+    head = name.head
+    return (
+        name.dep_ == "attr"
+        and head.dep_ == "ROOT"
+        and any(c.dep_ == "nsubj" and c.lower_ in {"that", "this"} for c in head.children)
+    )
 
 
 # Verbs that hand a quotation to its speaker, and the form the added "X said:" takes.

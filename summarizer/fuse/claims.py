@@ -56,6 +56,7 @@ from ._pointing import (
     object_pronoun,
     personal_voice,
     pointing_place,
+    tells_nothing,
 )
 from ._speakers import Reader, pointing_pronoun, resolve_pronoun, speaker_before
 
@@ -82,6 +83,7 @@ _QUOTE_CHARS = '"“”'
 _REPORTED_SPEECH = re.compile(r"[,.?!][\"”]\s")
 _ENDS = frozenset({",", ".", ";", ":", "!", "?", ")", "”", '"', "’"})
 _OPEN_PUNCT = ",;:—–-"
+_MARKERS = "*•·"  # a list's or an update's marker left before a sentence inside a paragraph
 # A wording that stops on a link lost what came after it ("... the anthem – but.").
 _ENDS_ON_LINK = re.compile(r"\b(?:but|and|or|nor|because|while|that|which|who)[.!?]$", re.I)
 # What a verb of saying governs when it reports something: a clause or an object.
@@ -105,6 +107,9 @@ class Wording:
     entities: tuple[Entity, ...]
     dangling: bool
     attributed: bool = False  # ends in its outlet's attribution (", police said")
+    # Dangling only because it points back: it reads on right after the sentence its article
+    # puts before it ("He was 91."), where a reader finds what it points at.
+    reads_on: bool = False
 
     @property
     def words(self) -> int:
@@ -261,7 +266,7 @@ def _claims(sentence: Sentence, doc: Doc, previous: Sequence[str], read: Reader)
         # '"...," he said' or "In a call to action, they said" with no one to put in: who it
         # is stays unknown. (An opening "He" marks the wordings dangling; a clause after it may
         # still stand alone.)
-        return [_unprintable(sentence, doc)]
+        return [_unprintable(sentence, doc, reads_on=True)]
     elif BARE_QUOTE.match(doc.text.strip()):
         # A quotation alone continues the one before it: its speaker is named there.
         found = speaker_before(previous, read)
@@ -296,9 +301,13 @@ def _claims(sentence: Sentence, doc: Doc, previous: Sequence[str], read: Reader)
     return [c for c in claims if c.wordings] or [_unprintable(sentence, doc)]
 
 
-def _unprintable(sentence: Sentence, doc: Doc) -> Claim:
-    """The sentence as one claim never printed alone (still evidence that its outlet tells it)."""
-    return Claim(sentence, [Wording(sentence.text, _fact_entities(doc, [True] * len(doc)), True)])
+def _unprintable(sentence: Sentence, doc: Doc, *, reads_on: bool = False) -> Claim:
+    """The sentence as one claim never printed alone (still evidence that its outlet tells it).
+
+    `reads_on`: it may still follow the sentence before it (`Wording.reads_on`).
+    """
+    ents = _fact_entities(doc, [True] * len(doc))
+    return Claim(sentence, [Wording(sentence.text, ents, True, reads_on=reads_on)])
 
 
 def _and(a: list[bool], b: list[bool]) -> list[bool]:
@@ -345,10 +354,12 @@ def _wording(
         return None
     ents = _fact_entities(doc, mask) + tuple(e for e in extra if e[0] in text)
     quoted = quoted_tokens(doc)
-    dangling = (
+    # The reader addressed, the writer speaking, a promise of more: never a digest's line.
+    alone_never = (
+        imperative(doc, mask, first) or personal_voice(doc, mask, quoted) or tells_nothing(text)
+    )
+    pointing = (
         dangling_opener(text)
-        or imperative(doc, mask, first)
-        or personal_voice(doc, mask, quoted)
         or demonstrative(doc, mask, quoted)
         or bare_quantity(doc, mask, quoted)
         or object_pronoun(doc, mask, quoted)
@@ -356,7 +367,7 @@ def _wording(
         or clause_pronoun(doc, mask, quoted, replace.keys())
         or bare_comparison(doc, mask, quoted)
     )
-    return Wording(text, ents, dangling)
+    return Wording(text, ents, alone_never or pointing, reads_on=pointing and not alone_never)
 
 
 def _says_nothing(doc: Doc, mask: list[bool]) -> bool:
@@ -447,7 +458,7 @@ def _render(doc: Doc, keep: list[bool], replace: dict[int, str]) -> str | None:
     text = re.sub(r"\s*\(\s*\)", "", text)  # brackets whose content was cut
     text = _REPEATED_COMMA.sub(",", text)
     text = re.sub(r",\s*(?=[;:])", "", text)  # "by 11 points, according to polls; ..." cut
-    text = text.lstrip(_OPEN_PUNCT + " ")
+    text = text.lstrip(_OPEN_PUNCT + _MARKERS + " ")
     text = _SPACE_BEFORE.sub(r"\1", text)
     text = _COMMA_BEFORE_END.sub(r"\1", text)
     text = re.sub(r"(\.[a-z]\.)\.$", r"\1", text)  # "at 4 a.m." keeps one full stop

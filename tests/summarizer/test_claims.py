@@ -991,3 +991,39 @@ def test_a_subordinate_clause_with_no_main_one_is_half_a_sentence(models, text, 
 def test_a_line_pointing_at_the_pages_layout_points_back():
     assert dangling_opener("Below, the six letters the Harrow council meant to hide.")
     assert not dangling_opener("Above all, the Harrow council wants the ferry to run on time.")
+
+
+def test_a_name_introduced_by_pointing_at_it_is_who_she_is(models):
+    """A transcript's "That's Opal Quist." names the "she" after it."""
+    before = ["We want you to meet a woman from Ashby with a plan.", "That's Opal Quist."]
+    text = "She is walking to the capital to ask for a new holiday."
+    printable = _printable(models, text, before)
+    assert printable[0] == "Opal Quist is walking to the capital to ask for a new holiday."
+
+
+def test_lines_that_point_back_read_on_and_lines_that_tell_nothing_do_not(models):
+    """A pronoun or a demonstrative reads on after its sentence; a question to the reader, a
+    promise of more or half a sentence is never printed, even there."""
+    reading_on = [
+        "It was refloated by two tugs at high tide on Wednesday.",
+        "The move angered residents of Fernwick.",
+        '"...We will rebuild the pier," he said.',
+    ]
+    for text in reading_on:
+        claims = _read(models, text, ["Most of the harbour wall collapsed on Monday."])
+        assert all(w.dangling and w.reads_on for c in claims for w in c.wordings), text
+    never = [
+        "Is the ferry safe to sail again.",
+        "There are more still to come.",
+        "Because it may be time we all moved.",
+        "We have counted every boat in the harbour.",
+    ]
+    for text in never:
+        claims = _read(models, text, ["Most of the harbour wall collapsed on Monday."])
+        assert all(w.dangling and not w.reads_on for c in claims for w in c.wordings), text
+
+
+def test_a_marker_left_before_a_sentence_is_not_printed(models):
+    """'* All of the ...' (an update's star inside a paragraph) prints without its star."""
+    printable = _printable(models, "* All of the ferry's logbooks were handed to the inspectors.")
+    assert printable[0] == "All of the ferry's logbooks were handed to the inspectors."

@@ -262,6 +262,32 @@ def test_a_caption_block_ending_in_its_photo_credit_is_junk():
     assert not is_junk_line("The keeper said the photo: was taken before the flood.")
 
 
+@pytest.mark.parametrize(
+    "line",
+    [
+        "This story has been corrected to show the keeper lived in Ashby, not Ashford.",
+        "Editor's note: This article was amended on 9 June to correct the ferry's name.",
+        "Correction, 3 May: This story has been updated to include the council's response.",
+        "Update: The post has been updated with comments from the harbour office.",
+        "This article was originally published with the title A Lamp for Ashby.",
+        "Staff writer Ada Lens in Harrow contributed to this report.",
+    ],
+)
+def test_a_pages_note_on_its_own_making_is_junk(line):
+    assert is_junk_line(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "The report was updated by the council in March to include the new figures.",
+        "The story has been told in the village for generations.",
+    ],
+)
+def test_a_report_someone_updated_is_no_editors_note(line):
+    assert not is_junk_line(line)
+
+
 def test_a_handle_inside_a_sentence_is_no_embedded_post():
     assert not is_junk_line("The singer (@wrenh) wrote on March 3, 2021 that the tour was off.")
 

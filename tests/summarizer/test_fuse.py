@@ -174,6 +174,62 @@ def test_digest_reads_as_a_digest(models):
     assert schools.source_ids == [2] and schools.support_note == "1 outlet"
 
 
+# The grounding told by one outlet, its refloat by the next sentence pointing back ("It ..."), and
+# another outlet's lead: a digest with room to spare.
+_GROUNDED = Article(
+    title="Ferry aground off Harrow",
+    outlet="Harrow Courier",
+    text=(
+        "The ferry Lark Star ran aground on a sandbank off Harrow on Tuesday morning with 40 "
+        "passengers on board.\n\n"
+        "It was refloated by two tugs at high tide on Wednesday and towed to the Harrow dry dock."
+    ),
+)
+_PILOTS = Article(
+    title="Pilots warn of growing sandbank",
+    outlet="Lowland Post",
+    text=(
+        "Harbour pilots have long warned the council that the eastern sandbank off Harrow is "
+        "growing.\n\n"
+        "The council will vote on a plan to dredge the channel in March."
+    ),
+)
+
+
+def test_a_line_pointing_back_reads_on_right_after_its_sentence(models):
+    """With room left, "It was refloated ..." follows the grounding its outlet told before it,
+    even where another outlet's lead sorts to the same place, and cites only its outlet."""
+    sentences = fuse_articles([_PILOTS, _GROUNDED], models, max_words=120).sentences
+    texts = [s.text for s in sentences]
+    grounded = next(i for i, t in enumerate(texts) if t.startswith("The ferry Lark Star"))
+    follow = sentences[grounded + 1]
+    assert follow.text.startswith("It was refloated")
+    assert follow.reads_on and follow.source_ids == [2]
+    assert sum(s.reads_on for s in sentences) == 1
+
+
+def test_a_line_pointing_back_is_left_out_when_its_sentence_is_cut(models):
+    """Printed without its outlet's "the coastguard said" (a second outlet carries it), the
+    grounding is no longer the sentence "It ..." followed: the line is left out."""
+    grounded = Article(
+        title="Ferry aground off Harrow",
+        outlet="Harrow Courier",
+        text=_GROUNDED.text.replace(" with 40 passengers on board.", ", the coastguard said."),
+    )
+    also = Article(
+        title="Lark Star grounded",
+        outlet="Lowland Post",
+        text=(
+            "The Lark Star ran aground on a sandbank off Harrow on Tuesday morning.\n\n"
+            "Harbour pilots have long warned the council that the eastern sandbank off Harrow is "
+            "growing."
+        ),
+    )
+    sentences = fuse_articles([grounded, also], models, max_words=120).sentences
+    assert any("ran aground" in s.text and s.source_ids == [1, 2] for s in sentences)
+    assert not any(s.reads_on or s.text.startswith("It ") for s in sentences)
+
+
 def test_teaser_line_is_not_a_fact(models):
     """A lone opening line that the lead restates (a subtitle) is left out."""
     teaser = Article(

@@ -9,7 +9,14 @@ from pathlib import Path
 import pytest
 
 from summarizer.ingest import gather_sync
-from summarizer.models import Change, Continuation, Digest, DigestSentence, StoryDigest
+from summarizer.models import (
+    Change,
+    Continuation,
+    Digest,
+    DigestSentence,
+    Source,
+    StoryDigest,
+)
 from summarizer.pipeline import summarize
 from summarizer.render import change_line, render_story
 from summarizer.track import Tracker, track
@@ -126,6 +133,29 @@ def test_update_text_puts_what_is_new_first(days):
     assert len(background) == 1
     assert background[0] > next(i for i, line in enumerate(lines) if "sandbag dam" in line)
     assert not any("Monday" in line for line in lines[: background[0]])
+
+
+def test_a_new_line_reading_on_is_told_with_the_line_before_it(models):
+    """ "It was refloated ..." is news, the grounding before it is not: the grounding is told
+    again with it, and the background is never a line that reads on."""
+    when = datetime(2025, 5, 6, tzinfo=UTC)
+    grounding = "The ferry Lark Star ran aground on a sandbank off Harrow on Tuesday."
+    sources = [Source(1, outlet="Harrow Courier", text=grounding, published=when)]
+    told = [DigestSentence(grounding)]
+    earlier = StoryDigest("s1", "Lark Star aground off Harrow", told, sources)
+    refloat = "It was refloated by two tugs at high tide on Wednesday."
+    tanks = "The Lark Star's fuel tanks were emptied before the tow, the coastguard said."
+    story = StoryDigest(
+        "s2",
+        "Lark Star refloated off Harrow",
+        [DigestSentence(grounding), DigestSentence(refloat, reads_on=True), DigestSentence(tanks)],
+        [Source(2, outlet="Lowland Post", text=f"{grounding} {refloat}", published=when)],
+    )
+    Tracker(models).mark(earlier, story)
+    assert [s.new for s in story.sentences] == [True, True, True]
+    story.sentences[2].new = False
+    story.sentences[2].reads_on = True
+    assert story.background is None
 
 
 def test_a_story_with_nothing_new_is_one_line():
