@@ -25,6 +25,7 @@ that restates the question (`fills`).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
@@ -45,6 +46,7 @@ _LIGHT = frozenset({"be", "do", "have", "take", "happen", "occur", "get", "make"
 _WH = frozenset({"who", "whom", "whose", "what", "which", "when", "where", "how", "why"})
 _SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj"})
 _OBJECTS = frozenset({"dobj", "attr", "oprd", "dative"})
+_PEOPLE = frozenset({"PERSON", "ORG"})  # names of those who may take part in an event
 _PARTICIPANTS = frozenset({"between", "with", "by", "among"})
 # Words that complete a relation ("stay suspended", "was arrested"): a value may hang there.
 _COMPLEMENTS = frozenset({"acomp", "xcomp", "oprd", "dobj", "attr", "prt"})
@@ -83,6 +85,9 @@ class Asked:
     # "Who reported Quist's pledge?": whose doing the relation's object is ("Quist").
     owner: str | None = None
     topic: tuple[str, ...] = ()  # content words of the relation's object ("pledge", "quist")
+    # Who the question says took part ("Where did Quist meet the envoys?"): a sentence telling
+    # of the relation between others names another event.
+    participants: tuple[str, ...] = ()
 
 
 def asked(doc: Doc) -> Asked | None:
@@ -116,21 +121,29 @@ def asked(doc: Doc) -> Asked | None:
         if g.dep_ == "pobj" and g.pos_ == "PROPN" and g.ent_type_ in _SETTINGS
     )
     target = wh.head if wh.dep_ in {"det", "amod"} else wh
+    # (A name, not a stray part of "Ph.D" the tagger took for one.)
+    participants = tuple(
+        c.text
+        for c in governor.children
+        if c.dep_ in _SUBJECTS | _OBJECTS and c.pos_ == "PROPN" and c.ent_type_
+        and len(c.text) > 1 and c.i != target.i
+    )  # fmt: skip
+    make = partial(Asked, participants=participants)
     # "Which country was Pip born in?": a preposition left at the end governs the wh-phrase.
     stranded = next(
         (t for t in sentence if t.dep_ == "prep" and not any(t.children) and t.i > target.i),
         None,
     )
     if stranded is not None and word in {"what", "which"}:
-        return Asked(word, "value", verb, None, False, stranded.lower_, names)
+        return make(word, "value", verb, None, False, stranded.lower_, names)
     if stranded is not None and word in {"who", "whom"}:
-        return Asked(word, "object", verb, None, False, stranded.lower_, names)
+        return make(word, "object", verb, None, False, stranded.lower_, names)
     if word in {"when", "where", "how", "why"}:
         # "launched from where?", "Where did it take off from?": the value is what follows
         # "from" in the evidence.
         before = wh.head.lower_ if wh.dep_ == "pobj" and wh.head.dep_ == "prep" else None
         before = before or (stranded.lower_ if stranded is not None else None)
-        return Asked(word, "value", verb, None, False, before, names)
+        return make(word, "value", verb, None, False, before, names)
     if root.lemma_ == "be" and target.dep_ in {"attr", "nsubj"}:
         other = next(
             (c for c in root.children if c.dep_ in {"nsubj", "attr"} and c.i != target.i), None
@@ -139,7 +152,7 @@ def asked(doc: Doc) -> Asked | None:
             phrase = sentence[
                 other.left_edge.i - sentence.start : other.right_edge.i + 1 - sentence.start
             ]
-            return Asked(
+            return make(
                 word, "identity", None, phrase.text.strip(" ?"), other.pos_ == "PROPN", None, names
             )
     if target.dep_ in _SUBJECTS:
@@ -161,18 +174,18 @@ def asked(doc: Doc) -> Asked | None:
             if t.pos_ in {"NOUN", "PROPN"}
             for w in {t.lemma_.lower(), t.lower_}
         )
-        return Asked(word, "subject", verb, None, False, None, names, owner, topic)
+        return make(word, "subject", verb, None, False, None, names, owner, topic)
     if target.dep_ in _OBJECTS:
-        return Asked(word, "object", verb, None, False, None, names)
+        return make(word, "object", verb, None, False, None, names)
     preposition = target.head.lower_ if target.dep_ == "pobj" else None
     subject = next((c for c in root.children if c.dep_ in _SUBJECTS), None)
     if verb == "work" and preposition in {"for", "at"} and subject is not None:
         # "Who does Pell Arden work for?" asks what the sources say Pell Arden is.
         text = doc[subject.left_edge.i : subject.right_edge.i + 1].text
-        return Asked(word, "identity", None, text, subject.pos_ == "PROPN", None, names)
+        return make(word, "identity", None, text, subject.pos_ == "PROPN", None, names)
     if word in {"who", "whom"}:
-        return Asked(word, "object", verb, None, False, preposition, names)
-    return Asked(word, "value", verb, None, False, preposition, names)
+        return make(word, "object", verb, None, False, preposition, names)
+    return make(word, "value", verb, None, False, preposition, names)
 
 
 def _governor(token: Token) -> Token:
@@ -442,10 +455,31 @@ def fit(question: Asked, evidence: Doc, answer: str, *, place: bool = False) -> 
     relation otherwise ("won the contract" / "the contract went to"), the parse cannot tell,
     and the answer stands unless the sentence is about another setting or is no statement.
     `place`: a place is asked for ("at which venue?"), read as strictly as "where".
+
+    A sentence that does not name who the question says took part confirms nothing; one that
+    names other people instead ("a meeting in Harrow between Ostrova and Lind" for "Where
+    did Quist meet the envoys?") tells of another event.
     """
+    held = {t.lower_ for t in evidence}
+    level = _fit(question, evidence, answer, held, place=place)
+    taking_part = {p.split()[-1].lower().strip(".") for p in question.participants}
+    if question.role == "identity" or not taking_part:
+        return level
+    if not taking_part.isdisjoint({t.lower_.strip(".") for t in evidence}):
+        return level
+    # (The small model reads many a person's name as an organisation, or even a place.)
+    span = _span_of(evidence, answer)
+    if any(
+        e.label_ in _PEOPLE and (span is None or not span.start <= e.root.i < span.end)
+        for e in evidence.ents
+    ):
+        return REFUSED
+    return min(level, UNCONFIRMED)
+
+
+def _fit(question: Asked, evidence: Doc, answer: str, held: set[str], *, place: bool) -> int:
     if not states_something(evidence):
         return REFUSED
-    held = {t.lower_ for t in evidence}
     event = question.role in {"subject", "object"}
     if event and any(name.lower() not in held for name in question.names):
         return REFUSED  # "Who met in Halvik?": a meeting elsewhere is not the one asked
@@ -467,6 +501,10 @@ def fit(question: Asked, evidence: Doc, answer: str, *, place: bool = False) -> 
         # Worded otherwise: only who merely reports ("..., director Lotte Vance said") is
         # known not to be who did it.
         if _reports(evidence, span):
+            return REFUSED
+        # "Harrow said it would not back down": a place doing something is its government,
+        # not where anything happened.
+        if question.wh == "where" and span.root.dep_ == "nsubj":
             return REFUSED
         # "Ardell" in "the Ardell City Museum" names no one who did anything.
         root = span.root

@@ -113,6 +113,35 @@ def test_a_day_comes_with_the_hour_beside_it(models):
             "Gullwing Choir",
             roles.REFUSED,
         ),
+        # A meeting between others, named, is another meeting than the one asked about ...
+        (
+            "Where did Quist meet the valley mayors?",
+            "The letters were exchanged at a meeting in Kessling between Ada Ostrova and Ines "
+            "Lind.",
+            "Kessling",
+            roles.REFUSED,
+        ),
+        # ... one that names no one may be it, but cannot confirm it ...
+        (
+            "Where did Quist meet the valley mayors?",
+            "The valley mayors met in Ashby last week.",
+            "Ashby",
+            roles.UNCONFIRMED,
+        ),
+        # ... and one naming Quist can.
+        (
+            "Where did Quist meet the valley mayors?",
+            "Tomas Quist met the valley mayors in Ashby last week.",
+            "Ashby",
+            roles.CONFIRMED,
+        ),
+        # A place that does something is its government, not where anything happened.
+        (
+            "Where did Quist meet the valley mayors?",
+            "After Quist's remarks, Kessling said it would not back down on ferry fares.",
+            "Kessling",
+            roles.REFUSED,
+        ),
     ],
 )
 def test_where_a_place_hangs_in_the_sentence(models, question, sentence, answer, fits):
