@@ -136,6 +136,7 @@ class _Reader:
         self._relation_stated: bool | None = None
         self.asked = roles.asked(self.doc(question))
         self.polar = roles.polar(self.doc(question))  # what a yes/no question asks about
+        self.polar_subject = roles.polar_subject(self.doc(question))  # ... and of whom
         self.words = frozenset(
             w for t in self.doc(question) if not t.is_stop for w in (t.lower_, t.lemma_.lower())
         )  # the question's own words: a role filled with them says nothing new
@@ -209,9 +210,16 @@ class _Reader:
         elif self.polar is not None:
             # "Did the ship leak oil?": "no evidence of any leak" over "holds 1,200 tonnes of
             # fuel oil", which shares more words but not the one asked about.
+            subject = self.polar_subject
             for hit in close:
-                if roles.mentions(self.polar, self.doc(hit.text)):
+                if roles.mentions(self.polar, self.doc(hit.text), subject=subject):
                     return hit
+            # "Has Kessling agreed to talks?": what Kessling did ("pledged to ignore the
+            # calls for talks") over what others agreed.
+            if subject is not None:
+                for hit in close:
+                    if roles.acts(subject, self.doc(hit.text)):
+                        return hit
         return statements[0]
 
 

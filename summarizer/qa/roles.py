@@ -220,9 +220,47 @@ def polar(doc: Doc) -> str | None:
     return root.lemma_.lower()
 
 
-def mentions(verb: str, evidence: Doc) -> bool:
-    """Whether a sentence words a relation: "leak" in "no sign of a leak"."""
-    return any(_related(t.lemma_, verb) for t in evidence)
+def polar_subject(doc: Doc) -> str | None:
+    """Who a yes/no question asks about, when it names them ("Has Kessling agreed ...?")."""
+    if polar(doc) is None:
+        return None
+    root = doc[0].sent.root
+    subject = next((c for c in root.children if c.dep_ in _SUBJECTS), None)
+    if subject is None or subject.pos_ != "PROPN":
+        return None
+    return subject.lower_
+
+
+def mentions(verb: str, evidence: Doc, *, subject: str | None = None) -> bool:
+    """Whether a sentence words a relation: "leak" in "no sign of a leak".
+
+    With `subject` ("kessling"), a verb of it must be theirs: "Harrow agreed with Lind"
+    does not tell whether Kessling agreed.
+    """
+    return any(
+        _related(t.lemma_, verb) and (subject is None or _done_by(t, subject)) for t in evidence
+    )
+
+
+def acts(subject: str, evidence: Doc) -> bool:
+    """Whether the one a question names does something in a sentence ("Kessling pledged")."""
+    return any(t.dep_ in _SUBJECTS and _named_in(t, subject) for t in evidence)
+
+
+def _done_by(token: Token, subject: str) -> bool:
+    """Whether a verb's subject, if it has one, names `subject`; a noun ("a leak") has none."""
+    subjects = [c for c in token.children if c.dep_ in _SUBJECTS]
+    if not subjects and token.dep_ in {"xcomp", "conj"}:
+        subjects = [c for c in token.head.children if c.dep_ in _SUBJECTS]
+    if not subjects:
+        return token.pos_ != "VERB" or any(t.lower_ == subject for t in token.doc)
+    return any(_named_in(s, subject) for s in subjects)
+
+
+def _named_in(subject: Token, name: str) -> bool:
+    """Whether a subject is the one named ("Kessling and Harrow"; not "Kessling's plan")."""
+    named = [subject, *(c for c in subject.children if c.dep_ in {"compound", "conj", "appos"})]
+    return any(t.lower_ == name for t in named)
 
 
 def _reports(doc: Doc, span: Span) -> bool:

@@ -384,6 +384,23 @@ def test_yes_no_question_answers_with_the_sentence_on_what_it_asks(models):
     assert answer.text.startswith("So far there is no sign of a leak"), answer.text
 
 
+def test_yes_no_question_about_someone_answers_with_what_they_did(models):
+    """ "Has Kessling agreed to talks?": not the sentence on what others agreed, but what
+    Kessling did about the talks."""
+    text = (
+        "Harrow and Ashby agreed last week with the ferry operators that Kessling's fare plan "
+        "should be opposed.\n\n"
+        "On Thursday, Kessling pledged to ignore Harrow's calls for talks on the ferry unless "
+        "Harrow drops its opposition to the fare plan.\n\n"
+        "Kessling and Harrow have no ferry pact.\n\n"
+        "The Kessling ferry carries about 400 passengers a day."
+    )
+    story = [Source(1, "Kessling snubs ferry talks", text=text)]
+    answer = answer_question("Has Kessling agreed to talks with Harrow?", story)
+    assert answer.answered
+    assert answer.text.startswith("On Thursday, Kessling pledged to ignore"), answer.text
+
+
 _PRIZE_OLD = (
     "The jury of the Lindqvist Prize for fiction named Mara Holt the winner for her novel "
     "about a lighthouse keeper."
