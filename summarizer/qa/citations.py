@@ -51,6 +51,7 @@ MAX_HEADS_TRIED = 5  # candidates whose role is checked before the evidence answ
 PROMOTE_SHARE = 0.5  # a confirmed role lifts a candidate with this share of the first's votes
 MAX_EVIDENCE_READ = 6  # best hits parsed for a role, a definition or a statement
 EVIDENCE_SHARE = 0.9  # a statement filling the asked role beats a better one scoring this share
+FILLING_SHARE = 0.8  # ... and, when none that close does, one scoring this share
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -205,6 +206,12 @@ class _Reader:
         close = [h for h in statements if h.score >= EVIDENCE_SHARE * statements[0].score]
         if self.asked is not None and self.asked.verb is not None:
             for hit in close:
+                if roles.fills(self.asked, self.doc(hit.text), self.words):
+                    return hit
+            # "What did Xi tell Kim?": the best statement has Kim telling Xi; one scoring a
+            # little lower has Xi telling Kim. (Only where the question names who does it.)
+            fair = [h for h in statements if h.score >= FILLING_SHARE * statements[0].score]
+            for hit in fair[len(close) :] if self.asked.doer is not None else []:
                 if roles.fills(self.asked, self.doc(hit.text), self.words):
                     return hit
         elif self.polar is not None:

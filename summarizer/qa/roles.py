@@ -88,6 +88,7 @@ class Asked:
     # Who the question says took part ("Where did Quist meet the envoys?"): a sentence telling
     # of the relation between others names another event.
     participants: tuple[str, ...] = ()
+    doer: str | None = None  # the one of them who is the relation's subject ("Kim" said)
 
 
 def asked(doc: Doc) -> Asked | None:
@@ -128,7 +129,14 @@ def asked(doc: Doc) -> Asked | None:
         if c.dep_ in _SUBJECTS | _OBJECTS and c.pos_ == "PROPN" and c.ent_type_
         and len(c.text) > 1 and c.i != target.i
     )  # fmt: skip
-    make = partial(Asked, participants=participants)
+    doer = next(
+        (
+            c.text for c in governor.children
+            if c.dep_ in _SUBJECTS and c.text in participants
+        ),
+        None,
+    )  # fmt: skip
+    make = partial(Asked, participants=participants, doer=doer)
     # "Which country was Pip born in?": a preposition left at the end governs the wh-phrase.
     stranded = next(
         (t for t in sentence if t.dep_ == "prep" and not any(t.children) and t.i > target.i),
@@ -651,10 +659,18 @@ def fills(question: Asked, evidence: Doc, known: frozenset[str]) -> bool:
     """
     if question.verb is None or question.role == "identity":
         return False
-    saying = question.role == "subject"
+    # "What did Kim say to Xi?" is answered by what Kim told him: any verb of saying, its
+    # clause said, and only when the one asked about is the one speaking.
+    said = question.role == "object" and question.verb in _REPORTING
+    saying = question.role == "subject" or said
     for token in _relation(question, evidence, saying=saying):
         if question.role == "subject":
             regions = _subjects(token)
+        elif said:
+            if question.doer is not None and not _spoken_by(token, question.doer):
+                continue
+            regions = [_whole(c) for c in token.children if c.dep_ == "ccomp"]
+            regions += _objects(token, question.preposition)
         elif question.role == "object":
             regions = _objects(token, question.preposition)
         elif question.preposition is not None:
@@ -677,6 +693,14 @@ def fills(question: Asked, evidence: Doc, known: frozenset[str]) -> bool:
             ):
                 return True
     return False
+
+
+def _spoken_by(token: Token, speaker: str) -> bool:
+    """Whether a verb of saying is the speaker's ("Kim told Xi", "Kim ..., saying")."""
+    subjects = [c for c in token.children if c.dep_ in _SUBJECTS]
+    if not subjects and token.dep_ in {"advcl", "xcomp", "conj"}:
+        subjects = [c for c in token.head.children if c.dep_ in _SUBJECTS]
+    return any(_named_in(s, speaker.split()[-1].lower()) for s in subjects)
 
 
 _PRONOUNS = frozenset({"he", "she", "it", "they"})

@@ -401,6 +401,30 @@ def test_yes_no_question_about_someone_answers_with_what_they_did(models):
     assert answer.text.startswith("On Thursday, Kessling pledged to ignore"), answer.text
 
 
+_LETTERS = (
+    "Varn and Hald exchange letters renewing the Harrow ferry pact.\n\n"
+    "Tomas Varn has told Ines Hald that Harrow will keep two ferries sailing every day, the "
+    "Harrow Courier reported Monday.\n\n"
+    "Hald, for her part, told Varn that Kessling is eager to keep the ferry pact and that the "
+    "towns' ties will grow, according to the Courier."
+)
+
+
+@pytest.mark.parametrize(
+    ("question", "opening"),
+    [
+        ("What did Varn tell Hald?", "Tomas Varn has told Ines Hald"),
+        ("What did Hald say to Varn?", "Hald, for her part, told Varn"),
+    ],
+)
+def test_what_someone_said_is_answered_by_what_they_said(models, question, opening):
+    """ "What did Varn tell Hald?" is not answered by what Hald told Varn, nor the other way."""
+    story = [Source(1, "Varn and Hald exchange letters", text=_LETTERS)]
+    answer = answer_question(question, story)
+    assert answer.answered
+    assert answer.text.startswith(opening), answer.text
+
+
 _PRIZE_OLD = (
     "The jury of the Lindqvist Prize for fiction named Mara Holt the winner for her novel "
     "about a lighthouse keeper."
