@@ -227,7 +227,13 @@ def _rewrite_sentences(
                 # A disagreement on a value the rewrite still states stays beside it.
                 kept = [d for d in group.sentence.disagreements if d.value in candidates[i]]
                 out.append(
-                    DigestSentence(candidates[i], verdicts[i], generated=True, disagreements=kept)
+                    DigestSentence(
+                        candidates[i],
+                        verdicts[i],
+                        generated=True,
+                        disagreements=kept,
+                        reads_on=group.sentence.reads_on,
+                    )
                 )
                 stats.kept += 1
                 continue

@@ -8,6 +8,7 @@ event loop runs, as the bot does.
 from __future__ import annotations
 
 import asyncio
+import copy
 import dataclasses
 import json
 import time
@@ -354,6 +355,16 @@ async def test_openai_good_rewrite_is_kept_with_the_verifiers_citations(serve, b
     body = fake.bodies[0]
     assert body["model"] == "fake-model" and body["temperature"] == 0
     assert body["messages"][0]["role"] == "system"
+
+
+async def test_a_rewritten_line_still_reads_on_from_the_one_before(serve, bridge, models):
+    """A line that points back keeps saying so when reworded: tracking tells it with the line
+    before it."""
+    fused = copy.deepcopy(bridge)
+    fused.groups[-1].sentence.reads_on = True
+    digest, _ = await _rewrite(serve, FakeLLM(scripted("good")), fused, models)
+    assert digest.sentences[-1].generated
+    assert [s.reads_on for s in digest.sentences][-2:] == [False, True]
 
 
 async def test_openai_invented_or_turned_facts_fall_back(serve, bridge, models):
