@@ -259,8 +259,12 @@ def demonstrative(doc: Doc, mask: list[bool], quoted: AbstractSet[int]) -> bool:
             and _named_before(doc, mask, token.i)
         ):
             continue
+        # "said that police ..." is a clause, whatever the tagger says; "want that
+        # discussion" is the verb's object, and points back.
         if word == "that" and token.i > 0 and doc[token.i - 1].pos_ not in _THAT_AFTER:
-            continue
+            verb = doc[token.i - 1]
+            if not (token.head.dep_ == "dobj" and token.head.head.i == verb.i):
+                continue
         noun = token.head
         told = any(c.dep_ in {"relcl", "acl"} for c in noun.children)
         if not told and noun.lower_ not in _TIME_NOUNS:

@@ -1027,3 +1027,12 @@ def test_a_marker_left_before_a_sentence_is_not_printed(models):
     """'* All of the ...' (an update's star inside a paragraph) prints without its star."""
     printable = _printable(models, "* All of the ferry's logbooks were handed to the inspectors.")
     assert printable[0] == "All of the ferry's logbooks were handed to the inspectors."
+
+
+def test_that_before_a_verbs_object_points_back(models):
+    """ "did not invoke that defense": which defense, the sentence before told. A "that" opening
+    what was said is no pointer."""
+    assert _never_printed(models, "The keeper's lawyer did not invoke that defense.")
+    assert _never_printed(models, "Many Harrow residents don't want that discussion.")
+    text = "The harbour master said that divers found the anchor on Tuesday."
+    assert text in _printable(models, text)
