@@ -173,16 +173,23 @@ class Claim:
                     return None
                 node = node.head
             # "up to 70 km/h": the word the modifier hangs from goes with it.
-            # ... and so does a participle left with nothing ("a new series starting in May").
+            # ... and so does a participle left with nothing ("a new series starting in May",
+            # "formerly known as the Lark Ferry Company").
             while (
                 (
                     node.head.pos_ in {"ADP", "ADV", "PART"}
                     or (node.head.tag_ in {"VBG", "VBN"} and node.head.dep_ in {"acl", "advcl"})
                 )
                 and node.head.dep_ in _PRUNABLE | {"prt"}
-                and all(c.i == node.i or c.is_punct for c in node.head.children)
+                and all(
+                    c.i == node.i or c.is_punct or c.dep_ in {"advmod", "neg"}
+                    for c in node.head.children
+                )
             ):
                 node = node.head
+            # "is based in Harrow", "was born in 1990": the passive says nothing without it.
+            if _sole_complement(node):
+                return None
             subtree = list(node.subtree)
             if len(subtree) > MAX_PRUNED_SHARE * before:
                 return None
@@ -205,6 +212,20 @@ class Claim:
         if sum(mask) == before:
             return None
         return _wording(doc, mask, self._replace, self._extra)
+
+
+def _sole_complement(token: Token) -> bool:
+    """Whether a phrase is all a passive verb says besides itself ("is based in Harrow")."""
+    verb = token.head
+    return (
+        token.dep_ == "prep"
+        and verb.tag_ == "VBN"
+        and any(c.dep_ == "auxpass" for c in verb.children)
+        and not any(
+            c.i != token.i and c.dep_ in {"prep", "dobj", "attr", "oprd", "xcomp", "ccomp", "agent"}
+            for c in verb.children
+        )
+    )
 
 
 def _partitive_of(token: Token) -> bool:

@@ -1036,3 +1036,20 @@ def test_that_before_a_verbs_object_points_back(models):
     assert _never_printed(models, "Many Harrow residents don't want that discussion.")
     text = "The harbour master said that divers found the anchor on Tuesday."
     assert text in _printable(models, text)
+
+
+def test_a_cut_leaves_neither_a_bare_participle_nor_a_bare_passive(models):
+    """ "formerly known as the Lark Ferry Company" goes whole; "is based in Harrow" keeps its
+    place, or the sentence is not cut at all."""
+    text = (
+        "The Harrow Ferry Trust, formerly known as the Lark Ferry Company, runs four boats "
+        "across the estuary."
+    )
+    claim = _claim(models, text)
+    shorter = claim.without(claim.wordings[0], ["the Lark Ferry Company"])
+    assert shorter is not None
+    assert shorter.text == "The Harrow Ferry Trust runs four boats across the estuary."
+    text = "The Harrow Ferry Trust is based in Kessling and has about 300 members."
+    claim = _claim(models, text)
+    shorter = claim.without(claim.wordings[0], ["Kessling"])
+    assert shorter is None or "based in Kessling" in shorter.text
