@@ -200,7 +200,10 @@ LEADING_DATELINE = re.compile(
     r"|^[A-Z]{3,}(?: [A-Z]{3,})?\s+(?=(?:A|An|The)\s)"
     # 'FORT WAYNE, Ind. (WANE) The ...': a station's call sign in place of the dash.
     r"|^[A-Z][A-Z.'’-]{2,}(?: [A-Z][A-Z.'’-]*){0,3}(?:,\s*[A-Z][a-z]+\.?)?\s*"
-    r"\([A-Z][A-Za-z .&-]{1,29}\)\s+(?=[A-Z][a-z])",
+    r"\([A-Z][A-Za-z .&-]{1,29}\)\s+(?=[A-Z][a-z])"
+    # 'Washington (CNN) Vermont Sen. ...': a city in title case before a wire's name.
+    r"|^[A-Z][a-z]+(?: [A-Z][a-z]+){0,2}(?:,\s*[A-Z][a-z]+\.?)?\s*"
+    r"\((?:CNN|CNN ?Money|AP|AFP|Reuters|UPI|HealthDay(?: News)?)\)\s+(?=[A-Z“\"‘'])",
 )
 # A video player's button text glued to the caption after it ("CLOSE The Dow plunged ...",
 # "Skip in Skip x Embed x Share The ..."), and

@@ -325,11 +325,18 @@ def test_a_closing_quote_read_as_the_replacement_character_is_repaired():
         ),
         ("HARROW—The chair of the ferry board promised a review.", "The chair of the ferry"),
         ("HARROW, Vale (WKSL) The ferry board promised a review.", "The ferry board promised"),
+        ("Harrow (CNN) Vale Sen. Ines Hald praised the ferry crews.", "Vale Sen. Ines Hald"),
     ],
 )
 def test_a_leading_dateline_comes_off(line, expected):
     body = "\n\nThe second paragraph is long enough to count as the body of the story, surely."
     assert clean_text(line + body).startswith(expected)
+
+
+def test_a_name_before_a_party_or_a_wire_is_no_dateline():
+    body = "\n\nThe second paragraph is long enough to count as the body of the story, surely."
+    for line in ("Ines Hald (AP) said the ferry sank.", "Hald (R) said the vote failed."):
+        assert clean_text(line + body).startswith(line)
 
 
 def test_a_web_archive_notice_is_no_article_text():
