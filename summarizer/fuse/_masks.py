@@ -338,6 +338,9 @@ def split_semicolon(doc: Doc, keep: list[bool]) -> list[list[bool]] | None:
     return parts
 
 
+_TIME_LINKS = frozenset({"before", "after", "since", "until"})
+
+
 def split_coordination(doc: Doc, keep: list[bool]) -> list[list[bool]] | None:
     """'S did A and did B' -> masks for 'S did A' and 'S did B' (the subject shared)."""
     root = doc[:].root
@@ -384,6 +387,18 @@ def split_coordination(doc: Doc, keep: list[bool]) -> list[list[bool]] | None:
         return None
     own_subject = any(c.dep_ in {"nsubj", "nsubjpass", "expl"} for c in second.children)
     if not subject and not own_subject:
+        return None
+    # "X comes as ..., and a day before the panel is expected to vote": a subordinate clause
+    # (its "before" read as a mark or as a preposition of "a day"), which alone would lack
+    # the verb it hangs from.
+    if any(
+        (c.dep_ == "mark" and c.lower_ not in {"that", "whether"} and c.i < second.i)
+        or (
+            c.dep_ == "npadvmod" and c.i < second.i
+            and any(g.dep_ == "prep" and g.lower_ in _TIME_LINKS for g in c.children)
+        )
+        for c in second.children
+    ):  # fmt: skip
         return None
     # "was charged with luring and attempting to ...": a gerund after a finite verb is more
     # likely a misparsed list item than a second predicate of the subject.

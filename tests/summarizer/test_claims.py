@@ -1053,3 +1053,13 @@ def test_a_cut_leaves_neither_a_bare_participle_nor_a_bare_passive(models):
     claim = _claim(models, text)
     shorter = claim.without(claim.wordings[0], ["Kessling"])
     assert shorter is None or "based in Kessling" in shorter.text
+
+
+def test_a_time_before_a_clause_is_not_split_off_as_a_claim(models):
+    """ "..., and a day before the board is expected to vote ..." is no claim alone."""
+    text = (
+        "The rare step by the ferry panel comes as Harrow councillors are turning up the heat on "
+        "the operator, and a day before Chairman Tomas Varn and the harbour board are expected "
+        "to vote to fine the company."
+    )
+    assert not any(w.startswith("A day before") for c in _wordings(models, text) for w in c)
