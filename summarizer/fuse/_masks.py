@@ -59,6 +59,8 @@ _CONNECTIVE_PHRASES = (
 _OPENING_PHRASES = (
     ("in", "fact"), ("of", "course"), ("that", "said"), ("all", "things", "considered"),
     ("for", "instance"), ("for", "example"), ("sure",),
+    # "Fourth, Trump then misled ...": an item of a list the digest does not print whole.
+    ("first",), ("second",), ("third",), ("fourth",), ("fifth",), ("lastly",),
 )  # fmt: skip
 _OBLIGATION = frozenset({"must", "should", "ought", "shall"})  # modals of what ought to be
 # A person pointed at ("it" is as often the weather or the time).

@@ -340,14 +340,15 @@ def object_pronoun(doc: Doc, mask: list[bool], quoted: AbstractSet[int]) -> bool
 def clause_pronoun(
     doc: Doc, mask: list[bool], quoted: AbstractSet[int], replaced: AbstractSet[int]
 ) -> bool:
-    """Whether the kept clause's subject is "he", "she" or "they" that no earlier word names.
+    """Whether the kept clause's subject is "he", "she", "they" or "it" that no word names.
 
     "Obama won women by 11 points; today he leads by one point." cut to its second clause
     leaves "Today he leads by one point.": who, the clause cut off told. A pronoun a name was
     put in for (`replaced`) points nowhere.
     """
     for token in doc:
-        if token.lower_ not in SUBJECT_PRONOUNS or token.dep_ not in {"nsubj", "nsubjpass"}:
+        pronoun = token.lower_ in SUBJECT_PRONOUNS or _pointing_it(token)
+        if not pronoun or token.dep_ not in {"nsubj", "nsubjpass"}:
             continue
         if not mask[token.i] or token.i in quoted or token.i in replaced:
             continue
@@ -357,6 +358,24 @@ def clause_pronoun(
         if not _named_before(doc, mask, token.i):
             return True
     return False
+
+
+_CLAUSES = frozenset({"ccomp", "csubj", "xcomp", "acl", "relcl"})
+
+
+def _pointing_it(token: Token) -> bool:
+    """Whether an "it" stands for a thing ("For a decade it operated unhindered").
+
+    "It was announced that ...", "it remains to be seen", "it is hard to say" hold what
+    "it" stands for in the sentence.
+    """
+    if token.lower_ != "it":
+        return False
+    verb = token.head
+    complements = [c for c in verb.children if c.dep_ in {"acomp", "attr"}]
+    return not any(c.dep_ in _CLAUSES for c in verb.children) and not any(
+        g.dep_ in _CLAUSES for c in complements for g in c.children
+    )
 
 
 def bare_comparison(doc: Doc, mask: list[bool], quoted: AbstractSet[int]) -> bool:

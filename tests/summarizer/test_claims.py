@@ -1063,3 +1063,21 @@ def test_a_time_before_a_clause_is_not_split_off_as_a_claim(models):
         "to vote to fine the company."
     )
     assert not any(w.startswith("A day before") for c in _wordings(models, text) for w in c)
+
+
+def test_an_it_standing_for_a_thing_named_before_points_back(models):
+    """ "For about a decade it operated unhindered": what, the sentence before told. An "it"
+    that holds its clause ("it was announced that ...") does not point."""
+    assert _never_printed(models, "For about a decade it operated unhindered in Harrow.")
+    text = "In March it was announced that the Harrow ferry would stop running."
+    assert text in _printable(models, text)
+
+
+def test_a_list_items_number_comes_off(models):
+    """ "Fourth, the operator misled ..." is one item of a list the digest does not print."""
+    text = "Fourth, the ferry operator misled passengers about the cause of the delay."
+    assert "The ferry operator misled passengers about the cause of the delay." in _printable(
+        models, text
+    )
+    text = "First Minister Ada Lens opened the new bridge at Harrow on Monday."
+    assert text in _printable(models, text)
