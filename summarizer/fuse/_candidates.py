@@ -43,6 +43,8 @@ _JUNK = re.compile(
     r"|\(\d{1,2}:\d{2}\)"
     # A pipe between words is page furniture: "| AP Photo ...", "Video | Politics".
     r"|(?:^|\s)\|(?:\s|$)"
+    # A sponsor's line in a newsletter: "A message from the Lark Ferry Company: ...".
+    r"|^a message from [^:]{1,60}:"
     # Text addressed to a machine, not a reader: fake citation markers, prompt injections.
     r"|\[\d+\]|<@[!&]?\d+>|\bignore\b.{0,40}\binstructions\b|\bsystem prompt\b",
     re.IGNORECASE,

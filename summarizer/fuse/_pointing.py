@@ -117,6 +117,13 @@ _HALF_SENTENCE = re.compile(
     r"^[\"“‘']?(?:because\b(?! of\b)(?![^,]*,)|(?:al)?though\b(?![^,]*,))", re.IGNORECASE
 )
 
+# The writer's aside: "Hard to believe the season has come down to one start."
+_ASIDE = re.compile(
+    r"^(?:hard|good|nice|sad|easy|tough|funny|strange|odd|interesting) to "
+    r"(?:believe|say|know|see|tell|imagine|think|argue|note)\b",
+    re.IGNORECASE,
+)
+
 # A question the writer asks ("Is the gesture more common on sunny days.") tells nothing; one
 # quoted with its speaker ('"Is it safe?" asked Varn') is what someone asked.
 _QUESTION = re.compile(
@@ -150,12 +157,15 @@ def dangling_opener(text: str) -> bool:
 def tells_nothing(text: str) -> bool:
     """Whether a line says nothing even after the sentence its article put before it.
 
-    A promise of more ("There are more still to come."), the writer's own question, and half
-    a sentence ("Because it may be time we all moved.").
+    A promise of more ("There are more still to come."), the writer's own question or aside
+    ("Hard to believe ..."), and half a sentence ("Because it may be time we all moved.").
     """
     stripped = text.strip()
     return bool(
-        _PROMISE.match(stripped) or _QUESTION.match(stripped) or _HALF_SENTENCE.match(stripped)
+        _PROMISE.match(stripped)
+        or _QUESTION.match(stripped)
+        or _HALF_SENTENCE.match(stripped)
+        or _ASIDE.match(stripped)
     )
 
 

@@ -1017,6 +1017,7 @@ def test_lines_that_point_back_read_on_and_lines_that_tell_nothing_do_not(models
         "There are more still to come.",
         "Because it may be time we all moved.",
         "We have counted every boat in the harbour.",
+        "Hard to believe the season has come down to one ferry crossing.",
     ]
     for text in never:
         claims = _read(models, text, ["Most of the harbour wall collapsed on Monday."])

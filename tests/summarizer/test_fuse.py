@@ -291,6 +291,9 @@ def test_a_line_with_page_furniture_pipes_is_no_candidate():
     assert usable(Sentence("By late afternoon, the river at Harrow had risen two metres.", 0, 0))
     assert not usable(Sentence("[Video Link] The ferry crossing at Harrow, in pictures.", 0, 0))
     assert not usable(Sentence("Email This, the ferry to Harrow is running late again.", 0, 0))
+    sponsor = "A message from the Lark Ferry Company: Ferries work for every town on the coast."
+    assert not usable(Sentence(sponsor, 0, 0))
+    assert usable(Sentence("A message from the mayor was read out at the harbour.", 0, 0))
 
 
 @pytest.mark.parametrize(
