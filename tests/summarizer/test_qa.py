@@ -367,38 +367,51 @@ def test_evidence_that_fills_the_asked_role_beats_one_restating_the_question(mod
     assert "crested ibis" in answer.text, answer.text
 
 
-def test_yes_no_question_answers_with_the_sentence_on_what_it_asks(models):
-    """ "Did the tanker leak oil?": no short answer, and the sentence about a leak, not the one
-    sharing more words ("diesel oil in six tanks") that says nothing of one.
-    """
-    text = (
-        "The tanker Brisk Tern ran aground off Skellan on Sunday night.\n\n"
-        "The tanker holds about 900 tonnes of diesel oil in six tanks.\n\n"
-        "So far there is no sign of a leak from its tanks, the harbour office said.\n\n"
-        "Tugs will try to refloat the ship on Tuesday."
-    )
-    story = [Source(1, "Tanker aground off Skellan", text=text)]
-    answer = answer_question("Did the tanker leak oil?", story)
+_TANKER = (
+    "The tanker Brisk Tern ran aground off Skellan on Sunday night.\n\n"
+    "The tanker holds about 900 tonnes of diesel oil in six tanks.\n\n"
+    "So far there is no sign of a leak from its tanks, the harbour office said.\n\n"
+    "Tugs will try to refloat the ship on Tuesday."
+)
+_SNUB = (
+    "Harrow and Ashby agreed last week with the ferry operators that Kessling's fare plan "
+    "should be opposed.\n\n"
+    "On Thursday, Kessling pledged to ignore Harrow's calls for talks on the ferry unless "
+    "Harrow drops its opposition to the fare plan.\n\n"
+    "Kessling and Harrow have no ferry pact.\n\n"
+    "The Kessling ferry carries about 400 passengers a day."
+)
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "question", "opening"),
+    [
+        # Not the sentence sharing more words ("diesel oil in six tanks") that says nothing of
+        # a leak.
+        (
+            "Tanker aground off Skellan",
+            _TANKER,
+            "Did the tanker leak oil?",
+            "So far there is no sign of a leak",
+        ),
+        # Not the sentence on what others agreed, but what Kessling did about the talks.
+        (
+            "Kessling snubs ferry talks",
+            _SNUB,
+            "Has Kessling agreed to talks with Harrow?",
+            "On Thursday, Kessling pledged",
+        ),
+    ],
+)
+def test_yes_no_question_answers_with_the_sentence_on_what_it_asks(
+    models, title, text, question, opening
+):
+    """A yes/no question gets no short answer, and the sentence that tells what it asks."""
+    story = [Source(1, title, text=text)]
+    answer = answer_question(question, story)
     assert answer.answered
     assert answer.short_answer is None
-    assert answer.text.startswith("So far there is no sign of a leak"), answer.text
-
-
-def test_yes_no_question_about_someone_answers_with_what_they_did(models):
-    """ "Has Kessling agreed to talks?": not the sentence on what others agreed, but what
-    Kessling did about the talks."""
-    text = (
-        "Harrow and Ashby agreed last week with the ferry operators that Kessling's fare plan "
-        "should be opposed.\n\n"
-        "On Thursday, Kessling pledged to ignore Harrow's calls for talks on the ferry unless "
-        "Harrow drops its opposition to the fare plan.\n\n"
-        "Kessling and Harrow have no ferry pact.\n\n"
-        "The Kessling ferry carries about 400 passengers a day."
-    )
-    story = [Source(1, "Kessling snubs ferry talks", text=text)]
-    answer = answer_question("Has Kessling agreed to talks with Harrow?", story)
-    assert answer.answered
-    assert answer.text.startswith("On Thursday, Kessling pledged to ignore"), answer.text
+    assert answer.text.startswith(opening), answer.text
 
 
 _LETTERS = (
