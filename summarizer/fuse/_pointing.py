@@ -269,8 +269,8 @@ def demonstrative(doc: Doc, mask: list[bool], quoted: AbstractSet[int]) -> bool:
             and _named_before(doc, mask, token.i)
         ):
             continue
-        # "said that police ..." is a clause, whatever the tagger says; "want that
-        # discussion" is the verb's object, and points back.
+        # "said that police ..." is a clause, whatever the tagger says; "raised that
+        # objection" is the verb's object, and points back.
         if word == "that" and token.i > 0 and doc[token.i - 1].pos_ not in _THAT_AFTER:
             verb = doc[token.i - 1]
             if not (token.head.dep_ == "dobj" and token.head.head.i == verb.i):
@@ -374,7 +374,7 @@ _CLAUSES = frozenset({"ccomp", "csubj", "xcomp", "acl", "relcl"})
 
 
 def _pointing_it(token: Token) -> bool:
-    """Whether an "it" stands for a thing ("For a decade it operated unhindered").
+    """Whether an "it" stands for a thing ("For a year it sailed without a licence").
 
     "It was announced that ...", "it remains to be seen", "it is hard to say" hold what
     "it" stands for in the sentence.

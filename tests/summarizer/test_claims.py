@@ -1031,10 +1031,10 @@ def test_a_marker_left_before_a_sentence_is_not_printed(models):
 
 
 def test_that_before_a_verbs_object_points_back(models):
-    """ "did not invoke that defense": which defense, the sentence before told. A "that" opening
+    """ "did not raise that objection": which one, the sentence before told. A "that" opening
     what was said is no pointer."""
-    assert _never_printed(models, "The keeper's lawyer did not invoke that defense.")
-    assert _never_printed(models, "Many Harrow residents don't want that discussion.")
+    assert _never_printed(models, "The keeper's lawyer did not raise that objection.")
+    assert _never_printed(models, "Many Harrow residents don't want that debate.")
     text = "The harbour master said that divers found the anchor on Tuesday."
     assert text in _printable(models, text)
 
@@ -1067,9 +1067,9 @@ def test_a_time_before_a_clause_is_not_split_off_as_a_claim(models):
 
 
 def test_an_it_standing_for_a_thing_named_before_points_back(models):
-    """ "For about a decade it operated unhindered": what, the sentence before told. An "it"
+    """ "For about a year it sailed without a licence": what, the sentence before told. An "it"
     that holds its clause ("it was announced that ...") does not point."""
-    assert _never_printed(models, "For about a decade it operated unhindered in Harrow.")
+    assert _never_printed(models, "For about a year it sailed without a licence from Harrow.")
     text = "In March it was announced that the Harrow ferry would stop running."
     assert text in _printable(models, text)
 
