@@ -261,6 +261,10 @@ class Selector:
                 out[v].add(int(articles[u]))
         return out
 
+    def _restates(self, wording: Wording, printed: list[tuple[Wording, float]]) -> bool:
+        """Whether a wording restates one of the printed ones (each with its similarity)."""
+        return any(restates(wording, w, s, self.common_names) for w, s in printed)
+
     def _similarity(self, u: int, v: int) -> float:
         return float(self.vectors[u] @ self.vectors[v])
 
@@ -284,14 +288,9 @@ class Selector:
             # A claim told in any of its wordings is told: "Devin died early Wednesday, a
             # relative said" restates "Devin Lima died on Wednesday" once its tail is off.
             def told_already(u: int, closeness: np.ndarray = closeness) -> bool:
-                return closeness[u] >= self.settings.summary.align_threshold or any(
-                    restates(
-                        self.units[u].wording,
-                        self.units[p].wording,
-                        self._similarity(u, p),
-                        self.common_names,
-                    )
-                    for p in printed
+                return closeness[u] >= self.settings.summary.align_threshold or self._restates(
+                    self.units[u].wording,
+                    [(self.units[p].wording, self._similarity(u, p)) for p in printed],
                 )
 
             # A whole sentence tells what each of its clauses tells.
@@ -358,10 +357,9 @@ class Selector:
             for _, after, wording, g in sorted(options, key=lambda o: -o[0]):
                 (vector,) = embedder.embed([wording.text])
                 similarity = [float(vector @ v) for v in told_vectors]
-                if any(s >= self.settings.summary.align_threshold for s in similarity) or any(
-                    restates(wording, w, s, self.common_names)
-                    for w, s in zip(told, similarity, strict=True)
-                ):
+                if any(
+                    s >= self.settings.summary.align_threshold for s in similarity
+                ) or self._restates(wording, list(zip(told, similarity, strict=True))):
                     restating.add(wording.text)
                     continue
                 source = self.ids[self.candidates[after].article]

@@ -71,14 +71,7 @@ def pointing_pronoun(
         return speaker.i
     # "In a call to action, he said ...", "With hits like these, they became ...": the main
     # clause's subject is a pronoun that no name before it in the sentence stands for.
-    subject = next(
-        (
-            t for t in doc
-            if t.lower_ in SUBJECT_PRONOUNS and t.dep_ in {"nsubj", "nsubjpass"}
-            and t.head.dep_ == "ROOT" and t.i not in quoted and keep[t.i]
-        ),
-        None,
-    )  # fmt: skip
+    subject = _main_pronoun(doc, quoted, keep)
     if subject is None:
         return _reported_pronoun(doc, keep, quoted)
     named_before = any(
@@ -86,6 +79,20 @@ def pointing_pronoun(
         for e in doc.ents
     )
     return None if named_before else subject.i
+
+
+def _main_pronoun(
+    doc: Doc, quoted: AbstractSet[int], keep: list[bool] | None = None
+) -> Token | None:
+    """The main clause's "he", "she" or "they" subject outside quotation marks (and kept)."""
+    return next(
+        (
+            t for t in doc
+            if t.lower_ in SUBJECT_PRONOUNS and t.dep_ in {"nsubj", "nsubjpass"}
+            and t.head.dep_ == "ROOT" and t.i not in quoted and (keep is None or keep[t.i])
+        ),
+        None,
+    )  # fmt: skip
 
 
 def _reported_pronoun(doc: Doc, keep: list[bool], quoted: AbstractSet[int]) -> int | None:
@@ -184,11 +191,7 @@ def _one_person(previous: Sequence[str], read: Reader) -> str | None:
             continue
         # "He noted that the consulate failed to protect Ambassador Chris Stevens." The "he" after
         # it is the same unnamed speaker, not Stevens.
-        if any(
-            t.lower_ in SUBJECT_PRONOUNS and t.dep_ in {"nsubj", "nsubjpass"}
-            and t.head.dep_ == "ROOT" and t.i not in quoted
-            for t in doc
-        ):  # fmt: skip
+        if _main_pronoun(doc, quoted) is not None:
             return None
         # "Ines Hald" and "Hald" are one person.
         surnames = {p.split()[-1].removesuffix("'s").removesuffix("’s") for p in people}

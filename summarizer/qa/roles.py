@@ -511,7 +511,7 @@ def fit(question: Asked, evidence: Doc, answer: str, *, place: bool = False) -> 
     taking_part = {p.split()[-1].lower().strip(".") for p in question.participants}
     if question.role == "identity" or not taking_part:
         return level
-    if not taking_part.isdisjoint({t.lower_.strip(".") for t in evidence}):
+    if not taking_part.isdisjoint({w.strip(".") for w in held}):
         return level
     # (The small model reads many a person's name as an organisation, or even a place.)
     span = _span_of(evidence, answer)
