@@ -104,6 +104,9 @@ def _quoted(doc: Doc) -> frozenset[int]:
     return frozenset(inside)
 
 
+_VERB_PARTS = frozenset({"aux", "auxpass", "neg"})  # words that open a verb group ("has not said")
+
+
 def drop_with_commas(doc: Doc, keep: list[bool], start: int, end: int) -> None:
     """Drop tokens [start, end) and the commas that set them off.
 
@@ -119,8 +122,24 @@ def drop_with_commas(doc: Doc, keep: list[bool], start: int, end: int) -> None:
     closing = all(not keep[i] or doc[i].is_punct for i in range(end, len(doc)))
     if before is not None and (after is not None or closing):
         keep[before] = False
-    if after is not None and (before is not None or opening):
+    if after is not None and (before is not None or opening or _parts_subject(doc, start, end)):
         keep[after] = False
+
+
+def _parts_subject(doc: Doc, start: int, end: int) -> bool:
+    """Whether the comma after a cut would stand between a subject and its verb.
+
+    "A statement released by the ministry, said ...": cut of "released by the ministry", the
+    comma its outlet put there would be left between "A statement" and "said".
+    """
+    cut = next((doc[i] for i in range(start, end) if not start <= doc[i].head.i < end), None)
+    if cut is None or cut.head.dep_ not in {"nsubj", "nsubjpass"} or cut.head.i >= start:
+        return False
+    verb = cut.head.head
+    following = doc[end + 1] if end + 1 < len(doc) else None
+    return following is not None and (
+        following.i == verb.i or (following.head.i == verb.i and following.dep_ in _VERB_PARTS)
+    )
 
 
 def drop_dateline(doc: Doc, keep: list[bool]) -> None:
@@ -358,6 +377,10 @@ def split_coordination(doc: Doc, keep: list[bool]) -> list[list[bool]] | None:
     # "found and rescued a person": the first verb shares the second's object; alone it would
     # read "The crew found."
     if not any(root.i < c.i < second.i and c.dep_ not in {"cc", "punct"} for c in root.children):
+        return None
+    # "... and offered words of comfort: "..."": what a colon after the second clause opens
+    # tells of that clause, though the parser may hang it on the first verb.
+    if any(t.text == ":" and keep[t.i] for t in doc[second.right_edge.i + 1 :]):
         return None
     # What someone said is quoted whole or not at all.
     quoted = quoted_tokens(doc)

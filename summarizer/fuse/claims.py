@@ -491,7 +491,8 @@ def _render(doc: Doc, keep: list[bool], replace: dict[int, str]) -> str | None:
     if not text:
         return None
     if not re.search(r"[.!?][\"”’')]*$", text):
-        text = text.rstrip('"”’') + "."
+        # A stray closing mark ('... encouragement "') goes with the space before it.
+        text = text.rstrip('"”’').rstrip() + "."
         if text.count('"') % 2 or text.count("“") != text.count("”"):
             return None
     if text.count('"') % 2 or text.count("“") != text.count("”"):

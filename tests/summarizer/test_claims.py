@@ -1082,3 +1082,33 @@ def test_a_list_items_number_comes_off(models):
     )
     text = "First Minister Ada Lens opened the new bridge at Harrow on Monday."
     assert text in _printable(models, text)
+
+
+def test_a_cut_leaves_no_comma_between_subject_and_verb(models):
+    text = (
+        'A statement released by the Port Authority of Kessling, said the pier "was never at risk."'
+    )
+    claim = _claim(models, text)
+    shorter = claim.without(claim.wordings[0], ["the Port Authority of Kessling"])
+    assert shorter is not None
+    assert shorter.text == 'A statement said the pier "was never at risk."'
+
+
+def test_what_a_colon_opens_after_a_second_clause_stays_with_it(models):
+    text = (
+        "Mira Sol introduced the song and also offered words of hope: "
+        '"As long as you keep going, the morning will come through the fog."'
+    )
+    for wording in _printable(models, text):
+        assert not wording.startswith("Mira Sol introduced the song:"), wording
+        assert not wording.endswith(" ."), wording
+
+
+def test_a_cut_before_a_stray_closing_mark_ends_on_a_clean_full_stop(models):
+    from summarizer.fuse.claims import _render
+    from summarizer.nlp import parse
+
+    text = 'Mira Sol offered words of hope: "Keep going."'
+    (doc,) = parse([text], model=models.models.spacy_model)
+    keep = [t.i < 6 or t.i == len(doc) - 1 for t in doc]  # the clause and the closing mark
+    assert _render(doc, keep, {}) == "Mira Sol offered words of hope."
