@@ -214,6 +214,14 @@ class _Reader:
             for hit in fair[len(close) :] if self.asked.doer is not None else []:
                 if roles.fills(self.asked, self.doc(hit.text), self.words):
                     return hit
+            # "What does Kessling demand before talks?": with no sentence wording the demand,
+            # what Kessling does ("pledged to ignore the talks unless ...") over what others
+            # did on the way to talks.
+            if self.asked.doer is not None:
+                doer = self.asked.doer.lower()
+                for hit in close:
+                    if roles.acts(doer, self.doc(hit.text)):
+                        return hit
         elif self.polar is not None:
             # "Did the ship leak oil?": "no evidence of any leak" over "holds 1,200 tonnes of
             # fuel oil", which shares more words but not the one asked about.

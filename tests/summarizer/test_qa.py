@@ -381,6 +381,12 @@ _SNUB = (
     "Kessling and Harrow have no ferry pact.\n\n"
     "The Kessling ferry carries about 400 passengers a day."
 )
+_LETTER = (
+    "According to Ines Hald, Ada Quist's letter to Ashby was a reply to Tomas Lind's visits "
+    "to Ashby last week.\n\n"
+    "Ada Quist will visit Ashby in May to open the new ferry terminal, her office said.\n\n"
+    "The terminal cost 4 million crowns."
+)
 
 
 @pytest.mark.parametrize(
@@ -401,6 +407,13 @@ _SNUB = (
             "Has Kessling agreed to talks with Harrow?",
             "On Thursday, Kessling pledged",
         ),
+        # Not Lind's visits, though the question's verb was tagged a noun ("Ada Quist visit").
+        (
+            "Quist writes to Ashby",
+            _LETTER,
+            "Did Ada Quist visit Ashby?",
+            "Ada Quist will visit Ashby in May",
+        ),
     ],
 )
 def test_yes_no_question_answers_with_the_sentence_on_what_it_asks(
@@ -412,6 +425,21 @@ def test_yes_no_question_answers_with_the_sentence_on_what_it_asks(
     assert answer.answered
     assert answer.short_answer is None
     assert answer.text.startswith(opening), answer.text
+
+
+def test_what_the_asked_one_does_answers_when_no_sentence_words_the_relation(models):
+    """ "What does New Harrow demand?": what New Harrow pledged, not what others did."""
+    text = (
+        "The tense talks in Ashby came after Quist and Lind visited New Harrow for talks "
+        "focusing on the ferry.\n\n"
+        "On Thursday, New Harrow pledged to ignore calls for ferry talks unless Ashby drops its "
+        "opposition to the fare plan.\n\n"
+        "The New Harrow ferry carries about 400 passengers a day."
+    )
+    story = [Source(1, "Ferry talks", text=text)]
+    answer = answer_question("What does New Harrow demand before talks?", story)
+    assert answer.answered
+    assert answer.text.startswith("On Thursday, New Harrow pledged"), answer.text
 
 
 _LETTERS = (

@@ -82,17 +82,18 @@ def asked(doc: Doc) -> Asked | None:
         if g.dep_ == "pobj" and g.pos_ == "PROPN" and g.ent_type_ in _SETTINGS
     )
     target = wh.head if wh.dep_ in {"det", "amod"} else wh
+    subjects = _subject_labels(governor)
     # (A name, not a stray part of "Ph.D" the tagger took for one.)
     participants = tuple(
         c.text
         for c in governor.children
-        if c.dep_ in _SUBJECTS | _OBJECTS and c.pos_ == "PROPN" and c.ent_type_
+        if c.dep_ in subjects | _OBJECTS and c.pos_ == "PROPN" and c.ent_type_
         and len(c.text) > 1 and c.i != target.i
     )  # fmt: skip
     doer = next(
         (
             c.text for c in governor.children
-            if c.dep_ in _SUBJECTS and c.text in participants
+            if c.dep_ in subjects and c.text in participants
         ),
         None,
     )  # fmt: skip
@@ -156,6 +157,20 @@ def asked(doc: Doc) -> Asked | None:
     return make(word, "value", verb, None, False, preposition, names)
 
 
+def _misread(token: Token) -> bool:
+    """Whether a question's verb was tagged a noun: "What does North Korea demand?".
+
+    The tagger may take the verb for a noun and its subject for a compound of it; the
+    auxiliary hanging from it says it is the verb.
+    """
+    return token.pos_ == "NOUN" and any(c.dep_ == "aux" for c in token.children)
+
+
+def _subject_labels(verb: Token) -> frozenset[str]:
+    """The labels a question verb's subject may have (a compound, when the verb was misread)."""
+    return _SUBJECTS | {"compound"} if _misread(verb) else _SUBJECTS
+
+
 def _governor(token: Token) -> Token:
     """The verb a phrase hangs from (through a preposition and noun), else the sentence's root.
 
@@ -183,7 +198,7 @@ def polar(doc: Doc) -> str | None:
     if not len(doc) or doc[0].lower_ not in _POLAR or any(t.lower_ in _WH for t in doc):
         return None
     root = doc[0].sent.root
-    if root.pos_ != "VERB" or root.lemma_ in _LIGHT:
+    if (root.pos_ != "VERB" and not _misread(root)) or root.lemma_ in _LIGHT:
         return None
     return root.lemma_.lower()
 
@@ -193,7 +208,9 @@ def polar_subject(doc: Doc) -> str | None:
     if polar(doc) is None:
         return None
     root = doc[0].sent.root
-    subject = next((c for c in root.children if c.dep_ in _SUBJECTS), None)
+    # The last of a misread verb's compounds is the name's head ("Ada Quist visit").
+    labels = _subject_labels(root)
+    subject = next((c for c in reversed(list(root.children)) if c.dep_ in labels), None)
     if subject is None or subject.pos_ != "PROPN":
         return None
     return subject.lower_

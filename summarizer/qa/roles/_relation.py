@@ -56,10 +56,15 @@ def acts(subject: str, evidence: Doc) -> bool:
 
 
 def _done_by(token: Token, subject: str) -> bool:
-    """Whether a verb's subject, if it has one, names `subject`; a noun ("a leak") has none."""
+    """Whether a verb's subject, if it has one, names `subject`; a noun ("a leak") has none.
+
+    A noun's owner is its doer: "Blinken's visits" are no visit of Kessling's.
+    """
     subjects = [c for c in token.children if c.dep_ in _SUBJECTS]
     if not subjects and token.dep_ in {"xcomp", "conj"}:
         subjects = [c for c in token.head.children if c.dep_ in _SUBJECTS]
+    if not subjects and token.pos_ == "NOUN":
+        subjects = [c for c in token.children if c.dep_ == "poss" and c.pos_ == "PROPN"]
     if not subjects:
         return token.pos_ != "VERB" or any(t.lower_ == subject for t in token.doc)
     return any(_named_in(s, subject) for s in subjects)
