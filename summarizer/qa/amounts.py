@@ -128,6 +128,41 @@ def _in_time_unit(text: str, asked: str, key: str) -> tuple[str, bool, bool]:
     return f"{round(value):d} {asked}", found != asked, True
 
 
+_OCCASIONS = frozenset({"time", "onc", "twic", "thric"})  # stems of "times", "once", "twice"
+_TIME_STEMS = frozenset(terms(" ".join(_TIME_UNIT_DAYS)))
+HOW_MANY = re.compile(r"\bhow many\b", re.IGNORECASE)  # a count of things, not "how much"
+_SHARE_OR_SUM = re.compile(r"[%$€£¥]|\bper ?cent\b", re.IGNORECASE)
+
+
+def no_count(text: str, unit: str) -> bool:
+    """Whether an amount can be no answer to "how many <unit>".
+
+    A share, a sum of money, a calendar year or a length of time ("75%", "$5", "2018", "two
+    years") counts no things.
+    """
+    return bool(
+        _SHARE_OR_SUM.search(text)
+        or _CALENDAR_YEAR.fullmatch(text.strip())
+        or _other_time(terms(text), unit)
+    )
+
+
+def counts_something_else(words: Sequence[str], unit: str, *, named: bool) -> bool:
+    """Whether an amount counts occasions or time where a question counts things.
+
+    `words` are the amount's stemmed words, with the word after it; `named`, whether its
+    sentence names the things asked. "How many missiles ...?": "met Kim three times" and "two
+    years" count no missiles; "won the regatta for the fifth time" counts regattas won.
+    """
+    occasion = not named and unit not in _OCCASIONS and not _OCCASIONS.isdisjoint(words)
+    return occasion or _other_time(words, unit)
+
+
+def _other_time(words: Sequence[str], unit: str) -> bool:
+    """Whether an amount is a length of time in a unit other than the one asked."""
+    return unit != "age" and not _TIME_STEMS.isdisjoint(set(words) - {unit})
+
+
 def _counted(question: str) -> str | None:
     """The stemmed noun a "how many" question counts ("seasons" -> "season"); "age" for how old."""
     match = _COUNTED.search(question.lower())

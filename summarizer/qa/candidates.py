@@ -25,11 +25,14 @@ from .amounts import (
     _HEDGE,
     _ORDINAL_COUNT,
     _ORDINAL_WORDS,
+    HOW_MANY,
     _amount_key,
     _asked_time_unit,
     _counted,
     _counts,
     _in_time_unit,
+    counts_something_else,
+    no_count,
 )
 from .followups import _Query
 from .norm import _norm
@@ -202,6 +205,7 @@ def _forms(
     found: Sequence[Sequence[tuple[str, str]]],
     *,
     unit: str | None,
+    things: str | None,
     asked_time: str | None,
     gate: str | None,
     named_countries: frozenset[str],
@@ -264,6 +268,8 @@ def _forms(
                 continue  # "each day" or "the 42-year-old" is no answer to "when"
             if query.kind in _AMOUNTS and not _AMOUNT.search(text):
                 continue  # "Thursday" is no answer to "how many years"
+            if things is not None and no_count(text, things):
+                continue  # "three times", "2018" or "75%" is no answer to "how many missiles"
             if any(
                 named.search(text) is None for head, named in _DATE_UNITS.items() if head in heads
             ):
@@ -309,6 +315,8 @@ def _candidates(
     # The question's type word ("which state") says what the answer is, not where it stands.
     anchors = query.asked - query.heads
     unit = _counted(query.text) if query.kind in _AMOUNTS else None
+    # "How many missiles": a count of things, which a share, a sum or a time never is.
+    things = unit if query.kind == "number" and HOW_MANY.search(query.text) else None
     gate = _place_gate(query) if query.kind == "place" else None
     named_countries = (
         places.countries_named_in(query.text) if query.kind == "place" else frozenset()
@@ -320,6 +328,7 @@ def _candidates(
         hits,
         found,
         unit=unit,
+        things=things,
         asked_time=asked_time,
         gate=gate,
         named_countries=named_countries,
@@ -364,6 +373,14 @@ def _candidates(
                 # "how many seasons": "22" in "22 seasons" answers it, "two" in "two for the
                 # Buccaneers" does not; "how many centuries": "2013" is no count.
                 following = terms(hit.text[match.end() : match.end() + 30])
+                # "met Kim three times" and "a two-track solution" count no missiles.
+                joined = hit.text[match.end() : match.end() + 1] == "-"
+                amount = [*terms(match.group()), *following[:1]]
+                if things is not None and (
+                    counts_something_else(amount, things, named=things in terms(hit.text))
+                    or (joined and following[:1] != (things,))
+                ):
+                    continue
                 in_asked = asked_time is not None and key.endswith(" " + asked_time)
                 ordinal = _ORDINAL_COUNT.fullmatch(match.group()) is not None
                 counts = in_asked or unit in words or _counts(unit, following, ordinal)

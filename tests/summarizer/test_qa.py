@@ -677,3 +677,30 @@ def test_a_pledge_answers_what_was_promised_and_a_repeated_title_does_not():
     answer = answer_question("What did Varn promise Hald?", [source])
     assert answer.answered
     assert "pledged to keep two ferries sailing" in answer.text
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Mayor Ada Quist met the ferry board three times in 2021 and 2022.",
+        "Ferry fares rose by 75% in the first ten months of 2022.",
+        "The council had called for a two-track plan for the ferry in 2022.",
+    ],
+)
+def test_a_count_of_something_else_is_no_answer_to_how_many(models, sentence):
+    """ "How many ferries ...?" is not answered by a number of times, a share, a year or a
+    number joined to another word: the sources don't say."""
+    text = f"{sentence}\n\nThe Harrow ferry is the town's only link to the mainland."
+    story = [Source(1, "Harrow ferry", text=text)]
+    answer = answer_question("How many ferries did Harrow buy in 2022?", story)
+    assert answer.short_answer is None, answer.text
+
+
+def test_a_count_of_the_things_asked_still_answers_how_many(models):
+    text = (
+        "Harrow bought three ferries in 2022, the council said.\n\n"
+        "The Harrow ferry carries about 400 passengers a day."
+    )
+    story = [Source(1, "Harrow ferry", text=text)]
+    answer = answer_question("How many ferries did Harrow buy in 2022?", story)
+    assert answer.short_answer is not None and "three" in answer.short_answer.lower()
