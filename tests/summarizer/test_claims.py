@@ -147,6 +147,13 @@ def _claim(models, text):
     return claims[0]
 
 
+def _cut(models, text, names):
+    """The fullest wording of `text` with the modifiers holding `names` cut; None if none was."""
+    claim = _claim(models, text)
+    shorter = claim.without(claim.wordings[0], names)
+    return None if shorter is None else shorter.text
+
+
 def test_quoted_phrase_inside_a_clause_leaves_the_tail_separable(models):
     text = 'Orin Vell was charged with "reckless mooring" on Friday, the Tarnby Gazette reported.'
     (claim,) = _wordings(models, text)
@@ -155,10 +162,9 @@ def test_quoted_phrase_inside_a_clause_leaves_the_tail_separable(models):
 
 def test_cut_name_that_qualifies_a_noun(models):
     text = "Jory Plume, who sang with the Chicago folk band Reedwater, has died at 61."
-    claim = _claim(models, text)
-    shorter = claim.without(claim.wordings[0], ["Chicago"])
-    assert shorter is not None
-    assert shorter.text == "Jory Plume, who sang with the folk band Reedwater, has died at 61."
+    assert _cut(models, text, ["Chicago"]) == (
+        "Jory Plume, who sang with the folk band Reedwater, has died at 61."
+    )
 
 
 def test_cut_modifier_takes_the_word_it_hangs_from_and_keeps_the_comma(models):
@@ -1046,14 +1052,12 @@ def test_a_cut_leaves_neither_a_bare_participle_nor_a_bare_passive(models):
         "The Harrow Ferry Trust, formerly known as the Lark Ferry Company, runs four boats "
         "across the estuary."
     )
-    claim = _claim(models, text)
-    shorter = claim.without(claim.wordings[0], ["the Lark Ferry Company"])
-    assert shorter is not None
-    assert shorter.text == "The Harrow Ferry Trust runs four boats across the estuary."
+    assert _cut(models, text, ["the Lark Ferry Company"]) == (
+        "The Harrow Ferry Trust runs four boats across the estuary."
+    )
     text = "The Harrow Ferry Trust is based in Kessling and has about 300 members."
-    claim = _claim(models, text)
-    shorter = claim.without(claim.wordings[0], ["Kessling"])
-    assert shorter is None or "based in Kessling" in shorter.text
+    shorter = _cut(models, text, ["Kessling"])
+    assert shorter is None or "based in Kessling" in shorter
 
 
 def test_a_time_before_a_clause_is_not_split_off_as_a_claim(models):
@@ -1088,10 +1092,9 @@ def test_a_cut_leaves_no_comma_between_subject_and_verb(models):
     text = (
         'A statement released by the Port Authority of Kessling, said the pier "was never at risk."'
     )
-    claim = _claim(models, text)
-    shorter = claim.without(claim.wordings[0], ["the Port Authority of Kessling"])
-    assert shorter is not None
-    assert shorter.text == 'A statement said the pier "was never at risk."'
+    assert _cut(models, text, ["the Port Authority of Kessling"]) == (
+        'A statement said the pier "was never at risk."'
+    )
 
 
 def test_what_a_colon_opens_after_a_second_clause_stays_with_it(models):

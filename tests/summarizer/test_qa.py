@@ -354,17 +354,38 @@ def test_who_is_never_a_nationality(models):
     assert answer.text.startswith("An Australian won the Kessa Bay coastal race")
 
 
-def test_evidence_that_fills_the_asked_role_beats_one_restating_the_question(models):
-    """Of two near-equal sentences, the answer quotes the one naming what is bred."""
-    text = (
-        "The list of rare birds that the Halvard Zoo wants to breed in captivity is growing."
-        "\n\nThe Halvard Zoo wants to breed the crested ibis in captivity next, keepers said."
-        "\n\nThe zoo opened in 1954."
-    )
-    story = [Source(1, "Zoo's breeding list grows", text=text)]
-    answer = answer_question("What does the Halvard Zoo want to breed in captivity?", story)
+@pytest.mark.parametrize(
+    ("title", "text", "question", "quoted"),
+    [
+        # Of two near-equal sentences, the one naming what is bred, not the one restating the
+        # question.
+        (
+            "Zoo's breeding list grows",
+            "The list of rare birds that the Halvard Zoo wants to breed in captivity is growing."
+            "\n\nThe Halvard Zoo wants to breed the crested ibis in captivity next, keepers said."
+            "\n\nThe zoo opened in 1954.",
+            "What does the Halvard Zoo want to breed in captivity?",
+            "crested ibis",
+        ),
+        # With no sentence wording a demand, what New Harrow did, not what others did.
+        (
+            "Ferry talks",
+            "The tense talks in Ashby came after Quist and Lind visited New Harrow for talks "
+            "focusing on the ferry.\n\n"
+            "On Thursday, New Harrow pledged to ignore calls for ferry talks unless Ashby drops "
+            "its opposition to the fare plan.\n\n"
+            "The New Harrow ferry carries about 400 passengers a day.",
+            "What does New Harrow demand before talks?",
+            "On Thursday, New Harrow pledged",
+        ),
+    ],
+)
+def test_the_evidence_is_the_sentence_that_answers_what_is_asked(
+    models, title, text, question, quoted
+):
+    answer = answer_question(question, [Source(1, title, text=text)])
     assert answer.answered
-    assert "crested ibis" in answer.text, answer.text
+    assert quoted in answer.text, answer.text
 
 
 _TANKER = (
@@ -425,21 +446,6 @@ def test_yes_no_question_answers_with_the_sentence_on_what_it_asks(
     assert answer.answered
     assert answer.short_answer is None
     assert answer.text.startswith(opening), answer.text
-
-
-def test_what_the_asked_one_does_answers_when_no_sentence_words_the_relation(models):
-    """ "What does New Harrow demand?": what New Harrow pledged, not what others did."""
-    text = (
-        "The tense talks in Ashby came after Quist and Lind visited New Harrow for talks "
-        "focusing on the ferry.\n\n"
-        "On Thursday, New Harrow pledged to ignore calls for ferry talks unless Ashby drops its "
-        "opposition to the fare plan.\n\n"
-        "The New Harrow ferry carries about 400 passengers a day."
-    )
-    story = [Source(1, "Ferry talks", text=text)]
-    answer = answer_question("What does New Harrow demand before talks?", story)
-    assert answer.answered
-    assert answer.text.startswith("On Thursday, New Harrow pledged"), answer.text
 
 
 _LETTERS = (
