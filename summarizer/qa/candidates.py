@@ -374,13 +374,13 @@ def _candidates(
                 # Buccaneers" does not; "how many centuries": "2013" is no count.
                 following = terms(hit.text[match.end() : match.end() + 30])
                 # "met Kim three times" and "a two-track solution" count no missiles.
-                joined = hit.text[match.end() : match.end() + 1] == "-"
-                amount = [*terms(match.group()), *following[:1]]
-                if things is not None and (
-                    counts_something_else(amount, things, named=things in terms(hit.text))
-                    or (joined and following[:1] != (things,))
-                ):
-                    continue
+                if things is not None:
+                    amount = [*terms(match.group()), *following[:1]]
+                    joined = hit.text[match.end() : match.end() + 1] == "-"
+                    if counts_something_else(amount, things, named=things in terms(hit.text)) or (
+                        joined and following[:1] != (things,)
+                    ):
+                        continue
                 in_asked = asked_time is not None and key.endswith(" " + asked_time)
                 ordinal = _ORDINAL_COUNT.fullmatch(match.group()) is not None
                 counts = in_asked or unit in words or _counts(unit, following, ordinal)
