@@ -59,7 +59,10 @@ _DANGLING = re.compile(
 # refloat the sentence before tells of fails"; alone it reads as a cut, as do "lacked the
 # expertise to do so", "sent a similar message" and "nobody knows why".
 _POINTING_ADVERBS = re.compile(
-    r"\b(?:otherwise|instead)\b(?! of\b| than\b)|\b(?:do|does|did|doing|done) so\b"
+    r"\botherwise\b(?! than\b)|\b(?:do|does|did|doing|done) so\b"
+    # "... chose a park instead": instead of what, the sentence before told. ("They expected
+    # 'Tulowitzki', but the back read 'Tulowizki' instead" tells both itself.)
+    r"|^(?!.*(?:\bbut\b|\bnot\b|n't\b|\bnever\b).*\binstead\b).*\binstead\b(?! of\b| than\b)"
     r"|\b(?:think|thinks|thought|hope|hopes|believe|believes|say|says|said) so\b"
     r"|\ba similar \w+\b(?! (?:to|as)\b)"
     # "Nobody knows why, least of all ...": why what, the sentence before told.

@@ -459,7 +459,8 @@ def _fact_entities(doc: Doc, keep: list[bool]) -> tuple[Entity, ...]:
 # ------------------------------------------------------------------------------ rendering
 
 
-_SPACE_BEFORE = re.compile(r"\s+([,.;:!?)”’%])")
+# ... but not before a decimal: "hitting at .340" keeps its space.
+_SPACE_BEFORE = re.compile(r"\s+([,.;:!?)”’%])(?!\d)")
 _REPEATED_COMMA = re.compile(r"(?:\s*,){2,}")
 _COMMA_BEFORE_END = re.compile(r"[,;:\s—–-]+([.!?][\"”’)]*)$")
 

@@ -212,6 +212,23 @@ def test_otherwise_points_back_from_inside_a_clause():
     assert not dangling_opener("The council voted to close the landing instead of the pier.")
 
 
+def test_instead_after_but_tells_its_own_contrast():
+    """'..., but the back read "Harlo" instead' says instead of what itself; alone it points."""
+    assert not dangling_opener(
+        'The Marlins handed out 12,000 caps on Sunday, but the badge read "Harlo" instead.'
+    )
+    assert not dangling_opener("The club did not print a new badge but kept the old one instead.")
+    assert dangling_opener("The club kept the old badge instead.")
+
+
+def test_a_decimal_keeps_the_space_before_it(models):
+    """'at .340' is no 'at.340': a cut wording keeps the space before a decimal."""
+    text = "Vell leads the league in hitting at .352, the club said on Sunday."
+    wordings = _printable(models, text)
+    assert "Vell leads the league in hitting at .352." in wordings
+    assert not any("at.352" in w for w in wordings)
+
+
 def test_a_quotation_is_never_cut_and_keeps_its_speaker(models):
     """No aside is cut from inside a quotation, and the speaker's verb after it stays."""
     text = (
