@@ -91,6 +91,8 @@ _SAID = frozenset({"ccomp", "xcomp", "parataxis", "dobj", "dative", "advcl", "co
 # Verbs that report speech only when they have no object ("Graham charged on Sunday." is what
 # is left of '"...," Graham charged'; "Police charged him" is no speech).
 _SPEECH_WITHOUT_OBJECT = frozenset({"charged", "countered", "quipped"})
+# What was said may hang on a preposition: "reported on the payment", "wrote about the trial".
+_TOLD_OF = frozenset({"on", "about", "of"})
 # Words that make a clause subordinate: a sentence whose main verb opens with one ("At least
 # when ...", within its first few tokens) is half a sentence.
 _SUBORDINATORS = frozenset(
@@ -407,7 +409,21 @@ def _says_nothing(doc: Doc, mask: list[bool]) -> bool:
             )
         )
         and not any(mask[c.i] and c.dep_ in _SAID for c in root.children)
+        and not any(mask[c.i] and _told_of(c, mask) for c in root.children)
         and not any(mask[i] for i in quoted_tokens(doc))
+    )
+
+
+def _told_of(token: Token, mask: list[bool]) -> bool:
+    """Whether a verb's child tells what was said: "reported on the details of a payment"."""
+    return (
+        token.dep_ == "prep"
+        and token.lower_ in _TOLD_OF
+        # "said on Monday" tells when, not what.
+        and any(
+            mask[c.i] and c.dep_ == "pobj" and c.ent_type_ not in {"DATE", "TIME"}
+            for c in token.children
+        )
     )
 
 

@@ -585,6 +585,16 @@ def test_a_verb_of_saying_without_what_was_said_is_no_claim(models):
     assert claim
 
 
+def test_what_was_reported_may_hang_on_a_preposition(models):
+    """'reported on the details of a payment' says what; 'reported on Monday' does not."""
+    text = (
+        "The Harrow Courier has also reported on the details of a $40,000 payment made by "
+        "the mayor's office to Ada Quist."
+    )
+    assert _printable(models, text)
+    assert _never_printed(models, "The Harrow Courier reported on Monday.")
+
+
 def test_pointing_back_with_so_or_here():
     assert dangling_opener("The harbour master would like to think so.")
     assert dangling_opener("Here, the ferries are the only way across the bay.")
