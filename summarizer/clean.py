@@ -213,6 +213,14 @@ _PLAYER_LABEL = re.compile(
     r"^(?:(?:CLOSE|REPLAY|VIDEO|WATCH|SKIP AD|(?:Skip in Skip x )?Embed x Share)\s+(?=[A-Z][a-z])"
     r"|(?:Image|Photo|Analysis|Commentary)\s+(?=(?:The|A|An|There|Once)\s|[A-Z][a-z]+\s+[A-Z]))"
 )
+# A link to another page set inside a paragraph: a related story's title after a sentence
+# ('... "the field of the assembly." [Fierce Fighters: 7 Secrets of Viking Culture] Such ...')
+# and a file's label ("in its response [PDF] that"). An editor's insertion ("[The district]
+# failed", "[expletive]") goes on with the sentence and stays.
+_INLINE_LINK = re.compile(
+    r"(?<=[.!?])([”’\"]?)\s*\[(?!\d+\])[A-Z][^\[\]\n]{2,100}\](?=\s+[A-Z“\"‘']|\s*$)"
+)
+_FILE_LABEL = re.compile(r"\s*\[(?:PDF|Video|Audio|Link|Photos?|Gallery)\](?=[\s.,;:])", re.I)
 _BYLINE = re.compile(
     r"^(?:by|written\s+by|reporting\s+by|reported\s+by|words\s+by|story\s+by|edited\s+by|"
     r"author|reporter|writer)\b\s*:?\s*",
@@ -441,6 +449,7 @@ def clean_text(text: str, *, light: bool = False) -> str:
     kept: list[str] = []
     seen: set[str] = set()
     for line in lines:
+        line = _FILE_LABEL.sub("", _INLINE_LINK.sub(r"\1", line))
         words = _reader_words(line)
         if light:
             junk = (

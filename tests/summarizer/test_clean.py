@@ -348,3 +348,22 @@ def test_a_web_archive_notice_is_no_article_text():
     assert clean_text(notice, light=True) == ""
     text = "Traffic slowed to a crawl on the bridge into Harrow on Monday, police said."
     assert clean_text(text) == text
+
+
+def test_a_link_set_inside_a_paragraph_comes_off():
+    """A related story's title after a sentence and a file's label are links, not text."""
+    text = (
+        "The mound was probably a meeting place, the curator told the Harrow Courier. "
+        "[Lost Halls: 5 Secrets of Norse Assemblies] More digs are planned for the spring.\n\n"
+        "The council argued in its filing [PDF] that the site must stay open."
+    )
+    assert clean_text(text) == (
+        "The mound was probably a meeting place, the curator told the Harrow Courier. "
+        "More digs are planned for the spring.\n\n"
+        "The council argued in its filing that the site must stay open."
+    )
+
+
+def test_an_editors_insertion_in_brackets_stays():
+    text = 'A parent asked about the checks. "[The district] failed to check her," Ada Quist said.'
+    assert clean_text(text) == text
