@@ -14,7 +14,7 @@ from ..text import SAYING_VERBS, fold
 from ..verify import POINTERS
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc
+    from spacy.tokens import Doc, Token
 
 __all__ = [
     "FINITE_TAGS",
@@ -26,6 +26,7 @@ __all__ = [
     "drop_tail_attribution",
     "drop_with_commas",
     "first_kept",
+    "is_finite",
     "quoted_tokens",
     "split_coordination",
     "split_semicolon",
@@ -67,6 +68,24 @@ _OBLIGATION = frozenset({"must", "should", "ought", "shall"})  # modals of what 
 _PERSONAL_PRONOUNS = POINTERS - {"it", "its"}
 _QUOTED = "newsdigest.quoted"  # the parse's user_data key of `quoted_tokens`
 FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD"})
+
+
+def is_finite(token: Token) -> bool:
+    """Whether a token is a finite verb, also where the tagger read a past tense as a participle.
+
+    "A sell-off accelerated Monday": "accelerated" tagged VBN, but with its own subject and no
+    auxiliary it is the past tense.
+    """
+    if token.tag_ in FINITE_TAGS:
+        return True
+    # Right after its subject: "a pile of bodies, still fitted with armour" is a fragment.
+    return (
+        token.tag_ == "VBN"
+        and any(c.dep_ == "nsubj" and c.right_edge.i + 1 == token.i for c in token.children)
+        and not any(c.dep_ in {"aux", "auxpass"} for c in token.children)
+    )
+
+
 _SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj", "expl"})
 
 
@@ -350,7 +369,7 @@ def split_semicolon(doc: Doc, keep: list[bool]) -> list[list[bool]] | None:
     ]
     last = len(doc) - 1
     for part in parts:
-        finite = any(part[t.i] for t in doc if t.tag_ in FINITE_TAGS)
+        finite = any(part[t.i] for t in doc if is_finite(t))
         subject = any(part[t.i] for t in doc if t.dep_ in _SUBJECTS)
         if not (finite and subject) or sum(part) < MIN_CLAIM_WORDS:
             return None

@@ -33,7 +33,9 @@ __all__ = [
 ]
 
 _DANGLING = re.compile(
-    r"^[\"“‘']?(?:also|and|but|however|meanwhile|still|yet|moreover|furthermore|instead|then|so|"
+    r"^[\"“‘']?(?:also|and|but|however|meanwhile|still|yet|moreover|furthermore|then|so|"
+    # "Instead, ..." points back; "Instead of stopping, the driver ..." says of what.
+    r"instead(?! of\b)|"
     r"he|she|they|it|its|his|her|their|them|him|this|that|these|such|which|whose|"
     # "Those with the lowest risk ran less" is anyone so described; "Those are ..." points.
     r"those(?! (?:who|with|whose|in|at|on|under|over|aged)\b)|"
@@ -62,7 +64,7 @@ _POINTING_ADVERBS = re.compile(
     r"\botherwise\b(?! than\b)|\b(?:do|does|did|doing|done) so\b"
     # "... chose a park instead": instead of what, the sentence before told. ("They expected
     # 'Tulowitzki', but the back read 'Tulowizki' instead" tells both itself.)
-    r"|^(?!.*(?:\bbut\b|\bnot\b|n't\b|\bnever\b).*\binstead\b).*\binstead\b(?! of\b| than\b)"
+    r"|^(?!.*(?:\bbut\b|\bnot\b|\bno\b|n't\b|\bnever\b).*\binstead\b).*\binstead\b(?! of\b| than\b)"
     r"|\b(?:think|thinks|thought|hope|hopes|believe|believes|say|says|said) so\b"
     r"|\ba similar \w+\b(?! (?:to|as)\b)"
     # "Nobody knows why, least of all ...": why what, the sentence before told.
@@ -73,7 +75,9 @@ _POINTING_ADVERBS = re.compile(
     r"|\bmore of the same\b"
     # "doesn't suffer the same fate.", "remained the same.": as what, the sentence before told.
     # ("born on the same day at the same hospital" compares its own subjects.)
-    r"|\bthe same(?: (?!time\b)[\w-]+)?\s*[.!?;]"
+    # ("... resolve a battery drain, but updaters see the same issue." compares its own clauses.)
+    r"|^(?![^;]*(?:\bbut\b|\bwhile\b|, and\b)[^;]*\bthe same\b)"
+    r"[^;]*\bthe same(?: (?!time\b)[\w-]+)?\s*[.!?;]"
     # "... had 'candid' discussions during the gathering": which one, the sentence before told
     # ("the meeting of the board", "the talks in Harrow" say it themselves).
     r"|\b(?:during|at|after|before|since|following) the (?:gathering|meeting|talks|summit|"

@@ -41,6 +41,7 @@ from ._masks import (
     drop_tail_attribution,
     drop_with_commas,
     first_kept,
+    is_finite,
     quoted_tokens,
     split_coordination,
     split_semicolon,
@@ -317,6 +318,9 @@ def _claims(sentence: Sentence, doc: Doc, previous: Sequence[str], read: Reader)
     claims = [_claim(sentence, doc, masks, replace, extra)]
     split = split_semicolon(doc, full) or split_coordination(doc, full)
     if split is not None:
+        # "..., but first, the lingerie will be sold ...": the clause loses its link too.
+        for part in split:
+            drop_connectives(doc, part)
         claims += [
             _claim(sentence, doc, [_and(m, part) for m in masks], replace, extra, clause=True)
             for part in split
@@ -368,7 +372,7 @@ def _wording(
         return None
     # Without a finite verb it is a fragment: a cut that took the last one ("Competition to land
     # the booking."), or a caption, teaser or broken line ("Part of the $25 level.").
-    if not any(mask[t.i] for t in doc if t.tag_ in FINITE_TAGS):
+    if not any(mask[t.i] for t in doc if is_finite(t)):
         return None
     first = first_kept(mask)
     if _lost_subject(doc[first], mask):
@@ -411,6 +415,14 @@ def _says_nothing(doc: Doc, mask: list[bool]) -> bool:
         and not any(mask[c.i] and c.dep_ in _SAID for c in root.children)
         and not any(mask[c.i] and _told_of(c, mask) for c in root.children)
         and not any(mask[i] for i in quoted_tokens(doc))
+        # "A car park has been confirmed as the meeting place": the subject is what was said.
+        and not any(mask[c.i] and c.dep_ == "nsubjpass" and c.lower_ != "it" for c in root.children)
+        # "said in a statement that the request would be ...": the parse may hang the clause
+        # said on the noun before it.
+        and not any(
+            mask[t.i] and t.dep_ == "mark" and t.lower_ == "that" and mask[t.head.i]
+            for t in root.subtree
+        )
     )
 
 

@@ -1142,3 +1142,55 @@ def test_a_cut_before_a_stray_closing_mark_ends_on_a_clean_full_stop(models):
     (doc,) = parse([text], model=models.models.spacy_model)
     keep = [t.i < 6 or t.i == len(doc) - 1 for t in doc]  # the clause and the closing mark
     assert _render(doc, keep, {}) == "Mira Sol offered words of hope."
+
+
+def test_a_passive_report_of_its_subject_is_a_claim(models):
+    """'X has been confirmed as Y' says what was confirmed; 'It was reported on Monday' does not."""
+    text = (
+        "A car park in a Highland town has been confirmed by archaeologists as the meeting "
+        "place of a medieval Norse parliament."
+    )
+    assert text in _printable(models, text)
+    assert _never_printed(models, "It was reported on Monday.")
+
+
+def test_the_clause_said_may_hang_on_the_noun_before_it(models):
+    """The parser may attach 'that ...' to 'a statement'; the sentence still says something."""
+    text = (
+        "The mayor's office said in a statement that the request to the former governor would "
+        "be presented at a ceremony on Monday."
+    )
+    assert _printable(models, text)
+
+
+def test_a_past_tense_read_as_a_participle_is_still_a_verb(models):
+    """'A sell-off accelerated Monday ...': the tagger's VBN with its own subject is finite."""
+    text = (
+        "A global market sell-off accelerated Monday with the main index plunging nearly "
+        "1,600 points at one point in afternoon trading."
+    )
+    assert text in _printable(models, text)
+    # ... but not a participle set apart from its noun: that is still a fragment.
+    assert _never_printed(
+        models, "In one of the cellars, a pile of crates, still completely sealed with wax."
+    )
+
+
+def test_a_coordinated_clause_loses_its_opening_link(models):
+    """'..., but first, the lingerie will be sold ...' alone is 'The lingerie will be sold ...'."""
+    text = (
+        "Ada Quist wants to expand the brand into swimsuits, but first, the lingerie will be "
+        "sold in more stores in Harrow later this year."
+    )
+    printable = _printable(models, text)
+    assert "The lingerie will be sold in more stores in Harrow later this year." in printable
+    assert not any(w.startswith("First") for w in printable)
+
+
+def test_instead_of_and_a_sentences_own_contrast_do_not_point_back():
+    assert not dangling_opener("Instead of stopping, the driver of the van drove on.")
+    assert dangling_opener("Instead, the council voted to close the pier.")
+    assert not dangling_opener(
+        "The update was meant to fix a battery drain, but some users see the same issue."
+    )
+    assert dangling_opener("Fortunately, the ferry and its crew did not suffer the same fate.")
