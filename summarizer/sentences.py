@@ -87,7 +87,10 @@ def split_paragraph(paragraph: str) -> tuple[str, ...]:
         if match and out:
             out[-1] += match.group(1)
             piece = piece[match.end() :]
-        if out and _SPLIT_POSSESSIVE.search(out[-1]) and _POSSESSIVE_REST.match(piece):
+        # A possessive or a comma after an abbreviation goes on with the sentence:
+        # 'Facebook Inc.’' + 's role', 'at 64 Perry St.' + ', which sold for ...'.
+        possessive = out and _SPLIT_POSSESSIVE.search(out[-1]) and _POSSESSIVE_REST.match(piece)
+        if out and (possessive or piece[:1] in {",", ";"}):
             out[-1] += piece
             continue
         if out and _BARE_QUOTATION.match(out[-1]) and _speaker_line(piece):

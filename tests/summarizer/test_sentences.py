@@ -66,6 +66,15 @@ from summarizer.sentences import split_article, split_text
                 "He was brief.",
             ],
         ),
+        (
+            # ... and at "St." before a comma, leaving ", which sold ..." alone.
+            "The house at 12 Larch St., which sold for $4 million in May, was in the film. "
+            "Tourists still come.",
+            [
+                "The house at 12 Larch St., which sold for $4 million in May, was in the film.",
+                "Tourists still come.",
+            ],
+        ),
     ],
 )
 def test_split_text(text, expected):
