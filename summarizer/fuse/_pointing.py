@@ -37,8 +37,10 @@ _DANGLING = re.compile(
     # "Instead, ..." points back; "Instead of stopping, the driver ..." says of what.
     r"instead(?! of\b)|"
     r"he|she|they|it|its|his|her|their|them|him|this|that|these|such|which|whose|"
-    # "Those with the lowest risk ran less" is anyone so described; "Those are ..." points.
-    r"those(?! (?:who|with|whose|in|at|on|under|over|aged)\b)|"
+    # "Those with the lowest risk ran less" is anyone so described, as is "Those killed at a
+    # checkpoint ..."; "Those are ..." and "Those included two ministers" point.
+    r"those(?! (?:who|with|whose|in|at|on|under|over|aged)\b)"
+    r"(?! (?:\w+ed|hurt|held|taken) (?:at|in|on|by|during|near|outside|inside)\b)|"
     r"here(?:'s|’s| is| are|(?=,))|except|"
     # "Below, the six revelations ...": the page's layout, not the story.
     r"(?:below|above)(?=,)|"

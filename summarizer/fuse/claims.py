@@ -159,11 +159,14 @@ class Claim:
             if named and (glued or (left is not None and left.lower_ == "an")):
                 return None
             node = span.root
-            if (
+            compound = (
                 node.dep_ == "compound"
                 and node.head.pos_ == "NOUN"
                 and not span.start <= node.head.i < span.end
-            ):
+            )
+            if compound and span.label_ in {"DATE", "TIME"}:
+                node = node.head  # "on Monday evening" goes whole, not "on evening"
+            elif compound:
                 # A name that only qualifies a common noun: "an iconic Harrow rap duo".
                 if any(i in quoted for i in range(span.start, span.end)):
                     return None

@@ -167,6 +167,14 @@ def test_cut_name_that_qualifies_a_noun(models):
     )
 
 
+def test_cut_day_takes_the_time_of_day_it_qualifies(models):
+    """'on Monday evening' goes whole: 'Reports on evening said' is no sentence."""
+    text = "Reports on Monday evening said the coast guard had regained access to the harbour."
+    assert _cut(models, text, ["Monday"]) == (
+        "Reports said the coast guard had regained access to the harbour."
+    )
+
+
 def test_cut_modifier_takes_the_word_it_hangs_from_and_keeps_the_comma(models):
     text = "The barge ran aground as winds gusted up to 90 km/h, forecasters said."
     claim = _claim(models, text)
@@ -931,6 +939,8 @@ def test_speech_verbs_without_what_was_said_and_passive_charges(models):
         ("There are more still to come.", True),
         ("Those are the last of the ferries built in the Harrow yard.", True),
         ("Those with the lowest fares were people who sailed from Harrow at night.", False),
+        ("Those arrested in the Harrow raid were released on bail on Monday.", False),
+        ("Those included two ministers and a judge from Harrow.", True),
         ("Usually the Harrow ferry crews are better.", True),
         ("Usually the Harrow ferry crews are better than the Kessling ones.", False),
     ],
