@@ -26,6 +26,7 @@ __all__ = [
     "dangling_opener",
     "demonstrative",
     "imperative",
+    "interjection",
     "object_pronoun",
     "personal_voice",
     "pointing_place",
@@ -201,6 +202,20 @@ def personal_voice(doc: Doc, mask: list[bool], quoted: AbstractSet[int]) -> bool
     )
 
 
+def interjection(doc: Doc, mask: list[bool], start: int, quoted: AbstractSet[int]) -> bool:
+    """Whether the wording opens with an exclamation: a commenter's voice, not a report.
+
+    "Wow, can't even download apps ..." is what a reader wrote on a forum an outlet quotes.
+    """
+    # ("Like every year, ..." is tagged so too; an exclamation stands apart by a mark.)
+    return (
+        start + 1 < len(doc)
+        and doc[start].tag_ == "UH"
+        and doc[start + 1].is_punct
+        and start not in quoted
+    )
+
+
 def imperative(doc: Doc, mask: list[bool], start: int) -> bool:
     """Whether the wording kept by `mask` from `start` addresses the reader ("Think about ...")."""
     root = doc[:].root
@@ -258,13 +273,26 @@ def demonstrative(doc: Doc, mask: list[bool], quoted: AbstractSet[int]) -> bool:
         word = token.lower_
         if word not in _DEMONSTRATIVES or not mask[token.i] or token.i in quoted:
             continue
+        # "described that as unusual": the tagger reads a clause's "that" where the object is.
+        verb = doc[token.i - 1] if token.i > 0 else None
+        after = doc[token.i + 1] if token.i + 1 < len(doc) else None
+        if (
+            word in {"that", "this"} and verb is not None and verb.pos_ == "VERB"
+            and after is not None and after.lower_ == "as" and token.head.i == after.i
+        ):  # fmt: skip
+            return True
         if token.tag_ == "DT" and token.dep_ in _PRONOUN_DEPS:
             # "Police confirmed that was the location": that what, the sentence before told.
             # "no verification of this" after a clause may mean that clause; "those who
             # stayed" and "that of the crew" say what they mean.
             if any(c.dep_ in {"relcl", "acl", "prep"} for c in token.children):
                 continue
-            if token.dep_ in {"nsubj", "nsubjpass"} or not _named_before(doc, mask, token.i):
+            # "Gentry, his friend, described that as ...": a verb's own subject is not what
+            # its "that" stands for.
+            own_subject = _subject(token.head)
+            if token.dep_ in {"nsubj", "nsubjpass"} or not _named_before(
+                doc, mask, token.i, own_subject
+            ):
                 return True
             continue
         if token.dep_ != "det":

@@ -54,6 +54,7 @@ from ._pointing import (
     dangling_opener,
     demonstrative,
     imperative,
+    interjection,
     object_pronoun,
     personal_voice,
     pointing_place,
@@ -386,7 +387,10 @@ def _wording(
     quoted = quoted_tokens(doc)
     # The reader addressed, the writer speaking, a promise of more: never a digest's line.
     alone_never = (
-        imperative(doc, mask, first) or personal_voice(doc, mask, quoted) or tells_nothing(text)
+        imperative(doc, mask, first)
+        or interjection(doc, mask, first, quoted)
+        or personal_voice(doc, mask, quoted)
+        or tells_nothing(text)
     )
     pointing = (
         dangling_opener(text)

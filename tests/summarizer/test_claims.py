@@ -791,7 +791,9 @@ def test_there_points_back_when_its_sentence_names_no_place(models, text, pointi
         ("The mayor said that the Harrow bridge would reopen on Friday.", False),
         ("The Kessling sank off Harrow, though nobody has confirmed this.", False),
         ("The price of that is higher than the Harrow council planned.", False),
-        ("Harrow divers confirmed this after they inspected these wrecks.", False),
+        # Confirmed what: its own subject is not what "this" stands for. (Also a guard: the
+        # "these" after it is read with the subject's tokens intact.)
+        ("Harrow divers confirmed this after they inspected these wrecks.", True),
     ],
 )
 def test_this_or_that_standing_for_a_noun_points_back_as_a_subject(models, text, pointing):
@@ -1204,3 +1206,14 @@ def test_instead_of_and_a_sentences_own_contrast_do_not_point_back():
         "The update was meant to fix a battery drain, but some users see the same issue."
     )
     assert dangling_opener("Fortunately, the ferry and its crew did not suffer the same fate.")
+
+
+def test_a_commenters_exclamation_is_no_report(models):
+    """A forum post an outlet quotes ("Wow, can't even ...") is never a digest's line."""
+    assert _never_printed(models, "Wow, can't even download apps on the new Harrow update.")
+
+
+def test_that_as_an_object_points_back(models):
+    """'Ada Quist, his friend, described that as ...': that what, the sentence before told."""
+    assert _never_printed(models, 'Ada Quist, his friend, described that as "unusual behavior."')
+    assert _printable(models, "Police in Harrow said that as many as 30 people were hurt.")
