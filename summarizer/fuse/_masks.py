@@ -324,7 +324,9 @@ def drop_asides(doc: Doc, keep: list[bool]) -> None:
         before = next((t for t in reversed(doc[:first]) if not t.is_punct), None)
         after = next((t for t in doc[last + 1 :] if not t.is_punct), None)
         glued = before is not None and after is not None and before.pos_ == after.pos_ == "PROPN"
-        separable = not told_on and not listed and not glued
+        # "a road, a ditch and an aqueduct ... were built": a list the parser read as a noun
+        # and its appositive; the plural verb needs all of it.
+        separable = not told_on and not listed and not glued and not _plural_subject(token)
         if set_off and closed and separable and len(span) <= MAX_ASIDE_TOKENS:
             drop_with_commas(doc, keep, first, last + 1)
     opened: int | None = None
@@ -344,6 +346,19 @@ def drop_asides(doc: Doc, keep: list[bool]) -> None:
         if b - a <= MAX_ASIDE_TOKENS and not a < root < b:
             for i in range(a, b + 1):
                 keep[i] = False
+
+
+def _plural_subject(appositive: Token) -> bool:
+    """Whether an appositive of a singular subject is an item of a list its plural verb needs."""
+    head = appositive.head
+    if appositive.dep_ != "appos" or head.dep_ not in {"nsubj", "nsubjpass"} or head.tag_ != "NN":
+        return False
+    verb = head.head
+    forms = [verb, *(c for c in verb.children if c.dep_ in {"aux", "auxpass"})]
+    return any(t.lower_ in _PLURAL_VERBS for t in forms)
+
+
+_PLURAL_VERBS = frozenset({"are", "were", "have", "do"})
 
 
 def split_semicolon(doc: Doc, keep: list[bool]) -> list[list[bool]] | None:

@@ -539,5 +539,8 @@ def _render(doc: Doc, keep: list[bool], replace: dict[int, str]) -> str | None:
         return None
     if _ENDS_ON_LINK.search(text):
         return None
+    # A title cut loose from "in his book How Many ...?, may have been": no sentence reads so.
+    if re.search(r"\?,", text) and not any(c in text for c in _QUOTE_CHARS):
+        return None
     lead = next((i for i, c in enumerate(text) if c.isalnum()), 0)
     return text[:lead] + text[lead].upper() + text[lead + 1 :]

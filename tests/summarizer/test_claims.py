@@ -1217,3 +1217,26 @@ def test_that_as_an_object_points_back(models):
     """'Ada Quist, his friend, described that as ...': that what, the sentence before told."""
     assert _never_printed(models, 'Ada Quist, his friend, described that as "unusual behavior."')
     assert _printable(models, "Police in Harrow said that as many as 30 people were hurt.")
+
+
+def test_a_list_read_as_an_appositive_stays_with_its_plural_verb(models):
+    """'a road, a ditch and an aqueduct ... were built': no wording says 'A road were built'."""
+    text = (
+        "Ada Quist said that a road, a ditch and an aqueduct, known as the Water of Harrow, "
+        "that drew water from hillside springs, were also constructed when Tomas Varn was in "
+        "control of Harrow."
+    )
+    printable = _printable(models, text)
+    assert printable
+    for wording in printable:
+        assert "a ditch and an aqueduct" in wording, wording
+
+
+def test_no_wording_opens_on_a_title_cut_loose(models):
+    """'..., writes Ada Quist in her book Why Ferries Sink?, may have been ...' is never cut
+    to 'Why Ferries Sink?, may have been ...'."""
+    text = (
+        "The Harrow survey, writes historian Ada Quist in her book Why Do Ferries Sink?, may "
+        "have been the first count of wrecks on the coast."
+    )
+    assert not any("?," in w for w in _printable(models, text))
