@@ -464,10 +464,19 @@ def _headless(doc: Doc) -> bool:
         for c in root.children
     ):  # fmt: skip
         return True
-    return _lost_subject(first, [True] * len(doc)) or (
-        root.pos_ in {"NOUN", "PROPN"}
-        and any(c.dep_ == "acl" and c.tag_ == "VBG" for c in root.children)
-        and not any(c.tag_ in FINITE_TAGS for c in root.children)
+    # "Spoke to a union official on November 3 who ...": a note's line, its subject unsaid.
+    opening_verb = root.tag_ in {"VBD", "VBZ"} and root.i == first.i
+    subjectless = (root.tag_ in {"VBN", "VBG"} or opening_verb) and not any(
+        c.dep_ in {"aux", "auxpass", "nsubj", "nsubjpass", "csubj", "expl"} for c in root.children
+    )
+    return (
+        subjectless
+        or _lost_subject(first, [True] * len(doc))
+        or (
+            root.pos_ in {"NOUN", "PROPN"}
+            and any(c.dep_ == "acl" and c.tag_ == "VBG" for c in root.children)
+            and not any(c.tag_ in FINITE_TAGS for c in root.children)
+        )
     )
 
 

@@ -1240,3 +1240,14 @@ def test_no_wording_opens_on_a_title_cut_loose(models):
         "have been the first count of wrecks on the coast."
     )
     assert not any("?," in w for w in _printable(models, text))
+
+
+def test_a_notes_line_without_its_subject_is_no_claim(models):
+    """'Spoke to a union official on May 3 who ...' is a line of notes: who spoke, it never says."""
+    assert _never_printed(
+        models,
+        "Spoke to a union official on May 3, 2008 who received a phone message from Ada Quist "
+        "that evening.",
+    )
+    text = "Founded in 1990, the Harrow company makes ferry engines for the whole coast."
+    assert text in _printable(models, text)
