@@ -89,7 +89,9 @@ def split_paragraph(paragraph: str) -> tuple[str, ...]:
             piece = piece[match.end() :]
         # A possessive or a comma after an abbreviation goes on with the sentence:
         # 'Facebook Inc.’' + 's role', 'at 64 Perry St.' + ', which sold for ...'.
-        possessive = out and _SPLIT_POSSESSIVE.search(out[-1]) and _POSSESSIVE_REST.match(piece)
+        possessive = bool(
+            out and _SPLIT_POSSESSIVE.search(out[-1]) and _POSSESSIVE_REST.match(piece)
+        )
         if out and (possessive or piece[:1] in {",", ";"}):
             out[-1] += piece
             continue

@@ -68,6 +68,9 @@ _OBLIGATION = frozenset({"must", "should", "ought", "shall"})  # modals of what 
 _PERSONAL_PRONOUNS = POINTERS - {"it", "its"}
 _QUOTED = "newsdigest.quoted"  # the parse's user_data key of `quoted_tokens`
 FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD"})
+_SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj", "expl"})
+# A list the parser read as a noun and its appositive shows by its plural verb.
+_PLURAL_VERBS = frozenset({"are", "were", "have", "do"})
 
 
 def is_finite(token: Token) -> bool:
@@ -84,9 +87,6 @@ def is_finite(token: Token) -> bool:
         and any(c.dep_ == "nsubj" and c.right_edge.i + 1 == token.i for c in token.children)
         and not any(c.dep_ in {"aux", "auxpass"} for c in token.children)
     )
-
-
-_SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj", "expl"})
 
 
 def first_kept(keep: list[bool]) -> int:
@@ -356,9 +356,6 @@ def _plural_subject(appositive: Token) -> bool:
     verb = head.head
     forms = [verb, *(c for c in verb.children if c.dep_ in {"aux", "auxpass"})]
     return any(t.lower_ in _PLURAL_VERBS for t in forms)
-
-
-_PLURAL_VERBS = frozenset({"are", "were", "have", "do"})
 
 
 def split_semicolon(doc: Doc, keep: list[bool]) -> list[list[bool]] | None:

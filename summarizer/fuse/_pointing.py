@@ -202,7 +202,7 @@ def personal_voice(doc: Doc, mask: list[bool], quoted: AbstractSet[int]) -> bool
     )
 
 
-def interjection(doc: Doc, mask: list[bool], start: int, quoted: AbstractSet[int]) -> bool:
+def interjection(doc: Doc, start: int, quoted: AbstractSet[int]) -> bool:
     """Whether the wording opens with an exclamation: a commenter's voice, not a report.
 
     "Wow, can't even download apps ..." is what a reader wrote on a forum an outlet quotes.

@@ -388,7 +388,7 @@ def _wording(
     # The reader addressed, the writer speaking, a promise of more: never a digest's line.
     alone_never = (
         imperative(doc, mask, first)
-        or interjection(doc, mask, first, quoted)
+        or interjection(doc, first, quoted)
         or personal_voice(doc, mask, quoted)
         or tells_nothing(text)
     )
