@@ -506,6 +506,8 @@ def _fact_entities(doc: Doc, keep: list[bool]) -> tuple[Entity, ...]:
 # ... but not before a decimal: "hitting at .340" keeps its space.
 _SPACE_BEFORE = re.compile(r"\s+([,.;:!?)”’%])(?!\d)")
 _REPEATED_COMMA = re.compile(r"(?:\s*,){2,}")
+# A whole sentence an outlet set in brackets as an aside.
+_WRAPPED = re.compile(r"^\(([^()]+?)([.!?])\)\.?$")
 _COMMA_BEFORE_END = re.compile(r"[,;:\s—–-]+([.!?][\"”’)]*)$")
 
 
@@ -525,6 +527,7 @@ def _render(doc: Doc, keep: list[bool], replace: dict[int, str]) -> str | None:
     text = _REPEATED_COMMA.sub(",", text)
     text = re.sub(r",\s*(?=[;:])", "", text)  # "by 11 points, according to polls; ..." cut
     text = text.lstrip(_OPEN_PUNCT + _MARKERS + " ")
+    text = _WRAPPED.sub(r"\1\2", text)  # "(Haley will pick a senator.)" is a sentence
     text = _SPACE_BEFORE.sub(r"\1", text)
     text = _COMMA_BEFORE_END.sub(r"\1", text)
     text = re.sub(r"(\.[a-z]\.)\.$", r"\1", text)  # "at 4 a.m." keeps one full stop

@@ -1251,3 +1251,11 @@ def test_a_notes_line_without_its_subject_is_no_claim(models):
     )
     text = "Founded in 1990, the Harrow company makes ferry engines for the whole coast."
     assert text in _printable(models, text)
+
+
+def test_a_sentence_set_in_brackets_loses_them(models):
+    """'(Ada Quist will pick a new harbour master.)' is printed as the sentence it is."""
+    text = "(Ada Quist will pick a new harbour master for Harrow before the winter.)"
+    assert "Ada Quist will pick a new harbour master for Harrow before the winter." in (
+        _printable(models, text)
+    )
