@@ -378,13 +378,15 @@ def _wording(
     # the booking."), or a caption, teaser or broken line ("Part of the $25 level.").
     if not any(mask[t.i] for t in doc if is_finite(t)):
         return None
+    quoted = quoted_tokens(doc)
     first = first_kept(mask)
+    if _quote_and_remnant(doc, mask, first, quoted):
+        return None
     if _lost_subject(doc[first], mask):
         return None
     if _says_nothing(doc, mask):
         return None
     ents = _fact_entities(doc, mask) + tuple(e for e in extra if e[0] in text)
-    quoted = quoted_tokens(doc)
     # The reader addressed, the writer speaking, a promise of more: never a digest's line.
     alone_never = (
         imperative(doc, mask, first)
@@ -402,6 +404,19 @@ def _wording(
         or bare_comparison(doc, mask, quoted)
     )
     return Wording(text, ents, alone_never or pointing, reads_on=pointing and not alone_never)
+
+
+def _quote_and_remnant(doc: Doc, mask: list[bool], first: int, quoted: frozenset[int]) -> bool:
+    """Whether the wording is a quotation and a remnant with no verb of its own.
+
+    '"No one wants to talk honestly" about the threat.': the only verb is the quotation's, and
+    what follows it no longer tells who spoke ('"...," Varn said' does).
+    """
+    if first + 1 not in quoted or not doc[first].is_quote:
+        return False
+    closing = next((i for i in range(first + 1, len(doc)) if i not in quoted), len(doc))
+    outside = [t for t in doc if mask[t.i] and t.i > closing and not t.is_punct]
+    return bool(outside) and not any(t.pos_ in {"VERB", "AUX"} or is_finite(t) for t in outside)
 
 
 def _says_nothing(doc: Doc, mask: list[bool]) -> bool:

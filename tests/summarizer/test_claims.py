@@ -1259,3 +1259,17 @@ def test_a_sentence_set_in_brackets_loses_them(models):
     assert "Ada Quist will pick a new harbour master for Harrow before the winter." in (
         _printable(models, text)
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "printed"),
+    [
+        ('"No one wants to talk honestly" about the ferry fares in Harrow.', False),
+        ("“Are You Ready for Harrow?” song just for the sheer campiness factor.", False),
+        ('"We will win the Harrow seat," Ada Quist said on Monday.', True),
+        ('"Right Now" hung out in the lower region of the Harrow chart for 10 weeks.', True),
+    ],
+)
+def test_a_quotation_and_a_remnant_without_a_verb_is_no_claim(models, text, printed):
+    """What follows a quotation must tell who spoke or say something itself."""
+    assert (text in _printable(models, text)) is printed
