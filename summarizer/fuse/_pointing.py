@@ -274,10 +274,10 @@ def demonstrative(doc: Doc, mask: list[bool], quoted: AbstractSet[int]) -> bool:
         if word not in _DEMONSTRATIVES or not mask[token.i] or token.i in quoted:
             continue
         # "described that as unusual": the tagger reads a clause's "that" where the object is.
-        verb = doc[token.i - 1] if token.i > 0 else None
+        before = doc[token.i - 1] if token.i > 0 else None
         after = doc[token.i + 1] if token.i + 1 < len(doc) else None
         if (
-            word in {"that", "this"} and verb is not None and verb.pos_ == "VERB"
+            word in {"that", "this"} and before is not None and before.pos_ == "VERB"
             and after is not None and after.lower_ == "as" and token.head.i == after.i
         ):  # fmt: skip
             return True
@@ -308,10 +308,11 @@ def demonstrative(doc: Doc, mask: list[bool], quoted: AbstractSet[int]) -> bool:
             continue
         # "said that police ..." is a clause, whatever the tagger says; "raised that
         # objection" is the verb's object, and points back.
-        if word == "that" and token.i > 0 and doc[token.i - 1].pos_ not in _THAT_AFTER:
-            verb = doc[token.i - 1]
-            if not (token.head.dep_ == "dobj" and token.head.head.i == verb.i):
-                continue
+        if (
+            word == "that" and before is not None and before.pos_ not in _THAT_AFTER
+            and not (token.head.dep_ == "dobj" and token.head.head.i == before.i)
+        ):  # fmt: skip
+            continue
         noun = token.head
         told = any(c.dep_ in {"relcl", "acl"} for c in noun.children)
         if not told and noun.lower_ not in _TIME_NOUNS:

@@ -490,7 +490,7 @@ def _headless(doc: Doc) -> bool:
         or (
             root.pos_ in {"NOUN", "PROPN"}
             and any(c.dep_ == "acl" and c.tag_ == "VBG" for c in root.children)
-            and not any(c.tag_ in FINITE_TAGS for c in root.children)
+            and not any(is_finite(c) for c in root.children)
         )
     )
 
