@@ -79,8 +79,8 @@ TOPICLESS_WORDS = frozenset(
 
 
 def _fold(text: str) -> str:
-    """Folded text (`text.fold`) without digit-group commas: what tokens are made of."""
-    return _DIGIT_GROUP.sub("", fold(text))
+    """Folded text (`text.fold`, no marks) without digit-group commas: what tokens are made of."""
+    return _DIGIT_GROUP.sub("", fold(text, accents=False))
 
 
 def _stem(word: str) -> str:

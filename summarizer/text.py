@@ -91,17 +91,24 @@ NATIONALITIES: Mapping[str, str] = MappingProxyType(
 )
 
 
-def fold(text: str) -> str:
+def fold(text: str, *, accents: bool = True) -> str:
     """The form text is compared in: NFKC, lower case, straight apostrophes.
 
     Args:
         text: any text.
+        accents: False drops the marks on letters, so that one outlet's "Grünberg" or "café"
+            is another's "Grunberg" or "cafe" (what words are matched in across outlets). A
+            user's keyword filter keeps them: its terms are shown back as typed.
 
     Returns:
-        The folded text, as long as the input give or take compatibility characters.
+        The folded text, as long as the input give or take compatibility characters and marks.
 
     """
-    return unicodedata.normalize("NFKC", text).lower().replace("’", "'").replace("‘", "'")
+    folded = unicodedata.normalize("NFKC", text).lower().replace("’", "'").replace("‘", "'")
+    if accents or folded.isascii():
+        return folded
+    bare = "".join(c for c in unicodedata.normalize("NFD", folded) if not unicodedata.combining(c))
+    return unicodedata.normalize("NFC", bare)
 
 
 def words(text: str) -> list[str]:

@@ -99,7 +99,7 @@ _COMPOUND_NUMBER = re.compile(rf"\b({_TENS})[-\s]({_UNITS})\b")
 
 
 def _fold(text: str) -> str:
-    text = re.sub(r"'s\b", "", fold(text))
+    text = re.sub(r"'s\b", "", fold(text, accents=False))
     text = _ORDINAL_SUFFIX.sub(r"\1", text)
     text = _COMPOUND_NUMBER.sub(
         lambda m: str(int(_NUMBER_WORDS[m.group(1)]) + int(_NUMBER_WORDS[m.group(2)])), text

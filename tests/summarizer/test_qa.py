@@ -251,6 +251,18 @@ def test_work_question_answers_with_the_quoted_title(models):
     assert answer.citations == [1, 2]
 
 
+def test_a_question_spelling_a_name_without_its_accents_finds_it(models):
+    """Asking about "Gronvik" finds the outlet that wrote "Grönvík", and cites it."""
+    story = [
+        Source(id=1, text="Skier Tove Grönvík broke her collarbone in a fall on Sunday."),
+        Source(id=2, text="The Pellham relay was cancelled because of high winds."),
+    ]
+    answer = answer_question("What did Gronvik break?", story)
+    assert answer.answered
+    assert answer.citations == [1]
+    assert "collarbone" in answer.text
+
+
 @pytest.mark.parametrize(
     ("text", "titles"),
     [

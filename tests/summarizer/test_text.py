@@ -25,6 +25,20 @@ def test_fold(text, expected):
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
+        ("ÉCOLE Grünberg", "ecole grunberg"),
+        ("Jurgensdóttir’s", "jurgensdottir's"),
+        ("naïve café", "naive cafe"),  # a mark written as its own character, too
+        ("Ørsted 2,400", "ørsted 2,400"),  # a letter of its own, no mark on a letter
+    ],
+)
+def test_fold_without_accents(text, expected):
+    """Folding for matching across outlets drops the marks on letters."""
+    assert fold(text, accents=False) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
         ("The U.S. port, at 3:40 a.m.", ["The", "U", "S", "port", "at", "3", "40", "a", "m"]),
         ("don't — well-known", ["don", "t", "well", "known"]),
         ("", []),

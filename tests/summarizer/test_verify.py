@@ -33,6 +33,10 @@ SOURCES = {
         ("28", "twenty or eight", False),
         ("Ada Quill", "Mayor Quill said", False),
         ("2027", "open in 2028", False),
+        # One outlet keeps the marks on a name, another drops them.
+        ("Lena Jürgensdóttir", "Lena Jurgensdottir said", True),
+        ("Café Mirö", "at cafe miro", True),
+        ("Jürgens", "Jörgens", False),
     ],
 )
 def test_entity_in_text(entity, text, present):
@@ -44,6 +48,17 @@ def test_sentence_cites_every_source_that_carries_it(models):
     """A fact stated by two sources cites both, and not the unrelated one."""
     verifier = Verifier(models)
     cited = [c.source for c in verifier.check(SOURCES[2][1], SOURCES)]
+    assert cited == [1, 2]
+
+
+def test_a_name_spelt_without_its_accents_still_cites_the_source(models):
+    """An outlet writing "Grönvik" for "Grönvík" carries the fact (a wire copy drops the marks)."""
+    verifier = Verifier(models)
+    sources = {
+        1: ["Skier Tove Grönvík broke her collarbone in a training fall on Sunday."],
+        2: ["Skier Tove Gronvik broke her collarbone in a training fall on Sunday, her team said."],
+    }
+    cited = [c.source for c in verifier.check(sources[1][0], sources)]
     assert cited == [1, 2]
 
 
