@@ -62,6 +62,10 @@ _OPENING_PHRASES = (
     ("for", "instance"), ("for", "example"), ("sure",),
     # "Fourth, Trump then misled ...": an item of a list the digest does not print whole.
     ("first",), ("second",), ("third",), ("fourth",), ("fifth",), ("lastly",),
+    # "Worse, Varn has ...": worse than what, the sentence before told.
+    ("worse",), ("even", "worse"), ("worse", "still"), ("better", "still"), ("better", "yet"),
+    ("more", "importantly"), ("most", "importantly"), ("worst", "of", "all"),
+    ("best", "of", "all"),
 )  # fmt: skip
 _OBLIGATION = frozenset({"must", "should", "ought", "shall"})  # modals of what ought to be
 # A person pointed at ("it" is as often the weather or the time).

@@ -427,11 +427,19 @@ def _pointing_it(token: Token) -> bool:
 
 
 def bare_comparison(doc: Doc, mask: list[bool], quoted: AbstractSet[int]) -> bool:
-    """Whether the clause says its subject "is better" with nothing it is better than.
+    """Whether the clause compares with nothing it names.
 
     "Usually the roles are better.": than what, the sentence before told. "Sales were better
-    than forecast" says it.
+    than forecast" says it. "After a dose, the same rats picked the easier task": the same as
+    which, the sentence before told; "the same day" says when, and "the same rule as last year"
+    and "the same drug that cured mice" say which.
     """
+    return _bare_better(doc, mask, quoted) or any(
+        _same_as_before(t) and mask[t.i] and t.i not in quoted for t in doc
+    )
+
+
+def _bare_better(doc: Doc, mask: list[bool], quoted: AbstractSet[int]) -> bool:
     if any(t.lower_ == "than" and mask[t.i] for t in doc):
         return False
     return any(
@@ -439,6 +447,19 @@ def bare_comparison(doc: Doc, mask: list[bool], quoted: AbstractSet[int]) -> boo
         and mask[t.i] and t.i not in quoted
         for t in doc
     )  # fmt: skip
+
+
+def _same_as_before(token: Token) -> bool:
+    """Whether a token is the "same" of a clause's subject "the same X" that says no more."""
+    noun = token.head
+    if token.lower_ != "same" or token.dep_ != "amod" or noun.dep_ not in {"nsubj", "nsubjpass"}:
+        return False
+    if not any(c.lower_ == "the" and c.dep_ == "det" for c in noun.children):
+        return False
+    if noun.lower_ in _TIME_NOUNS or any(c.dep_ in {"relcl", "acl"} for c in noun.children):
+        return False
+    doc = token.doc
+    return not any(t.lower_ == "as" for t in doc[token.i : min(len(doc), noun.i + 2)])
 
 
 _PLACE_ENTITIES = frozenset({"GPE", "LOC", "FAC"})

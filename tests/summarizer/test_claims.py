@@ -945,6 +945,11 @@ def test_speech_verbs_without_what_was_said_and_passive_charges(models):
         ("Those included two ministers and a judge from Harrow.", True),
         ("Usually the Harrow ferry crews are better.", True),
         ("Usually the Harrow ferry crews are better than the Kessling ones.", False),
+        ("After a week of storms, the same ferry crews refused to sail from Harrow.", True),
+        ("Varn said the same ferry rules would apply to Kessling from May.", True),
+        ("Varn and Hald trained at the same school in Kessling in 2019.", False),
+        ("On Monday the same ferry crews as in 2019 sailed from Harrow.", False),
+        ("Even now the same crews that sailed in 2019 run the Harrow ferry.", False),
     ],
 )
 def test_comparisons_and_halves_that_point_back(models, text, pointing):
@@ -959,6 +964,9 @@ def test_comparisons_and_halves_that_point_back(models, text, pointing):
         ("In fact, the Harrow ferry carried 900 passengers on Sunday.", "The Harrow"),
         ("Sure, Ines Hald earned a degree in marine engineering at age 17.", "Ines Hald"),
         ("Again, the Harrow council voted against the ferry plan.", "The Harrow"),
+        ("Worse, the Harrow ferry has no lifeboats for its 900 seats.", "The Harrow"),
+        ("Even worse, the Harrow ferry has no lifeboats for its 900 seats.", "The Harrow"),
+        ("More importantly, the Harrow council closed three piers in March.", "The Harrow"),
     ],
 )
 def test_more_connectives_come_off_the_front(models, text, expected):
