@@ -36,7 +36,7 @@ from .amounts import (
 )
 from .followups import _Query
 from .norm import _norm
-from .questions import _CHUNK, _KINDS, _heads, _phrases
+from .questions import _CHUNK, _KINDS, DIRECTED_PLACE, _heads, _phrases, direction
 
 ENTITY_SENTENCES = 12  # best hits whose entities are candidate short answers (spaCy ~4 ms each)
 VOTE_SENTENCES = 24  # best hits in which a candidate's every occurrence votes
@@ -100,6 +100,21 @@ _PLACE_CUE = re.compile(
     r"\b(?:at|in|to|from|near|into|across|inside|outside|off)\s+(?:the\s+)?$", re.I
 )
 _DATE_CUE = re.compile(r"\b(?:on|in|since|by|until|before|after|from)\s+$", re.I)
+# Asked where something went or came from (`direction`), the words right before a place say
+# whether it is the answer: "bound for Kessling" or "to Kessling" for where to, "from Port
+# Anselm" or "left Port Anselm" for where from; "off Marrowby Point" tells where it was.
+_HEADING_CUE = {
+    "to": re.compile(
+        r"\b(?:(?:bound|headed|heading|destined|making|left) for|to)\s+(?:the\s+)?$", re.I
+    ),
+    "from": re.compile(r"\b(?:from|left|leaving|departed|departing)\s+(?:the\s+)?$", re.I),
+}
+_OTHER_PLACE_CUE = {
+    "to": re.compile(r"\b(?:from|off|near|at|in|on|outside|leaving|left)\s+(?:the\s+)?$", re.I),
+    "from": re.compile(r"\b(?:to|for|off|near|at|in|on|outside|into)\s+(?:the\s+)?$", re.I),
+}
+HEADING_BONUS = 3.0  # "bound for X" answers "where was it going?"
+OTHER_PLACE_WEIGHT = 0.3  # ... and "off X", "from X" or "near X" tells where it was, not where to
 _POINT_IN_TIME = re.compile(
     r"\d|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b|day\b|\b(?:week|month|"
     r"year|yesterday|today|tomorrow|tonight|morning|evening|night|spring|summer|autumn|fall|"
@@ -121,12 +136,22 @@ _FREQUENCY = re.compile(
 )
 
 
-def _cue(kind: str, sentence: str, entity: str, asked: frozenset[str], copular: bool) -> float:
+def _cue(
+    kind: str,
+    sentence: str,
+    entity: str,
+    asked: frozenset[str],
+    copular: bool,
+    *,
+    heading: str | None = None,
+) -> float:
     """Multiplier from the words around an entity occurrence.
 
     "at the Old Customs House" reads as a place and "on Tuesday" as a date; in "met the
     ambassador, Pavel Dunaj" the name restates the question's own "ambassador" (an
     appositive), so it is not the answer to "Who met the ambassador?" (it is to "Who is ...?").
+    Asked where something was going (`heading` "to"), "bound for Kessling" answers and "off
+    Marrowby Point" does not; asked where it came "from", "left Port Anselm" does.
     """
     at = sentence.find(entity)
     if at < 0:
@@ -136,6 +161,11 @@ def _cue(kind: str, sentence: str, entity: str, asked: frozenset[str], copular: 
     factor = 1.0
     if kind == "place" and _PLACE_CUE.search(before):
         factor *= 2.0  # "at the Old Customs House": a venue even when spaCy calls it an ORG
+    if heading is not None:
+        if _HEADING_CUE[heading].search(before):
+            factor *= HEADING_BONUS
+        elif _OTHER_PLACE_CUE[heading].search(before):
+            factor *= OTHER_PLACE_WEIGHT
     if kind == "date" and _DATE_CUE.search(before):
         factor *= 1.3
     if not copular:
@@ -322,6 +352,7 @@ def _candidates(
         places.countries_named_in(query.text) if query.kind == "place" else frozenset()
     )
     asked_time = _asked_time_unit(query.text) if query.kind == "span" else None
+    heading = direction(query.kind, query.text)
     # First the forms, then every place a form occurs in the best hits.
     seen = _forms(
         query,
@@ -334,6 +365,14 @@ def _candidates(
         named_countries=named_countries,
     )
     forms, surfaces, nationalities = seen.shown, seen.surfaces, seen.nationalities
+    if heading is not None:
+        # Where it was bound for (or came from), though the tagger missed the name or read it
+        # as a person.
+        for hit in hits[:ENTITY_SENTENCES]:
+            for place in (m.group(1) for m in DIRECTED_PLACE[heading].finditer(hit.text)):
+                if not set(terms(place)) <= query.asked:
+                    forms.setdefault(_norm(place), (place, "GPE", 1.0))
+                    surfaces.setdefault(_norm(place), set()).add(place)
     # Then every place a form occurs in the best hits, found by spaCy there or not: the small
     # model misses or mislabels a name in one sentence that it gets right in the next.
     pool: dict[str, _Candidate] = {}
@@ -368,7 +407,9 @@ def _candidates(
             near = _proximity(hit.text, match.group(), anchors, names)
             score = weight * label_weight * fit * fresh**ASKED_PENALTY
             score *= near
-            score *= _cue(query.kind, hit.text, match.group(), query.asked, copular)
+            score *= _cue(
+                query.kind, hit.text, match.group(), query.asked, copular, heading=heading
+            )
             if unit is not None:
                 # "how many seasons": "22" in "22 seasons" answers it, "two" in "two for the
                 # Buccaneers" does not; "how many centuries": "2013" is no count.

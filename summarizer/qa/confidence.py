@@ -11,8 +11,9 @@ from collections.abc import Sequence
 
 from ..config import Settings
 from ..models import Turn
-from ..retrieve import Hit, QAIndex, coverage
+from ..retrieve import Hit, QAIndex, coverage, query_terms
 from .followups import _Query, _resolve
+from .questions import DIRECTION_CUE, DIRECTION_WORDS, direction, moving_word
 
 # Confidence = W_CONFIDENCE_DENSE * cosine(question, best sentence)
 #            + (1 - W_CONFIDENCE_DENSE) * IDF-weighted share of the question's terms found in
@@ -25,6 +26,7 @@ from .followups import _Query, _resolve
 # answerable questions answered 0.99 / 1.00 (realtimeqa, articles dated by their URLs / fixtures).
 W_CONFIDENCE_DENSE = 0.5
 ABSTAIN_THRESHOLD = 0.32
+DIRECTION_WEIGHT = 0.5  # "bound", "headed": searched for beside "where ... going?"'s words
 
 
 _BOOST = {
@@ -55,7 +57,24 @@ def search(query: _Query, index: QAIndex) -> list[Hit]:
     Sentences holding what its kind asks for (a digit for "how many") get a small lift.
     """
     boost = _BOOST.get(query.kind or "")
-    return index.search(query.terms, query.text, sources=query.sources, boost=boost)
+    asked = query.terms
+    heading = direction(query.kind, query.text)
+    if heading is not None:
+        # "Where was the ship going?": the answer says "bound for", not "going".
+        boost = DIRECTION_CUE[heading]
+        asked = query_terms(DIRECTION_WORDS[heading], DIRECTION_WEIGHT) | answer_terms(query)
+    return index.search(asked, query.text, sources=query.sources, boost=boost)
+
+
+def answer_terms(query: _Query) -> dict[str, float]:
+    """The question's terms a sentence answering it holds: its verb of motion aside.
+
+    "Where was the convoy going?" is answered by "bound for Dremmholt", without "going".
+    """
+    if direction(query.kind, query.text) is None:
+        return query.terms
+    kept = {term: weight for term, weight in query.terms.items() if not moving_word(term)}
+    return kept or query.terms
 
 
 def strongest(hits: Sequence[Hit]) -> Hit:
@@ -107,4 +126,4 @@ def question_confidence(
     hits = search(query, index)
     if not hits:
         return None
-    return evidence_scores(query.terms, strongest(hits), index)
+    return evidence_scores(answer_terms(query), strongest(hits), index)

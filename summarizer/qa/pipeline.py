@@ -8,7 +8,14 @@ from ..config import Settings
 from ..models import Answer, Digest, Source, StoryDigest, Turn
 from ..retrieve import QAIndex
 from .citations import _ANY_NUMBERS, _answer_next, _numbers, _select
-from .confidence import abstains, confidence_of, evidence_scores, search, strongest
+from .confidence import (
+    abstains,
+    answer_terms,
+    confidence_of,
+    evidence_scores,
+    search,
+    strongest,
+)
 from .followups import _resolve
 from .phrasing import Phraser, _phrased
 from .questions import _NUMERIC, _check_question, _looks_english
@@ -104,7 +111,7 @@ def answer_with_confidence(
         if query.kind in _NUMERIC and _ANY_NUMBERS.search(text):
             return _numbers(index, query.sources)
         return _dont_say(), 0.0
-    dense, covered = evidence_scores(query.terms, strongest(hits), index)
+    dense, covered = evidence_scores(answer_terms(query), strongest(hits), index)
     confidence = confidence_of(dense, covered)
     if abstains(confidence, settings):
         return _dont_say(), confidence

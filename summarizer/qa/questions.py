@@ -107,6 +107,73 @@ _WH = [
     (re.compile(r"\bby\s*:?\s*$"), "person"),
 ]
 _WHICH_WORD = re.compile(r"\b(?:which|what)\b")
+# "Where was the ship going?" asks where it was headed, not where it is now ("bound for
+# Kessling", "from Port Anselm to Kessling"); "Where did it sail from?" asks where it started.
+_MOVING = (
+    r"go(?:ing|es)?|went|head(?:ed|ing)?|bound|sail(?:ed|ing|s)?|travell?(?:ed|ing|s)?|"
+    r"fl(?:y|ying|ew|ies)|driv(?:e|ing|en|es)|drove|mov(?:e|ed|ing|es)|"
+    r"(?:tak(?:e|en|ing|es)|took)(?! place\b)|br(?:ing|inging|ought|ings)|sen[dt]|"
+    r"ship(?:ped|ping|s)?|deliver(?:ed|ing|s)?|return(?:ed|ing|s)?|destined|en route|"
+    r"come|came|coming"
+)
+_LEAVING = r"depart(?:ed|ing|s)?|leav(?:e|ing|es)|left"  # "Where did the ship leave?"
+_MOVING_WORD = re.compile(rf"\b(?:{_MOVING}|{_LEAVING})\b", re.IGNORECASE)
+_ORIGIN_QUESTION = re.compile(
+    rf"\bwhere\b.*\b(?:{_MOVING}|{_LEAVING})\b.*\bfrom\b|\bwhere\b.*\b(?:{_LEAVING})\b",
+    re.IGNORECASE,
+)
+_DESTINATION_QUESTION = re.compile(
+    rf"\bwhere\b.*\b(?:{_MOVING})\b(?!.*\b(?:ashore|aground|from)\b)"
+    r"|\bwhat (?:was|is) (?:its|their|his|her|the [\w\s'’-]{1,30}?)\s?destination\b",
+    re.IGNORECASE,
+)
+# Words a sentence telling where to or where from uses, searched for beside the question's own.
+DIRECTION_WORDS = {
+    "to": "bound headed heading sailing travelling traveling destination route",
+    "from": "left leaving departed sailing travelling traveling route",
+}
+_PLACE_NAME = r"[A-Z][\w'’-]*(?: (?:of )?[A-Z][\w'’-]*)*"
+# "bound for Kessling", "from Port Anselm to Kessling": a sentence that tells where to; "left
+# Port Anselm", "sailing from Port Anselm": where from.
+DIRECTION_CUE = {
+    "to": re.compile(
+        r"\b(?:bound|headed|heading|destined|making) for\s|\b(?:en route|on (?:its|their|the) "
+        r"way|headed|heading|sailing|travell?ing|flying|driving|going|returning|moving) to\s"
+        rf"|\bfrom {_PLACE_NAME} to [A-Z]"
+    ),
+    "from": re.compile(
+        r"\b(?:left|leaving|departed|departing|sailed|sailing|travell?ing|flying|driving|came|"
+        r"coming|returning|arrived|arriving) from\s"
+        r"|\b(?:left|leaving|departed|departing)\s(?=[A-Z])"
+    ),
+}
+# The place itself, which the tagger may not know ("bound for Kessling" read as a person).
+DIRECTED_PLACE = {
+    "to": re.compile(
+        rf"(?:\b(?:bound|headed|heading|destined) for|\bfrom {_PLACE_NAME} to)\s+(?:the\s+)?"
+        rf"({_PLACE_NAME})"
+    ),
+    "from": re.compile(
+        rf"\b(?:left|leaving|departed|departing|from)\s+(?:the\s+)?({_PLACE_NAME})"
+        rf"(?=,? (?:on|to|for|bound|in|at)\b)"
+    ),
+}
+
+
+def direction(kind: str | None, question: str) -> str | None:
+    """Whether a place question asks where something went ("to") or came "from", or neither."""
+    if kind != "place":
+        return None
+    if _ORIGIN_QUESTION.search(question):
+        return "from"
+    return "to" if _DESTINATION_QUESTION.search(question) else None
+
+
+def moving_word(term: str) -> bool:
+    """Whether a question's term is its verb of motion ("going"), which no answer need use."""
+    return _MOVING_WORD.fullmatch(term) is not None
+
+
 # Words that end the noun phrase after "which": its last word is the head noun.
 _VERBS = frozenset(
     """

@@ -251,6 +251,39 @@ def test_work_question_answers_with_the_quoted_title(models):
     assert answer.citations == [1, 2]
 
 
+_CONVOY = [
+    Source(
+        id=1,
+        text="A convoy of 40 aid trucks was stopped at the Vellin crossing on Monday. "
+        "The trucks, which left Ostrava Nova on Friday bound for Dremmholt, carry flour and "
+        "medicine, the relief agency said.",
+    ),
+    Source(
+        id=2,
+        text="Border guards halted the convoy near Vellin for six hours. The drivers, travelling "
+        "from Ostrava Nova to Dremmholt with medical supplies, slept in their cabs.",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("question", "short"),
+    [
+        # Where it was going: "bound for", "from ... to", though neither sentence says "going".
+        ("Where was the convoy going?", "Dremmholt"),
+        ("Where were the trucks headed?", "Dremmholt"),
+        # Where it started, and where it is: not where it was going.
+        ("Where did the trucks travel from?", "Ostrava Nova"),
+        ("Where was the convoy stopped?", "Vellin"),
+    ],
+)
+def test_where_it_was_going_is_where_it_was_bound_for(models, question, short):
+    """A "where was it going?" question is answered by where it was bound for, not where it was."""
+    answer = answer_question(question, _CONVOY)
+    assert answer.short_answer is not None
+    assert short in answer.short_answer
+
+
 def test_a_question_spelling_a_name_without_its_accents_finds_it(models):
     """Asking about "Gronvik" finds the outlet that wrote "Grönvík", and cites it."""
     story = [
