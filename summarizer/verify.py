@@ -26,7 +26,7 @@ import numpy as np
 from .config import Settings
 from .models import Citation
 from .nlp import FACT_LABELS, NUMERIC_LABELS, Entity, entities, get_embedder, pos_tags
-from .text import NATIONALITIES, fold
+from .text import NATIONALITIES, SAYING_VERBS, fold
 
 __all__ = [
     "POINTERS",
@@ -40,6 +40,7 @@ __all__ = [
     "normalise_tokens",
     "quotes",
     "tokens_of",
+    "told_words",
 ]
 
 log = logging.getLogger(__name__)
@@ -54,6 +55,12 @@ MIN_COVERAGE = 0.4
 # will do.
 HIGH_COVERAGE = 0.6
 MIN_NAMED_FOR_RELAXED = 2
+# What a speaker is reported to have said must be in the evidence, not only the speaker: "Varga
+# said her teams had reached the ship" is not carried by "..., Commander Elena Varga of the
+# coast guard told reporters", which shares her names and title. Checked when the reported
+# words are this many ("Varga said it sank" has one: a paraphrase may say "went down").
+MIN_TOLD_WORDS = 3
+MIN_TOLD_COVERAGE = 0.4
 RELAXED_MARGIN = 0.08
 # Per source, only the sentences sharing the most words with the claim are embedded and compared:
 # a paraphrase shares its names and key words, and embedding every sentence of every source for
@@ -324,6 +331,31 @@ def content_words(text: str) -> set[str]:
     from spacy.lang.en.stop_words import STOP_WORDS
 
     return {t for t in normalise_tokens(text) if t not in STOP_WORDS and t.isalnum()}
+
+
+_SAID = "|".join(sorted(SAYING_VERBS, key=len, reverse=True))
+# "Coast guard Commander Elena Varga said (on Monday) (that) ...", and "..., police said."
+_HEAD_ATTRIBUTION = re.compile(
+    rf"^(?:(?!\band\b)[^\"“”,;:\s]+\s){{1,8}}?(?:{_SAID})(?:\s+(?:on\s+)?\w+day)?(?:\s+that)?"
+    r"\s+(?P<told>.+)$",
+    re.IGNORECASE,
+)
+_TAIL_ATTRIBUTION = re.compile(
+    rf"^(?P<told>.+?),\s*[^\"“”,;:]{{2,80}}?\s(?:{_SAID})\b[^,\"“”]{{0,40}}[.!?]?$", re.IGNORECASE
+)
+
+
+def told_words(text: str, fact_entities: Sequence[Entity]) -> set[str]:
+    """The content words of what a sentence reports someone said, less its names and numbers.
+
+    Empty when the sentence reports no one's words. "Varga said her teams had reached the
+    ship" tells {teams, reached, ship}: the speaker and the verb are who spoke, not what.
+    """
+    match = _HEAD_ATTRIBUTION.match(text) or _TAIL_ATTRIBUTION.match(text)
+    if match is None:
+        return set()
+    named = {t for e, _ in fact_entities for t in normalise_tokens(e)}
+    return {w for w in content_words(match["told"]) if w not in named and w not in SAYING_VERBS}
 
 
 def coverage(words: set[str], present: set[str]) -> float:

@@ -22,13 +22,17 @@ from ..models import Citation, DigestSentence, Disagreement, Sentence
 from ..nlp import COUNTED_LABELS, NUMERIC_LABELS, entities, get_embedder
 from ..verify import (
     MIN_COVERAGE,
+    MIN_TOLD_COVERAGE,
+    MIN_TOLD_WORDS,
     RELAXED_MARGIN,
     Check,
     Verifier,
     content_words,
+    coverage,
     entity_in_text,
     normalise_tokens,
     tokens_of,
+    told_words,
 )
 from ._candidates import MIN_WORDS
 from ._compare import RESTATED_ANCHORED_SIMILARITY, restates, same_quantity
@@ -527,6 +531,16 @@ class Selector:
                 fact_entities=[shorter.entities],
                 vocabulary=self.vocabulary,
             )
+            # A cut leaves less for an outlet to carry: what a speaker said must still be in
+            # each new outlet's evidence, not only the speaker ("Varga said her teams had
+            # reached the ship" once "within 40 minutes of its distress call" is off).
+            told = told_words(shorter.text, shorter.entities)
+            verified = [
+                c for c in verified
+                if c.source in cited
+                or len(told) < MIN_TOLD_WORDS
+                or coverage(told, set(normalise_tokens(c.evidence))) >= MIN_TOLD_COVERAGE
+            ]  # fmt: skip
             # The cut wording still comes from its own outlet's sentence.
             by_source = {c.source: c for c in verified} | {own.source: own}
             if set(by_source) > cited:
