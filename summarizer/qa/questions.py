@@ -70,7 +70,7 @@ for _kind_of_head, _head_words in {
     "place": "country state city town nation region province county island continent capital "
     "part area "
     "place location neighborhood neighbourhood village territory port airport venue stadium "
-    "district street river sea",
+    "district street river sea destination",
     "date": "year month day date decade century season",
     "work": "book film movie show series song album award awards tournament festival title holiday "
     "sitcom program programme drama musical novel memoir documentary podcast opera painting "
@@ -117,14 +117,14 @@ _MOVING = (
     r"come|came|coming"
 )
 _LEAVING = r"depart(?:ed|ing|s)?|leav(?:e|ing|es)|left"  # "Where did the ship leave?"
-_MOVING_WORD = re.compile(rf"\b(?:{_MOVING}|{_LEAVING})\b", re.IGNORECASE)
+_MOVING_WORD = re.compile(rf"\b(?:{_MOVING}|{_LEAVING}|destination)\b", re.IGNORECASE)
 _ORIGIN_QUESTION = re.compile(
     rf"\bwhere\b.*\b(?:{_MOVING}|{_LEAVING})\b.*\bfrom\b|\bwhere\b.*\b(?:{_LEAVING})\b",
     re.IGNORECASE,
 )
 _DESTINATION_QUESTION = re.compile(
     rf"\bwhere\b.*\b(?:{_MOVING})\b(?!.*\b(?:ashore|aground|from)\b)"
-    r"|\bwhat (?:was|is) (?:its|their|his|her|the [\w\s'’-]{1,30}?)\s?destination\b",
+    r"|\bdestination\b",
     re.IGNORECASE,
 )
 # Words a sentence telling where to or where from uses, searched for beside the question's own.
@@ -170,7 +170,7 @@ def direction(kind: str | None, question: str) -> str | None:
 
 
 def moving_word(term: str) -> bool:
-    """Whether a question's term is its verb of motion ("going"), which no answer need use."""
+    """Whether a question's term says motion ("going", "destination"): no answer need use it."""
     return _MOVING_WORD.fullmatch(term) is not None
 
 

@@ -272,6 +272,7 @@ _CONVOY = [
         # Where it was going: "bound for", "from ... to", though neither sentence says "going".
         ("Where was the convoy going?", "Dremmholt"),
         ("Where were the trucks headed?", "Dremmholt"),
+        ("What was the destination of the convoy?", "Dremmholt"),
         # Where it started, and where it is: not where it was going.
         ("Where did the trucks travel from?", "Ostrava Nova"),
         ("Where was the convoy stopped?", "Vellin"),
