@@ -195,19 +195,26 @@ def _tagged(question: str, model: str) -> tuple[tuple[str, str], ...]:
 
 
 def _phrase_head(
-    tokens: Sequence[tuple[str, str]], at: int, *, noun_first: bool = False
+    tokens: Sequence[tuple[str, str]],
+    at: int,
+    *,
+    noun_first: bool = False,
+    possessed: bool = False,
 ) -> tuple[str, str] | None:
     """(head noun, noun phrase) of the phrase starting at `tokens[at]`; the head is its last noun.
 
     "which US state" -> "state"; "which country's prime minister" -> "country"; "which type
     of renewable energy" -> ("energy", "renewable energy"); a verb, preposition or punctuation
     ends the phrase. With `noun_first`, the first word is a noun whatever its tag: after the
-    determiner "which" the tagger now and then reads "which states" as a verb.
+    determiner "which" the tagger now and then reads "which states" as a verb. With
+    `possessed`, "the ship's destination" -> "destination": "What was the ship's destination?"
+    asks for the destination, not the ship (but "the company's name" for the company).
     """
     head = None
     words: list[str] = []
     phrase = ""
     hyphen = False
+    owner: tuple[str, str] | None = None  # "the ship" of "the ship's destination"
     for n, (word, tag) in enumerate(tokens[at:]):
         pos = "NOUN" if noun_first and n == 0 and tag in {"VERB", "AUX"} else tag
         if pos in {"DET", "ADV"} and head is None:
@@ -216,6 +223,9 @@ def _phrase_head(
             hyphen = word == "-"
             continue  # "three-digit phone number", "three-Michelin-starred restaurant"
         if pos == "PART" and word in {"'s", "’s"}:
+            if possessed and head is not None:
+                owner, head, words = (head, phrase), None, []
+                continue
             break  # "which country's prime minister" asks for the country
         if pos in {"NOUN", "PROPN"}:
             head = word
@@ -228,6 +238,8 @@ def _phrase_head(
             words.append(word)
         else:
             break
+    if owner is not None and (head is None or _head_kind(head) is None):
+        return owner  # "What is the company's name?" asks for the company
     return (head, phrase) if head else None
 
 
@@ -245,13 +257,17 @@ def _phrases(question: str, model: str = _SPACY_MODEL) -> list[tuple[str, str]]:
         got = None
         if word in {"which", "what"}:
             at = i + 1
+            copular = False
             if pos == "PRON" and after[1] not in {"NOUN", "PROPN", "ADJ", "NUM"}:
                 if after[1] != "AUX" or after[0] not in {"is", "was", "are", "were"}:
                     continue  # "what happened", "doing what": an action, not a thing
                 at += 1  # "What is the new interest rate?" asks for a rate
+                copular = True
             elif after[0] == "of":
                 at += 1  # "Which of these films"
-            got = _phrase_head(tokens, at, noun_first=pos == "DET" and at == i + 1)
+            got = _phrase_head(
+                tokens, at, noun_first=pos == "DET" and at == i + 1, possessed=copular
+            )
         elif word == "this" and pos == "DET":
             got = _phrase_head(tokens, i + 1)
             # "this week in Iowa" is no question: "this" asks only before a kind of answer,

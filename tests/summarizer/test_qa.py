@@ -138,6 +138,9 @@ def test_focus_is_the_asking_sentence(question, focus):
     ("question", "kind"),
     [
         ("Which country's prime minister resigned?", "place"),
+        # "What was X's Y?" asks for the Y: here a place.
+        ("What was the ferry's home port?", "place"),
+        ("What is the Harrow ferry company's name?", "org"),  # ... and a name, the owner
         ("Bakery chain Kessling Buns is opening shops in which province?", "place"),
         ("Which stage actor is at the heart of a dispute?", "person"),
         ("Which furniture retailer may close its stores?", "org"),
@@ -273,6 +276,7 @@ _CONVOY = [
         ("Where was the convoy going?", "Dremmholt"),
         ("Where were the trucks headed?", "Dremmholt"),
         ("What was the destination of the convoy?", "Dremmholt"),
+        ("What was the convoy's destination?", "Dremmholt"),
         # Where it started, and where it is: not where it was going.
         ("Where did the trucks travel from?", "Ostrava Nova"),
         ("Where was the convoy stopped?", "Vellin"),
