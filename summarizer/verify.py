@@ -26,7 +26,7 @@ import numpy as np
 from .config import Settings
 from .models import Citation
 from .nlp import FACT_LABELS, NUMERIC_LABELS, Entity, entities, get_embedder, pos_tags
-from .text import NATIONALITIES, SAYING_VERBS, fold
+from .text import NATIONALITIES, fold
 
 __all__ = [
     "POINTERS",
@@ -40,7 +40,6 @@ __all__ = [
     "normalise_tokens",
     "quotes",
     "tokens_of",
-    "told_words",
 ]
 
 log = logging.getLogger(__name__)
@@ -331,31 +330,6 @@ def content_words(text: str) -> set[str]:
     from spacy.lang.en.stop_words import STOP_WORDS
 
     return {t for t in normalise_tokens(text) if t not in STOP_WORDS and t.isalnum()}
-
-
-_SAID = "|".join(sorted(SAYING_VERBS, key=len, reverse=True))
-# "Coast guard Commander Elena Varga said (on Monday) (that) ...", and "..., police said."
-_HEAD_ATTRIBUTION = re.compile(
-    rf"^(?:(?!\band\b)[^\"“”,;:\s]+\s){{1,8}}?(?:{_SAID})(?:\s+(?:on\s+)?\w+day)?(?:\s+that)?"
-    r"\s+(?P<told>.+)$",
-    re.IGNORECASE,
-)
-_TAIL_ATTRIBUTION = re.compile(
-    rf"^(?P<told>.+?),\s*[^\"“”,;:]{{2,80}}?\s(?:{_SAID})\b[^,\"“”]{{0,40}}[.!?]?$", re.IGNORECASE
-)
-
-
-def told_words(text: str, fact_entities: Sequence[Entity]) -> set[str]:
-    """The content words of what a sentence reports someone said, less its names and numbers.
-
-    Empty when the sentence reports no one's words. "Varga said her teams had reached the
-    ship" tells {teams, reached, ship}: the speaker and the verb are who spoke, not what.
-    """
-    match = _HEAD_ATTRIBUTION.match(text) or _TAIL_ATTRIBUTION.match(text)
-    if match is None:
-        return set()
-    named = {t for e, _ in fact_entities for t in normalise_tokens(e)}
-    return {w for w in content_words(match["told"]) if w not in named and w not in SAYING_VERBS}
 
 
 def coverage(words: set[str], present: set[str]) -> float:

@@ -28,6 +28,7 @@ __all__ = [
     "first_kept",
     "is_finite",
     "quoted_tokens",
+    "reported_clause",
     "split_coordination",
     "split_semicolon",
 ]
@@ -262,15 +263,23 @@ def drop_tail_attribution(doc: Doc, keep: list[bool], *, quoted: bool) -> None:
                 keep[i] = False
 
 
-def drop_head_attribution(doc: Doc, keep: list[bool]) -> None:
-    """Drop head attribution: 'Police said (that) X.' becomes 'X.'."""
+def reported_clause(doc: Doc) -> Token | None:
+    """The clause a sentence reports someone said: the object clause of its main verb of saying.
+
+    "Varga said her teams had reached the ship" and "The ship had sunk, police said" report
+    "her teams had reached the ship" and "The ship had sunk".
+    """
     root = doc[:].root
     if root.lower_ not in SAYING_VERBS:
+        return None
+    return next((c for c in root.children if c.dep_ == "ccomp"), None)
+
+
+def drop_head_attribution(doc: Doc, keep: list[bool]) -> None:
+    """Drop head attribution: 'Police said (that) X.' becomes 'X.'."""
+    clause = reported_clause(doc)
+    if clause is None or clause.i < clause.head.i:
         return
-    said = [c for c in root.children if c.dep_ == "ccomp" and c.i > root.i]
-    if not said:
-        return
-    clause = said[0]
     if clause.right_edge.i < len(doc) - 2:
         return  # more follows the clause: not a plain "X said Y"
     # "Demoski told reporters that when he woke up, he checked ...": without the speaker, "he"

@@ -32,7 +32,6 @@ from ..verify import (
     entity_in_text,
     normalise_tokens,
     tokens_of,
-    told_words,
 )
 from ._candidates import MIN_WORDS
 from ._compare import RESTATED_ANCHORED_SIMILARITY, restates, same_quantity
@@ -534,7 +533,7 @@ class Selector:
             # A cut leaves less for an outlet to carry: what a speaker said must still be in
             # each new outlet's evidence, not only the speaker ("Varga said her teams had
             # reached the ship" once "within 40 minutes of its distress call" is off).
-            told = told_words(shorter.text, shorter.entities)
+            told = unit.claim.told_words(shorter)
             verified = [
                 c for c in verified
                 if c.source in cited

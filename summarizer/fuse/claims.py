@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING
 
 from ..nlp import FACT_LABELS, NUMERIC_LABELS, Entity, parse
 from ..text import SAYING_VERBS
+from ..verify import content_words, normalise_tokens
 from ._masks import (
     FINITE_TAGS,
     MIN_CLAIM_WORDS,
@@ -43,6 +44,7 @@ from ._masks import (
     first_kept,
     is_finite,
     quoted_tokens,
+    reported_clause,
     split_coordination,
     split_semicolon,
 )
@@ -133,6 +135,19 @@ class Claim:
     _masks: list[list[bool]] = field(default_factory=list)
     _replace: dict[int, str] = field(default_factory=dict)
     _extra: list[Entity] = field(default_factory=list)
+
+    def told_words(self, wording: Wording) -> set[str]:
+        """The content words of what a wording reports someone said, less names and numbers.
+
+        "Varga said her teams had reached the ship" tells {teams, reached, ship}: the speaker
+        and the verb say who spoke, not what. Empty when the sentence reports no one's words.
+        """
+        clause = reported_clause(self._doc) if self._doc is not None else None
+        if clause is None:
+            return set()
+        said = content_words(" ".join(t.text for t in clause.subtree))
+        named = {t for e, _ in wording.entities for t in normalise_tokens(e)}
+        return (said & content_words(wording.text)) - named - SAYING_VERBS
 
     def without(self, wording: Wording, names: Sequence[str]) -> Wording | None:
         """The wording with the modifiers that hold these names cut out, when that is possible.

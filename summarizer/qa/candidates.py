@@ -36,7 +36,16 @@ from .amounts import (
 )
 from .followups import _Query
 from .norm import _norm
-from .questions import _CHUNK, _KINDS, DIRECTED_PLACE, _heads, _phrases, direction
+from .questions import (
+    _CHUNK,
+    _KINDS,
+    DIRECTED_PLACE,
+    HEADING_CUE,
+    OTHER_PLACE_CUE,
+    _heads,
+    _phrases,
+    direction,
+)
 
 ENTITY_SENTENCES = 12  # best hits whose entities are candidate short answers (spaCy ~4 ms each)
 VOTE_SENTENCES = 24  # best hits in which a candidate's every occurrence votes
@@ -100,19 +109,6 @@ _PLACE_CUE = re.compile(
     r"\b(?:at|in|to|from|near|into|across|inside|outside|off)\s+(?:the\s+)?$", re.I
 )
 _DATE_CUE = re.compile(r"\b(?:on|in|since|by|until|before|after|from)\s+$", re.I)
-# Asked where something went or came from (`direction`), the words right before a place say
-# whether it is the answer: "bound for Kessling" or "to Kessling" for where to, "from Port
-# Anselm" or "left Port Anselm" for where from; "off Marrowby Point" tells where it was.
-_HEADING_CUE = {
-    "to": re.compile(
-        r"\b(?:(?:bound|headed|heading|destined|making|left) for|to)\s+(?:the\s+)?$", re.I
-    ),
-    "from": re.compile(r"\b(?:from|left|leaving|departed|departing)\s+(?:the\s+)?$", re.I),
-}
-_OTHER_PLACE_CUE = {
-    "to": re.compile(r"\b(?:from|off|near|at|in|on|outside|leaving|left)\s+(?:the\s+)?$", re.I),
-    "from": re.compile(r"\b(?:to|for|off|near|at|in|on|outside|into)\s+(?:the\s+)?$", re.I),
-}
 HEADING_BONUS = 3.0  # "bound for X" answers "where was it going?"
 OTHER_PLACE_WEIGHT = 0.3  # ... and "off X", "from X" or "near X" tells where it was, not where to
 _POINT_IN_TIME = re.compile(
@@ -162,9 +158,9 @@ def _cue(
     if kind == "place" and _PLACE_CUE.search(before):
         factor *= 2.0  # "at the Old Customs House": a venue even when spaCy calls it an ORG
     if heading is not None:
-        if _HEADING_CUE[heading].search(before):
+        if HEADING_CUE[heading].search(before):
             factor *= HEADING_BONUS
-        elif _OTHER_PLACE_CUE[heading].search(before):
+        elif OTHER_PLACE_CUE[heading].search(before):
             factor *= OTHER_PLACE_WEIGHT
     if kind == "date" and _DATE_CUE.search(before):
         factor *= 1.3

@@ -13,7 +13,7 @@ from ..config import Settings
 from ..models import Turn
 from ..retrieve import Hit, QAIndex, coverage, query_terms
 from .followups import _Query, _resolve
-from .questions import DIRECTION_CUE, DIRECTION_WORDS, direction, moving_word
+from .questions import DIRECTION_CUE, DIRECTION_WORDS, direction, heading_word
 
 # Confidence = W_CONFIDENCE_DENSE * cosine(question, best sentence)
 #            + (1 - W_CONFIDENCE_DENSE) * IDF-weighted share of the question's terms found in
@@ -73,7 +73,7 @@ def answer_terms(query: _Query) -> dict[str, float]:
     """
     if direction(query.kind, query.text) is None:
         return query.terms
-    kept = {term: weight for term, weight in query.terms.items() if not moving_word(term)}
+    kept = {term: weight for term, weight in query.terms.items() if not heading_word(term)}
     return kept or query.terms
 
 

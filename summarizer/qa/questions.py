@@ -117,7 +117,7 @@ _MOVING = (
     r"come|came|coming"
 )
 _LEAVING = r"depart(?:ed|ing|s)?|leav(?:e|ing|es)|left"  # "Where did the ship leave?"
-_MOVING_WORD = re.compile(rf"\b(?:{_MOVING}|{_LEAVING}|destination)\b", re.IGNORECASE)
+_HEADING_WORD = re.compile(rf"\b(?:{_MOVING}|{_LEAVING}|destination)\b", re.IGNORECASE)
 _ORIGIN_QUESTION = re.compile(
     rf"\bwhere\b.*\b(?:{_MOVING}|{_LEAVING})\b.*\bfrom\b|\bwhere\b.*\b(?:{_LEAVING})\b",
     re.IGNORECASE,
@@ -133,11 +133,12 @@ DIRECTION_WORDS = {
     "from": "left leaving departed sailing travelling traveling route",
 }
 _PLACE_NAME = r"[A-Z][\w'’-]*(?: (?:of )?[A-Z][\w'’-]*)*"
+_BOUND_FOR = r"(?:bound|headed|heading|destined) for"
 # "bound for Kessling", "from Port Anselm to Kessling": a sentence that tells where to; "left
 # Port Anselm", "sailing from Port Anselm": where from.
 DIRECTION_CUE = {
     "to": re.compile(
-        r"\b(?:bound|headed|heading|destined|making) for\s|\b(?:en route|on (?:its|their|the) "
+        rf"\b(?:{_BOUND_FOR}|making for)\s|\b(?:en route|on (?:its|their|the) "
         r"way|headed|heading|sailing|travell?ing|flying|driving|going|returning|moving) to\s"
         rf"|\bfrom {_PLACE_NAME} to [A-Z]"
     ),
@@ -150,13 +151,25 @@ DIRECTION_CUE = {
 # The place itself, which the tagger may not know ("bound for Kessling" read as a person).
 DIRECTED_PLACE = {
     "to": re.compile(
-        rf"(?:\b(?:bound|headed|heading|destined) for|\bfrom {_PLACE_NAME} to)\s+(?:the\s+)?"
+        rf"(?:\b{_BOUND_FOR}|\bfrom {_PLACE_NAME} to)\s+(?:the\s+)?"
         rf"({_PLACE_NAME})"
     ),
     "from": re.compile(
         rf"\b(?:left|leaving|departed|departing|from)\s+(?:the\s+)?({_PLACE_NAME})"
         rf"(?=,? (?:on|to|for|bound|in|at)\b)"
     ),
+}
+
+# Asked where something went or came from (`direction`), the words right before a place say
+# whether it is the answer: "bound for Kessling" or "to Kessling" for where to, "from Port
+# Anselm" or "left Port Anselm" for where from; "off Marrowby Point" tells where it was.
+HEADING_CUE = {
+    "to": re.compile(rf"\b(?:{_BOUND_FOR}|(?:making|left) for|to)\s+(?:the\s+)?$", re.I),
+    "from": re.compile(r"\b(?:from|left|leaving|departed|departing)\s+(?:the\s+)?$", re.I),
+}
+OTHER_PLACE_CUE = {
+    "to": re.compile(r"\b(?:from|off|near|at|in|on|outside|leaving|left)\s+(?:the\s+)?$", re.I),
+    "from": re.compile(r"\b(?:to|for|off|near|at|in|on|outside|into)\s+(?:the\s+)?$", re.I),
 }
 
 
@@ -169,9 +182,9 @@ def direction(kind: str | None, question: str) -> str | None:
     return "to" if _DESTINATION_QUESTION.search(question) else None
 
 
-def moving_word(term: str) -> bool:
+def heading_word(term: str) -> bool:
     """Whether a question's term says motion ("going", "destination"): no answer need use it."""
-    return _MOVING_WORD.fullmatch(term) is not None
+    return _HEADING_WORD.fullmatch(term) is not None
 
 
 # Words that end the noun phrase after "which": its last word is the head noun.

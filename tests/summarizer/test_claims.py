@@ -1281,3 +1281,29 @@ def test_a_sentence_set_in_brackets_loses_them(models):
 def test_a_quotation_and_a_remnant_without_a_verb_is_no_claim(models, text, printed):
     """What follows a quotation must tell who spoke or say something itself."""
     assert (text in _printable(models, text)) is printed
+
+
+@pytest.mark.parametrize(
+    ("text", "told"),
+    [
+        (
+            "Inspector Ada Quill said her crews had reached the barge.",
+            {"crews", "reached", "barge"},
+        ),
+        (
+            # "600 tonnes" is a number the verifier checks on its own.
+            "The barge held 600 tonnes of wheat, the river police said.",
+            {"barge", "held", "wheat"},
+        ),
+        ("Officials said on Friday that the lock would reopen.", {"lock", "reopen"}),
+        # No one's words are reported: nothing to hold apart from the speaker.
+        ("The barge sank in the Lark River on Friday.", set()),
+        # The main verb is "attended": "said" is a second verb of the sentence, not its report.
+        ("Mayor Ines Hald attended the race and said the river was safe.", set()),
+    ],
+)
+def test_told_words_are_what_the_speaker_said(models, text, told):
+    """What a speaker is reported to have said, without the speaker: a cut of it must still be
+    in each newly cited outlet (`Selector._prune_once`)."""
+    (claim, *_) = _read(models, text)
+    assert claim.told_words(claim.wordings[0]) == told

@@ -464,14 +464,10 @@ def test_what_a_speaker_said_is_cited_only_to_outlets_that_report_it(models):
     holds those words."""
     from pathlib import Path
 
+    from summarizer.fuse.claims import claims_of
     from summarizer.ingest import gather_sync
-    from summarizer.verify import (
-        MIN_TOLD_COVERAGE,
-        MIN_TOLD_WORDS,
-        coverage,
-        normalise_tokens,
-        told_words,
-    )
+    from summarizer.models import Sentence
+    from summarizer.verify import MIN_TOLD_COVERAGE, MIN_TOLD_WORDS, coverage, normalise_tokens
 
     examples = Path(__file__).resolve().parents[2] / "examples"
     articles, _ = gather_sync([str(examples)], models)
@@ -479,37 +475,16 @@ def test_what_a_speaker_said_is_cited_only_to_outlets_that_report_it(models):
     (varga,) = [s for s in story.sentences if "her teams had reached" in s.text]
     assert varga.source_ids == [3]
     assert "within 40 minutes" in varga.text
-    for sentence in story.sentences:
-        told = told_words(sentence.text, [])
+    read = [Sentence(s.text, 0, 0) for s in story.sentences]
+    texts = [[s.text for s in story.sentences]]
+    claims = claims_of(read, texts, model=models.models.spacy_model)
+    for sentence, (claim, *_) in zip(story.sentences, claims, strict=True):
+        told = claim.told_words(claim.wordings[0])
         if len(told) < MIN_TOLD_WORDS:
             continue
         for citation in sentence.citations:
             evidence = set(normalise_tokens(citation.evidence))
             assert coverage(told, evidence) >= MIN_TOLD_COVERAGE, (sentence.text, citation)
-
-
-@pytest.mark.parametrize(
-    ("text", "told"),
-    [
-        (
-            "Inspector Ada Quill said her crews had reached the barge.",
-            {"crews", "reached", "barge"},
-        ),
-        (
-            "The barge held 600 tonnes of wheat, the river police said.",
-            {"barge", "held", "600", "tonnes", "wheat"},
-        ),
-        ("Officials said on Friday that the lock would reopen.", {"lock", "reopen"}),
-        # No one's words are reported: nothing to hold apart from the speaker.
-        ("The barge sank in the Lark River on Friday.", set()),
-        # "... attended the race and said ..." is no speaker: a verb comes before "said".
-        ("Mayor Ines Hald attended the race and said the river was safe.", set()),
-    ],
-)
-def test_told_words_are_what_the_speaker_said(text, told):
-    from summarizer.verify import told_words
-
-    assert told_words(text, []) == told
 
 
 def test_the_seed_articles_read_as_one_digest_of_shared_facts(models):
