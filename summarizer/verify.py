@@ -6,9 +6,11 @@ A source may be cited for a sentence only when
    punctuation, number words, hedges and nationality words normalised). Evidence may span two
    adjacent sentences: when the evidence refers back with a pronoun ("He said ..."), the
    sentence before it may supply the names. A person named in full elsewhere in the source may
-   be named by a part of the name ("Pell" for "Nadia Pell").
+   be named by a part of the name ("Pell" for "Nadia Pell"), and a name the sentence shortens
+   in brackets ("the Local Coordination Committees (LCC)") by that short form.
 3. holds every direct quotation of it word for word, and
-4. shares enough of its content words.
+4. shares enough of its content words (its names count when found beside the evidence, once
+   enough of its other words are in it).
 A citation that fails is removed; a sentence left with none is dropped by the caller. The same
 check guards generated sentences and headlines, so nothing in a digest goes beyond its sources.
 """
@@ -61,6 +63,9 @@ MIN_NAMED_FOR_RELAXED = 2
 MIN_TOLD_WORDS = 3
 MIN_TOLD_COVERAGE = 0.4
 RELAXED_MARGIN = 0.08
+# The names of a sentence that its evidence or the sentences beside it hold count as covered
+# when at least this many of its other words are in the evidence (see `_with_names`).
+MIN_OTHER_WORDS = 2
 # Per source, only the sentences sharing the most words with the claim are embedded and compared:
 # a paraphrase shares its names and key words, and embedding every sentence of every source for
 # every claim would dominate the run time.
@@ -170,6 +175,8 @@ MIN_NAME_WITHOUT_INITIAL = 2  # "James Comey" stands for "James B. Comey"; "Come
 _NAME_RUN = re.compile(r"\b[A-Z][\w'’-]*(?:\s+(?:(?:of|and|for|the|on|&)\s+)?[A-Z][\w'’-]*)+")
 _NAME_SMALL_WORDS = frozenset({"of", "and", "for", "the", "on", "&"})
 _ACRONYM = re.compile(r"\b[A-Z]{2,6}\b")
+# A name the sentence itself shortens: "the Local Co-ordination Committees (LCC)".
+_DEFINED_ACRONYM = re.compile(_NAME_RUN.pattern + r"\s+\(([A-Z]{2,6})\)")
 
 
 def initials(text: str) -> set[str]:
@@ -190,6 +197,18 @@ def initials(text: str) -> set[str]:
             found.add("".join(w[0] for w in part).lower())
             found.add("".join(w[0] for w in part if w.lower() not in _NAME_SMALL_WORDS).lower())
     return {a for a in found if len(a) >= 2}
+
+
+def defined_acronyms(text: str) -> list[tuple[str, str]]:
+    """The names a text gives a short form in brackets, with that form lower-cased.
+
+    "The Local Co-ordination Committees (LCC) said" -> [("The Local Co-ordination
+    Committees", "lcc")]: an outlet that writes only "the LCC" names them too.
+    """
+    return [
+        (m.group(0).rsplit("(", 1)[0].strip(), m.group(1).lower())
+        for m in _DEFINED_ACRONYM.finditer(text)
+    ]
 
 
 # Pronouns that point back at a person or thing named before.
@@ -361,6 +380,24 @@ def coverage(words: set[str], present: set[str]) -> float:
     return found / len(words)
 
 
+def _with_names(words: set[str], present: set[str], fact_entities: Sequence[Entity]) -> float:
+    """Coverage that counts the sentence's names as present (the caller found them nearby).
+
+    "The Lehigh County Humane Society has come to the rescue of 71 beagles" is carried by
+    "Animal welfare workers say 71 beagles have been removed ..." next to a sentence naming the
+    society. The other words must still be there on their own: at least two of them, and the
+    usual share, or names alone would carry any sentence about the story's people.
+    """
+    names = {
+        t for e, label in fact_entities if label not in NUMERIC_LABELS for t in normalise_tokens(e)
+    }
+    others = words - names
+    found = coverage(others, present) * len(others)
+    if found < MIN_OTHER_WORDS or found < MIN_COVERAGE * len(others):
+        return coverage(words, present)
+    return coverage(words, present | names)
+
+
 def quotes(text: str) -> list[str]:
     """Direct quotations of three words or more: a source must carry them word for word."""
     spans = _QUOTE.findall(text)
@@ -441,6 +478,7 @@ class Verifier:
         if source_tokens is None:
             source_tokens = tokens_of(sentences)
         counted = _counted_nouns(text, fact_entities, self.settings.models.spacy_model)
+        shortened = defined_acronyms(text)
         pool = _candidate_indices(text, sentences)
         sims = self._embedder.embed([sentences[i] for i in pool]) @ vector
         words = content_words(text)
@@ -475,6 +513,7 @@ class Verifier:
                     (e, label), named_before if label in NUMERIC_LABELS else around,
                     source_tokens, abbreviations,
                 )
+                and not any(e in name and s in abbreviations.acronyms for name, s in shortened)
             ]  # fmt: skip
             missing += [
                 e for e, noun in counted.items()
@@ -487,6 +526,9 @@ class Verifier:
             close = similarity >= threshold or (
                 named and similarity >= floor and covered >= HIGH_COVERAGE
             )
+            # Names found beside the evidence count once the claim's other words are there.
+            if close and not missing and covered < MIN_COVERAGE:
+                covered = _with_names(words, present, fact_entities)
             verified = close and not missing and covered >= MIN_COVERAGE
             verdict = Check(source, similarity, evidence, tuple(missing), covered, verified)
             closest = closest or verdict

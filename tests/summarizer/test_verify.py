@@ -262,3 +262,34 @@ def test_a_surname_holds_a_name_with_a_middle_initial_the_source_gives_in_full(m
     ]
     text = "The Harrow council asked ferry captain Tomas R. Varn to step down on Friday."
     assert verifier.check_source(text, 1, source).verified
+
+
+def test_a_name_the_sentence_shortens_in_brackets_holds_by_its_short_form(models):
+    """'The Northern Water Authority (NORWA)' is named by an outlet that writes only 'NORWA'."""
+    verifier = Verifier(models)
+    text = "The Northern Water Authority (NORWA) said 12 wells near Dunmore had run dry."
+    assert verifier.check_source(text, 1, ["NORWA said 12 wells near Dunmore had run dry."]).verified
+    # The short form must be written as one: "who" is not the WHO.
+    text = "The Wellfield Hydrology Office (WHO) said 12 wells near Dunmore had run dry."
+    evidence = ["Farmers who said 12 wells near Dunmore had run dry were right."]
+    assert not verifier.check_source(text, 1, evidence).verified
+
+
+def test_names_beside_the_evidence_count_once_its_other_words_are_there(models):
+    """A sentence that is mostly a name is carried by evidence that names it next door.
+
+    The other words must be there too: the story's names alone carry nothing.
+    """
+    verifier = Verifier(models)
+    source = [
+        "The Lark Valley Rescue League has opened its stables to flood victims.",
+        "Volunteers say 40 horses have been rescued from a flooded farm near Dunmore.",
+    ]
+    text = "The Lark Valley Rescue League has come to the aid of 40 horses."
+    assert verifier.check_source(text, 1, source).verified
+    text = "The Lark Valley Rescue League has come to the aid of 40 horses hurt by a crane."
+    source = [
+        "The Lark Valley Rescue League has opened its stables to flood victims.",
+        "Volunteers say 40 sheep were lost near Dunmore.",
+    ]
+    assert not verifier.check_source(text, 1, source).verified
