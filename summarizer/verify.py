@@ -66,6 +66,12 @@ RELAXED_MARGIN = 0.08
 # The names of a sentence that its evidence or the sentences beside it hold count as covered
 # when at least this many of its other words are in the evidence (see `_with_names`).
 MIN_OTHER_WORDS = 2
+# A claim of this many content words or more is compared with the stretch of a long evidence
+# sentence (more than LONG_EVIDENCE words per content word of the claim) that holds its words,
+# not with all of it. A shorter claim's stretch is a few words, close in embedding space to any
+# sentence that holds them.
+MIN_FOCUSED_WORDS = 8
+LONG_EVIDENCE = 2
 # Per source, only the sentences sharing the most words with the claim are embedded and compared:
 # a paraphrase shares its names and key words, and embedding every sentence of every source for
 # every claim would dominate the run time.
@@ -482,6 +488,8 @@ class Verifier:
         pool = _candidate_indices(text, sentences)
         sims = self._embedder.embed([sentences[i] for i in pool]) @ vector
         words = content_words(text)
+        if len(words) >= MIN_FOCUSED_WORDS:
+            sims = self._focused(sims, words, [sentences[i] for i in pool], vector, threshold)
         closest: Check | None = None
         named = len(fact_entities) >= MIN_NAMED_FOR_RELAXED
         floor = threshold - RELAXED_MARGIN if named else threshold
@@ -536,6 +544,38 @@ class Verifier:
                 return verdict
         assert closest is not None
         return closest
+
+    def _focused(
+        self,
+        sims: np.ndarray,
+        words: set[str],
+        evidence: Sequence[str],
+        vector: np.ndarray,
+        threshold: float,
+    ) -> np.ndarray:
+        """Similarities, each long evidence sentence read only where it holds the words.
+
+        A quotation or a run-on sentence that states the claim among much else ("It is with
+        sadness that we confirm ... X was hospitalized days ago for complications ...") is far
+        from the claim in embedding space, though one stretch of it says just what the claim
+        says. When it holds most of the claim's words, that stretch (the shortest run of its
+        words holding all those it shares with the claim) is compared instead, and counts only
+        when it is similar enough by itself.
+        """
+        long_ones = [
+            (k, span)
+            for k, sentence in enumerate(evidence)
+            if len(sentence.split()) > LONG_EVIDENCE * len(words)
+            and (span := _stretch(sentence, words, HIGH_COVERAGE)) is not None
+        ]
+        if not long_ones:
+            return sims
+        focused = self._embedder.embed([span for _, span in long_ones]) @ vector
+        out = sims.copy()
+        for (k, _), similarity in zip(long_ones, focused, strict=True):
+            if similarity >= threshold:
+                out[k] = max(out[k], float(similarity))
+        return out
 
     def _counts_in(self, count: str, evidence: str) -> bool:
         """Whether the evidence gives this count as a count ("three shows"), not in a date."""
@@ -623,6 +663,38 @@ class Verifier:
                     log.debug("source %d lacks %s for %r", sid, verdict.missing, text[:60])
             out.append(citations)
         return out
+
+
+def _stretch(sentence: str, words: set[str], least: float) -> str | None:
+    """The shortest run of a sentence's words that holds every claim word the sentence has.
+
+    None when the sentence holds less than `least` of the claim's words.
+    """
+    if not words:
+        return None
+    spoken = sentence.split()
+    hits: list[tuple[int, str]] = []
+    for at, chunk in enumerate(spoken):
+        tokens = normalise_tokens(chunk)
+        hits += [(at, w) for w in words if any(_same_word(w, t) for t in tokens)]
+    wanted = {w for _, w in hits}
+    if len(wanted) < least * len(words):
+        return None
+    best: tuple[int, int] = (0, len(spoken) - 1)
+    counts: dict[str, int] = {}
+    left = 0
+    for right in range(len(hits)):
+        counts[hits[right][1]] = counts.get(hits[right][1], 0) + 1
+        while len(counts) == len(wanted):
+            start, end = hits[left][0], hits[right][0]
+            if end - start < best[1] - best[0]:
+                best = (start, end)
+            word = hits[left][1]
+            counts[word] -= 1
+            if not counts[word]:
+                del counts[word]
+            left += 1
+    return " ".join(spoken[best[0] : best[1] + 1])
 
 
 def tokens_of(sentences: Sequence[str]) -> set[str]:

@@ -268,7 +268,8 @@ def test_a_name_the_sentence_shortens_in_brackets_holds_by_its_short_form(models
     """'The Northern Water Authority (NORWA)' is named by an outlet that writes only 'NORWA'."""
     verifier = Verifier(models)
     text = "The Northern Water Authority (NORWA) said 12 wells near Dunmore had run dry."
-    assert verifier.check_source(text, 1, ["NORWA said 12 wells near Dunmore had run dry."]).verified
+    evidence = ["NORWA said 12 wells near Dunmore had run dry."]
+    assert verifier.check_source(text, 1, evidence).verified
     # The short form must be written as one: "who" is not the WHO.
     text = "The Wellfield Hydrology Office (WHO) said 12 wells near Dunmore had run dry."
     evidence = ["Farmers who said 12 wells near Dunmore had run dry were right."]
@@ -293,3 +294,20 @@ def test_names_beside_the_evidence_count_once_its_other_words_are_there(models):
         "Volunteers say 40 sheep were lost near Dunmore.",
     ]
     assert not verifier.check_source(text, 1, source).verified
+
+
+def test_a_long_sentence_is_read_where_it_holds_the_claim(models):
+    """A claim inside a long quotation about much else is carried by the quotation."""
+    verifier = Verifier(models)
+    text = "Captain Tomas Varn was taken to hospital with a broken wrist after a fall on deck."
+    evidence = (
+        '"This season we have carried more passengers than ever, opened a new route to the outer '
+        "islands, replaced two engines and painted every hull in the fleet, and we thank our "
+        "crews for it; sadly Tomas Varn was taken to hospital with a broken wrist after a fall on "
+        "deck, so the winter timetable starts early, fares stay as they are and the Dunmore quay "
+        'café reopens in March," the Halvik Ferry Company said in its yearly letter.'
+    )
+    assert verifier.check_source(text, 1, [evidence, "The ferry sails twice a day."]).verified
+    # A short claim is not read that way: a few words embed close to any sentence with them.
+    text = "Tomas Varn broke a wrist."
+    assert not verifier.check_source(text, 1, [evidence]).verified
