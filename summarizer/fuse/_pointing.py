@@ -25,6 +25,7 @@ __all__ = [
     "clause_pronoun",
     "dangling_opener",
     "demonstrative",
+    "elided_verb",
     "imperative",
     "interjection",
     "object_pronoun",
@@ -222,6 +223,40 @@ def imperative(doc: Doc, mask: list[bool], start: int) -> bool:
     if root.tag_ != "VB" or not mask[root.i] or root.i != start:
         return False
     return not any(c.dep_ in {"nsubj", "nsubjpass", "expl", "aux"} for c in root.children)
+
+
+# Verbs that stand for a verb phrase left out ("too much might not be", "so did she").
+_STAND_IN_VERBS = frozenset({"be", "do", "have"})
+# What such a verb keeps when it says something of its own: "is out", "is in Kessling", "did
+# it", "is simple". Only "too", "so", "either" and the like may hang on one that stands in.
+_OWN_WORDS = frozenset(
+    {"attr", "acomp", "dobj", "xcomp", "ccomp", "prep", "oprd", "advcl", "agent", "prt",
+     "dative", "npadvmod", "acl", "csubj", "expl"}
+)  # fmt: skip
+_ELIDING_ADVERBS = frozenset({"too", "so", "either", "neither", "also", "not", "still"})
+
+
+def elided_verb(doc: Doc, mask: list[bool]) -> Token | None:
+    """The wording's main verb when it stands for a verb phrase an earlier clause gave.
+
+    "A little jogging is good for you, but too much might not be": the second clause, alone,
+    is "Too much might not be." ("be" what, the first clause told). "So did she.", "Others
+    were not." and "Many have." point back the same way; "The jury is out." does not.
+    """
+    for token in doc:
+        if not mask[token.i] or (token.dep_ != "ROOT" and mask[token.head.i]):
+            continue
+        # The shared parse lemmatizes only by rule: "were" is "be", a bare "be" has none.
+        if (token.lemma_ or token.lower_) not in _STAND_IN_VERBS and token.tag_ != "MD":
+            continue
+        kept = [c for c in token.children if mask[c.i]]
+        if not any(c.dep_ in {"nsubj", "nsubjpass"} for c in kept):
+            continue
+        if any(c.dep_ in _OWN_WORDS for c in kept):
+            continue
+        if all(c.lower_ in _ELIDING_ADVERBS for c in kept if c.dep_ == "advmod"):
+            return token
+    return None
 
 
 def _subject(head: Token) -> set[int]:

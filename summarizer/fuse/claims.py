@@ -55,6 +55,7 @@ from ._pointing import (
     clause_pronoun,
     dangling_opener,
     demonstrative,
+    elided_verb,
     imperative,
     interjection,
     object_pronoun,
@@ -402,12 +403,16 @@ def _wording(
     if _says_nothing(doc, mask):
         return None
     ents = _fact_entities(doc, mask) + tuple(e for e in extra if e[0] in text)
+    # "Too much might not be." cut from "A little is good, but too much might not be": what it
+    # leaves out is in its own sentence's other clause, which no reading on brings back.
+    elided = elided_verb(doc, mask)
     # The reader addressed, the writer speaking, a promise of more: never a digest's line.
     alone_never = (
         imperative(doc, mask, first)
         or interjection(doc, first, quoted)
         or personal_voice(doc, mask, quoted)
         or tells_nothing(text)
+        or (elided is not None and elided.dep_ == "conj")
     )
     pointing = (
         dangling_opener(text)
@@ -417,6 +422,7 @@ def _wording(
         or pointing_place(doc, mask, quoted)
         or clause_pronoun(doc, mask, quoted, replace.keys())
         or bare_comparison(doc, mask, quoted)
+        or elided is not None
     )
     return Wording(text, ents, alone_never or pointing, reads_on=pointing and not alone_never)
 

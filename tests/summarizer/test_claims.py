@@ -1307,3 +1307,36 @@ def test_told_words_are_what_the_speaker_said(models, text, told):
     in each newly cited outlet (`Selector._prune_once`)."""
     (claim, *_) = _read(models, text)
     assert claim.told_words(claim.wordings[0]) == told
+
+
+@pytest.mark.parametrize(
+    ("text", "elided"),
+    [
+        ("The Harrow council would not.", True),
+        ("Most Harrow ferry captains did.", True),
+        ("The Harrow ferry crews have.", True),
+        ("The Harrow pier might not be.", True),
+        ("The Harrow jury is out.", False),
+        ("The Harrow ferry was 91 years old.", False),
+        ("The Harrow council did the work.", False),
+    ],
+)
+def test_a_verb_standing_for_a_verb_phrase_left_out_points_back(models, text, elided):
+    """'Others were not.': were not what, the sentence before told."""
+    assert _never_printed(models, text) is elided
+
+
+def test_a_clause_whose_verb_phrase_the_other_gave_never_reads_on(models):
+    """'..., but too much might not be': alone, 'Too much might not be.' says nothing, and no
+    sentence before it brings back what it leaves out."""
+    text = (
+        "A little ferry traffic is good for Harrow's shops, the council says, "
+        "but too much might not be."
+    )
+    claims = _read(models, text)
+    elided = [w for c in claims for w in c.wordings if w.text.startswith("Too much")]
+    assert elided
+    assert all(w.dangling and not w.reads_on for w in elided)
+    assert "A little ferry traffic is good for Harrow's shops, the council says." in _printable(
+        models, text
+    )
