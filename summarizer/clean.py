@@ -185,6 +185,11 @@ _DATELINE = re.compile(
     r"^[A-Z][A-Z.'’-]*(?:[ ,]+[A-Z][A-Z.'’-]*){0,4}(?:,\s*[A-Z][a-z]+\.?)?"
     r"(?:\s*\([A-Za-z .&-]{1,30}\))?\s*(?:[-—–:,]+\s*)?",
 )
+# An agency's name in brackets before a dash, opening a paragraph or glued after its teaser
+# ("... researcher contends. (HealthDay)—A little jogging is good ..."): a credit, not text.
+_AGENCY_BEFORE_DASH = re.compile(
+    r"(?:^|(?<=[.!?])\s+)\([A-Z][A-Za-z .&-]{1,30}\)\s*(?:--|—|–)\s*(?=[A-Z“\"‘'])"
+)
 # ... and one opening a paragraph: 'PARIS (Reuters) -- ', 'DUBAI, United Arab Emirates — ',
 # 'NEW DELHI: '.
 LEADING_DATELINE = re.compile(
@@ -467,6 +472,7 @@ def clean_text(text: str, *, light: bool = False) -> str:
         if not light:
             line = _PLAYER_LABEL.sub("", line, count=1)
             line = LEADING_DATELINE.sub("", line, count=1)
+            line = _AGENCY_BEFORE_DASH.sub(lambda m: " " if m.start() else "", line)
         key = _key(line)
         if not key or key in seen:
             continue

@@ -312,6 +312,11 @@ def test_a_closing_quote_read_as_the_replacement_character_is_repaired():
         ("KESSLING: The harbour master said the pier would reopen.", "The harbour master said"),
         ("(Valley Health News) -- Babies nap more in winter.", "Babies nap more in winter."),
         ("(VHN) - Babies nap more in winter than in summer.", "Babies nap more in winter"),
+        ("(Valley Health)—Babies nap more in winter.", "Babies nap more in winter."),
+        (
+            "Babies nap more in winter, doctors say. (Valley Health)—A nap lasts longer.",
+            "Babies nap more in winter, doctors say. A nap lasts longer.",
+        ),
         ("HARROW/KESSLING The two towns share a ferry again.", "The two towns share a ferry"),
         (
             "TUESDAY, March 4 (Valley Health News) -- Babies nap more in winter.",
