@@ -123,6 +123,12 @@ _PROMO_PHRASE = re.compile(
     r"(?:this|the)\s+(?:content|article)\s+(?:was|is)\s+(?:commissioned|sponsored|paid)\b)",
     re.I,
 )
+# An advertiser's paragraph set in the page, however long: "** A message from the Harrow Ferry
+# Company: Ferries keep Harrow moving. ...", "Paid for by ...".
+_SPONSOR_MESSAGE = re.compile(
+    r"^[\W_]*(?:a\s+message\s+from\s+[^:.]{2,60}:|(?:paid\s+for|brought\s+to\s+you)\s+by\b)",
+    re.I,
+)
 _CREDIT = re.compile(
     r"©|\(c\)\s*\d{4}|\bcopyright\s+(?:©\s*)?\d{4}|"
     r"\((?:photos?|images?|pictures?|file\s+photo|video|credit|source)s?(?:\s+by)?\s*[:/][^)]*\)\s*$|"
@@ -196,8 +202,9 @@ LEADING_DATELINE = re.compile(
     r"^[A-Z][A-Z.'’-]{2,}(?:[ ,]+[A-Z][A-Z.'’-]*){0,4}"
     # ", United Arab Emirates", ", July 2", ", Jan. 5, 2012", ", Italy, Feb. 25"
     r"(?:,\s*[A-Z][a-z]+\.?(?:\s+[A-Z][a-z]+\.?){0,2}(?:\s+\d{1,2}(?:,\s*\d{4})?)?){0,2}"
-    # 'WASHINGTON—The ...': a long dash may go without its spaces.
-    r"(?:\s*\([A-Za-z .&-]{1,30}\))?\s*(?:(?:--|—|–|-|:)\s+|(?:--|—)(?=[A-Z][a-z]))(?=[A-Z“\"‘'])"
+    # 'WASHINGTON—The ...', 'HIROSHIMA--A stray dog': a long dash may go without its spaces.
+    r"(?:\s*\([A-Za-z .&-]{1,30}\))?\s*"
+    r"(?:(?:--|—|–|-|:)\s+|(?:--|—)(?=[A-Z][a-z]|A\s))(?=[A-Z“\"‘'])"
     # '(CNN) - ', '(HealthDay News) -- ', and 'SINGAPORE/BEIJING ' whose agency and dash were lost.
     r"|^\([A-Za-z .&-]{1,30}\)\s*(?:--|—|–|-)\s+(?=[A-Z“\"‘'])"
     r"|^[A-Z]{3,}(?:/[A-Z]{3,})+\s+(?=[A-Z][a-z])"
@@ -281,6 +288,8 @@ def _is_label(words: list[str]) -> bool:
 
 
 def _is_promo(line: str, words: list[str]) -> bool:
+    if _SPONSOR_MESSAGE.match(line):
+        return True
     if len(words) > PROMO_MAX_WORDS or _REPORTING.search(line):
         return False
     if _PROMO_PHRASE.search(line):

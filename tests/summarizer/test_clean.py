@@ -28,6 +28,11 @@ SEEDS = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "seeds"
         "Download our app for the latest breaking news, alerts and more.",
         "Discover the all new Daily Planet app",
         "Sign up for our morning briefing",
+        "A message from the Harrow Ferry Company: Ferries keep Harrow moving every day.",
+        "** A message from the Harrow Ferry Company: Ferries keep Harrow moving every day. "
+        "Their 40 crews carry 9,000 people a week, and every one of them counts on the ferry "
+        "to get to work, to school and home again: keep the Harrow ferry sailing.",
+        "Paid for by the Friends of the Harrow Ferry",
         "Find out more",
         "© Reuters",
         "© 2025 The Harbor Herald. All rights reserved.",
@@ -329,6 +334,7 @@ def test_a_closing_quote_read_as_the_replacement_character_is_repaired():
             "Ines Hald has stood by her ferry plan.",
         ),
         ("HARROW—The chair of the ferry board promised a review.", "The chair of the ferry"),
+        ("HARROW--A stray dog found the ferry captain.", "A stray dog found the ferry captain."),
         ("HARROW, Vale (WKSL) The ferry board promised a review.", "The ferry board promised"),
         ("Harrow (CNN) Vale Sen. Ines Hald praised the ferry crews.", "Vale Sen. Ines Hald"),
     ],
