@@ -192,7 +192,7 @@ _DATELINE = re.compile(
     r"(?:\s*\([A-Za-z .&-]{1,30}\))?\s*(?:[-—–:,]+\s*)?",
 )
 # An agency's name in brackets before a dash, opening a paragraph or glued after its teaser
-# ("... researcher contends. (HealthDay)—A little jogging is good ..."): a credit, not text.
+# ("... the council says. (Valley Health)—A ferry ..."): a credit, not text.
 _AGENCY_BEFORE_DASH = re.compile(
     r"(?:^|(?<=[.!?])\s+)\([A-Z][A-Za-z .&-]{1,30}\)\s*(?:--|—|–)\s*(?=[A-Z“\"‘'])"
 )

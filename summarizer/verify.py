@@ -7,7 +7,7 @@ A source may be cited for a sentence only when
    adjacent sentences: when the evidence refers back with a pronoun ("He said ..."), the
    sentence before it may supply the names. A person named in full elsewhere in the source may
    be named by a part of the name ("Pell" for "Nadia Pell"), and a name the sentence shortens
-   in brackets ("the Local Coordination Committees (LCC)") by that short form.
+   in brackets ("the Harrow Water Authority (NORWA)") by that short form.
 3. holds every direct quotation of it word for word, and
 4. shares enough of its content words (its names count when found beside the evidence, once
    enough of its other words are in it).
@@ -181,7 +181,7 @@ MIN_NAME_WITHOUT_INITIAL = 2  # "James Comey" stands for "James B. Comey"; "Come
 _NAME_RUN = re.compile(r"\b[A-Z][\w'’-]*(?:\s+(?:(?:of|and|for|the|on|&)\s+)?[A-Z][\w'’-]*)+")
 _NAME_SMALL_WORDS = frozenset({"of", "and", "for", "the", "on", "&"})
 _ACRONYM = re.compile(r"\b[A-Z]{2,6}\b")
-# A name the sentence itself shortens: "the Local Co-ordination Committees (LCC)".
+# A name the sentence itself shortens: "the Harrow Water Authority (NORWA)".
 _DEFINED_ACRONYM = re.compile(_NAME_RUN.pattern + r"\s+\(([A-Z]{2,6})\)")
 
 
@@ -208,8 +208,8 @@ def initials(text: str) -> set[str]:
 def defined_acronyms(text: str) -> list[tuple[str, str]]:
     """The names a text gives a short form in brackets, with that form lower-cased.
 
-    "The Local Co-ordination Committees (LCC) said" -> [("The Local Co-ordination
-    Committees", "lcc")]: an outlet that writes only "the LCC" names them too.
+    "The Harrow Water Authority (NORWA) said" -> [("The Harrow Water Authority", "norwa")]:
+    an outlet that writes only "NORWA" names it too.
     """
     return [
         (m.group(0).rsplit("(", 1)[0].strip(), m.group(1).lower())
@@ -389,10 +389,10 @@ def coverage(words: set[str], present: set[str]) -> float:
 def _with_names(words: set[str], present: set[str], fact_entities: Sequence[Entity]) -> float:
     """Coverage that counts the sentence's names as present (the caller found them nearby).
 
-    "The Lehigh County Humane Society has come to the rescue of 71 beagles" is carried by
-    "Animal welfare workers say 71 beagles have been removed ..." next to a sentence naming the
-    society. The other words must still be there on their own: at least two of them, and the
-    usual share, or names alone would carry any sentence about the story's people.
+    "The Lark Valley Rescue League has come to the aid of 40 horses" is carried by "Volunteers
+    say 40 horses have been rescued ..." next to a sentence naming the league. The other words
+    must still be there on their own: at least two of them, and the usual share, or names alone
+    would carry any sentence about the story's people.
     """
     names = {
         t for e, label in fact_entities if label not in NUMERIC_LABELS for t in normalise_tokens(e)
@@ -555,8 +555,9 @@ class Verifier:
     ) -> np.ndarray:
         """Similarities, each long evidence sentence read only where it holds the words.
 
-        A quotation or a run-on sentence that states the claim among much else ("It is with
-        sadness that we confirm ... X was hospitalized days ago for complications ...") is far
+        A quotation or a run-on sentence that states the claim among much else ("This season
+        we carried more passengers than ever ...; sadly Tomas Varn was taken to hospital ...,
+        so the winter timetable starts early ...") is far
         from the claim in embedding space, though one stretch of it says just what the claim
         says. When it holds most of the claim's words, that stretch (the shortest run of its
         words holding all those it shares with the claim) is compared instead, and counts only

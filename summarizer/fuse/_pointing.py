@@ -225,7 +225,7 @@ def imperative(doc: Doc, mask: list[bool], start: int) -> bool:
     return not any(c.dep_ in {"nsubj", "nsubjpass", "expl", "aux"} for c in root.children)
 
 
-# Verbs that stand for a verb phrase left out ("too much might not be", "so did she").
+# Verbs that stand for a verb phrase left out ("too many might not be", "so did she").
 _STAND_IN_VERBS = frozenset({"be", "do", "have"})
 # What such a verb keeps when it says something of its own: "is out", "is in Kessling", "did
 # it", "is simple". Only "too", "so", "either" and the like may hang on one that stands in.
@@ -239,8 +239,8 @@ _ELIDING_ADVERBS = frozenset({"too", "so", "either", "neither", "also", "not", "
 def elided_verb(doc: Doc, mask: list[bool]) -> Token | None:
     """The wording's main verb when it stands for a verb phrase an earlier clause gave.
 
-    "A little jogging is good for you, but too much might not be": the second clause, alone,
-    is "Too much might not be." ("be" what, the first clause told). "So did she.", "Others
+    "A few ferries are good for Harrow, but too many might not be": the second clause, alone,
+    is "Too many might not be." ("be" what, the first clause told). "So did she.", "Others
     were not." and "Many have." point back the same way; "The jury is out." does not.
     """
     for token in doc:

@@ -403,8 +403,8 @@ def _wording(
     if _says_nothing(doc, mask):
         return None
     ents = _fact_entities(doc, mask) + tuple(e for e in extra if e[0] in text)
-    # "Too much might not be." cut from "A little is good, but too much might not be": what it
-    # leaves out is in its own sentence's other clause, which no reading on brings back.
+    # "Too many might not be." cut from "A few ferries are good, but too many might not be":
+    # what it leaves out is in its own sentence's other clause, which no reading brings back.
     elided = elided_verb(doc, mask)
     # The reader addressed, the writer speaking, a promise of more: never a digest's line.
     alone_never = (
