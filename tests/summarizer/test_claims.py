@@ -1327,16 +1327,13 @@ def test_a_verb_standing_for_a_verb_phrase_left_out_points_back(models, text, el
 
 
 def test_a_clause_whose_verb_phrase_the_other_gave_never_reads_on(models):
-    """'..., but too much might not be': alone, 'Too much might not be.' says nothing, and no
-    sentence before it brings back what it leaves out."""
+    """'..., but a third ferry may not be': alone, 'A third ferry may not be.' says nothing,
+    and no sentence before it brings back what it leaves out."""
     text = (
-        "A little ferry traffic is good for Harrow's shops, the council says, "
-        "but too much might not be."
+        "One more ferry is welcome in Harrow, harbour officials say, but a third ferry may not be."
     )
     claims = _read(models, text)
-    elided = [w for c in claims for w in c.wordings if w.text.startswith("Too much")]
+    elided = [w for c in claims for w in c.wordings if w.text.startswith("A third")]
     assert elided
     assert all(w.dangling and not w.reads_on for w in elided)
-    assert "A little ferry traffic is good for Harrow's shops, the council says." in _printable(
-        models, text
-    )
+    assert "One more ferry is welcome in Harrow, harbour officials say." in _printable(models, text)
