@@ -124,9 +124,10 @@ _PROMO_PHRASE = re.compile(
     re.I,
 )
 # An advertiser's paragraph set in the page, however long: "** A message from the Harrow Ferry
-# Company: Ferries keep Harrow moving. ...", "Paid for by ...".
+# Company: Ferries keep Harrow moving. ...", "Paid for by ...". Without its marker, "A message
+# from the mayor: ..." may be the story's own words.
 _SPONSOR_MESSAGE = re.compile(
-    r"^[\W_]*(?:a\s+message\s+from\s+[^:.]{2,60}:|(?:paid\s+for|brought\s+to\s+you)\s+by\b)",
+    r"^(?:[*•#]+\s*a\s+message\s+from\s+[^:.]{2,60}:|(?:paid\s+for|brought\s+to\s+you)\s+by\b)",
     re.I,
 )
 _CREDIT = re.compile(

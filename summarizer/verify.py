@@ -205,7 +205,7 @@ def initials(text: str) -> set[str]:
     return {a for a in found if len(a) >= 2}
 
 
-def defined_acronyms(text: str) -> list[tuple[str, str]]:
+def _defined_acronyms(text: str) -> list[tuple[str, str]]:
     """The names a text gives a short form in brackets, with that form lower-cased.
 
     "The Harrow Water Authority (NORWA) said" -> [("The Harrow Water Authority", "norwa")]:
@@ -484,7 +484,7 @@ class Verifier:
         if source_tokens is None:
             source_tokens = tokens_of(sentences)
         counted = _counted_nouns(text, fact_entities, self.settings.models.spacy_model)
-        shortened = defined_acronyms(text)
+        shortened = _defined_acronyms(text)
         pool = _candidate_indices(text, sentences)
         sims = self._embedder.embed([sentences[i] for i in pool]) @ vector
         words = content_words(text)
@@ -557,11 +557,11 @@ class Verifier:
 
         A quotation or a run-on sentence that states the claim among much else ("This season
         we carried more passengers than ever ...; sadly Tomas Varn was taken to hospital ...,
-        so the winter timetable starts early ...") is far
-        from the claim in embedding space, though one stretch of it says just what the claim
-        says. When it holds most of the claim's words, that stretch (the shortest run of its
-        words holding all those it shares with the claim) is compared instead, and counts only
-        when it is similar enough by itself.
+        so the winter timetable starts early ...") is far from the claim in embedding space,
+        though one stretch of it says just what the claim says. When it holds most of the
+        claim's words, that stretch (the shortest run of its words holding all those it shares
+        with the claim) is compared instead, and counts only when it is similar enough by
+        itself. The verdict's similarity is then the stretch's.
         """
         long_ones = [
             (k, span)
@@ -673,15 +673,15 @@ def _stretch(sentence: str, words: set[str], least: float) -> str | None:
     """
     if not words:
         return None
-    spoken = sentence.split()
+    pieces = sentence.split()
     hits: list[tuple[int, str]] = []
-    for at, chunk in enumerate(spoken):
+    for at, chunk in enumerate(pieces):
         tokens = normalise_tokens(chunk)
         hits += [(at, w) for w in words if any(_same_word(w, t) for t in tokens)]
     wanted = {w for _, w in hits}
     if len(wanted) < least * len(words):
         return None
-    best: tuple[int, int] = (0, len(spoken) - 1)
+    best: tuple[int, int] = (0, len(pieces) - 1)
     counts: dict[str, int] = {}
     left = 0
     for right in range(len(hits)):
@@ -695,7 +695,7 @@ def _stretch(sentence: str, words: set[str], least: float) -> str | None:
             if not counts[word]:
                 del counts[word]
             left += 1
-    return " ".join(spoken[best[0] : best[1] + 1])
+    return " ".join(pieces[best[0] : best[1] + 1])
 
 
 def tokens_of(sentences: Sequence[str]) -> set[str]:

@@ -28,7 +28,6 @@ SEEDS = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "seeds"
         "Download our app for the latest breaking news, alerts and more.",
         "Discover the all new Daily Planet app",
         "Sign up for our morning briefing",
-        "A message from the Harrow Ferry Company: Ferries keep Harrow moving every day.",
         "** A message from the Harrow Ferry Company: Ferries keep Harrow moving every day. "
         "Their 40 crews carry 9,000 people a week, and every one of them counts on the ferry "
         "to get to work, to school and home again: keep the Harrow ferry sailing.",
@@ -378,3 +377,10 @@ def test_a_link_set_inside_a_paragraph_comes_off():
 def test_an_editors_insertion_in_brackets_stays():
     text = 'A parent asked about the checks. "[The district] failed to check her," Ada Quist said.'
     assert clean_text(text) == text
+
+
+def test_a_message_from_someone_in_the_story_is_no_advert():
+    """Only a marked 'A message from ...:' paragraph is an advertiser's."""
+    line = "A message from the mayor: the Harrow ferry will sail again on Monday."
+    assert not is_junk_line(line)
+    assert is_junk_line("** " + line)
