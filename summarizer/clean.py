@@ -59,8 +59,8 @@ def _vocab(words: str) -> frozenset[str]:
 
 _REPORTING = re.compile(r"\b(?:said|says|told|according|added|asked|wrote|reported)\b", re.I)
 
-# A web archive's notice in place of the page: "Starting in 1996, Alexa Internet has been donating
-# their crawl data to the Internet Archive.", "The goal is to fix all broken links on the web."
+# A web archive's notice in place of the page: a crawler "donating their crawl data to" an
+# archive, whose "goal is to fix" the web's broken links.
 _ARCHIVE_NOTICE = re.compile(
     r"\b(?:Wayback Machine|Internet Archive|WARC files?|No More 404|broken links on the web)\b"
 )
@@ -219,7 +219,7 @@ LEADING_DATELINE = re.compile(
     r"\((?:CNN|CNN ?Money|AP|AFP|Reuters|UPI|HealthDay(?: News)?)\)\s+(?=[A-Z“\"‘'])",
 )
 # A video player's button text glued to the caption after it ("CLOSE The Dow plunged ...",
-# "Skip in Skip x Embed x Share The ..."), and
+# "Skip in Skip x Embed ... The ..."), and
 # a picture's or an opinion box's label glued to the paragraph after it ("Image The spokeswoman
 # said ...", "Analysis There had been ...", "Commentary Once the ferry ...").
 _PLAYER_LABEL = re.compile(

@@ -320,7 +320,7 @@ def drop_asides(doc: Doc, keep: list[bool]) -> None:
         set_off = first > 0 and doc[first - 1].text == ","
         # "... with Mr. Smith, who told them: '...'": a colon opens what the clause says.
         closed = last + 1 >= len(doc) or (doc[last + 1].is_punct and doc[last + 1].text != ":")
-        # "After talking with Robinson, Engravalle, a father of two, noticed ...": a name "in
+        # "After talking with Varn, Hald, a mother of three, noticed ...": a name "in
         # apposition" to a name is the parser's reading of the next clause's subject.
         if token.dep_ == "appos" and token.pos_ == "PROPN" and token.head.pos_ == "PROPN":
             continue
@@ -351,7 +351,13 @@ def drop_asides(doc: Doc, keep: list[bool]) -> None:
                 for i in range(opened, token.i + 1):
                     keep[i] = False
             opened = None
-    dashes = [t.i for t in doc if t.text in {"—", "–", "--"}]
+    # A hyphen with a space on each side is a dash too: "hungry – whose score ... group - spent"
+    # closes its aside with one.
+    dashes = [
+        t.i for t in doc
+        if t.text in {"—", "–", "--"}
+        or (t.text == "-" and t.whitespace_ and t.i > 0 and doc[t.i - 1].whitespace_)
+    ]  # fmt: skip
     root = doc[:].root.i
     for a, b in zip(dashes[::2], dashes[1::2], strict=False):
         # Dashes that pair wrongly ("hungry – whose score ... - spent 64% more – even") would

@@ -128,7 +128,7 @@ _HALF_SENTENCE = re.compile(
     r"^[\"“‘']?(?:because\b(?! of\b)(?![^,]*,)|(?:al)?though\b(?![^,]*,))", re.IGNORECASE
 )
 
-# The writer's aside: "Hard to believe the season has come down to one start."
+# The writer's aside: "Hard to believe the ferry's fate has come down to one vote."
 _ASIDE = re.compile(
     r"^(?:hard|good|nice|sad|easy|tough|funny|strange|odd|interesting) to "
     r"(?:believe|say|know|see|tell|imagine|think|argue|note)\b",

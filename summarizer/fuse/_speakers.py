@@ -174,8 +174,8 @@ def _one_person(previous: Sequence[str], read: Reader) -> str | None:
             and not (e.root.dep_ == "compound" and e.root.head.pos_ == "NOUN")
             and not any(t.i in quoted for t in e)
         ]  # fmt: skip
-        # "... the car of the woman who was later found dead", "Ruben Porras, a cousin of
-        # Elijah's father, said the school called the boy's mother": someone unnamed is in
+        # "... the boat of the man who was later found drowned", "Ines Hald, an aunt of the
+        # girl's mother, said the school called the girl's father": someone unnamed is in
         # play, and the "she" after it may be them.
         if any(t.lower_ in _PERSON_NOUNS and t.i not in quoted for t in doc):
             return None

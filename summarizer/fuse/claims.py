@@ -519,8 +519,8 @@ def _headless(doc: Doc) -> bool:
 def _lost_subject(first: Token, keep: list[bool]) -> bool:
     """Whether a wording opens on the auxiliary of a verb whose subject it does not keep.
 
-    "Was altered to speed up ...": the page cut the subject off, or a cut took it ("footage
-    experts have confirmed was altered ...").
+    "Was edited to ...": the page cut the subject off, or a cut took it ("footage the lawyers
+    say was edited ...").
     """
     finite = first.dep_ in {"aux", "auxpass"} and first.tag_ in FINITE_TAGS  # not "To ..."
     return finite and not any(

@@ -48,8 +48,8 @@ def test_a_line_that_lost_its_subject_is_never_printed(models):
     text = (
         "This time, the Harrow council aide was discussing video the council shared of the "
         "meeting between reporter Tomas Varn and a council clerk who tried to take a microphone "
-        "away from him during a tense exchange with the mayor, footage experts have confirmed "
-        "was altered to speed up the motion of Varn’s arm."
+        "away from him during a tense exchange with the mayor, footage the clerk's lawyers "
+        "say was altered to speed up Varn’s hand."
     )
     assert not any(w.startswith("Was ") for c in _wordings(models, text) for w in c)
 
@@ -358,9 +358,9 @@ def test_british_quotation_marks_keep_what_was_said_whole(models):
 
 
 def test_a_later_pointing_back_comes_off(models):
-    text = "Moments later, the van pulls to the side of the road and its driver speeds away."
+    text = "Moments later, the ferry turns back toward the quay and its captain waves."
     (claim,) = _wordings(models, text)
-    assert claim[0] == "The van pulls to the side of the road and its driver speeds away."
+    assert claim[0] == "The ferry turns back toward the quay and its captain waves."
 
 
 def test_a_main_clause_pronoun_after_an_opening_phrase_needs_its_person(models):
@@ -397,7 +397,7 @@ def test_an_unnamed_gathering_points_back():
 
 
 def test_half_sentences_are_dangling():
-    assert dangling_opener("Because it may be time we all moved to Fernwick.")
+    assert dangling_opener("Because it might be the year we all left Fernwick.")
     assert dangling_opener("Except four of those houses were never rebuilt.")
     assert not dangling_opener("Because of the storm, the Fernwick bridge closed on Sunday.")
 
@@ -536,15 +536,17 @@ def test_him_or_her_as_object_of_its_own_subject_points_back(models, text, point
 
 
 def test_and_between_nouns_is_no_second_predicate(models):
-    """'allowed for mood and time spent shopping': 'spent' is no second verb of the subject."""
+    """'allowed for age and time spent indoors': 'spent' is no second verb of the subject."""
     text = (
-        "Shoppers who were hungry – whose score was above the median for the whole group - spent "
-        "40 per cent more money than those who were full – even when the team allowed for mood "
-        "and time spent shopping."
+        "Visitors who were cold – whose rating was higher than most in the sample - spent 30 "
+        "per cent more on tickets than visitors who were warm – even when the study allowed for "
+        "age and time spent indoors."
     )
     claims = _wordings(models, text)
     assert len(claims) == 1
-    assert all("40 per cent" in w and "time spent shopping" in w for w in claims[0])
+    assert all("30 per cent" in w and "time spent indoors" in w for w in claims[0])
+    # The aside closed by a spaced hyphen goes; the sentence keeps its verb.
+    assert any(w.startswith("Visitors who were cold spent 30 per cent") for w in claims[0])
 
 
 def test_a_line_promising_more_tells_nothing(models):
@@ -596,8 +598,8 @@ def test_a_verb_of_saying_without_what_was_said_is_no_claim(models):
 def test_what_was_reported_may_hang_on_a_preposition(models):
     """'reported on the details of a payment' says what; 'reported on Monday' does not."""
     text = (
-        "The Harrow Courier has also reported on the details of a $40,000 payment made by "
-        "the mayor's office to Ada Quist."
+        "The Harrow Courier has also reported on the terms of a $40,000 loan that the mayor's "
+        "office gave Ada Quist."
     )
     assert _printable(models, text)
     assert _never_printed(models, "The Harrow Courier reported on Monday.")
@@ -621,12 +623,12 @@ def test_head_attribution_stays_when_the_clause_points_at_its_speaker(models):
 
 def test_a_copula_keeps_its_not_when_its_clauses_are_split(models):
     text = (
-        "Ruth Calloway, who had come on as a substitute in the two matches before, was not in "
-        "the starting lineup and came on in the second half."
+        "Ruth Calloway, who had rowed as a reserve in the two races before, was not in the "
+        "first crew and rowed in the final heat."
     )
     wordings = [w for claim in _wordings(models, text) for w in claim]
-    assert not any("Calloway not came" in w for w in wordings)
-    assert any(w.startswith("Ruth Calloway came on in the second half") for w in wordings)
+    assert not any("Calloway not rowed" in w for w in wordings)
+    assert any(w.startswith("Ruth Calloway rowed in the final heat") for w in wordings)
 
 
 def test_a_similar_thing_or_the_duo_points_back():
@@ -675,11 +677,11 @@ def test_finally_and_rather_come_off(models):
 def test_verbs_sharing_one_object_are_not_split(models):
     """'found and rescued a swimmer' never leaves 'The crew found.'."""
     text = (
-        "A Coast Guard helicopter crew found and rescued a person from the water Tuesday off "
+        "A harbour patrol crew spotted and pulled a swimmer from the sea Tuesday off "
         "Marrow Beach in Harrow."
     )
     claims = _wordings(models, text)
-    assert not any(w.endswith("crew found.") for c in claims for w in c)
+    assert not any(w.endswith("crew spotted.") for c in claims for w in c)
 
 
 def test_a_participle_goes_with_the_modifier_cut_from_it(models):
@@ -705,7 +707,7 @@ def test_a_question_the_writer_asks_tells_nothing():
 
 def test_an_ordinal_is_never_cut(models):
     """'the first Harrow officer to be killed' is not 'the officer to be killed'."""
-    text = "Ruth Calloway is the first Harrow officer to be killed in the line of duty."
+    text = "Ruth Calloway is the first Harrow ferry captain to be honoured by the king."
     (found,) = claims_of([Sentence(text, 0, 0)], [[text]], model=models.models.spacy_model)
     wording = found[0].wordings[0]
     names = [e for e, label in wording.entities if label == "ORDINAL"]
@@ -932,7 +934,7 @@ def test_speech_verbs_without_what_was_said_and_passive_charges(models):
         ("Other ratings of the Harrow council have tumbled as well.", True),
         ("The Harrow ferry isn't exactly inventing the wheel here, either.", True),
         ("Unions decried the Harrow fare rise, and ferry crews criticised it as well.", False),
-        ("The new Harrow ferry is really just more of the same, only slower.", True),
+        ("The new Harrow ferry offers little but more of the same, only slower.", True),
         ("Not only was the Harrow ferry cheaper.", True),
         ("Not only was the Harrow ferry cheaper, but it was faster than the old one.", False),
         ("Though Varn and Hald have sort of obscured their plan for the ferry.", True),
@@ -994,11 +996,11 @@ def test_a_clause_whose_subject_pronoun_was_named_in_the_clause_cut_off_is_dangl
 
 def test_a_comma_left_before_a_semicolon_by_a_cut_goes(models):
     text = (
-        "Varn won the Harrow vote by 11 points, according to exit polls; today he leads by one "
+        "Varn took the Harrow vote by 11 points, according to early counts; now he leads by one "
         "seat."
     )
     wordings = [w for claim in _wordings(models, text) for w in claim]
-    assert "Varn won the Harrow vote by 11 points; today he leads by one seat." in wordings
+    assert "Varn took the Harrow vote by 11 points; now he leads by one seat." in wordings
     assert not any(",;" in w for w in wordings)
 
 
@@ -1068,9 +1070,9 @@ def test_lines_that_point_back_read_on_and_lines_that_tell_nothing_do_not(models
     never = [
         "Is the ferry safe to sail again.",
         "There are more still to come.",
-        "Because it may be time we all moved.",
+        "Because it might be the year we all left.",
         "We have counted every boat in the harbour.",
-        "Hard to believe the season has come down to one ferry crossing.",
+        "Hard to believe the ferry's fate has come down to one vote.",
     ]
     for text in never:
         claims = _read(models, text, ["Most of the harbour wall collapsed on Monday."])
@@ -1167,8 +1169,8 @@ def test_a_cut_before_a_stray_closing_mark_ends_on_a_clean_full_stop(models):
 def test_a_passive_report_of_its_subject_is_a_claim(models):
     """'X has been confirmed as Y' says what was confirmed; 'It was reported on Monday' does not."""
     text = (
-        "A car park in a Highland town has been confirmed by archaeologists as the meeting "
-        "place of a medieval Norse parliament."
+        "A field near a Harrow farm has been confirmed by surveyors as the landing place of "
+        "the first Kessling ferry."
     )
     assert text in _printable(models, text)
     assert _never_printed(models, "It was reported on Monday.")
@@ -1177,8 +1179,8 @@ def test_a_passive_report_of_its_subject_is_a_claim(models):
 def test_the_clause_said_may_hang_on_the_noun_before_it(models):
     """The parser may attach 'that ...' to 'a statement'; the sentence still says something."""
     text = (
-        "The mayor's office said in a statement that the request to the former governor would "
-        "be presented at a ceremony on Monday."
+        "The harbour office said in a statement that the plan for the old pier would be "
+        "shown to the public at a meeting on Monday."
     )
     assert _printable(models, text)
 
@@ -1228,16 +1230,16 @@ def test_that_as_an_object_points_back(models):
 
 
 def test_a_list_read_as_an_appositive_stays_with_its_plural_verb(models):
-    """'a road, a ditch and an aqueduct ... were built': no wording says 'A road were built'."""
+    """'a quay, a lock and a canal ... were built': no wording says 'A quay were built'."""
     text = (
-        "Ada Quist said that a road, a ditch and an aqueduct, known as the Water of Harrow, "
-        "that drew water from hillside springs, were also constructed when Tomas Varn was in "
-        "control of Harrow."
+        "Ada Quist said that a quay, a lock and a canal, known as the Cut of Harrow, "
+        "that carried boats from the upland mills, were also built when Tomas Varn was in "
+        "charge of Harrow."
     )
     printable = _printable(models, text)
     assert printable
     for wording in printable:
-        assert "a ditch and an aqueduct" in wording, wording
+        assert "a lock and a canal" in wording, wording
 
 
 def test_no_wording_opens_on_a_title_cut_loose(models):
@@ -1275,7 +1277,7 @@ def test_a_sentence_set_in_brackets_loses_them(models):
         ('"No one wants to talk honestly" about the ferry fares in Harrow.', False),
         ("“Are You Ready for Harrow?” song just for the sheer campiness factor.", False),
         ('"We will win the Harrow seat," Ada Quist said on Monday.', True),
-        ('"Right Now" hung out in the lower region of the Harrow chart for 10 weeks.', True),
+        ('"Tide Song" stayed in the lower reaches of the Harrow chart for 10 weeks.', True),
     ],
 )
 def test_a_quotation_and_a_remnant_without_a_verb_is_no_claim(models, text, printed):

@@ -241,9 +241,9 @@ def test_picture_label_comes_off_the_paragraph_it_is_glued_to():
 @pytest.mark.parametrize(
     "line",
     [
-        "You always have the option to delete your Tweet location history.",
+        "You can clear your Tweet location history at any time.",
         "Add this Tweet to your website by copying the code below.",
-        "Just fill in your details in the form below to join our mailing list.",
+        "Fill in the short form under this line to join our mailing list.",
         # An embedded post: its text ends in the author's handle and the date.
         "Sad day for the valley. Rest easy, old friend. — Wren Halloway (@wrenh) March 3, 2021",
         "Still can't believe it A post shared by Tarn Ollis (@tarnollis) on Mar 3, 2021 at "
@@ -273,7 +273,7 @@ def test_a_caption_block_ending_in_its_photo_credit_is_junk():
         "Editor's note: This article was amended on 9 June to correct the ferry's name.",
         "Correction, 3 May: This story has been updated to include the council's response.",
         "Update: The post has been updated with comments from the harbour office.",
-        "This article was originally published with the title A Lamp for Ashby.",
+        "This piece was first published under the title A Lamp for Ashby.",
         "Staff writer Ada Lens in Harrow contributed to this report.",
     ],
 )
@@ -351,8 +351,8 @@ def test_a_name_before_a_party_or_a_wire_is_no_dateline():
 
 def test_a_web_archive_notice_is_no_article_text():
     notice = (
-        "Since 2001, Borealis Web has been donating their crawl data to the Internet Archive. "
-        "Flowing in every day, these data are added to the Wayback Machine after an embargo."
+        "Borealis Web has given its crawl data to the Internet Archive since 2001. "
+        "Each day the new pages join the Wayback Machine after a waiting period."
     )
     assert clean_text(notice) == ""
     assert clean_text(notice, light=True) == ""
