@@ -497,7 +497,7 @@ def split_coordination(doc: Doc, keep: list[bool]) -> list[list[bool]] | None:
         if auxiliaries and not any(c.dep_ in {"aux", "auxpass"} for c in second.children):
             shared |= auxiliaries | {c.i for c in root.children if c.dep_ == "neg"}
         second_mask = [keep[i] and (i in tail or i in shared) for i in range(len(doc))]
-        # "... where he met his equivalent, Ivan Urgant, and appeared on his show": the pronoun
+        # "... where he met his rival, Tomas Varn, and appeared on his boat": the pronoun
         # may point at a person the first clause names, who would be gone.
         named = any(
             e.label_ == "PERSON" and e.start not in shared and e.start not in tail for e in doc.ents

@@ -114,7 +114,7 @@ _POINTING_CLAUSE = re.compile(
 
 # A line that promises what comes next instead of telling it ("There was more to the story.",
 # "There are more still to come.",
-# also what is left of "his attorney insisted there was more to the story" without him).
+# also what is left of "her lawyer argued there was more to the story" without her).
 _PROMISE = re.compile(
     r"^(?:but |and )?(?:there(?:'s|’s| is| was| are| were) (?:much |even )?more(?: still)?"
     r"(?: to (?:come|(?:the|this|that) story))?"

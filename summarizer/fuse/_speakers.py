@@ -150,7 +150,7 @@ def resolve_pronoun(doc: Doc, at: int, previous: Sequence[str], read: Reader) ->
     person = _one_person(previous, read) if previous and pronoun in _PERSON_PRONOUNS else None
     if person is None:
         return None
-    # "Her blood was found on his jacket, Molins said": a pronoun never stands for a person
+    # "Her paint was found on his boat, Varn said": a pronoun never stands for a person
     # the sentence names itself.
     if person.split()[-1] in {t.text for t in doc}:
         return None

@@ -205,8 +205,8 @@ def test_no_wording_is_a_fragment_or_an_open_bracket(models):
     text = (
         "Competition to win the coveted contract was fierce, with such firms as Orlen Build and "
         "Marsh Works mounting bids to rebuild the bridge at sites like the old ferry landing in "
-        "Tarn, Ostel, the home of the fair, and Brisk (the latter, according to sources, offered "
-        "the council $3 million for the work -- and was rejected)."
+        "Tarn, Ostel, the home of the fair, and Brisk (the last, people close to the bid say, "
+        "offered the council $3 million for the work -- and was turned down)."
     )
     for claim in _wordings(models, text):
         for wording in claim:
@@ -723,7 +723,7 @@ def test_head_attribution_stays_before_a_second_that_clause(models):
     """Without 'Police said', ', and that the boat ...' would hang."""
     text = (
         "Police said the ferry's engine and rudder were removed deliberately, and that the boat "
-        "had been tampered with to make it sink."
+        "had been damaged on purpose so that it would sink."
     )
     for claim in _wordings(models, text):
         assert not any(w.startswith("The ferry's engine") and ", and that" in w for w in claim)
@@ -908,7 +908,7 @@ def test_what_someone_says_ought_to_be_keeps_its_speaker(models):
         ("Police said he had no criminal record in Harrow or elsewhere.", True),
         ("Council officials say she has exceeded the age limit for the post.", True),
         ("Ines Hald said she would appeal the Harrow ruling next week.", False),
-        ("Banks said she threw herself to the ground near the Harrow pier.", False),
+        ("Banks said she dived to the deck near the Harrow pier.", False),
         ("A Harrow ferry captain said he saw the smoke at noon.", False),
         (
             "Police said in addition to Mara Quend showing up at the house, she brought the boy "
@@ -1188,8 +1188,8 @@ def test_the_clause_said_may_hang_on_the_noun_before_it(models):
 def test_a_past_tense_read_as_a_participle_is_still_a_verb(models):
     """'A sell-off accelerated Monday ...': the tagger's VBN with its own subject is finite."""
     text = (
-        "A global market sell-off accelerated Monday with the main index plunging nearly "
-        "1,600 points at one point in afternoon trading."
+        "A ferry share sell-off accelerated Monday with the Harrow index falling nearly "
+        "900 points at one stage in morning trading."
     )
     assert text in _printable(models, text)
     # ... but not a participle set apart from its noun: that is still a fragment.
