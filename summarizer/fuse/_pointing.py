@@ -233,7 +233,7 @@ _OWN_WORDS = frozenset(
     {"attr", "acomp", "dobj", "xcomp", "ccomp", "prep", "oprd", "advcl", "agent", "prt",
      "dative", "npadvmod", "acl", "csubj", "expl"}
 )  # fmt: skip
-_ELIDING_ADVERBS = frozenset({"too", "so", "either", "neither", "also", "not", "still"})
+_ELIDING_ADVERBS = frozenset({"too", "so", "either", "neither", "also", "still"})
 
 
 def elided_verb(doc: Doc, mask: list[bool]) -> Token | None:
