@@ -250,8 +250,15 @@ def drop_tail_attribution(doc: Doc, keep: list[bool], *, quoted: bool) -> None:
     if not commas:
         return
     tail = [t for t in doc[commas[-1] + 1 :] if not t.is_punct]
-    # "water-borne" or "state-owned" is an adjective here, not a second clause.
-    verbs = [t for t in tail if t.pos_ in {"VERB", "AUX"} and t.dep_ not in {"amod", "compound"}]
+    # "water-borne" or "state-owned" is an adjective here, not a second clause; nor is the verb
+    # of a clause that says who the speaker is ("one of the climbers who found them said").
+    verbs = [
+        t
+        for t in tail
+        if t.pos_ in {"VERB", "AUX"}
+        and t.dep_ not in {"amod", "compound"}
+        and not _inside_speaker(t, tail[0].i)
+    ]
     if (
         tail
         and len(tail) <= MAX_ATTRIBUTION_TOKENS
@@ -261,6 +268,16 @@ def drop_tail_attribution(doc: Doc, keep: list[bool], *, quoted: bool) -> None:
         for i in range(commas[-1], len(doc)):
             if not doc[i].is_punct or doc[i].text == ",":
                 keep[i] = False
+
+
+def _inside_speaker(token: Token, start: int) -> bool:
+    """Whether a verb belongs to a clause modifying a noun of the tail that starts at `start`."""
+    node = token
+    while node.head.i != node.i and node.head.i >= start:
+        if node.dep_ in {"relcl", "acl"}:
+            return True
+        node = node.head
+    return node.dep_ in {"relcl", "acl"}
 
 
 def reported_clause(doc: Doc) -> Token | None:
@@ -332,6 +349,9 @@ def drop_asides(doc: Doc, keep: list[bool]) -> None:
         # "..., which span trade to rights in Tibet, Hong Kong, and Xinjiang, as well as ...": a
         # list that goes on after it may be the aside's own, or the aside one of its items.
         listed = any(doc[i].dep_ == "cc" for i in range(last + 1, min(last + 3, len(doc))))
+        # "to become a pilot, a doctor, and a singer": the parser reads the list's second item
+        # as the first's appositive, with the rest coordinated under it.
+        listed = listed or (token.dep_ == "appos" and any(c.dep_ == "conj" for c in token.children))
         # "sailed to Kessling, where she met her counterpart, Tomas Varn, and ...": two names
         # would be glued ("Kessling Tomas Varn").
         before = next((t for t in reversed(doc[:first]) if not t.is_punct), None)

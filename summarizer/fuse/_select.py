@@ -7,7 +7,9 @@ the words it shares with the other outlets that no printed sentence has used yet
 closeness to the facts chosen, per word of it (scaled). The best gain not yet told opens a
 fact group: the wording of it (from any outlet carrying it) that the most outlets
 carry is printed, cut of a modifier only its own outlet has when that lets one more outlet
-verify it, with every carrier cited and any outlet giving another value recorded.
+verify it, with every carrier cited and any outlet giving another value recorded. A fact only
+one outlet has is printed in the wording chosen for it, unless that drops who spoke or who
+someone is; room no fact takes gives such a wording back the asides it was cut of.
 """
 
 from __future__ import annotations
@@ -324,8 +326,41 @@ class Selector:
             origins.append(self.units[shown].candidate)
             if budget - used_words < MIN_WORDS:
                 break
-        self._read_on(groups, origins, printed, budget - used_words)
+        room = self._fill_out(groups, printed, budget - used_words)
+        self._read_on(groups, origins, printed, room)
         return groups
+
+    def _fill_out(
+        self, groups: list[tuple[FactGroup, OrderKey]], printed: list[int], room: int
+    ) -> int:
+        """Give back, in the room no fact took, the asides a one-outlet wording was cut of.
+
+        A wording is chosen for what it adds per word; once every fact that fits is told, the
+        detail its outlet wrote beside it ("..., which was built in 1962, ...") costs nothing.
+        Not where the fuller wording would repeat a printed fact. Returns the room left.
+        """
+        told = [self.units[p].wording for p in printed]
+        for g, ((group, _), shown) in enumerate(zip(groups, printed, strict=True)):
+            sentence = group.sentence
+            if len(sentence.citations) != 1 or sentence.disagreements:
+                continue
+            fullest = self.by_claim[id(self.units[shown].claim)][0]
+            wording = self.units[fullest].wording
+            extra = wording.words - len(sentence.text.split())
+            if wording.text == sentence.text or extra > room:
+                continue
+            others = [
+                (w, self._similarity(fullest, p))
+                for i, (w, p) in enumerate(zip(told, printed, strict=True))
+                if i != g
+            ]
+            threshold = self.settings.summary.align_threshold
+            if any(s >= threshold for _, s in others) or self._restates(wording, others):
+                continue
+            sentence.text = wording.text
+            group.evidence[0] = (group.evidence[0][0], wording.text)
+            room -= extra
+        return room
 
     def _read_on(
         self,
@@ -457,12 +492,15 @@ class Selector:
         # Most carriers wins. Between wordings several outlets carry, the one closest to what
         # each of them says (a wording with one outlet's extra clause goes beyond the others),
         # and never one outlet's attribution ("..., police said") over several. Otherwise the
-        # earlier, the chosen claim's fullest, wording.
-        def rank(r: int) -> tuple[int, bool, float, int]:
+        # wording chosen for what it adds per word, unless it drops who spoke or who a person
+        # is, as one outlet alone tells it; then the earlier, the chosen claim's fullest, one.
+        def rank(r: int) -> tuple[int, bool, float, bool, int]:
             several = len(carriers[r]) > 1
-            attributed = several and self.units[alternatives[r]].wording.attributed
+            wording = self.units[alternatives[r]].wording
+            attributed = several and wording.attributed
             closeness = self._closeness(alternatives[r], carriers[r]) if several else 0.0
-            return len(carriers[r]), not attributed, round(closeness, 1), -r
+            chosen = alternatives[r] == best and (several or not wording.drops_who)
+            return len(carriers[r]), not attributed, round(closeness, 1), chosen, -r
 
         pick = max(range(len(alternatives)), key=rank)
         chosen = self.units[alternatives[pick]]

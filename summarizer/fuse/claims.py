@@ -114,6 +114,10 @@ class Wording:
     entities: tuple[Entity, ...]
     dangling: bool
     attributed: bool = False  # ends in its outlet's attribution (", police said")
+    # Cut of who said it ("Shah said ...", "..., police said") or of who a person named is
+    # ("Odile Franck, the astronomer who led the work"): from one outlet alone, the first states
+    # as fact what someone said, the second names a stranger.
+    drops_who: bool = False
     # Dangling only because it points back: it reads on right after the sentence its article
     # puts before it ("He was 91."), where a reader finds what it points at.
     reads_on: bool = False
@@ -378,10 +382,35 @@ def _claim(
             continue
         if n == 0 and len(masks) > 1 and mask != masks[1]:
             wording = replace_field(wording, attributed=True)
+        # Cut of its tail attribution, of a role or name beside a name, or of its speaker.
+        cut_tail = n >= 1 and masks[0] != masks[1]
+        cut_head = n == 3 and mask != masks[2]
+        if cut_tail or cut_head or (n >= 1 and _drops_role(doc, masks[1], mask)):
+            wording = replace_field(wording, drops_who=True)
         seen.add(wording.text)
         claim.wordings.append(wording)
         claim._masks.append(mask)
     return claim
+
+
+def _drops_role(doc: Doc, fuller: list[bool], mask: list[bool]) -> bool:
+    """Whether a mask cuts, of what a fuller one keeps, an aside saying who or what one is."""
+    return any(
+        fuller[t.i] and not mask[t.i] and t.dep_ == "appos" and _names(t.head, t)
+        for t in doc
+    )  # fmt: skip
+
+
+def _names(head: Token, appositive: Token) -> bool:
+    """Whether an appositive says who or what its head is.
+
+    A role for a name ("Ada Quill, the coxswain"), a name for a description ("the country's
+    highest peak, Mount Harl").
+    """
+    named = head.ent_type_ == "PERSON" or head.pos_ == "PROPN"  # the tagger errs on names
+    return (named and appositive.pos_ == "NOUN") or (
+        head.pos_ == "NOUN" and appositive.pos_ == "PROPN"
+    )
 
 
 def _wording(

@@ -1339,3 +1339,43 @@ def test_a_clause_whose_verb_phrase_the_other_gave_never_reads_on(models):
     assert elided
     assert all(w.dangling and not w.reads_on for w in elided)
     assert "One more ferry is welcome in Harrow, harbour officials say." in _printable(models, text)
+
+
+def test_a_tail_attribution_whose_speaker_has_a_clause_of_its_own_comes_off(models):
+    """ ", one of the divers who reached the wreck said on Monday": the clause saying who the
+    speaker is has a verb of its own, and the tail is still only attribution."""
+    text = (
+        "The bell of the Kessling ferry has been left on the seabed out of respect, one of the "
+        "divers who reached the wreck said on Monday."
+    )
+    (claim,) = _wordings(models, text)
+    assert "The bell of the Kessling ferry has been left on the seabed out of respect." in claim
+    # A tail whose own verb is no verb of saying is no attribution.
+    kept = "The bell was raised at dawn, and the divers who reached it rested on the quay."
+    assert all("rested on the quay" in w for c in _wordings(models, kept) for w in c)
+
+
+def test_a_list_the_parser_reads_as_an_appositive_is_not_cut(models):
+    """ "to become a pilot, a harpist, and a judge": the parser hangs the second item on the
+    first as its appositive and the third under it; cutting that would leave only the first."""
+    text = "The cousins are training to become a pilot, a harpist, and a judge of the high court."
+    for claim in _wordings(models, text):
+        assert all("a harpist, and a judge" in w for w in claim), claim
+
+
+def test_a_wording_that_drops_who_spoke_or_who_one_is_says_so(models):
+    """From one outlet alone, a wording cut of its speaker or of the role that says who a named
+    person is would tell less than its sentence; a cut of another aside would not."""
+
+    def flags(text):
+        (claim, *_) = _read(models, text)
+        return {w.text: w.drops_who for w in claim.wordings}
+
+    said = flags("Varn said the recent harbour repairs were tied directly to the new levy.")
+    assert said["The recent harbour repairs were tied directly to the new levy."]
+    role = flags(
+        '"We rebuilt the pier from the old plans," said Ada Quill, the engineer who led the work.'
+    )
+    assert role['"We rebuilt the pier from the old plans," said Ada Quill.']
+    aside = flags("Two tugs and a pilot boat joined the search, which lasted nearly six hours.")
+    assert not aside["Two tugs and a pilot boat joined the search."]

@@ -509,3 +509,35 @@ def test_the_seed_articles_read_as_one_digest_of_shared_facts(models):
     assert not any(dangling_opener(s.text) for s in story.sentences)
     # The pledge is told once, though [2] words it again beside another fact.
     assert sum("peace and stability" in s.text for s in story.sentences) == 1
+
+
+_LIFEBOAT = Article(
+    title="Lifeboat rescues four anglers off Harrow",
+    outlet="Harrow Courier",
+    text=(
+        "The Harrow lifeboat, which was built in 1962 at a yard on the Lark estuary, rescued "
+        "four anglers on Sunday.\n\n"
+        '"The swell was the worst I have seen in twenty years," said Ada Quill, the coxswain '
+        "who led the crew.\n\n"
+        "Quill said the station would need a second boat before the winter storms.\n\n"
+        "The anglers had been fishing from a rock ledge when the tide cut them off."
+    ),
+)
+
+
+def test_one_outlets_fact_is_told_in_the_wording_chosen_for_what_it_adds_per_word(models):
+    """In a tight budget a one-outlet fact loses an aside to make room for another fact; who
+    spoke, who the speaker is and what someone said stay as the outlet wrote them."""
+    digest = fuse_articles([_LIFEBOAT], models, max_words=60)
+    texts = [s.text for s in digest.sentences]
+    assert "The Harrow lifeboat rescued four anglers on Sunday." in texts
+    assert any("said Ada Quill, the coxswain who led the crew." in t for t in texts)
+    assert "Quill said the station would need a second boat before the winter storms." in texts
+    assert any("rock ledge" in t for t in texts)
+
+
+def test_room_no_fact_takes_gives_back_the_asides(models):
+    """With room to spare, the aside a wording was cut of is printed again."""
+    digest = fuse_articles([_LIFEBOAT], models, max_words=200)
+    assert any("which was built in 1962" in s.text for s in digest.sentences)
+    assert sum(len(s.text.split()) for s in digest.sentences) <= 200
