@@ -76,6 +76,10 @@ LONG_EVIDENCE = 2
 # a paraphrase shares its names and key words, and embedding every sentence of every source for
 # every claim would dominate the run time.
 LEXICAL_PREFILTER = 5
+# Of the sentences that verify a claim, those this close in similarity to the closest compete on
+# the share of its words they hold: "X died when her stroller plunged down a shaft" is near
+# "The stroller landed on the car", but "... fell down the shaft and landed on the car" says it.
+EVIDENCE_MARGIN = 0.05
 # Words that may differ between two wordings of one entity ("the U.S." vs "U.S.").
 # Hedges are dropped too: "about 3:40 a.m." and "around 3:40 a.m." state the same time.
 # Not a stop-word list: spaCy's would drop "us" (the folded "U.S.") and numbers ("two").
@@ -459,8 +463,9 @@ class Verifier:
         """Compare one sentence with one source's sentences.
 
         The source's sentences are tried from the most similar down, as long as they clear the
-        similarity threshold; the first that also holds every entity and quotation and enough
-        of the sentence's words is the evidence.
+        similarity threshold; of those that also hold every entity and quotation and enough of
+        the sentence's words, the one holding most of its words, within a small margin of the
+        closest such, is the evidence.
 
         Args:
             text: the digest sentence.
@@ -491,11 +496,14 @@ class Verifier:
         if len(words) >= MIN_FOCUSED_WORDS:
             sims = self._focused(sims, words, [sentences[i] for i in pool], vector, threshold)
         closest: Check | None = None
+        found: Check | None = None
         named = len(fact_entities) >= MIN_NAMED_FOR_RELAXED
         floor = threshold - RELAXED_MARGIN if named else threshold
         for rank in np.argsort(-sims):
             similarity = float(sims[rank])
             if closest is not None and similarity < floor:
+                break
+            if found is not None and similarity < found.similarity - EVIDENCE_MARGIN:
                 break
             at = pool[int(rank)]
             evidence = sentences[at]
@@ -540,8 +548,10 @@ class Verifier:
             verified = close and not missing and covered >= MIN_COVERAGE
             verdict = Check(source, similarity, evidence, tuple(missing), covered, verified)
             closest = closest or verdict
-            if verified:
-                return verdict
+            if verified and (found is None or covered > found.coverage):
+                found = verdict
+        if found is not None:
+            return found
         assert closest is not None
         return closest
 

@@ -84,7 +84,7 @@ def fuse_story(
 
     embedder = get_embedder(settings.models)
     vectors = embedder.embed([c.text for c in candidates])
-    subtitles = teasers(candidates, vectors, sentences)
+    subtitles = teasers(candidates, vectors, sentences, model=settings.models.spacy_model)
     if subtitles and len(subtitles) < len(candidates):
         keep = [i for i in range(len(candidates)) if i not in subtitles]
         candidates = [candidates[i] for i in keep]

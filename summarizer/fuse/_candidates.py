@@ -9,11 +9,16 @@ the story (junk documents such as archive notices fit badly).
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ..clean import is_caption_sentence, is_page_note
 from ..models import Sentence
+from ..nlp import parse
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
 
 __all__ = ["MAX_CANDIDATES_PER_ARTICLE", "MIN_WORDS", "scores", "teasers", "usable"]
 
@@ -23,6 +28,7 @@ MAX_CANDIDATES_PER_ARTICLE = 20  # news puts the story first; this bounds embedd
 TEASER_MAX_WORDS = 20  # a lone opening line this short may be a subtitle
 TEASER_SIMILARITY = 0.65  # ... and is one when a longer lead sentence restates it this closely
 TEASER_LEAD = 4  # the sentences after it that may restate it
+_PAST_OR_MODAL = frozenset({"VBD", "MD"})
 # Scoring weights (chosen on half of the Multi-News validation clusters, checked on the rest).
 WEIGHT_CENTRALITY = 1.0
 WEIGHT_AGREEMENT = 1.0
@@ -114,12 +120,18 @@ def scores(candidates: list[Sentence], vectors: np.ndarray) -> tuple[np.ndarray,
 
 
 def teasers(
-    candidates: list[Sentence], vectors: np.ndarray, sentences: list[list[Sentence]]
+    candidates: list[Sentence],
+    vectors: np.ndarray,
+    sentences: list[list[Sentence]],
+    *,
+    model: str,
 ) -> set[int]:
     """Subtitle and teaser lines: a lone short opening line that a longer lead sentence restates.
 
     A real lead sentence is kept however close the title is: only a restatement by the text
-    right after marks a teaser, and the fact survives in the sentence that restates it.
+    right after marks a teaser, and the fact survives in the sentence that restates it. A line
+    in the past or future tense ("A baby died Thursday when ...") is a lead, however alone in
+    its paragraph: a subtitle tells in the headline's present ("Dam gate fails as ...").
     """
     alone = {
         (s.article, s.paragraph)
@@ -141,4 +153,13 @@ def teasers(
         )
         if restated:
             out.add(i)
-    return out
+    found = sorted(out)
+    docs = parse([candidates[i].text for i in found], model=model)
+    return {i for i, doc in zip(found, docs, strict=True) if not _told_in_past_or_future(doc)}
+
+
+def _told_in_past_or_future(doc: Doc) -> bool:
+    """Whether a line's main verb, or an auxiliary of it, is in the past tense or a modal."""
+    root = doc[:].root
+    verbs = [root, *(c for c in root.children if c.dep_ in {"aux", "auxpass"})]
+    return any(t.tag_ in _PAST_OR_MODAL for t in verbs)

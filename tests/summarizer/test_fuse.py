@@ -243,6 +243,35 @@ def test_teaser_line_is_not_a_fact(models):
     assert not any(s.text.startswith("Dam gate fails") for s in digest.sentences)
 
 
+@pytest.mark.parametrize(
+    ("first", "teaser"),
+    [
+        ("Fishing boat sinks off Pellham as its engine fails in a storm.", True),
+        # A lead alone in its paragraph tells in the past: it is the story, not its subtitle.
+        ("A fishing boat sank off Pellham on Friday when its engine failed in a storm.", False),
+    ],
+)
+def test_a_subtitle_tells_in_the_present_a_lead_in_the_past(models, first, teaser):
+    from summarizer.fuse._candidates import teasers
+    from summarizer.models import Sentence
+    from summarizer.nlp import get_embedder
+
+    sentences = [
+        Sentence(first, 0, 0, 0),
+        Sentence(
+            "The Pellham fishing boat went down in the storm on Friday after its engine failed, "
+            "and its crew of four were lifted off by helicopter.",
+            0,
+            1,
+            1,
+        ),
+        Sentence("The harbour master said the boat was thirty years old.", 0, 2, 2),
+    ]
+    vectors = get_embedder(models.models).embed([s.text for s in sentences])
+    found = teasers(sentences, vectors, [sentences], model=models.models.spacy_model)
+    assert (0 in found) is teaser
+
+
 def test_align_threshold_decides_when_a_wording_repeats_a_fact(models):
     """`[summary] align_threshold` is the one similarity at which a wording counts as told."""
     import dataclasses

@@ -311,3 +311,20 @@ def test_a_long_sentence_is_read_where_it_holds_the_claim(models):
     # A short claim is not read that way: a few words embed close to any sentence with them.
     text = "Tomas Varn broke a wrist."
     assert not verifier.check_source(text, 1, [evidence]).verified
+
+
+def test_of_near_sentences_that_verify_the_one_holding_most_of_the_claim_is_its_evidence(models):
+    """ "A puppy died when its basket plunged down a lift shaft" is a little closer in embedding
+    space, but the sentence saying the basket landed on the car is what carries the claim."""
+    verifier = Verifier(models)
+    sentences = [
+        "A puppy died on Friday when its basket plunged down an empty lift shaft.",
+        "When the doors opened, the owner stepped forward and the basket fell down the shaft and "
+        "landed on top of the lift car, which was stuck between floors, police said.",
+        "Nobody else was hurt.",
+    ]
+    check = verifier.check_source(
+        "The puppy and its basket landed on top of the lift car.", 2, sentences
+    )
+    assert check.verified
+    assert check.evidence == sentences[1]
