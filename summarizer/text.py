@@ -37,7 +37,7 @@ SAYING_VERBS = frozenset(
 _WORD = re.compile(r"\w+")
 
 # Irregular nationality word -> the country as news writing names it. The country names are
-# ones both the gazetteer (places.py) and the verifier's folding (verify.py: "US", "Britain")
+# ones both the gazetteer (places.py) and the verifier's folding (verify/_words.py: "US", "Britain")
 # know, so each maps them on to its own form.
 NATIONALITIES: Mapping[str, str] = MappingProxyType(
     {
