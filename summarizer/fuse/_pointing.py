@@ -436,11 +436,34 @@ def clause_pronoun(
         if not mask[token.i] or token.i in quoted or token.i in replaced:
             continue
         verb = token.head
-        if verb.head.i != verb.i and mask[verb.head.i]:
+        inner = verb.head.i != verb.i and mask[verb.head.i]
+        if inner and (token.lower_ != "they" or _many_before(doc, mask, token.i)):
             continue  # a clause inside the kept one: its subject may be named in it
-        if not _named_before(doc, mask, token.i):
+        if not inner and not _named_before(doc, mask, token.i):
             return True
+        if inner:
+            return True  # "Varga says they range from ...": one person is no "they"
     return False
+
+
+# Nouns that a "they" may stand for though they are singular ("The crew said they ...").
+_COLLECTIVE_NOUNS = frozenset(
+    {"police", "staff", "crew", "team", "family", "government", "company", "group", "board",
+     "council", "couple", "pair", "band", "committee", "administration", "agency"}
+)  # fmt: skip
+
+
+def _many_before(doc: Doc, mask: list[bool], at: int) -> bool:
+    """Whether the kept words before token `at` name several people or things."""
+    return any(
+        mask[t.i]
+        and (
+            t.tag_ in {"NNS", "NNPS"}
+            or t.lower_ in _COLLECTIVE_NOUNS
+            or t.lower_ in {"and", "&"}  # "Varn and Quill said they", however it parses
+        )
+        for t in doc[:at]
+    )
 
 
 _CLAUSES = frozenset({"ccomp", "csubj", "xcomp", "acl", "relcl"})

@@ -1379,3 +1379,50 @@ def test_a_wording_that_drops_who_spoke_or_who_one_is_says_so(models):
     assert role['"We rebuilt the pier from the old plans," said Ada Quill.']
     aside = flags("Two tugs and a pilot boat joined the search, which lasted nearly six hours.")
     assert not aside["Two tugs and a pilot boat joined the search."]
+
+
+def test_a_participle_set_off_by_a_comma_is_separable_detail(models):
+    """A participle clause tells more of what its clause says: the plain wording goes without
+    it, however long it is when it closes the sentence."""
+    found = _wordings(
+        models,
+        "The Kessling ferry, built at a Harrow yard in 1962 for the island route, has been "
+        "towed back to port.",
+    )
+    assert "The Kessling ferry has been towed back to port." in found[0]
+    closing = (
+        "Police say a Harrow harbour clerk who resigned this month was feuding with one of the "
+        "ferry pilots, hiding his logbook in the tide office, sending him dozens of letters "
+        "and even talking of sinking his boat."
+    )
+    assert (
+        "Police say a Harrow harbour clerk who resigned this month was feuding with one of the "
+        "ferry pilots." in _wordings(models, closing)[0]
+    )
+
+
+def test_no_participle_is_cut_where_the_parser_found_no_main_verb(models):
+    """ "The star, who flew in on Sunday, covered up in a coat": "covered" is the main verb the
+    parser read as a participle; cutting it would leave no statement."""
+    text = "The star, who flew back from Kessling on Sunday, covered up in a furry black coat."
+    for claim in _wordings(models, text):
+        assert all("covered up" in w for w in claim), claim
+
+
+@pytest.mark.parametrize(
+    ("text", "alone"),
+    [
+        # One person is no "they": the dogs it stands for were named in the sentence before.
+        ("Varga says they range from a few weeks old to twelve years.", False),
+        ("Officials said they found the dogs in a barn near Harrow.", True),
+        ("The crew said they were safe and dry in the lifeboat.", True),
+        ("Varn and Quill said they would sail for Kessling on Monday.", True),
+    ],
+)
+def test_they_in_what_one_person_said_points_back(models, text, alone):
+    assert bool(_printable(models, text)) is alone
+
+
+def test_once_again_points_back_and_comes_off(models):
+    (claim,) = _wordings(models, "Once again, the storm had no effect on the ferry timetable.")
+    assert claim[0] == "The storm had no effect on the ferry timetable."
