@@ -1381,32 +1381,26 @@ def test_a_wording_that_drops_who_spoke_or_who_one_is_says_so(models):
     assert not aside["Two tugs and a pilot boat joined the search."]
 
 
-def test_a_participle_set_off_by_a_comma_is_separable_detail(models):
-    """A participle clause tells more of what its clause says: the plain wording goes without
-    it, however long it is when it closes the sentence."""
-    found = _wordings(
-        models,
-        "The Kessling ferry, built at a Harrow yard in 1962 for the island route, has been "
-        "towed back to port.",
-    )
-    assert "The Kessling ferry has been towed back to port." in found[0]
-    closing = (
-        "Police say a Harrow harbour clerk who resigned this month was feuding with one of the "
-        "ferry pilots, hiding his logbook in the tide office, sending him dozens of letters "
-        "and even talking of sinking his boat."
-    )
-    assert (
-        "Police say a Harrow harbour clerk who resigned this month was feuding with one of the "
-        "ferry pilots." in _wordings(models, closing)[0]
-    )
-
-
-def test_no_participle_is_cut_where_the_parser_found_no_main_verb(models):
-    """ "The star, who flew in on Sunday, covered up in a coat": "covered" is the main verb the
-    parser read as a participle; cutting it would leave no statement."""
-    text = "The star, who flew back from Kessling on Sunday, covered up in a furry black coat."
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        # What came of the clause is its news.
+        (
+            "The Harrow index closed at 4,120 points on Friday, meaning it is still up 30% "
+            "since the new mayor took office.",
+            "meaning it is still up 30%",
+        ),
+        (
+            "Police say a Harrow harbour clerk who resigned this month was feuding with one of "
+            "the ferry pilots, hiding his logbook in the tide office and sending him letters.",
+            "hiding his logbook",
+        ),
+    ],
+)
+def test_a_participle_closing_its_sentence_stays(models, text, kept):
+    """A participle is no aside: what came of the clause, or what the outlet adds to it."""
     for claim in _wordings(models, text):
-        assert all("covered up" in w for w in claim), claim
+        assert all(kept in w for w in claim), claim
 
 
 @pytest.mark.parametrize(
