@@ -14,7 +14,9 @@
 5. For each group, print the wording (of any member) that the most outlets carry, citing all of
    them; a detail only one outlet has cites only it. An outlet whose matching sentence gives
    another number is recorded as disagreeing, with both values.
-6. Order the facts as the articles tell them; pick a headline from the titles (`_headline`).
+6. Order the facts as the articles tell them; where the digest first names someone by surname
+   alone, put in the full name their outlet gives (`_introduce`); pick a headline from the
+   titles (`_headline`).
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from ._candidates import MAX_CANDIDATES_PER_ARTICLE, scores, teasers, usable
 from ._compare import restates, same_quantity
 from ._groups import FactGroup, FusedStory
 from ._headline import HEADLINE_MAX_WORDS, make_headline, title_headline
+from ._introduce import introduce_names
 from ._select import Selector
 
 __all__ = [
@@ -99,6 +102,8 @@ def fuse_story(
     groups.sort(key=lambda g: g[1])
     fact_groups = [g for g, _ in groups]
     digest_sentences = [g.sentence for g in fact_groups]
+    origins = [g.evidence[0][0] for g in fact_groups]
+    introduce_names(digest_sentences, origins, source_sentences, model=settings.models.spacy_model)
     headline = make_headline(story, digest_sentences, verifier, source_sentences)
     digest = StoryDigest(story.id, headline, digest_sentences, sources)
     return FusedStory(digest, fact_groups, source_sentences)

@@ -38,6 +38,7 @@ from ..verify import (
 from ._candidates import MIN_WORDS
 from ._compare import RESTATED_ANCHORED_SIMILARITY, restates, same_quantity
 from ._groups import FactGroup
+from ._introduce import introduce, name_in_full
 from .claims import Claim, Wording, claims_of
 
 __all__ = ["Selector"]
@@ -279,6 +280,8 @@ class Selector:
         chosen: list[int] = []
         printed: list[int] = []
         told: set[str] = set()  # the content words printed so far
+        named: set[str] = set()  # the words of the people's names printed so far
+        in_full: list[list[tuple[str, str]]] = []  # per group, (surname, full name) to put in
         groups: list[tuple[FactGroup, OrderKey]] = []
         origins: list[int] = []  # the candidate each group's printed wording comes from
         used_words = 0
@@ -312,10 +315,25 @@ class Selector:
             if group is None:
                 continue
             fact, members, evidence_units, shown = group
+            # A person it names by surname alone is named in full (once the digest is filled:
+            # fill-out and read-on lines compare the wording as chosen); the words count now.
+            words = len(fact.sentence.text.split())
+            names, held = introduce(
+                fact.sentence.text,
+                self.source_sentences[fact.evidence[0][0]],
+                named,
+                model=self.settings.models.spacy_model,
+            )
+            extra = sum(len(full.split()) - 1 for _, full in names)
+            # Where the full name does not fit, the surname stays: the fact matters more.
+            while names and used_words + words + extra > budget:
+                extra -= len(names.pop()[1].split()) - 1
+            named |= held
+            in_full.append(names)
             chosen += [best, shown]
             printed.append(shown)
             remaining -= evidence_units
-            used_words += len(fact.sentence.text.split())
+            used_words += words + extra
             told |= content_words(fact.sentence.text)
             order_key = min(
                 self.candidates[m].position
@@ -328,6 +346,8 @@ class Selector:
                 break
         room = self._fill_out(groups, printed, budget - used_words)
         self._read_on(groups, origins, printed, room)
+        for (fact_group, _), names in zip(groups, in_full, strict=False):
+            name_in_full(fact_group.sentence, names)
         return groups
 
     def _fill_out(

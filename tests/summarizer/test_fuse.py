@@ -570,3 +570,54 @@ def test_room_no_fact_takes_gives_back_the_asides(models):
     digest = fuse_articles([_LIFEBOAT], models, max_words=200)
     assert any("which was built in 1962" in s.text for s in digest.sentences)
     assert sum(len(s.text.split()) for s in digest.sentences) <= 200
+
+
+_HARBOUR = [
+    "Harbour master Maria Fenwick closed the port of Pellham on Monday.",
+    "The ferries will sail again after Fenwick lifts the ban.",
+]
+
+
+@pytest.mark.parametrize(
+    ("source", "sentence", "named", "expected"),
+    [
+        (_HARBOUR, _HARBOUR[1], set(), [("Fenwick", "Maria Fenwick")]),
+        # The digest named her already.
+        (_HARBOUR, _HARBOUR[1], {"Maria", "Fenwick"}, []),
+        # Two Fenwicks, or a "President Fenwick" who may be someone else: the surname stays.
+        ([*_HARBOUR, "Her brother Paul Fenwick runs the ferries."], _HARBOUR[1], set(), []),
+        ([*_HARBOUR, "President Fenwick spoke on Tuesday."], _HARBOUR[1], set(), []),
+        # A "he" or "she" beside the surname may mean someone the full name is not.
+        (
+            _HARBOUR,
+            "The ferries will sail again after Fenwick says she lifts the ban.",
+            set(),
+            [],
+        ),
+    ],
+)
+def test_a_person_first_named_by_surname_gets_the_outlets_full_name(
+    models, source, sentence, named, expected
+):
+    from summarizer.fuse._introduce import introduce
+
+    names, held = introduce(sentence, source, named, model=models.models.spacy_model)
+    assert names == expected
+    assert "Fenwick" in held
+
+
+def test_the_full_name_moves_to_where_the_digest_first_names_the_person(models):
+    """Chosen first but printed second, the sentence with the full name gives it to the one
+    printed before it; the words stay as many."""
+    from summarizer.fuse._introduce import introduce_names
+    from summarizer.models import DigestSentence
+
+    printed = [
+        DigestSentence("The ferries will sail again after Fenwick lifts the ban."),
+        DigestSentence("Harbour master Maria Fenwick closed the port of Pellham on Monday."),
+    ]
+    words = sum(len(s.text.split()) for s in printed)
+    introduce_names(printed, [1, 1], {1: _HARBOUR}, model=models.models.spacy_model)
+    assert printed[0].text == "The ferries will sail again after Maria Fenwick lifts the ban."
+    assert printed[1].text == "Harbour master Fenwick closed the port of Pellham on Monday."
+    assert sum(len(s.text.split()) for s in printed) == words

@@ -1,0 +1,141 @@
+"""A person the digest first names by surname alone gets the full name their outlet gives.
+
+"The talks came after Blinken visited Seoul" is how an outlet writes its fifth paragraph, having
+named "Secretary of State Antony Blinken" in its first; a digest that prints only the fifth
+names a stranger. The first time the digest names someone by one word, that word becomes the
+full name the printed sentence's own outlet gives them elsewhere, when it gives only that one
+(two Trumps, or a "President Obama" beside a "Michelle Obama", leave the surname as it is) and
+no "he" or "she" stands beside it; outside quotations, and within the word budget. A name
+put in the way of a wrong person is worse than a surname left bare.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from collections.abc import Set as AbstractSet
+
+from ..models import DigestSentence
+from ..nlp import entities
+
+__all__ = ["introduce", "introduce_names", "name_in_full", "people"]
+
+MAX_NAME_WORDS = 4  # a longer "name" is a title the tagger took in ("Defense Secretary Lloyd ...")
+_QUOTED = re.compile(r'"[^"]*"|“[^”]*”')
+_POSSESSIVE = re.compile(r"['’]s$")
+_GENDERED = frozenset({"he", "him", "his", "she", "her", "hers", "he's", "she's", "she'd", "he'd"})
+
+
+def people(text: str, *, model: str) -> list[str]:
+    """The people a text names, as written there (without a possessive "'s")."""
+    (found,) = entities([text], model=model)
+    return [_POSSESSIVE.sub("", e).strip() for e, label in found if label == "PERSON"]
+
+
+def introduce(
+    text: str, source: Sequence[str], named: AbstractSet[str], *, model: str
+) -> tuple[list[tuple[str, str]], set[str]]:
+    """Who a text names by one word only, each with the full name `source` gives them.
+
+    Returns:
+        (surname, full name) for each person `named` lacks, and every word of the names the
+        text holds.
+    """
+    out: list[tuple[str, str]] = []
+    held: set[str] = set()
+    # "Obama told her he thought ...", the outlet's "Obama" after its "Michelle Obama": a "he" or
+    # "she" beside the surname may say the outlet means someone its full name is not.
+    gendered = not _GENDERED.isdisjoint(w.lower() for w in re.findall(r"[\w']+", text))
+    for person in people(text, model=model):
+        words = person.split()
+        if len(words) == 1 and words[0] not in named and words[0][:1].isupper() and not gendered:
+            full = _full_name(words[0], source, model)
+            if full is not None and _replace_first(text, words[0], full) is not None:
+                out.append((words[0], full))
+        held.update(words)
+    return out, held
+
+
+def name_in_full(sentence: DigestSentence, names: Sequence[tuple[str, str]]) -> None:
+    """Put each (surname, full name) in the sentence where it first names the surname."""
+    for surname, full in names:
+        changed = _replace_first(sentence.text, surname, full)
+        if changed is not None:
+            sentence.text = changed
+
+
+def introduce_names(
+    sentences: Sequence[DigestSentence],
+    origins: Sequence[int],
+    source_sentences: Mapping[int, Sequence[str]],
+    *,
+    model: str,
+) -> None:
+    """Name each person in full where the printed digest first names them (in place).
+
+    The full name may stand in a later sentence (chosen first, printed after): it moves to the
+    first mention when that sentence's outlet gives that one full name for the surname (a
+    "Trump" is not moved a "Melania Trump" another outlet names); the later one keeps the
+    surname. The digest's words stay as many.
+    """
+    mentions: dict[str, list[tuple[int, str]]] = {}  # surname -> (sentence, name as written)
+    for i, sentence in enumerate(sentences):
+        for person in people(sentence.text, model=model):
+            mentions.setdefault(person.split()[-1], []).append((i, person))
+    for surname, found in mentions.items():
+        first, written = found[0]
+        later, fuller = next(((i, n) for i, n in found[1:] if len(n.split()) > 1), (-1, ""))
+        if len(written.split()) > 1 or not fuller or later == first:
+            continue
+        source = source_sentences.get(origins[first], ())
+        if _full_name(surname, source, model) != fuller:
+            continue
+        moved = _replace_first(sentences[first].text, surname, fuller)
+        if moved is not None:
+            sentences[first].text = moved
+            sentences[later].text = sentences[later].text.replace(fuller, surname, 1)
+
+
+def _full_name(surname: str, sentences: Sequence[str], model: str) -> str | None:
+    """The one full name ending in `surname` that the source gives, if it gives only that one.
+
+    Not where the source also puts another capitalised word before the surname: a title or
+    another first name may be another person ("President Obama" beside "Michelle Obama").
+    """
+    holding = [s for s in sentences if re.search(rf"\b{re.escape(surname)}\b", s)]
+    names = {
+        _POSSESSIVE.sub("", e).strip()
+        for ents in entities(holding, model=model)
+        for e, label in ents
+        if label == "PERSON"
+    }
+    full = {
+        n for n in names
+        if 1 < len(n.split()) <= MAX_NAME_WORDS and n.split()[-1] == surname
+        and all(w[:1].isupper() for w in n.split())
+    }  # fmt: skip
+    if len(full) != 1:
+        return None
+    (name,) = full
+    # "President Obama" or "Mr. Stallone" beside "Michelle Obama" or "Sylvester Stallone": the
+    # outlet calls someone by the surname with another word before it, maybe someone else.
+    given = name.split()[-2]
+    for sentence in holding:
+        for match in re.finditer(rf"([\w.'’-]+)\s+{re.escape(surname)}\b", sentence):
+            word = match.group(1)
+            if word[:1].isupper() and word != given:
+                return None
+    return name
+
+
+def _replace_first(text: str, surname: str, full: str) -> str | None:
+    """The text with the first mention of `surname` outside quotations made `full`."""
+    inside = [m.span() for m in _QUOTED.finditer(text)]
+    for match in re.finditer(rf"\b{re.escape(surname)}\b", text):
+        if any(a <= match.start() < b for a, b in inside):
+            continue
+        # Already the end of a longer name ("Lloyd Austin"): nothing to put in.
+        if text[: match.start()].rstrip().endswith(full.rsplit(" ", 1)[0]):
+            return None
+        return text[: match.start()] + full + text[match.end() :]
+    return None
