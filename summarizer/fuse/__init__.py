@@ -13,7 +13,7 @@
    already told (`_compare`), is told again.
 5. For each group, print the wording (of any member) that the most outlets carry, citing all of
    them; a detail only one outlet has cites only it. An outlet whose matching sentence gives
-   another number is recorded as disagreeing, with both values.
+   another number is recorded as disagreeing, with both values (`_rivals`).
 6. Order the facts as the articles tell them; where the digest first names someone by surname
    alone, put in the full name their outlet gives (`_introduce`); pick a headline from the
    titles (`_headline`).

@@ -20,10 +20,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..config import Settings
-from ..models import Citation, DigestSentence, Disagreement, Sentence
-from ..nlp import COUNTED_LABELS, NUMERIC_LABELS, entities, get_embedder
+from ..models import Citation, DigestSentence, Sentence
+from ..nlp import get_embedder
 from ..verify import (
-    MIN_COVERAGE,
     MIN_TOLD_COVERAGE,
     MIN_TOLD_WORDS,
     RELAXED_MARGIN,
@@ -31,14 +30,14 @@ from ..verify import (
     Verifier,
     content_words,
     coverage,
-    entity_in_text,
     normalise_tokens,
     tokens_of,
 )
 from ._candidates import MIN_WORDS
-from ._compare import RESTATED_ANCHORED_SIMILARITY, restates, same_quantity
+from ._compare import RESTATED_ANCHORED_SIMILARITY, restates
 from ._groups import FactGroup
 from ._introduce import introduce, name_in_full
+from ._rivals import disagreements, rivalled, uncited
 from .claims import Claim, Wording, claims_of
 
 __all__ = ["Selector"]
@@ -529,7 +528,14 @@ class Selector:
         wording, citations = self._pruned(chosen, citations, room)
         origin = self.candidates[chosen.candidate]
         sentence = DigestSentence(wording.text, citations)
-        sentence.disagreements = self._disagreements(wording, citations)
+        sentence.disagreements = disagreements(
+            self.verifier,
+            wording,
+            citations,
+            self.source_sentences,
+            vocabulary=self.vocabulary,
+            model=self.settings.models.spacy_model,
+        )
         evidence = [(self.ids[origin.article], wording.text)]
         evidence += [(c.source, c.evidence) for c in citations if c.evidence != wording.text]
         # Covered: every wording of the same fact, and any wording close to the one chosen or the
@@ -573,7 +579,7 @@ class Selector:
             near = check.similarity >= self.verifier.threshold - RELAXED_MARGIN
             if not near or not check.missing or len(check.missing) > MAX_PRUNED_NAMES:
                 continue
-            if self._rivalled(wording, check):
+            if rivalled(wording, check, model=self.settings.models.spacy_model):
                 continue
             # Cited to several, the sentence cannot keep one outlet's attribution.
             base = wording
@@ -604,28 +610,6 @@ class Selector:
                 return shorter, [by_source[s] for s in sorted(by_source)]
         return None
 
-    def _rivalled(self, wording: Wording, check: Check) -> bool:
-        """Whether the outlet may state what it lacks otherwise: then nothing is cut.
-
-        Only what an outlet leaves out may be cut, never what it gives another value: a name,
-        date or place of the same kind that the wording lacks, or a number counting the same
-        thing, may be a disagreement to show, not to hide.
-        """
-        labels = {e: label for e, label in wording.entities}
-        mine = set(normalise_tokens(wording.text))
-        theirs = [
-            (e, label) for e, label in self._entities(check.evidence)
-            if not entity_in_text(e, mine)
-        ]  # fmt: skip
-        for name in check.missing:
-            label = labels.get(name)
-            if label in COUNTED_LABELS:
-                if any(lb == label and same_quantity(name, e) for e, lb in theirs):
-                    return True
-            elif any(lb == label for _, lb in theirs):
-                return True
-        return False
-
     def _closeness(self, u: int, carriers: dict[int, Citation]) -> float:
         """How close a wording is to its least close carrier's evidence (cosine)."""
         own = self.ids[self.candidates[self.units[u].candidate].article]
@@ -636,39 +620,6 @@ class Selector:
         return float((vectors @ self.vectors[u]).min())
 
     def _uncited(self, wording: Wording, cited: set[int]) -> Iterator[Check]:
-        """The verdict of each outlet not cited: its closest sentence, and what it lacks."""
-        for sid, sents in self.source_sentences.items():
-            if sid not in cited:
-                yield self.verifier.check_source(
-                    wording.text, sid, sents, fact_entities=wording.entities,
-                    source_tokens=self.vocabulary[sid],
-                )  # fmt: skip
-
-    def _entities(self, text: str) -> list[tuple[str, str]]:
-        return entities([text], model=self.settings.models.spacy_model)[0]
-
-    def _disagreements(self, wording: Wording, citations: list[Citation]) -> list[Disagreement]:
-        """Sources not cited whose closest sentence differs only in one number or date."""
-        numeric = [(e, label) for e, label in wording.entities if label in NUMERIC_LABELS]
-        if not numeric:
-            return []
-        cited = {c.source for c in citations}
-        found: dict[tuple[str, str], list[int]] = {}
-        for check in self._uncited(wording, cited):
-            if check.similarity < self.verifier.threshold or check.coverage < MIN_COVERAGE:
-                continue
-            if len(check.missing) != 1:
-                continue
-            (value,) = check.missing
-            label = next((lb for e, lb in numeric if e == value), None)
-            if label is None:
-                continue
-            mine = set(normalise_tokens(wording.text))
-            theirs = [
-                e for e, lb in self._entities(check.evidence)
-                if lb == label and not entity_in_text(e, mine)
-            ]  # fmt: skip
-            rivals = [e for e in theirs if same_quantity(value, e)]
-            if len(rivals) == 1:
-                found.setdefault((value, rivals[0]), []).append(check.source)
-        return [Disagreement(v, o, tuple(s)) for (v, o), s in found.items()]
+        return uncited(
+            self.verifier, wording, cited, self.source_sentences, vocabulary=self.vocabulary
+        )
