@@ -91,9 +91,12 @@ def introduce_names(
         if _full_name(surname, source, model) != fuller:
             continue
         moved = _replace_first(sentences[first].text, surname, fuller)
-        if moved is not None:
+        # The later one gives up the full name only outside a quotation: what someone said is
+        # quoted as said.
+        shortened = _replace_first(sentences[later].text, fuller, surname)
+        if moved is not None and shortened is not None:
             sentences[first].text = moved
-            sentences[later].text = sentences[later].text.replace(fuller, surname, 1)
+            sentences[later].text = shortened
 
 
 def _full_name(surname: str, sentences: Sequence[str], model: str) -> str | None:
@@ -128,14 +131,18 @@ def _full_name(surname: str, sentences: Sequence[str], model: str) -> str | None
     return name
 
 
-def _replace_first(text: str, surname: str, full: str) -> str | None:
-    """The text with the first mention of `surname` outside quotations made `full`."""
+def _replace_first(text: str, name: str, other: str) -> str | None:
+    """The text with the first mention of `name` outside quotations made `other`.
+
+    None when there is none, or when `name` is a surname already written after the rest of
+    `other` ("Lloyd Austin": nothing to put in).
+    """
     inside = [m.span() for m in _QUOTED.finditer(text)]
-    for match in re.finditer(rf"\b{re.escape(surname)}\b", text):
+    for match in re.finditer(rf"\b{re.escape(name)}\b", text):
         if any(a <= match.start() < b for a, b in inside):
             continue
-        # Already the end of a longer name ("Lloyd Austin"): nothing to put in.
-        if text[: match.start()].rstrip().endswith(full.rsplit(" ", 1)[0]):
+        given = other.rsplit(" ", 1)[0]
+        if other.endswith(name) and text[: match.start()].rstrip().endswith(given):
             return None
-        return text[: match.start()] + full + text[match.end() :]
+        return text[: match.start()] + other + text[match.end() :]
     return None

@@ -345,6 +345,7 @@ class Selector:
                 break
         room = self._fill_out(groups, printed, budget - used_words)
         self._read_on(groups, origins, printed, room)
+        # The lines read on come after the groups chosen, and need no name put in.
         for (fact_group, _), names in zip(groups, in_full, strict=False):
             name_in_full(fact_group.sentence, names)
         return groups

@@ -169,13 +169,14 @@ class Verifier:
             sims = self._focused(sims, words, [sentences[i] for i in pool], vector, threshold)
         closest: Check | None = None
         found: Check | None = None
+        first_verified = 0.0  # the similarity of the closest sentence that verifies
         named = len(fact_entities) >= MIN_NAMED_FOR_RELAXED
         floor = threshold - RELAXED_MARGIN if named else threshold
         for rank in np.argsort(-sims):
             similarity = float(sims[rank])
             if closest is not None and similarity < floor:
                 break
-            if found is not None and similarity < found.similarity - EVIDENCE_MARGIN:
+            if found is not None and similarity < first_verified - EVIDENCE_MARGIN:
                 break
             at = pool[int(rank)]
             evidence = sentences[at]
@@ -220,6 +221,8 @@ class Verifier:
             verified = close and not missing and covered >= MIN_COVERAGE
             verdict = Check(source, similarity, evidence, tuple(missing), covered, verified)
             closest = closest or verdict
+            if verified and found is None:
+                first_verified = similarity
             if verified and (found is None or covered > found.coverage):
                 found = verdict
         if found is not None:

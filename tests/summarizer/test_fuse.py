@@ -621,3 +621,16 @@ def test_the_full_name_moves_to_where_the_digest_first_names_the_person(models):
     assert printed[0].text == "The ferries will sail again after Maria Fenwick lifts the ban."
     assert printed[1].text == "Harbour master Fenwick closed the port of Pellham on Monday."
     assert sum(len(s.text.split()) for s in printed) == words
+
+
+def test_a_full_name_inside_a_quotation_stays_where_it_is(models):
+    from summarizer.fuse._introduce import introduce_names
+    from summarizer.models import DigestSentence
+
+    texts = [
+        "The ferries will sail again after Fenwick lifts the ban.",
+        '"Maria Fenwick closed the port of Pellham on Monday," a pilot said.',
+    ]
+    printed = [DigestSentence(t) for t in texts]
+    introduce_names(printed, [1, 1], {1: _HARBOUR}, model=models.models.spacy_model)
+    assert [s.text for s in printed] == texts
