@@ -17,7 +17,18 @@ import unicodedata
 from collections.abc import Mapping
 from types import MappingProxyType
 
-__all__ = ["NATIONALITIES", "SAYING_VERBS", "TIME_UNITS", "fold", "word_count", "words"]
+__all__ = [
+    "NATIONALITIES",
+    "QUOTATION",
+    "SAYING_VERBS",
+    "TIME_UNITS",
+    "fold",
+    "word_count",
+    "words",
+]
+
+# A direct quotation in straight or curly double quotes; its words are group 1 or 2.
+QUOTATION = re.compile(r'“([^”]+)”|"([^"]+)"')
 
 # Spans of time, in the plural news counts them in ("75 years after", "these days").
 TIME_UNITS = frozenset(

@@ -17,11 +17,11 @@ from collections.abc import Set as AbstractSet
 
 from ..models import DigestSentence
 from ..nlp import entities
+from ..text import QUOTATION
 
 __all__ = ["introduce", "introduce_names", "name_in_full", "people"]
 
 MAX_NAME_WORDS = 4  # a longer "name" is a title the tagger took in ("Defense Secretary Lloyd ...")
-_QUOTED = re.compile(r'"[^"]*"|“[^”]*”')
 _POSSESSIVE = re.compile(r"['’]s$")
 _GENDERED = frozenset({"he", "him", "his", "she", "her", "hers", "he's", "she's", "she'd", "he'd"})
 
@@ -137,7 +137,7 @@ def _replace_first(text: str, name: str, other: str) -> str | None:
     None when there is none, or when `name` is a surname already written after the rest of
     `other` ("Lloyd Austin": nothing to put in).
     """
-    inside = [m.span() for m in _QUOTED.finditer(text)]
+    inside = [m.span() for m in QUOTATION.finditer(text)]
     for match in re.finditer(rf"\b{re.escape(name)}\b", text):
         if any(a <= match.start() < b for a, b in inside):
             continue

@@ -436,13 +436,14 @@ def clause_pronoun(
         if not mask[token.i] or token.i in quoted or token.i in replaced:
             continue
         verb = token.head
-        inner = verb.head.i != verb.i and mask[verb.head.i]
-        if inner and (token.lower_ != "they" or _many_before(doc, mask, token.i)):
-            continue  # a clause inside the kept one: its subject may be named in it
-        if not inner and not _named_before(doc, mask, token.i):
+        if verb.head.i != verb.i and mask[verb.head.i]:
+            # A clause inside the kept one: its subject may be named in it, but one person is
+            # no "they" ("Varga says they range from ...").
+            if token.lower_ == "they" and not _many_before(doc, mask, token.i):
+                return True
+            continue
+        if not _named_before(doc, mask, token.i):
             return True
-        if inner:
-            return True  # "Varga says they range from ...": one person is no "they"
     return False
 
 

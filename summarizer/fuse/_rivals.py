@@ -73,6 +73,7 @@ def disagreements(
     if not numeric:
         return []
     cited = {c.source for c in citations}
+    mine = set(normalise_tokens(wording.text))
     found: dict[tuple[str, str], list[int]] = {}
     for check in uncited(verifier, wording, cited, source_sentences, vocabulary=vocabulary):
         if check.similarity < verifier.threshold or check.coverage < MIN_COVERAGE:
@@ -83,7 +84,6 @@ def disagreements(
         label = next((lb for e, lb in numeric if e == value), None)
         if label is None:
             continue
-        mine = set(normalise_tokens(wording.text))
         theirs = [
             e for e, lb in entities([check.evidence], model=model)[0]
             if lb == label and not entity_in_text(e, mine)

@@ -14,7 +14,7 @@ someone is; room no fact takes gives such a wording back the asides it was cut o
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -26,7 +26,6 @@ from ..verify import (
     MIN_TOLD_COVERAGE,
     MIN_TOLD_WORDS,
     RELAXED_MARGIN,
-    Check,
     Verifier,
     content_words,
     coverage,
@@ -576,7 +575,10 @@ class Selector:
     def _prune_once(
         self, unit: _Unit, wording: Wording, cited: set[int], room: int, own: Citation
     ) -> tuple[Wording, list[Citation]] | None:
-        for check in self._uncited(wording, cited):
+        checks = uncited(
+            self.verifier, wording, cited, self.source_sentences, vocabulary=self.vocabulary
+        )
+        for check in checks:
             near = check.similarity >= self.verifier.threshold - RELAXED_MARGIN
             if not near or not check.missing or len(check.missing) > MAX_PRUNED_NAMES:
                 continue
@@ -619,8 +621,3 @@ class Selector:
             return 1.0
         vectors = get_embedder(self.settings.models).embed(evidence)
         return float((vectors @ self.vectors[u]).min())
-
-    def _uncited(self, wording: Wording, cited: set[int]) -> Iterator[Check]:
-        return uncited(
-            self.verifier, wording, cited, self.source_sentences, vocabulary=self.vocabulary
-        )

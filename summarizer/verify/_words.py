@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 from functools import lru_cache
 
-from ..text import NATIONALITIES, fold
+from ..text import NATIONALITIES, QUOTATION, fold
 
 __all__ = [
     "CALENDAR",
@@ -51,7 +51,6 @@ _NUMBER_WORDS = {
     "nov": "november", "dec": "december",
 }  # fmt: skip
 MIN_QUOTE_WORDS = 3  # shorter quoted bits are scare quotes or names ("calm"), not statements
-_QUOTE = re.compile(r'“([^”]+)”|"([^"]+)"')
 # Nationality words name their country ("Chinese officials" = "officials of China"): the
 # shared table (text.NATIONALITIES), mapped on to this module's folded one-word country token
 # below. Regular ones ("Korean", "Japanese", "Russian") match by the prefix rule in
@@ -189,7 +188,7 @@ def coverage(words: set[str], present: set[str]) -> float:
 
 def quotes(text: str) -> list[str]:
     """Direct quotations of three words or more: a source must carry them word for word."""
-    spans = _QUOTE.findall(text)
+    spans = QUOTATION.findall(text)
     return [q for pair in spans for q in pair if q and len(q.split()) >= MIN_QUOTE_WORDS]
 
 
