@@ -177,8 +177,8 @@ class Claim:
             right = doc[span.end] if span.end < len(doc) else None
             glued = any(t is not None and t.text in {"/", "-", "&"} for t in (left, right))
             named = span.label_ not in NUMERIC_LABELS  # "90 km/h" loses its "/h" with it
-            if named and (glued or (left is not None and left.lower_ == "an")):
-                return None
+            # Cut alone, the name would leave "an /WSJ poll" or "an meeting".
+            inseparable = named and (glued or (left is not None and left.lower_ == "an"))
             node = span.root
             compound = (
                 node.dep_ == "compound"
@@ -187,13 +187,17 @@ class Claim:
             )
             if compound and span.label_ in {"DATE", "TIME"}:
                 node = node.head  # "on Monday evening" goes whole, not "on evening"
-            elif compound:
+            elif compound and not inseparable:
                 # A name that only qualifies a common noun: "an iconic Harrow rap duo".
                 if any(i in quoted for i in range(span.start, span.end)):
                     return None
                 for i in range(span.start, span.end):
                     mask[i] = False
                 continue
+            elif compound:
+                node = node.head  # "in an Oval Office meeting" goes whole
+            elif inseparable:
+                return None
             # "wiping all of 2018's gains" is not "wiping all": a part goes with its whole.
             while node.dep_ not in _PRUNABLE or _partitive_of(node):
                 if node.head.i == node.i or node.dep_ in _CORE:

@@ -167,6 +167,19 @@ def test_cut_name_that_qualifies_a_noun(models):
     )
 
 
+def test_name_that_cannot_go_alone_takes_its_phrase(models):
+    """'in an Oval Office meeting' cannot lose 'Oval Office' alone ('in an meeting')."""
+    text = (
+        "Mayor Ada Quill asked the harbour board to halt the dredging in an Elmstead Hall meeting."
+    )
+    claim = _claim(models, text)
+    names = [e for e, _ in claim.wordings[0].entities if "Elmstead" in e]
+    assert names
+    shorter = claim.without(claim.wordings[0], names)
+    assert shorter is not None
+    assert shorter.text == "Mayor Ada Quill asked the harbour board to halt the dredging."
+
+
 def test_cut_day_takes_the_time_of_day_it_qualifies(models):
     """'on Monday evening' goes whole: 'Reports on evening said' is no sentence."""
     text = "Reports on Monday evening said the coast guard had regained access to the harbour."
