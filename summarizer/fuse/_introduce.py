@@ -5,8 +5,9 @@ named "Secretary of State Antony Blinken" in its first; a digest that prints onl
 names a stranger. The first time the digest names someone by one word, that word becomes the
 full name the printed sentence's own outlet gives them elsewhere, when it gives only that one
 (two Trumps, or a "President Obama" beside a "Michelle Obama", leave the surname as it is) and
-no "he" or "she" stands beside it; outside quotations, and within the word budget. A name
-put in the way of a wrong person is worse than a surname left bare.
+any "he" or "she" beside it is the one the outlet uses for that full name; outside quotations,
+and within the word budget. A name put in the way of a wrong person is worse than a surname
+left bare.
 """
 
 from __future__ import annotations
@@ -23,7 +24,16 @@ __all__ = ["introduce", "introduce_names", "name_in_full", "people"]
 
 MAX_NAME_WORDS = 4  # a longer "name" is a title the tagger took in ("Defense Secretary Lloyd ...")
 _POSSESSIVE = re.compile(r"['’]s$")
-_GENDERED = frozenset({"he", "him", "his", "she", "her", "hers", "he's", "she's", "she'd", "he'd"})
+_WORD = re.compile(r"[\w.'’-]+")
+_MASCULINE = frozenset({"he", "him", "his", "himself", "he's", "he'd"})
+_FEMININE = frozenset({"she", "her", "hers", "herself", "she's", "she'd"})
+_TITLES = frozenset(
+    {"Lady", "Lord", "Sir", "Dame", "King", "Queen", "Prince", "Princess", "Saint", "St.",
+     "Pope", "President", "Judge", "Senator", "Sen.", "Rep.", "Gov.", "Governor", "Mayor",
+     "Dr.", "Prof.", "General", "Gen.", "Captain", "Capt.", "Officer", "Sgt.", "Lt.", "Col."}
+)  # fmt: skip
+_HONORIFICS = {"Mr.": _MASCULINE, "Mr": _MASCULINE, "Ms.": _FEMININE, "Ms": _FEMININE,
+               "Mrs.": _FEMININE, "Mrs": _FEMININE, "Miss": _FEMININE}  # fmt: skip
 
 
 def people(text: str, *, model: str) -> list[str]:
@@ -45,15 +55,62 @@ def introduce(
     held: set[str] = set()
     # "Obama told her he thought ...", the outlet's "Obama" after its "Michelle Obama": a "he" or
     # "she" beside the surname may say the outlet means someone its full name is not.
-    gendered = not _GENDERED.isdisjoint(w.lower() for w in re.findall(r"[\w']+", text))
-    for person in people(text, model=model):
+    gendered = _genders(text)
+    for person in _mentions(text, source, model):
         words = person.split()
-        if len(words) == 1 and words[0] not in named and words[0][:1].isupper() and not gendered:
+        if len(words) == 1 and words[0] not in named and words[0][:1].isupper():
             full = _full_name(words[0], source, model)
-            if full is not None and _replace_first(text, words[0], full) is not None:
+            if (
+                full is not None
+                and _replace_first(text, words[0], full) is not None
+                and (not gendered or gendered == _genders_beside(full, source))
+            ):
                 out.append((words[0], full))
         held.update(words)
     return out, held
+
+
+def _mentions(text: str, source: Sequence[str], model: str) -> list[str]:
+    """The people a text names, with the surnames the tagger missed (`_untagged_surnames`)."""
+    return people(text, model=model) + _untagged_surnames(text, source, model)
+
+
+def _untagged_surnames(text: str, source: Sequence[str], model: str) -> list[str]:
+    """Lone capitalised words the source gives a person as surname, the tagger's no person.
+
+    It misses a bare surname now and then ("Alcorn is accused of ...", "Fenwick" as an
+    organisation). Not a word of a longer name ("Alcorn Street", "Geraldine Alcorn").
+    """
+    (found,) = entities([text], model=model)
+    tagged = {w for e, label in found if label == "PERSON" or " " in e for w in _WORD.findall(e)}
+    words = [_POSSESSIVE.sub("", w.rstrip(".")) for w in _WORD.findall(text)]
+    capitalised = [w[:1].isupper() for w in words]
+    return [
+        word for at, word in enumerate(words)
+        if re.fullmatch(r"[A-Z][a-z]+", word)
+        and word not in tagged
+        and not (at > 0 and capitalised[at - 1])
+        and not (at + 1 < len(words) and capitalised[at + 1])
+        and _full_name(word, source, model) is not None
+    ]  # fmt: skip
+
+
+def _genders(text: str) -> set[frozenset[str]]:
+    """Which of "he" and "she" a text uses."""
+    words = {w.lower().replace("’", "'") for w in re.findall(r"[\w'’]+", text)}
+    return {kind for kind in (_MASCULINE, _FEMININE) if not kind.isdisjoint(words)}
+
+
+def _genders_beside(name: str, sentences: Sequence[str]) -> set[frozenset[str]]:
+    """Which of "he" and "she" the source uses where it names someone in full, and just after.
+
+    Both, when it tells of others there too: then it says nothing of who the name is.
+    """
+    found: set[frozenset[str]] = set()
+    for at, sentence in enumerate(sentences):
+        if name in sentence:
+            found |= _genders(" ".join(sentences[at : at + 2]))
+    return found if len(found) == 1 else set()
 
 
 def name_in_full(sentence: DigestSentence, names: Sequence[tuple[str, str]]) -> None:
@@ -80,7 +137,8 @@ def introduce_names(
     """
     mentions: dict[str, list[tuple[int, str]]] = {}  # surname -> (sentence, name as written)
     for i, sentence in enumerate(sentences):
-        for person in people(sentence.text, model=model):
+        source = source_sentences.get(origins[i], ())
+        for person in _mentions(sentence.text, source, model):
             mentions.setdefault(person.split()[-1], []).append((i, person))
     for surname, found in mentions.items():
         first, written = found[0]
@@ -120,13 +178,18 @@ def _full_name(surname: str, sentences: Sequence[str], model: str) -> str | None
     if len(full) != 1:
         return None
     (name,) = full
-    # "President Obama" or "Mr. Stallone" beside "Michelle Obama" or "Sylvester Stallone": the
-    # outlet calls someone by the surname with another word before it, maybe someone else.
     given = name.split()[-2]
+    if given in _TITLES or given in _HONORIFICS:
+        return None  # "Lady Thor", "Judge Minehart": a title, no given name
+    # "President Obama" or "Mr. Obama" beside "Michelle Obama": the outlet calls someone by the
+    # surname with another word before it, maybe someone else. A "Ms." or "Mr." is her or him
+    # when the outlet's "she" or "he" beside the full name says so.
     for sentence in holding:
         for match in re.finditer(rf"([\w.'’-]+)\s+{re.escape(surname)}\b", sentence):
             word = match.group(1)
-            if word[:1].isupper() and word != given:
+            if not word[:1].isupper() or word == given:
+                continue
+            if word not in _HONORIFICS or {_HONORIFICS[word]} != _genders_beside(name, sentences):
                 return None
     return name
 
@@ -142,7 +205,12 @@ def _replace_first(text: str, name: str, other: str) -> str | None:
         if any(a <= match.start() < b for a, b in inside):
             continue
         given = other.rsplit(" ", 1)[0]
-        if other.endswith(name) and text[: match.start()].rstrip().endswith(given):
+        before = text[: match.start()].rstrip()
+        if other.endswith(name) and before.endswith(given):
             return None
-        return text[: match.start()] + other + text[match.end() :]
+        start = match.start()
+        honorific = before.rsplit(" ", 1)[-1]
+        if other.endswith(f" {name}") and honorific in _HONORIFICS:
+            start = len(before) - len(honorific)  # "Ms. Murphy" is "Virginia Murphy" at first
+        return text[:start] + other + text[match.end() :]
     return None

@@ -587,12 +587,47 @@ _HARBOUR = [
         # Two Fenwicks, or a "President Fenwick" who may be someone else: the surname stays.
         ([*_HARBOUR, "Her brother Paul Fenwick runs the ferries."], _HARBOUR[1], set(), []),
         ([*_HARBOUR, "President Fenwick spoke on Tuesday."], _HARBOUR[1], set(), []),
-        # A "he" or "she" beside the surname may mean someone the full name is not.
+        # A "he" or "she" beside the surname may mean someone the full name is not ...
         (
             _HARBOUR,
             "The ferries will sail again after Fenwick says she lifts the ban.",
             set(),
             [],
+        ),
+        (
+            [_HARBOUR[0], "She said the storm had passed.", _HARBOUR[1]],
+            "Fenwick told the pilots he would lift the ban.",
+            set(),
+            [],
+        ),
+        # ... unless it is the one the outlet uses for her.
+        (
+            [_HARBOUR[0], "She said the storm had passed.", _HARBOUR[1]],
+            "Fenwick told the pilots she would lift the ban.",
+            set(),
+            [("Fenwick", "Maria Fenwick")],
+        ),
+        # A "Ms. Fenwick" is she; a "Mr. Fenwick" is someone else.
+        (
+            [_HARBOUR[0], "She said the storm had passed.", "Ms. Fenwick lifts the ban."],
+            _HARBOUR[1],
+            set(),
+            [("Fenwick", "Maria Fenwick")],
+        ),
+        (
+            [_HARBOUR[0], "She said the storm had passed.", "Mr. Fenwick lifts the ban."],
+            _HARBOUR[1],
+            set(),
+            [],
+        ),
+        # "Lady Fenwick" is a title and a surname: no given name to put in.
+        (["Lady Fenwick opened the port of Pellham."], _HARBOUR[1], set(), []),
+        # A surname the tagger takes for no name at all is still hers.
+        (
+            _HARBOUR,
+            "Fenwick is accused of closing the port.",
+            set(),
+            [("Fenwick", "Maria Fenwick")],
         ),
     ],
 )
@@ -604,6 +639,16 @@ def test_a_person_first_named_by_surname_gets_the_outlets_full_name(
     names, held = introduce(sentence, source, named, model=models.models.spacy_model)
     assert names == expected
     assert "Fenwick" in held
+
+
+def test_a_full_name_takes_the_place_of_a_courtesy_title():
+    """'Ms. Fenwick' is 'Maria Fenwick' where the digest first names her."""
+    from summarizer.fuse._introduce import name_in_full
+    from summarizer.models import DigestSentence
+
+    sentence = DigestSentence("Ms. Fenwick lifts the ban.")
+    name_in_full(sentence, [("Fenwick", "Maria Fenwick")])
+    assert sentence.text == "Maria Fenwick lifts the ban."
 
 
 def test_the_full_name_moves_to_where_the_digest_first_names_the_person(models):
