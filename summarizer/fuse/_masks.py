@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..clean import LEADING_DATELINE
-from ..text import SAYING_VERBS, fold
+from ..text import SAYING_VERBS, TIME_UNITS, fold
 from ..verify import POINTERS
 
 if TYPE_CHECKING:
@@ -68,6 +68,13 @@ _OPENING_PHRASES = (
     ("more", "importantly"), ("most", "importantly"), ("worst", "of", "all"),
     ("best", "of", "all"),
 )  # fmt: skip
+# "Just days later,", "A few hours earlier,": the words that may count the time ...
+_COUNTING = frozenset(
+    {"just", "only", "barely", "nearly", "almost", "about", "some", "a", "an", "few", "several",
+     "many", "couple", "of"}
+)  # fmt: skip
+MAX_COUNT_TOKENS = 4
+_SINCE_BEFORE = frozenset({"later", "earlier", "afterward", "afterwards"})  # ... and its link
 _OBLIGATION = frozenset({"must", "should", "ought", "shall"})  # modals of what ought to be
 # A person pointed at ("it" is as often the weather or the time).
 _PERSONAL_PRONOUNS = POINTERS - {"it", "its"}
@@ -179,6 +186,26 @@ def drop_dateline(doc: Doc, keep: list[bool]) -> None:
             keep[token.i] = False
 
 
+def _time_since_opener(doc: Doc, lowered: list[str], start: int) -> int | None:
+    """Where an opening "Three years later," or "Just days later," ends; else None.
+
+    The time is counted from what the sentence before told.
+    """
+    at = start
+    while (
+        at < len(doc)
+        and at - start < MAX_COUNT_TOKENS
+        and (lowered[at] in _COUNTING or doc[at].like_num)
+    ):
+        at += 1
+    unit = lowered[at] if at < len(doc) else ""
+    if not (unit in TIME_UNITS or f"{unit}s" in TIME_UNITS):
+        return None
+    if at + 2 < len(doc) and lowered[at + 1] in _SINCE_BEFORE and doc[at + 2].text == ",":
+        return at + 2
+    return None
+
+
 def drop_connectives(doc: Doc, keep: list[bool]) -> None:
     """'Also, ...', 'For his part, ...', '..., however, ...', 'She also found' lose the link."""
     start = first_kept(keep)
@@ -199,6 +226,10 @@ def drop_connectives(doc: Doc, keep: list[bool]) -> None:
             if at_start or inside:
                 drop_with_commas(doc, keep, i, end)
     start = first_kept(keep)
+    end = _time_since_opener(doc, lowered, start)
+    if end is not None:
+        drop_with_commas(doc, keep, start, end)
+        start = first_kept(keep)
     if start < len(doc) and lowered[start] in _CONNECTIVES and doc[start].pos_ != "PROPN":
         nxt = start + 1
         # "Still photographs ..." and "So far, ..." open with no connective: it must be an

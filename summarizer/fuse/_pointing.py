@@ -493,8 +493,10 @@ def bare_comparison(doc: Doc, mask: list[bool], quoted: AbstractSet[int]) -> boo
     which, the sentence before told; "the same day" says when, and "the same rule as last year"
     and "the same drug that cured mice" say which.
     """
-    return _bare_better(doc, mask, quoted) or any(
-        _same_as_before(t) and mask[t.i] and t.i not in quoted for t in doc
+    return (
+        _bare_better(doc, mask, quoted)
+        or any(_same_as_before(t) and mask[t.i] and t.i not in quoted for t in doc)
+        or any(_bare_superlative(t) and mask[t.i] and t.i not in quoted for t in doc)
     )
 
 
@@ -506,6 +508,21 @@ def _bare_better(doc: Doc, mask: list[bool], quoted: AbstractSet[int]) -> bool:
         and mask[t.i] and t.i not in quoted
         for t in doc
     )  # fmt: skip
+
+
+def _bare_superlative(token: Token) -> bool:
+    """Whether a token is the subject "the most X" with no noun.
+
+    "The least used is Roding Valley.": of what, the sentence before told. "The oldest of the
+    three" says of what.
+    """
+    if token.dep_ not in {"nsubj", "nsubjpass", "csubj"} or token.head.dep_ != "ROOT":
+        return False
+    if token.tag_ not in {"JJ", "JJS", "VBN"} or token.doc[token.left_edge.i].lower_ != "the":
+        return False
+    subtree = list(token.subtree)
+    superlative = any(t.tag_ == "JJS" or t.lower_ in {"most", "least"} for t in subtree)
+    return superlative and not any(c.dep_ == "prep" for c in token.children)
 
 
 def _same_as_before(token: Token) -> bool:

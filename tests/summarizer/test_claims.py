@@ -376,6 +376,33 @@ def test_a_later_pointing_back_comes_off(models):
     assert claim[0] == "The ferry turns back toward the quay and its captain waves."
 
 
+@pytest.mark.parametrize(
+    "opening", ["Just days later", "Three years later", "A couple of weeks earlier", "Hours later"]
+)
+def test_time_counted_from_the_sentence_before_comes_off(models, opening):
+    text = f"{opening}, the harbour board voted to close the old pier for good."
+    assert (
+        _wordings(models, text)[0][0] == "The harbour board voted to close the old pier for good."
+    )
+
+
+def test_time_counted_from_something_named_stays(models):
+    text = "Two years later than planned, the harbour board opened the new pier."
+    assert _wordings(models, text)[0][0] == text
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["The least used is the ferry to Kessling.", "The most popular was the night crossing."],
+)
+def test_a_superlative_with_no_noun_points_back(models, text):
+    assert _never_printed(models, text)
+
+
+def test_a_superlative_that_says_of_what_stands_alone(models):
+    assert not _never_printed(models, "The oldest of the three ferries is 91 years old.")
+
+
 def test_a_main_clause_pronoun_after_an_opening_phrase_needs_its_person(models):
     before = ["Ruth Calloway wrote a long letter to the council on Thursday."]
     text = "In a call to action, he said residents must help rebuild the spillway."
