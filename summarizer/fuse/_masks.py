@@ -226,9 +226,9 @@ def drop_connectives(doc: Doc, keep: list[bool]) -> None:
             if at_start or inside:
                 drop_with_commas(doc, keep, i, end)
     start = first_kept(keep)
-    end = _time_since_opener(doc, lowered, start)
-    if end is not None:
-        drop_with_commas(doc, keep, start, end)
+    opener_end = _time_since_opener(doc, lowered, start)
+    if opener_end is not None:
+        drop_with_commas(doc, keep, start, opener_end)
         start = first_kept(keep)
     if start < len(doc) and lowered[start] in _CONNECTIVES and doc[start].pos_ != "PROPN":
         nxt = start + 1
