@@ -35,6 +35,9 @@ _SPLIT_POSSESSIVE = re.compile(r"[.][’']$")
 _POSSESSIVE_REST = re.compile(r"^s\b")
 # ... and ends a quotation at '!"' or '?"' apart from its speaker: '"We pray together!"' +
 # 'Francis told him.' The speaker's line is one to three capitalised words and a verb of saying.
+# A title pysbd cut off the name it goes with when a quotation opens on it ('“Mr.' + 'Kushner
+# previously volunteered ...').
+_LONE_TITLE = re.compile(r"^[\"“‘'(]*(?:Mr|Mrs|Ms|Dr|St|Sen|Rep|Gov|Gen|Lt|Col|Sgt|Capt|Prof|Rev)\.$")
 _BARE_QUOTATION = re.compile(r"^[\"“‘].*[!?][\"”’]$")
 _SPEAKER_VERBS = SAYING_VERBS | {"asked", "shouted", "tweeted", "posted"}
 _SPEAKER_FIRST = re.compile(r"^(?:[A-Z][\w.'’-]*\s+){1,3}(\w+)\b")
@@ -82,7 +85,12 @@ def split_paragraph(paragraph: str) -> tuple[str, ...]:
         return ()
     pieces = _rehome_quotes([p.strip() for p in _get_segmenter().segment(text)])
     out: list[str] = []
+    title = ""
     for piece in pieces:
+        if _LONE_TITLE.match(piece):
+            title += piece + " "
+            continue
+        piece, title = title + piece, ""
         match = _LEADING_CLOSER.match(piece)
         if match and out:
             out[-1] += match.group(1)
@@ -102,6 +110,8 @@ def split_paragraph(paragraph: str) -> tuple[str, ...]:
             out.append(piece)
         elif out and piece:
             out[-1] += piece
+    if title and out:
+        out[-1] += " " + title.rstrip()
     return tuple(out)
 
 

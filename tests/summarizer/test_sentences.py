@@ -75,6 +75,11 @@ from summarizer.sentences import split_article, split_text
                 "Tourists still come.",
             ],
         ),
+        (
+            # ... and after "Mr." when a curly quotation opens a paragraph on it.
+            '“Mr. Okafor knew the reef well," the pilot said. He nodded.',
+            ['“Mr. Okafor knew the reef well," the pilot said.', "He nodded."],
+        ),
     ],
 )
 def test_split_text(text, expected):
