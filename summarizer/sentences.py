@@ -37,7 +37,9 @@ _POSSESSIVE_REST = re.compile(r"^s\b")
 # 'Francis told him.' The speaker's line is one to three capitalised words and a verb of saying.
 # A title pysbd cut off the name it goes with when a quotation opens on it ('“Mr.' + 'Kushner
 # previously volunteered ...').
-_LONE_TITLE = re.compile(r"^[\"“‘'(]*(?:Mr|Mrs|Ms|Dr|St|Sen|Rep|Gov|Gen|Lt|Col|Sgt|Capt|Prof|Rev)\.$")
+_LONE_TITLE = re.compile(
+    r"^[\"“‘'(]*(?:Mr|Mrs|Ms|Dr|St|Sen|Rep|Gov|Gen|Lt|Col|Sgt|Capt|Prof|Rev)\.$"
+)
 _BARE_QUOTATION = re.compile(r"^[\"“‘].*[!?][\"”’]$")
 _SPEAKER_VERBS = SAYING_VERBS | {"asked", "shouted", "tweeted", "posted"}
 _SPEAKER_FIRST = re.compile(r"^(?:[A-Z][\w.'’-]*\s+){1,3}(\w+)\b")

@@ -27,6 +27,7 @@ from ._words import (
     normalise_tokens,
     quotes,
     same_word,
+    spoken_tokens,
     tokens_of,
     vague_time,
 )
@@ -210,7 +211,13 @@ class Verifier:
                 and not entity_supported((noun, "CARDINAL"), named_before, source_tokens)
                 and not self._counts_in(e, evidence)
             ]  # fmt: skip
-            missing += [q for q in quotes(text) if not contains_run(tokens, q)]
+            # A quotation may be broken by who said it, or go on into the next sentence.
+            following = sentences[at + 1] if at + 1 < len(sentences) else ""
+            missing += [
+                q for q in quotes(text)
+                if not contains_run(tokens, q)
+                and not contains_run(spoken_tokens(f"{evidence} {following}"), q)
+            ]  # fmt: skip
             covered = coverage(words, present)
             close = similarity >= threshold or (
                 named and similarity >= floor and covered >= HIGH_COVERAGE

@@ -26,6 +26,7 @@ __all__ = [
     "normalise_tokens",
     "quotes",
     "same_word",
+    "spoken_tokens",
     "tokens_of",
     "vague_time",
 ]
@@ -190,6 +191,17 @@ def quotes(text: str) -> list[str]:
     """Direct quotations of three words or more: a source must carry them word for word."""
     spans = QUOTATION.findall(text)
     return [q for pair in spans for q in pair if q and len(q.split()) >= MIN_QUOTE_WORDS]
+
+
+def spoken_tokens(text: str) -> tuple[str, ...]:
+    """The tokens inside a text's double quotation marks, in order, the words between left out.
+
+    '"We are ready," Varga said. "We will go."' is spoken as "we are ready we will go": an
+    outlet may break a quotation with who said it where another gives it whole. Curly and
+    straight marks count alike (a page may open with one and close with the other).
+    """
+    parts = re.sub(r"[“”]", '"', text).split('"')
+    return tuple(token for part in parts[1::2] for token in normalise_tokens(part))
 
 
 def contains_run(tokens: Sequence[str], quote: str) -> bool:

@@ -116,6 +116,22 @@ def test_quotation_must_appear_word_for_word(models):
     assert [c.source for c in verifier.check(text, sources)] == [1]
 
 
+def test_quotation_broken_by_its_speaker_is_still_word_for_word(models):
+    """One outlet gives the captain's words whole; another breaks them with who said them."""
+    verifier = Verifier(models)
+    sources = {
+        1: ['"The reef was not on our charts. We turned back at once," Captain Ines Hald said.'],
+        2: [
+            "The freighter returned to Port Anselm on Monday.",
+            '"The reef was not on our charts," Captain Ines Hald told reporters. '
+            '"We turned back at once."',
+        ],
+        3: ['"The reef was on our charts," Captain Ines Hald said. "We turned back at once."'],
+    }
+    text = '"The reef was not on our charts. We turned back at once," Captain Ines Hald said.'
+    assert [c.source for c in verifier.check(text, sources)] == [1, 2]
+
+
 def test_hedges_do_not_block_a_match():
     """'about 3:40 a.m.' and 'around 3:40 a.m.' state one time."""
     assert entity_in_text("about 3:40 a.m.", set(normalise_tokens("at around 3:40 a.m.")))
