@@ -14,7 +14,7 @@ import pysbd
 from pysbd.utils import TextSpan
 
 from .models import Article, Sentence
-from .text import SAYING_VERBS
+from .text import SAYING_VERBS, TITLE_ABBREVIATIONS
 
 __all__ = ["split_article", "split_paragraph", "split_text"]
 
@@ -33,13 +33,11 @@ _LEADING_CLOSER = re.compile(r"^([”’)\]]+|\"(?=\s))\s*")
 # ... and splits a possessive after an abbreviation: 'Facebook Inc.’' + 's role in ...'.
 _SPLIT_POSSESSIVE = re.compile(r"[.][’']$")
 _POSSESSIVE_REST = re.compile(r"^s\b")
+# ... and cuts a title off the name it goes with when a quotation opens on it ('“Mr.' +
+# 'Kushner previously volunteered ...').
+_LONE_TITLE = re.compile(rf"^[\"“‘'(]*(?:{'|'.join(TITLE_ABBREVIATIONS)})\.$")
 # ... and ends a quotation at '!"' or '?"' apart from its speaker: '"We pray together!"' +
 # 'Francis told him.' The speaker's line is one to three capitalised words and a verb of saying.
-# A title pysbd cut off the name it goes with when a quotation opens on it ('“Mr.' + 'Kushner
-# previously volunteered ...').
-_LONE_TITLE = re.compile(
-    r"^[\"“‘'(]*(?:Mr|Mrs|Ms|Dr|St|Sen|Rep|Gov|Gen|Lt|Col|Sgt|Capt|Prof|Rev)\.$"
-)
 _BARE_QUOTATION = re.compile(r"^[\"“‘].*[!?][\"”’]$")
 _SPEAKER_VERBS = SAYING_VERBS | {"asked", "shouted", "tweeted", "posted"}
 _SPEAKER_FIRST = re.compile(r"^(?:[A-Z][\w.'’-]*\s+){1,3}(\w+)\b")

@@ -22,6 +22,7 @@ __all__ = [
     "QUOTATION",
     "SAYING_VERBS",
     "TIME_UNITS",
+    "TITLE_ABBREVIATIONS",
     "fold",
     "word_count",
     "words",
@@ -29,6 +30,12 @@ __all__ = [
 
 # A direct quotation in straight or curly double quotes; its words are group 1 or 2.
 QUOTATION = re.compile(r'“([^”]+)”|"([^"]+)"')
+
+# Titles written short before a name ("Mr. Okafor", "Sen. Hald"), without their full stop.
+TITLE_ABBREVIATIONS = (
+    "Mr", "Mrs", "Ms", "Dr", "St", "Sen", "Rep", "Gov", "Gen", "Lt", "Col", "Sgt", "Capt",
+    "Prof", "Rev",
+)  # fmt: skip
 
 # Spans of time, in the plural news counts them in ("75 years after", "these days").
 TIME_UNITS = frozenset(

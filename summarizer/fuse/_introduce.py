@@ -18,7 +18,7 @@ from collections.abc import Set as AbstractSet
 
 from ..models import DigestSentence
 from ..nlp import entities
-from ..text import QUOTATION
+from ..text import QUOTATION, TITLE_ABBREVIATIONS
 
 __all__ = ["introduce", "introduce_names", "name_in_full", "people"]
 
@@ -27,10 +27,11 @@ _POSSESSIVE = re.compile(r"['’]s$")
 _WORD = re.compile(r"[\w.'’-]+")
 _MASCULINE = frozenset({"he", "him", "his", "himself", "he's", "he'd"})
 _FEMININE = frozenset({"she", "her", "hers", "herself", "she's", "she'd"})
+# Words before a surname that are no given name ("Lady Thor", "Judge Minehart", "Sen. Hald").
 _TITLES = frozenset(
-    {"Lady", "Lord", "Sir", "Dame", "King", "Queen", "Prince", "Princess", "Saint", "St.",
-     "Pope", "President", "Judge", "Senator", "Sen.", "Rep.", "Gov.", "Governor", "Mayor",
-     "Dr.", "Prof.", "General", "Gen.", "Captain", "Capt.", "Officer", "Sgt.", "Lt.", "Col."}
+    {"Lady", "Lord", "Sir", "Dame", "King", "Queen", "Prince", "Princess", "Saint", "Pope",
+     "President", "Judge", "Senator", "Governor", "Mayor", "General", "Captain", "Officer",
+     *(f"{title}." for title in TITLE_ABBREVIATIONS)}
 )  # fmt: skip
 _HONORIFICS = {"Mr.": _MASCULINE, "Mr": _MASCULINE, "Ms.": _FEMININE, "Ms": _FEMININE,
                "Mrs.": _FEMININE, "Mrs": _FEMININE, "Miss": _FEMININE}  # fmt: skip

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from ..config import ModelSettings
 from ..errors import InputError
 from ..nlp import pos_tags
+from ..text import TITLE_ABBREVIATIONS
 
 MAX_QUESTION_CHARS = 1000  # a question, not a document: longer input is refused with the limit
 
@@ -354,7 +355,7 @@ def _check_question(question: str) -> str:
 # is an abbreviation ("U.S.", "Dr.", "Jan.", an initial), which quiz preambles are full of.
 _SENTENCE_END = re.compile(r"(?<=[.?!:])\s+(?=[\"“‘'A-Z0-9])")
 _ABBREVIATION = re.compile(
-    r"(?:^|\s)(?:[A-Z]|[A-Za-z]\.[A-Za-z]|(?:Mr|Mrs|Ms|Dr|St|Sen|Rep|Gov|Gen|Lt|Sgt|Jr|Sr|No|"
+    rf"(?:^|\s)(?:[A-Z]|[A-Za-z]\.[A-Za-z]|(?:{'|'.join(TITLE_ABBREVIATIONS)}|Jr|Sr|No|"
     r"Jan|Feb|Mar|Apr|Aug|Sept?|Oct|Nov|Dec|vs|Inc|Corp|Co|Ltd))\.$"
 )
 _ASKING = re.compile(

@@ -166,6 +166,7 @@ class Verifier:
         pool = _candidate_indices(text, sentences)
         sims = self._embedder.embed([sentences[i] for i in pool]) @ vector
         words = content_words(text)
+        quoted = quotes(text)
         if len(words) >= MIN_FOCUSED_WORDS:
             sims = self._focused(sims, words, [sentences[i] for i in pool], vector, threshold)
         closest: Check | None = None
@@ -211,13 +212,12 @@ class Verifier:
                 and not entity_supported((noun, "CARDINAL"), named_before, source_tokens)
                 and not self._counts_in(e, evidence)
             ]  # fmt: skip
-            # A quotation may be broken by who said it, or go on into the next sentence.
-            following = sentences[at + 1] if at + 1 < len(sentences) else ""
-            missing += [
-                q for q in quotes(text)
-                if not contains_run(tokens, q)
-                and not contains_run(spoken_tokens(f"{evidence} {following}"), q)
-            ]  # fmt: skip
+            unquoted = [q for q in quoted if not contains_run(tokens, q)]
+            if unquoted:
+                # A quotation may be broken by who said it, or go on into the next sentence.
+                following = sentences[at + 1] if at + 1 < len(sentences) else ""
+                spoken = spoken_tokens(f"{evidence} {following}")
+                missing += [q for q in unquoted if not contains_run(spoken, q)]
             covered = coverage(words, present)
             close = similarity >= threshold or (
                 named and similarity >= floor and covered >= HIGH_COVERAGE
