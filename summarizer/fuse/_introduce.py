@@ -25,6 +25,8 @@ __all__ = ["introduce", "introduce_names", "name_in_full", "people"]
 MAX_NAME_WORDS = 4  # a longer "name" is a title the tagger took in ("Defense Secretary Lloyd ...")
 _POSSESSIVE = re.compile(r"['’]s$")
 _WORD = re.compile(r"[\w.'’-]+")
+# Tags that leave no untagged surname: a person `people` reads already, or a place.
+_NO_SURNAME = frozenset({"PERSON", "GPE", "LOC", "NORP", "FAC"})
 _MASCULINE = frozenset({"he", "him", "his", "himself", "he's", "he'd"})
 _FEMININE = frozenset({"she", "her", "hers", "herself", "she's", "she'd"})
 # Words before a surname that are no given name ("Lady Thor", "Judge Minehart", "Sen. Hald").
@@ -80,10 +82,13 @@ def _untagged_surnames(text: str, source: Sequence[str], model: str) -> list[str
     """Lone capitalised words the source gives a person as surname, the tagger's no person.
 
     It misses a bare surname now and then ("Alcorn is accused of ...", "Fenwick" as an
-    organisation). Not a word of a longer name ("Alcorn Street", "Geraldine Alcorn").
+    organisation). Not a word of a longer name ("Alcorn Street", "Geraldine Alcorn"), nor a
+    place ("Jordan" is the country, whatever Michael Jordan the story names).
     """
     (found,) = entities([text], model=model)
-    tagged = {w for e, label in found if label == "PERSON" or " " in e for w in _WORD.findall(e)}
+    tagged = {
+        w for e, label in found if label in _NO_SURNAME or " " in e for w in _WORD.findall(e)
+    }  # fmt: skip
     words = [_POSSESSIVE.sub("", w.rstrip(".")) for w in _WORD.findall(text)]
     capitalised = [w[:1].isupper() for w in words]
     return [
