@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 
 from ..models import Citation, Disagreement
-from ..nlp import COUNTED_LABELS, NUMERIC_LABELS, entities
+from ..nlp import COUNTED_LABELS, NUMERIC_LABELS, Entity, entities
 from ..verify import MIN_COVERAGE, Check, Verifier, entity_in_text, normalise_tokens
 from ._compare import same_quantity
 from .claims import Wording
@@ -44,11 +44,7 @@ def rivalled(wording: Wording, check: Check, *, model: str) -> bool:
     thing, may be a disagreement to show, not to hide.
     """
     labels = {e: label for e, label in wording.entities}
-    mine = set(normalise_tokens(wording.text))
-    theirs = [
-        (e, label) for e, label in entities([check.evidence], model=model)[0]
-        if not entity_in_text(e, mine)
-    ]  # fmt: skip
+    theirs = _values_beyond(set(normalise_tokens(wording.text)), check.evidence, model)
     for name in check.missing:
         label = labels.get(name)
         if label in COUNTED_LABELS:
@@ -84,11 +80,16 @@ def disagreements(
         label = next((lb for e, lb in numeric if e == value), None)
         if label is None:
             continue
-        theirs = [
-            e for e, lb in entities([check.evidence], model=model)[0]
-            if lb == label and not entity_in_text(e, mine)
-        ]  # fmt: skip
+        theirs = [e for e, lb in _values_beyond(mine, check.evidence, model) if lb == label]
         rivals = [e for e in theirs if same_quantity(value, e)]
         if len(rivals) == 1:
             found.setdefault((value, rivals[0]), []).append(check.source)
     return [Disagreement(v, o, tuple(s)) for (v, o), s in found.items()]
+
+
+def _values_beyond(mine: set[str], evidence: str, model: str) -> list[Entity]:
+    """The names and numbers of an outlet's evidence that a wording (its tokens) does not hold."""
+    return [
+        (e, label) for e, label in entities([evidence], model=model)[0]
+        if not entity_in_text(e, mine)
+    ]  # fmt: skip
