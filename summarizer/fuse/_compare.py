@@ -32,9 +32,10 @@ def restates(a: Wording, b: Wording, similarity: float, common: frozenset[str]) 
     1. they share a telling number (not a year, not a small count) and are somewhat alike, or
        a telling number and a name ("23 sailors ... Marrowby Point", "all 23 people ...
        off Marrowby Point") and are a little alike;
-    2. they share two or more names and are alike, or two names the story seldom uses ("Port
-       Anselm" and "Kessling", not the "Pell" and "Calder Bay" of every sentence) and are somewhat
-       alike; or
+    2. they share two or more names and another word and are alike ("Varga later fired Holm"
+       does not restate "Varga asked Holm to drop the inquiry"), or two names the story seldom
+       uses ("Port Anselm" and "Kessling", not the "Pell" and "Calder Bay" of every sentence)
+       and are somewhat alike; or
     3. they are close and share many words; or
     4. one's names and numbers are all the other's and they share most of the shorter one's
        words.
@@ -62,9 +63,11 @@ def restates(a: Wording, b: Wording, similarity: float, common: frozenset[str]) 
     rare = {e for e in shared if e.casefold() not in common}
     if len(rare) >= 2 and similarity >= RESTATED_NUMBER_SIMILARITY:
         return True
-    if len(shared) >= 2 and similarity >= RESTATED_NAMES_SIMILARITY:
-        return True
     shorter_words, longer_words = sorted((content_words(a.text), content_words(b.text)), key=len)
+    if len(shared) >= 2 and similarity >= RESTATED_NAMES_SIMILARITY:
+        name_tokens = {t for e in names_a | names_b for t in normalise_tokens(e)}
+        if (shorter_words & longer_words) - name_tokens:
+            return True
     overlap = coverage(shorter_words, longer_words)
     if similarity >= RESTATED_CLOSE_SIMILARITY and overlap >= RESTATED_CLOSE_WORDS:
         return True

@@ -434,6 +434,29 @@ def test_a_name_the_tagger_missed_still_counts_as_shared():
     assert not restates(a, b, 0.47, frozenset({"port anselm", "kessling"}))
 
 
+def test_two_names_alone_do_not_make_one_fact():
+    """'Weeks later Varga fired Holm.' and 'Varga asked Holm to drop the inquiry.' name the
+    same two people and tell two facts: names shared with no other word make no restatement."""
+    from summarizer.fuse import restates
+    from summarizer.fuse.claims import Wording
+
+    asked = Wording(
+        "Mayor Elena Varga asked the harbour chief, Piet Holm, to drop the inquiry into the dock.",
+        (("Elena Varga", "PERSON"), ("Piet Holm", "PERSON")),
+        dangling=False,
+    )
+    fired = Wording(
+        "Varga later fired Holm.", (("Varga", "PERSON"), ("Holm", "PERSON")), dangling=False
+    )
+    assert not restates(asked, fired, 0.56, frozenset({"varga", "holm"}))
+    again = Wording(
+        "Varga told Holm to drop the dock inquiry.",
+        (("Varga", "PERSON"), ("Holm", "PERSON")),
+        dangling=False,
+    )
+    assert restates(asked, again, 0.56, frozenset({"varga", "holm"}))
+
+
 def test_a_claim_told_in_another_wording_is_not_told_again(models):
     """'Tomas died early Wednesday... according to a family member' is told once its tail is
     off: a claim whose plain wording restates a printed fact is not printed in another one."""
