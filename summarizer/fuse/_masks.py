@@ -187,7 +187,7 @@ def drop_dateline(doc: Doc, keep: list[bool]) -> None:
 
 
 def _time_since_opener(doc: Doc, lowered: list[str], start: int) -> int | None:
-    """Where an opening "Three years later," or "Just days later," ends; else None.
+    """Where an opening "Three years later," or "Just days later" ends; else None.
 
     The time is counted from what the sentence before told.
     """
@@ -201,9 +201,18 @@ def _time_since_opener(doc: Doc, lowered: list[str], start: int) -> int | None:
     unit = lowered[at] if at < len(doc) else ""
     if not (unit in TIME_UNITS or f"{unit}s" in TIME_UNITS):
         return None
-    if at + 2 < len(doc) and lowered[at + 1] in _SINCE_BEFORE and doc[at + 2].text == ",":
+    if at + 2 >= len(doc) or lowered[at + 1] not in _SINCE_BEFORE:
+        return None
+    if doc[at + 2].text == ",":
         return at + 2
-    return None
+    # Unmarked ("Weeks later Trump fired Comey."): the clause's subject follows right after.
+    # Not where the span is the subject ("Three years later is too long.") or goes on ("Two
+    # years later than planned, ...").
+    verb = doc[at + 1].head
+    subject_next = any(
+        c.dep_ in {"nsubj", "nsubjpass"} and c.left_edge.i == at + 2 for c in verb.children
+    )
+    return at + 2 if doc[at + 1].dep_ == "advmod" and subject_next else None
 
 
 def drop_connectives(doc: Doc, keep: list[bool]) -> None:

@@ -386,6 +386,17 @@ def test_time_counted_from_the_sentence_before_comes_off(models, opening):
     )
 
 
+@pytest.mark.parametrize("opening", ["Weeks later", "Two days later"])
+def test_time_counted_back_without_its_comma_comes_off(models, opening):
+    text = f"{opening} the harbour board closed the old pier."
+    assert _wordings(models, text)[0][0] == "The harbour board closed the old pier."
+
+
+def test_time_counted_back_as_the_subject_stays(models):
+    text = "Three years later is too long for the harbour board to wait."
+    assert _wordings(models, text)[0][0] == text
+
+
 def test_time_counted_from_something_named_stays(models):
     text = "Two years later than planned, the harbour board opened the new pier."
     assert _wordings(models, text)[0][0] == text
