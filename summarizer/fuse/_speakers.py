@@ -31,6 +31,7 @@ _PERSON_NOUNS = frozenset(
      "wife", "husband", "son", "daughter", "brother", "sister", "suspect", "victim", "driver",
      "officer", "teenager", "patient", "gunman", "passenger", "student", "worker"}
 )  # fmt: skip
+_NO_NAME_POS = frozenset({"NOUN", "PRON", "DET", "NUM", "ADJ"})  # a capitalised subject not a name
 _NAMED = frozenset({"PERSON", "ORG", "NORP", "GPE"})  # what a pronoun after it may stand for
 # Speakers who are never the "he" or "she" they tell of.
 _GROUP_SPEAKERS = frozenset(
@@ -183,10 +184,9 @@ def _one_person(previous: Sequence[str], read: Reader) -> str | None:
             # "Trump sent a similar message": a name the tagger did not read as a person may be
             # the one meant; looking further back would find someone else. So may a name in
             # a quotation ('"Colbert can't serve." His contract ...'), not its speaker before.
-            if any(
-                t.dep_ in {"nsubj", "nsubjpass"} and t.pos_ == "PROPN" and t.i not in quoted
-                for t in doc
-            ) or any(doc[i].pos_ == "PROPN" for i in quoted):
+            if any(_may_be_someone(t) and t.i not in quoted for t in doc) or any(
+                doc[i].pos_ == "PROPN" for i in quoted
+            ):
                 return None
             continue
         # "He noted that the consulate failed to protect Ambassador Chris Stevens." The "he" after
@@ -211,6 +211,24 @@ def _one_person(previous: Sequence[str], read: Reader) -> str | None:
                 return None if paired else max(people, key=len)
         return None
     return None
+
+
+def _may_be_someone(token: Token) -> bool:
+    """Whether a name the tagger read as no person may still be the one a "he" stands for.
+
+    A subject ("Trump sent a similar message"), even one the tagger took for no noun ("Varn,
+    whose ..., runs the board": an adverb); or a name that opens the sentence or owns its
+    subject, which a parser misled by "whose family's" reads as a possessive ("Kushner, whose
+    family's ... , wields power").
+    """
+    subjects = {"nsubj", "nsubjpass"}
+    if token.dep_ in subjects and token.is_title and token.pos_ not in _NO_NAME_POS:
+        return True
+    if token.pos_ != "PROPN":
+        return False
+    if token.dep_ == "poss" and token.head.dep_ in subjects:
+        return True
+    return token.i == 0 and token.ent_type_ in {"", "ORG"}
 
 
 def _introduced(name: Token) -> bool:

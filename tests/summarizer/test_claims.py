@@ -1066,6 +1066,25 @@ def test_no_name_for_a_pronoun_after_a_quotation_naming_someone(models):
     assert not any("Luippold" in w for w in _printable(models, text, before))
 
 
+@pytest.mark.parametrize(
+    "named",
+    [
+        # The parser reads "family's" as "family is" and "Kessel" as its possessive ...
+        "Kessel, whose family’s real estate empire is worth $1.2 billion, according to Forbes, "
+        "wields great power on the board.",
+        # ... or "Varn" as an adverb: neither is tagged a person.
+        "Varn, whose family’s shipping firm is worth $2 billion, according to the Courier, runs "
+        "the harbour board.",
+    ],
+)
+def test_no_name_for_a_pronoun_past_a_sentence_about_a_name_the_tagger_missed(models, named):
+    """'He is married to ...' after a sentence about Kessel is Kessel, whom the tagger did not
+    read as a person; it is never the Brenn of the sentence before."""
+    before = ["Aldo Brenn is chairman of Lark Bank.", "Brenn studied at the pilots’ school.", named]
+    text = "He is married to the mayor’s daughter, Ines."
+    assert not any("Brenn" in w for w in _printable(models, text, before))
+
+
 def test_a_closing_single_quotation_mark_ends_the_sentence(models):
     text = "The magazine claims that Varn has been spotted in Harrow 'acting like a single man.'"
     (claim,) = _wordings(models, text)
