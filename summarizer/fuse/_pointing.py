@@ -31,6 +31,7 @@ __all__ = [
     "object_pronoun",
     "personal_voice",
     "pointing_place",
+    "quotation_points_back",
     "tells_nothing",
 ]
 
@@ -163,6 +164,20 @@ def dangling_opener(text: str) -> bool:
         or BARE_QUOTE.match(stripped)
         or tells_nothing(stripped)
     )
+
+
+def quotation_points_back(text: str) -> bool:
+    """Whether a bare quotation opens by pointing back ('"They make me blush."').
+
+    Given the speaker named before it, it still points past them at what the sentence before
+    told ('Lund said: "He has to prove ..."': who, the reader cannot tell); an opening adverb
+    does not change that ('"Unfortunately, that was not the case."').
+    """
+    stripped = _OPENING_ADVERB.sub(r"\1", text.strip())
+    return bool(_DANGLING.match(stripped) or _POINTING_CLAUSE.match(stripped))
+
+
+_OPENING_ADVERB = re.compile(r"^([\"“‘'])[A-Z][a-z]+ly, ")
 
 
 def tells_nothing(text: str) -> bool:

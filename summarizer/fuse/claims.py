@@ -61,6 +61,7 @@ from ._pointing import (
     object_pronoun,
     personal_voice,
     pointing_place,
+    quotation_points_back,
     tells_nothing,
 )
 from ._speakers import Reader, pointing_pronoun, resolve_pronoun, speaker_before
@@ -321,7 +322,9 @@ def _claims(sentence: Sentence, doc: Doc, previous: Sequence[str], read: Reader)
         return [_unprintable(sentence, doc, reads_on=True)]
     elif BARE_QUOTE.match(doc.text.strip()):
         # A quotation alone continues the one before it: its speaker is named there.
-        found = speaker_before(previous, read)
+        # What is left once an opening "However" is off.
+        kept = "".join(t.text_with_ws for t in doc if keep[t.i])
+        found = None if quotation_points_back(kept) else speaker_before(previous, read)
         if found is not None:
             speaker, verb = found
             first = first_kept(keep)

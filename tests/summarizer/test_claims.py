@@ -465,6 +465,17 @@ def test_cut_modifier_takes_the_phrase_hanging_from_it(models):
     assert cut.text.startswith("Rumours say the Ashby ferry company will close")
 
 
+@pytest.mark.parametrize(
+    "quotation",
+    ['"He has to prove he can steer the board."', '"Unfortunately, that was not the case."'],
+)
+def test_a_bare_quotation_pointing_back_is_not_given_its_speaker(models, quotation):
+    """With its speaker put in, 'Tomas Varn said: "He has to prove ..."' still leaves the
+    reader asking who: the quotation is only printed after the sentence before it."""
+    before = ['"The new harbour master starts Monday," dam keeper Tomas Varn said.']
+    assert _never_printed(models, quotation, before)
+
+
 def test_bare_quotation_takes_its_speaker_from_the_sentence_before(models):
     before = ['"The river rose a metre in an hour," dam keeper Tomas Varn said on Monday.']
     (claim,) = _wordings(models, '"We opened every gate we had."', before)
