@@ -40,6 +40,8 @@ _DANGLING = re.compile(
     # "Instead, ..." points back; "Instead of stopping, the driver ..." says of what.
     r"instead(?! of\b)|"
     r"he|she|they|it|its|his|her|their|them|him|this|that|these|such|which|whose|"
+    # "Another approach came this week": another than the one the sentence before told.
+    r"another|"
     # "Those with the lowest risk ran less" is anyone so described, as is "Those killed at a
     # checkpoint ..."; "Those are ..." and "Those included two ministers" point.
     r"those(?! (?:who|with|whose|in|at|on|under|over|aged)\b)"

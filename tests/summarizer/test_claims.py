@@ -94,6 +94,7 @@ def test_unresolved_pointer_is_dangling(models):
     assert not dangling_opener("The move to Ashby took three hours.")
     assert not dangling_opener("Theirs was the last house to be cleared.")
     assert not dangling_opener("There is no sign of damage to the town bridge.")
+    assert dangling_opener("Another approach came this week when the council hired divers.")
 
 
 def test_asides_come_off_in_the_barest_wording(models):
