@@ -6,7 +6,11 @@ from dataclasses import dataclass
 
 from ..models import DigestSentence, StoryDigest
 
-__all__ = ["FactGroup", "FusedStory"]
+__all__ = ["FactGroup", "FusedStory", "OrderKey"]
+
+# Where a fact group goes in the digest: its first carrier's place in its article, when it was
+# chosen, and its place in a run of lines that read on from it (`Wording.reads_on`).
+OrderKey = tuple[float, int, int]
 
 
 @dataclass(slots=True)

@@ -34,7 +34,8 @@ from ..verify import (
 )
 from ._candidates import MIN_WORDS
 from ._compare import RESTATED_ANCHORED_SIMILARITY, restates
-from ._groups import FactGroup
+from ._fill import fill_out, read_on
+from ._groups import FactGroup, OrderKey
 from ._introduce import introduce, name_in_full
 from ._rivals import disagreements, rivalled, uncited
 from .claims import Claim, Wording, claims_of
@@ -74,11 +75,6 @@ ECHO_FULL = 0.75
 # carriers cited +0.012 at 120 words, pyramid unchanged (a full echo lost 0.007).
 RESTATED_ECHO = 0.5
 RESTATED_ECHO_SIMILARITY = ECHO_FLOOR + RESTATED_ECHO * (ECHO_FULL - ECHO_FLOOR)
-
-
-# Where a fact group goes in the digest: its first carrier's place in its article, when it was
-# chosen, and its place in a run of lines that read on from it (`Wording.reads_on`).
-OrderKey = tuple[float, int, int]
 
 
 @dataclass(slots=True)
@@ -215,9 +211,14 @@ class Selector:
         """What printing unit u adds to the digest, per word (scaled)."""
         new_words = sum(share for word, share in self.shared_words[u].items() if word not in told)
         gain = float(self.value[u] - MMR_PENALTY * closeness + WEIGHT_SHARED_WORDS * new_words)
-        cost = self.units[u].wording.words ** COST_EXPONENT
         # A loss grows with length as a gain shrinks: a long repeat is the worse one.
-        return gain / cost if gain > 0 else gain * cost
+        words = self.units[u].wording.words
+        return self.per_word(gain, words) if gain > 0 else gain * words**COST_EXPONENT
+
+    @staticmethod
+    def per_word(gain: float, words: int) -> float:
+        """A gain per word of a wording, scaled (`COST_EXPONENT`)."""
+        return gain / words**COST_EXPONENT
 
     def _values(self, score: np.ndarray, fit: dict[int, float]) -> np.ndarray:
         others = max(1, len({c.article for c in self.candidates}) - 1)
@@ -265,11 +266,11 @@ class Selector:
                 out[v].add(int(articles[u]))
         return out
 
-    def _restates(self, wording: Wording, printed: list[tuple[Wording, float]]) -> bool:
+    def restates_one(self, wording: Wording, printed: list[tuple[Wording, float]]) -> bool:
         """Whether a wording restates one of the printed ones (each with its similarity)."""
         return any(restates(wording, w, s, self.common_names) for w, s in printed)
 
-    def _similarity(self, u: int, v: int) -> float:
+    def similarity(self, u: int, v: int) -> float:
         return float(self.vectors[u] @ self.vectors[v])
 
     def select(self, budget: int) -> list[tuple[FactGroup, OrderKey]]:
@@ -294,9 +295,9 @@ class Selector:
             # A claim told in any of its wordings is told: "Devin died early Wednesday, a
             # relative said" restates "Devin Lima died on Wednesday" once its tail is off.
             def told_already(u: int, closeness: np.ndarray = closeness) -> bool:
-                return closeness[u] >= self.settings.summary.align_threshold or self._restates(
+                return closeness[u] >= self.settings.summary.align_threshold or self.restates_one(
                     self.units[u].wording,
-                    [(self.units[p].wording, self._similarity(u, p)) for p in printed],
+                    [(self.units[p].wording, self.similarity(u, p)) for p in printed],
                 )
 
             # A whole sentence tells what each of its clauses tells.
@@ -342,96 +343,12 @@ class Selector:
             origins.append(self.units[shown].candidate)
             if budget - used_words < MIN_WORDS:
                 break
-        room = self._fill_out(groups, printed, budget - used_words)
-        self._read_on(groups, origins, printed, room)
+        room = fill_out(self, groups, printed, budget - used_words)
+        read_on(self, groups, origins, printed, room)
         # The lines read on come after the groups chosen, and need no name put in.
         for (fact_group, _), names in zip(groups, in_full, strict=False):
             name_in_full(fact_group.sentence, names)
         return groups
-
-    def _fill_out(
-        self, groups: list[tuple[FactGroup, OrderKey]], printed: list[int], room: int
-    ) -> int:
-        """Give back, in the room no fact took, the asides a one-outlet wording was cut of.
-
-        A wording is chosen for what it adds per word; once every fact that fits is told, the
-        detail its outlet wrote beside it ("..., which was built in 1962, ...") costs nothing.
-        Not where the fuller wording would repeat a printed fact. Returns the room left.
-        """
-        told = [self.units[p].wording for p in printed]
-        for g, ((group, _), shown) in enumerate(zip(groups, printed, strict=True)):
-            sentence = group.sentence
-            if len(sentence.citations) != 1 or sentence.disagreements:
-                continue
-            fullest = self.by_claim[id(self.units[shown].claim)][0]
-            wording = self.units[fullest].wording
-            extra = wording.words - len(sentence.text.split())
-            if wording.text == sentence.text or extra > room:
-                continue
-            others = [
-                (w, self._similarity(fullest, p))
-                for i, (w, p) in enumerate(zip(told, printed, strict=True))
-                if i != g
-            ]
-            threshold = self.settings.summary.align_threshold
-            if any(s >= threshold for _, s in others) or self._restates(wording, others):
-                continue
-            sentence.text = wording.text
-            group.evidence[0] = (group.evidence[0][0], wording.text)
-            room -= extra
-        return room
-
-    def _read_on(
-        self,
-        groups: list[tuple[FactGroup, OrderKey]],
-        origins: list[int],
-        printed: list[int],
-        room: int,
-    ) -> None:
-        """Fill the room no fact fits with lines that read on from a printed sentence.
-
-        "He was 91." points back and is never printed alone; right after the sentence its
-        outlet wrote before it, printed whole, it reads as the outlet wrote it. Each such line
-        cites its own outlet; a line that restates a printed fact is not added.
-        """
-        embedder = get_embedder(self.settings.models)
-        told = [self.units[p].wording for p in printed]
-        told_vectors = [self.vectors[p] for p in printed]
-        restating: set[str] = set()  # lines found to restate a printed fact
-        while room >= MIN_WORDS:
-            options: list[tuple[float, int, Wording, int]] = []
-            for g, origin in enumerate(origins):
-                before = self.candidates[origin]
-                after = self.at.get((before.article, before.position + 1))
-                if after is None or after in origins:
-                    continue
-                if groups[g][0].sentence.text != self.written.get(origin):
-                    continue
-                wording = next((w for w in self.reading_on.get(after, []) if w.words <= room), None)
-                if wording is not None and wording.text not in restating:
-                    gain = float(self.score[after]) / wording.words**COST_EXPONENT
-                    options.append((gain, after, wording, g))
-            for _, after, wording, g in sorted(options, key=lambda o: -o[0]):
-                (vector,) = embedder.embed([wording.text])
-                similarity = [float(vector @ v) for v in told_vectors]
-                if any(
-                    s >= self.settings.summary.align_threshold for s in similarity
-                ) or self._restates(wording, list(zip(told, similarity, strict=True))):
-                    restating.add(wording.text)
-                    continue
-                source = self.ids[self.candidates[after].article]
-                citation = Citation(source, self.candidates[after].text, 1.0)
-                sentence = DigestSentence(wording.text, [citation], reads_on=True)
-                place, chosen_at, step = groups[g][1]
-                group = FactGroup(sentence, [(source, wording.text)])
-                groups.append((group, (place, chosen_at, step + 1)))
-                origins.append(after)
-                told.append(wording)
-                told_vectors.append(vector)
-                room -= wording.words
-                break
-            else:
-                return
 
     def _group(
         self, best: int, room: int, open_units: set[int], told: Callable[[int], bool]

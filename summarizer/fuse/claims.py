@@ -34,7 +34,6 @@ from ..text import SAYING_VERBS
 from ..verify import content_words, normalise_tokens
 from ._masks import (
     FINITE_TAGS,
-    MIN_CLAIM_WORDS,
     drop_asides,
     drop_connectives,
     drop_dateline,
@@ -64,6 +63,7 @@ from ._pointing import (
     quotation_points_back,
     tells_nothing,
 )
+from ._render import QUOTE_CHARS, render
 from ._speakers import Reader, pointing_pronoun, resolve_pronoun, speaker_before
 
 if TYPE_CHECKING:
@@ -83,15 +83,10 @@ _PARTITIVE_NOUNS = frozenset(
     {"half", "part", "rest", "most", "majority", "share", "percent", "bulk"}
 )
 _CORE = frozenset({"nsubj", "nsubjpass", "ROOT", "ccomp", "xcomp", "attr", "csubj"})
-_QUOTE_CHARS = '"“”'
 # A quotation closed by its own punctuation ('..., "it is the largest ever found," X told Y') is
 # speech, whose speaker's verb stays; a quoted phrase ('charged with "luring"') is not.
 _REPORTED_SPEECH = re.compile(r"[,.?!][\"”]\s")
 _ENDS = frozenset({",", ".", ";", ":", "!", "?", ")", "”", '"', "’"})
-_OPEN_PUNCT = ",;:—–-"
-_MARKERS = "*•·"  # a list's or an update's marker left before a sentence inside a paragraph
-# A wording that stops on a link lost what came after it ("... the anthem – but.").
-_ENDS_ON_LINK = re.compile(r"\b(?:but|and|or|nor|because|while|that|which|who)[.!?]$", re.I)
 # What a verb of saying governs when it reports something: a clause or an object.
 _SAID = frozenset({"ccomp", "xcomp", "parataxis", "dobj", "dative", "advcl", "conj"})
 # Verbs that report speech only when they have no object ("Graham charged on Sunday." is what
@@ -330,10 +325,10 @@ def _claims(sentence: Sentence, doc: Doc, previous: Sequence[str], read: Reader)
             first = first_kept(keep)
             replace[first] = f"{speaker} {verb}: {doc[first].text}"
             extra.append((speaker, "PERSON"))  # checked as a name, whatever its label
-    quoted = any(c in doc.text for c in _QUOTE_CHARS)
+    quoted = any(c in doc.text for c in QUOTE_CHARS)
     # A sentence that opens with a quotation is speech and needs its speaker; a quoted phrase
     # inside a clause ('was charged with "child luring"') leaves the outlet's tail separable.
-    speech = doc.text.lstrip().startswith(tuple(_QUOTE_CHARS + "‘'")) or bool(
+    speech = doc.text.lstrip().startswith(tuple(QUOTE_CHARS + "‘'")) or bool(
         _REPORTED_SPEECH.search(doc.text)
     )
     written = list(keep)
@@ -423,7 +418,7 @@ def _names(head: Token, appositive: Token) -> bool:
 def _wording(
     doc: Doc, mask: list[bool], replace: dict[int, str], extra: list[Entity]
 ) -> Wording | None:
-    text = _render(doc, mask, replace)
+    text = render(doc, mask, replace)
     if text is None:
         return None
     # Without a finite verb it is a fragment: a cut that took the last one ("Competition to land
@@ -570,61 +565,3 @@ def _fact_entities(doc: Doc, keep: list[bool]) -> tuple[Entity, ...]:
         for e in doc.ents
         if e.label_ in FACT_LABELS and all(keep[t.i] for t in e)
     )
-
-
-# ------------------------------------------------------------------------------ rendering
-
-
-# ... but not before a decimal: "hitting at .340" keeps its space.
-_SPACE_BEFORE = re.compile(r"\s+([,.;:!?)”’%])(?!\d)")
-_REPEATED_COMMA = re.compile(r"(?:\s*,){2,}")
-# A whole sentence an outlet set in brackets as an aside.
-_WRAPPED = re.compile(r"^\(([^()]+?)([.!?])\)\.?$")
-_COMMA_BEFORE_END = re.compile(r"[,;:\s—–-]+([.!?][\"”’)]*)$")
-
-
-def _render(doc: Doc, keep: list[bool], replace: dict[int, str]) -> str | None:
-    """The kept tokens as a sentence: punctuation tidied, capitalised, ended; None if broken."""
-    if not any(keep):
-        return None
-    # A token glued to punctuation that is dropped ("Hald" in "Hald, for her part,") needs a space.
-    parts = [
-        replace.get(t.i, t.text)
-        + (t.whitespace_ or ("" if t.i + 1 >= len(doc) or keep[t.i + 1] else " "))
-        for t in doc
-        if keep[t.i]
-    ]
-    text = "".join(parts).strip()
-    text = re.sub(r"\s*\(\s*\)", "", text)  # brackets whose content was cut
-    text = _REPEATED_COMMA.sub(",", text)
-    text = re.sub(r",\s*(?=[;:])", "", text)  # "by 11 points, according to polls; ..." cut
-    text = text.lstrip(_OPEN_PUNCT + _MARKERS + " ")
-    text = _WRAPPED.sub(r"\1\2", text)  # "(Haley will pick a senator.)" is a sentence
-    text = _SPACE_BEFORE.sub(r"\1", text)
-    text = _COMMA_BEFORE_END.sub(r"\1", text)
-    text = re.sub(r"(\.[a-z]\.)\.$", r"\1", text)  # "at 4 a.m." keeps one full stop
-    text = re.sub(r"(?<=\w)\s*(?:\.\.\.|…)\.$", ".", text)  # "died on Monday...." (tail cut)
-    text = re.sub(r"(?<=[\w)”\"’])\.\.$", ".", text)  # "... on suspicion of murder.."
-    text = re.sub(r"^([“\"])\s+", r"\1", text)  # a space after the opening mark
-    text = re.sub(r"[,;:]([”\"’])\.$", r".\1", text)  # '... "hostile forces,".' -> '... forces."'
-    text = text.rstrip(_OPEN_PUNCT + " ")
-    if not text:
-        return None
-    if not re.search(r"[.!?][\"”’')]*$", text):
-        # A stray closing mark ('... encouragement "') goes with the space before it.
-        text = text.rstrip('"”’').rstrip() + "."
-        if text.count('"') % 2 or text.count("“") != text.count("”"):
-            return None
-    if text.count('"') % 2 or text.count("“") != text.count("”"):
-        return None
-    if text.count("(") != text.count(")") or text.count("[") != text.count("]"):
-        return None
-    if len(text.split()) < MIN_CLAIM_WORDS:
-        return None
-    if _ENDS_ON_LINK.search(text):
-        return None
-    # A title cut loose from "in his book How Many ...?, may have been": no sentence reads so.
-    if re.search(r"\?,", text) and not any(c in text for c in _QUOTE_CHARS):
-        return None
-    lead = next((i for i, c in enumerate(text) if c.isalnum()), 0)
-    return text[:lead] + text[lead].upper() + text[lead + 1 :]

@@ -1239,13 +1239,13 @@ def test_what_a_colon_opens_after_a_second_clause_stays_with_it(models):
 
 
 def test_a_cut_before_a_stray_closing_mark_ends_on_a_clean_full_stop(models):
-    from summarizer.fuse.claims import _render
+    from summarizer.fuse._render import render
     from summarizer.nlp import parse
 
     text = 'Mira Sol offered words of hope: "Keep going."'
     (doc,) = parse([text], model=models.models.spacy_model)
     keep = [t.i < 6 or t.i == len(doc) - 1 for t in doc]  # the clause and the closing mark
-    assert _render(doc, keep, {}) == "Mira Sol offered words of hope."
+    assert render(doc, keep, {}) == "Mira Sol offered words of hope."
 
 
 def test_a_passive_report_of_its_subject_is_a_claim(models):
