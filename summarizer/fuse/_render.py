@@ -52,7 +52,8 @@ def render(doc: Doc, keep: list[bool], replace: dict[int, str]) -> str | None:
     text = re.sub(r"(\.[a-z]\.)\.$", r"\1", text)  # "at 4 a.m." keeps one full stop
     text = re.sub(r"(?<=\w)\s*(?:\.\.\.|…)\.$", ".", text)  # "died on Monday...." (tail cut)
     text = re.sub(r"(?<=[\w)”\"’])\.\.$", ".", text)  # "... on suspicion of murder.."
-    text = re.sub(r"^([“\"])\s+", r"\1", text)  # a space after the opening mark
+    # A space after the opening mark (an opening "However" cut: 'Varn said: " I believe').
+    text = re.sub(r"(^|: )([“\"])\s+", r"\1\2", text)
     text = re.sub(r"[,;:]([”\"’])\.$", r".\1", text)  # '... "hostile forces,".' -> '... forces."'
     text = text.rstrip(_OPEN_PUNCT + " ")
     if not text:

@@ -477,6 +477,13 @@ def test_a_bare_quotation_pointing_back_is_not_given_its_speaker(models, quotati
     assert _never_printed(models, quotation, before)
 
 
+def test_a_bare_quotation_cut_of_its_however_opens_on_its_first_word(models):
+    before = ['"I am flattered," dam keeper Tomas Varn said in a statement on Monday.']
+    text = '"However I believe I could do more good at the harbour."'
+    (claim,) = _wordings(models, text, before)
+    assert claim[0] == 'Tomas Varn said: "I believe I could do more good at the harbour."'
+
+
 def test_bare_quotation_takes_its_speaker_from_the_sentence_before(models):
     before = ['"The river rose a metre in an hour," dam keeper Tomas Varn said on Monday.']
     (claim,) = _wordings(models, '"We opened every gate we had."', before)
