@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc
 
 __all__ = [
+    "SUBJECT_DEPS",
     "Chunk",
     "Embedder",
     "Entity",
@@ -77,6 +78,8 @@ FACT_LABELS = frozenset(
 # there is the fact, and the words around it ("some", "a span of") are the outlet's.
 COUNTED_LABELS = frozenset({"CARDINAL", "PERCENT", "MONEY", "QUANTITY"})
 NUMERIC_LABELS = COUNTED_LABELS | {"DATE", "TIME"}
+# A clause's nominal subject in the parse, active ("Varn sailed") or passive ("Varn was seen").
+SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 
 Entity = tuple[str, str]  # (text, label)
 

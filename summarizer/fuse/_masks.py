@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..clean import LEADING_DATELINE
+from ..nlp import SUBJECT_DEPS
 from ..text import SAYING_VERBS, TIME_UNITS, fold
 from ..verify import POINTERS
 
@@ -164,7 +165,7 @@ def _parts_subject(doc: Doc, start: int, end: int) -> bool:
     comma its outlet put there would be left between "A statement" and "said".
     """
     cut = next((doc[i] for i in range(start, end) if not start <= doc[i].head.i < end), None)
-    if cut is None or cut.head.dep_ not in {"nsubj", "nsubjpass"} or cut.head.i >= start:
+    if cut is None or cut.head.dep_ not in SUBJECT_DEPS or cut.head.i >= start:
         return False
     verb = cut.head.head
     following = doc[end + 1] if end + 1 < len(doc) else None
@@ -209,9 +210,7 @@ def _time_since_opener(doc: Doc, lowered: list[str], start: int) -> int | None:
     # Not where the span is the subject ("Three years later is too long.") or goes on ("Two
     # years later than planned, ...").
     verb = doc[at + 1].head
-    subject_next = any(
-        c.dep_ in {"nsubj", "nsubjpass"} and c.left_edge.i == at + 2 for c in verb.children
-    )
+    subject_next = any(c.dep_ in SUBJECT_DEPS and c.left_edge.i == at + 2 for c in verb.children)
     return at + 2 if doc[at + 1].dep_ == "advmod" and subject_next else None
 
 
@@ -432,7 +431,7 @@ def drop_asides(doc: Doc, keep: list[bool]) -> None:
 def _plural_subject(appositive: Token) -> bool:
     """Whether an appositive of a singular subject is an item of a list its plural verb needs."""
     head = appositive.head
-    if appositive.dep_ != "appos" or head.dep_ not in {"nsubj", "nsubjpass"} or head.tag_ != "NN":
+    if appositive.dep_ != "appos" or head.dep_ not in SUBJECT_DEPS or head.tag_ != "NN":
         return False
     verb = head.head
     forms = [verb, *(c for c in verb.children if c.dep_ in {"aux", "auxpass"})]
@@ -511,7 +510,7 @@ def split_coordination(doc: Doc, keep: list[bool]) -> list[list[bool]] | None:
     opened = doc[root.i : second.i].text.count("(") - doc[root.i : second.i].text.count(")")
     if opened > 0:
         return None
-    subject = [c for c in root.children if c.dep_ in {"nsubj", "nsubjpass"}]
+    subject = [c for c in root.children if c.dep_ in SUBJECT_DEPS]
     # "Axelrod, asked about the poll, turned ...": a participle set off after its subject is
     # an aside the parser took for the main verb, not a clause of its own.
     between = doc[subject[0].i + 1 : root.i] if subject else doc[0:0]

@@ -12,6 +12,7 @@ import re
 from collections.abc import Set as AbstractSet
 from typing import TYPE_CHECKING
 
+from ..nlp import SUBJECT_DEPS
 from ..text import TIME_UNITS
 from ._speakers import SUBJECT_PRONOUNS
 
@@ -267,7 +268,7 @@ def elided_verb(doc: Doc, mask: list[bool]) -> Token | None:
         if (token.lemma_ or token.lower_) not in _STAND_IN_VERBS and token.tag_ != "MD":
             continue
         kept = [c for c in token.children if mask[c.i]]
-        if not any(c.dep_ in {"nsubj", "nsubjpass"} for c in kept):
+        if not any(c.dep_ in SUBJECT_DEPS for c in kept):
             continue
         if any(c.dep_ in _OWN_WORDS for c in kept):
             continue
@@ -278,7 +279,7 @@ def elided_verb(doc: Doc, mask: list[bool]) -> Token | None:
 
 def _subject(head: Token) -> set[int]:
     """The tokens of a verb's subject (none when it has no subject of its own)."""
-    return {t.i for c in head.children if c.dep_ in {"nsubj", "nsubjpass"} for t in c.subtree}
+    return {t.i for c in head.children if c.dep_ in SUBJECT_DEPS for t in c.subtree}
 
 
 # "these days", "this year", "that morning" say when, counted from the day of writing; they
@@ -342,9 +343,7 @@ def demonstrative(doc: Doc, mask: list[bool], quoted: AbstractSet[int]) -> bool:
             # "Gentry, his friend, described that as ...": a verb's own subject is not what
             # its "that" stands for.
             own_subject = _subject(token.head)
-            if token.dep_ in {"nsubj", "nsubjpass"} or not _named_before(
-                doc, mask, token.i, own_subject
-            ):
+            if token.dep_ in SUBJECT_DEPS or not _named_before(doc, mask, token.i, own_subject):
                 return True
             continue
         if token.dep_ != "det":
@@ -391,7 +390,7 @@ def bare_quantity(doc: Doc, mask: list[bool], quoted: AbstractSet[int]) -> bool:
     """
     root = doc[:].root
     for subject in root.children:
-        if subject.dep_ not in {"nsubj", "nsubjpass"} or not mask[subject.i]:
+        if subject.dep_ not in SUBJECT_DEPS or not mask[subject.i]:
             continue
         if subject.i in quoted or subject.pos_ == "PROPN":
             continue
@@ -448,7 +447,7 @@ def clause_pronoun(
     """
     for token in doc:
         pronoun = token.lower_ in SUBJECT_PRONOUNS or _pointing_it(token)
-        if not pronoun or token.dep_ not in {"nsubj", "nsubjpass"}:
+        if not pronoun or token.dep_ not in SUBJECT_DEPS:
             continue
         if not mask[token.i] or token.i in quoted or token.i in replaced:
             continue
@@ -545,7 +544,7 @@ def _bare_superlative(token: Token) -> bool:
 def _same_as_before(token: Token) -> bool:
     """Whether a token is the "same" of a clause's subject "the same X" that says no more."""
     noun = token.head
-    if token.lower_ != "same" or token.dep_ != "amod" or noun.dep_ not in {"nsubj", "nsubjpass"}:
+    if token.lower_ != "same" or token.dep_ != "amod" or noun.dep_ not in SUBJECT_DEPS:
         return False
     if not any(c.lower_ == "the" and c.dep_ == "det" for c in noun.children):
         return False

@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from collections.abc import Set as AbstractSet
 from typing import TYPE_CHECKING
 
+from ..nlp import SUBJECT_DEPS
 from ..text import SAYING_VERBS
 from ._masks import quoted_tokens
 
@@ -89,7 +90,7 @@ def _main_pronoun(
     return next(
         (
             t for t in doc
-            if t.lower_ in SUBJECT_PRONOUNS and t.dep_ in {"nsubj", "nsubjpass"}
+            if t.lower_ in SUBJECT_PRONOUNS and t.dep_ in SUBJECT_DEPS
             and t.head.dep_ == "ROOT" and t.i not in quoted and (keep is None or keep[t.i])
         ),
         None,
@@ -109,7 +110,7 @@ def _reported_pronoun(doc: Doc, keep: list[bool], quoted: AbstractSet[int]) -> i
     reported = next(
         (
             t for t in doc
-            if t.lower_ in {"he", "she"} and t.dep_ in {"nsubj", "nsubjpass"}
+            if t.lower_ in {"he", "she"} and t.dep_ in SUBJECT_DEPS
             and t.head.dep_ == "ccomp" and t.head.head.i == root.i
             and t.i not in quoted and keep[t.i]
         ),
@@ -198,12 +199,11 @@ def _one_person(previous: Sequence[str], read: Reader) -> str | None:
         if len(surnames) != 1:
             return None
         # ... and only the one the sentence is about: its subject, not an object or aside.
-        subjects = {"nsubj", "nsubjpass"}
         for ent in doc.ents:
             root = ent.root
             if ent.label_ == "PERSON" and (
-                root.dep_ in subjects
-                or (root.dep_ in {"appos", "compound"} and root.head.dep_ in subjects)
+                root.dep_ in SUBJECT_DEPS
+                or (root.dep_ in {"appos", "compound"} and root.head.dep_ in SUBJECT_DEPS)
                 or _introduced(root)
             ):
                 # "Brandt and Varn left": either may be "she", whatever the tagger made of Varn.
@@ -221,12 +221,11 @@ def _may_be_someone(token: Token) -> bool:
     subject, which a parser misled by "whose family's" reads as a possessive ("Kushner, whose
     family's ... , wields power").
     """
-    subjects = {"nsubj", "nsubjpass"}
-    if token.dep_ in subjects and token.is_title and token.pos_ not in _NO_NAME_POS:
+    if token.dep_ in SUBJECT_DEPS and token.is_title and token.pos_ not in _NO_NAME_POS:
         return True
     if token.pos_ != "PROPN":
         return False
-    if token.dep_ == "poss" and token.head.dep_ in subjects:
+    if token.dep_ == "poss" and token.head.dep_ in SUBJECT_DEPS:
         return True
     return token.i == 0 and token.ent_type_ in {"", "ORG"}
 

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from ..config import Settings
 from ..models import Answer
-from ..nlp import get_embedder, parse
+from ..nlp import SUBJECT_DEPS, get_embedder, parse
 from ..retrieve import Hit, QAIndex, terms
 from ..text import fold
 from . import roles
@@ -455,7 +455,7 @@ def _salient(doc: Doc, names: Sequence[str]) -> str:
     for name in names:
         at = doc.text.find(name)
         span = doc.char_span(at, at + len(name), alignment_mode="expand") if at >= 0 else None
-        if span is not None and span.root.dep_ in {"nsubj", "nsubjpass"}:
+        if span is not None and span.root.dep_ in SUBJECT_DEPS:
             return name
     return names[0]
 
