@@ -127,6 +127,15 @@ _PROMISE = re.compile(
     re.IGNORECASE,
 )
 
+# The page's list comes next: "From the speech to the upset win, here are ten of the best
+# moments", "... the Harrow Herald has compiled a list of the night's winners". Not "here" as a
+# place ("The plant here is closing").
+_LIST_INTRODUCED = re.compile(
+    r"(?:^|[,;:—–] (?:and |so )?)here(?:'s|’s| is| are) (?:the |our |some |\d+|[a-z]+ of )"
+    r"|\b(?:compiled|put together|rounded up) (?:a|our|the) list\b",
+    re.IGNORECASE,
+)
+
 # "Because it may be time we all moved." is half a sentence; "Because of X, Y" is whole.
 _HALF_SENTENCE = re.compile(
     r"^[\"“‘']?(?:because\b(?! of\b)(?![^,]*,)|(?:al)?though\b(?![^,]*,))", re.IGNORECASE
@@ -186,12 +195,14 @@ _OPENING_ADVERB = re.compile(r"^([\"“‘'])[A-Z][a-z]+ly, ")
 def tells_nothing(text: str) -> bool:
     """Whether a line says nothing even after the sentence its article put before it.
 
-    A promise of more ("There are more still to come."), the writer's own question or aside
-    ("Hard to believe ..."), and half a sentence ("Because it may be time we all moved.").
+    A promise of more ("There are more still to come."), a list's introduction ("..., here are
+    ten of the best moments"), the writer's own question or aside ("Hard to believe ..."), and
+    half a sentence ("Because it may be time we all moved.").
     """
     stripped = text.strip()
     return bool(
         _PROMISE.match(stripped)
+        or _LIST_INTRODUCED.search(stripped)
         or _QUESTION.match(stripped)
         or _HALF_SENTENCE.match(stripped)
         or _ASIDE.match(stripped)

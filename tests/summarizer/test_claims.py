@@ -633,6 +633,17 @@ def test_a_line_promising_more_tells_nothing(models):
     )
 
 
+def test_a_line_introducing_the_page_s_list_tells_nothing():
+    assert dangling_opener(
+        "From the mayor's speech to the ferry's late arrival, here are ten of the best moments."
+    )
+    assert dangling_opener(
+        "The Harrow Herald was at the quay, and here are the six things the crew told us."
+    )
+    assert dangling_opener("The Harrow Herald has compiled a list of the night's winners.")
+    assert not dangling_opener("The ferry plant here is closing after 40 years.")
+
+
 def test_do_so_points_back():
     assert dangling_opener("The county lacked the engineers to do so.")
     assert not dangling_opener("The county lacked the engineers to inspect the dam.")
