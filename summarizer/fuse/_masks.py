@@ -72,7 +72,7 @@ _OPENING_PHRASES = (
 # "Just days later,", "A few hours earlier,": the words that may count the time ...
 _COUNTING = frozenset(
     {"just", "only", "barely", "nearly", "almost", "about", "some", "a", "an", "few", "several",
-     "many", "couple", "of"}
+     "many", "couple", "of", "little", "over", "more", "than", "less", "under"}
 )  # fmt: skip
 MAX_COUNT_TOKENS = 4
 _SINCE_BEFORE = frozenset({"later", "earlier", "afterward", "afterwards"})  # ... and its link

@@ -13,7 +13,7 @@ from collections.abc import Set as AbstractSet
 from typing import TYPE_CHECKING
 
 from ..nlp import SUBJECT_DEPS
-from ..text import TIME_UNITS
+from ..text import SAYING_VERBS, TIME_UNITS
 from ._speakers import SUBJECT_PRONOUNS
 
 if TYPE_CHECKING:
@@ -128,11 +128,9 @@ _PROMISE = re.compile(
 )
 
 # The page's list comes next: "From the speech to the upset win, here are ten of the best
-# moments", "... the Harrow Herald has compiled a list of the night's winners". Not "here" as a
-# place ("The plant here is closing").
+# moments". Not "here" as a place ("The plant here is closing").
 _LIST_INTRODUCED = re.compile(
-    r"(?:^|[,;:—–] (?:and |so )?)here(?:'s|’s| is| are) (?:the |our |some |\d+|[a-z]+ of )"
-    r"|\b(?:compiled|put together|rounded up) (?:a|our|the) list\b",
+    r"(?:^|[,;:—–] (?:and |so )?)here(?:'s|’s| is| are) (?:the |our |some |\d+|[a-z]+ of )",
     re.IGNORECASE,
 )
 
@@ -179,16 +177,24 @@ def dangling_opener(text: str) -> bool:
 
 
 def quotation_points_back(text: str) -> bool:
-    """Whether a bare quotation opens by pointing back ('"They make me blush."').
+    """Whether a quotation, bare or after "X said:", opens by pointing back.
 
-    Given the speaker named before it, it still points past them at what the sentence before
-    told ('Lund said: "He has to prove ..."': who, the reader cannot tell); an opening adverb
-    does not change that ('"Unfortunately, that was not the case."').
+    Its speaker named, it still points past them at what the sentence before told ('Lund
+    said: "He has to prove ..."': who, the reader cannot tell; 'Cymrot said: "They make me
+    blush."'); an opening adverb does not change that ('"Unfortunately, that was not the
+    case."').
     """
-    stripped = _OPENING_ADVERB.sub(r"\1", text.strip())
+    stripped = text.strip()
+    introduced = _INTRODUCED_QUOTATION.match(stripped)
+    if introduced is not None and introduced["verb"] in SAYING_VERBS:
+        stripped = stripped[introduced.end() :]
+    stripped = _OPENING_ADVERB.sub(r"\1", stripped)
+    if not stripped.startswith(('"', "“")):
+        return False
     return bool(_DANGLING.match(stripped) or _POINTING_CLAUSE.match(stripped))
 
 
+_INTRODUCED_QUOTATION = re.compile(r"^[^\"“”]*\b(?P<verb>[a-z]+)(?: \w+)?:\s*(?=[\"“])")
 _OPENING_ADVERB = re.compile(r"^([\"“‘'])[A-Z][a-z]+ly, ")
 
 

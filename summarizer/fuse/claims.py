@@ -325,6 +325,9 @@ def _claims(sentence: Sentence, doc: Doc, previous: Sequence[str], read: Reader)
             first = first_kept(keep)
             replace[first] = f"{speaker} {verb}: {doc[first].text}"
             extra.append((speaker, "PERSON"))  # checked as a name, whatever its label
+    elif quotation_points_back(doc.text):
+        # 'Cymrot said: "They make me blush."': what "they" are, the sentence before told.
+        return [_unprintable(sentence, doc, reads_on=True)]
     quoted = any(c in doc.text for c in QUOTE_CHARS)
     # A sentence that opens with a quotation is speech and needs its speaker; a quoted phrase
     # inside a clause ('was charged with "child luring"') leaves the outlet's tail separable.

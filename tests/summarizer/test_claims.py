@@ -378,7 +378,14 @@ def test_a_later_pointing_back_comes_off(models):
 
 
 @pytest.mark.parametrize(
-    "opening", ["Just days later", "Three years later", "A couple of weeks earlier", "Hours later"]
+    "opening",
+    [
+        "Just days later",
+        "Three years later",
+        "A couple of weeks earlier",
+        "Hours later",
+        "A little over a year later",
+    ],
 )
 def test_time_counted_from_the_sentence_before_comes_off(models, opening):
     text = f"{opening}, the harbour board voted to close the old pier for good."
@@ -475,6 +482,15 @@ def test_a_bare_quotation_pointing_back_is_not_given_its_speaker(models, quotati
     reader asking who: the quotation is only printed after the sentence before it."""
     before = ['"The new harbour master starts Monday," dam keeper Tomas Varn said.']
     assert _never_printed(models, quotation, before)
+
+
+def test_a_quotation_after_its_speaker_pointing_back_is_never_printed_alone(models):
+    """'Varn, a lawyer for the pilots, said: "They make me blush."': what they are, the
+    sentence before told."""
+    text = "Tomas Varn, a lawyer for the pilots, said: \u201cThey make me blush.\u201d"
+    assert _never_printed(models, text)
+    text = "Tomas Varn, a lawyer for the pilots, said: \u201cThe statues make me blush.\u201d"
+    assert _printable(models, text)
 
 
 def test_a_bare_quotation_cut_of_its_however_opens_on_its_first_word(models):
@@ -640,7 +656,6 @@ def test_a_line_introducing_the_page_s_list_tells_nothing():
     assert dangling_opener(
         "The Harrow Herald was at the quay, and here are the six things the crew told us."
     )
-    assert dangling_opener("The Harrow Herald has compiled a list of the night's winners.")
     assert not dangling_opener("The ferry plant here is closing after 40 years.")
 
 
