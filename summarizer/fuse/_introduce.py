@@ -46,9 +46,17 @@ def people(text: str, *, model: str) -> list[str]:
 
 
 def introduce(
-    text: str, source: Sequence[str], named: AbstractSet[str], *, model: str
+    text: str,
+    source: Sequence[str],
+    named: AbstractSet[str],
+    *,
+    model: str,
+    carriers: Sequence[Sequence[str]] = (),
 ) -> tuple[list[tuple[str, str]], set[str]]:
     """Who a text names by one word only, each with the full name `source` gives them.
+
+    Where `source` (the text's own outlet) gives none, the one full name the other outlets
+    carrying the text give, if they agree: they tell the same fact of the same person.
 
     Returns:
         (surname, full name) for each person `named` lacks, and every word of the names the
@@ -62,15 +70,33 @@ def introduce(
     for person in _mentions(text, source, model):
         words = person.split()
         if len(words) == 1 and words[0] not in named and words[0][:1].isupper():
-            full = _full_name(words[0], source, model)
+            found = _full_name_told(words[0], [source, *carriers], model)
             if (
-                full is not None
-                and _replace_first(text, words[0], full) is not None
-                and (not gendered or gendered == _genders_beside(full, source))
+                found is not None
+                and _replace_first(text, words[0], found[0]) is not None
+                and (not gendered or gendered == _genders_beside(*found))
             ):
-                out.append((words[0], full))
+                out.append((words[0], found[0]))
         held.update(words)
     return out, held
+
+
+def _full_name_told(
+    surname: str, outlets: Sequence[Sequence[str]], model: str
+) -> tuple[str, Sequence[str]] | None:
+    """The full name the first outlet gives a surname, with that outlet's sentences.
+
+    Failing that, the one the others give, when every one of them that gives one gives it.
+    """
+    if not outlets:
+        return None
+    own = _full_name(surname, outlets[0], model)
+    if own is not None:
+        return own, outlets[0]
+    given = [(full, o) for o in outlets[1:] if (full := _full_name(surname, o, model))]
+    if not given or len({full for full, _ in given}) != 1:
+        return None
+    return given[0]
 
 
 def _mentions(text: str, source: Sequence[str], model: str) -> list[str]:

@@ -317,11 +317,17 @@ class Selector:
             # A person it names by surname alone is named in full (once the digest is filled:
             # fill-out and read-on lines compare the wording as chosen); the words count now.
             words = len(fact.sentence.text.split())
+            own = fact.evidence[0][0]
             names, held = introduce(
                 fact.sentence.text,
-                self.source_sentences[fact.evidence[0][0]],
+                self.source_sentences[own],
                 named,
                 model=self.settings.models.spacy_model,
+                carriers=[
+                    self.source_sentences[c.source]
+                    for c in fact.sentence.citations
+                    if c.source != own
+                ],
             )
             extra = sum(len(full.split()) - 1 for _, full in names)
             # Where the full name does not fit, the surname stays: the fact matters more.

@@ -664,6 +664,26 @@ def test_a_person_first_named_by_surname_gets_the_outlets_full_name(
     assert "Fenwick" in held
 
 
+@pytest.mark.parametrize(
+    ("carriers", "expected"),
+    [
+        # The sentence's own outlet names her by surname only; the outlet carrying it with
+        # her is the one to ask.
+        ([_HARBOUR], [("Fenwick", "Maria Fenwick")]),
+        # Outlets that disagree on who she is leave the surname bare.
+        ([_HARBOUR, ["Paul Fenwick closed the port of Pellham on Monday."]], []),
+    ],
+)
+def test_a_full_name_the_own_outlet_lacks_comes_from_the_outlets_carrying_it(
+    models, carriers, expected
+):
+    from summarizer.fuse._introduce import introduce
+
+    own = ["The storm closed the port of Pellham.", "Ms. Fenwick lifted the ban on Friday."]
+    names, _ = introduce(own[1], own, set(), model=models.models.spacy_model, carriers=carriers)
+    assert names == expected
+
+
 def test_a_full_name_takes_the_place_of_a_courtesy_title():
     """'Ms. Fenwick' is 'Maria Fenwick' where the digest first names her."""
     from summarizer.fuse._introduce import name_in_full
