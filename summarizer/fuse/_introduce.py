@@ -3,7 +3,8 @@
 "The talks came after Blinken visited Seoul" is how an outlet writes its fifth paragraph, having
 named "Secretary of State Antony Blinken" in its first; a digest that prints only the fifth
 names a stranger. The first time the digest names someone by one word, that word becomes the
-full name the printed sentence's own outlet gives them elsewhere, when it gives only that one
+full name the printed sentence's own outlet gives them elsewhere (or, where it gives none, the
+one the outlets cited with it agree on), when it gives only that one
 (two Trumps, or a "President Obama" beside a "Michelle Obama", leave the surname as it is) and
 any "he" or "she" beside it is the one the outlet uses for that full name; outside quotations,
 and within the word budget. A name put in the way of a wrong person is worse than a surname
