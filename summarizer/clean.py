@@ -144,6 +144,9 @@ _CREDIT = re.compile(
 _CAPTION_CREDIT = re.compile(
     r"(?:^|\s)(?i:photograph|photo|image|picture|illustration)s?\s*:\s*[A-Z][^.!?:]{0,59}$"
 )
+# A picture's caption behind its gallery buttons and credit, however long it runs: "Enlarge
+# Image Close Getty Images The captain waves from the quay."
+_GALLERY_CAPTION = re.compile(r"(?:enlarge|expand|view)\s+(?:image|photo|picture)\s+close\b", re.I)
 _AGENCY_TAIL = re.compile(
     r"[.!?][\"'”’]?\s+\(?(?:reuters|ap|afp|getty\s+images|epa|kyodo|xinhua|bloomberg|"
     r"ap\s+photo)\)?\s*$",
@@ -299,7 +302,7 @@ def _is_promo(line: str, words: list[str]) -> bool:
 
 
 def _is_credit(line: str, words: list[str]) -> bool:
-    if _CAPTION_CREDIT.search(line):
+    if _CAPTION_CREDIT.search(line) or _GALLERY_CAPTION.match(line):
         return True
     if len(words) > 2 * PROMO_MAX_WORDS:
         return False

@@ -254,6 +254,15 @@ def test_embedded_widget_and_mailing_list_lines_are_junk(line):
     assert is_junk_line(line)
 
 
+def test_a_caption_behind_its_gallery_buttons_is_junk():
+    line = (
+        "Enlarge Image Close Harrow Photo Agency The Harrow ferry, fighting to win back its "
+        "passengers after a year of strikes, has cut its fares. Above, the quay at Harrow."
+    )
+    assert is_junk_line(line)
+    assert not is_junk_line("Enlarge the image to see the quay, the captain told the crew.")
+
+
 def test_a_caption_block_ending_in_its_photo_credit_is_junk():
     # Section label, headline, standfirst and caption run together, then the credit.
     line = (
