@@ -39,6 +39,9 @@ def restates(a: Wording, b: Wording, similarity: float, common: frozenset[str]) 
     3. they are close and share many words; or
     4. one's names and numbers are all the other's and they share most of the shorter one's
        words.
+    Past 1 and the rare names of 2, names alone are not enough: the two must share a word
+    besides them ("Trump fired Comey" shares only its names with "Trump asked Comey to end
+    the inquiry").
     """
     numbers = _telling_numbers(a) & _telling_numbers(b)
     if numbers and similarity >= RESTATED_NUMBER_SIMILARITY:
@@ -64,10 +67,12 @@ def restates(a: Wording, b: Wording, similarity: float, common: frozenset[str]) 
     if len(rare) >= 2 and similarity >= RESTATED_NUMBER_SIMILARITY:
         return True
     shorter_words, longer_words = sorted((content_words(a.text), content_words(b.text)), key=len)
+    # Names alone make no restatement: "Varga later fired Holm" is not "Varga asked Holm ...".
+    name_tokens = {t for e in names_a | names_b for t in normalise_tokens(e)}
+    if not (shorter_words & longer_words) - name_tokens:
+        return False
     if len(shared) >= 2 and similarity >= RESTATED_NAMES_SIMILARITY:
-        name_tokens = {t for e in names_a | names_b for t in normalise_tokens(e)}
-        if (shorter_words & longer_words) - name_tokens:
-            return True
+        return True
     overlap = coverage(shorter_words, longer_words)
     if similarity >= RESTATED_CLOSE_SIMILARITY and overlap >= RESTATED_CLOSE_WORDS:
         return True

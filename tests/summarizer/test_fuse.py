@@ -449,6 +449,8 @@ def test_two_names_alone_do_not_make_one_fact():
         "Varga later fired Holm.", (("Varga", "PERSON"), ("Holm", "PERSON")), dangling=False
     )
     assert not restates(asked, fired, 0.56, frozenset({"varga", "holm"}))
+    # ... however close, and though its names are all the other's.
+    assert not restates(asked, fired, 0.7, frozenset({"varga", "holm"}))
     again = Wording(
         "Varga told Holm to drop the dock inquiry.",
         (("Varga", "PERSON"), ("Holm", "PERSON")),
