@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 __all__ = [
     "FINITE_TAGS",
     "MIN_CLAIM_WORDS",
+    "MIN_MAIN_CLAUSE_WORDS",
     "drop_asides",
     "drop_connectives",
     "drop_dateline",
@@ -36,7 +37,11 @@ __all__ = [
 
 MAX_ATTRIBUTION_TOKENS = 14  # ", the regional water authority's press office said on Monday."
 MAX_ASIDE_TOKENS = 25  # a longer appositive or relative clause carries the sentence's news
-MIN_CLAIM_WORDS = 5  # a shorter remnant is no statement
+MIN_CLAIM_WORDS = 5  # a shorter remnant is no statement ...
+# ... unless it is the sentence's whole main clause, with a named subject, once what opened it
+# is off ("Weeks later Trump fired Comey." -> "Trump fired Comey."): a cut inside leaves "The
+# foot was wide.", and "Meanwhile, 56 percent think not." leaves a line that points back.
+MIN_MAIN_CLAUSE_WORDS = 3
 MIN_SPLIT_TOKENS = 20  # a shorter sentence is read whole: its clauses make one statement
 # Words that open a sentence by pointing back at the one before it.
 _CONNECTIVES = frozenset(

@@ -30,8 +30,13 @@ _WRAPPED = re.compile(r"^\(([^()]+?)([.!?])\)\.?$")
 _COMMA_BEFORE_END = re.compile(r"[,;:\s—–-]+([.!?][\"”’)]*)$")
 
 
-def render(doc: Doc, keep: list[bool], replace: dict[int, str]) -> str | None:
-    """The kept tokens as a sentence: punctuation tidied, capitalised, ended; None if broken."""
+def render(
+    doc: Doc, keep: list[bool], replace: dict[int, str], *, min_words: int = MIN_CLAIM_WORDS
+) -> str | None:
+    """The kept tokens as a sentence: punctuation tidied, capitalised, ended; None if broken.
+
+    None, too, when it is shorter than `min_words`.
+    """
     if not any(keep):
         return None
     # A token glued to punctuation that is dropped ("Hald" in "Hald, for her part,") needs a space.
@@ -67,7 +72,7 @@ def render(doc: Doc, keep: list[bool], replace: dict[int, str]) -> str | None:
         return None
     if text.count("(") != text.count(")") or text.count("[") != text.count("]"):
         return None
-    if len(text.split()) < MIN_CLAIM_WORDS:
+    if len(text.split()) < min_words:
         return None
     if _ENDS_ON_LINK.search(text):
         return None

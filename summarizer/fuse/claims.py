@@ -29,11 +29,13 @@ from dataclasses import dataclass, field
 from dataclasses import replace as replace_field
 from typing import TYPE_CHECKING
 
-from ..nlp import FACT_LABELS, NUMERIC_LABELS, Entity, parse
+from ..nlp import FACT_LABELS, NUMERIC_LABELS, SUBJECT_DEPS, Entity, parse
 from ..text import SAYING_VERBS
 from ..verify import content_words, normalise_tokens
 from ._masks import (
     FINITE_TAGS,
+    MIN_CLAIM_WORDS,
+    MIN_MAIN_CLAUSE_WORDS,
     drop_asides,
     drop_connectives,
     drop_dateline,
@@ -421,7 +423,16 @@ def _names(head: Token, appositive: Token) -> bool:
 def _wording(
     doc: Doc, mask: list[bool], replace: dict[int, str], extra: list[Entity]
 ) -> Wording | None:
-    text = render(doc, mask, replace)
+    first = first_kept(mask)
+    # Only an opening cut off ("Weeks later", "Police said"): the main clause, short or not,
+    # when someone named does something ("Trump fired Comey."; not "56 percent think not.").
+    whole_rest = (
+        first < len(doc)
+        and all(mask[first:])
+        and any(t.dep_ in SUBJECT_DEPS and t.pos_ == "PROPN" and mask[t.i] for t in doc)
+    )
+    min_words = MIN_MAIN_CLAUSE_WORDS if whole_rest and first > 0 else MIN_CLAIM_WORDS
+    text = render(doc, mask, replace, min_words=min_words)
     if text is None:
         return None
     # Without a finite verb it is a fragment: a cut that took the last one ("Competition to land
@@ -429,7 +440,6 @@ def _wording(
     if not any(mask[t.i] for t in doc if is_finite(t)):
         return None
     quoted = quoted_tokens(doc)
-    first = first_kept(mask)
     if _quote_and_remnant(doc, mask, first, quoted):
         return None
     if _lost_subject(doc[first], mask):

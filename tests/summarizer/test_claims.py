@@ -400,6 +400,11 @@ def test_time_counted_back_without_its_comma_comes_off(models, opening):
     assert _wordings(models, text)[0][0] == "The harbour board closed the old pier."
 
 
+def test_a_short_main_clause_stands_once_its_opener_is_off(models):
+    """'Weeks later Varga fired Holm.' is 'Varga fired Holm.': three words, a whole statement."""
+    assert _wordings(models, "Weeks later Varga fired Holm.")[0][0] == "Varga fired Holm."
+
+
 def test_time_counted_back_as_the_subject_stays(models):
     text = "Three years later is too long for the harbour board to wait."
     assert _wordings(models, text)[0][0] == text
