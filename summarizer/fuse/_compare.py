@@ -32,10 +32,9 @@ def restates(a: Wording, b: Wording, similarity: float, common: frozenset[str]) 
     1. they share a telling number (not a year, not a small count) and are somewhat alike, or
        a telling number and a name ("23 sailors ... Marrowby Point", "all 23 people ...
        off Marrowby Point") and are a little alike;
-    2. they share two or more names and another word and are alike ("Varga later fired Holm"
-       does not restate "Varga asked Holm to drop the inquiry"), or two names the story seldom
-       uses ("Port Anselm" and "Kessling", not the "Pell" and "Calder Bay" of every sentence)
-       and are somewhat alike; or
+    2. they share two or more names and are alike, or two names the story seldom uses ("Port
+       Anselm" and "Kessling", not the "Pell" and "Calder Bay" of every sentence) and are
+       somewhat alike; or
     3. they are close and share many words; or
     4. one's names and numbers are all the other's and they share most of the shorter one's
        words.

@@ -221,7 +221,9 @@ def _may_be_someone(token: Token) -> bool:
     subject, which a parser misled by "whose family's" reads as a possessive ("Kushner, whose
     family's ... , wields power").
     """
-    if token.dep_ in SUBJECT_DEPS and token.is_title and token.pos_ not in _NO_NAME_POS:
+    if token.dep_ in SUBJECT_DEPS and (
+        token.pos_ == "PROPN" or (token.is_title and token.pos_ not in _NO_NAME_POS)
+    ):
         return True
     if token.pos_ != "PROPN":
         return False
