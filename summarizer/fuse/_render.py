@@ -39,10 +39,14 @@ def render(
     """
     if not any(keep):
         return None
-    # A token glued to punctuation that is dropped ("Hald" in "Hald, for her part,") needs a space.
+    # A token glued to punctuation that is dropped ("Hald" in "Hald, for her part,") needs a
+    # space; an opening quotation mark glued to a word that is dropped ('"However I') does not.
     parts = [
         replace.get(t.i, t.text)
-        + (t.whitespace_ or ("" if t.i + 1 >= len(doc) or keep[t.i + 1] else " "))
+        + (
+            t.whitespace_
+            or ("" if t.i + 1 >= len(doc) or keep[t.i + 1] or _opens_quotation(doc, t.i) else " ")
+        )
         for t in doc
         if keep[t.i]
     ]
@@ -57,8 +61,7 @@ def render(
     text = re.sub(r"(\.[a-z]\.)\.$", r"\1", text)  # "at 4 a.m." keeps one full stop
     text = re.sub(r"(?<=\w)\s*(?:\.\.\.|…)\.$", ".", text)  # "died on Monday...." (tail cut)
     text = re.sub(r"(?<=[\w)”\"’])\.\.$", ".", text)  # "... on suspicion of murder.."
-    # A space after the opening mark (an opening "However" cut: 'Varn said: " I believe').
-    text = re.sub(r"(^|: )([“\"])\s+", r"\1\2", text)
+    text = re.sub(r"^([“\"])\s+", r"\1", text)  # a space after the opening mark
     text = re.sub(r"[,;:]([”\"’])\.$", r".\1", text)  # '... "hostile forces,".' -> '... forces."'
     text = text.rstrip(_OPEN_PUNCT + " ")
     if not text:
@@ -81,3 +84,9 @@ def render(
         return None
     lead = next((i for i, c in enumerate(text) if c.isalnum()), 0)
     return text[:lead] + text[lead].upper() + text[lead + 1 :]
+
+
+def _opens_quotation(doc: Doc, at: int) -> bool:
+    """Whether token `at` is an opening quotation mark: curly, or straight after a space."""
+    text = doc[at].text
+    return text == "“" or (text == '"' and (at == 0 or bool(doc[at - 1].whitespace_)))
