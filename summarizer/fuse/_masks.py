@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from ..clean import LEADING_DATELINE
 from ..nlp import SUBJECT_DEPS
-from ..text import SAYING_VERBS, TIME_UNITS, fold
+from ..text import TIME_UNITS, fold
 from ..verify import POINTERS
 
 if TYPE_CHECKING:
@@ -24,18 +24,14 @@ __all__ = [
     "drop_asides",
     "drop_connectives",
     "drop_dateline",
-    "drop_head_attribution",
-    "drop_tail_attribution",
     "drop_with_commas",
     "first_kept",
     "is_finite",
     "quoted_tokens",
-    "reported_clause",
     "split_coordination",
     "split_semicolon",
 ]
 
-MAX_ATTRIBUTION_TOKENS = 14  # ", the regional water authority's press office said on Monday."
 MAX_ASIDE_TOKENS = 25  # a longer appositive or relative clause carries the sentence's news
 MIN_CLAIM_WORDS = 5  # a shorter remnant is no statement ...
 # ... unless it is the sentence's whole main clause, with a named subject, once what opened it
@@ -81,9 +77,6 @@ _COUNTING = frozenset(
 )  # fmt: skip
 MAX_COUNT_TOKENS = 4
 _SINCE_BEFORE = frozenset({"later", "earlier", "afterward", "afterwards"})  # ... and its link
-_OBLIGATION = frozenset({"must", "should", "ought", "shall"})  # modals of what ought to be
-# A person pointed at ("it" is as often the weather or the time).
-_PERSONAL_PRONOUNS = POINTERS - {"it", "its"}
 _QUOTED = "newsdigest.quoted"  # the parse's user_data key of `quoted_tokens`
 FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD"})
 _SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj", "expl"})
@@ -272,95 +265,6 @@ def drop_connectives(doc: Doc, keep: list[bool]) -> None:
                 for near in (token.i - 1, token.i + 1):
                     if 0 <= near < len(doc) and doc[near].text == ",":
                         keep[near] = False
-
-
-def drop_tail_attribution(doc: Doc, keep: list[bool], *, quoted: bool) -> None:
-    """'X happened, police said.' -> 'X happened.'; 'according to Y' goes wherever it stands.
-
-    A direct quotation keeps its tail: "'We will stay,' she said" needs its speaker.
-    """
-    for token in doc:
-        if (
-            token.lower_ == "according"
-            and token.i + 1 < len(doc)
-            and doc[token.i + 1].lower_ == "to"
-        ):
-            span = list(token.subtree)
-            if len(span) <= MAX_ATTRIBUTION_TOKENS:
-                drop_with_commas(doc, keep, span[0].i, span[-1].i + 1)
-    if quoted:
-        return
-    commas = [t.i for t in doc if t.text == "," and keep[t.i]]
-    if not commas:
-        return
-    tail = [t for t in doc[commas[-1] + 1 :] if not t.is_punct]
-    # "water-borne" or "state-owned" is an adjective here, not a second clause; nor is the verb
-    # of a clause that says who the speaker is ("one of the climbers who found them said").
-    verbs = [
-        t
-        for t in tail
-        if t.pos_ in {"VERB", "AUX"}
-        and t.dep_ not in {"amod", "compound"}
-        and not _inside_speaker(t, tail[0].i)
-    ]
-    if (
-        tail
-        and len(tail) <= MAX_ATTRIBUTION_TOKENS
-        and len(verbs) == 1
-        and verbs[0].lower_ in SAYING_VERBS
-    ):
-        for i in range(commas[-1], len(doc)):
-            if not doc[i].is_punct or doc[i].text == ",":
-                keep[i] = False
-
-
-def _inside_speaker(token: Token, start: int) -> bool:
-    """Whether a verb belongs to a clause modifying a noun of the tail that starts at `start`."""
-    node = token
-    while node.head.i != node.i and node.head.i >= start:
-        if node.dep_ in {"relcl", "acl"}:
-            return True
-        node = node.head
-    return node.dep_ in {"relcl", "acl"}
-
-
-def reported_clause(doc: Doc) -> Token | None:
-    """The clause a sentence reports someone said: the object clause of its main verb of saying.
-
-    "Varga said her teams had reached the ship" and "The ship had sunk, police said" report
-    "her teams had reached the ship" and "The ship had sunk".
-    """
-    root = doc[:].root
-    if root.lower_ not in SAYING_VERBS:
-        return None
-    return next((c for c in root.children if c.dep_ == "ccomp"), None)
-
-
-def drop_head_attribution(doc: Doc, keep: list[bool]) -> None:
-    """Drop head attribution: 'Police said (that) X.' becomes 'X.'."""
-    clause = reported_clause(doc)
-    if clause is None or clause.i < clause.head.i:
-        return
-    if clause.right_edge.i < len(doc) - 2:
-        return  # more follows the clause: not a plain "X said Y"
-    # "Demoski told reporters that when he woke up, he checked ...": without the speaker, "he"
-    # would point at whoever the digest named before.
-    if any(t.lower_ in _PERSONAL_PRONOUNS for t in clause.subtree):
-        return
-    # "He said the administration must answer for its failings": what someone says ought to
-    # be is their view; without them it would read as the digest's.
-    if any(t.tag_ == "MD" and t.lower_ in _OBLIGATION for t in clause.subtree):
-        return
-    # "Police said X, and that Y": without "Police said" the second "that" hangs.
-    if any(
-        t.dep_ == "mark" and t.lower_ == "that" and t.head.dep_ == "conj" for t in clause.subtree
-    ):
-        return
-    for i in range(clause.left_edge.i):
-        keep[i] = False
-    first = next((t for t in clause.subtree if keep[t.i]), None)
-    if first is not None and first.dep_ == "mark" and first.lower_ == "that":
-        keep[first.i] = False
 
 
 def drop_asides(doc: Doc, keep: list[bool]) -> None:

@@ -17,8 +17,8 @@ from the fullest to the barest, every one self-contained:
 The fuse stage prints the fullest wording that the most outlets verifiably carry; a fact it
 cites to several outlets loses the attribution only one of them gives. A wording
 that still opens with a word pointing back at an earlier sentence ("They", "The move") is
-marked dangling and is never printed. A direct quotation keeps its speaker. The parse is cut
-into wordings by keep-masks (`_masks`).
+marked dangling and is never printed. A direct quotation keeps its speaker, and so does a
+view (`_attribution`). The parse is cut into wordings by keep-masks (`_masks`).
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING
 from ..nlp import FACT_LABELS, NUMERIC_LABELS, SUBJECT_DEPS, Entity, parse
 from ..text import SAYING_VERBS
 from ..verify import content_words, normalise_tokens
+from ._attribution import drop_head_attribution, drop_tail_attribution, reported_clause
 from ._masks import (
     FINITE_TAGS,
     MIN_CLAIM_WORDS,
@@ -39,13 +40,10 @@ from ._masks import (
     drop_asides,
     drop_connectives,
     drop_dateline,
-    drop_head_attribution,
-    drop_tail_attribution,
     drop_with_commas,
     first_kept,
     is_finite,
     quoted_tokens,
-    reported_clause,
     split_coordination,
     split_semicolon,
 )
@@ -352,10 +350,16 @@ def _claims(sentence: Sentence, doc: Doc, previous: Sequence[str], read: Reader)
         # "..., but first, the lingerie will be sold ...": the clause loses its link too.
         for part in split:
             drop_connectives(doc, part)
+        # A clause is read from the wording without the tail attribution: it has lost who
+        # said it whenever the sentence had one.
+        speaker_cut = written != full
         claims += [
-            _claim(sentence, doc, [_and(m, part) for m in masks], replace, extra, clause=True)
+            _claim(
+                sentence, doc, [_and(m, part) for m in masks], replace, extra,
+                clause=True, speaker_cut=speaker_cut,
+            )
             for part in split
-        ]
+        ]  # fmt: skip
     return [c for c in claims if c.wordings] or [_unprintable(sentence, doc)]
 
 
@@ -380,6 +384,7 @@ def _claim(
     extra: list[Entity],
     *,
     clause: bool = False,
+    speaker_cut: bool = False,
 ) -> Claim:
     claim = Claim(sentence, clause=clause, _doc=doc, _replace=replace, _extra=extra)
     seen: set[str] = set()
@@ -392,7 +397,7 @@ def _claim(
         # Cut of its tail attribution, of a role or name beside a name, or of its speaker.
         cut_tail = n >= 1 and masks[0] != masks[1]
         cut_head = n == 3 and mask != masks[2]
-        if cut_tail or cut_head or (n >= 1 and _drops_role(doc, masks[1], mask)):
+        if speaker_cut or cut_tail or cut_head or (n >= 1 and _drops_role(doc, masks[1], mask)):
             wording = replace_field(wording, drops_who=True)
         seen.add(wording.text)
         claim.wordings.append(wording)

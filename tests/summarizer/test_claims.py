@@ -1004,6 +1004,38 @@ def test_what_someone_says_ought_to_be_keeps_its_speaker(models):
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        # A class said to be something: a stranger's view, never the digest's.
+        "A third passenger said ferry workers were lazy cheats who wanted free tickets.",
+        # What may be.
+        "Harrow's mayor, Ada Quill, said the rebuilding of the quay can be slow.",
+        # A judgement.
+        "Tomas Varn said the new timetable was confusing, the Harrow Gazette reported.",
+        # A conclusion, with its source at the head.
+        "According to the Harrow Gazette, the finding proves that the wreck is the Kessling.",
+    ],
+)
+def test_a_view_keeps_who_holds_it(models, text):
+    """Cut of its speaker, a view would be stated as fact: no wording of it is printed alone."""
+    wordings = _printable(models, text)
+    assert wordings
+    speakers = ("said", "according to")
+    assert all(any(s in w.casefold() for s in speakers) for w in wordings), wordings
+
+
+def test_a_clause_of_an_attributed_sentence_drops_who_said_it(models):
+    """A clause is cut from the wording without its attribution: it is marked as such."""
+    text = (
+        "According to the coast guard, the Kessling struck rocks near Harrow Point early on "
+        "Monday and sank within an hour of its distress call."
+    )
+    clauses = [c for c in _read(models, text) if c.clause]
+    assert clauses
+    assert all(w.drops_who for c in clauses for w in c.wordings)
+
+
+@pytest.mark.parametrize(
     ("text", "pointing"),
     [
         ("Police said he had no criminal record in Harrow or elsewhere.", True),
