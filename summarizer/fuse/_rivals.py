@@ -18,6 +18,10 @@ from .claims import Wording
 
 __all__ = ["disagreements", "rivalled", "uncited"]
 
+# Tokens that may stand between a value and the name it belongs to ("Kevin Vale, 25", "Vale,
+# who is 25").
+ANCHOR_SPAN = 3
+
 
 def uncited(
     verifier: Verifier,
@@ -47,6 +51,8 @@ def rivalled(wording: Wording, check: Check, *, model: str) -> bool:
     theirs = _values_beyond(set(normalise_tokens(wording.text)), check.evidence, model)
     for name in check.missing:
         label = labels.get(name)
+        if label in NUMERIC_LABELS and _anchored_rival(wording, name, check.evidence, theirs):
+            return True
         if label in COUNTED_LABELS:
             if any(lb == label and same_quantity(name, e) for e, lb in theirs):
                 return True
@@ -80,11 +86,88 @@ def disagreements(
         label = next((lb for e, lb in numeric if e == value), None)
         if label is None:
             continue
-        theirs = [e for e, lb in _values_beyond(mine, check.evidence, model) if lb == label]
-        rivals = [e for e in theirs if same_quantity(value, e)]
+        beyond = _values_beyond(mine, check.evidence, model)
+        if _anchor(wording, value) is not None:
+            # The value belongs to a name: the outlet's value is the one by that name, if any.
+            anchored = _anchored_rival(wording, value, check.evidence, beyond)
+            rivals = [] if anchored is None else [anchored]
+        else:
+            rivals = [e for e, lb in beyond if lb == label and same_quantity(value, e)]
         if len(rivals) == 1:
             found.setdefault((value, rivals[0]), []).append(check.source)
     return [Disagreement(v, o, tuple(s)) for (v, o), s in found.items()]
+
+
+def _anchored_rival(
+    wording: Wording, value: str, evidence: str, beyond: Sequence[Entity]
+) -> str | None:
+    """The outlet's value by the name the wording's value stands by ("Kevin Vale, 25").
+
+    Whatever label the tagger gave it (an age is a date as often as a number): the one by the
+    name counts, not another person's ("Ada Quill, 41") nor one without the name beside it.
+    """
+    anchor = _anchor(wording, value)
+    if anchor is None:
+        return None
+    near = _nearest(evidence, anchor, [e for e, lb in beyond if lb in NUMERIC_LABELS])
+    return near if near is not None and same_quantity(value, near) else None
+
+
+def _span(tokens: Sequence[str], needle: Sequence[str]) -> tuple[int, int] | None:
+    """Where a run of tokens first stands in a token list: its first and last index."""
+    n = len(needle)
+    for i in range(len(tokens) - n + 1):
+        if n and tuple(tokens[i : i + n]) == tuple(needle):
+            return i, i + n - 1
+    return None
+
+
+def _gap(a: tuple[int, int], b: tuple[int, int]) -> int:
+    """Tokens between two spans (0 when they touch or overlap)."""
+    return max(0, a[0] - b[1] - 1, b[0] - a[1] - 1)
+
+
+def _anchor(wording: Wording, value: str) -> tuple[str, bool] | None:
+    """The name a value of the wording stands by, and whether it comes after the name.
+
+    "Kevin Vale, 25" gives ("Kevin Vale", True).
+    """
+    tokens = normalise_tokens(wording.text)
+    at = _span(tokens, normalise_tokens(value))
+    if at is None:
+        return None
+    spans = [
+        (span, name)
+        for name, label in wording.entities
+        if label not in NUMERIC_LABELS
+        and (span := _span(tokens, normalise_tokens(name))) is not None
+        and _gap(span, at) <= ANCHOR_SPAN
+    ]
+    if not spans:
+        return None
+    span, name = min(spans, key=lambda found: _gap(found[0], at))
+    return name, at[0] > span[1]
+
+
+def _nearest(evidence: str, anchor: tuple[str, bool], values: Sequence[str]) -> str | None:
+    """Of an outlet's values, the one standing by the name, on the same side of it.
+
+    The name is found by its last word: "Kevin Vale" is "Kevin D. Vale" in another outlet.
+    "Ada Quill, 41, and Kevin Vale" gives Vale no age.
+    """
+    name, after = anchor
+    tokens = normalise_tokens(evidence)
+    at = _span(tokens, normalise_tokens(name)[-1:])
+    if at is None:
+        return None
+    placed = [
+        (_gap(span, at), value)
+        for value in values
+        if (span := _span(tokens, normalise_tokens(value))) is not None
+        and (span[0] > at[1] if after else span[1] < at[0])
+    ]
+    close = [found for found in placed if found[0] <= ANCHOR_SPAN]
+    return min(close)[1] if close else None
 
 
 def _values_beyond(mine: set[str], evidence: str, model: str) -> list[Entity]:
