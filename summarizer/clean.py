@@ -203,7 +203,8 @@ _AGENCY_BEFORE_DASH = re.compile(
 # ... and one opening a paragraph: 'PARIS (Reuters) -- ', 'DUBAI, United Arab Emirates — ',
 # 'NEW DELHI: '.
 LEADING_DATELINE = re.compile(
-    r"^[A-Z][A-Z.'’-]{2,}(?:[ ,]+[A-Z][A-Z.'’-]*){0,4}"
+    # 'FT LAUDERDALE', 'ST. LOUIS': a place's first word may be short before a long one.
+    r"^(?:[A-Z][A-Z.'’-]{2,}|[A-Z]{2}\.?(?= [A-Z]{3}))(?:[ ,]+[A-Z][A-Z.'’-]*){0,4}"
     # ", United Arab Emirates", ", July 2", ", Jan. 5, 2012", ", Italy, Feb. 25"
     r"(?:,\s*[A-Z][a-z]+\.?(?:\s+[A-Z][a-z]+\.?){0,2}(?:\s+\d{1,2}(?:,\s*\d{4})?)?){0,2}"
     # 'WASHINGTON—The ...', 'HIROSHIMA--A stray dog': a long dash may go without its spaces.

@@ -345,6 +345,10 @@ def test_a_closing_quote_read_as_the_replacement_character_is_repaired():
         ("HARROW--A stray dog found the ferry captain.", "A stray dog found the ferry captain."),
         ("HARROW, Vale (WKSL) The ferry board promised a review.", "The ferry board promised"),
         ("Harrow (CNN) Vale Sen. Ines Hald praised the ferry crews.", "Vale Sen. Ines Hald"),
+        # A place whose first word is short.
+        ("PT HARROW (VHN) – A ferry ran aground on the reef.", "A ferry ran aground"),
+        ("ST. KESSLING — The ferry will stop running.", "The ferry will stop running."),
+        ("AN HARROW FERRY sank on the reef on Monday.", "AN HARROW FERRY sank"),
     ],
 )
 def test_a_leading_dateline_comes_off(line, expected):
