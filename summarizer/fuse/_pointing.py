@@ -37,7 +37,7 @@ __all__ = [
 ]
 
 _DANGLING = re.compile(
-    r"^[\"“‘']?(?:also|and|but|however|meanwhile|still|yet|moreover|furthermore|then|so|"
+    r"^[\"“‘']?(?:also|and|but|nor|however|meanwhile|still|yet|moreover|furthermore|then|so|"
     # "Instead, ..." points back; "Instead of stopping, the driver ..." says of what.
     r"instead(?! of\b)|"
     r"he|she|they|it|its|his|her|their|them|him|this|that|these|such|which|whose|"

@@ -18,7 +18,8 @@ The fuse stage prints the fullest wording that the most outlets verifiably carry
 cites to several outlets loses the attribution only one of them gives. A wording
 that still opens with a word pointing back at an earlier sentence ("They", "The move") is
 marked dangling and is never printed. A direct quotation keeps its speaker, and so does a
-view (`_attribution`). The parse is cut into wordings by keep-masks (`_masks`).
+view (`_attribution`). The parse is cut into wordings by keep-masks (`_masks`); a fragment, a
+remnant or a question is no wording (`_fragments`).
 """
 
 from __future__ import annotations
@@ -33,8 +34,8 @@ from ..nlp import FACT_LABELS, NUMERIC_LABELS, SUBJECT_DEPS, Entity, parse
 from ..text import SAYING_VERBS
 from ..verify import content_words, normalise_tokens
 from ._attribution import drop_head_attribution, drop_tail_attribution, reported_clause
+from ._fragments import headless, inverted, lost_subject, quote_and_remnant, says_nothing
 from ._masks import (
-    FINITE_TAGS,
     MIN_CLAIM_WORDS,
     MIN_MAIN_CLAUSE_WORDS,
     drop_asides,
@@ -87,19 +88,6 @@ _CORE = frozenset({"nsubj", "nsubjpass", "ROOT", "ccomp", "xcomp", "attr", "csub
 # speech, whose speaker's verb stays; a quoted phrase ('charged with "luring"') is not.
 _REPORTED_SPEECH = re.compile(r"[,.?!][\"”]\s")
 _ENDS = frozenset({",", ".", ";", ":", "!", "?", ")", "”", '"', "’"})
-# What a verb of saying governs when it reports something: a clause or an object.
-_SAID = frozenset({"ccomp", "xcomp", "parataxis", "dobj", "dative", "advcl", "conj"})
-# Verbs that report speech only when they have no object ("Graham charged on Sunday." is what
-# is left of '"...," Graham charged'; "Police charged him" is no speech).
-_SPEECH_WITHOUT_OBJECT = frozenset({"charged", "countered", "quipped"})
-# What was said may hang on a preposition: "reported on the payment", "wrote about the trial".
-_TOLD_OF = frozenset({"on", "about", "of"})
-# Words that make a clause subordinate: a sentence whose main verb opens with one ("At least
-# when ...", within its first few tokens) is half a sentence.
-_SUBORDINATORS = frozenset(
-    {"when", "whenever", "if", "because", "although", "though", "unless", "whereas"}
-)
-MAX_OPENING_TOKENS = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -300,7 +288,7 @@ def _claims(sentence: Sentence, doc: Doc, previous: Sequence[str], read: Reader)
     keep = [True] * len(doc)
     replace: dict[int, str] = {}
     extra: list[Entity] = []
-    if _headless(doc):
+    if headless(doc):
         return [_unprintable(sentence, doc)]
     drop_dateline(doc, keep)
     drop_connectives(doc, keep)
@@ -445,11 +433,9 @@ def _wording(
     if not any(mask[t.i] for t in doc if is_finite(t)):
         return None
     quoted = quoted_tokens(doc)
-    if _quote_and_remnant(doc, mask, first, quoted):
+    if quote_and_remnant(doc, mask, first, quoted) or says_nothing(doc, mask):
         return None
-    if _lost_subject(doc[first], mask):
-        return None
-    if _says_nothing(doc, mask):
+    if lost_subject(doc[first], mask) or inverted(doc[first], mask):
         return None
     ents = _fact_entities(doc, mask) + tuple(e for e in extra if e[0] in text)
     # "Too many might not be." cut from "A few ferries are good, but too many might not be":
@@ -474,107 +460,6 @@ def _wording(
         or elided is not None
     )
     return Wording(text, ents, alone_never or pointing, reads_on=pointing and not alone_never)
-
-
-def _quote_and_remnant(doc: Doc, mask: list[bool], first: int, quoted: frozenset[int]) -> bool:
-    """Whether the wording is a quotation and a remnant with no verb of its own.
-
-    '"No one wants to talk honestly" about the threat.': the only verb is the quotation's, and
-    what follows it no longer tells who spoke ('"...," Varn said' does).
-    """
-    if first + 1 not in quoted or not doc[first].is_quote:
-        return False
-    closing = next((i for i in range(first + 1, len(doc)) if i not in quoted), len(doc))
-    outside = [t for t in doc if mask[t.i] and t.i > closing and not t.is_punct]
-    return bool(outside) and not any(t.pos_ in {"VERB", "AUX"} or is_finite(t) for t in outside)
-
-
-def _says_nothing(doc: Doc, mask: list[bool]) -> bool:
-    """Whether the wording is a verb of saying without what was said ("Davis said at the club.").
-
-    Left when a splitter cut the quotation off, or a cut took the clause said.
-    """
-    root = doc[:].root
-    return (
-        mask[root.i]
-        and (
-            root.lower_ in SAYING_VERBS
-            or (
-                root.lower_ in _SPEECH_WITHOUT_OBJECT
-                and not any(c.dep_ in {"auxpass", "nsubjpass"} for c in root.children)
-            )
-        )
-        and not any(mask[c.i] and c.dep_ in _SAID for c in root.children)
-        and not any(mask[c.i] and _told_of(c, mask) for c in root.children)
-        and not any(mask[i] for i in quoted_tokens(doc))
-        # "A car park has been confirmed as the meeting place": the subject is what was said.
-        and not any(mask[c.i] and c.dep_ == "nsubjpass" and c.lower_ != "it" for c in root.children)
-        # "said in a statement that the request would be ...": the parse may hang the clause
-        # said on the noun before it.
-        and not any(
-            mask[t.i] and t.dep_ == "mark" and t.lower_ == "that" and mask[t.head.i]
-            for t in root.subtree
-        )
-    )
-
-
-def _told_of(token: Token, mask: list[bool]) -> bool:
-    """Whether a verb's child tells what was said: "reported on the details of a payment"."""
-    return (
-        token.dep_ == "prep"
-        and token.lower_ in _TOLD_OF
-        # "said on Monday" tells when, not what.
-        and any(
-            mask[c.i] and c.dep_ == "pobj" and c.ent_type_ not in {"DATE", "TIME"}
-            for c in token.children
-        )
-    )
-
-
-def _headless(doc: Doc) -> bool:
-    """Whether the sentence lost its subject or its main clause, or has a participle for a verb.
-
-    "The late change preventing her from kneeling, an act she began on Sunday." is a fragment,
-    whatever finite verb a clause inside it has.
-    """
-    root = doc[:].root
-    first = next((t for t in doc if not (t.is_punct or t.is_space)), root)
-    # "At least when it comes to housing.": a subordinate clause with no main one. (A comma
-    # after the clause shows a main one the parse missed, "If the ferry sinks, the ...", and
-    # a quotation may hold the clause: '"When it sinks, we swim," Varn said'.)
-    if not doc.text.rstrip().endswith("?") and any(
-        c.lower_ in _SUBORDINATORS and c.dep_ in {"mark", "advmod"}
-        and c.i < min(root.i, MAX_OPENING_TOKENS)
-        and not any(t.text == "," or t.is_quote for t in doc[: root.i] if t.i != c.i)
-        for c in root.children
-    ):  # fmt: skip
-        return True
-    # "Spoke to a union official on November 3 who ...": a note's line, its subject unsaid.
-    opening_verb = root.tag_ in {"VBD", "VBZ"} and root.i == first.i
-    subjectless = (root.tag_ in {"VBN", "VBG"} or opening_verb) and not any(
-        c.dep_ in {"aux", "auxpass", "nsubj", "nsubjpass", "csubj", "expl"} for c in root.children
-    )
-    return (
-        subjectless
-        or _lost_subject(first, [True] * len(doc))
-        or (
-            root.pos_ in {"NOUN", "PROPN"}
-            and any(c.dep_ == "acl" and c.tag_ == "VBG" for c in root.children)
-            and not any(is_finite(c) for c in root.children)
-        )
-    )
-
-
-def _lost_subject(first: Token, keep: list[bool]) -> bool:
-    """Whether a wording opens on the auxiliary of a verb whose subject it does not keep.
-
-    "Was edited to ...": the page cut the subject off, or a cut took it ("footage the lawyers
-    say was edited ...").
-    """
-    finite = first.dep_ in {"aux", "auxpass"} and first.tag_ in FINITE_TAGS  # not "To ..."
-    return finite and not any(
-        c.dep_ in {"nsubj", "nsubjpass", "csubj", "expl"} and keep[c.i] for c in first.head.children
-    )
 
 
 def _fact_entities(doc: Doc, keep: list[bool]) -> tuple[Entity, ...]:

@@ -54,6 +54,20 @@ def test_a_line_that_lost_its_subject_is_never_printed(models):
     assert not any(w.startswith("Was ") for c in _wordings(models, text) for w in c)
 
 
+def test_a_clause_that_opens_on_its_verb_is_never_printed(models):
+    """Cut of its "nor", "do most crews see" reads as a question; "Nor ..." points back."""
+    text = (
+        "But the harbour's mood is plainly not grim, nor do most ferry crews seem to see any "
+        "danger in the storm."
+    )
+    printable = _printable(models, text)
+    assert printable
+    assert not any(w.startswith("Do ") for w in printable)
+    assert _never_printed(models, "Nor do most ferry crews see any danger in the storm at all.")
+    # Who spoke, told first, is no question.
+    assert _printable(models, "Said the harbour master: “We had no warning at all.”")
+
+
 def test_a_tail_cut_after_an_ellipsis_ends_on_one_full_stop(models):
     text = "Tomas Varn died early Wednesday morning... according to a family member."
     (claim,) = _wordings(models, text)
