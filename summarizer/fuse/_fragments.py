@@ -91,8 +91,9 @@ def _told_of(token: Token, mask: list[bool]) -> bool:
 def headless(doc: Doc) -> bool:
     """Whether the sentence lost its subject or its main clause, or has a participle for a verb.
 
-    "The late change preventing her from kneeling, an act she began on Sunday." is a fragment,
-    whatever finite verb a clause inside it has.
+    "The late change preventing her from kneeling, an act she began on Sunday." and the caption
+    "A sketch released of a woman who was struck ..." are fragments, whatever finite verb a
+    clause inside them has.
     """
     root = doc[:].root
     first = next((t for t in doc if not (t.is_punct or t.is_space)), root)
@@ -116,9 +117,22 @@ def headless(doc: Doc) -> bool:
         or lost_subject(first, [True] * len(doc))
         or (
             root.pos_ in {"NOUN", "PROPN"}
-            and any(c.dep_ == "acl" and c.tag_ == "VBG" for c in root.children)
+            and any(_participle(c) for c in root.children)
             and not any(is_finite(c) for c in root.children)
         )
+    )
+
+
+def _participle(token: Token) -> bool:
+    """Whether a noun's modifier is a participle: "preventing her ...", "released of ...".
+
+    One with an object or a finite verb beside it is a main verb the parse misread: "a man
+    confronted Price ... and asked ...".
+    """
+    if token.dep_ != "acl" or token.tag_ not in {"VBG", "VBN"}:
+        return False
+    return token.tag_ == "VBG" or not any(
+        c.dep_ == "dobj" or (c.dep_ == "conj" and is_finite(c)) for c in token.children
     )
 
 
@@ -143,6 +157,9 @@ def inverted(first: Token, keep: list[bool]) -> bool:
     if first.tag_ not in FINITE_TAGS or first.pos_ not in {"AUX", "VERB"}:
         return False
     verb = first.head if first.dep_ in {"aux", "auxpass"} else first
+    # "Had he lost, Berlusconi would have resigned": a condition before the main clause.
+    if verb.dep_ not in {"ROOT", "conj"}:
+        return False
     if verb.lower_ in SAYING_VERBS or first.lower_ in SAYING_VERBS:
         return False
     return any(

@@ -64,8 +64,9 @@ def test_a_clause_that_opens_on_its_verb_is_never_printed(models):
     assert printable
     assert not any(w.startswith("Do ") for w in printable)
     assert _never_printed(models, "Nor do most ferry crews see any danger in the storm at all.")
-    # Who spoke, told first, is no question.
+    # Who spoke, told first, is no question; nor is a condition before the main clause.
     assert _printable(models, "Said the harbour master: “We had no warning at all.”")
+    assert _printable(models, "Had he lost, Mr. Quill would have had to resign from the board.")
 
 
 def test_a_tail_cut_after_an_ellipsis_ends_on_one_full_stop(models):
@@ -580,6 +581,12 @@ def test_noun_phrase_with_a_participle_is_no_claim(models):
         "planned Sunday in Harrow to show support for the striking nurses."
     )
     assert _never_printed(models, text)
+    # A caption: "released" is no verb of its own.
+    text = "A sketch released of an unknown ferry passenger who was struck by two cars in Harrow."
+    assert _never_printed(models, text)
+    # ... but a main verb the parse reads as one, with an object, is.
+    text = "At the quay, a man confronted Varn about his red boots and asked about his ferry pass."
+    assert not _never_printed(models, text)
 
 
 def test_subject_pointing_back_with_these_is_dangling(models):
