@@ -32,6 +32,7 @@ LABEL_MAX_WORDS = 5  # navigation labels ('google news', 'Connect with us')
 BODY_MIN_WORDS = 25  # a paragraph this long with a full stop is body, even after a marker
 TRAILER_MAX_WORDS = 8  # footer lines (an outlet name, 'Find out more') after the last sentence
 WRAP_MIN_WORDS = 8  # a line this long that stops mid-sentence was hard-wrapped
+TWICE_TOLD_MIN_WORDS = 6  # a sentence this long told twice running is a picture's caption
 
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 # "R&B;", "AT&T;": an ampersand entity decoded without its own semicolon taken away.
@@ -147,6 +148,7 @@ _CAPTION_CREDIT = re.compile(
 # A picture's caption behind its gallery buttons and credit, however long it runs: "Enlarge
 # Image Close Getty Images The captain waves from the quay."
 _GALLERY_CAPTION = re.compile(r"(?:enlarge|expand|view)\s+(?:image|photo|picture)\s+close\b", re.I)
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 _AGENCY_TAIL = re.compile(
     r"[.!?][\"'”’]?\s+\(?(?:reuters|ap|afp|getty\s+images|epa|kyodo|xinhua|bloomberg|"
     r"ap\s+photo)\)?\s*$",
@@ -303,7 +305,7 @@ def _is_promo(line: str, words: list[str]) -> bool:
 
 
 def _is_credit(line: str, words: list[str]) -> bool:
-    if _CAPTION_CREDIT.search(line) or _GALLERY_CAPTION.match(line):
+    if _CAPTION_CREDIT.search(line) or _GALLERY_CAPTION.match(line) or _told_twice(line):
         return True
     if len(words) > 2 * PROMO_MAX_WORDS:
         return False
@@ -311,6 +313,19 @@ def _is_credit(line: str, words: list[str]) -> bool:
         return True
     # A caption ends with its agency after the full stop: '... in June 2019. Reuters'.
     return bool(_AGENCY_TAIL.search(line))
+
+
+def _told_twice(line: str) -> bool:
+    """Whether a line tells one sentence twice running: a picture's alt text and its caption.
+
+    "Varn Photo Agency The Kessling at the quay on Monday. The Kessling at the quay on Monday.
+    (Varn Photo Agency)": the first copy may carry the credit glued in front.
+    """
+    parts = _SENTENCE_END.split(line)
+    return any(
+        len(later.split()) >= TWICE_TOLD_MIN_WORDS and earlier.endswith(later)
+        for earlier, later in zip(parts, parts[1:])
+    )
 
 
 def _is_dateline_or_time(line: str, words: list[str]) -> bool:

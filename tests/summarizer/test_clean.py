@@ -263,6 +263,20 @@ def test_a_caption_behind_its_gallery_buttons_is_junk():
     assert not is_junk_line("Enlarge the image to see the quay, the captain told the crew.")
 
 
+def test_a_caption_told_twice_is_junk():
+    """Alt text and caption, the credit glued to the first copy and repeated after both."""
+    line = (
+        "Harrow Photo Agency Kessling, the ferry's old tender, was towed to the breakers. "
+        "Kessling, the ferry's old tender, was towed to the breakers. (Harrow Photo Agency)"
+    )
+    assert is_junk_line(line)
+    # A short line said twice is an outlet's emphasis, and two sentences are two.
+    assert not is_junk_line("The ferry sank. The ferry sank. It was a sad day for all Harrow.")
+    assert not is_junk_line(
+        "The Kessling ran aground off Harrow Point on Monday. All twelve crew were rescued."
+    )
+
+
 def test_a_caption_block_ending_in_its_photo_credit_is_junk():
     # Section label, headline, standfirst and caption run together, then the credit.
     line = (
