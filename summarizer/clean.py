@@ -22,6 +22,7 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
+from itertools import pairwise
 
 __all__ = ["LEADING_DATELINE", "clean_text", "is_caption_sentence", "is_junk_line", "is_page_note"]
 
@@ -324,7 +325,7 @@ def _told_twice(line: str) -> bool:
     parts = _SENTENCE_END.split(line)
     return any(
         len(later.split()) >= TWICE_TOLD_MIN_WORDS and earlier.endswith(later)
-        for earlier, later in zip(parts, parts[1:])
+        for earlier, later in pairwise(parts)
     )
 
 
