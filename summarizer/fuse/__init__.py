@@ -103,7 +103,22 @@ def fuse_story(
     fact_groups = [g for g, _ in groups]
     digest_sentences = [g.sentence for g in fact_groups]
     origins = [g.evidence[0][0] for g in fact_groups]
-    introduce_names(digest_sentences, origins, source_sentences, model=settings.models.spacy_model)
+    introduce_names(
+        digest_sentences,
+        origins,
+        source_sentences,
+        model=settings.models.spacy_model,
+        written=[_as_written(g) for g in fact_groups],
+    )
     headline = make_headline(story, digest_sentences, verifier, source_sentences)
     digest = StoryDigest(story.id, headline, digest_sentences, sources)
     return FusedStory(digest, fact_groups, source_sentences)
+
+
+def _as_written(group: FactGroup) -> str:
+    """The sentence a group's printed wording comes from, as its outlet wrote it."""
+    origin, wording = group.evidence[0]
+    return next(
+        (c.evidence for c in group.sentence.citations if c.source == origin and c.evidence),
+        wording,
+    )

@@ -160,13 +160,17 @@ def introduce_names(
     source_sentences: Mapping[int, Sequence[str]],
     *,
     model: str,
+    written: Sequence[str] = (),
 ) -> None:
     """Name each person in full where the printed digest first names them (in place).
 
     The full name may stand in a later sentence (chosen first, printed after): it moves to the
     first mention when that sentence's outlet gives that one full name for the surname (a
     "Trump" is not moved a "Melania Trump" another outlet names); the later one keeps the
-    surname. The digest's words stay as many.
+    surname. The digest's words stay as many. A full name put into a later sentence (for a
+    surname or a "his": one the sentence as its outlet `written` it lacks) where an earlier one
+    already gives that full name goes back to the surname: "Officer Ada Rose died ..." is
+    followed by "Rose had served ...", not by "Ada Rose had served ...".
     """
     mentions: dict[str, list[tuple[int, str]]] = {}  # surname -> (sentence, name as written)
     for i, sentence in enumerate(sentences):
@@ -174,9 +178,21 @@ def introduce_names(
         for person in _mentions(sentence.text, source, model):
             mentions.setdefault(person.split()[-1], []).append((i, person))
     for surname, found in mentions.items():
-        first, written = found[0]
+        named = next(((i, n) for i, n in found if len(n.split()) > 1), None)
+        if len({n for _, n in found if len(n.split()) > 1}) > 1:
+            named = None  # two people of one surname: each keeps the name that tells which
+        for i, name in found:
+            # Only the same full name again: "Michelle Obama" before an "Obama" put in as
+            # "Barack Obama" is another person.
+            if named is None or i <= named[0] or name != named[1] or i >= len(written):
+                continue
+            if name not in written[i]:
+                shortened = _replace_first(sentences[i].text, name, surname)
+                if shortened is not None:
+                    sentences[i].text = shortened
+        first, first_written = found[0]
         later, fuller = next(((i, n) for i, n in found[1:] if len(n.split()) > 1), (-1, ""))
-        if len(written.split()) > 1 or not fuller or later == first:
+        if len(first_written.split()) > 1 or not fuller or later == first:
             continue
         source = source_sentences.get(origins[first], ())
         if _full_name(surname, source, model) != fuller:

@@ -724,3 +724,42 @@ def test_a_full_name_inside_a_quotation_stays_where_it_is(models):
     printed = [DigestSentence(t) for t in texts]
     introduce_names(printed, [1, 1], {1: _HARBOUR}, model=models.models.spacy_model)
     assert [s.text for s in printed] == texts
+
+
+def test_a_full_name_put_in_after_the_person_is_named_goes_back_to_the_surname(models):
+    """'Maria Fenwick closed ...' printed first: a later 'her' made 'Maria Fenwick's' is only
+    'Fenwick's'; a full name the outlet wrote stays."""
+    from summarizer.fuse._introduce import introduce_names
+    from summarizer.models import DigestSentence
+
+    printed = [
+        DigestSentence("Harbour master Maria Fenwick closed the port of Pellham on Monday."),
+        DigestSentence("Maria Fenwick's deputy Tomas Varn announced the closure to the crews."),
+        DigestSentence("The pilots thanked Maria Fenwick on Tuesday for the warning she gave."),
+    ]
+    written = [
+        printed[0].text,
+        "Her deputy Tomas Varn announced the closure to the crews.",
+        printed[2].text,
+    ]
+    introduce_names(
+        printed, [1, 1, 1], {1: _HARBOUR}, model=models.models.spacy_model, written=written
+    )
+    assert printed[1].text == "Fenwick's deputy Tomas Varn announced the closure to the crews."
+    assert printed[2].text == written[2]
+
+
+def test_two_people_of_one_surname_keep_their_full_names(models):
+    from summarizer.fuse._introduce import introduce_names
+    from summarizer.models import DigestSentence
+
+    printed = [
+        DigestSentence("Harbour master Maria Fenwick closed the port of Pellham on Monday."),
+        DigestSentence("Her brother Piet Fenwick said the port would reopen on Friday."),
+        DigestSentence("Maria Fenwick's deputy Tomas Varn announced the closure to the crews."),
+    ]
+    written = [printed[0].text, printed[1].text, "Her deputy Tomas Varn announced the closure."]
+    introduce_names(
+        printed, [1, 1, 1], {1: _HARBOUR}, model=models.models.spacy_model, written=written
+    )
+    assert printed[2].text.startswith("Maria Fenwick's deputy")
