@@ -76,8 +76,11 @@ def pointing_pronoun(
     subject = _main_pronoun(doc, quoted, keep)
     if subject is None:
         return _reported_pronoun(doc, keep, quoted)
+    # A "he" or "she" stands for a person, whom the tagger may call an organisation, never a
+    # nationality or a place: "the Italian reporter's question ..., he said" names neither.
+    labels = _NAMED - {"NORP", "GPE"} if subject.lower_ in {"he", "she"} else _NAMED
     named_before = any(
-        e.label_ in _NAMED and e.end <= subject.i and not any(t.i in quoted for t in e)
+        e.label_ in labels and e.end <= subject.i and not any(t.i in quoted for t in e)
         for e in doc.ents
     )
     return None if named_before else subject.i

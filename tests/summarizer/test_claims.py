@@ -452,6 +452,9 @@ def test_a_main_clause_pronoun_after_an_opening_phrase_needs_its_person(models):
     )
     text = 'With songs like "Quiet Water" and "Low Tide," they became famous along the coast.'
     assert _never_printed(models, text, before)
+    # A nationality or a place before "he" is not who he is.
+    text = "Asked about the Danish captain's route past the reef, he said the chart was wrong."
+    assert _never_printed(models, text)
 
 
 def test_dashes_that_pair_wrongly_never_take_the_main_verb(models):
