@@ -3,9 +3,8 @@
 "The ship had sunk, police said" reports an event on the police's word: cited to the outlets
 that carry it, "The ship had sunk." says what they report. "A passenger said ferry workers
 were cheats" reports a view: without its speaker the digest would state it as fact. A clause
-that judges (a linking verb with an adjective, "was confusing", or a class said to be
-something, "workers were cheats"), that says what may or ought to be ("can be", "must
-answer"), or that draws a conclusion ("proves that ...") keeps who said it.
+that says what a whole class is ("workers were cheats"), what may or ought to be ("can be",
+"must answer"), or that draws a conclusion ("proves that ...") keeps who said it.
 """
 
 from __future__ import annotations
@@ -43,7 +42,6 @@ _LINKING_VERBS = frozenset(
      "seemed", "appear", "appears", "appeared", "remain", "remains", "remained", "become",
      "becomes", "became"}
 )  # fmt: skip
-_ADJECTIVE_TAGS = frozenset({"JJ", "JJR", "JJS"})
 # A person pointed at ("it" is as often the weather or the time).
 _PERSONAL_PRONOUNS = POINTERS - {"it", "its"}
 
@@ -53,8 +51,8 @@ def states_a_view(clause: Token) -> bool:
 
     "the rebuilding can be slow", "ferry workers were cheats", "the finding proves that ...":
     views. "the ship had sunk", "the wreck is the Kessling", "the quay was a smuggling depot",
-    "the captain was 53": events and facts. A judgement that names or counts something ("was
-    the largest in 1911") is left to the outlets that carry it.
+    "the captain was 53": events and facts. What a class is, where it names or counts
+    something ("workers were the 40 hired in 2019"), is left to the outlets that carry it.
     """
     if any(t.tag_ == "MD" and t.lower_ in _OBLIGATION for t in clause.subtree):
         return True
@@ -72,11 +70,12 @@ def states_a_view(clause: Token) -> bool:
             return True
         if verb.lower_ not in _LINKING_VERBS:
             continue
-        generic = _generic_subject(verb)
+        # (Any adjective said of one thing, "the driver was drunk", kept its speaker too:
+        # measured on Multi-News at 250 words, ROUGE-2 15.37 -> 15.31, under the issue's floor.)
+        if not _generic_subject(verb):
+            continue
         for complement in verb.children:
-            judging = (complement.dep_ == "acomp" and complement.tag_ in _ADJECTIVE_TAGS) or (
-                generic and complement.dep_ == "attr" and complement.pos_ == "NOUN"
-            )
+            judging = complement.dep_ == "attr" and complement.pos_ == "NOUN"
             if judging and not any(t.ent_type_ or t.like_num for t in complement.subtree):
                 return True
     return False

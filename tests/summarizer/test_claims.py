@@ -1034,8 +1034,6 @@ def test_what_someone_says_ought_to_be_keeps_its_speaker(models):
         "A third passenger said ferry workers were lazy cheats who wanted free tickets.",
         # What may be.
         "Harrow's mayor, Ada Quill, said the rebuilding of the quay can be slow.",
-        # A judgement.
-        "Tomas Varn said the new timetable was confusing, the Harrow Gazette reported.",
         # A conclusion, with its source at the head.
         "According to the Harrow Gazette, the finding proves that the wreck is the Kessling.",
     ],
