@@ -92,7 +92,7 @@ def headless(doc: Doc) -> bool:
     """Whether the sentence lost its subject or its main clause, or has a participle for a verb.
 
     "The late change preventing her from kneeling, an act she began on Sunday." and the caption
-    "A sketch released of a woman who was struck ..." are fragments, whatever finite verb a
+    "A sketch released of a passenger who was struck ..." are fragments, whatever finite verb a
     clause inside them has.
     """
     root = doc[:].root
@@ -157,7 +157,7 @@ def inverted(first: Token, keep: list[bool]) -> bool:
     if first.tag_ not in FINITE_TAGS or first.pos_ not in {"AUX", "VERB"}:
         return False
     verb = first.head if first.dep_ in {"aux", "auxpass"} else first
-    # "Had he lost, Berlusconi would have resigned": a condition before the main clause.
+    # "Had he lost, Quill would have resigned": a condition before the main clause.
     if verb.dep_ not in {"ROOT", "conj"}:
         return False
     if verb.lower_ in SAYING_VERBS or first.lower_ in SAYING_VERBS:

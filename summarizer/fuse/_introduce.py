@@ -169,8 +169,8 @@ def introduce_names(
     "Trump" is not moved a "Melania Trump" another outlet names); the later one keeps the
     surname. The digest's words stay as many. A full name put into a later sentence (for a
     surname or a "his": one the sentence as its outlet `written` it lacks) where an earlier one
-    already gives that full name goes back to the surname: "Officer Ada Rose died ..." is
-    followed by "Rose had served ...", not by "Ada Rose had served ...".
+    already gives that full name goes back to the surname: "Maria Fenwick closed ..." is
+    followed by "Fenwick had warned ...", not by "Maria Fenwick had warned ...".
     """
     mentions: dict[str, list[tuple[int, str]]] = {}  # surname -> (sentence, name as written)
     for i, sentence in enumerate(sentences):

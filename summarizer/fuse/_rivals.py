@@ -18,7 +18,7 @@ from .claims import Wording
 
 __all__ = ["disagreements", "rivalled", "uncited"]
 
-# Tokens that may stand between a value and the name it belongs to ("Kevin Vale, 25", "Vale,
+# Tokens that may stand between a value and the name it belongs to ("Tomas Vale, 25", "Vale,
 # who is 25").
 ANCHOR_SPAN = 3
 
@@ -101,7 +101,7 @@ def disagreements(
 def _anchored_rival(
     wording: Wording, value: str, evidence: str, beyond: Sequence[Entity]
 ) -> str | None:
-    """The outlet's value by the name the wording's value stands by ("Kevin Vale, 25").
+    """The outlet's value by the name the wording's value stands by ("Tomas Vale, 25").
 
     Whatever label the tagger gave it (an age is a date as often as a number): the one by the
     name counts, not another person's ("Ada Quill, 41") nor one without the name beside it.
@@ -130,7 +130,7 @@ def _gap(a: tuple[int, int], b: tuple[int, int]) -> int:
 def _anchor(wording: Wording, value: str) -> tuple[str, bool] | None:
     """The name a value of the wording stands by, and whether it comes after the name.
 
-    "Kevin Vale, 25" gives ("Kevin Vale", True).
+    "Tomas Vale, 25" gives ("Tomas Vale", True).
     """
     tokens = normalise_tokens(wording.text)
     at = _span(tokens, normalise_tokens(value))
@@ -152,8 +152,8 @@ def _anchor(wording: Wording, value: str) -> tuple[str, bool] | None:
 def _nearest(evidence: str, anchor: tuple[str, bool], values: Sequence[str]) -> str | None:
     """Of an outlet's values, the one standing by the name, on the same side of it.
 
-    The name is found by its last word: "Kevin Vale" is "Kevin D. Vale" in another outlet.
-    "Ada Quill, 41, and Kevin Vale" gives Vale no age.
+    The name is found by its last word: "Tomas Vale" is "Tomas J. Vale" in another outlet.
+    "Ada Quill, 41, and Tomas Vale" gives Vale no age.
     """
     name, after = anchor
     tokens = normalise_tokens(evidence)

@@ -77,7 +77,7 @@ def pointing_pronoun(
     if subject is None:
         return _reported_pronoun(doc, keep, quoted)
     # A "he" or "she" stands for a person, whom the tagger may call an organisation, never a
-    # nationality or a place: "the Italian reporter's question ..., he said" names neither.
+    # nationality or a place: "the Danish captain's route ..., he said" names neither.
     labels = _NAMED - {"NORP", "GPE"} if subject.lower_ in {"he", "she"} else _NAMED
     named_before = any(
         e.label_ in labels and e.end <= subject.i and not any(t.i in quoted for t in e)
