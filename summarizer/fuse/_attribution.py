@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ..nlp import SUBJECT_DEPS
 from ..text import SAYING_VERBS
 from ..verify import POINTERS
 from ._masks import drop_with_commas
@@ -88,7 +89,7 @@ def _generic_subject(verb: Token) -> bool:
     depot" says what one thing was.
     """
     return any(
-        c.dep_ in {"nsubj", "nsubjpass"} and c.tag_ == "NNS"
+        c.dep_ in SUBJECT_DEPS and c.tag_ == "NNS"
         and not any(d.dep_ in {"det", "poss", "nummod"} for d in c.children)
         for c in verb.children
     )  # fmt: skip

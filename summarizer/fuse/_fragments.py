@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..text import SAYING_VERBS
-from ._masks import FINITE_TAGS, is_finite, quoted_tokens
+from ._masks import ANY_SUBJECT_DEPS, FINITE_TAGS, is_finite, quoted_tokens
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -110,7 +110,7 @@ def headless(doc: Doc) -> bool:
     # "Spoke to a union official on November 3 who ...": a note's line, its subject unsaid.
     opening_verb = root.tag_ in {"VBD", "VBZ"} and root.i == first.i
     subjectless = (root.tag_ in {"VBN", "VBG"} or opening_verb) and not any(
-        c.dep_ in {"aux", "auxpass", "nsubj", "nsubjpass", "csubj", "expl"} for c in root.children
+        c.dep_ in ANY_SUBJECT_DEPS | {"aux", "auxpass"} for c in root.children
     )
     return (
         subjectless
@@ -143,9 +143,7 @@ def lost_subject(first: Token, keep: list[bool]) -> bool:
     say was edited ...").
     """
     finite = first.dep_ in {"aux", "auxpass"} and first.tag_ in FINITE_TAGS  # not "To ..."
-    return finite and not any(
-        c.dep_ in {"nsubj", "nsubjpass", "csubj", "expl"} and keep[c.i] for c in first.head.children
-    )
+    return finite and not any(c.dep_ in ANY_SUBJECT_DEPS and keep[c.i] for c in first.head.children)
 
 
 def inverted(first: Token, keep: list[bool]) -> bool:
@@ -162,7 +160,4 @@ def inverted(first: Token, keep: list[bool]) -> bool:
         return False
     if verb.lower_ in SAYING_VERBS or first.lower_ in SAYING_VERBS:
         return False
-    return any(
-        c.dep_ in {"nsubj", "nsubjpass", "expl"} and keep[c.i] and c.i > first.i
-        for c in verb.children
-    )
+    return any(c.dep_ in ANY_SUBJECT_DEPS and keep[c.i] and c.i > first.i for c in verb.children)

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
 __all__ = [
+    "ANY_SUBJECT_DEPS",
     "FINITE_TAGS",
     "MIN_CLAIM_WORDS",
     "MIN_MAIN_CLAUSE_WORDS",
@@ -79,7 +80,8 @@ MAX_COUNT_TOKENS = 4
 _SINCE_BEFORE = frozenset({"later", "earlier", "afterward", "afterwards"})  # ... and its link
 _QUOTED = "newsdigest.quoted"  # the parse's user_data key of `quoted_tokens`
 FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD"})
-_SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj", "expl"})
+# Any subject a verb may have: a noun, a clause ("What she said was ..."), an "it" or "there".
+ANY_SUBJECT_DEPS = SUBJECT_DEPS | {"csubj", "expl"}
 # A list the parser read as a noun and its appositive shows by its plural verb.
 _PLURAL_VERBS = frozenset({"are", "were", "have", "do"})
 
@@ -371,7 +373,7 @@ def split_semicolon(doc: Doc, keep: list[bool]) -> list[list[bool]] | None:
     last = len(doc) - 1
     for part in parts:
         finite = any(part[t.i] for t in doc if is_finite(t))
-        subject = any(part[t.i] for t in doc if t.dep_ in _SUBJECTS)
+        subject = any(part[t.i] for t in doc if t.dep_ in ANY_SUBJECT_DEPS)
         if not (finite and subject) or sum(part) < MIN_CLAIM_WORDS:
             return None
         if doc[last].is_punct:

@@ -51,7 +51,8 @@ def rivalled(wording: Wording, check: Check, *, model: str) -> bool:
     theirs = _values_beyond(set(normalise_tokens(wording.text)), check.evidence, model)
     for name in check.missing:
         label = labels.get(name)
-        if label in NUMERIC_LABELS and _anchored_rival(wording, name, check.evidence, theirs):
+        anchor = _anchor(wording, name) if label in NUMERIC_LABELS else None
+        if anchor is not None and _anchored_rival(anchor, name, check.evidence, theirs):
             return True
         if label in COUNTED_LABELS:
             if any(lb == label and same_quantity(name, e) for e, lb in theirs):
@@ -87,9 +88,10 @@ def disagreements(
         if label is None:
             continue
         beyond = _values_beyond(mine, check.evidence, model)
-        if _anchor(wording, value) is not None:
+        anchor = _anchor(wording, value)
+        if anchor is not None:
             # The value belongs to a name: the outlet's value is the one by that name, if any.
-            anchored = _anchored_rival(wording, value, check.evidence, beyond)
+            anchored = _anchored_rival(anchor, value, check.evidence, beyond)
             rivals = [] if anchored is None else [anchored]
         else:
             rivals = [e for e, lb in beyond if lb == label and same_quantity(value, e)]
@@ -99,16 +101,13 @@ def disagreements(
 
 
 def _anchored_rival(
-    wording: Wording, value: str, evidence: str, beyond: Sequence[Entity]
+    anchor: tuple[str, bool], value: str, evidence: str, beyond: Sequence[Entity]
 ) -> str | None:
-    """The outlet's value by the name the wording's value stands by ("Tomas Vale, 25").
+    """The outlet's value by the name (`_anchor`) the wording's value stands by ("Tomas Vale, 25").
 
     Whatever label the tagger gave it (an age is a date as often as a number): the one by the
     name counts, not another person's ("Ada Quill, 41") nor one without the name beside it.
     """
-    anchor = _anchor(wording, value)
-    if anchor is None:
-        return None
     near = _nearest(evidence, anchor, [e for e, lb in beyond if lb in NUMERIC_LABELS])
     return near if near is not None and same_quantity(value, near) else None
 
