@@ -191,14 +191,15 @@ class _Reader:
             )
         return self._relation_stated
 
-    def evidence(self, hits: Sequence[Hit]) -> Hit:
+    def evidence(self, hits: Sequence[Hit]) -> Hit | None:
         """The hit to answer with when no short answer fits: the best statement (no title).
 
         Of the statements scoring nearly as well as the best, the first that fills the asked
         role with something the question does not say: "Aviora wants to bring the great auk
         back" over "The list of lost birds Aviora wants to bring back is growing", which only
         restates "bring which bird back?". For a
-        yes/no question, the first that words the relation asked about.
+        yes/no question, the first that words the relation asked about. None when the best
+        names the one asked about only as another's object, and none close says what they did.
         """
         statements = [h for h in hits if self.statement(h)][:MAX_EVIDENCE_READ]
         if not statements:
@@ -222,6 +223,10 @@ class _Reader:
                 for hit in close:
                     if roles.acts(doer, self.doc(hit.text)):
                         return hit
+                # "What did Kessling say about Harrow?" is not answered by "Harrow met with
+                # Kessling": what Kessling said, a little lower, or the sources don't say.
+                if roles.acted_on(doer, self.doc(statements[0].text)):
+                    return next((h for h in fair if roles.acts(doer, self.doc(h.text))), None)
         elif self.polar is not None:
             # "Did the ship leak oil?": "no evidence of any leak" over "holds 1,200 tonnes of
             # fuel oil", which shares more words but not the one asked about.
@@ -337,10 +342,10 @@ def _select(query: _Query, hits: list[Hit], index: QAIndex, settings: Settings) 
                 short_answer=head,
                 evidence=[lead_in, evidence.text] if lead_in else [evidence.text],
             )
-        best = reader.evidence(hits)
-    else:
-        best = reader.evidence(hits)
-    return _quoted(best, hits, floor, ids, settings)
+    statement = reader.evidence(hits)
+    if statement is None:
+        return _dont_say()
+    return _quoted(statement, hits, floor, ids, settings)
 
 
 def _choose(

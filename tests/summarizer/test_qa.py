@@ -522,6 +522,31 @@ def test_what_someone_said_is_answered_by_what_they_said(models, question, openi
     assert answer.text.startswith(opening), answer.text
 
 
+_MEETINGS = (
+    "Harrow and Kessling renew the ferry pact.\n\n"
+    "Mayor Ada Quist of Harrow met with Fenwick three times in 2021 and 2022 in the hope of "
+    "keeping the ferry pact alive.\n\n"
+    "The Kessling council meets again in May to vote on the ferry budget.\n\n"
+    "Ferry fares rose by a tenth last year."
+)
+
+
+def test_someone_met_by_others_has_said_nothing_the_sources_tell(models):
+    """ "What did Fenwick say about Quist?" is not answered by "Quist met with Fenwick": the
+    sources don't say what Fenwick said."""
+    story = [Source(1, "Harrow and Kessling renew the ferry pact", text=_MEETINGS)]
+    answer = answer_question("What did Fenwick say about Quist?", story)
+    assert not answer.answered, answer.text
+    told = _MEETINGS.replace(
+        "The Kessling council meets again in May",
+        "Fenwick told reporters that Quist had kept the pact alive, and the Kessling council "
+        "meets again in May",
+    )
+    story = [Source(1, "Harrow and Kessling renew the ferry pact", text=told)]
+    answer = answer_question("What did Fenwick say about Quist?", story)
+    assert answer.answered and "Fenwick told reporters" in answer.text, answer.text
+
+
 _PRIZE_OLD = (
     "The jury of the Lindqvist Prize for fiction named Mara Holt the winner for her novel "
     "about a lighthouse keeper."

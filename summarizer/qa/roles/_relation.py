@@ -55,6 +55,21 @@ def acts(subject: str, evidence: Doc) -> bool:
     return any(t.dep_ in _SUBJECTS and _named_in(t, subject) for t in evidence)
 
 
+def acted_on(subject: str, evidence: Doc) -> bool:
+    """Whether a sentence names the one a question asks about only as someone else's object.
+
+    "Harrow met with Varn three times" tells nothing Varn said or did. A pronoun subject may
+    be that one ("he said"), and so may a subject the name owns ("Varn's letter said").
+    """
+    if not any(t.lower_ == subject for t in evidence) or acts(subject, evidence):
+        return False
+    return not any(
+        t.dep_ in _SUBJECTS
+        and (t.pos_ == "PRON" or any(c.dep_ == "poss" and c.lower_ == subject for c in t.children))
+        for t in evidence
+    )
+
+
 def _done_by(token: Token, subject: str) -> bool:
     """Whether a verb's subject, if it has one, names `subject`; a noun ("a leak") has none.
 
