@@ -286,6 +286,10 @@ def drop_asides(doc: Doc, keep: list[bool]) -> None:
         first, last = span[0].i, span[-1].i
         if any(i in quoted for i in range(first, last + 1)):
             continue
+        # "called for a 'two-track plan', under which Harrow would ...": a clause that says how
+        # a plan or deal would go is what it is; without it the plan tells nothing.
+        if token.dep_ == "relcl" and _how_it_goes(span):
+            continue
         set_off = first > 0 and doc[first - 1].text == ","
         # "... with Mr. Smith, who told them: '...'": a colon opens what the clause says.
         closed = last + 1 >= len(doc) or (doc[last + 1].is_punct and doc[last + 1].text != ":")
@@ -337,6 +341,18 @@ def drop_asides(doc: Doc, keep: list[bool]) -> None:
         if b - a <= MAX_ASIDE_TOKENS and not a < root < b:
             for i in range(a, b + 1):
                 keep[i] = False
+
+
+def _how_it_goes(span: list[Token]) -> bool:
+    """Whether a relative clause says how a plan would go: "under which Harrow would pay".
+
+    (Not "in which three people died": an event's detail may go.)
+    """
+    opening = [t.lower_ for t in span[:2]]
+    prepositional = opening[0] == "whereby" or (
+        len(opening) == 2 and span[0].pos_ == "ADP" and opening[1] == "which"
+    )
+    return prepositional and any(t.tag_ == "MD" for t in span)
 
 
 def _plural_subject(appositive: Token) -> bool:

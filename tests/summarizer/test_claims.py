@@ -1594,3 +1594,17 @@ def test_they_in_what_one_person_said_points_back(models, text, alone):
 def test_once_again_points_back_and_comes_off(models):
     (claim,) = _wordings(models, "Once again, the storm had no effect on the ferry timetable.")
     assert claim[0] == "The storm had no effect on the ferry timetable."
+
+
+def test_a_clause_that_says_how_a_plan_goes_stays(models):
+    # Cut, the plan says nothing: "Harrow had called for a 'two-step plan' for the ferry."
+    text = (
+        "Harrow had called for a “two-step plan” for the ferry, under which Kessling would pay "
+        "for the crossings in return for Harrow dropping its harbour toll."
+    )
+    wordings = [w for claim in _wordings(models, text) for w in claim]
+    assert all("under which Kessling would pay" in w for w in wordings), wordings
+    # Another aside still comes off.
+    text = "Harrow had called for a ferry plan, which Kessling rejected on Monday."
+    wordings = [w for claim in _wordings(models, text) for w in claim]
+    assert "Harrow had called for a ferry plan." in wordings, wordings
