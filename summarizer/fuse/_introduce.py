@@ -261,5 +261,20 @@ def _replace_first(text: str, name: str, other: str) -> str | None:
         honorific = before.rsplit(" ", 1)[-1]
         if other.endswith(f" {name}") and honorific in _HONORIFICS:
             start = len(before) - len(honorific)  # "Ms. Murphy" is "Virginia Murphy" at first
-        return text[:start] + other + text[match.end() :]
+        head = _with_article(text[:start], other)
+        return head + other + text[match.end() :]
     return None
+
+
+def _with_article(before: str, name: str) -> str:
+    """The text before a name put in, its "a" or "an" made to fit the name's first letter.
+
+    "an Orrin administration official" -> "a Dana Orrin administration official".
+    """
+    article = re.search(r"\b([Aa]n?) $", before)
+    if article is None:
+        return before
+    vowel = name[:1].lower() in "aeiou"
+    word = article.group(1)
+    fitting = (word[0] + "n") if vowel else word[0]
+    return before[: article.start(1)] + fitting + " "

@@ -696,6 +696,24 @@ def test_a_full_name_takes_the_place_of_a_courtesy_title():
     assert sentence.text == "Maria Fenwick lifts the ban."
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("He named an Orrin administration holdover.", "He named a Dana Orrin administration"),
+        ("A Orrin aide spoke.", "An Ada Orrin aide spoke."),
+    ],
+)
+def test_an_article_before_a_full_name_put_in_fits_it(text, expected):
+    """ "an Orrin administration holdover" is "a Dana Orrin administration holdover"."""
+    from summarizer.fuse._introduce import name_in_full
+    from summarizer.models import DigestSentence
+
+    full = "Dana Orrin" if "holdover" in text else "Ada Orrin"
+    sentence = DigestSentence(text)
+    name_in_full(sentence, [("Orrin", full)])
+    assert sentence.text.startswith(expected), sentence.text
+
+
 def test_the_full_name_moves_to_where_the_digest_first_names_the_person(models):
     """Chosen first but printed second, the sentence with the full name gives it to the one
     printed before it; the words stay as many."""
