@@ -181,7 +181,10 @@ _CAPTION_SENTENCE = re.compile(
     r"|\bfile photo\b|\bin this (?:[\w.,]+ ){0,6}photo\b|\bcredit:\s|\bAP Photo\b"
     r"|(?-i:\b[A-Z][a-z]+ [A-Z][a-z]+ ?/ ?(?:AP|Reuters|AFP|EPA|Getty Images)\b)"
     # "Shown is a screenshot of ...", "Pictured above are ...".
-    r"|^(?:shown|pictured)(?: (?:here|above|below))? (?:is|are)\b",
+    r"|^(?:shown|pictured)(?: (?:here|above|below))? (?:is|are)\b"
+    # Who stands where in the picture: "Mayor Ada Quist, left, and Tomas Varn", "(right)".
+    r"|(?-i:\b[A-Z][\w.'’-]*),\s+(?:far |second from |from )?(?:left|right|cent(?:er|re))"
+    r"(?:,|\.$)|\((?:far |from )?(?:left|right|cent(?:er|re))\)",
     re.I,
 )
 _DATE_TOKEN = re.compile(

@@ -342,6 +342,11 @@ def test_a_line_with_page_furniture_pipes_is_no_candidate():
         ("The mayor spoke to reporters on the steps of the town hall.", True),
         ("Shown is a screenshot of the Harrow ferry's timetable page.", False),
         ("Shown on television, the Harrow ferry launch drew 9,000 viewers.", True),
+        # ... or who stands where in it.
+        ("Harrow Mayor Ines Hald, left, and Kessling Mayor Tomas Varn.", False),
+        ("Ines Hald (right) greets Tomas Varn at the Harrow quay on Monday.", False),
+        ("The ferry turned left, then right, before it reached the Harrow quay.", True),
+        ("Rep. Ines Hald (R) said the Harrow ferry would sail again on Friday.", True),
         # An exclamation is a statement only inside a quotation.
         ("Any help offered to the Harrow crews would be so appreciated!", False),
         ('"We will sail again on Friday!" the Harrow ferry captain said.', True),
