@@ -40,6 +40,12 @@ _LONE_TITLE = re.compile(rf"^[\"“‘'(]*(?:{'|'.join(TITLE_ABBREVIATIONS)})\.$
 # 'Francis told him.' The speaker's line is one to three capitalised words and a verb of saying.
 _BARE_QUOTATION = re.compile(r"^[\"“‘].*[!?][\"”’]$")
 _SPEAKER_VERBS = SAYING_VERBS | {"asked", "shouted", "tweeted", "posted"}
+# ... and ends a sentence at "p.m." before its time zone: 'at 2 p.m.' + 'Eastern, when ...'.
+_CLOCK_END = re.compile(r"\b[ap]\.m\.$", re.IGNORECASE)
+_TIME_ZONE = re.compile(
+    r"^(?:[ECMP][SD]?T|GMT|UTC|BST|CET)\b"
+    r"|^(?:Eastern|Central|Mountain|Pacific|Atlantic)(?=[,.;:)]| [Tt]ime\b| [a-z]|$)"
+)
 _SPEAKER_FIRST = re.compile(r"^(?:[A-Z][\w.'’-]*\s+){1,3}(\w+)\b")
 
 
@@ -100,6 +106,10 @@ def split_paragraph(paragraph: str) -> tuple[str, ...]:
         possessive = bool(
             out and _SPLIT_POSSESSIVE.search(out[-1]) and _POSSESSIVE_REST.match(piece)
         )
+        zone = bool(out and _CLOCK_END.search(out[-1]) and _TIME_ZONE.match(piece))
+        if out and zone:
+            out[-1] += " " + piece
+            continue
         if out and (possessive or piece[:1] in {",", ";"}):
             out[-1] += piece
             continue

@@ -80,6 +80,17 @@ from summarizer.sentences import split_article, split_text
             '“Mr. Okafor knew the reef well," the pilot said. He nodded.',
             ['“Mr. Okafor knew the reef well," the pilot said.', "He nodded."],
         ),
+        (
+            # ... and at "p.m." before its time zone; a new sentence after it still starts.
+            "The talk is at 2 p.m. Eastern, in the Harrow hall. It ends at 4 p.m. Tea follows. "
+            "It airs at 9 p.m. ET on Friday.",
+            [
+                "The talk is at 2 p.m. Eastern, in the Harrow hall.",
+                "It ends at 4 p.m.",
+                "Tea follows.",
+                "It airs at 9 p.m. ET on Friday.",
+            ],
+        ),
     ],
 )
 def test_split_text(text, expected):
