@@ -422,10 +422,13 @@ def bare_quantity(doc: Doc, mask: list[bool], quoted: AbstractSet[int]) -> bool:
 
 
 _OBJECT_PRONOUNS = frozenset({"him", "her"})
+_INFINITIVE_SUBJECTS = frozenset({"it", "them"})
 _OBJECT_DEPS = frozenset({"dobj", "dative", "pobj"})
 
 
-def object_pronoun(doc: Doc, mask: list[bool], quoted: AbstractSet[int]) -> bool:
+def object_pronoun(
+    doc: Doc, mask: list[bool], quoted: AbstractSet[int], replaced: AbstractSet[int] = frozenset()
+) -> bool:
     """Whether "him" or "her" as an object stands for someone no earlier word names.
 
     It cannot stand for the subject of its own clause (that would be "himself"), so in
@@ -436,13 +439,21 @@ def object_pronoun(doc: Doc, mask: list[bool], quoted: AbstractSet[int]) -> bool
     for token in doc:
         # "recalls him saying": the subject of "saying", and the object of "recalls".
         accusative = token.dep_ == "nsubj" and token.lower_ == "him"
-        if token.lower_ not in _OBJECT_PRONOUNS or not (token.dep_ in _OBJECT_DEPS or accusative):
+        # "called for it to be broken up": the subject of an infinitive after "for", whatever
+        # the pronoun, stands for what the sentence before named.
+        infinitive = token.dep_ in {"nsubj", "nsubjpass"} and any(
+            c.dep_ == "mark" and c.lower_ == "for" for c in token.head.children
+        )
+        pronouns = _OBJECT_PRONOUNS | _INFINITIVE_SUBJECTS if infinitive else _OBJECT_PRONOUNS
+        if token.lower_ not in pronouns or not (
+            token.dep_ in _OBJECT_DEPS or accusative or infinitive
+        ):
             continue
-        if not mask[token.i] or token.i in quoted:
+        if not mask[token.i] or token.i in quoted or token.i in replaced:
             continue
         # The subject of its clause: of the nearest head that has one ("to succeed him" is
         # Bergoglio's, through "was elected").
-        clause = token.head.head if accusative else token.head
+        clause = token.head.head if accusative or infinitive else token.head
         while clause.head.i != clause.i and not _subject(clause):
             clause = clause.head
         subject = _subject(clause)

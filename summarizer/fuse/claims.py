@@ -341,14 +341,69 @@ def _claims(sentence: Sentence, doc: Doc, previous: Sequence[str], read: Reader)
         # A clause is read from the wording without the tail attribution: it has lost who
         # said it whenever the sentence had one.
         speaker_cut = written != full
-        claims += [
-            _claim(
-                sentence, doc, [_and(m, part) for m in masks], replace, extra,
-                clause=True, speaker_cut=speaker_cut,
-            )
-            for part in split
-        ]  # fmt: skip
+        for part in split:
+            # "... described the harbour board as a relic and called for it to be broken up":
+            # alone, the second clause says what "it" is.
+            named, named_extra = _object_cut_away(doc, part)
+            claims.append(
+                _claim(
+                    sentence, doc, [_and(m, part) for m in masks], replace | named,
+                    extra + named_extra, clause=True, speaker_cut=speaker_cut,
+                )
+            )  # fmt: skip
     return [c for c in claims if c.wordings] or [_unprintable(sentence, doc)]
+
+
+_OBJECT_REFERENT = {"it": frozenset({"NN", "NNP"}), "them": frozenset({"NNS", "NNPS"})}
+# Parts of a noun phrase before its noun that may stand for it; what follows it is cut.
+_NOUN_PHRASE_DEPS = frozenset({"det", "compound", "amod", "nummod", "poss", "case"})
+
+
+def _object_cut_away(doc: Doc, part: list[bool]) -> tuple[dict[int, str], list[Entity]]:
+    """What "it" or "them" in a clause stands for: the object of the clause it was cut from.
+
+    "The board described the pier as a relic and called for it to be broken up": the clause
+    "The board called for it to be broken up" reads "... for the pier to be broken up". Only
+    where the main verb has one object, of the pronoun's number and no person, that the clause
+    leaves out, and the pronoun is an object or the subject of "for ... to"; "made it clear"
+    keeps its "it".
+    """
+    root = doc[:].root
+    objects = [c for c in root.children if c.dep_ == "dobj"]
+    if len(objects) != 1 or part[objects[0].i]:
+        return {}, []
+    noun = objects[0]
+    if noun.pos_ not in {"NOUN", "PROPN"} or noun.ent_type_ in {"PERSON", "NORP"}:
+        return {}, []
+    pronouns = [
+        t for t in doc
+        if part[t.i] and t.lower_ in _OBJECT_REFERENT and noun.tag_ in _OBJECT_REFERENT[t.lower_]
+        and (
+            (t.dep_ in {"dobj", "pobj"} and not any(
+                c.dep_ in {"xcomp", "ccomp", "acomp", "oprd"} for c in t.head.children
+            ))
+            or (t.dep_ in {"nsubj", "nsubjpass"} and any(
+                c.dep_ == "mark" and c.lower_ == "for" for c in t.head.children
+            ))
+        )
+    ]  # fmt: skip
+    if len(pronouns) != 1 or pronouns[0].i in quoted_tokens(doc):
+        return {}, []
+    start = noun.i
+    while start > 0 and doc[start - 1].dep_ in _NOUN_PHRASE_DEPS and doc[start - 1].head.i >= start:
+        start -= 1
+    phrase = doc[start : noun.i + 1]
+    if any(t.is_punct for t in phrase):
+        return {}, []
+    names = [(e.text, e.label_) for e in doc.ents if start <= e.start and e.end <= noun.i + 1]
+    # "bought two ferries and sold them": "sold the two ferries", not any two.
+    first = phrase[0]
+    text = phrase.text
+    if first.dep_ == "det" and first.lower_ in {"a", "an", "some", "another"}:
+        text = "the " + phrase[1:].text
+    elif first.dep_ not in {"det", "poss"} and noun.pos_ == "NOUN":
+        text = "the " + text
+    return {pronouns[0].i: text}, names
 
 
 def _unprintable(sentence: Sentence, doc: Doc, *, reads_on: bool = False) -> Claim:
@@ -453,7 +508,7 @@ def _wording(
         dangling_opener(text)
         or demonstrative(doc, mask, quoted)
         or bare_quantity(doc, mask, quoted)
-        or object_pronoun(doc, mask, quoted)
+        or object_pronoun(doc, mask, quoted, replace.keys())
         or pointing_place(doc, mask, quoted)
         or clause_pronoun(doc, mask, quoted, replace.keys())
         or bare_comparison(doc, mask, quoted)

@@ -643,6 +643,10 @@ def test_a_bare_count_as_subject_is_dangling(models, text, bare):
         ("Tomas Varn said the Harrow council would back him in the vote.", False),
         ("The mayor told Ines Hald that the ferry board had misled her.", False),
         ("Ines Hald said her ferry would sail again on Friday.", False),
+        # The subject of an infinitive after "for" is an object too, whatever the pronoun.
+        ("The Harrow ferry board called for it to be broken up.", True),
+        ("The Harrow ferry board asked for them to be sold in May.", True),
+        ("The ferry board called for the old pier to be broken up.", False),
     ],
 )
 def test_him_or_her_as_object_of_its_own_subject_points_back(models, text, pointing):
@@ -1608,3 +1612,32 @@ def test_a_clause_that_says_how_a_plan_goes_stays(models):
     text = "Harrow had called for a ferry plan, which Kessling rejected on Monday."
     wordings = [w for claim in _wordings(models, text) for w in claim]
     assert "Harrow had called for a ferry plan." in wordings, wordings
+
+
+@pytest.mark.parametrize(
+    ("text", "clause"),
+    [
+        (
+            "The Harrow ferry council, which meets every month, described the old stone pier at "
+            "Kessling as a danger to the boats and called for it to be broken up in the summer.",
+            "The Harrow ferry council called for the old stone pier to be broken up in the summer.",
+        ),
+        (
+            "The Harrow ferry council bought two new ferries from a yard in Kessling in May and "
+            "sold them to the town of Varn Bay in June.",
+            "The Harrow ferry council sold the two new ferries to the town of Varn Bay in June.",
+        ),
+        # An "it" that stands for no object keeps its place.
+        (
+            "The Harrow ferry council read the long report on the old stone pier on Monday and "
+            "made it clear that no ferry would sail before the summer.",
+            "The Harrow ferry council made it clear that no ferry would sail before the summer.",
+        ),
+    ],
+)
+def test_a_clause_cut_from_its_object_names_what_its_pronoun_stands_for(models, text, clause):
+    """ "... described the pier as a danger and called for it to be broken up": alone, the
+    second clause says what "it" is."""
+    wordings = [w for claim in _wordings(models, text) for w in claim]
+    assert clause in wordings, wordings
+    assert not any("for it to be" in w and "described" not in w for w in wordings)
