@@ -4,7 +4,8 @@
 that carry it, "The ship had sunk." says what they report. "A passenger said ferry workers
 were cheats" reports a view: without its speaker the digest would state it as fact. A clause
 that says what a whole class is ("workers were cheats"), what may or ought to be ("can be",
-"must answer"), or that draws a conclusion ("proves that ...") keeps who said it.
+"must answer"), or that draws a conclusion ("proves that ...") keeps who said it; so does what
+someone alleges or claims, which the outlet does not say is so.
 """
 
 from __future__ import annotations
@@ -42,6 +43,13 @@ _LINKING_VERBS = frozenset(
     {"be", "is", "are", "was", "were", "been", "being", "'s", "’s", "'re", "’re", "seem", "seems",
      "seemed", "appear", "appears", "appeared", "remain", "remains", "remained", "become",
      "becomes", "became"}
+)  # fmt: skip
+# Verbs that report a contested assertion: "prosecutors alleged he took the money" does not
+# say that he took it, nor "an MP claimed support is rising" that it is.
+_CONTESTING_VERBS = frozenset(
+    {"claim", "claims", "claimed", "claiming", "allege", "alleges", "alleged", "alleging",
+     "insist", "insists", "insisted", "insisting", "contend", "contends", "contended",
+     "assert", "asserts", "asserted"}
 )  # fmt: skip
 # A person pointed at ("it" is as often the weather or the time).
 _PERSONAL_PRONOUNS = POINTERS - {"it", "its"}
@@ -103,8 +111,8 @@ def _statement(doc: Doc) -> Token:
 def drop_tail_attribution(doc: Doc, keep: list[bool], *, quoted: bool) -> None:
     """'X happened, police said.' -> 'X happened.'; 'according to Y' goes wherever it stands.
 
-    A direct quotation keeps its tail: "'We will stay,' she said" needs its speaker; so does a
-    view (`states_a_view`).
+    A direct quotation keeps its tail: "'We will stay,' she said" needs its speaker; so do a
+    view (`states_a_view`) and a contested claim ("..., prosecutors alleged").
     """
     if states_a_view(_statement(doc)):
         return
@@ -137,6 +145,7 @@ def drop_tail_attribution(doc: Doc, keep: list[bool], *, quoted: bool) -> None:
         and len(tail) <= MAX_ATTRIBUTION_TOKENS
         and len(verbs) == 1
         and verbs[0].lower_ in SAYING_VERBS
+        and verbs[0].lower_ not in _CONTESTING_VERBS
     ):
         for i in range(commas[-1], len(doc)):
             if not doc[i].is_punct or doc[i].text == ",":
@@ -178,7 +187,7 @@ def drop_head_attribution(doc: Doc, keep: list[bool]) -> None:
         return
     # "He said the administration must answer for its failings": what someone thinks ought
     # to be, or is, is their view; without them it would read as the digest's.
-    if states_a_view(clause):
+    if states_a_view(clause) or clause.head.lower_ in _CONTESTING_VERBS:
         return
     # "Police said X, and that Y": without "Police said" the second "that" hangs.
     if any(

@@ -1050,6 +1050,23 @@ def test_a_view_keeps_who_holds_it(models, text):
     assert all(any(s in w.casefold() for s in speakers) for w in wordings), wordings
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Tomas Varn took 5,000 crowns from the Harrow ferry fund in May, prosecutors alleged.",
+        "A Kessling councillor has claimed that support is rising inside the Harrow council.",
+    ],
+)
+def test_what_someone_alleges_keeps_who_alleges_it(models, text):
+    """ "..., prosecutors alleged" does not say he took it: no wording drops who alleges it."""
+    wordings = _printable(models, text)
+    assert wordings
+    assert all(("alleged" in w or "claimed" in w) for w in wordings), wordings
+    # A plain report still comes off.
+    said = text.replace("alleged", "said").replace("has claimed", "said")
+    assert any("said" not in w for w in _printable(models, said))
+
+
 def test_a_clause_of_an_attributed_sentence_drops_who_said_it(models):
     """A clause is cut from the wording without its attribution: it is marked as such."""
     text = (
