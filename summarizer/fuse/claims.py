@@ -202,6 +202,10 @@ class Claim:
                 )
             ):
                 node = node.head
+            # "on the evening of Nov. 23": "on the evening" alone says no evening.
+            part_of_day = node.head.lower_ in _PARTS_OF_DAY and node.lower_ == "of"
+            if part_of_day and node.head.dep_ == "pobj" and node.head.head.dep_ in _PRUNABLE:
+                node = node.head.head
             # "is based in Harrow", "was born in 1990": the passive says nothing without it.
             if _sole_complement(node):
                 return None
@@ -227,6 +231,9 @@ class Claim:
         if sum(mask) == before:
             return None
         return _wording(doc, mask, self._replace, self._extra)
+
+
+_PARTS_OF_DAY = frozenset({"morning", "afternoon", "evening", "night", "day", "weekend"})
 
 
 def _sole_complement(token: Token) -> bool:

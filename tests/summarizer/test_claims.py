@@ -1658,3 +1658,15 @@ def test_a_clause_cut_from_its_object_names_what_its_pronoun_stands_for(models, 
     wordings = [w for claim in _wordings(models, text) for w in claim]
     assert clause in wordings, wordings
     assert not any("for it to be" in w and "described" not in w for w in wordings)
+
+
+def test_a_date_cut_from_a_part_of_the_day_takes_the_part_of_the_day(models):
+    """'on the evening of Nov. 23' goes whole: 'on the evening' alone names no evening."""
+    text = (
+        "Tomas Varn shot Ada Quist in the car park of the Harrow ferry terminal on the evening "
+        "of Nov. 23, 2012."
+    )
+    (claim,) = _read(models, text)
+    shorter = claim.without(claim.wordings[0], ["Nov. 23, 2012"])
+    assert shorter is not None
+    assert shorter.text == "Tomas Varn shot Ada Quist in the car park of the Harrow ferry terminal."
