@@ -211,9 +211,29 @@ def _one_person(previous: Sequence[str], read: Reader) -> str | None:
             ):
                 # "Brandt and Varn left": either may be "she", whatever the tagger made of Varn.
                 paired = any(c.dep_ == "conj" for c in root.children)
-                return None if paired else max(people, key=len)
+                # "Lima (real name Harold Lima) had ...": the name in brackets is an aside,
+                # not what the outlet calls him.
+                bracketed = _bracketed(doc)
+                named = [
+                    e.text for e in doc.ents
+                    if e.text in people and not any(t.i in bracketed for t in e)
+                ]  # fmt: skip
+                return None if paired else max(named or people, key=len)
         return None
     return None
+
+
+def _bracketed(doc: Doc) -> set[int]:
+    """The tokens inside round brackets."""
+    inside: set[int] = set()
+    opened: int | None = None
+    for token in doc:
+        if token.text == "(":
+            opened = token.i
+        elif token.text == ")" and opened is not None:
+            inside.update(range(opened + 1, token.i))
+            opened = None
+    return inside
 
 
 def _may_be_someone(token: Token) -> bool:

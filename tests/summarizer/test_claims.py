@@ -1670,3 +1670,14 @@ def test_a_date_cut_from_a_part_of_the_day_takes_the_part_of_the_day(models):
     shorter = claim.without(claim.wordings[0], ["Nov. 23, 2012"])
     assert shorter is not None
     assert shorter.text == "Tomas Varn shot Ada Quist in the car park of the Harrow ferry terminal."
+
+
+def test_a_pronoun_stands_for_the_name_outside_brackets(models):
+    """After "Quist (real name Harald Quist) had ...", "His bandmate" is Quist's, not Harald
+    Quist's: the digest named him as Dev Quist."""
+    before = [
+        "Harrow singer Dev Quist died on Wednesday, his label said.",
+        "Quist (real name Harald Quist) had been diagnosed with cancer in October 2017.",
+    ]
+    (claim,) = _wordings(models, "His bandmate Ole Varn announced the news in a video.", before)
+    assert claim[0] == "Quist's bandmate Ole Varn announced the news in a video."
