@@ -19,6 +19,7 @@ from types import MappingProxyType
 
 __all__ = [
     "NATIONALITIES",
+    "PARTS_OF_DAY",
     "QUOTATION",
     "SAYING_VERBS",
     "TIME_UNITS",
@@ -41,6 +42,8 @@ TITLE_ABBREVIATIONS = (
 TIME_UNITS = frozenset(
     {"minutes", "hours", "days", "weeks", "months", "years", "decades", "centuries"}
 )
+# Parts of a day or week a date may follow ("on the evening of Nov. 23").
+PARTS_OF_DAY = frozenset({"morning", "afternoon", "evening", "night", "day", "weekend"})
 # Verbs of saying, in the forms news uses ("said", "told", "adds"): who speaks, not what.
 SAYING_VERBS = frozenset(
     {"say", "says", "said", "saying", "report", "reports", "reported", "reporting", "tell",

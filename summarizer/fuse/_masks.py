@@ -22,6 +22,7 @@ __all__ = [
     "FINITE_TAGS",
     "MIN_CLAIM_WORDS",
     "MIN_MAIN_CLAUSE_WORDS",
+    "bracket_spans",
     "drop_asides",
     "drop_connectives",
     "drop_dateline",
@@ -318,15 +319,10 @@ def drop_asides(doc: Doc, keep: list[bool]) -> None:
         separable = not told_on and not listed and not glued and not _plural_subject(token)
         if set_off and closed and separable and len(span) <= MAX_ASIDE_TOKENS:
             drop_with_commas(doc, keep, first, last + 1)
-    opened: int | None = None
-    for token in doc:
-        if token.text == "(":
-            opened = token.i
-        elif token.text == ")" and opened is not None:
-            if token.i - opened <= MAX_ASIDE_TOKENS:
-                for i in range(opened, token.i + 1):
-                    keep[i] = False
-            opened = None
+    for start, end in bracket_spans(doc):
+        if end - start <= MAX_ASIDE_TOKENS:
+            for i in range(start, end + 1):
+                keep[i] = False
     # A hyphen with a space on each side is a dash too: "hungry – whose score ... group - spent"
     # closes its aside with one.
     dashes = [
@@ -341,6 +337,19 @@ def drop_asides(doc: Doc, keep: list[bool]) -> None:
         if b - a <= MAX_ASIDE_TOKENS and not a < root < b:
             for i in range(a, b + 1):
                 keep[i] = False
+
+
+def bracket_spans(doc: Doc) -> list[tuple[int, int]]:
+    """The index of each opening round bracket and of the one closing it."""
+    spans: list[tuple[int, int]] = []
+    opened: int | None = None
+    for token in doc:
+        if token.text == "(":
+            opened = token.i
+        elif token.text == ")" and opened is not None:
+            spans.append((opened, token.i))
+            opened = None
+    return spans
 
 
 def _how_it_goes(span: list[Token]) -> bool:

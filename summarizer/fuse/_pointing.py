@@ -13,7 +13,7 @@ from collections.abc import Set as AbstractSet
 from typing import TYPE_CHECKING
 
 from ..nlp import SUBJECT_DEPS
-from ..text import SAYING_VERBS, TIME_UNITS
+from ..text import PARTS_OF_DAY, SAYING_VERBS, TIME_UNITS
 from ._speakers import SUBJECT_PRONOUNS
 
 if TYPE_CHECKING:
@@ -301,10 +301,9 @@ def _subject(head: Token) -> set[int]:
 
 # "these days", "this year", "that morning" say when, counted from the day of writing; they
 # point at no earlier sentence.
-_TIME_NOUNS = TIME_UNITS | {
-    "times", "year", "month", "week", "weekend", "day", "morning", "afternoon", "evening",
-    "night", "season", "spring", "summer", "fall", "autumn", "winter", "decade", "century",
-    "time", "moment",
+_TIME_NOUNS = TIME_UNITS | PARTS_OF_DAY | {
+    "times", "year", "month", "week", "season", "spring", "summer", "fall", "autumn", "winter",
+    "decade", "century", "time", "moment",
 }  # fmt: skip
 _DEMONSTRATIVES = frozenset({"these", "those", "this", "that"})
 # A demonstrative standing alone for a noun (tagged DT, unlike the relative "that", WDT, and

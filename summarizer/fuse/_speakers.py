@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from ..nlp import SUBJECT_DEPS
 from ..text import SAYING_VERBS
-from ._masks import quoted_tokens
+from ._masks import bracket_spans, quoted_tokens
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -213,7 +213,7 @@ def _one_person(previous: Sequence[str], read: Reader) -> str | None:
                 paired = any(c.dep_ == "conj" for c in root.children)
                 # "Lima (real name Harold Lima) had ...": the name in brackets is an aside,
                 # not what the outlet calls him.
-                bracketed = _bracketed(doc)
+                bracketed = {i for a, b in bracket_spans(doc) for i in range(a + 1, b)}
                 named = [
                     e.text for e in doc.ents
                     if e.text in people and not any(t.i in bracketed for t in e)
@@ -221,19 +221,6 @@ def _one_person(previous: Sequence[str], read: Reader) -> str | None:
                 return None if paired else max(named or people, key=len)
         return None
     return None
-
-
-def _bracketed(doc: Doc) -> set[int]:
-    """The tokens inside round brackets."""
-    inside: set[int] = set()
-    opened: int | None = None
-    for token in doc:
-        if token.text == "(":
-            opened = token.i
-        elif token.text == ")" and opened is not None:
-            inside.update(range(opened + 1, token.i))
-            opened = None
-    return inside
 
 
 def _may_be_someone(token: Token) -> bool:

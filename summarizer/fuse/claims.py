@@ -31,7 +31,7 @@ from dataclasses import replace as replace_field
 from typing import TYPE_CHECKING
 
 from ..nlp import FACT_LABELS, NUMERIC_LABELS, SUBJECT_DEPS, Entity, parse
-from ..text import SAYING_VERBS
+from ..text import PARTS_OF_DAY, SAYING_VERBS
 from ..verify import content_words, normalise_tokens
 from ._attribution import drop_head_attribution, drop_tail_attribution, reported_clause
 from ._fragments import headless, inverted, lost_subject, quote_and_remnant, says_nothing
@@ -203,7 +203,7 @@ class Claim:
             ):
                 node = node.head
             # "on the evening of Nov. 23": "on the evening" alone says no evening.
-            part_of_day = node.head.lower_ in _PARTS_OF_DAY and node.lower_ == "of"
+            part_of_day = node.head.lower_ in PARTS_OF_DAY and node.lower_ == "of"
             if part_of_day and node.head.dep_ == "pobj" and node.head.head.dep_ in _PRUNABLE:
                 node = node.head.head
             # "is based in Harrow", "was born in 1990": the passive says nothing without it.
@@ -231,9 +231,6 @@ class Claim:
         if sum(mask) == before:
             return None
         return _wording(doc, mask, self._replace, self._extra)
-
-
-_PARTS_OF_DAY = frozenset({"morning", "afternoon", "evening", "night", "day", "weekend"})
 
 
 def _sole_complement(token: Token) -> bool:
