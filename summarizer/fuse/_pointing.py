@@ -28,6 +28,7 @@ __all__ = [
     "demonstrative",
     "elided_verb",
     "imperative",
+    "infinitive_subject",
     "interjection",
     "object_pronoun",
     "personal_voice",
@@ -425,6 +426,13 @@ _INFINITIVE_SUBJECTS = frozenset({"it", "them"})
 _OBJECT_DEPS = frozenset({"dobj", "dative", "pobj"})
 
 
+def infinitive_subject(token: Token) -> bool:
+    """Whether a token is the subject of an infinitive after "for" ("for it to be sold")."""
+    return token.dep_ in {"nsubj", "nsubjpass"} and any(
+        c.dep_ == "mark" and c.lower_ == "for" for c in token.head.children
+    )
+
+
 def object_pronoun(
     doc: Doc, mask: list[bool], quoted: AbstractSet[int], replaced: AbstractSet[int] = frozenset()
 ) -> bool:
@@ -440,9 +448,7 @@ def object_pronoun(
         accusative = token.dep_ == "nsubj" and token.lower_ == "him"
         # "called for it to be broken up": the subject of an infinitive after "for", whatever
         # the pronoun, stands for what the sentence before named.
-        infinitive = token.dep_ in {"nsubj", "nsubjpass"} and any(
-            c.dep_ == "mark" and c.lower_ == "for" for c in token.head.children
-        )
+        infinitive = infinitive_subject(token)
         pronouns = _OBJECT_PRONOUNS | _INFINITIVE_SUBJECTS if infinitive else _OBJECT_PRONOUNS
         if token.lower_ not in pronouns or not (
             token.dep_ in _OBJECT_DEPS or accusative or infinitive

@@ -12,7 +12,14 @@ from collections.abc import Iterator, Mapping, Sequence
 
 from ..models import Citation, Disagreement
 from ..nlp import COUNTED_LABELS, NUMERIC_LABELS, Entity, entities
-from ..verify import MIN_COVERAGE, Check, Verifier, entity_in_text, normalise_tokens
+from ..verify import (
+    MIN_COVERAGE,
+    Check,
+    Verifier,
+    entity_in_text,
+    find_run,
+    normalise_tokens,
+)
 from ._compare import same_quantity
 from .claims import Wording
 
@@ -114,11 +121,8 @@ def _anchored_rival(
 
 def _span(tokens: Sequence[str], needle: Sequence[str]) -> tuple[int, int] | None:
     """Where a run of tokens first stands in a token list: its first and last index."""
-    n = len(needle)
-    for i in range(len(tokens) - n + 1):
-        if n and tuple(tokens[i : i + n]) == tuple(needle):
-            return i, i + n - 1
-    return None
+    start = find_run(tokens, needle)
+    return None if start is None else (start, start + len(needle) - 1)
 
 
 def _gap(a: tuple[int, int], b: tuple[int, int]) -> int:

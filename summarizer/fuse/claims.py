@@ -57,6 +57,7 @@ from ._pointing import (
     demonstrative,
     elided_verb,
     imperative,
+    infinitive_subject,
     interjection,
     object_pronoun,
     personal_voice,
@@ -386,9 +387,7 @@ def _object_cut_away(doc: Doc, part: list[bool]) -> tuple[dict[int, str], list[E
             (t.dep_ in {"dobj", "pobj"} and not any(
                 c.dep_ in {"xcomp", "ccomp", "acomp", "oprd"} for c in t.head.children
             ))
-            or (t.dep_ in {"nsubj", "nsubjpass"} and any(
-                c.dep_ == "mark" and c.lower_ == "for" for c in t.head.children
-            ))
+            or infinitive_subject(t)
         )
     ]  # fmt: skip
     if len(pronouns) != 1 or pronouns[0].i in quoted_tokens(doc):

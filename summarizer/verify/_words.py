@@ -23,6 +23,7 @@ __all__ = [
     "content_words",
     "coverage",
     "entity_in_text",
+    "find_run",
     "normalise_tokens",
     "quotes",
     "same_word",
@@ -206,12 +207,21 @@ def spoken_tokens(text: str) -> tuple[str, ...]:
 
 def contains_run(tokens: Sequence[str], quote: str) -> bool:
     needle = normalise_tokens(quote)
+    return not needle or find_run(tokens, needle) is not None
+
+
+def find_run(tokens: Sequence[str], needle: Sequence[str]) -> int | None:
+    """Where a run of tokens first stands in a token list (its first index), if anywhere."""
     if not needle:
-        return True
-    first = needle[0]
-    return any(
-        tokens[i : i + len(needle)] == needle for i, token in enumerate(tokens) if token == first
-    )
+        return None
+    n, first = len(needle), needle[0]
+    return next(
+        (
+            i for i, token in enumerate(tokens)
+            if token == first and list(tokens[i : i + n]) == list(needle)
+        ),
+        None,
+    )  # fmt: skip
 
 
 def tokens_of(sentences: Sequence[str]) -> set[str]:
