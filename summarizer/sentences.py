@@ -40,12 +40,17 @@ _LONE_TITLE = re.compile(rf"^[\"“‘'(]*(?:{'|'.join(TITLE_ABBREVIATIONS)})\.$
 # 'Francis told him.' The speaker's line is one to three capitalised words and a verb of saying.
 _BARE_QUOTATION = re.compile(r"^[\"“‘].*[!?][\"”’]$")
 _SPEAKER_VERBS = SAYING_VERBS | {"asked", "shouted", "tweeted", "posted"}
-# ... and ends a sentence at "p.m." before its time zone: 'at 2 p.m.' + 'Eastern, when ...'.
+# ... and ends a sentence at "p.m." before its time zone or day: 'at 2 p.m.' + 'Eastern, when
+# ...', 'Around 2 a.m.' + 'Tuesday, police ...'.
 _CLOCK_END = re.compile(r"\b[ap]\.m\.$", re.IGNORECASE)
-_TIME_ZONE = re.compile(
+_AFTER_CLOCK = re.compile(
     r"^(?:[ECMP][SD]?T|GMT|UTC|BST|CET)\b"
     r"|^(?:Eastern|Central|Mountain|Pacific|Atlantic)(?=[,.;:)]| [Tt]ime\b| [a-z]|$)"
+    r"|^(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b(?! [A-Z])"
 )
+# ... and ends a sentence at a dotted code's closing point: 'BQ.1.1.' + 'is causing 13% ...'.
+_DOTTED_CODE_END = re.compile(r"\b\w+(?:\.\w+)*\.\d+\.$")
+_LOWER_START = re.compile(r"^[a-z]+[\s,;]")  # "is", not "iPhone"
 _SPEAKER_FIRST = re.compile(r"^(?:[A-Z][\w.'’-]*\s+){1,3}(\w+)\b")
 
 
@@ -106,8 +111,9 @@ def split_paragraph(paragraph: str) -> tuple[str, ...]:
         possessive = bool(
             out and _SPLIT_POSSESSIVE.search(out[-1]) and _POSSESSIVE_REST.match(piece)
         )
-        zone = bool(out and _CLOCK_END.search(out[-1]) and _TIME_ZONE.match(piece))
-        if out and zone:
+        clock = bool(out and _CLOCK_END.search(out[-1]) and _AFTER_CLOCK.match(piece))
+        code = bool(out and _DOTTED_CODE_END.search(out[-1]) and _LOWER_START.match(piece))
+        if out and (clock or code):
             out[-1] += " " + piece
             continue
         if out and (possessive or piece[:1] in {",", ";"}):

@@ -81,14 +81,28 @@ from summarizer.sentences import split_article, split_text
             ['“Mr. Okafor knew the reef well," the pilot said.', "He nodded."],
         ),
         (
-            # ... and at "p.m." before its time zone; a new sentence after it still starts.
+            # ... and at "p.m." before its time zone or day; a new sentence after it still starts.
             "The talk is at 2 p.m. Eastern, in the Harrow hall. It ends at 4 p.m. Tea follows. "
-            "It airs at 9 p.m. ET on Friday.",
+            "It airs at 9 p.m. ET on Friday. Around 2 a.m. Tuesday, the crew left. "
+            "It ends at 4 p.m. Sunday Market opens later.",
             [
                 "The talk is at 2 p.m. Eastern, in the Harrow hall.",
                 "It ends at 4 p.m.",
                 "Tea follows.",
                 "It airs at 9 p.m. ET on Friday.",
+                "Around 2 a.m. Tuesday, the crew left.",
+                "It ends at 4 p.m.",
+                "Sunday Market opens later.",
+            ],
+        ),
+        (
+            # ... and at a dotted code's closing point before a lowercase word; a new
+            # sentence after a decimal still starts, "iPhone" or not.
+            "Strain KV.2 leads; strain KV.2.1. is second. The rate was 3.5. iPads sold out.",
+            [
+                "Strain KV.2 leads; strain KV.2.1. is second.",
+                "The rate was 3.5.",
+                "iPads sold out.",
             ],
         ),
     ],
