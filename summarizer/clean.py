@@ -43,6 +43,7 @@ _ENTITY_LEFTOVER = re.compile(r"\b([A-Z]{1,3}&[A-Z][A-Za-z]{0,3});(?=\s)")
 _BROKEN_CLOSING_QUOTE = re.compile(r"(?<=\S)\ufffd\?")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _BULLET = re.compile(r"^\s*(?:[•·▪◦●■□►▸‣⁃*]|-(?=\s))\s*")
+_LIST_NUMBER = re.compile(r"^\d{1,2}[.)]\s+(?=[A-Z“\"‘'])")  # "3. Marlow bought the house ..."
 _TERMINAL = re.compile(r"[.!?…:;][\"'”’)\]]*$|[\"”’]$")
 # A word as a reader counts it: "don't", "U.S", "COVID-19" are one each. Not `text.words`,
 # whose \w runs split them, so a line of initials or hyphenated names would pass the
@@ -68,13 +69,17 @@ _ARCHIVE_NOTICE = re.compile(
 )
 # The page's note on its own making, not the story: "This story has been corrected to show
 # ...", "Editor's note: This article was amended on 9 June", "This article was originally
-# published with the title ...", "Ada Lens in Harrow contributed to this report."
+# published with the title ...", "Ada Lens in Harrow contributed to this report.", and a
+# podcast page's note on its transcript ("... automatically generated ...", "There may be some
+# differences between the audio and the text.").
 _PAGE_NOTE = re.compile(
     r"^(?:(?:editor['’]?s\s+note|correction|clarification|update)\b[^:]{0,30}:\s*)?"
     r"(?:this\s+(?:story|article|report|post|piece)|the\s+(?:story|article|post))\s+"
     r"(?:has\s+been|had\s+been|was|is)\s+(?:originally\s+|first\s+)?"
     r"(?:updated|corrected|amended|revised|changed|edited|published|posted|produced)\b"
-    r"|\bcontributed\s+(?:reporting\s+)?to\s+this\s+(?:report|story|article)\b",
+    r"|\bcontributed\s+(?:reporting\s+)?to\s+this\s+(?:report|story|article)\b"
+    r"|\btranscripts?\s+(?:was|were|is|are|has\s+been)\s+(?:\w+\s+)?generated\b"
+    r"|\bdifferences\s+between\s+the\s+audio\s+and\s+the\s+(?:text|transcript)\b",
     re.I,
 )
 _CRAWL = re.compile(r"\bcrawl(?:s|ed|er|ing)?\b", re.I)
@@ -236,6 +241,10 @@ _PLAYER_LABEL = re.compile(
     r"^(?:(?:CLOSE|REPLAY|VIDEO|WATCH|SKIP AD|(?:Skip in Skip x )?Embed x Share)\s+(?=[A-Z][a-z])"
     r"|(?:Image|Photo|Analysis|Commentary)\s+(?=(?:The|A|An|There|Once)\s|[A-Z][a-z]+\s+[A-Z]))"
 )
+# A link to a related page, its section label glued to its title ("MORE:Ferry fares rise",
+# "Harbour history:How the quay was built"): the whole line when short, else the label alone
+# (a roundup's "Harrow:The council voted ..." paragraph is still news).
+_RELATED_LINK = re.compile(r"^[\"“‘']?[A-Z][^:\n]{0,60}?[^\s:]:(?=[A-Z“\"‘'])")
 # A link to another page set inside a paragraph: a related story's title after a sentence
 # ('... "the field of the assembly." [Fierce Fighters: 7 Secrets of Viking Culture] Such ...')
 # and a file's label ("in its response [PDF] that"). An editor's insertion ("[The district]
@@ -301,7 +310,11 @@ def _is_label(words: list[str]) -> bool:
 def _is_promo(line: str, words: list[str]) -> bool:
     if _SPONSOR_MESSAGE.match(line):
         return True
-    if len(words) > PROMO_MAX_WORDS or _REPORTING.search(line):
+    if len(words) > PROMO_MAX_WORDS:
+        return False
+    if _RELATED_LINK.match(line):
+        return True
+    if _REPORTING.search(line):
         return False
     if _PROMO_PHRASE.search(line):
         return True
@@ -504,6 +517,8 @@ def clean_text(text: str, *, light: bool = False) -> str:
             continue
         if not light:
             line = _PLAYER_LABEL.sub("", line, count=1)
+            line = _RELATED_LINK.sub("", line, count=1)
+            line = _LIST_NUMBER.sub("", line, count=1)
             line = LEADING_DATELINE.sub("", line, count=1)
             line = _AGENCY_BEFORE_DASH.sub(lambda m: " " if m.start() else "", line)
         key = _key(line)

@@ -298,6 +298,8 @@ def test_a_caption_block_ending_in_its_photo_credit_is_junk():
         "Update: The post has been updated with comments from the harbour office.",
         "This piece was first published under the title A Lamp for Ashby.",
         "Staff writer Ada Lens in Harrow contributed to this report.",
+        "This transcript was automatically generated, and then edited for clarity.",
+        "There may be some differences between the audio and the text.",
     ],
 )
 def test_a_pages_note_on_its_own_making_is_junk(line):
@@ -411,3 +413,30 @@ def test_a_message_from_someone_in_the_story_is_no_advert():
     line = "A message from the mayor: the Harrow ferry will sail again on Monday."
     assert not is_junk_line(line)
     assert is_junk_line("** " + line)
+
+
+def test_a_link_to_a_related_page_comes_off():
+    """A section label glued to a linked title: the line when it is short, else the label."""
+    text = (
+        "The Harrow ferry sank off the point on Monday, the coast guard said.\n\n"
+        "FERRY HISTORY:How the Harrow line was built, and why it ran at a loss\n\n"
+        "More:Kessling ferry fares to rise in the spring\n\n"
+        "Why are fares rising?:Kessling line posts a loss\n\n"
+        "'A long wait':Queues grow at the Harrow quay\n\n"
+        "Kessling:The council voted on Tuesday to keep the harbour office open through the "
+        "winter, after dozens of fishermen asked it not to close the office in November.\n\n"
+        "Note: the quay stays open."
+    )
+    assert clean_text(text) == (
+        "The Harrow ferry sank off the point on Monday, the coast guard said.\n\n"
+        "The council voted on Tuesday to keep the harbour office open through the "
+        "winter, after dozens of fishermen asked it not to close the office in November.\n\n"
+        "Note: the quay stays open."
+    )
+
+
+def test_a_list_items_number_comes_off():
+    text = "Ten facts about the quay\n\n1. The quay is older than the town.\n\n12 boats moor there."
+    assert clean_text(text) == (
+        "Ten facts about the quay\n\nThe quay is older than the town.\n\n12 boats moor there."
+    )
