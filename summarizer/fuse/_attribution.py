@@ -181,6 +181,10 @@ def drop_head_attribution(doc: Doc, keep: list[bool]) -> None:
         return
     if clause.right_edge.i < len(doc) - 2:
         return  # more follows the clause: not a plain "X said Y"
+    # "The agency said the rising strains – A and B – aren't new": misparsed, the strains are
+    # the verb's object and the clause has no subject of its own to stand on.
+    if not any(c.dep_ in SUBJECT_DEPS or c.dep_ in {"expl", "csubj"} for c in clause.children):
+        return
     # "Demoski told reporters that when he woke up, he checked ...": without the speaker, "he"
     # would point at whoever the digest named before.
     if any(t.lower_ in _PERSONAL_PRONOUNS for t in clause.subtree):

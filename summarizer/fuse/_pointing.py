@@ -402,8 +402,9 @@ _COUNTING_WORDS = frozenset({"more", "several", "few", "many", "other", "additio
 def bare_quantity(doc: Doc, mask: list[bool], quoted: AbstractSet[int]) -> bool:
     """Whether the main clause's subject is a bare count or share ("Two were arrested").
 
-    "Half were fed some cake", "Both said ...", "All 23 were rescued": of whom, the sentence
-    before said. "Two of the crew", "Three people" and "Most residents" say it themselves.
+    "Half were fed some cake", "Both said ...", "All 23 were rescued", and "Both men" or "All
+    three men": of whom, the sentence before said. "Two of the crew", "Three people", "Most
+    residents" and "All three crew members aboard" say it themselves.
     """
     root = doc[:].root
     for subject in root.children:
@@ -411,7 +412,14 @@ def bare_quantity(doc: Doc, mask: list[bool], quoted: AbstractSet[int]) -> bool:
             continue
         if subject.i in quoted or subject.pos_ == "PROPN":
             continue
-        counted = subject.lower_ in _QUANTIFIERS or subject.pos_ == "NUM"
+        determiners = {c.lower_ for c in subject.children if c.dep_ in {"det", "predet"}}
+        all_of_a_count = "all" in determiners and any(c.dep_ == "nummod" for c in subject.children)
+        counted = (
+            subject.lower_ in _QUANTIFIERS
+            or subject.pos_ == "NUM"
+            or "both" in determiners
+            or all_of_a_count
+        )
         telling = [
             c for c in subject.children
             if c.dep_ in _TELLING_CHILDREN and c.lower_ not in _COUNTING_WORDS

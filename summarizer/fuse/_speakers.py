@@ -47,7 +47,8 @@ def pointing_pronoun(
     """The index of a pronoun that points back at someone the sentence does not name.
 
     The pronoun either opens what the wording keeps ("He ...", "His ..."), speaks a quotation
-    ('"...," he said') that names no one else, or is the main clause's subject after an
+    ('"...," he said') or a statement it breaks ("Traffic, he said, is down") that names no one
+    else, or is the main clause's subject after an
     opening phrase with no name before it ("In a call to action, he said ...", "With hits like
     these, they became ...").
 
@@ -65,7 +66,10 @@ def pointing_pronoun(
             t for t in doc
             if t.lower_ in {"he", "she"} and t.dep_ == "nsubj" and t.i not in quoted
             and t.head.lower_ in SAYING_VERBS and keep[t.i]
-            and any(doc[i].text in {"”", '"', "’"} for i in range(max(0, t.i - 3), t.i))
+            and (
+                any(doc[i].text in {"”", '"', "’"} for i in range(max(0, t.i - 3), t.i))
+                or t.head.dep_ == "parataxis"  # "Spending, he said, is down"
+            )
         ),
         None,
     )  # fmt: skip

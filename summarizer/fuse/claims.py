@@ -88,6 +88,7 @@ _CORE = frozenset({"nsubj", "nsubjpass", "ROOT", "ccomp", "xcomp", "attr", "csub
 # A quotation closed by its own punctuation ('..., "it is the largest ever found," X told Y') is
 # speech, whose speaker's verb stays; a quoted phrase ('charged with "luring"') is not.
 _REPORTED_SPEECH = re.compile(r"[,.?!][\"”]\s")
+_ORDINAL_NUMBER = re.compile(r"\d+(?:st|nd|rd|th)")
 _ENDS = frozenset({",", ".", ";", ":", "!", "?", ")", "”", '"', "’"})
 
 
@@ -155,8 +156,10 @@ class Claim:
         for span in doc.ents:
             if span.text not in names or not all(mask[t.i] for t in span):
                 continue
-            if span.label_ == "ORDINAL":
-                return None  # "the first officer to be killed" is not "the officer ..."
+            # "the first officer to be killed" is not "the officer ...", nor is "the 265th
+            # pope" (which the tagger may call a building) "the pope".
+            if span.label_ == "ORDINAL" or _ORDINAL_NUMBER.fullmatch(span.text):
+                return None
             # "an NBC/WSJ poll" would leave "an /WSJ poll" or "an poll".
             left = doc[span.start - 1] if span.start > 0 else None
             right = doc[span.end] if span.end < len(doc) else None
@@ -436,7 +439,7 @@ def _claim(
     seen: set[str] = set()
     for n, mask in enumerate(masks):
         wording = _wording(doc, mask, replace, extra)
-        if wording is None or wording.text in seen:
+        if wording is None or wording.text in seen or (n >= 1 and _subject_cut(doc, mask)):
             continue
         if n == 0 and len(masks) > 1 and mask != masks[1]:
             wording = replace_field(wording, attributed=True)
@@ -449,6 +452,20 @@ def _claim(
         claim.wordings.append(wording)
         claim._masks.append(mask)
     return claim
+
+
+def _subject_cut(doc: Doc, mask: list[bool]) -> bool:
+    """Whether a mask keeps a verb and cuts away its subject.
+
+    A misparse can read a clause's subject as an aside ("..., the long-term direction for coal
+    – another major user – was clear"): cut, it leaves "Despite the rise was clear."
+    """
+    return any(
+        mask[t.i]
+        and (subjects := [c for c in t.children if c.dep_ in SUBJECT_DEPS])
+        and not any(mask[c.i] for c in subjects)
+        for t in doc
+    )
 
 
 def _drops_role(doc: Doc, fuller: list[bool], mask: list[bool]) -> bool:
