@@ -144,7 +144,7 @@ _CREDIT = re.compile(
     r"(?:\s+by)?\s*[:/|]|"
     r"(?:[/|]|\bvia|\bphoto:?|\bcredit:?)\s*(?:reuters|ap|afp|getty(?:\s+images)?|epa(?:-efe)?|"
     r"ap\s+photo|shutterstock|kyodo|xinhua|bloomberg|efe|anadolu|dpa|pa(?:\s+media)?|"
-    r"[\w .&-]{0,30}\s(?:images|photos?|pictures))\)?\s*$",
+    r"[\w .&-]{0,30}\s(?:images|photos?|pictures))(?:\s*/\s*file)?\)?\s*$",
     re.I,
 )
 # A picture's caption ends in its credit, however long it runs: "... Photograph: A. Lens/Agency".

@@ -251,12 +251,14 @@ def drop_connectives(doc: Doc, keep: list[bool]) -> None:
                 keep[nxt] = False
     for token in doc:
         # "Goettler then called Anker" points back at what happened before; "then-president"
-        # (glued to its hyphen) and "since then" do not.
+        # (glued to its hyphen) and "since then" do not, and "back then" or "only then" would
+        # leave "back" or "only" alone.
         sequel = (
             token.lower_ == "then"
             and token.head.pos_ == "VERB"
             and token.i > 0
             and doc[token.i - 1].pos_ not in {"ADP", "SCONJ"}
+            and doc[token.i - 1].lower_ not in _BEFORE_THEN
             and (token.i + 1 >= len(doc) or doc[token.i + 1].text not in {"-", "–"})
         )
         if sequel and token.dep_ == "advmod" and keep[token.i]:
@@ -268,6 +270,9 @@ def drop_connectives(doc: Doc, keep: list[bool]) -> None:
                 for near in (token.i - 1, token.i + 1):
                     if 0 <= near < len(doc) and doc[near].text == ",":
                         keep[near] = False
+
+
+_BEFORE_THEN = frozenset({"back", "only", "even", "just", "right", "until", "by"})
 
 
 def drop_asides(doc: Doc, keep: list[bool]) -> None:

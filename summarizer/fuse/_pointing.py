@@ -148,10 +148,14 @@ _ASIDE = re.compile(
 )
 
 # A question the writer asks ("Is the gesture more common on sunny days.") tells nothing; one
-# quoted with its speaker ('"Is it safe?" asked Varn') is what someone asked.
+# quoted with its speaker ('"Is it safe?" asked Varn') is what someone asked. So does a
+# subheading's question, or what a split left of one ("How did Ada Quist Jr." + "Day begin?",
+# "Who was elected in 1968."); "What is clear is that ..." says something.
+_AUXILIARY = r"(?:is|are|was|were|do|does|did|can|could|will|would|should|has|have)"
 _QUESTION = re.compile(
-    r"^(?:is|are|was|were|do|does|did|can|could|will|would|should|has|have) "
-    r"(?:the|a|an|it|this|that|there|he|she|they|we|you)\b",
+    rf"^{_AUXILIARY} (?:the|a|an|it|this|that|there|he|she|they|we|you)\b"
+    rf"|^(?:how|why|who|whom|when|where) {_AUXILIARY}\b|^which (?-i:[a-z]+) {_AUXILIARY}\b"
+    rf"|^what {_AUXILIARY} (?:the|a|an|it|this|that|there|he|she|they|we|you)\b",
     re.IGNORECASE,
 )
 

@@ -15,7 +15,7 @@ from ..text import SAYING_VERBS
 from ._masks import bracket_spans, quoted_tokens
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc, Token
+    from spacy.tokens import Doc, Span, Token
 
 __all__ = ["SUBJECT_PRONOUNS", "Reader", "resolve_pronoun", "speaker_before"]
 
@@ -201,6 +201,9 @@ def _one_person(previous: Sequence[str], read: Reader) -> str | None:
         # it is the same unnamed speaker, not Stevens.
         if _main_pronoun(doc, quoted) is not None:
             return None
+        # "von der Leyen" read as the person "von der" and the place "Leyen": half a name.
+        if any(e.label_ == "PERSON" and _runs_on(e) for e in doc.ents):
+            return None
         # "Ines Hald" and "Hald" are one person.
         surnames = {p.split()[-1].removesuffix("'s").removesuffix("’s") for p in people}
         if len(surnames) != 1:
@@ -219,12 +222,24 @@ def _one_person(previous: Sequence[str], read: Reader) -> str | None:
                 # not what the outlet calls him.
                 bracketed = {i for a, b in bracket_spans(doc) for i in range(a + 1, b)}
                 named = [
-                    e.text for e in doc.ents
+                    _as_written(e) for e in doc.ents
                     if e.text in people and not any(t.i in bracketed for t in e)
                 ]  # fmt: skip
                 return None if paired else max(named or people, key=len)
         return None
     return None
+
+
+def _as_written(name: Span) -> str:
+    """A name as it stands for someone: "the Queen" (a title) with its article."""
+    before = name.doc[name.start - 1] if name.start > 0 else None
+    return f"the {name.text}" if before is not None and before.lower_ == "the" else name.text
+
+
+def _runs_on(name: Span) -> bool:
+    """Whether a name is the first part of a longer one: it qualifies the proper noun after it."""
+    head = name.root.head
+    return name.root.dep_ == "compound" and head.pos_ == "PROPN" and head.i == name.end
 
 
 def _may_be_someone(token: Token) -> bool:

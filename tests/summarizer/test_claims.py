@@ -309,6 +309,8 @@ def test_then_pointing_back_comes_off(models):
     assert claim[0] == "Engineer Tomas Varn closed the second spillway gate."
     (claim,) = _wordings(models, "The dam has leaked since then, the authority said.")
     assert "since then" in claim[0]
+    (claim,) = _wordings(models, "Back then, the Harrow bakery considered a smaller shop.")
+    assert claim[0].startswith("Back then, the Harrow bakery")
 
 
 def test_semicolon_joins_two_claims(models):
@@ -835,6 +837,12 @@ def test_a_doubled_full_stop_and_a_space_after_a_quotation_mark_are_tidied(model
 def test_a_question_the_writer_asks_tells_nothing():
     assert dangling_opener("Is the ferry more crowded on sunny days.")
     assert not dangling_opener("Isabel Hald runs the ferry on sunny days.")
+    # ... nor does a subheading's question, or what a split left of one.
+    assert dangling_opener("Who was elected harbour master of Harrow in 1968.")
+    assert dangling_opener("How did Ada Quist Jr.")
+    assert dangling_opener("What did the council decide about the quay?")
+    assert not dangling_opener("What is clear is that the quay will close.")
+    assert not dangling_opener("When Varn was elected, the quay closed.")
 
 
 @pytest.mark.parametrize(
@@ -1725,3 +1733,38 @@ def test_no_wording_keeps_a_verb_whose_subject_it_cut(models):
     assert not _subject_cut(doc, whole)
     aside_cut = [not 4 <= i <= 7 for i in range(len(doc))]
     assert _subject_cut(doc, aside_cut)
+
+
+def test_half_a_name_is_no_one_to_put_in(models):
+    """The tagger may read "von der Quist" as the person "von der" and the place "Quist"; the
+    "she" after it is then left unnamed, not printed as "von der said". The parse is written
+    out as the tagger gave it for such a sentence."""
+    from spacy.tokens import Doc, Span
+
+    from summarizer.fuse._speakers import _one_person
+    from summarizer.nlp import get_spacy
+
+    words = ["“", "We", "will", "rebuild", ",", "”", "von", "der", "Quist", "said", "."]
+    heads = [3, 3, 3, 9, 9, 9, 7, 8, 9, 9, 9]
+    deps = ["punct", "nsubj", "aux", "ccomp", "punct", "punct", "compound", "compound",
+            "nsubj", "ROOT", "punct"]  # fmt: skip
+    pos = ["PUNCT", "PRON", "AUX", "VERB", "PUNCT", "PUNCT", "PROPN", "PROPN", "PROPN", "VERB",
+           "PUNCT"]  # fmt: skip
+    vocab = get_spacy(models.models.spacy_model).vocab
+    doc = Doc(vocab, words=words, heads=heads, deps=deps, pos=pos)
+    doc.ents = [Span(doc, 6, 8, label="PERSON"), Span(doc, 8, 9, label="GPE")]
+    assert _one_person([doc.text], lambda text: doc) is None
+    doc.ents = [Span(doc, 6, 9, label="PERSON")]
+    assert _one_person([doc.text], lambda text: doc) == "von der Quist"
+
+
+def test_a_title_put_in_for_a_pronoun_keeps_its_article(models):
+    """ "She" after "the Queen took the throne" is "The Queen", not "Queen"."""
+    before = [
+        "Since 1953, one year after the Queen took the throne, Harrow coins have borne five "
+        "versions of her portrait."
+    ]
+    text = "She appeared on the town’s banknotes starting in 1960."
+    assert _wordings(models, text, before) == [
+        ["The Queen appeared on the town’s banknotes starting in 1960."]
+    ]

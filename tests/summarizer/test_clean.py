@@ -40,6 +40,7 @@ SEEDS = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "seeds"
         "File photo / Getty Images",
         "Firefighters at the scene on Monday.   © AP",
         "Rescuers carry a survivor from the rubble on Tuesday. Reuters",
+        "The harbour master visits the quay on Wednesday. Ada Lens/AFP/Getty Images/File",
         "MARROWBY POINT",
         "TOKYO (Kyodo) --",
         "March 4, 2025 10:02 GMT",
