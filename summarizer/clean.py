@@ -71,7 +71,7 @@ _ARCHIVE_NOTICE = re.compile(
 # ...", "Editor's note: This article was amended on 9 June", "This article was originally
 # published with the title ...", "Ada Lens in Harrow contributed to this report.", and a
 # podcast page's note on its transcript ("... automatically generated ...", "There may be some
-# differences between the audio and the text.").
+# differences between the audio and the text."), and the writer's note on themself.
 _PAGE_NOTE = re.compile(
     r"^(?:(?:editor['’]?s\s+note|correction|clarification|update)\b[^:]{0,30}:\s*)?"
     r"(?:this\s+(?:story|article|report|post|piece)|the\s+(?:story|article|post))\s+"
@@ -79,7 +79,10 @@ _PAGE_NOTE = re.compile(
     r"(?:updated|corrected|amended|revised|changed|edited|published|posted|produced)\b"
     r"|\bcontributed\s+(?:reporting\s+)?to\s+this\s+(?:report|story|article)\b"
     r"|\btranscripts?\s+(?:was|were|is|are|has\s+been)\s+(?:\w+\s+)?generated\b"
-    r"|\bdifferences\s+between\s+the\s+audio\s+and\s+the\s+(?:text|transcript)\b",
+    r"|\bdifferences\s+between\s+the\s+audio\s+and\s+the\s+(?:text|transcript)\b"
+    # The writer's note on themself: "Ada Lens covers the harbour for the Courier. Reach her at
+    # ada@courier.example."
+    r"|\b(?:reach|contact|e-?mail)\s+(?:him|her|me)\s+at\s+\S+@",
     re.I,
 )
 _CRAWL = re.compile(r"\bcrawl(?:s|ed|er|ing)?\b", re.I)

@@ -301,6 +301,7 @@ def test_a_caption_block_ending_in_its_photo_credit_is_junk():
         "Staff writer Ada Lens in Harrow contributed to this report.",
         "This transcript was automatically generated, and then edited for clarity.",
         "There may be some differences between the audio and the text.",
+        "Ada Lens covers the harbour for the Courier. Reach her at ada@courier.example.",
     ],
 )
 def test_a_pages_note_on_its_own_making_is_junk(line):
