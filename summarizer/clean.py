@@ -140,6 +140,12 @@ _SPONSOR_MESSAGE = re.compile(
     r"^(?:[*•#]+\s*a\s+message\s+from\s+[^:.]{2,60}:|(?:paid\s+for|brought\s+to\s+you)\s+by\b)",
     re.I,
 )
+# A video player's form for reporting a bad advert, however long it runs.
+_AD_FEEDBACK = re.compile(
+    r"\bhow relevant is this ad to you\b|\bvideo player was slow to load\b"
+    r"|\bad froze or did not finish loading\b|\baudio on ad was too loud\b",
+    re.I,
+)
 _CREDIT = re.compile(
     r"©|\(c\)\s*\d{4}|\bcopyright\s+(?:©\s*)?\d{4}|"
     r"\((?:photos?|images?|pictures?|file\s+photo|video|credit|source)s?(?:\s+by)?\s*[:/][^)]*\)\s*$|"
@@ -311,7 +317,7 @@ def _is_label(words: list[str]) -> bool:
 
 
 def _is_promo(line: str, words: list[str]) -> bool:
-    if _SPONSOR_MESSAGE.match(line):
+    if _SPONSOR_MESSAGE.match(line) or _AD_FEEDBACK.search(line):
         return True
     if len(words) > PROMO_MAX_WORDS:
         return False

@@ -77,9 +77,13 @@ def read_on(
             after = selector.at.get((before.article, before.position + 1))
             if after is None or after in origins:
                 continue
-            if groups[g][0].sentence.text != selector.written.get(origin):
+            written = selector.written.get(origin)
+            if written is None or groups[g][0].sentence.text != written.text:
                 continue
             wording = next((w for w in selector.reading_on.get(after, []) if w.words <= room), None)
+            # "She would reach it before sunrise." reads on only from a sentence naming someone.
+            if wording is not None and _points_at_someone(wording) and not _names_someone(written):
+                continue
             if wording is not None and wording.text not in restating:
                 gain = selector.per_word(float(selector.score[after]), wording.words)
                 options.append((gain, after, wording, g))
@@ -104,3 +108,16 @@ def read_on(
             break
         else:
             return
+
+
+_SOMEONE = frozenset({"he", "she", "his", "her", "him"})
+_NAMES = frozenset({"PERSON", "ORG"})  # the small model often reads a person's name as an ORG
+
+
+def _points_at_someone(wording: Wording) -> bool:
+    first = wording.text.lstrip("\"“‘'").split(maxsplit=1)
+    return bool(first) and first[0].lower() in _SOMEONE
+
+
+def _names_someone(wording: Wording) -> bool:
+    return any(label in _NAMES for _, label in wording.entities)

@@ -41,6 +41,8 @@ _DANGLING = re.compile(
     r"^[\"“‘']?(?:also|and|but|nor|however|meanwhile|still|yet|moreover|furthermore|then|so|"
     # "Instead, ..." points back; "Instead of stopping, the driver ..." says of what.
     r"instead(?! of\b)|"
+    # "In return, Kim praised ...": for what, the sentence before told; "In return for ..." says.
+    r"in return(?=,)|"
     r"he|she|they|it|its|his|her|their|them|him|this|that|these|such|which|whose|"
     # "Another approach came this week": another than the one the sentence before told.
     r"another|"

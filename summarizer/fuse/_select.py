@@ -115,11 +115,11 @@ class Selector:
         self.score = score
         # A candidate's main claim as its outlet wrote it (a line reading on from it needs all
         # of it), and the wordings of one that read on from the sentence before it.
-        self.written: dict[int, str] = {}
+        self.written: dict[int, Wording] = {}
         self.reading_on: dict[int, list[Wording]] = {}
         for c, found in zip(read, claims, strict=True):
             main = found[0].wordings
-            self.written[c] = main[0].text
+            self.written[c] = main[0]
             self.reading_on[c] = [w for w in main if w.reads_on]
         self.at = {(s.article, s.position): c for c, s in enumerate(candidates)}
         self.units = [

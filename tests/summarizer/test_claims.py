@@ -834,6 +834,11 @@ def test_a_doubled_full_stop_and_a_space_after_a_quotation_mark_are_tidied(model
     assert claim[0].startswith('"We will stay')
 
 
+def test_in_return_points_back():
+    assert dangling_opener("In return, Varn praised the council's special help.")
+    assert not dangling_opener("In return for the loan, Varn gave the council the old quay.")
+
+
 def test_a_question_the_writer_asks_tells_nothing():
     assert dangling_opener("Is the ferry more crowded on sunny days.")
     assert not dangling_opener("Isabel Hald runs the ferry on sunny days.")

@@ -32,6 +32,10 @@ SEEDS = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "seeds"
         "Their 40 crews carry 9,000 people a week, and every one of them counts on the ferry "
         "to get to work, to school and home again: keep the Harrow ferry sailing.",
         "Paid for by the Friends of the Harrow Ferry",
+        "How relevant is this ad to you?",
+        "Tell us what went wrong: The video player was slow to load the clip Sound on the "
+        "page stopped The audio on ad was too loud The page froze before the ferry report "
+        "Something else went wrong",
         "Find out more",
         "© Reuters",
         "© 2025 The Harbor Herald. All rights reserved.",

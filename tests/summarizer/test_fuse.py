@@ -208,6 +208,26 @@ def test_a_line_pointing_back_reads_on_right_after_its_sentence(models):
     assert sum(s.reads_on for s in sentences) == 1
 
 
+def test_a_person_pointed_at_reads_on_only_from_a_sentence_naming_someone(models):
+    """ "She sailed home ..." after a sentence that names no one would name no one."""
+    unnamed = Article(
+        title="Ferry captain retires",
+        outlet="Harrow Courier",
+        text=(
+            "Early on the morning of her last voyage, the harbour at Harrow was quiet.\n\n"
+            "She sailed the Lark Star home to the quay for the last time at dawn on Friday."
+        ),
+    )
+    named = Article(
+        title="Ferry captain retires",
+        outlet="Harrow Courier",
+        text=unnamed.text.replace("the harbour at Harrow was quiet", "Ines Hald woke early"),
+    )
+    for article, told in ((unnamed, False), (named, True)):
+        sentences = fuse_articles([article, _PILOTS], models, max_words=120).sentences
+        assert any("sailed the Lark Star home" in s.text for s in sentences) is told
+
+
 def test_a_line_pointing_back_is_left_out_when_its_sentence_is_cut(models):
     """Printed without its outlet's "the coastguard said" (a second outlet carries it), the
     grounding is no longer the sentence "It ..." followed: the line is left out."""
