@@ -481,6 +481,12 @@ def split_coordination(doc: Doc, keep: list[bool]) -> list[list[bool]] | None:
     # likely a misparsed list item than a second predicate of the subject.
     if not own_subject and second.tag_ != root.tag_:
         return None
+    # "X declared an emergency as a storm generated waves, dropped rain and ...": a verb with a
+    # subject of its own stands between, and the second predicate may be its subject's.
+    if not own_subject and any(
+        t.dep_ in SUBJECT_DEPS and root.i < t.head.i < second.i for t in doc[root.i : second.i]
+    ):
+        return None
     tail = set(t.i for t in second.subtree)
     # The conjunction and comma joining the clauses belong to neither.
     joints = {c.i for c in root.children if c.dep_ in {"cc", "punct"} and c.i < second.left_edge.i}

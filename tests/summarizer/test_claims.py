@@ -1773,3 +1773,16 @@ def test_a_title_put_in_for_a_pronoun_keeps_its_article(models):
     assert _wordings(models, text, before) == [
         ["The Queen appeared on the town’s banknotes starting in 1960."]
     ]
+
+
+def test_a_predicate_after_another_subjects_verb_is_not_given_the_first_subject(models):
+    """ "Harrow declared ... as a storm drove waves ..., dropped rain ...": the rain is the
+    storm's, which the parser may hang on "declared"; split, it would read "Harrow dropped
+    heavy rain"."""
+    text = (
+        "Harrow declared a state of emergency on Monday as a fierce storm drove huge waves over "
+        "the quay, dropped heavy rain on the old town, and prompted warnings of floods, cutting "
+        "power to 9,000 homes."
+    )
+    wordings = [w for claim in _wordings(models, text) for w in claim]
+    assert not any(w.startswith("Harrow dropped") for w in wordings)
