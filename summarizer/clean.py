@@ -250,6 +250,8 @@ _PLAYER_LABEL = re.compile(
     r"^(?:(?:CLOSE|REPLAY|VIDEO|WATCH|SKIP AD|(?:Skip in Skip x )?Embed x Share)\s+(?=[A-Z][a-z])"
     r"|(?:Image|Photo|Analysis|Commentary)\s+(?=(?:The|A|An|There|Once)\s|[A-Z][a-z]+\s+[A-Z]))"
 )
+# A live page's stamp on one of its updates: "Update, 9:40 p.m.: The council ...".
+_UPDATE_STAMP = re.compile(r"^(?:update|updated)\b.{0,25}?:\s+(?=[A-Z“\"‘'])", re.I)
 # A link to a related page, its section label glued to its title ("MORE:Ferry fares rise",
 # "Harbour history:How the quay was built"): the whole line when short, else the label alone
 # (a roundup's "Harrow:The council voted ..." paragraph is still news).
@@ -527,6 +529,7 @@ def clean_text(text: str, *, light: bool = False) -> str:
         if not light:
             line = _PLAYER_LABEL.sub("", line, count=1)
             line = _RELATED_LINK.sub("", line, count=1)
+            line = _UPDATE_STAMP.sub("", line, count=1)
             line = _LIST_NUMBER.sub("", line, count=1)
             line = LEADING_DATELINE.sub("", line, count=1)
             line = _AGENCY_BEFORE_DASH.sub(lambda m: " " if m.start() else "", line)

@@ -446,3 +446,8 @@ def test_a_list_items_number_comes_off():
     assert clean_text(text) == (
         "Ten facts about the quay\n\nThe quay is older than the town.\n\n12 boats moor there."
     )
+
+
+def test_a_live_pages_update_stamp_comes_off():
+    text = "Update, 9:40 p.m.: The Harrow ferry is back in service, the operator said."
+    assert clean_text(text) == "The Harrow ferry is back in service, the operator said."
