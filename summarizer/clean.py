@@ -140,6 +140,12 @@ _SPONSOR_MESSAGE = re.compile(
     r"^(?:[*•#]+\s*a\s+message\s+from\s+[^:.]{2,60}:|(?:paid\s+for|brought\s+to\s+you)\s+by\b)",
     re.I,
 )
+# A newsletter's hello: "👋 Hi, it's Ada with Thursday's news."
+_GREETING = re.compile(
+    r"^\W*(?:hi|hey|hello|good\s+(?:morning|evening|afternoon))\b[,!]?\s+"
+    r"(?:it['’]?s|this\s+is|i['’]?m|everyone|there|readers|friends)\b",
+    re.I,
+)
 # A video player's form for reporting a bad advert, however long it runs.
 _AD_FEEDBACK = re.compile(
     r"\bhow relevant is this ad to you\b|\bvideo player was slow to load\b"
@@ -323,7 +329,7 @@ def _is_promo(line: str, words: list[str]) -> bool:
         return True
     if len(words) > PROMO_MAX_WORDS:
         return False
-    if _RELATED_LINK.match(line):
+    if _RELATED_LINK.match(line) or _GREETING.match(line):
         return True
     if _REPORTING.search(line):
         return False

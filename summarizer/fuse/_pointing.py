@@ -38,11 +38,13 @@ __all__ = [
 ]
 
 _DANGLING = re.compile(
-    r"^[\"“‘']?(?:also|and|but|nor|however|meanwhile|still|yet|moreover|furthermore|then|so|"
+    r"^[\"“‘']?(?:also|and|but|nor|however|meanwhile|still|yet|moreover|furthermore|then(?![-–])|so|"
     # "Instead, ..." points back; "Instead of stopping, the driver ..." says of what.
     r"instead(?! of\b)|"
     # "In return, Kim praised ...": for what, the sentence before told; "In return for ..." says.
     r"in return(?=,)|"
+    # "Since then, 22 million have ...", "Back then, ...": since when, the sentence before told.
+    r"(?:since|back|until|even|only|just|by) then\b|"
     r"he|she|they|it|its|his|her|their|them|him|this|that|these|such|which|whose|"
     # "Another approach came this week": another than the one the sentence before told.
     r"another|"

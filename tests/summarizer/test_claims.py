@@ -836,6 +836,9 @@ def test_a_doubled_full_stop_and_a_space_after_a_quotation_mark_are_tidied(model
 
 def test_in_return_points_back():
     assert dangling_opener("In return, Varn praised the council's special help.")
+    assert dangling_opener("Since then, about 9,000 people have crossed on the new ferry.")
+    assert dangling_opener("Back then, the Harrow bakery considered a smaller shop.")
+    assert not dangling_opener("Then-mayor Ines Hald opened the quay in 1990.")
     assert not dangling_opener("In return for the loan, Varn gave the council the old quay.")
 
 

@@ -33,6 +33,7 @@ SEEDS = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "seeds"
         "to get to work, to school and home again: keep the Harrow ferry sailing.",
         "Paid for by the Friends of the Harrow Ferry",
         "How relevant is this ad to you?",
+        "👋 Hi, it's Ada with Thursday's news from the harbour.",
         "Tell us what went wrong: The video player was slow to load the clip Sound on the "
         "page stopped The audio on ad was too loud The page froze before the ferry report "
         "Something else went wrong",
