@@ -63,7 +63,7 @@ _DANGLING = re.compile(
     r"\w+ed)\b)|"
     # "The rare step by the panel comes as ...": which step, the sentence before told.
     r"the (?:(?:rare|unusual|latest|unprecedented|surprise|bold) )?(?:move|step|decision|"
-    r"report|statement|company|group|"
+    r"report|story|statement|company|group|"
     r"agency|news agency|official|officials|man|woman|pair|duo|trio|two|three|couple|incident|deal|"
     r"plan|measure|announcement|comments?|remarks?|reference)\b"
     r"(?! (?:of|by|between|to|that|which|who|in|at|on|for|from|with)\b))\b",
@@ -399,8 +399,8 @@ def demonstrative(doc: Doc, mask: list[bool], quoted: AbstractSet[int]) -> bool:
 # Subjects that count or share out people or things named elsewhere: "Half were fed cake",
 # "Several thousand more have come".
 _QUANTIFIERS = frozenset(
-    {"half", "both", "others", "most", "several", "none", "each", "either", "neither", "all",
-     "more"}
+    {"half", "both", "other", "others", "most", "several", "none", "each", "either", "neither",
+     "all", "more"}
 )  # fmt: skip
 _TELLING_CHILDREN = frozenset({"prep", "relcl", "acl", "compound", "amod", "appos"})
 # ... but "more" and "several" in "Several thousand more have come" count; they name nothing.

@@ -39,6 +39,14 @@ def render(
     """
     if not any(keep):
         return None
+    # A closing mark glued to a word that is cut ("at the very same Dunkin’" cut) goes with it.
+    keep = [
+        k and not (
+            t.text in {"’", "”"} and t.i > 0 and not keep[t.i - 1]
+            and not doc[t.i - 1].whitespace_
+        )
+        for k, t in zip(keep, doc, strict=True)
+    ]  # fmt: skip
     # A token glued to punctuation that is dropped ("Hald" in "Hald, for her part,") needs a
     # space; an opening quotation mark glued to a word that is dropped ('"However I') does not.
     parts = [

@@ -629,6 +629,7 @@ def test_this_or_that_pointing_back_is_dangling(models, text, pointing):
         ("Two of the crew were taken to hospital in Harrow.", False),
         ("Three crew members were taken to hospital in Harrow.", False),
         ("Both men were taken to hospital in Harrow on Monday.", True),
+        ("The other were sold in Harrow, Kessling and Fenwick last week.", True),
         ("All three men have made clear they are backing Quist for mayor.", True),
         ("All 23 crew members were lifted to safety by the Harrow lifeboat.", False),
     ],
@@ -832,6 +833,11 @@ def test_a_doubled_full_stop_and_a_space_after_a_quotation_mark_are_tidied(model
     assert claim[0].endswith("theft.")
     (claim,) = _wordings(models, '" We will stay until the water goes down," Ines Hald said.')
     assert claim[0].startswith('"We will stay')
+
+
+def test_the_story_points_back():
+    assert dangling_opener("The story states that three tickets were sold in Harrow.")
+    assert not dangling_opener("The story of the Harrow ferry began in 1902 with one boat.")
 
 
 def test_in_return_points_back():
@@ -1789,3 +1795,13 @@ def test_a_predicate_after_another_subjects_verb_is_not_given_the_first_subject(
     )
     wordings = [w for claim in _wordings(models, text) for w in claim]
     assert not any(w.startswith("Harrow dropped") for w in wordings)
+
+
+def test_a_closing_mark_goes_with_the_word_it_is_glued_to(models):
+    """Cutting "when ... at the very same Dunkin’" leaves no "’" behind."""
+    text = (
+        "Years later, the couple's story had a happy ending, when Ines Hald and Tomas Varn were "
+        "married at the very same Dunkin’."
+    )
+    wordings = [w for claim in _wordings(models, text) for w in claim]
+    assert "The couple's story had a happy ending." in wordings
