@@ -10,13 +10,21 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ..nlp import SUBJECT_DEPS
 from ..text import SAYING_VERBS
 from ._masks import ANY_SUBJECT_DEPS, FINITE_TAGS, is_finite, quoted_tokens
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
-__all__ = ["headless", "inverted", "lost_subject", "quote_and_remnant", "says_nothing"]
+__all__ = [
+    "headless",
+    "inverted",
+    "lost_subject",
+    "only_described",
+    "quote_and_remnant",
+    "says_nothing",
+]
 
 # What a verb of saying governs when it reports something: a clause or an object.
 _SAID = frozenset({"ccomp", "xcomp", "parataxis", "dobj", "dative", "advcl", "conj"})
@@ -161,3 +169,18 @@ def inverted(first: Token, keep: list[bool]) -> bool:
     if verb.lower_ in SAYING_VERBS or first.lower_ in SAYING_VERBS:
         return False
     return any(c.dep_ in ANY_SUBJECT_DEPS and keep[c.i] and c.i > first.i for c in verb.children)
+
+
+def only_described(doc: Doc, mask: list[bool]) -> bool:
+    """Whether the wording is a noun and what describes it, with no verb of its own.
+
+    A list's item set as a sentence ("Real estate brokers who sold his properties."): its only
+    verb is its relative clause's.
+    """
+    root = doc[:].root
+    if root.pos_ not in {"NOUN", "PROPN"} or not mask[root.i]:
+        return False
+    if any(c.dep_ in SUBJECT_DEPS for c in root.children):
+        return False  # a misparse with a subject still tells something of it
+    finite = [t for t in doc if mask[t.i] and is_finite(t)]
+    return bool(finite) and all(any(a.dep_ == "relcl" for a in [t, *t.ancestors]) for t in finite)

@@ -34,7 +34,14 @@ from ..nlp import FACT_LABELS, NUMERIC_LABELS, SUBJECT_DEPS, Entity, parse
 from ..text import PARTS_OF_DAY, SAYING_VERBS
 from ..verify import content_words, normalise_tokens
 from ._attribution import drop_head_attribution, drop_tail_attribution, reported_clause
-from ._fragments import headless, inverted, lost_subject, quote_and_remnant, says_nothing
+from ._fragments import (
+    headless,
+    inverted,
+    lost_subject,
+    only_described,
+    quote_and_remnant,
+    says_nothing,
+)
 from ._masks import (
     MIN_CLAIM_WORDS,
     MIN_MAIN_CLAUSE_WORDS,
@@ -510,7 +517,7 @@ def _wording(
     quoted = quoted_tokens(doc)
     if quote_and_remnant(doc, mask, first, quoted) or says_nothing(doc, mask):
         return None
-    if lost_subject(doc[first], mask) or inverted(doc[first], mask):
+    if lost_subject(doc[first], mask) or inverted(doc[first], mask) or only_described(doc, mask):
         return None
     ents = _fact_entities(doc, mask) + tuple(e for e in extra if e[0] in text)
     # "Too many might not be." cut from "A few ferries are good, but too many might not be":

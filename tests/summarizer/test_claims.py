@@ -1805,3 +1805,16 @@ def test_a_closing_mark_goes_with_the_word_it_is_glued_to(models):
     )
     wordings = [w for claim in _wordings(models, text) for w in claim]
     assert "The couple's story had a happy ending." in wordings
+
+
+def test_an_attribution_citing_its_sources_stays(models):
+    """Cut of "The Harrow Courier first reported", "citing unnamed sources" would be no one's."""
+    text = "The Harrow Courier first reported Tomas Varn was retiring, citing unnamed sources."
+    for claim in _wordings(models, text):
+        assert all(w.startswith("The Harrow Courier") for w in claim)
+
+
+def test_a_list_item_set_as_a_sentence_is_never_printed(models):
+    """ "Ferry crews who sold the tickets." is a noun and its relative clause: no statement."""
+    assert _never_printed(models, "Ferry crews who sold the tickets at the Harrow quay last year.")
+    assert _printable(models, "The vote passed by seven votes to two after a three-hour debate.")
