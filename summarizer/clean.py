@@ -438,11 +438,28 @@ def _normalise(text: str) -> list[list[str]]:
     text = _BROKEN_CLOSING_QUOTE.sub("\u201d", text)
     blocks: list[list[str]] = []
     for raw in re.split(r"\n\s*\n", text):
-        lines = [_BULLET.sub("", _SPACES.sub(" ", ln)).strip() for ln in raw.split("\n")]
+        lines = [
+            _without_pictographs(_BULLET.sub("", _SPACES.sub(" ", ln)).strip())
+            for ln in raw.split("\n")
+        ]
         lines = [ln for ln in lines if ln]
         if lines:
             blocks.append(lines)
     return blocks
+
+
+_PICTOGRAPHS_FROM = 0x2190  # arrows, dingbats and emoji; not "©" or "™", which credit a line
+
+
+def _without_pictographs(line: str) -> str:
+    """A line without the pictographs a newsletter sets before it ("💫 The meteor shower ...")."""
+    start = 0
+    while start < len(line) and (
+        (unicodedata.category(line[start]) == "So" and ord(line[start]) >= _PICTOGRAPHS_FROM)
+        or line[start] in "\ufe0f\u200d "
+    ):
+        start += 1
+    return line[start:] if start < len(line) else line
 
 
 def _unwrap(lines: list[str]) -> list[str]:

@@ -452,3 +452,8 @@ def test_a_list_items_number_comes_off():
 def test_a_live_pages_update_stamp_comes_off():
     text = "Update, 9:40 p.m.: The Harrow ferry is back in service, the operator said."
     assert clean_text(text) == "The Harrow ferry is back in service, the operator said."
+
+
+def test_a_newsletters_pictograph_comes_off_its_line():
+    text = "💫 The meteor shower over Harrow will peak on Tuesday night.\n\n© Harrow Courier"
+    assert clean_text(text) == "The meteor shower over Harrow will peak on Tuesday night."
