@@ -33,7 +33,7 @@ from ._candidates import MAX_CANDIDATES_PER_ARTICLE, scores, teasers, usable
 from ._compare import restates, same_quantity
 from ._groups import FactGroup, FusedStory
 from ._headline import HEADLINE_MAX_WORDS, make_headline, title_headline
-from ._introduce import introduce_names
+from ._introduce import introduce_names, name_once
 from ._select import Selector
 
 __all__ = [
@@ -103,13 +103,15 @@ def fuse_story(
     fact_groups = [g for g, _ in groups]
     digest_sentences = [g.sentence for g in fact_groups]
     origins = [g.evidence[0][0] for g in fact_groups]
+    written = [_as_written(g) for g in fact_groups]
     introduce_names(
         digest_sentences,
         origins,
         source_sentences,
         model=settings.models.spacy_model,
-        written=[_as_written(g) for g in fact_groups],
+        written=written,
     )
+    name_once(digest_sentences, written, model=settings.models.spacy_model)
     headline = make_headline(story, digest_sentences, verifier, source_sentences)
     digest = StoryDigest(story.id, headline, digest_sentences, sources)
     return FusedStory(digest, fact_groups, source_sentences)

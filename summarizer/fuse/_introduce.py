@@ -21,7 +21,7 @@ from ..models import DigestSentence
 from ..nlp import entities
 from ..text import QUOTATION, TITLE_ABBREVIATIONS
 
-__all__ = ["introduce", "introduce_names", "name_in_full", "people"]
+__all__ = ["introduce", "introduce_names", "name_in_full", "name_once", "people"]
 
 MAX_NAME_WORDS = 4  # a longer "name" is a title the tagger took in ("Defense Secretary Lloyd ...")
 _POSSESSIVE = re.compile(r"['’]s$")
@@ -204,6 +204,31 @@ def introduce_names(
         if moved is not None and shortened is not None:
             sentences[first].text = moved
             sentences[later].text = shortened
+
+
+def name_once(sentences: Sequence[DigestSentence], written: Sequence[str], *, model: str) -> None:
+    """Name a person once across two clauses of one sentence printed one after the other.
+
+    "Flamboyant former star Ada Quist arrived in Harrow ..." and "Flamboyant former star Ada
+    Quist said ..." are one sentence of their outlet, split: the second says "Quist said ...".
+    """
+    for i in range(1, min(len(sentences), len(written))):
+        if written[i] != written[i - 1]:
+            continue
+        before, text = sentences[i - 1].text.split(), sentences[i].text.split()
+        shared = 0
+        while shared < min(len(before), len(text)) - 1 and before[shared] == text[shared]:
+            shared += 1
+        if shared < 2:
+            continue
+        opening = " ".join(text[:shared])
+        person = next(
+            (p for p in people(sentences[i - 1].text, model=model)
+             if len(p.split()) > 1 and opening.endswith(p)),
+            None,
+        )  # fmt: skip
+        if person is not None:
+            sentences[i].text = " ".join([person.split()[-1], *text[shared:]])
 
 
 def _full_name(surname: str, sentences: Sequence[str], model: str) -> str | None:

@@ -491,6 +491,10 @@ def split_coordination(doc: Doc, keep: list[bool]) -> list[list[bool]] | None:
     # The conjunction and comma joining the clauses belong to neither.
     joints = {c.i for c in root.children if c.dep_ in {"cc", "punct"} and c.i < second.left_edge.i}
     joints = {i for i in joints if i > max((t.i for t in root.lefts), default=-1)}
+    # ... but not the comma that opens an aside of the first ("a visit, his second this year,
+    # but said"): only one right before the conjunction or the second clause.
+    links = {i for i in joints if doc[i].dep_ == "cc"} | {second.left_edge.i}
+    joints = {i for i in joints if doc[i].dep_ == "cc" or i + 1 in links}
     first = [keep[i] and i not in tail and i not in joints for i in range(len(doc))]
     if own_subject:
         second_mask = [keep[i] and i in tail for i in range(len(doc))]

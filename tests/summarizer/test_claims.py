@@ -1818,3 +1818,13 @@ def test_a_list_item_set_as_a_sentence_is_never_printed(models):
     """ "Ferry crews who sold the tickets." is a noun and its relative clause: no statement."""
     assert _never_printed(models, "Ferry crews who sold the tickets at the Harrow quay last year.")
     assert _printable(models, "The vote passed by seven votes to two after a three-hour debate.")
+
+
+def test_a_split_clause_keeps_the_comma_before_its_aside(models):
+    text = (
+        "Flamboyant former ferry captain Ines Hald arrived in Harrow on Tuesday for a five-day "
+        "visit, her second this year, but said she had no plans to buy the old quay."
+    )
+    wordings = [w for claim in _wordings(models, text) for w in claim]
+    assert any(w.endswith("for a five-day visit, her second this year.") for w in wordings)
+    assert not any("visit her second" in w for w in wordings)

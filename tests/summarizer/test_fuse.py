@@ -228,6 +228,25 @@ def test_a_person_pointed_at_reads_on_only_from_a_sentence_naming_someone(models
         assert any("sailed the Lark Star home" in s.text for s in sentences) is told
 
 
+def test_two_clauses_of_one_sentence_name_their_person_once(models):
+    """Printed one after the other, the second clause says "Hald said", not the long title
+    and full name again."""
+    visit = Article(
+        title="Former captain visits Harrow",
+        outlet="Harrow Courier",
+        text=(
+            "Flamboyant former ferry captain Ines Hald arrived in Harrow on Tuesday for a "
+            "five-day visit, her second this year, but said she had no plans to buy the old "
+            "quay.\n\n"
+            "The quay has been for sale since the harbour board closed it in 2019."
+        ),
+    )
+    texts = [s.text for s in fuse_articles([visit], models, max_words=120).sentences]
+    said = [t for t in texts if "no plans to buy the old quay" in t]
+    assert said and all(not t.startswith("Flamboyant") for t in said)
+    assert any(t.startswith("Flamboyant former ferry captain Ines Hald") for t in texts)
+
+
 def test_a_line_pointing_back_is_left_out_when_its_sentence_is_cut(models):
     """Printed without its outlet's "the coastguard said" (a second outlet carries it), the
     grounding is no longer the sentence "It ..." followed: the line is left out."""
