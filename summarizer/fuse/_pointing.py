@@ -262,11 +262,24 @@ def interjection(doc: Doc, start: int, quoted: AbstractSet[int]) -> bool:
 
 
 def imperative(doc: Doc, mask: list[bool], start: int) -> bool:
-    """Whether the wording kept by `mask` from `start` addresses the reader ("Think about ...")."""
+    """Whether the wording kept by `mask` from `start` addresses the reader.
+
+    "Think about ...", "Don't worry ...", "As for adults, don't worry ...".
+    """
     root = doc[:].root
-    if root.tag_ != "VB" or not mask[root.i] or root.i != start:
+    if root.tag_ != "VB" or not mask[root.i]:
         return False
-    return not any(c.dep_ in {"nsubj", "nsubjpass", "expl", "aux"} for c in root.children)
+    children = list(root.children)
+    if any(c.dep_ in {"nsubj", "nsubjpass", "expl", "csubj"} for c in children):
+        return False
+    auxiliaries = [c for c in children if c.dep_ == "aux"]
+    if root.i == start:
+        return not auxiliaries
+    if not auxiliaries or any(c.lower_ != "do" or c.i > root.i for c in auxiliaries):
+        return False
+    # "Don't worry ..." opens on its "do"; "As for adults, don't ..." after a phrase and comma.
+    first = min(c.i for c in auxiliaries)
+    return first == start or (doc[first - 1].text == "," and mask[first - 1])
 
 
 # Verbs that stand for a verb phrase left out ("too many might not be", "so did she").

@@ -225,6 +225,13 @@ def _one_person(previous: Sequence[str], read: Reader) -> str | None:
                     _as_written(e) for e in doc.ents
                     if e.text in people and not any(t.i in bracketed for t in e)
                 ]  # fmt: skip
+                if not named and bracketed:
+                    # ... and where the tagger saw only the bracketed name, the outlet's own
+                    # word for him is its surname outside the brackets, if it is there.
+                    outside = {t.text for t in doc if t.i not in bracketed}
+                    named = [p.split()[-1] for p in people if p.split()[-1] in outside]
+                    if not named:
+                        return None
                 return None if paired else max(named or people, key=len)
         return None
     return None

@@ -343,7 +343,11 @@ def test_an_aside_that_a_participle_tells_of_stays(models):
 
 
 def test_reader_addressed_and_forward_pointing_lines_are_never_printed(models):
-    for text in ("Think about the villages the new dam would flood.", "Here's a list of them."):
+    for text in (
+        "Think about the villages the new dam would flood.",
+        "Here's a list of them.",
+        "As for the villagers, don't worry about the new dam flooding their fields.",
+    ):
         assert _never_printed(models, text)
 
 
@@ -1689,15 +1693,17 @@ def test_a_date_cut_from_a_part_of_the_day_takes_the_part_of_the_day(models):
     assert shorter.text == "Tomas Varn shot Ada Quist in the car park of the Harrow ferry terminal."
 
 
-def test_a_pronoun_stands_for_the_name_outside_brackets(models):
+@pytest.mark.parametrize("surname", ["Quist", "Marlow"])  # the tagger misses "Marlow" alone
+def test_a_pronoun_stands_for_the_name_outside_brackets(models, surname):
     """After "Quist (real name Harald Quist) had ...", "His bandmate" is Quist's, not Harald
     Quist's: the digest named him as Dev Quist."""
     before = [
-        "Harrow singer Dev Quist died on Wednesday, his label said.",
-        "Quist (real name Harald Quist) had been diagnosed with cancer in October 2017.",
+        f"Harrow singer Dev {surname} died on Wednesday, his label said.",
+        f"{surname} (real name Harold {surname}) had been diagnosed with stage IV cancer in "
+        "October 2017.",
     ]
-    (claim,) = _wordings(models, "His bandmate Ole Varn announced the news in a video.", before)
-    assert claim[0] == "Quist's bandmate Ole Varn announced the news in a video."
+    (claim,) = _wordings(models, "His bandmate Ole Brandt announced the news in a video.", before)
+    assert claim[0] == f"{surname}'s bandmate Ole Brandt announced the news in a video."
 
 
 def test_head_attribution_stays_when_the_reported_clause_has_no_subject(models):
