@@ -22,6 +22,7 @@ __all__ = [
     "inverted",
     "lost_subject",
     "only_described",
+    "only_subordinate",
     "quote_and_remnant",
     "says_nothing",
 ]
@@ -184,3 +185,24 @@ def only_described(doc: Doc, mask: list[bool]) -> bool:
         return False  # a misparse with a subject still tells something of it
     finite = [t for t in doc if mask[t.i] and is_finite(t)]
     return bool(finite) and all(any(a.dep_ == "relcl" for a in [t, *t.ancestors]) for t in finite)
+
+
+def only_subordinate(doc: Doc, mask: list[bool]) -> bool:
+    """Whether the wording's only verbs are a subordinate clause's, hung on no main verb.
+
+    "As for Raffaele, because he had only just met Meredith.": half a sentence, whose verb
+    says why something the outlet went on to say is so.
+    """
+    root = doc[:].root
+    # A noun heading the parse is more often a misparse of a whole sentence ("Exposure to
+    # flashes ... before a trip could help ...") than half of one.
+    if root.pos_ not in {"ADP", "ADV", "SCONJ"} or not mask[root.i]:
+        return False
+    finite = [t for t in doc if mask[t.i] and is_finite(t)]
+    return bool(finite) and all(
+        any(
+            a.dep_ == "advcl" and any(c.dep_ == "mark" for c in a.children)
+            for a in [t, *t.ancestors]
+        )
+        for t in finite
+    )

@@ -39,6 +39,7 @@ from ._fragments import (
     inverted,
     lost_subject,
     only_described,
+    only_subordinate,
     quote_and_remnant,
     says_nothing,
 )
@@ -517,7 +518,9 @@ def _wording(
     quoted = quoted_tokens(doc)
     if quote_and_remnant(doc, mask, first, quoted) or says_nothing(doc, mask):
         return None
-    if lost_subject(doc[first], mask) or inverted(doc[first], mask) or only_described(doc, mask):
+    if lost_subject(doc[first], mask) or inverted(doc[first], mask):
+        return None
+    if only_described(doc, mask) or only_subordinate(doc, mask):
         return None
     ents = _fact_entities(doc, mask) + tuple(e for e in extra if e[0] in text)
     # "Too many might not be." cut from "A few ferries are good, but too many might not be":

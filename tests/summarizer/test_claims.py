@@ -1823,6 +1823,8 @@ def test_an_attribution_citing_its_sources_stays(models):
 def test_a_list_item_set_as_a_sentence_is_never_printed(models):
     """ "Ferry crews who sold the tickets." is a noun and its relative clause: no statement."""
     assert _never_printed(models, "Ferry crews who sold the tickets at the Harrow quay last year.")
+    # ... nor is half a sentence, its only verb a subordinate clause's.
+    assert _never_printed(models, "As for Ole Brandt, because he had only just met Ines Hald.")
     assert _printable(models, "The vote passed by seven votes to two after a three-hour debate.")
 
 
