@@ -256,6 +256,13 @@ _PLAYER_LABEL = re.compile(
     r"^(?:(?:CLOSE|REPLAY|VIDEO|WATCH|SKIP AD|(?:Skip in Skip x )?Embed x Share)\s+(?=[A-Z][a-z])"
     r"|(?:Image|Photo|Analysis|Commentary)\s+(?=(?:The|A|An|There|Once)\s|[A-Z][a-z]+\s+[A-Z]))"
 )
+# A picture's credit glued before the paragraph after it: "Ada Lens/Getty Images Rep. ...",
+# "Ada Lens, Business Insider Facebook is buying ...".
+_CREDIT_OPENING = re.compile(
+    r"^(?:[A-Z][\w.'’-]+ ){1,3}[A-Z][\w.'’-]+(?:/| ?, ?)"
+    r"(?:Business Insider|Getty Images|AP Photo|AP|Reuters|AFP|Shutterstock|Flickr|EPA|Bloomberg)"
+    r"\b[ /]*(?=[A-Z])"
+)
 # A live page's stamp on one of its updates: "Update, 9:40 p.m.: The council ...".
 _UPDATE_STAMP = re.compile(r"^(?:update|updated)\b.{0,25}?:\s+(?=[A-Z“\"‘'])", re.I)
 # A link to a related page, its section label glued to its title ("MORE:Ferry fares rise",
@@ -553,6 +560,7 @@ def clean_text(text: str, *, light: bool = False) -> str:
             line = _PLAYER_LABEL.sub("", line, count=1)
             line = _RELATED_LINK.sub("", line, count=1)
             line = _UPDATE_STAMP.sub("", line, count=1)
+            line = _CREDIT_OPENING.sub("", line, count=1)
             line = _LIST_NUMBER.sub("", line, count=1)
             line = LEADING_DATELINE.sub("", line, count=1)
             line = _AGENCY_BEFORE_DASH.sub(lambda m: " " if m.start() else "", line)

@@ -457,3 +457,9 @@ def test_a_live_pages_update_stamp_comes_off():
 def test_a_newsletters_pictograph_comes_off_its_line():
     text = "💫 The meteor shower over Harrow will peak on Tuesday night.\n\n© Harrow Courier"
     assert clean_text(text) == "The meteor shower over Harrow will peak on Tuesday night."
+
+
+@pytest.mark.parametrize("credit", ["Ada Lens/Getty Images ", "Ada Lens, Business Insider "])
+def test_a_pictures_credit_glued_before_a_paragraph_comes_off(credit):
+    text = "The Harrow ferry company is buying the Kessling line in a $2 million deal."
+    assert clean_text(credit + text) == text
