@@ -24,6 +24,8 @@ import re
 import unicodedata
 from itertools import pairwise
 
+from .text import SAYING_VERBS
+
 __all__ = ["LEADING_DATELINE", "clean_text", "is_caption_sentence", "is_junk_line", "is_page_note"]
 
 log = logging.getLogger(__name__)
@@ -269,6 +271,17 @@ _UPDATE_STAMP = re.compile(r"^(?:update|updated)\b.{0,25}?:\s+(?=[A-Z“\"‘'])
 # "Harbour history:How the quay was built"): the whole line when short, else the label alone
 # (a roundup's "Harrow:The council voted ..." paragraph is still news).
 _RELATED_LINK = re.compile(r"^[\"“‘']?[A-Z][^:\n]{0,60}?[^\s:]:(?=[A-Z“\"‘'])")
+
+
+def _related_link(line: str) -> re.Match[str] | None:
+    """The label of a related page's link opening the line; not 'Varn said:"We ..."'."""
+    match = _RELATED_LINK.match(line)
+    if match is None:
+        return None
+    words = match.group().rstrip(":").split()
+    return None if words and words[-1].lower() in SAYING_VERBS else match
+
+
 # A link to another page set inside a paragraph: a related story's title after a sentence
 # ('... "the field of the assembly." [Fierce Fighters: 7 Secrets of Viking Culture] Such ...')
 # and a file's label ("in its response [PDF] that"). An editor's insertion ("[The district]
@@ -336,7 +349,7 @@ def _is_promo(line: str, words: list[str]) -> bool:
         return True
     if len(words) > PROMO_MAX_WORDS:
         return False
-    if _RELATED_LINK.match(line) or _GREETING.match(line):
+    if _related_link(line) or _GREETING.match(line):
         return True
     if _REPORTING.search(line):
         return False
@@ -558,7 +571,8 @@ def clean_text(text: str, *, light: bool = False) -> str:
             continue
         if not light:
             line = _PLAYER_LABEL.sub("", line, count=1)
-            line = _RELATED_LINK.sub("", line, count=1)
+            link = _related_link(line)
+            line = line[link.end() :] if link else line
             line = _UPDATE_STAMP.sub("", line, count=1)
             line = _CREDIT_OPENING.sub("", line, count=1)
             line = _LIST_NUMBER.sub("", line, count=1)

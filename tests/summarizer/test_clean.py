@@ -432,13 +432,15 @@ def test_a_link_to_a_related_page_comes_off():
         "'A long wait':Queues grow at the Harrow quay\n\n"
         "Kessling:The council voted on Tuesday to keep the harbour office open through the "
         "winter, after dozens of fishermen asked it not to close the office in November.\n\n"
-        "Note: the quay stays open."
+        "Note: the quay stays open.\n\n"
+        'Varn said:"We will rebuild the quay."'
     )
     assert clean_text(text) == (
         "The Harrow ferry sank off the point on Monday, the coast guard said.\n\n"
         "The council voted on Tuesday to keep the harbour office open through the "
         "winter, after dozens of fishermen asked it not to close the office in November.\n\n"
-        "Note: the quay stays open."
+        "Note: the quay stays open.\n\n"
+        'Varn said:"We will rebuild the quay."'
     )
 
 
