@@ -22,6 +22,11 @@ def _wordings(models, text, before=()):
     return [[w.text for w in claim.wordings] for claim in _read(models, text, before)]
 
 
+def _every_wording(models, text, before=()):
+    """The wordings of all the claims of `text`, in one list."""
+    return [w for claim in _wordings(models, text, before) for w in claim]
+
+
 def _never_printed(models, text, before=()):
     """Whether every wording of `text`, read after `before`, is dangling: never printed."""
     claims = _read(models, text, before)
@@ -765,7 +770,7 @@ def test_a_copula_keeps_its_not_when_its_clauses_are_split(models):
         "Ruth Calloway, who had rowed as a reserve in the two races before, was not in the "
         "first crew and rowed in the final heat."
     )
-    wordings = [w for claim in _wordings(models, text) for w in claim]
+    wordings = _every_wording(models, text)
     assert not any("Calloway not rowed" in w for w in wordings)
     assert any(w.startswith("Ruth Calloway rowed in the final heat") for w in wordings)
 
@@ -917,7 +922,7 @@ def test_an_aside_that_a_list_goes_on_after_stays(models):
         "over a range of issues from fishing to tolls in Kessling, Varn Bay, and the northern "
         "Quend district, as well as the ferry, the town’s grip on the harbour, and the flood."
     )
-    wordings = [w for claim in _wordings(models, text) for w in claim]
+    wordings = _every_wording(models, text)
     assert wordings == [text]
 
 
@@ -927,7 +932,7 @@ def test_no_clause_of_its_own_when_its_pronoun_may_point_at_a_person_left_behind
         "The mayor of Harrow sailed to Kessling, where she met her counterpart, Tomas Varn, "
         "and spoke on his radio programme, Harbour Hour."
     )
-    wordings = [w for claim in _wordings(models, text) for w in claim]
+    wordings = _every_wording(models, text)
     assert not any(w.startswith("The mayor of Harrow spoke") for w in wordings)
     # Nor are two names glued where the clause between them is cut.
     assert not any("Kessling Tomas" in w for w in wordings)
@@ -1196,7 +1201,7 @@ def test_a_comma_left_before_a_semicolon_by_a_cut_goes(models):
         "Varn took the Harrow vote by 11 points, according to early counts; now he leads by one "
         "seat."
     )
-    wordings = [w for claim in _wordings(models, text) for w in claim]
+    wordings = _every_wording(models, text)
     assert "Varn took the Harrow vote by 11 points; now he leads by one seat." in wordings
     assert not any(",;" in w for w in wordings)
 
@@ -1644,11 +1649,11 @@ def test_a_clause_that_says_how_a_plan_goes_stays(models):
         "Harrow had called for a “two-step plan” for the ferry, under which Kessling would pay "
         "for the crossings in return for Harrow dropping its harbour toll."
     )
-    wordings = [w for claim in _wordings(models, text) for w in claim]
+    wordings = _every_wording(models, text)
     assert all("under which Kessling would pay" in w for w in wordings), wordings
     # Another aside still comes off.
     text = "Harrow had called for a ferry plan, which Kessling rejected on Monday."
-    wordings = [w for claim in _wordings(models, text) for w in claim]
+    wordings = _every_wording(models, text)
     assert "Harrow had called for a ferry plan." in wordings, wordings
 
 
@@ -1676,7 +1681,7 @@ def test_a_clause_that_says_how_a_plan_goes_stays(models):
 def test_a_clause_cut_from_its_object_names_what_its_pronoun_stands_for(models, text, clause):
     """ "... described the pier as a danger and called for it to be broken up": alone, the
     second clause says what "it" is."""
-    wordings = [w for claim in _wordings(models, text) for w in claim]
+    wordings = _every_wording(models, text)
     assert clause in wordings, wordings
     assert not any("for it to be" in w and "described" not in w for w in wordings)
 
@@ -1799,7 +1804,7 @@ def test_a_predicate_after_another_subjects_verb_is_not_given_the_first_subject(
         "the quay, dropped heavy rain on the old town, and prompted warnings of floods, cutting "
         "power to 9,000 homes."
     )
-    wordings = [w for claim in _wordings(models, text) for w in claim]
+    wordings = _every_wording(models, text)
     assert not any(w.startswith("Harrow dropped") for w in wordings)
 
 
@@ -1809,7 +1814,7 @@ def test_a_closing_mark_goes_with_the_word_it_is_glued_to(models):
         "Years later, the couple's story had a happy ending, when Ines Hald and Tomas Varn were "
         "married at the very same Dunkin’."
     )
-    wordings = [w for claim in _wordings(models, text) for w in claim]
+    wordings = _every_wording(models, text)
     assert "The couple's story had a happy ending." in wordings
 
 
@@ -1833,6 +1838,6 @@ def test_a_split_clause_keeps_the_comma_before_its_aside(models):
         "Flamboyant former ferry captain Ines Hald arrived in Harrow on Tuesday for a five-day "
         "visit, her second this year, but said she had no plans to buy the old quay."
     )
-    wordings = [w for claim in _wordings(models, text) for w in claim]
+    wordings = _every_wording(models, text)
     assert any(w.endswith("for a five-day visit, her second this year.") for w in wordings)
     assert not any("visit her second" in w for w in wordings)
