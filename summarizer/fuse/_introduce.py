@@ -110,7 +110,8 @@ def _untagged_surnames(text: str, source: Sequence[str], model: str) -> list[str
 
     It misses a bare surname now and then ("Alcorn is accused of ...", "Fenwick" as an
     organisation). Not a word of a longer name ("Alcorn Street", "Geraldine Alcorn"), nor a
-    place ("Jordan" is the country, whatever Michael Jordan the story names).
+    place ("Jordan" is the country, whatever Michael Jordan the story names), nor a model's
+    name after its number ("the iPhone 11 and 11 Pro").
     """
     (found,) = entities([text], model=model)
     tagged = {
@@ -122,7 +123,7 @@ def _untagged_surnames(text: str, source: Sequence[str], model: str) -> list[str
         word for at, word in enumerate(words)
         if re.fullmatch(r"[A-Z][a-z]+", word)
         and word not in tagged
-        and not (at > 0 and capitalised[at - 1])
+        and not (at > 0 and (capitalised[at - 1] or any(c.isdigit() for c in words[at - 1])))
         and not (at + 1 < len(words) and capitalised[at + 1])
         and _full_name(word, source, model) is not None
     ]  # fmt: skip

@@ -825,3 +825,15 @@ def test_two_people_of_one_surname_keep_their_full_names(models):
         printed, [1, 1, 1], {1: _HARBOUR}, model=models.models.spacy_model, written=written
     )
     assert printed[2].text.startswith("Maria Fenwick's deputy")
+
+
+def test_a_models_name_after_its_number_is_no_surname(models, monkeypatch):
+    """ "the Lark 11 and 11 Pro models": "Pro" is no person to name in full, whatever full
+    "name" the tagger reads elsewhere on the page (it had read a laptop's as a person's)."""
+    from summarizer.fuse import _introduce
+
+    monkeypatch.setattr(_introduce, "_full_name", lambda surname, source, model: "Ines " + surname)
+    model = models.models.spacy_model
+    text = "Night mode uses the new camera in the Lark 11 and 11 Pro models."
+    assert "Pro" not in _introduce._untagged_surnames(text, [], model)
+    assert "Pro" in _introduce._untagged_surnames("Pro said the camera works at night.", [], model)
