@@ -142,7 +142,7 @@ _SPONSOR_MESSAGE = re.compile(
     r"^(?:[*•#]+\s*a\s+message\s+from\s+[^:.]{2,60}:|(?:paid\s+for|brought\s+to\s+you)\s+by\b)",
     re.I,
 )
-# A newsletter's hello: "👋 Hi, it's Ada with Thursday's news."
+# A newsletter's hello: "👋 Hello everyone, this is the Courier's morning letter."
 _GREETING = re.compile(
     r"^\W*(?:hi|hey|hello|good\s+(?:morning|evening|afternoon))\b[,!]?\s+"
     r"(?:it['’]?s|this\s+is|i['’]?m|everyone|there|readers|friends)\b",
@@ -259,13 +259,13 @@ _PLAYER_LABEL = re.compile(
     r"|(?:Image|Photo|Analysis|Commentary)\s+(?=(?:The|A|An|There|Once)\s|[A-Z][a-z]+\s+[A-Z]))"
 )
 # A picture's credit glued before the paragraph after it: "Ada Lens/Getty Images Rep. ...",
-# "Ada Lens, Business Insider Facebook is buying ...".
+# "Ada Lens, Business Insider The ferry company is buying ...".
 _CREDIT_OPENING = re.compile(
     r"^(?:[A-Z][\w.'’-]+ ){1,3}[A-Z][\w.'’-]+(?:/| ?, ?)"
     r"(?:Business Insider|Getty Images|AP Photo|AP|Reuters|AFP|Shutterstock|Flickr|EPA|Bloomberg)"
     r"\b[ /]*(?=[A-Z])"
 )
-# A live page's stamp on one of its updates: "Update, 9:40 p.m.: The council ...".
+# A live page's stamp on one of its updates: "Update, 6:15 a.m.: The council ...".
 _UPDATE_STAMP = re.compile(r"^(?:update|updated)\b.{0,25}?:\s+(?=[A-Z“\"‘'])", re.I)
 # A link to a related page, its section label glued to its title ("MORE:Ferry fares rise",
 # "Harbour history:How the quay was built"): the whole line when short, else the label alone
@@ -472,7 +472,7 @@ _PICTOGRAPHS_FROM = 0x2190  # arrows, dingbats and emoji; not "©" or "™", whi
 
 
 def _without_pictographs(line: str) -> str:
-    """A line without the pictographs a newsletter sets before it ("💫 The meteor shower ...")."""
+    """A line without the pictographs a newsletter sets before it ("💫 The lantern walk ...")."""
     start = 0
     while start < len(line) and (
         (unicodedata.category(line[start]) == "So" and ord(line[start]) >= _PICTOGRAPHS_FROM)

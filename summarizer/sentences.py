@@ -41,14 +41,14 @@ _LONE_TITLE = re.compile(rf"^[\"“‘'(]*(?:{'|'.join(TITLE_ABBREVIATIONS)})\.$
 _BARE_QUOTATION = re.compile(r"^[\"“‘].*[!?][\"”’]$")
 _SPEAKER_VERBS = SAYING_VERBS | {"asked", "shouted", "tweeted", "posted"}
 # ... and ends a sentence at "p.m." before its time zone or day: 'at 2 p.m.' + 'Eastern, when
-# ...', 'Around 2 a.m.' + 'Tuesday, police ...'.
+# ...', 'At 2 a.m.' + 'Tuesday, the crew ...'.
 _CLOCK_END = re.compile(r"\b[ap]\.m\.$", re.IGNORECASE)
 _AFTER_CLOCK = re.compile(
     r"^(?:[ECMP][SD]?T|GMT|UTC|BST|CET)\b"
     r"|^(?:Eastern|Central|Mountain|Pacific|Atlantic)(?=[,.;:)]| [Tt]ime\b| [a-z]|$)"
     r"|^(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b(?! [A-Z])"
 )
-# ... and ends a sentence at a dotted code's closing point: 'BQ.1.1.' + 'is causing 13% ...'.
+# ... and ends a sentence at a dotted code's closing point: 'KV.2.1.' + 'is second ...'.
 _DOTTED_CODE_END = re.compile(r"\b\w+(?:\.\w+)*\.\d+\.$")
 _LOWER_START = re.compile(r"^[a-z]+[\s,;]")  # "is", not "iPhone"
 _SPEAKER_FIRST = re.compile(r"^(?:[A-Z][\w.'’-]*\s+){1,3}(\w+)\b")

@@ -189,8 +189,8 @@ def drop_head_attribution(doc: Doc, keep: list[bool]) -> None:
     # would point at whoever the digest named before.
     if any(t.lower_ in _PERSONAL_PRONOUNS for t in clause.subtree):
         return
-    # "ESPN reported Brady was retiring, citing unnamed sources": whose sources, the speaker
-    # told, though the parser may hang "citing" on the clause.
+    # "The Courier reported Hald was selling the quay, citing council papers": whose papers,
+    # the speaker told, though the parser may hang "citing" on the clause.
     if any(t.lower_ in {"citing", "quoting"} for t in clause.subtree):
         return
     # "He said the administration must answer for its failings": what someone thinks ought

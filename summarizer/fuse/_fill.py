@@ -81,7 +81,7 @@ def read_on(
             if written is None or groups[g][0].sentence.text != written.text:
                 continue
             wording = next((w for w in selector.reading_on.get(after, []) if w.words <= room), None)
-            # "She would reach it before sunrise." reads on only from a sentence naming someone.
+            # "She sailed home at dawn." reads on only from a sentence naming someone.
             if wording is not None and _points_at_someone(wording) and not _names_someone(written):
                 continue
             if wording is not None and wording.text not in restating:

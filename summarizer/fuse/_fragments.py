@@ -175,7 +175,7 @@ def inverted(first: Token, keep: list[bool]) -> bool:
 def only_described(doc: Doc, mask: list[bool]) -> bool:
     """Whether the wording is a noun and what describes it, with no verb of its own.
 
-    A list's item set as a sentence ("Real estate brokers who sold his properties."): its only
+    A list's item set as a sentence ("Ferry crews who sold the tickets."): its only
     verb is its relative clause's.
     """
     root = doc[:].root
@@ -190,12 +190,12 @@ def only_described(doc: Doc, mask: list[bool]) -> bool:
 def only_subordinate(doc: Doc, mask: list[bool]) -> bool:
     """Whether the wording's only verbs are a subordinate clause's, hung on no main verb.
 
-    "As for Raffaele, because he had only just met Meredith.": half a sentence, whose verb
+    "As for the harbour master, because the storm had just passed.": half a sentence, whose verb
     says why something the outlet went on to say is so.
     """
     root = doc[:].root
-    # A noun heading the parse is more often a misparse of a whole sentence ("Exposure to
-    # flashes ... before a trip could help ...") than half of one.
+    # A noun heading the parse is more often a misparse of a whole sentence ("Talks on the
+    # quay ... before the vote could end ...") than half of one.
     if root.pos_ not in {"ADP", "ADV", "SCONJ"} or not mask[root.i]:
         return False
     finite = [t for t in doc if mask[t.i] and is_finite(t)]

@@ -111,7 +111,7 @@ def _untagged_surnames(text: str, source: Sequence[str], model: str) -> list[str
     It misses a bare surname now and then ("Alcorn is accused of ...", "Fenwick" as an
     organisation). Not a word of a longer name ("Alcorn Street", "Geraldine Alcorn"), nor a
     place ("Jordan" is the country, whatever Michael Jordan the story names), nor a model's
-    name after its number ("the iPhone 11 and 11 Pro").
+    name after its number ("the Lark 11 and 11 Pro").
     """
     (found,) = entities([text], model=model)
     tagged = {

@@ -481,7 +481,7 @@ def split_coordination(doc: Doc, keep: list[bool]) -> list[list[bool]] | None:
     # likely a misparsed list item than a second predicate of the subject.
     if not own_subject and second.tag_ != root.tag_:
         return None
-    # "X declared an emergency as a storm generated waves, dropped rain and ...": a verb with a
+    # "X closed its schools as a gale drove waves, flooded the town and ...": a verb with a
     # subject of its own stands between, and the second predicate may be its subject's.
     if not own_subject and any(
         t.dep_ in SUBJECT_DEPS and root.i < t.head.i < second.i for t in doc[root.i : second.i]
@@ -491,7 +491,7 @@ def split_coordination(doc: Doc, keep: list[bool]) -> list[list[bool]] | None:
     # The conjunction and comma joining the clauses belong to neither.
     joints = {c.i for c in root.children if c.dep_ in {"cc", "punct"} and c.i < second.left_edge.i}
     joints = {i for i in joints if i > max((t.i for t in root.lefts), default=-1)}
-    # ... but not the comma that opens an aside of the first ("a visit, his second this year,
+    # ... but not the comma that opens an aside of the first ("a stay, her third this year,
     # but said"): only one right before the conjunction or the second clause.
     links = {i for i in joints if doc[i].dep_ == "cc"} | {second.left_edge.i}
     joints = {i for i in joints if doc[i].dep_ == "cc" or i + 1 in links}

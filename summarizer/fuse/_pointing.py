@@ -41,9 +41,11 @@ _DANGLING = re.compile(
     r"^[\"“‘']?(?:also|and|but|nor|however|meanwhile|still|yet|moreover|furthermore|then(?![-–])|so|"
     # "Instead, ..." points back; "Instead of stopping, the driver ..." says of what.
     r"instead(?! of\b)|"
-    # "In return, Kim praised ...": for what, the sentence before told; "In return for ..." says.
+    # "In return, Varn praised ...": for what, the sentence before told; "In return for ..."
+    # says.
     r"in return(?=,)|"
-    # "Since then, 22 million have ...", "Back then, ...": since when, the sentence before told.
+    # "Since then, 9,000 have crossed ...", "Back then, ...": since when, the sentence before
+    # told.
     r"(?:since|back|until|even|only|just|by) then\b|"
     r"he|she|they|it|its|his|her|their|them|him|this|that|these|such|which|whose|"
     # "Another approach came this week": another than the one the sentence before told.
@@ -264,7 +266,7 @@ def interjection(doc: Doc, start: int, quoted: AbstractSet[int]) -> bool:
 def imperative(doc: Doc, mask: list[bool], start: int) -> bool:
     """Whether the wording kept by `mask` from `start` addresses the reader.
 
-    "Think about ...", "Don't worry ...", "As for adults, don't worry ...".
+    "Think about ...", "Don't worry ...", "As for the crews, don't worry ...".
     """
     root = doc[:].root
     if root.tag_ != "VB" or not mask[root.i]:
@@ -277,7 +279,8 @@ def imperative(doc: Doc, mask: list[bool], start: int) -> bool:
         return not auxiliaries
     if not auxiliaries or any(c.lower_ != "do" or c.i > root.i for c in auxiliaries):
         return False
-    # "Don't worry ..." opens on its "do"; "As for adults, don't ..." after a phrase and comma.
+    # "Don't worry ..." opens on its "do"; "As for the crews, don't ..." after a phrase and
+    # comma.
     first = min(c.i for c in auxiliaries)
     return first == start or (doc[first - 1].text == "," and mask[first - 1])
 

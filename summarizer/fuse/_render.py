@@ -39,7 +39,7 @@ def render(
     """
     if not any(keep):
         return None
-    # A closing mark glued to a word that is cut ("at the very same Dunkin’" cut) goes with it.
+    # A closing mark glued to a word that is cut ("at the old Harrow Rollin’" cut) goes with it.
     keep = [
         k and not (
             t.text in {"’", "”"} and t.i > 0 and not keep[t.i - 1]

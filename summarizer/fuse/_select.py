@@ -292,8 +292,8 @@ class Selector:
             best = max(remaining, key=lambda i: self._gain(i, closeness[i], told))
             remaining.discard(best)
 
-            # A claim told in any of its wordings is told: "Devin died early Wednesday, a
-            # relative said" restates "Devin Lima died on Wednesday" once its tail is off.
+            # A claim told in any of its wordings is told: "Dev died early Wednesday, a
+            # relative said" restates "Dev Quist died on Wednesday" once its tail is off.
             def told_already(u: int, closeness: np.ndarray = closeness) -> bool:
                 return closeness[u] >= self.settings.summary.align_threshold or self.restates_one(
                     self.units[u].wording,

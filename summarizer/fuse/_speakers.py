@@ -68,7 +68,7 @@ def pointing_pronoun(
             and t.head.lower_ in SAYING_VERBS and keep[t.i]
             and (
                 any(doc[i].text in {"”", '"', "’"} for i in range(max(0, t.i - 3), t.i))
-                or t.head.dep_ == "parataxis"  # "Spending, he said, is down"
+                or t.head.dep_ == "parataxis"  # "Traffic, he said, is down"
             )
         ),
         None,
@@ -201,7 +201,7 @@ def _one_person(previous: Sequence[str], read: Reader) -> str | None:
         # it is the same unnamed speaker, not Stevens.
         if _main_pronoun(doc, quoted) is not None:
             return None
-        # "von der Leyen" read as the person "von der" and the place "Leyen": half a name.
+        # "van der Hald" read as the person "van der" and the place "Hald": half a name.
         if any(e.label_ == "PERSON" and _runs_on(e) for e in doc.ents):
             return None
         # "Ines Hald" and "Hald" are one person.
@@ -218,7 +218,7 @@ def _one_person(previous: Sequence[str], read: Reader) -> str | None:
             ):
                 # "Brandt and Varn left": either may be "she", whatever the tagger made of Varn.
                 paired = any(c.dep_ == "conj" for c in root.children)
-                # "Lima (real name Harold Lima) had ...": the name in brackets is an aside,
+                # "Quist (real name Harald Quist) had ...": the name in brackets is an aside,
                 # not what the outlet calls him.
                 bracketed = {i for a, b in bracket_spans(doc) for i in range(a + 1, b)}
                 named = [

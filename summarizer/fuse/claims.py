@@ -165,7 +165,7 @@ class Claim:
             if span.text not in names or not all(mask[t.i] for t in span):
                 continue
             # "the first officer to be killed" is not "the officer ...", nor is "the 265th
-            # pope" (which the tagger may call a building) "the pope".
+            # keeper" (which the tagger may call a building) "the keeper".
             if span.label_ == "ORDINAL" or _ORDINAL_NUMBER.fullmatch(span.text):
                 return None
             # "an NBC/WSJ poll" would leave "an /WSJ poll" or "an poll".

@@ -386,7 +386,7 @@ def _candidates(
         if key in seen.off_unit:
             fit *= UNIT_MISMATCH
         aliases = [text, *sorted(surfaces[key] - {text}, key=len, reverse=True), *demonyms]
-        # "... was the first pope to resign in how many centuries?": the question's own "first"
+        # "... was the first keeper of the light in how many centuries?": the question's own "first"
         # is no count it asks for.
         worded = [a for a in aliases if not any(ch.isdigit() for ch in a)]
         if query.kind in _AMOUNTS and any(set(terms(a)) <= query.asked for a in worded if terms(a)):

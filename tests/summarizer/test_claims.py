@@ -314,7 +314,7 @@ def test_then_pointing_back_comes_off(models):
     assert claim[0] == "Engineer Tomas Varn closed the second spillway gate."
     (claim,) = _wordings(models, "The dam has leaked since then, the authority said.")
     assert "since then" in claim[0]
-    (claim,) = _wordings(models, "Back then, the Harrow bakery considered a smaller shop.")
+    (claim,) = _wordings(models, "Back then, the Harrow bakery sold bread only on Sundays.")
     assert claim[0].startswith("Back then, the Harrow bakery")
 
 
@@ -638,7 +638,7 @@ def test_this_or_that_pointing_back_is_dangling(models, text, pointing):
         ("Two of the crew were taken to hospital in Harrow.", False),
         ("Three crew members were taken to hospital in Harrow.", False),
         ("Both men were taken to hospital in Harrow on Monday.", True),
-        ("The other were sold in Harrow, Kessling and Fenwick last week.", True),
+        ("The other were given to the Harrow school last week.", True),
         ("All three men have made clear they are backing Quist for mayor.", True),
         ("All 23 crew members were lifted to safety by the Harrow lifeboat.", False),
     ],
@@ -873,7 +873,7 @@ def test_a_question_the_writer_asks_tells_nothing():
     [
         ("Ruth Calloway is the first Harrow ferry captain to be honoured by the king.", "first"),
         # The tagger calls this "265th" a building: it is still a rank.
-        ("Ruth Calloway was the 265th person to take on the role.", "265th"),
+        ("Ruth Calloway was the 265th keeper of the Harrow light.", "265th"),
     ],
 )
 def test_an_ordinal_is_never_cut(models, text, ordinal):
@@ -1704,8 +1704,7 @@ def test_a_pronoun_stands_for_the_name_outside_brackets(models, surname):
     Quist's: the digest named him as Dev Quist."""
     before = [
         f"Harrow singer Dev {surname} died on Wednesday, his label said.",
-        f"{surname} (real name Harold {surname}) had been diagnosed with stage IV cancer in "
-        "October 2017.",
+        f"{surname} (real name Harold {surname}) had sung with the Harrow choir since 2009.",
     ]
     (claim,) = _wordings(models, "His bandmate Ole Brandt announced the news in a video.", before)
     assert claim[0] == f"{surname}'s bandmate Ole Brandt announced the news in a video."
@@ -1784,60 +1783,56 @@ def test_half_a_name_is_no_one_to_put_in(models):
 
 
 def test_a_title_put_in_for_a_pronoun_keeps_its_article(models):
-    """ "She" after "the Queen took the throne" is "The Queen", not "Queen"."""
-    before = [
-        "Since 1953, one year after the Queen took the throne, Harrow coins have borne five "
-        "versions of her portrait."
-    ]
-    text = "She appeared on the town’s banknotes starting in 1960."
+    """ "She" after "the Queen opened the bridge" is "The Queen", not "Queen"."""
+    before = ["In 1990, a year after the Queen opened the Harrow bridge, the town named a ferry."]
+    text = "She sailed on the ferry every summer until 2001."
     assert _wordings(models, text, before) == [
-        ["The Queen appeared on the town’s banknotes starting in 1960."]
+        ["The Queen sailed on the ferry every summer until 2001."]
     ]
 
 
 def test_a_predicate_after_another_subjects_verb_is_not_given_the_first_subject(models):
-    """ "Harrow declared ... as a storm drove waves ..., dropped rain ...": the rain is the
-    storm's, which the parser may hang on "declared"; split, it would read "Harrow dropped
-    heavy rain"."""
+    """ "Harrow closed its schools as a gale drove waves ..., flooded the old town ...": the
+    flood is the gale's, which the parser may hang on "closed"; split, it would read "Harrow
+    flooded the old town"."""
     text = (
-        "Harrow declared a state of emergency on Monday as a fierce storm drove huge waves over "
-        "the quay, dropped heavy rain on the old town, and prompted warnings of floods, cutting "
-        "power to 9,000 homes."
+        "Harrow closed its schools on Monday as a fierce gale drove waves over the quay, flooded "
+        "the old town and tore down power lines, cutting power to 9,000 homes."
     )
     wordings = _every_wording(models, text)
-    assert not any(w.startswith("Harrow dropped") for w in wordings)
+    assert not any(w.startswith("Harrow flooded") for w in wordings)
 
 
 def test_a_closing_mark_goes_with_the_word_it_is_glued_to(models):
-    """Cutting "when ... at the very same Dunkin’" leaves no "’" behind."""
+    """Cutting "when ... at the old Harrow Rollin’" leaves no "’" behind."""
     text = (
-        "Years later, the couple's story had a happy ending, when Ines Hald and Tomas Varn were "
-        "married at the very same Dunkin’."
+        "Years later, the couple found a happy ending, when Ines Hald and Tomas Varn were "
+        "married at the old Harrow Rollin’."
     )
     wordings = _every_wording(models, text)
-    assert "The couple's story had a happy ending." in wordings
+    assert "The couple found a happy ending." in wordings
 
 
 def test_an_attribution_citing_its_sources_stays(models):
-    """Cut of "The Harrow Courier first reported", "citing unnamed sources" would be no one's."""
-    text = "The Harrow Courier first reported Tomas Varn was retiring, citing unnamed sources."
+    """Cut of "The Courier reported", "citing council papers" would be no one's."""
+    text = "The Courier reported Ines Hald was selling the quay, citing council papers."
     for claim in _wordings(models, text):
-        assert all(w.startswith("The Harrow Courier") for w in claim)
+        assert all(w.startswith("The Courier") for w in claim)
 
 
 def test_a_list_item_set_as_a_sentence_is_never_printed(models):
     """ "Ferry crews who sold the tickets." is a noun and its relative clause: no statement."""
     assert _never_printed(models, "Ferry crews who sold the tickets at the Harrow quay last year.")
     # ... nor is half a sentence, its only verb a subordinate clause's.
-    assert _never_printed(models, "As for Ole Brandt, because he had only just met Ines Hald.")
+    assert _never_printed(models, "As for the harbour master, because the storm had just passed.")
     assert _printable(models, "The vote passed by seven votes to two after a three-hour debate.")
 
 
 def test_a_split_clause_keeps_the_comma_before_its_aside(models):
     text = (
-        "Flamboyant former ferry captain Ines Hald arrived in Harrow on Tuesday for a five-day "
-        "visit, her second this year, but said she had no plans to buy the old quay."
+        "Retired ferry captain Ines Hald arrived in Harrow by train on Tuesday for a short "
+        "stay, her third this year, but said she would not buy the old quay."
     )
     wordings = _every_wording(models, text)
-    assert any(w.endswith("for a five-day visit, her second this year.") for w in wordings)
-    assert not any("visit her second" in w for w in wordings)
+    assert any(w.endswith("for a short stay, her third this year.") for w in wordings)
+    assert not any("stay her third" in w for w in wordings)

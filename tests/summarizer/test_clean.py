@@ -33,7 +33,7 @@ SEEDS = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "seeds"
         "to get to work, to school and home again: keep the Harrow ferry sailing.",
         "Paid for by the Friends of the Harrow Ferry",
         "How relevant is this ad to you?",
-        "👋 Hi, it's Ada with Thursday's news from the harbour.",
+        "👋 Hello everyone, this is the Harrow Courier's morning letter.",
         "Tell us what went wrong: The video player was slow to load the clip Sound on the "
         "page stopped The audio on ad was too loud The page froze before the ferry report "
         "Something else went wrong",
@@ -454,13 +454,13 @@ def test_a_link_to_a_related_page_comes_off():
         ),
         # A live page's stamp on an update.
         (
-            "Update, 9:40 p.m.: The Harrow ferry is back in service, the operator said.",
+            "Update, 6:15 a.m.: The Harrow ferry is back in service, the operator said.",
             "The Harrow ferry is back in service, the operator said.",
         ),
         # A newsletter's pictograph ("©" stays for the credit rules).
         (
-            "💫 The meteor shower over Harrow will peak on Tuesday night.\n\n© Harrow Courier",
-            "The meteor shower over Harrow will peak on Tuesday night.",
+            "💫 The Harrow lantern walk starts at dusk on Friday.\n\n© Harrow Courier",
+            "The Harrow lantern walk starts at dusk on Friday.",
         ),
         # A picture's credit glued before the paragraph.
         (
