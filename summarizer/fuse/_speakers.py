@@ -222,7 +222,7 @@ def _one_person(previous: Sequence[str], read: Reader) -> str | None:
                 # not what the outlet calls him.
                 bracketed = {i for a, b in bracket_spans(doc) for i in range(a + 1, b)}
                 named = [
-                    _as_written(e) for e in doc.ents
+                    _as_called(e) for e in doc.ents
                     if e.text in people and not any(t.i in bracketed for t in e)
                 ]  # fmt: skip
                 if not named and bracketed:
@@ -237,7 +237,7 @@ def _one_person(previous: Sequence[str], read: Reader) -> str | None:
     return None
 
 
-def _as_written(name: Span) -> str:
+def _as_called(name: Span) -> str:
     """A name as it stands for someone: "the Queen" (a title) with its article."""
     before = name.doc[name.start - 1] if name.start > 0 else None
     return f"the {name.text}" if before is not None and before.lower_ == "the" else name.text

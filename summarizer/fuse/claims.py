@@ -465,8 +465,8 @@ def _claim(
 def _subject_cut(doc: Doc, mask: list[bool]) -> bool:
     """Whether a mask keeps a verb and cuts away its subject.
 
-    A misparse can read a clause's subject as an aside ("..., the long-term direction for coal
-    – another major user – was clear"): cut, it leaves "Despite the rise was clear."
+    A misparse can read a clause's subject as an aside ("..., the plan for the quay – another
+    big cost – was clear"): cut, it leaves "Despite the rise was clear."
     """
     return any(
         mask[t.i]

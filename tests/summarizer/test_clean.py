@@ -304,8 +304,8 @@ def test_a_caption_block_ending_in_its_photo_credit_is_junk():
         "Update: The post has been updated with comments from the harbour office.",
         "This piece was first published under the title A Lamp for Ashby.",
         "Staff writer Ada Lens in Harrow contributed to this report.",
-        "This transcript was automatically generated, and then edited for clarity.",
-        "There may be some differences between the audio and the text.",
+        "This transcript is machine generated, so mistakes are possible.",
+        "Expect small differences between the audio and the transcript.",
         "Ada Lens covers the harbour for the Courier. Reach her at ada@courier.example.",
     ],
 )
