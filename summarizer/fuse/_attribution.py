@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from ..nlp import SUBJECT_DEPS
 from ..text import SAYING_VERBS
 from ..verify import POINTERS
-from ._masks import drop_with_commas
+from ._masks import ANY_SUBJECT_DEPS, drop_with_commas
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -183,7 +183,7 @@ def drop_head_attribution(doc: Doc, keep: list[bool]) -> None:
         return  # more follows the clause: not a plain "X said Y"
     # "The agency said the rising strains – A and B – aren't new": misparsed, the strains are
     # the verb's object and the clause has no subject of its own to stand on.
-    if not any(c.dep_ in SUBJECT_DEPS or c.dep_ in {"expl", "csubj"} for c in clause.children):
+    if not any(c.dep_ in ANY_SUBJECT_DEPS for c in clause.children):
         return
     # "Demoski told reporters that when he woke up, he checked ...": without the speaker, "he"
     # would point at whoever the digest named before.

@@ -12,6 +12,7 @@ from ..models import Citation, DigestSentence
 from ..nlp import get_embedder
 from ._candidates import MIN_WORDS
 from ._groups import FactGroup, OrderKey
+from ._speakers import PERSON_PRONOUNS, SPEAKER_LABELS
 
 if TYPE_CHECKING:
     from ._select import Selector
@@ -110,14 +111,10 @@ def read_on(
             return
 
 
-_SOMEONE = frozenset({"he", "she", "his", "her", "him"})
-_NAMES = frozenset({"PERSON", "ORG"})  # the small model often reads a person's name as an ORG
-
-
 def _points_at_someone(wording: Wording) -> bool:
     first = wording.text.lstrip("\"“‘'").split(maxsplit=1)
-    return bool(first) and first[0].lower() in _SOMEONE
+    return bool(first) and first[0].lower() in PERSON_PRONOUNS
 
 
 def _names_someone(wording: Wording) -> bool:
-    return any(label in _NAMES for _, label in wording.entities)
+    return any(label in SPEAKER_LABELS for _, label in wording.entities)

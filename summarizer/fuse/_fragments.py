@@ -25,6 +25,7 @@ __all__ = [
     "only_subordinate",
     "quote_and_remnant",
     "says_nothing",
+    "subject_cut",
 ]
 
 # What a verb of saying governs when it reports something: a clause or an object.
@@ -153,6 +154,23 @@ def lost_subject(first: Token, keep: list[bool]) -> bool:
     """
     finite = first.dep_ in {"aux", "auxpass"} and first.tag_ in FINITE_TAGS  # not "To ..."
     return finite and not any(c.dep_ in ANY_SUBJECT_DEPS and keep[c.i] for c in first.head.children)
+
+
+def subject_cut(doc: Doc, fuller: list[bool], keep: list[bool]) -> bool:
+    """Whether a wording keeps a verb and cuts away the subject a fuller one keeps.
+
+    A misparse can read a clause's subject as an aside ("..., the plan for the quay – another
+    big cost – was clear"): cut, it leaves "Despite the rise was clear." A dateline the parser
+    took for a subject is off every wording, and no cut. (`lost_subject` reads a wording whose
+    verb has no subject at all.)
+    """
+    return any(
+        keep[t.i]
+        and (subjects := [c for c in t.children if c.dep_ in ANY_SUBJECT_DEPS])
+        and not any(keep[c.i] for c in subjects)
+        and any(fuller[c.i] for c in subjects)
+        for t in doc
+    )
 
 
 def inverted(first: Token, keep: list[bool]) -> bool:

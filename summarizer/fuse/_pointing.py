@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from ..nlp import SUBJECT_DEPS
 from ..text import PARTS_OF_DAY, SAYING_VERBS, TIME_UNITS
+from ._masks import ANY_SUBJECT_DEPS
 from ._speakers import SUBJECT_PRONOUNS
 
 if TYPE_CHECKING:
@@ -158,10 +159,11 @@ _ASIDE = re.compile(
 # subheading's question, or what a split left of one ("How did Ada Quist Jr." + "Day begin?",
 # "Who was elected in 1968."); "What is clear is that ..." says something.
 _AUXILIARY = r"(?:is|are|was|were|do|does|did|can|could|will|would|should|has|have)"
+_ASKED_OF = r"(?:the|a|an|it|this|that|there|he|she|they|we|you)"  # "Is the ...", "What did he"
 _QUESTION = re.compile(
-    rf"^{_AUXILIARY} (?:the|a|an|it|this|that|there|he|she|they|we|you)\b"
+    rf"^{_AUXILIARY} {_ASKED_OF}\b"
     rf"|^(?:how|why|who|whom|when|where) {_AUXILIARY}\b|^which (?-i:[a-z]+) {_AUXILIARY}\b"
-    rf"|^what {_AUXILIARY} (?:the|a|an|it|this|that|there|he|she|they|we|you)\b",
+    rf"|^what {_AUXILIARY} {_ASKED_OF}\b",
     re.IGNORECASE,
 )
 
@@ -272,7 +274,7 @@ def imperative(doc: Doc, mask: list[bool], start: int) -> bool:
     if root.tag_ != "VB" or not mask[root.i]:
         return False
     children = list(root.children)
-    if any(c.dep_ in {"nsubj", "nsubjpass", "expl", "csubj"} for c in children):
+    if any(c.dep_ in ANY_SUBJECT_DEPS for c in children):
         return False
     auxiliaries = [c for c in children if c.dep_ == "aux"]
     if root.i == start:

@@ -17,13 +17,23 @@ from ._masks import bracket_spans, quoted_tokens
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
 
-__all__ = ["SUBJECT_PRONOUNS", "Reader", "resolve_pronoun", "speaker_before"]
+__all__ = [
+    "PERSON_PRONOUNS",
+    "SPEAKER_LABELS",
+    "SUBJECT_PRONOUNS",
+    "Reader",
+    "resolve_pronoun",
+    "speaker_before",
+]
 
 # Reads one sentence with the full parse; the caller memoises (a sentence before is often one
 # of the candidates it parsed already).
 Reader = Callable[[str], "Doc"]
 
 _PERSON_PRONOUNS = {"he": "", "she": "", "his": "'s", "her": "'s"}
+PERSON_PRONOUNS = frozenset(_PERSON_PRONOUNS)  # a pronoun that stands for one person
+# What a person named may be tagged: the small model often reads a name as an organisation.
+SPEAKER_LABELS = frozenset({"PERSON", "ORG"})
 SUBJECT_PRONOUNS = frozenset({"he", "she", "they"})  # a clause's subject that points at someone
 # Nouns for someone unnamed ("the woman", "the suspect"): a "she" or "his" after them may be
 # theirs.
@@ -311,7 +321,7 @@ def speaker_before(previous: Sequence[str], read: Reader) -> tuple[str, str] | N
         person = next(
             (
                 e.text for e in doc.ents
-                if e.label_ in {"PERSON", "ORG"} and e.start <= subject.i < e.end
+                if e.label_ in SPEAKER_LABELS and e.start <= subject.i < e.end
             ),
             None,
         )  # fmt: skip

@@ -42,6 +42,7 @@ from ._fragments import (
     only_subordinate,
     quote_and_remnant,
     says_nothing,
+    subject_cut,
 )
 from ._masks import (
     MIN_CLAIM_WORDS,
@@ -447,7 +448,7 @@ def _claim(
     seen: set[str] = set()
     for n, mask in enumerate(masks):
         wording = _wording(doc, mask, replace, extra)
-        if wording is None or wording.text in seen or (n >= 1 and _subject_cut(doc, mask)):
+        if wording is None or wording.text in seen or subject_cut(doc, masks[0], mask):
             continue
         if n == 0 and len(masks) > 1 and mask != masks[1]:
             wording = replace_field(wording, attributed=True)
@@ -460,20 +461,6 @@ def _claim(
         claim.wordings.append(wording)
         claim._masks.append(mask)
     return claim
-
-
-def _subject_cut(doc: Doc, mask: list[bool]) -> bool:
-    """Whether a mask keeps a verb and cuts away its subject.
-
-    A misparse can read a clause's subject as an aside ("..., the plan for the quay – another
-    big cost – was clear"): cut, it leaves "Despite the rise was clear."
-    """
-    return any(
-        mask[t.i]
-        and (subjects := [c for c in t.children if c.dep_ in SUBJECT_DEPS])
-        and not any(mask[c.i] for c in subjects)
-        for t in doc
-    )
 
 
 def _drops_role(doc: Doc, fuller: list[bool], mask: list[bool]) -> bool:

@@ -1745,7 +1745,7 @@ def test_no_wording_keeps_a_verb_whose_subject_it_cut(models):
     the tagger gave it for such a sentence."""
     from spacy.tokens import Doc
 
-    from summarizer.fuse.claims import _subject_cut
+    from summarizer.fuse._fragments import subject_cut
     from summarizer.nlp import get_spacy
 
     words = ["Varn", "said", "the", "trend", "–", "a", "user", "–", "was", "clear", "."]
@@ -1754,9 +1754,9 @@ def test_no_wording_keeps_a_verb_whose_subject_it_cut(models):
             "acomp", "punct"]  # fmt: skip
     doc = Doc(get_spacy(models.models.spacy_model).vocab, words=words, heads=heads, deps=deps)
     whole = [True] * len(doc)
-    assert not _subject_cut(doc, whole)
+    assert not subject_cut(doc, whole, whole)
     aside_cut = [not 4 <= i <= 7 for i in range(len(doc))]
-    assert _subject_cut(doc, aside_cut)
+    assert subject_cut(doc, whole, aside_cut)
 
 
 def test_half_a_name_is_no_one_to_put_in(models):
