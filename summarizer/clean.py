@@ -465,7 +465,34 @@ def _normalise(text: str) -> list[list[str]]:
         lines = [ln for ln in lines if ln]
         if lines:
             blocks.append(lines)
-    return blocks
+    return _with_drop_caps_joined(blocks)
+
+
+# One capital letter alone; not "A" or "I", which are words of their own.
+_DROP_CAP = re.compile(r"^[B-HJ-Z]$")
+
+
+def _with_drop_caps_joined(blocks: list[list[str]]) -> list[list[str]]:
+    """A page's drop cap set apart from its paragraph ("T" + "he mayor said ...") joined back."""
+    out: list[list[str]] = []
+    letter = ""
+    for block in blocks:
+        lines: list[str] = []
+        for line in block:
+            if letter and line[0].islower():
+                line = letter + line
+            elif letter:
+                lines.append(letter)
+            letter = ""
+            if _DROP_CAP.match(line):
+                letter = line
+            else:
+                lines.append(line)
+        if lines:
+            out.append(lines)
+    if letter:
+        out.append([letter])
+    return out
 
 
 _PICTOGRAPHS_FROM = 0x2190  # arrows, dingbats and emoji; not "©" or "™", which credit a line

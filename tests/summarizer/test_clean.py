@@ -143,6 +143,9 @@ def test_fixtures(name):
         ("A\u00a0spaced\u200b word here.", "A spaced word here."),
         ("• A bulleted point that is a sentence.", "A bulleted point that is a sentence."),
         ("Same sentence here.\n\nSame  sentence here.", "Same sentence here."),
+        ("T \n \n he ferry sailed at noon.", "The ferry sailed at noon."),
+        ("Ferry news\nW\nhen the tide turned, it sailed.", "Ferry news\n\nWhen the tide turned, it sailed."),
+        ("Plan B\n\nB\n\nBoats wait.", "Plan B\n\nB\n\nBoats wait."),
     ],
 )
 def test_normalisation(text, expected):
