@@ -144,7 +144,10 @@ def test_fixtures(name):
         ("• A bulleted point that is a sentence.", "A bulleted point that is a sentence."),
         ("Same sentence here.\n\nSame  sentence here.", "Same sentence here."),
         ("T \n \n he ferry sailed at noon.", "The ferry sailed at noon."),
-        ("Ferry news\nW\nhen the tide turned, it sailed.", "Ferry news\n\nWhen the tide turned, it sailed."),
+        (
+            "Ferry news\nW\nhen the tide turned, it sailed.",
+            "Ferry news\n\nWhen the tide turned, it sailed.",
+        ),
         ("Plan B\n\nB\n\nBoats wait.", "Plan B\n\nB\n\nBoats wait."),
     ],
 )

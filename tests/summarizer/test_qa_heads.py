@@ -158,3 +158,48 @@ def test_a_name_inside_a_longer_name_is_not_found():
     candidate = _Candidate("Marrowby", "GPE", 1.0, [0], ("Marrowby",))
     assert _form_in_text("rocks off Marrowby Point at dawn", candidate) is None
     assert _form_in_text("a reef near Marrowby, the coastguard said", candidate) == "Marrowby"
+
+
+_AWARD = (
+    'Lena Marsh\'s seafaring drama "The Quiet Harbour" won best film and best director at '
+    "the Orlan Film Awards, hosted by comedian Piet Holm."
+)
+
+
+@pytest.mark.parametrize(
+    ("question", "answer", "fits"),
+    [
+        # "Who won?" is the film's maker, not the film ...
+        ("Who won best director at the Orlan Film Awards?", "Lena Marsh", roles.CONFIRMED),
+        ("Who won best director at the Orlan Film Awards?", "Quiet Harbour", roles.REFUSED),
+        ("Who won best director at the Orlan Film Awards?", "Piet Holm", roles.REFUSED),
+        # ... and "What won?" is the film.
+        ("What won best film at the Orlan Film Awards?", "Quiet Harbour", roles.CONFIRMED),
+    ],
+)
+def test_who_did_it_is_no_titled_work(models, question, answer, fits):
+    """A quoted title is a work: "who" asks for its maker, standing as the possessor."""
+    asked_doc, evidence = parse([question, _AWARD], model=models.models.spacy_model, lemmas=True)
+    asked = roles.asked(asked_doc)
+    assert asked is not None
+    assert roles.fit(asked, evidence, answer) == fits
+    if fits == roles.CONFIRMED:
+        assert roles.fillers(asked, evidence) == [answer]
+
+
+def test_who_won_is_answered_with_the_maker_of_the_winning_work(models):
+    sources = [
+        Source(1, "Awards night", outlet="Orlan Post", text=_AWARD),
+        Source(
+            2,
+            "Marsh triumphs",
+            outlet="Film Weekly",
+            text='Director Lena Marsh\'s "The Quiet Harbour" was the big winner of the night.',
+        ),
+    ]
+    answer = answer_question(
+        "Who won best director at the Orlan Film Awards?",
+        build_index(sources, models),
+        settings=models,
+    )
+    assert answer.short_answer == "Lena Marsh", answer.text

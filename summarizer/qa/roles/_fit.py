@@ -228,9 +228,33 @@ def _fit(question: Asked, evidence: Doc, answer: str, held: set[str], *, place: 
             _subjects(token) if question.role == "subject"
             else _objects(token, question.preposition)
         )  # fmt: skip
+        if question.wh == "who":
+            if _titled(span.root):
+                return REFUSED  # "Who won?": not the film "The Fablers" that won
+            found = _makers(evidence, found)
         if _holds(span, found) and _about(token, question.owner):
             return CONFIRMED
     return REFUSED
+
+
+def _titled(token: Token) -> bool:
+    """Whether a phrase stands in quotation marks: a title ("The Fablers"), not someone."""
+    doc = token.doc
+    left, right = token.left_edge.i, token.right_edge.i
+    if doc[left].is_quote and doc[right].is_quote and right > left:
+        return True
+    return left > 0 and right + 1 < len(doc) and doc[left - 1].is_quote and doc[right + 1].is_quote
+
+
+def _makers(doc: Doc, regions: list[Region]) -> list[Region]:
+    """The regions, a titled work's maker standing in for it ("Ada Lind's film 'X' won")."""
+    out = []
+    for left, right, head in regions:
+        work = doc[head] if head >= 0 else None
+        if work is not None and any(c.dep_ == "appos" and _titled(c) for c in work.children):
+            out += [(c.left_edge.i, c.right_edge.i, c.i) for c in work.children if c.dep_ == "poss"]
+        out.append((left, right, head))
+    return out
 
 
 def _reported(token: Token, verb: str, relation: list[Token]) -> bool:
@@ -294,8 +318,13 @@ def fillers(question: Asked, evidence: Doc, *, place: bool = False) -> list[str]
             ]
         else:
             heads = []
+        if question.wh == "who":
+            heads = [evidence[h] for _, _, h in _makers(evidence, [(h.i, h.i, h.i) for h in heads])]
         for head in heads:
             name = _name_at(head)
+            named = _span_of(evidence, name) if name else None
+            if question.wh == "who" and named is not None and _titled(named.root):
+                continue
             if name and name not in found:
                 found.append(name)
     return found
