@@ -242,6 +242,25 @@ class _Reader:
                         return hit
         return statements[0]
 
+    def told_before(self, statement: Hit, hits: Sequence[Hit]) -> Hit | None:
+        """What an answer told as one more adds to ("Quist also pledged ..."), or None.
+
+        The statement of the asked relation that does not say "also", among the best read.
+        """
+        if self.asked is None or not roles.adds_on(self.asked, self.doc(statement.text)):
+            return None
+        statements = [h for h in hits if self.statement(h)][:MAX_EVIDENCE_READ]
+        return next(
+            (
+                h
+                for h in statements
+                if h.text != statement.text
+                and roles.fills(self.asked, self.doc(h.text), self.words)
+                and not roles.adds_on(self.asked, self.doc(h.text))
+            ),
+            None,
+        )
+
 
 def _select(query: _Query, hits: list[Hit], index: QAIndex, settings: Settings) -> Answer:
     """The short answer (for typed questions) or the best sentence, with every citing source.
@@ -345,7 +364,18 @@ def _select(query: _Query, hits: list[Hit], index: QAIndex, settings: Settings) 
     statement = reader.evidence(hits)
     if statement is None:
         return _dont_say()
-    return _quoted(statement, hits, floor, ids, settings)
+    answer = _quoted(statement, hits, floor, ids, settings)
+    earlier = reader.told_before(statement, hits)
+    if earlier is None:
+        return answer
+    first = _quoted(earlier, hits, floor, ids, settings)
+    cites = sorted(set(first.citations) | set(answer.citations))
+    return Answer(
+        text=f"{_quote(earlier.text)} {_quote(statement.text)} {_marks(cites)}",
+        citations=cites,
+        answered=True,
+        evidence=[earlier.text, statement.text],
+    )
 
 
 def _choose(

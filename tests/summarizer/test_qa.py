@@ -760,6 +760,25 @@ def test_a_pledge_answers_what_was_promised_and_a_repeated_title_does_not():
     assert "pledged to keep two ferries sailing" in answer.text
 
 
+def test_what_was_also_promised_comes_with_what_it_adds_to():
+    """'Varn also pledged to ...' presumes a first pledge: the answer tells both, first first."""
+    source = Source(
+        id=1,
+        title="Varn and Hald renew the Harrow ferry pact",
+        text=(
+            "The Harrow Courier reports that Varn called the pact a gift to the two towns and "
+            "pledged to keep two ferries sailing every day in his letter to Hald.\n\n"
+            "Varn did not publicly back Hald's plan to sell the old Harrow ferry.\n\n"
+            "According to the Courier, Varn also pledged cheaper fares for pupils.\n\n"
+            "The Kessling council meets again in May."
+        ),
+    )
+    answer = answer_question("What did Varn pledge?", [source])
+    assert answer.answered
+    first = answer.text.find("pledged to keep two ferries sailing")
+    assert 0 <= first < answer.text.find("also pledged cheaper fares"), answer.text
+
+
 @pytest.mark.parametrize(
     "sentence",
     [

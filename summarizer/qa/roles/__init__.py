@@ -11,8 +11,9 @@ One module per job, each importing only the ones listed before it (no cycles):
   about (`polar`, `polar_subject`); the dependency labels all of them read by;
 - `_relation`: the words of a sentence that state the asked relation (`relation_words`),
   who does it and what it acts on, whether a sentence words a yes/no question's relation
-  (`mentions`, `acts`), names someone only as another's object (`acted_on`) or states
-  anything at all (`states_something`);
+  (`mentions`, `acts`), names someone only as another's object (`acted_on`), tells the
+  relation as one more (`adds_on`: "also pledged") or states anything at all
+  (`states_something`);
 - `_naming`: what the evidence calls the asked one: the "she" or "the film" standing for a
   name (`anaphor`), what the sources say X is (`definition`), two names as one answer
   (`together`), an answer with its unit or hour (`with_unit`, `with_time`);
@@ -24,10 +25,10 @@ One module per job, each importing only the ones listed before it (no cycles):
 from ._fit import CONFIRMED, REFUSED, UNCONFIRMED, fillers, fills, fit
 from ._naming import anaphor, definition, together, with_time, with_unit
 from ._question import Asked, Role, asked, polar, polar_subject
-from ._relation import acted_on, acts, mentions, relation_words, states_something
+from ._relation import acted_on, acts, adds_on, mentions, relation_words, states_something
 
 __all__ = [
-    "CONFIRMED", "REFUSED", "UNCONFIRMED", "Asked", "Role", "acted_on", "acts", "anaphor",
-    "asked", "definition", "fillers", "fills", "fit", "mentions", "polar", "polar_subject",
-    "relation_words", "states_something", "together", "with_time", "with_unit",
+    "CONFIRMED", "REFUSED", "UNCONFIRMED", "Asked", "Role", "acted_on", "acts", "adds_on",
+    "anaphor", "asked", "definition", "fillers", "fills", "fit", "mentions", "polar",
+    "polar_subject", "relation_words", "states_something", "together", "with_time", "with_unit",
 ]  # fmt: skip

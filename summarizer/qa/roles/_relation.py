@@ -207,6 +207,16 @@ def states_something(doc: Doc) -> bool:
     return any(t.pos_ in {"VERB", "AUX"} for t in doc)
 
 
+def adds_on(question: Asked, evidence: Doc) -> bool:
+    """Whether the sentence tells the asked relation as one more ("Quist also pledged ...")."""
+    return any(
+        c.lower_ == "also" and c.dep_ == "advmod"
+        for t in evidence
+        if question.verb is not None and _related(t.lemma_, question.verb)
+        for c in t.children
+    )
+
+
 def relation_words(question: Asked, evidence: Doc) -> list[str]:
     """The words of a sentence that state the asked relation ("led" for "Who leads ...?")."""
     if question.verb is None:
