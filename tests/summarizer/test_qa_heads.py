@@ -203,3 +203,22 @@ def test_who_won_is_answered_with_the_maker_of_the_winning_work(models):
         settings=models,
     )
     assert answer.short_answer == "Lena Marsh", answer.text
+
+
+@pytest.mark.parametrize(
+    ("sentence", "fits"),
+    [
+        # Another player's tally tells of another player ...
+        ("Ada Quill won 23 titles in all, the first of them in 1999.", roles.REFUSED),
+        # ... and the asked one's is not refused.
+        ("Tomas Varn has now won 23 titles in all.", roles.UNCONFIRMED),
+    ],
+)
+def test_whose_tally_is_asked_takes_part(models, sentence, fits):
+    """'Varn's win brings his tally to how many?' asks about Varn, who owns the subject."""
+    question = "Tomas Varn's win on Sunday brings his tally of titles to how many?"
+    asked_doc, evidence = parse([question, sentence], model=models.models.spacy_model, lemmas=True)
+    asked = roles.asked(asked_doc)
+    assert asked is not None
+    assert "Varn" in asked.participants
+    assert roles.fit(asked, evidence, "23") == fits

@@ -84,12 +84,18 @@ def asked(doc: Doc) -> Asked | None:
     target = wh.head if wh.dep_ in {"det", "amod"} else wh
     subjects = _subject_labels(governor)
     # (A name, not a stray part of "Ph.D" the tagger took for one.)
+    # "Varn's win brings his tally to how many?" asks about Varn: a name owning the subject
+    # or object takes part as well.
+    taking_part = [c for c in governor.children if c.dep_ in subjects | _OBJECTS]
+    taking_part += [
+        g for c in taking_part if c.pos_ == "NOUN" for g in c.children
+        if g.dep_ == "poss" and g.pos_ == "PROPN"
+    ]  # fmt: skip
     participants = tuple(
         c.text
-        for c in governor.children
-        if c.dep_ in subjects | _OBJECTS and c.pos_ == "PROPN" and c.ent_type_
-        and len(c.text) > 1 and c.i != target.i
-    )  # fmt: skip
+        for c in taking_part
+        if c.pos_ == "PROPN" and c.ent_type_ and len(c.text) > 1 and c.i != target.i
+    )
     doer = next(
         (
             c.text for c in governor.children
