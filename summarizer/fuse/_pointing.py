@@ -142,6 +142,17 @@ _LIST_INTRODUCED = re.compile(
     re.IGNORECASE,
 )
 
+# The page's own pictures, charts and lists, which a digest does not carry: "Below are the
+# ferries still sailing.", "The following chart shows ...", "the above-displayed posts",
+# "the photos below". Not a place ("the valley below", "rates above 5%").
+_PAGE_ELEMENT = re.compile(
+    r"^(?:below|above) (?:is|are)\b|\bsee (?:below|above)\b|\babove-displayed\b"
+    r"|\bthe following (?:chart|table|graphic|map|list|video|photos?|images?|tweets?|posts?)\b"
+    r"|\b(?:tweets?|posts?|videos?|charts?|tables?|maps?|photos?|images?|graphics?|gallery|slideshow)"
+    r" (?:above|below)\b",
+    re.IGNORECASE,
+)
+
 # "Because it may be time we all moved." is half a sentence; "Because of X, Y" is whole.
 _HALF_SENTENCE = re.compile(
     r"^[\"“‘']?(?:because\b(?! of\b)(?![^,]*,)|(?:al)?though\b(?![^,]*,))", re.IGNORECASE
@@ -215,13 +226,15 @@ def tells_nothing(text: str) -> bool:
     """Whether a line says nothing even after the sentence its article put before it.
 
     A promise of more ("There are more still to come."), a list's introduction ("..., here are
-    ten of the best moments"), the writer's own question or aside ("Hard to believe ..."), and
-    half a sentence ("Because it may be time we all moved.").
+    ten of the best moments"), the page's own pictures or charts ("The following chart shows
+    ..."), the writer's own question or aside ("Hard to believe ..."), and half a sentence
+    ("Because it may be time we all moved.").
     """
     stripped = text.strip()
     return bool(
         _PROMISE.match(stripped)
         or _LIST_INTRODUCED.search(stripped)
+        or _PAGE_ELEMENT.search(stripped)
         or _QUESTION.match(stripped)
         or _HALF_SENTENCE.match(stripped)
         or _ASIDE.match(stripped)

@@ -707,6 +707,33 @@ def test_a_line_introducing_the_page_s_list_tells_nothing():
     assert not dangling_opener("The ferry plant here is closing after 40 years.")
 
 
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Below are all the ferries that sailed during the storm week.",
+        "The following chart summarizes the fares of the valley ferries in 2024.",
+        "Like the above-displayed posts, these pages gave no source for the figure.",
+        "The council published the map below on Tuesday.",
+        "Click through the gallery below for the best ferry pictures.",
+    ],
+)
+def test_a_line_about_the_page_s_own_pictures_or_charts_tells_nothing(line):
+    """A digest carries no chart, map or gallery: a line pointing at one tells nothing."""
+    assert dangling_opener(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "The village in the valley below was flooded on Monday.",
+        "Fares rose above 5% for the first time since 2019.",
+        "The ferry sailed below the bridge at noon.",
+    ],
+)
+def test_above_and_below_as_places_are_no_page_element(line):
+    assert not dangling_opener(line)
+
+
 def test_do_so_points_back():
     assert dangling_opener("The county lacked the engineers to do so.")
     assert not dangling_opener("The county lacked the engineers to inspect the dam.")
