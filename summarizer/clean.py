@@ -339,6 +339,12 @@ def _is_sprite(line: str, words: list[str]) -> bool:
     return glued >= 2 and glued * 4 >= len(tokens) and not _is_sentence(line)
 
 
+# A fact-check page's claim under check, set after its label on its own line or glued to it:
+# what the page rates, not what it reports.
+_CHECKED_CLAIM_LABEL = re.compile(r"^(?:the )?(?:claim|rumou?r)\s*:?$", re.IGNORECASE)
+_CHECKED_CLAIM = re.compile(r"^(?:the )?(?:claim|rumou?r)\s*:\s*\S", re.IGNORECASE)
+
+
 def _is_label(words: list[str]) -> bool:
     """Navigation, social and aggregator labels: every word from the site-furniture vocabulary."""
     return 0 < len(words) <= LABEL_MAX_WORDS and all(w.lower() in _NAV for w in words)
@@ -580,7 +586,14 @@ def clean_text(text: str, *, light: bool = False) -> str:
         lines = _cut_promo_blocks(lines)
     kept: list[str] = []
     seen: set[str] = set()
+    checked = False  # the line before labels the claim a fact-check page rates
     for line in lines:
+        if checked or _CHECKED_CLAIM.match(line):
+            checked = False
+            continue
+        if _CHECKED_CLAIM_LABEL.match(line):
+            checked = True
+            continue
         line = _FILE_LABEL.sub("", _INLINE_LINK.sub(r"\1", line))
         words = _reader_words(line)
         if light:

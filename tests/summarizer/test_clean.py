@@ -481,3 +481,27 @@ def test_a_link_to_a_related_page_comes_off():
 )
 def test_a_mark_before_a_paragraph_comes_off(text, expected):
     assert clean_text(text) == expected
+
+
+@pytest.mark.parametrize("light", [False, True])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Claim\n\nThe Harrow mayor owns a fleet of 40 yachts.\n\nOn Monday the mayor spoke at "
+        "the quay about the ferry fares.",
+        "Claim:\nThe Harrow mayor owns a fleet of 40 yachts.\n\nOn Monday the mayor spoke at "
+        "the quay about the ferry fares.",
+        "Claim: The Harrow mayor owns a fleet of 40 yachts.\n\nOn Monday the mayor spoke at "
+        "the quay about the ferry fares.",
+    ],
+)
+def test_the_claim_a_fact_check_rates_is_no_statement(text, light):
+    """A fact-check page's claim under check is what it rates, not what it reports."""
+    assert clean_text(text, light=light) == (
+        "On Monday the mayor spoke at the quay about the ferry fares."
+    )
+
+
+def test_a_claim_told_in_a_sentence_stays():
+    line = "The claim that the mayor owns 40 yachts is false, the council said on Monday."
+    assert clean_text(line) == line
