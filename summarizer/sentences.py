@@ -40,13 +40,15 @@ _LONE_TITLE = re.compile(rf"^[\"“‘'(]*(?:{'|'.join(TITLE_ABBREVIATIONS)})\.$
 # 'Francis told him.' The speaker's line is one to three capitalised words and a verb of saying.
 _BARE_QUOTATION = re.compile(r"^[\"“‘].*[!?][\"”’]$")
 _SPEAKER_VERBS = SAYING_VERBS | {"asked", "shouted", "tweeted", "posted"}
-# ... and ends a sentence at "p.m." before its time zone or day: 'at 2 p.m.' + 'Eastern, when
-# ...', 'At 2 a.m.' + 'Tuesday, the crew ...'.
+# ... and ends a sentence at "p.m." before its time zone, day or date: 'at 2 p.m.' + 'Eastern,
+# when ...', 'At 2 a.m.' + 'Tuesday, the crew ...'.
 _CLOCK_END = re.compile(r"\b[ap]\.m\.$", re.IGNORECASE)
 _AFTER_CLOCK = re.compile(
     r"^(?:[ECMP][SD]?T|GMT|UTC|BST|CET)\b"
     r"|^(?:Eastern|Central|Mountain|Pacific|Atlantic)(?=[,.;:)]| [Tt]ime\b| [a-z]|$)"
     r"|^(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b(?! [A-Z])"
+    # 'from 10:30 p.m.' + 'Aug. 9 to 6:30 a.m.': a date right after the hour.
+    r"|^(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)[a-z]*\.? \d{1,2}\b"
 )
 # ... and ends a sentence at a dotted code's closing point: 'KV.2.1.' + 'is second ...'.
 _DOTTED_CODE_END = re.compile(r"\b\w+(?:\.\w+)*\.\d+\.$")

@@ -96,6 +96,16 @@ from summarizer.sentences import split_article, split_text
             ],
         ),
         (
+            # ... and at "p.m." before a date: 'from 10 p.m.' + 'Aug. 9 to 6 a.m. ...'.
+            "No rounds were made from 10 p.m. Aug. 9 to 6 a.m. the next day. It ends at 4 p.m. "
+            "Augusta Lind spoke.",
+            [
+                "No rounds were made from 10 p.m. Aug. 9 to 6 a.m. the next day.",
+                "It ends at 4 p.m.",
+                "Augusta Lind spoke.",
+            ],
+        ),
+        (
             # ... and at a dotted code's closing point before a lowercase word; a new
             # sentence after a decimal still starts, "iPhone" or not.
             "Strain KV.2 leads; strain KV.2.1. is second. The rate was 3.5. iPads sold out.",
