@@ -51,6 +51,17 @@ _CONTESTING_VERBS = frozenset(
      "insist", "insists", "insisted", "insisting", "contend", "contends", "contended",
      "assert", "asserts", "asserted"}
 )  # fmt: skip
+# Adjectives that judge rather than tell ("the call was inappropriate", "the report is false"):
+# said of anything, they are the speaker's verdict.
+_JUDGING_ADJECTIVES = frozenset(
+    {"inappropriate", "appropriate", "unacceptable", "acceptable", "improper", "proper",
+     "wrong", "unfair", "unjust", "outrageous", "disgraceful", "shameful", "shocking",
+     "ridiculous", "absurd", "irresponsible", "reckless", "disgusting", "despicable",
+     "horrible", "terrible", "awful", "appalling", "deplorable", "inexcusable", "troubling",
+     "disturbing", "alarming", "concerning", "unconstitutional", "illegal", "unlawful",
+     "false", "untrue", "baseless", "unfounded", "misleading", "bogus", "fake", "excellent",
+     "wonderful", "brilliant", "great", "perfect", "fantastic", "amazing", "incredible"}
+)  # fmt: skip
 # A person pointed at ("it" is as often the weather or the time).
 _PERSONAL_PRONOUNS = POINTERS - {"it", "its"}
 
@@ -79,6 +90,11 @@ def states_a_view(clause: Token) -> bool:
             return True
         if verb.lower_ not in _LINKING_VERBS:
             continue
+        # A verdict on anything: "the call was unusual and inappropriate".
+        judged = [c for c in verb.children if c.dep_ == "acomp"]
+        judged += [c for a in judged for c in a.conjuncts]
+        if any(a.lower_ in _JUDGING_ADJECTIVES for a in judged):
+            return True
         # (Any adjective said of one thing, "the driver was drunk", kept its speaker too:
         # measured on Multi-News at 250 words, ROUGE-2 15.37 -> 15.31, under the floor.)
         if not _generic_subject(verb):

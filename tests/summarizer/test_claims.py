@@ -1110,6 +1110,9 @@ def test_what_someone_says_ought_to_be_keeps_its_speaker(models):
         # What someone alleges or claims, which the outlet does not say is so.
         "Tomas Varn took 5,000 crowns from the Harrow ferry fund in May, prosecutors alleged.",
         "A Kessling councillor has claimed that support is rising inside the Harrow council.",
+        # A verdict on one thing: the speaker's judgement, not an event.
+        "Ines Hald said the mayor's call to the ferry board was unusual and inappropriate.",
+        "Tomas Varn said the council's ferry report was false and misleading.",
     ],
 )
 def test_a_view_keeps_who_holds_it(models, text):
