@@ -27,6 +27,7 @@ __all__ = [
     "clause_pronoun",
     "dangling_opener",
     "demonstrative",
+    "elided_count",
     "elided_verb",
     "imperative",
     "infinitive_subject",
@@ -332,6 +333,22 @@ def elided_verb(doc: Doc, mask: list[bool]) -> Token | None:
         if all(c.lower_ in _ELIDING_ADVERBS for c in kept if c.dep_ == "advmod"):
             return token
     return None
+
+
+def elided_count(doc: Doc, mask: list[bool]) -> bool:
+    """Whether a cut clause counts a thing only its sentence's other clause names.
+
+    "Varn is charged with five counts of fraud; Lind is charged with three": alone, the second
+    clause is "Lind is charged with three." (three what, the first clause told).
+    """
+    counted = any(
+        not mask[t.i] and t.pos_ == "NOUN" and any(c.dep_ == "nummod" for c in t.children)
+        for t in doc
+    )
+    return counted and any(
+        mask[t.i] and t.pos_ == "NUM" and t.dep_ in {"pobj", "dobj"} and not any(t.children)
+        for t in doc
+    )
 
 
 def _subject(head: Token) -> set[int]:

@@ -64,6 +64,7 @@ from ._pointing import (
     clause_pronoun,
     dangling_opener,
     demonstrative,
+    elided_count,
     elided_verb,
     imperative,
     infinitive_subject,
@@ -530,6 +531,7 @@ def _wording(
         or clause_pronoun(doc, mask, quoted, replace.keys())
         or bare_comparison(doc, mask, quoted)
         or elided is not None
+        or elided_count(doc, mask)
     )
     return Wording(text, ents, alone_never or pointing, reads_on=pointing and not alone_never)
 

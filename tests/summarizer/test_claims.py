@@ -1592,6 +1592,20 @@ def test_a_clause_whose_verb_phrase_the_other_gave_never_reads_on(models):
     assert "One more ferry is welcome in Harrow, harbour officials say." in _printable(models, text)
 
 
+def test_a_clause_counting_what_the_other_clause_names_points_back(models):
+    """'...; Lind is charged with three': three what, only the other clause tells."""
+    text = (
+        "Tomas Varn, 52, is charged with five counts of fraud; Ines Lind, 41, is charged "
+        "with three."
+    )
+    claims = _read(models, text)
+    alone = [w for c in claims for w in c.wordings if w.text.startswith("Ines Lind")]
+    assert alone
+    assert all(w.dangling and w.reads_on for w in alone)
+    assert "Tomas Varn is charged with five counts of fraud." in _printable(models, text)
+    assert not _never_printed(models, "Ines Lind won the Harrow ferry race by three.")
+
+
 def test_a_tail_attribution_whose_speaker_has_a_clause_of_its_own_comes_off(models):
     """ ", one of the divers who reached the wreck said on Monday": the clause saying who the
     speaker is has a verb of its own, and the tail is still only attribution."""
