@@ -246,9 +246,15 @@ LEADING_DATELINE = re.compile(
     # 'FORT WAYNE, Ind. (WANE) The ...': a station's call sign in place of the dash.
     r"|^[A-Z][A-Z.'’-]{2,}(?: [A-Z][A-Z.'’-]*){0,3}(?:,\s*[A-Z][a-z]+\.?)?\s*"
     r"\([A-Z][A-Za-z .&-]{1,29}\)\s+(?=[A-Z][a-z])"
-    # 'Washington (CNN) Vermont Sen. ...': a city in title case before a wire's name.
+    # 'Washington (CNN) Vermont Sen. ...': a city in title case before a wire's name, its space
+    # lost now and then ('Hong Kong (CNN Business)A muddled ...').
     r"|^[A-Z][a-z]+(?: [A-Z][a-z]+){0,2}(?:,\s*[A-Z][a-z]+\.?)?\s*"
-    r"\((?:CNN|CNN ?Money|AP|AFP|Reuters|UPI|HealthDay(?: News)?)\)\s+(?=[A-Z“\"‘'])",
+    r"\((?:CNN(?: ?[A-Z][a-z]+)?|AP|AFP|Reuters|UPI|HealthDay(?: News)?)\)\s*(?=[A-Z“\"‘'])"
+    # 'New York, NY – The ...', 'Dekalb, Ill. — Mike ...': a city in title case and its state,
+    # before a long dash.
+    # (The state as its code or its abbreviation: "Ada Quill, Tomas Varn — ..." is no place.)
+    r"|^[A-Z][a-z]+(?: [A-Z][a-z]+){0,2},\s*(?:[A-Z]{2}|[A-Z][a-z]{1,4}\.)"
+    r"\s+(?:--|—|–)\s+(?=[A-Z“\"‘'])",
 )
 # A video player's button text glued to the caption after it ("CLOSE The Dow plunged ...",
 # "Skip in Skip x Embed ... The ..."), and

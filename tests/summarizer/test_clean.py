@@ -378,6 +378,11 @@ def test_a_closing_quote_read_as_the_replacement_character_is_repaired():
         ("PT HARROW (VHN) – A ferry ran aground on the reef.", "A ferry ran aground"),
         ("ST. KESSLING — The ferry will stop running.", "The ferry will stop running."),
         ("AN HARROW FERRY sank on the reef on Monday.", "AN HARROW FERRY sank"),
+        # A city in title case: before a wire glued to the text, or its state and a dash.
+        ("Harrow (CNN Business)A muddled view of the fares weighs on riders.", "A muddled"),
+        ("Upper Harrow, NY – The ferry board promised a review.", "The ferry board"),
+        ("Kessling, Ill. — Ada Quill threw three touchdowns.", "Ada Quill threw"),
+        ("Ada Quill, Tomas Varn — The ferry duo sailed on.", "Ada Quill, Tomas Varn"),
     ],
 )
 def test_a_leading_dateline_comes_off(line, expected):
