@@ -1773,6 +1773,25 @@ def test_head_attribution_stays_when_the_reported_clause_has_no_subject(models):
     assert all(keep)
 
 
+def test_head_attribution_takes_its_that_when_the_tagger_reads_an_adverb(models):
+    """ "announced that Pip the dog was found": the tagger gave "that" as an adverb of "found";
+    cut of "The board announced", the wording must not open on "That Pip". The parse is written
+    out as the tagger gave it for such a sentence."""
+    from spacy.tokens import Doc
+
+    from summarizer.fuse._attribution import drop_head_attribution
+    from summarizer.nlp import get_spacy
+
+    words = ["The", "board", "announced", "that", "Pip", "the", "dog", "was", "found", "."]
+    heads = [1, 2, 2, 8, 8, 6, 4, 8, 2, 2]
+    deps = ["det", "nsubj", "ROOT", "advmod", "nsubjpass", "det", "appos", "auxpass",
+            "ccomp", "punct"]  # fmt: skip
+    doc = Doc(get_spacy(models.models.spacy_model).vocab, words=words, heads=heads, deps=deps)
+    keep = [True] * len(doc)
+    drop_head_attribution(doc, keep)
+    assert [t.text for t in doc if keep[t.i]] == ["Pip", "the", "dog", "was", "found", "."]
+
+
 def test_a_speaker_breaking_into_a_statement_is_named_or_it_is_not_printed(models):
     """ "Traffic, she said, is back ..." after a sentence naming her names her; alone, never."""
     text = "Traffic, she said, is back to where it was before the storm."
