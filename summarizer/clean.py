@@ -238,8 +238,10 @@ LEADING_DATELINE = re.compile(
     # 'WASHINGTON—The ...', 'HIROSHIMA--A stray dog': a long dash may go without its spaces.
     r"(?:\s*\([A-Za-z .&-]{1,30}\))?\s*"
     r"(?:(?:--|—|–|-|:)\s+|(?:--|—)(?=[A-Z][a-z]|A\s))(?=[A-Z“\"‘'])"
-    # '(CNN) - ', '(HealthDay News) -- ', and 'SINGAPORE/BEIJING ' whose agency and dash were lost.
+    # '(CNN) - ', '(HealthDay News) -- ', '(CNN)President ...' (a wire's name glued to the
+    # text), and 'SINGAPORE/BEIJING ' whose agency and dash were lost.
     r"|^\([A-Za-z .&-]{1,30}\)\s*(?:--|—|–|-)\s+(?=[A-Z“\"‘'])"
+    r"|^\((?:CNN(?: ?[A-Z][a-z]+)?|AP|AFP|Reuters|UPI)\)\s*(?=[A-Z“\"‘'])"
     r"|^[A-Z]{3,}(?:/[A-Z]{3,})+\s+(?=[A-Z][a-z])"
     # 'DUBAI A Bahraini court ...': a city whose dash was lost, before an article.
     r"|^[A-Z]{3,}(?: [A-Z]{3,})?\s+(?=(?:A|An|The)\s)"

@@ -380,6 +380,7 @@ def test_a_closing_quote_read_as_the_replacement_character_is_repaired():
         ("AN HARROW FERRY sank on the reef on Monday.", "AN HARROW FERRY sank"),
         # A city in title case: before a wire glued to the text, or its state and a dash.
         ("Harrow (CNN Business)A muddled view of the fares weighs on riders.", "A muddled"),
+        ("(CNN)Mayor Ines Hald made an unscheduled trip to the quay.", "Mayor Ines Hald"),
         ("Upper Harrow, NY – The ferry board promised a review.", "The ferry board"),
         ("Kessling, Ill. — Ada Quill threw three touchdowns.", "Ada Quill threw"),
         ("Ada Quill, Tomas Varn — The ferry duo sailed on.", "Ada Quill, Tomas Varn"),
