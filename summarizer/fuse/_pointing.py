@@ -346,7 +346,11 @@ def elided_count(doc: Doc, mask: list[bool]) -> bool:
         for t in doc
     )
     return counted and any(
-        mask[t.i] and t.pos_ == "NUM" and t.dep_ in {"pobj", "dobj"} and not any(t.children)
+        mask[t.i]
+        and t.pos_ == "NUM"
+        and t.dep_ in {"pobj", "dobj"}
+        and not any(t.children)
+        and t.ent_type_ in {"", "CARDINAL"}  # not "in 2012"
         for t in doc
     )
 
