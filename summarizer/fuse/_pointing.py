@@ -606,12 +606,14 @@ def bare_comparison(doc: Doc, mask: list[bool], quoted: AbstractSet[int]) -> boo
     """Whether the clause compares with nothing it names.
 
     "Usually the roles are better.": than what, the sentence before told. "Sales were better
-    than forecast" says it. "After a dose, the same rats picked the easier task": the same as
+    than forecast" says it; "The reality seems different." differs from what, the sentence
+    before told. "After a dose, the same rats picked the easier task": the same as
     which, the sentence before told; "the same day" says when, and "the same rule as last year"
     and "the same drug that cured mice" say which.
     """
     return (
         _bare_better(doc, mask, quoted)
+        or any(_bare_different(t) and mask[t.i] and t.i not in quoted for t in doc)
         or any(_same_as_before(t) and mask[t.i] and t.i not in quoted for t in doc)
         or any(_bare_superlative(t) and mask[t.i] and t.i not in quoted for t in doc)
     )
@@ -625,6 +627,22 @@ def _bare_better(doc: Doc, mask: list[bool], quoted: AbstractSet[int]) -> bool:
         and mask[t.i] and t.i not in quoted
         for t in doc
     )  # fmt: skip
+
+
+def _bare_different(token: Token) -> bool:
+    """Whether one thing is said to differ from nothing it names.
+
+    "The reality seems different.": from what, the sentence before told. "The two plans are
+    different" compares its own subjects; "different from last year's" names what.
+    """
+    if token.lower_ not in {"different", "similar"} or token.dep_ != "acomp":
+        return False
+    if any(c.dep_ == "prep" for c in token.children):
+        return False
+    verb = token.head
+    while verb.dep_ == "xcomp" and verb.head.i != verb.i:
+        verb = verb.head  # "seems to be different"
+    return any(c.dep_ == "nsubj" and c.tag_ in {"NN", "NNP"} for c in verb.children)
 
 
 def _bare_superlative(token: Token) -> bool:
