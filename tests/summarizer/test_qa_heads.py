@@ -222,3 +222,32 @@ def test_whose_tally_is_asked_takes_part(models, sentence, fits):
     assert asked is not None
     assert "Varn" in asked.participants
     assert roles.fit(asked, evidence, "23") == fits
+
+
+def test_who_did_it_may_be_the_name_an_appositive_with_a_relative_clause_describes(models):
+    """'Franck, the astronomer who led the project': Franck led it, not another story's leader."""
+    sources = [
+        Source(
+            1,
+            "Ferry aground",
+            outlet="Harbor Herald",
+            text=(
+                '"The crew did well," said Captain Ada Quill, who led the rescue from the harbour '
+                "station."
+            ),
+        ),
+        Source(
+            2,
+            "Clock tower reopens after a restoration",
+            outlet="Vale Post",
+            text=(
+                "The clock tower reopened on Saturday after a restoration that took six years.\n\n"
+                '"We cast two new bells," said Ines Lind, the engineer who led the project.'
+            ),
+        ),
+    ]
+    index = build_index(sources, models)
+    answer = answer_question("Who led the restoration?", index, settings=models)
+    assert answer.short_answer == "Ines Lind", answer.text
+    answer = answer_question("Who led the rescue?", index, settings=models)
+    assert answer.short_answer == "Ada Quill", answer.text

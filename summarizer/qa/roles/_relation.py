@@ -163,6 +163,8 @@ def _subjects(token: Token) -> list[Region]:
         if child.dep_ in {"nsubj", "csubj"}:
             if child.tag_ in {"WP", "WDT"} and token.dep_ == "relcl":
                 out.append(_phrase(token.head))  # "Varga, who led the rescue"
+                if token.head.dep_ == "appos":
+                    out.append(_phrase(token.head.head))  # "Lind, the engineer who led it"
             else:
                 out.append(_phrase(child))
         elif child.dep_ == "agent" or (passive and child.lower_ == "by"):
