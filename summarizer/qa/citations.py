@@ -272,6 +272,11 @@ def _select(query: _Query, hits: list[Hit], index: QAIndex, settings: Settings) 
     floor = SUPPORT_RATIO * best.score
     ids = [s.id for s in index.sources]
     reader = _Reader(query.text, index, query.kind)
+    if reader.asked is not None and roles.naming(reader.asked) is not None:
+        # "What is the name of the ship?": the name the sources give it, whatever its kind.
+        given = _described(reader, hits, floor, ids, settings)
+        if given is not None:
+            return given
     if query.kind is not None:
         hits, found = _typed_rerank(query, hits, index)
         best = hits[0]
@@ -287,6 +292,8 @@ def _select(query: _Query, hits: list[Hit], index: QAIndex, settings: Settings) 
             if described is not None:
                 return described
             candidates = []
+        elif reader.asked is not None and roles.naming(reader.asked) is not None:
+            candidates = []  # no name given: no other noun stands for one ("the route")
         chosen, level = _choose(query, reader, hits, candidates)
         if level < roles.CONFIRMED and reader.asked is not None and query.kind in _NAMED:
             # No name found by NER stands in the asked role: the parse may show one it missed.
@@ -569,7 +576,10 @@ def _described(
 ) -> Answer | None:
     """What the best sentences say the one asked about ("Who is X?") is; None when none says."""
     assert reader.asked is not None
-    statements = [h for h in hits[:MAX_EVIDENCE_READ] if reader.statement(h)]
+    # A name is given once or twice in a story, seldom in the sentences closest to "name of
+    # the ship": every hit is read for it.
+    read = hits if roles.naming(reader.asked) is not None else hits[:MAX_EVIDENCE_READ]
+    statements = [h for h in read if reader.statement(h)]
     # What is said of X ("X, the envoy to ...") before the title written in front of the name.
     found = (
         (hit, described)

@@ -251,3 +251,39 @@ def test_who_did_it_may_be_the_name_an_appositive_with_a_relative_clause_describ
     assert answer.short_answer == "Ines Lind", answer.text
     answer = answer_question("Who led the rescue?", index, settings=models)
     assert answer.short_answer == "Ada Quill", answer.text
+
+
+_NAMED_FERRY = [
+    Source(
+        1,
+        "Ferry aground off Harrow",
+        outlet="Harbor Herald",
+        text=(
+            "The ferry holds about 300 tonnes of diesel.\n\n"
+            "The passenger ferry Grey Heron ran aground off Harrow Point on Monday.\n\n"
+            "The ferry's captain, a 61-year-old who has sailed the route for 20 years, was "
+            "unhurt."
+        ),
+    ),
+    Source(
+        2,
+        "Museum reopens",
+        outlet="Vale Post",
+        text="The Kessling Maritime Museum reopened on Saturday after a two-year refit.",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("question", "head"),
+    [
+        ("What is the name of the ferry?", "Grey Heron"),
+        ("What's the ferry's name?", "Grey Heron"),
+        ("What is the name of the museum?", "Kessling Maritime Museum"),
+        # No name given: no other word of the sentence stands for one ("the route").
+        ("What is the name of the captain?", None),
+    ],
+)
+def test_the_name_of_a_thing_is_the_name_the_sources_give_it(models, question, head):
+    answer = answer_question(question, build_index(_NAMED_FERRY, models), settings=models)
+    assert answer.short_answer == head, answer.text

@@ -15,7 +15,8 @@ One module per job, each importing only the ones listed before it (no cycles):
   relation as one more (`adds_on`: "also pledged") or states anything at all
   (`states_something`);
 - `_naming`: what the evidence calls the asked one: the "she" or "the film" standing for a
-  name (`anaphor`), what the sources say X is (`definition`), two names as one answer
+  name (`anaphor`), what the sources say X is (`definition`) or call it (`naming`), two
+  names as one answer
   (`together`), an answer with its unit or hour (`with_unit`, `with_time`);
 - `_fit`: whether the answer stands in the asked role (`fit`, with `CONFIRMED`,
   `UNCONFIRMED`, `REFUSED`), the names NER missed there (`fillers`), and whether a sentence
@@ -23,12 +24,12 @@ One module per job, each importing only the ones listed before it (no cycles):
 """
 
 from ._fit import CONFIRMED, REFUSED, UNCONFIRMED, fillers, fills, fit
-from ._naming import anaphor, definition, together, with_time, with_unit
+from ._naming import anaphor, definition, naming, together, with_time, with_unit
 from ._question import Asked, Role, asked, polar, polar_subject
 from ._relation import acted_on, acts, adds_on, mentions, relation_words, states_something
 
 __all__ = [
     "CONFIRMED", "REFUSED", "UNCONFIRMED", "Asked", "Role", "acted_on", "acts", "adds_on",
-    "anaphor", "asked", "definition", "fillers", "fills", "fit", "mentions", "polar",
+    "anaphor", "asked", "definition", "fillers", "fills", "fit", "mentions", "naming", "polar",
     "polar_subject", "relation_words", "states_something", "together", "with_time", "with_unit",
 ]  # fmt: skip

@@ -10,6 +10,7 @@ are one answer (`together`); and a number's unit or a day's hour written beside 
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from ._question import Asked
@@ -105,6 +106,9 @@ def definition(question: Asked, evidence: Doc, *, titles: bool = True) -> str | 
     if question.target is None or not states_something(evidence):
         return None
     target = question.target.removeprefix("the ").removeprefix("The ")
+    thing = naming(question)
+    if thing is not None:
+        return _name_given(evidence, thing)
     span = _span_of(evidence, target)
     if span is None and not question.target_is_name:
         # A role is worded many ways ("the bank's governor"): its head noun is enough.
@@ -142,6 +146,62 @@ def definition(question: Asked, evidence: Doc, *, titles: bool = True) -> str | 
             and evidence[root.i + 1].text == ","
         ):
             return person.text  # "captain Ivo Brandt", "the captain, Ivo Brandt"
+    return None
+
+
+_NAME_OF = re.compile(
+    r"^(?:the )?name of (?:the |a |an |this |that )?(?P<thing>[\w -]+)$"
+    r"|^(?:the |this |that )?(?P<owner>[\w -]+?)['’]s name$",
+    re.IGNORECASE,
+)
+
+
+def naming(question: Asked) -> str | None:
+    """The thing whose name a question asks for ("What is the name of the ship?"), or None."""
+    if question.role != "identity" or question.target is None:
+        return None
+    match = _NAME_OF.match(question.target.strip())
+    return (match["thing"] or match["owner"]).lower() if match else None
+
+
+def _name_given(evidence: Doc, thing: str) -> str | None:
+    """The proper name the evidence gives a thing it calls so.
+
+    "the cargo ship Northern Larkspur", "the ship, the Northern Larkspur,", "the Northern
+    Larkspur, a cargo ship", "a ship called the Northern Larkspur", "the Tallow Hill
+    Observatory".
+    """
+    head_noun = thing.split()[-1]
+    for word in evidence:
+        if word.lower_ != head_noun and (word.lemma_ or "").lower() != head_noun:
+            continue
+        if word.pos_ == "PROPN":
+            # The thing's own word ends its name: "the Tallow Hill Observatory".
+            found = _name_at(word)
+            if found and found.lower() != head_noun:
+                return found
+            continue
+        if word.pos_ != "NOUN":
+            continue
+        beside = [c for c in word.children if c.dep_ == "appos" and c.pos_ == "PROPN"]
+        beside += [
+            g for c in word.children if c.dep_ == "acl" and c.lower_ in {"called", "named"}
+            for g in c.children if g.dep_ in {"oprd", "attr", "dobj"} and g.pos_ == "PROPN"
+        ]  # fmt: skip
+        if word.dep_ in {"appos", "compound"} and word.head.pos_ == "PROPN":
+            beside.append(word.head)
+        # Right after it, however the parser hung it ("the passenger ferry Grey Heron ran").
+        after = word.i + 1
+        if (
+            after < len(evidence)
+            and evidence[after].pos_ == "PROPN"
+            and evidence[after].ent_type_ not in {"DATE", "TIME"}
+        ):
+            beside.append(evidence[after])
+        for name in beside:
+            found = _name_at(name)
+            if found:
+                return found
     return None
 
 
