@@ -237,6 +237,17 @@ class QAIndex:
                 self._split[passage] = cached
         return cached
 
+    def opens_source(self, passage: int, index: int) -> bool:
+        """Whether a sentence is the first of its source's text (after the headline): its lead."""
+        if index != 0 or self.passages[passage].is_title:
+            return False
+        before = passage - 1
+        return (
+            before < 0
+            or self.passages[before].source != self.passages[passage].source
+            or self.passages[before].is_title
+        )
+
     def step(self, passage: int, index: int, direction: int) -> tuple[int, int] | None:
         """The sentence after (direction 1) or before (-1) one, within the same source."""
         source = self.passages[passage].source

@@ -126,12 +126,17 @@ def _titled(text: str) -> str:
     return fold(text).strip().rstrip(".!")
 
 
+_WHAT_HAPPENED = re.compile(r"^\W*what(?:'s|’s| has| had)? happen(?:ed|s|ing)?\b", re.IGNORECASE)
+_HAPPENING = frozenset({"happen", "happened", "happens", "happening"})
+
+
 class _Reader:
     """Parses of the question and of the hits a role is read from, each read once."""
 
     def __init__(self, question: str, index: QAIndex, kind: str | None = None) -> None:
         self.index = index
         self.kind = kind
+        self.question = question
         self.model = index.settings.models.spacy_model
         self._docs: dict[str, Doc] = {}
         self._relation_stated: bool | None = None
@@ -205,6 +210,20 @@ class _Reader:
         if not statements:
             return hits[0]
         close = [h for h in statements if h.score >= EVIDENCE_SHARE * statements[0].score]
+        if _WHAT_HAPPENED.match(self.question):
+            # "What happened to the ship?": a report's lead tells what happened; any other line
+            # about the ship tells one detail ("She said the ship's radio call was calm").
+            about = self.words - _HAPPENING
+            lead = next(
+                (
+                    h
+                    for h in statements
+                    if self.index.opens_source(h.passage, h.index) and about & set(terms(h.text))
+                ),
+                None,
+            )
+            if lead is not None:
+                return lead
         if self.asked is not None and self.asked.verb is not None:
             for hit in close:
                 if roles.fills(self.asked, self.doc(hit.text), self.words):

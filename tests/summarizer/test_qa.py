@@ -804,3 +804,20 @@ def test_a_count_of_the_things_asked_still_answers_how_many(models):
     story = [Source(1, "Harrow ferry", text=text)]
     answer = answer_question("How many ferries did Harrow buy in 2022?", story)
     assert answer.short_answer is not None and "three" in answer.short_answer.lower()
+
+
+def test_what_happened_is_answered_by_a_report_s_lead():
+    """'What happened to the ferry?': the lead tells it, not a line on one detail of the ferry."""
+    source = Source(
+        id=1,
+        title="Ferry aground off Harrow",
+        text=(
+            "The ferry Grey Heron ran aground off Harrow Point on Monday, and all 40 passengers "
+            "were taken off by lifeboat.\n\n"
+            "The captain said the ferry's radio call had been calm.\n\n"
+            "She said the ferry's engines had stopped a mile from the point."
+        ),
+    )
+    answer = answer_question("What happened to the ferry?", [source])
+    assert answer.answered
+    assert answer.text.startswith("The ferry Grey Heron ran aground"), answer.text
