@@ -13,7 +13,7 @@ from ..config import Settings
 from ..models import Turn
 from ..retrieve import Hit, QAIndex, coverage, query_terms
 from .followups import _Query, _resolve
-from .questions import DIRECTION_CUE, DIRECTION_WORDS, direction, heading_word
+from .questions import DIRECTION_CUE, DIRECTION_WORDS, _focus, direction, heading_word
 
 # Confidence = W_CONFIDENCE_DENSE * cosine(question, best sentence)
 #            + (1 - W_CONFIDENCE_DENSE) * IDF-weighted share of the question's terms found in
@@ -27,6 +27,15 @@ from .questions import DIRECTION_CUE, DIRECTION_WORDS, direction, heading_word
 W_CONFIDENCE_DENSE = 0.5
 ABSTAIN_THRESHOLD = 0.32
 DIRECTION_WEIGHT = 0.5  # "bound", "headed": searched for beside "where ... going?"'s words
+# Harm is told in many words: "Was anyone hurt?" is answered by "One sailor was treated in
+# hospital", "How many people died?" by "three were killed". Asked in any of them, all are
+# searched for (at this weight beside the question's own), and any one covers the question's.
+HARM_WORDS = (
+    "hurt injured injuries injury wounded harmed killed dead die died dies dying deaths "
+    "casualties hospital hospitalized hospitalised treated unharmed unhurt"
+)
+HARM_WEIGHT = 0.5
+_HARM = frozenset(query_terms(HARM_WORDS))
 
 
 _BOOST = {
@@ -63,7 +72,18 @@ def search(query: _Query, index: QAIndex) -> list[Hit]:
         # "Where was the ship going?": the answer says "bound for", not "going".
         boost = DIRECTION_CUE[heading]
         asked = query_terms(DIRECTION_WORDS[heading], DIRECTION_WEIGHT) | answer_terms(query)
+    if harm_asked(query):
+        asked = query_terms(HARM_WORDS, HARM_WEIGHT) | asked
     return index.search(asked, query.text, sources=query.sources, boost=boost)
+
+
+def harm_asked(query: _Query) -> bool:
+    """Whether the asking sentence asks about harm ("Was anyone hurt?").
+
+    Not its context: "Ada Quill died this week. Which show was she in?" asks for a show.
+    """
+    focus, _ = _focus(query.text)
+    return not _HARM.isdisjoint(query_terms(focus))
 
 
 def answer_terms(query: _Query) -> dict[str, float]:
@@ -92,7 +112,10 @@ def evidence_scores(query: dict[str, float], best: Hit, index: QAIndex) -> tuple
     its neighbours and its headline; a term no source uses weighs the most, so a question
     about another story covers little. `bench/qa_calibrate.py` weighs the two parts.
     """
-    covered = coverage(query, index.window_terms(best), index.idf(query))
+    window = index.window_terms(best)
+    if not _HARM.isdisjoint(window):
+        window |= _HARM & query.keys()  # "treated in hospital" tells whether anyone was hurt
+    covered = coverage(query, window, index.idf(query))
     return max(0.0, best.dense), covered
 
 

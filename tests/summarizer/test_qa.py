@@ -821,3 +821,25 @@ def test_what_happened_is_answered_by_a_report_s_lead():
     answer = answer_question("What happened to the ferry?", [source])
     assert answer.answered
     assert answer.text.startswith("The ferry Grey Heron ran aground"), answer.text
+
+
+def test_harm_asked_in_one_word_is_found_in_another():
+    """'Was anyone hurt?' is answered by 'treated in hospital'; a story of no harm says nothing."""
+    source = Source(
+        id=1,
+        title="Ferry aground off Harrow",
+        text=(
+            "The ferry Grey Heron ran aground off Harrow Point on Monday.\n\n"
+            "One passenger was treated for a broken wrist at Harrow General Hospital.\n\n"
+            "The ferry holds about 300 tonnes of diesel."
+        ),
+    )
+    answer = answer_question("Was anyone hurt?", [source])
+    assert answer.answered
+    assert "treated for a broken wrist" in answer.text
+    other = Source(
+        id=1,
+        title="Museum reopens",
+        text="The Kessling Maritime Museum reopened on Saturday after a two-year refit.",
+    )
+    assert not answer_question("Was anyone hurt?", [other]).answered
