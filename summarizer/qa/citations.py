@@ -20,6 +20,7 @@ from ..models import Answer
 from ..nlp import SUBJECT_DEPS, get_embedder, parse
 from ..retrieve import Hit, QAIndex, terms
 from ..text import fold
+from ..verify import spelled_out
 from . import roles
 from .amounts import _AMOUNTS
 from .candidates import (
@@ -291,6 +292,10 @@ def _select(query: _Query, hits: list[Hit], index: QAIndex, settings: Settings) 
     floor = SUPPORT_RATIO * best.score
     ids = [s.id for s in index.sources]
     reader = _Reader(query.text, index, query.kind)
+    stands = _STANDS_FOR.search(query.text)
+    spelled = _spelled(stands["acronym"], index) if stands else None
+    if spelled is not None:
+        return spelled
     if reader.asked is not None and roles.naming(reader.asked) is not None:
         # "What is the name of the ship?": the name the sources give it, whatever its kind.
         given = _described(reader, hits, floor, ids, settings)
@@ -307,7 +312,9 @@ def _select(query: _Query, hits: list[Hit], index: QAIndex, settings: Settings) 
             # Asked for a number or a date and no strong sentence gives one: don't guess.
             return _dont_say()
         if reader.asked is not None and reader.asked.target_is_name:
-            described = _described(reader, hits, floor, ids, settings)
+            described = _described(reader, hits, floor, ids, settings) or _spelled(
+                reader.asked.target, index
+            )
             if described is not None:
                 return described
             candidates = []
@@ -615,6 +622,41 @@ def _described(
             short_answer=described,
         )
     return None
+
+
+_ACRONYM = re.compile(r"[A-Z]{2,6}")
+_STANDS_FOR = re.compile(
+    r"\b(?i:what (?:does|do|did) (?:the )?)(?P<acronym>[A-Z]{2,6})(?i: stands? for)\b"
+)
+
+
+def _spelled(target: str | None, index: QAIndex) -> Answer | None:
+    """What an acronym asked about stands for ("What is KCNA?"), where a source spells it out.
+
+    The first sentence to spell it out is quoted; every source that does is cited.
+    """
+    if target is None or not _ACRONYM.fullmatch(target.strip()):
+        return None
+    found: dict[int, tuple[str, str]] = {}  # source -> (name, sentence)
+    for p, passage in enumerate(index.passages):
+        if passage.is_title or passage.source in found:
+            continue
+        for sentence in index.sentences(p):
+            name = spelled_out(sentence, target)
+            if name is not None:
+                found[passage.source] = (name, sentence)
+                break
+    if not found:
+        return None
+    name, sentence = next(iter(found.values()))
+    cites = sorted(index.sources[k].id for k in found)
+    return Answer(
+        text=f"{name} — “{_quote(sentence, name, SHORT_QUOTE_CHARS)}” {_marks(cites)}",
+        citations=cites,
+        answered=True,
+        short_answer=name,
+        evidence=[sentence],
+    )
 
 
 _ANY_NUMBERS = re.compile(r"\b(?:the )?(?:numbers|figures|statistics|stats)\b", re.IGNORECASE)

@@ -20,7 +20,7 @@ may hold a name or number: initials, short forms, part of a person's name, count
 """
 
 from ._check import MIN_COVERAGE, MIN_TOLD_COVERAGE, MIN_TOLD_WORDS, RELAXED_MARGIN, Check, Verifier
-from ._names import POINTERS, initials
+from ._names import POINTERS, initials, spelled_out
 from ._words import (
     calendar_core,
     content_words,
@@ -48,5 +48,6 @@ __all__ = [
     "initials",
     "normalise_tokens",
     "quotes",
+    "spelled_out",
     "tokens_of",
 ]

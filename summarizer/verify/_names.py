@@ -56,6 +56,24 @@ def initials(text: str) -> set[str]:
     return {a for a in found if len(a) >= 2}
 
 
+def spelled_out(text: str, acronym: str) -> str | None:
+    """The name in a text that an acronym stands for ("Korean Central News Agency", "KCNA").
+
+    Read as `initials` reads them: from any word of a run of names, small words counted or not.
+    """
+    wanted = acronym.strip().lower()
+    for run in _NAME_RUN.finditer(text):
+        words = run.group(0).split()
+        for start in range(len(words)):
+            part = words[start:]
+            if len(part) < 2 or part[0].lower() in _NAME_SMALL_WORDS:
+                continue
+            big = [w for w in part if w.lower() not in _NAME_SMALL_WORDS]
+            if wanted in {"".join(w[0] for w in part).lower(), "".join(w[0] for w in big).lower()}:
+                return " ".join(part)
+    return None
+
+
 def defined_acronyms(text: str) -> list[tuple[str, str]]:
     """The names a text gives a short form in brackets, with that form lower-cased.
 

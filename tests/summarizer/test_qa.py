@@ -843,3 +843,18 @@ def test_harm_asked_in_one_word_is_found_in_another():
         text="The Kessling Maritime Museum reopened on Saturday after a two-year refit.",
     )
     assert not answer_question("Was anyone hurt?", [other]).answered
+
+
+@pytest.mark.parametrize("question", ["What is HFB?", "What does HFB stand for?"])
+def test_an_acronym_asked_about_is_answered_by_the_name_it_stands_for(question):
+    """The sources write "the Harrow Ferry Board" once and "HFB" after: the name answers."""
+    source = Source(
+        id=1,
+        title="Ferry fares rise",
+        text=(
+            "Ferry fares will rise in May, according to the valley's Harrow Ferry Board.\n\n"
+            "According to HFB, the rise is the first in six years."
+        ),
+    )
+    answer = answer_question(question, [source])
+    assert answer.short_answer == "Harrow Ferry Board", answer.text

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from summarizer.nlp import get_embedder
-from summarizer.verify import Verifier, entity_in_text, normalise_tokens
+from summarizer.verify import Verifier, entity_in_text, normalise_tokens, spelled_out
 
 SOURCES = {
     1: [
@@ -344,3 +344,16 @@ def test_of_near_sentences_that_verify_the_one_holding_most_of_the_claim_is_its_
     )
     assert check.verified
     assert check.evidence == sentences[1]
+
+
+@pytest.mark.parametrize(
+    ("text", "acronym", "name"),
+    [
+        ("according to the valley's official Harrow Ferry Board.", "HFB", "Harrow Ferry Board"),
+        ("The Department of Harbours said on Monday.", "DOH", "Department of Harbours"),
+        ("The Department of Harbours said on Monday.", "DH", "Department of Harbours"),
+        ("The Harrow Ferry Board met on Monday.", "KFB", None),
+    ],
+)
+def test_an_acronym_is_spelled_out_by_the_name_whose_initials_it_takes(text, acronym, name):
+    assert spelled_out(text, acronym) == name
