@@ -13,9 +13,9 @@
    only when its role in its sentence fits the question, read from the parse (`roles`: the
    subject of the asked verb, what the sources say X is..., or the name a "she" or "the
    film" in that role stands for); else the best sentence that states something (no title)
-   answers. Cite every source that states it, and show each side when sources give
-   different numbers, names or dates for what is asked (`citations`, `disputes`), quoting
-   the evidence around the answer (`quotes`);
+   answers (`reading`). Cite every source that states it, and show each side when sources
+   give different numbers, names or dates for what is asked (`citations`, `disputes`),
+   quoting the evidence around the answer (`quotes`);
 6. when a phraser (the optional generator) is given, let it word the answer from the selected
    evidence only, and keep its text only when `verify.Verifier` passes it (`phrasing`).
 """

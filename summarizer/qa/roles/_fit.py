@@ -229,7 +229,7 @@ def _fit(question: Asked, evidence: Doc, answer: str, held: set[str], *, place: 
             else _objects(token, question.preposition)
         )  # fmt: skip
         if question.wh == "who":
-            if _titled(span.root):
+            if _in_quotes(span.root):
                 return REFUSED  # "Who won?": not the film "The Fablers" that won
             found = _makers(evidence, found)
         if _holds(span, found) and _about(token, question.owner):
@@ -237,7 +237,7 @@ def _fit(question: Asked, evidence: Doc, answer: str, held: set[str], *, place: 
     return REFUSED
 
 
-def _titled(token: Token) -> bool:
+def _in_quotes(token: Token) -> bool:
     """Whether a phrase stands in quotation marks: a title ("The Fablers"), not someone."""
     doc = token.doc
     left, right = token.left_edge.i, token.right_edge.i
@@ -251,7 +251,7 @@ def _makers(doc: Doc, regions: list[Region]) -> list[Region]:
     out = []
     for left, right, head in regions:
         work = doc[head] if head >= 0 else None
-        if work is not None and any(c.dep_ == "appos" and _titled(c) for c in work.children):
+        if work is not None and any(c.dep_ == "appos" and _in_quotes(c) for c in work.children):
             out += [(c.left_edge.i, c.right_edge.i, c.i) for c in work.children if c.dep_ == "poss"]
         out.append((left, right, head))
     return out
@@ -323,7 +323,7 @@ def fillers(question: Asked, evidence: Doc, *, place: bool = False) -> list[str]
         for head in heads:
             name = _name_at(head)
             named = _span_of(evidence, name) if name else None
-            if question.wh == "who" and named is not None and _titled(named.root):
+            if question.wh == "who" and named is not None and _in_quotes(named.root):
                 continue
             if name and name not in found:
                 found.append(name)
