@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from ..nlp import SUBJECT_DEPS
 from ..text import PARTS_OF_DAY, SAYING_VERBS, TIME_UNITS
 from ._masks import ANY_SUBJECT_DEPS
+from ._nothing import tells_nothing
 from ._speakers import SUBJECT_PRONOUNS
 
 if TYPE_CHECKING:
@@ -36,7 +37,6 @@ __all__ = [
     "personal_voice",
     "pointing_place",
     "quotation_points_back",
-    "tells_nothing",
 ]
 
 _DANGLING = re.compile(
@@ -125,60 +125,6 @@ _POINTING_CLAUSE = re.compile(
 )
 
 
-# A line that promises what comes next instead of telling it ("There was more to the story.",
-# "There are more still to come.",
-# also what is left of "her lawyer argued there was more to the story" without her).
-_PROMISE = re.compile(
-    r"^(?:but |and )?(?:there(?:'s|’s| is| was| are| were) (?:much |even )?more(?: still)?"
-    r"(?: to (?:come|(?:the|this|that) story))?"
-    r"|that(?:'s|’s| is| was) (?:still )?not all|read on|find out (?:more|why|how|what))"
-    r"\W*$",
-    re.IGNORECASE,
-)
-
-# The page's list comes next: "From the speech to the upset win, here are ten of the best
-# moments". Not "here" as a place ("The plant here is closing").
-_LIST_INTRODUCED = re.compile(
-    r"(?:^|[,;:—–] (?:and |so )?)here(?:'s|’s| is| are) (?:the |our |some |\d+|[a-z]+ of )",
-    re.IGNORECASE,
-)
-
-# The page's own pictures, charts and lists, which a digest does not carry: "Below are the
-# ferries still sailing.", "The following chart shows ...", "the above-displayed posts",
-# "the photos below". Not a place ("the valley below", "rates above 5%").
-_PAGE_ELEMENT = re.compile(
-    r"^(?:below|above) (?:is|are)\b|\bsee (?:below|above)\b|\babove-displayed\b"
-    r"|\bthe following (?:chart|table|graphic|map|list|video|photos?|images?|tweets?|posts?)\b"
-    r"|\b(?:tweets?|posts?|videos?|charts?|tables?|maps?|photos?|images?|graphics?|gallery|slideshow)"
-    r" (?:above|below)\b",
-    re.IGNORECASE,
-)
-
-# "Because it may be time we all moved." is half a sentence; "Because of X, Y" is whole.
-_HALF_SENTENCE = re.compile(
-    r"^[\"“‘']?(?:because\b(?! of\b)(?![^,]*,)|(?:al)?though\b(?![^,]*,))", re.IGNORECASE
-)
-
-# The writer's aside: "Hard to believe the ferry's fate has come down to one vote."
-_ASIDE = re.compile(
-    r"^(?:hard|good|nice|sad|easy|tough|funny|strange|odd|interesting) to "
-    r"(?:believe|say|know|see|tell|imagine|think|argue|note)\b",
-    re.IGNORECASE,
-)
-
-# A question the writer asks ("Is the gesture more common on sunny days.") tells nothing; one
-# quoted with its speaker ('"Is it safe?" asked Varn') is what someone asked. So does a
-# subheading's question, or what a split left of one ("How did Ada Quist Jr." + "Day begin?",
-# "Who was elected in 1968."); "What is clear is that ..." says something.
-_AUXILIARY = r"(?:is|are|was|were|do|does|did|can|could|will|would|should|has|have)"
-_ASKED_OF = r"(?:the|a|an|it|this|that|there|he|she|they|we|you)"  # "Is the ...", "What did he"
-_QUESTION = re.compile(
-    rf"^{_AUXILIARY} {_ASKED_OF}\b"
-    rf"|^(?:how|why|who|whom|when|where) {_AUXILIARY}\b|^which (?-i:[a-z]+) {_AUXILIARY}\b"
-    rf"|^what {_AUXILIARY} {_ASKED_OF}\b",
-    re.IGNORECASE,
-)
-
 # A sentence that is one quotation and nothing else: its speaker was named around it.
 BARE_QUOTE = re.compile(r'^[“"][^“”"]+[”"]$|^[“"][^“”"]+[.!?,][”"][.]?$')
 
@@ -221,25 +167,6 @@ def quotation_points_back(text: str) -> bool:
 
 _INTRODUCED_QUOTATION = re.compile(r"^[^\"“”]*\b(?P<verb>[a-z]+)(?: \w+)?:\s*(?=[\"“])")
 _OPENING_ADVERB = re.compile(r"^([\"“‘'])[A-Z][a-z]+ly, ")
-
-
-def tells_nothing(text: str) -> bool:
-    """Whether a line says nothing even after the sentence its article put before it.
-
-    A promise of more ("There are more still to come."), a list's introduction ("..., here are
-    ten of the best moments"), the page's own pictures or charts ("The following chart shows
-    ..."), the writer's own question or aside ("Hard to believe ..."), and half a sentence
-    ("Because it may be time we all moved.").
-    """
-    stripped = text.strip()
-    return bool(
-        _PROMISE.match(stripped)
-        or _LIST_INTRODUCED.search(stripped)
-        or _PAGE_ELEMENT.search(stripped)
-        or _QUESTION.match(stripped)
-        or _HALF_SENTENCE.match(stripped)
-        or _ASIDE.match(stripped)
-    )
 
 
 # First and second person: outside quotation marks, the digest's "we" or the reader's "you".

@@ -57,6 +57,7 @@ from ._masks import (
     split_coordination,
     split_semicolon,
 )
+from ._nothing import tells_nothing
 from ._pointing import (
     BARE_QUOTE,
     bare_comparison,
@@ -73,7 +74,6 @@ from ._pointing import (
     personal_voice,
     pointing_place,
     quotation_points_back,
-    tells_nothing,
 )
 from ._render import QUOTE_CHARS, render
 from ._speakers import Reader, pointing_pronoun, resolve_pronoun, speaker_before
