@@ -528,6 +528,30 @@ def _numbers(index: QAIndex, sources: frozenset[int] | None) -> tuple[Answer, fl
 _QUOTE = re.compile(r"[\"“”]|\b(?:said|says|told|added)\b")
 
 
+MIN_LEAD_WORDS = 8  # a shorter first line is a teaser or a label, not the report's lead
+
+
+def _lead(index: QAIndex) -> Answer:
+    """What happened, asked of the story as a whole: the first source's lead.
+
+    Its first whole sentence: a teaser line above the report ("Leaders of two towns exchange
+    letters") has no closing stop.
+    """
+    for p, passage in enumerate(index.passages):
+        if passage.is_title:
+            continue
+        for sentence in index.sentences(p):
+            if len(sentence.split()) >= MIN_LEAD_WORDS and sentence.rstrip("”’\"')").endswith("."):
+                source = index.sources[passage.source]
+                return Answer(
+                    text=f"{_quote(sentence)} {_marks([source.id])}",
+                    citations=[source.id],
+                    answered=True,
+                    evidence=[sentence],
+                )
+    return _dont_say()
+
+
 def _answer_next(index: QAIndex, spot: tuple[int, int]) -> Answer:
     """What the source says after the previous answer's evidence, preferring a quote."""
     found: list[tuple[int, int]] = []

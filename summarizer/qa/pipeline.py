@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from ..config import Settings
 from ..models import Answer, Digest, Source, StoryDigest, Turn
 from ..retrieve import QAIndex
-from .citations import _ANY_NUMBERS, _answer_next, _numbers, _select
+from .citations import _ANY_NUMBERS, _answer_next, _lead, _numbers, _select
 from .confidence import (
     abstains,
     answer_terms,
@@ -20,6 +20,7 @@ from .followups import _resolve
 from .phrasing import Phraser, _phrased
 from .questions import _NUMERIC, _check_question, _looks_english
 from .quotes import _dont_say
+from .reading import _ONLY_WHAT_HAPPENED
 
 
 def build_index(sources: Sequence[Source], settings: Settings | None = None) -> QAIndex:
@@ -101,6 +102,8 @@ def answer_with_confidence(
         return _dont_say("the question has no words to look for"), 0.0
     if not _looks_english(text):
         return _dont_say("the question does not look like English; ask in English"), 0.0
+    if _ONLY_WHAT_HAPPENED.match(text) and not history:
+        return _lead(index), 1.0  # the story as a whole, asked before anything else
     query = _resolve(text, history, index, settings.qa.history_turns)
     if query.after is not None:
         return _answer_next(index, query.after), 1.0

@@ -32,6 +32,12 @@ def _titled(text: str) -> str:
 
 
 _WHAT_HAPPENED = re.compile(r"^\W*what(?:'s|’s| has| had)? happen(?:ed|s|ing)?\b", re.IGNORECASE)
+# ... and that question alone, of the story as a whole: "What happened?", "So what happened?"
+_ONLY_WHAT_HAPPENED = re.compile(
+    r"^\W*(?:so |and |ok,? )?what(?:'s|’s| has| had)? happen(?:ed|s|ing)?"
+    r"(?: here| there| today)?\W*$",
+    re.IGNORECASE,
+)
 
 
 class _Reader:

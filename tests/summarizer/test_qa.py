@@ -858,3 +858,22 @@ def test_an_acronym_asked_about_is_answered_by_the_name_it_stands_for(question):
     )
     answer = answer_question(question, [source])
     assert answer.short_answer == "Harrow Ferry Board", answer.text
+
+
+@pytest.mark.parametrize("question", ["What happened?", "So what happened here?"])
+def test_what_happened_of_the_whole_story_is_its_lead(question):
+    """Asked first and of nothing in particular, 'What happened?' is told by the lead, not by a
+    teaser line above it."""
+    source = Source(
+        id=1,
+        title="Ferry aground off Harrow",
+        text=(
+            "Leaders of Harrow and Kessling exchange letters\n\n"
+            "The ferry Grey Heron ran aground off Harrow Point on Monday, and all 40 passengers "
+            "were taken off by lifeboat.\n\n"
+            "The captain said the ferry's radio call had been calm."
+        ),
+    )
+    answer = answer_question(question, [source])
+    assert answer.answered
+    assert answer.text.startswith("The ferry Grey Heron ran aground"), answer.text
