@@ -287,3 +287,42 @@ _NAMED_FERRY = [
 def test_the_name_of_a_thing_is_the_name_the_sources_give_it(models, question, head):
     answer = answer_question(question, build_index(_NAMED_FERRY, models), settings=models)
     assert answer.short_answer == head, answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "answer", "fits"),
+    [
+        # The ferry's own measure ...
+        (
+            "How long is the ferry?",
+            "The 90-metre ferry ran aground off Harrow.",
+            "90",
+            roles.CONFIRMED,
+        ),
+        ("How long is the ferry?", "The ferry is 90 metres long.", "90 metres", roles.CONFIRMED),
+        (
+            "How old is the captain?",
+            "The captain, a 61-year-old, was unhurt.",
+            "61-year-old",
+            roles.CONFIRMED,
+        ),
+        # ... not what it holds or carries.
+        (
+            "How big is the ferry?",
+            "The ferry holds about 300 tonnes of diesel.",
+            "300 tonnes",
+            roles.REFUSED,
+        ),
+        (
+            "How big is the ferry?",
+            "All 40 passengers aboard the ferry were saved.",
+            "40",
+            roles.REFUSED,
+        ),
+    ],
+)
+def test_how_big_is_x_wants_x_s_own_measure(models, question, sentence, answer, fits):
+    asked_doc, evidence = parse([question, sentence], model=models.models.spacy_model, lemmas=True)
+    asked = roles.asked(asked_doc)
+    assert asked is not None
+    assert roles.fit(asked, evidence, answer) == fits

@@ -40,6 +40,7 @@ from ._relation import (
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
 
+MEASURE_STEPS = 3  # "140" -> "metre" -> "ship": how far up an amount may hang on its thing
 # How well a short answer fits: its role seen in the parse, not contradicted, or contradicted.
 CONFIRMED, UNCONFIRMED, REFUSED = 2, 1, 0
 
@@ -187,6 +188,10 @@ def _fit(question: Asked, evidence: Doc, answer: str, held: set[str], *, place: 
         named = definition(question, evidence)  # "Who is the captain?": the person named so
         return CONFIRMED if named is not None and answer.lower() in named.lower() else REFUSED
     span = _span_of(evidence, answer)
+    if span is not None and question.measured is not None:
+        # "How big is the ship?": "the 140-metre ship", not the "1,200 tonnes of fuel oil" it
+        # holds nor the "23 people" aboard.
+        return CONFIRMED if _measures(span, question.measured) else REFUSED
     if span is None or question.verb is None:
         return UNCONFIRMED  # a converted amount ("three centuries"), or no relation asked
     # "Which agency reported ...?" is answered by whoever said it; a date is not asked of
@@ -235,6 +240,27 @@ def _fit(question: Asked, evidence: Doc, answer: str, held: set[str], *, place: 
         if _holds(span, found) and _about(token, question.owner):
             return CONFIRMED
     return REFUSED
+
+
+def _measures(span: Span, thing: str) -> bool:
+    """Whether an amount is the asked thing's own.
+
+    "the 140-metre ship", "the ship is 140 metres long"; not "1,200 tonnes of fuel oil" in a
+    sentence about the ship.
+    """
+    node = span.root
+    for _ in range(MEASURE_STEPS):
+        if (node.lemma_ or node.lower_).lower() == thing and node.pos_ in {"NOUN", "PROPN"}:
+            return True
+        if node.dep_ in {"attr", "acomp", "npadvmod", "dobj"} and node.head.lemma_ == "be":
+            return any(
+                c.dep_ == "nsubj" and (c.lemma_ or c.lower_).lower() == thing
+                for c in node.head.children
+            )
+        if node.head.i == node.i:
+            return False
+        node = node.head
+    return False
 
 
 def _in_quotes(token: Token) -> bool:

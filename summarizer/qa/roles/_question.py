@@ -49,6 +49,23 @@ class Asked:
     # of the relation between others names another event.
     participants: tuple[str, ...] = ()
     doer: str | None = None  # the one of them who is the relation's subject ("Kim" said)
+    # "How big is the ship?": the thing whose own size, age or length is asked ("ship").
+    measured: str | None = None
+
+
+def _measured(wh: Token) -> str | None:
+    """The thing whose own measure "How big is the ship?" asks ("ship"); None for "how much"."""
+    adjective = wh.head
+    # (The tagger reads "long" in "How long is ...?" as an adverb.)
+    if adjective.pos_ not in {"ADJ", "ADV"} or adjective.lower_ in {"much", "many"}:
+        return None
+    if adjective.dep_ != "acomp":
+        return None
+    verb = adjective.head
+    subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    if subject is None or subject.pos_ not in {"NOUN", "PROPN"}:
+        return None
+    return (subject.lemma_ or subject.lower_).lower()
 
 
 def asked(doc: Doc) -> Asked | None:
@@ -118,7 +135,7 @@ def asked(doc: Doc) -> Asked | None:
         # "from" in the evidence.
         before = wh.head.lower_ if wh.dep_ == "pobj" and wh.head.dep_ == "prep" else None
         before = before or (stranded.lower_ if stranded is not None else None)
-        return make(word, "value", verb, None, False, before, names)
+        return make(word, "value", verb, None, False, before, names, measured=_measured(wh))
     if root.lemma_ == "be" and target.dep_ in {"attr", "nsubj"}:
         other = next(
             (c for c in root.children if c.dep_ in {"nsubj", "attr"} and c.i != target.i), None
