@@ -347,10 +347,9 @@ def _is_sprite(line: str, words: list[str]) -> bool:
     return glued >= 2 and glued * 4 >= len(tokens) and not _is_sentence(line)
 
 
-# A fact-check page's claim under check, set after its label on its own line or glued to it:
-# what the page rates, not what it reports.
-_CHECKED_CLAIM_LABEL = re.compile(r"^(?:the )?(?:claim|rumou?r)\s*:?$", re.IGNORECASE)
-_CHECKED_CLAIM = re.compile(r"^(?:the )?(?:claim|rumou?r)\s*:\s*\S", re.IGNORECASE)
+# A fact-check page's claim under check, glued to its label or on the line after it: what the
+# page rates, not what it reports.
+_CHECKED_CLAIM = re.compile(r"^(?:the )?(?:claim|rumou?r)\s*(?::\s*(?P<glued>\S)|:?$)", re.I)
 
 
 def _is_label(words: list[str]) -> bool:
@@ -596,11 +595,12 @@ def clean_text(text: str, *, light: bool = False) -> str:
     seen: set[str] = set()
     checked = False  # the line before labels the claim a fact-check page rates
     for line in lines:
-        if checked or _CHECKED_CLAIM.match(line):
+        if checked:
             checked = False
             continue
-        if _CHECKED_CLAIM_LABEL.match(line):
-            checked = True
+        claim = _CHECKED_CLAIM.match(line)
+        if claim:
+            checked = not claim["glued"]  # the label alone: the claim is the next line
             continue
         line = _FILE_LABEL.sub("", _INLINE_LINK.sub(r"\1", line))
         words = _reader_words(line)

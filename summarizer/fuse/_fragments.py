@@ -8,6 +8,7 @@ most ferries sail ...", left of "..., nor do most ferries sail") are never print
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from ..nlp import SUBJECT_DEPS
@@ -201,8 +202,7 @@ def only_described(doc: Doc, mask: list[bool]) -> bool:
         return False
     if any(c.dep_ in SUBJECT_DEPS for c in root.children):
         return False  # a misparse with a subject still tells something of it
-    finite = [t for t in doc if mask[t.i] and is_finite(t)]
-    return bool(finite) and all(any(a.dep_ == "relcl" for a in [t, *t.ancestors]) for t in finite)
+    return _every_verb_under(doc, mask, lambda a: a.dep_ == "relcl")
 
 
 def only_subordinate(doc: Doc, mask: list[bool]) -> bool:
@@ -216,11 +216,12 @@ def only_subordinate(doc: Doc, mask: list[bool]) -> bool:
     # quay ... before the vote could end ...") than half of one.
     if root.pos_ not in {"ADP", "ADV", "SCONJ"} or not mask[root.i]:
         return False
-    finite = [t for t in doc if mask[t.i] and is_finite(t)]
-    return bool(finite) and all(
-        any(
-            a.dep_ == "advcl" and any(c.dep_ == "mark" for c in a.children)
-            for a in [t, *t.ancestors]
-        )
-        for t in finite
+    return _every_verb_under(
+        doc, mask, lambda a: a.dep_ == "advcl" and any(c.dep_ == "mark" for c in a.children)
     )
+
+
+def _every_verb_under(doc: Doc, mask: list[bool], clause: Callable[[Token], bool]) -> bool:
+    """Whether the wording has finite verbs and each stands in a clause of the kind given."""
+    finite = [t for t in doc if mask[t.i] and is_finite(t)]
+    return bool(finite) and all(any(clause(a) for a in [t, *t.ancestors]) for t in finite)

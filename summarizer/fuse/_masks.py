@@ -22,6 +22,7 @@ __all__ = [
     "FINITE_TAGS",
     "MIN_CLAIM_WORDS",
     "MIN_MAIN_CLAUSE_WORDS",
+    "TIME_BEFORE_THEN",
     "bracket_spans",
     "drop_asides",
     "drop_connectives",
@@ -258,7 +259,7 @@ def drop_connectives(doc: Doc, keep: list[bool]) -> None:
             and token.head.pos_ == "VERB"
             and token.i > 0
             and doc[token.i - 1].pos_ not in {"ADP", "SCONJ"}
-            and doc[token.i - 1].lower_ not in _BEFORE_THEN
+            and doc[token.i - 1].lower_ not in TIME_BEFORE_THEN
             and (token.i + 1 >= len(doc) or doc[token.i + 1].text not in {"-", "–"})
         )
         if sequel and token.dep_ == "advmod" and keep[token.i]:
@@ -272,7 +273,8 @@ def drop_connectives(doc: Doc, keep: list[bool]) -> None:
                         keep[near] = False
 
 
-_BEFORE_THEN = frozenset({"back", "only", "even", "just", "right", "until", "by"})
+# "since then", "back then", "only then": a time counted from what the sentence before told.
+TIME_BEFORE_THEN = frozenset({"since", "back", "only", "even", "just", "right", "until", "by"})
 
 
 def drop_asides(doc: Doc, keep: list[bool]) -> None:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from ..nlp import SUBJECT_DEPS
 from ..text import PARTS_OF_DAY, SAYING_VERBS, TIME_UNITS
-from ._masks import ANY_SUBJECT_DEPS
+from ._masks import ANY_SUBJECT_DEPS, TIME_BEFORE_THEN
 from ._nothing import tells_nothing
 from ._speakers import SUBJECT_PRONOUNS
 
@@ -48,7 +48,7 @@ _DANGLING = re.compile(
     r"in return(?=,)|"
     # "Since then, 9,000 have crossed ...", "Back then, ...": since when, the sentence before
     # told.
-    r"(?:since|back|until|even|only|just|by) then\b|"
+    rf"(?:{'|'.join(sorted(TIME_BEFORE_THEN))}) then\b|"
     r"he|she|they|it|its|his|her|their|them|him|this|that|these|such|which|whose|"
     # "Another approach came this week": another than the one the sentence before told.
     r"another|"

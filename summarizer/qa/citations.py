@@ -19,7 +19,7 @@ from ..config import Settings
 from ..models import Answer
 from ..nlp import SUBJECT_DEPS, get_embedder
 from ..retrieve import Hit, QAIndex, terms
-from ..verify import spelled_out
+from ..verify import ACRONYM_FORM, is_acronym, spelled_out
 from . import roles
 from .amounts import _AMOUNTS
 from .candidates import (
@@ -39,7 +39,7 @@ from .disputes import disagreement
 from .followups import _Query
 from .norm import _norm
 from .questions import _CHUNK, _KINDS, _NUMERIC, _head_kind
-from .quotes import SHORT_QUOTE_CHARS, _clause, _dont_say, _marks, _quote
+from .quotes import SHORT_QUOTE_CHARS, _clause, _dont_say, _marks, _quote, _told
 from .reading import MAX_EVIDENCE_READ, _Reader
 
 SUPPORT_RATIO = 0.35  # a source "states" an answer in a hit scoring this share of the best
@@ -239,13 +239,7 @@ def _select(query: _Query, hits: list[Hit], index: QAIndex, settings: Settings) 
     if earlier is None:
         return answer
     first = _quoted(earlier, hits, floor, ids, settings)
-    cites = sorted(set(first.citations) | set(answer.citations))
-    return Answer(
-        text=f"{_quote(earlier.text)} {_quote(statement.text)} {_marks(cites)}",
-        citations=cites,
-        answered=True,
-        evidence=[earlier.text, statement.text],
-    )
+    return _told([earlier.text, statement.text], [*first.citations, *answer.citations])
 
 
 def _choose(
@@ -425,13 +419,7 @@ def _quoted(
             and float(hit.vector @ best.vector) >= settings.summary.align_threshold
         ):
             same.add(ids[hit.source])
-    cites = sorted(same)
-    return Answer(
-        text=f"{_quote(best.text)} {_marks(cites)}",
-        citations=cites,
-        answered=True,
-        evidence=[best.text],
-    )
+    return _told([best.text], sorted(same))
 
 
 def _described(
@@ -461,9 +449,8 @@ def _described(
     return None
 
 
-_ACRONYM = re.compile(r"[A-Z]{2,6}")
 _STANDS_FOR = re.compile(
-    r"\b(?i:what (?:does|do|did) (?:the )?)(?P<acronym>[A-Z]{2,6})(?i: stands? for)\b"
+    rf"\b(?i:what (?:does|do|did) (?:the )?)(?P<acronym>{ACRONYM_FORM})(?i: stands? for)\b"
 )
 
 
@@ -472,7 +459,7 @@ def _spelled(target: str | None, index: QAIndex) -> Answer | None:
 
     The first sentence to spell it out is quoted; every source that does is cited.
     """
-    if target is None or not _ACRONYM.fullmatch(target.strip()):
+    if target is None or not is_acronym(target):
         return None
     found: dict[int, tuple[str, str]] = {}  # source -> (name, sentence)
     for p, passage in enumerate(index.passages):
@@ -542,13 +529,7 @@ def _lead(index: QAIndex) -> Answer:
             continue
         for sentence in index.sentences(p):
             if len(sentence.split()) >= MIN_LEAD_WORDS and sentence.rstrip("”’\"')").endswith("."):
-                source = index.sources[passage.source]
-                return Answer(
-                    text=f"{_quote(sentence)} {_marks([source.id])}",
-                    citations=[source.id],
-                    answered=True,
-                    evidence=[sentence],
-                )
+                return _told([sentence], [index.sources[passage.source].id])
     return _dont_say()
 
 
@@ -565,10 +546,4 @@ def _answer_next(index: QAIndex, spot: tuple[int, int]) -> Answer:
         return _dont_say("the article says nothing after that")
     pick = next((f for f in found if _QUOTE.search(index.sentences(f[0])[f[1]])), found[0])
     sentence = index.sentences(pick[0])[pick[1]]
-    source = index.sources[index.passages[pick[0]].source]
-    return Answer(
-        text=f"{_quote(sentence)} {_marks([source.id])}",
-        citations=[source.id],
-        answered=True,
-        evidence=[sentence],
-    )
+    return _told([sentence], [index.sources[index.passages[pick[0]].source].id])

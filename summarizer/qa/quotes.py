@@ -20,6 +20,16 @@ def _dont_say(reason: str | None = None) -> Answer:
     return Answer(text=text, citations=[], answered=False)
 
 
+def _told(sentences: Sequence[str], cites: Sequence[int]) -> Answer:
+    """An answer that is the sources' own sentences, quoted in order, then their marks."""
+    return Answer(
+        text=f"{' '.join(_quote(s) for s in sentences)} {_marks(cites)}",
+        citations=sorted(set(cites)),
+        answered=True,
+        evidence=list(sentences),
+    )
+
+
 def _marks(ids: Sequence[int]) -> str:
     return "".join(f"[{i}]" for i in sorted(set(ids)))
 

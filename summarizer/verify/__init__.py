@@ -20,7 +20,7 @@ may hold a name or number: initials, short forms, part of a person's name, count
 """
 
 from ._check import MIN_COVERAGE, MIN_TOLD_COVERAGE, MIN_TOLD_WORDS, RELAXED_MARGIN, Check, Verifier
-from ._names import POINTERS, initials, spelled_out
+from ._names import ACRONYM_FORM, POINTERS, initials, is_acronym, spelled_out
 from ._words import (
     calendar_core,
     content_words,
@@ -33,6 +33,7 @@ from ._words import (
 )
 
 __all__ = [
+    "ACRONYM_FORM",
     "MIN_COVERAGE",
     "MIN_TOLD_COVERAGE",
     "MIN_TOLD_WORDS",
@@ -46,6 +47,7 @@ __all__ = [
     "entity_in_text",
     "find_run",
     "initials",
+    "is_acronym",
     "normalise_tokens",
     "quotes",
     "spelled_out",

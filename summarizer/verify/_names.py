@@ -8,7 +8,7 @@ and, once it has named "Nadia Pell" in full, as "Pell"; "some 2,400" is "2,400",
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from functools import cached_property
 
 from ..nlp import NUMERIC_LABELS, Entity, pos_tags
@@ -31,37 +31,22 @@ MIN_NAME_WITHOUT_INITIAL = 2  # "James Comey" stands for "James B. Comey"; "Come
 # A run of capitalised words, with the small words a name may hold ("Department of Buildings").
 _NAME_RUN = re.compile(r"\b[A-Z][\w'’-]*(?:\s+(?:(?:of|and|for|the|on|&)\s+)?[A-Z][\w'’-]*)+")
 _NAME_SMALL_WORDS = frozenset({"of", "and", "for", "the", "on", "&"})
-_ACRONYM = re.compile(r"\b[A-Z]{2,6}\b")
+ACRONYM_FORM = r"[A-Z]{2,6}"  # "KCNA", "DOB": how an acronym is written
+_ACRONYM = re.compile(rf"\b{ACRONYM_FORM}\b")
 # A name the sentence itself shortens: "the Harrow Water Authority (NORWA)".
-_DEFINED_ACRONYM = re.compile(_NAME_RUN.pattern + r"\s+\(([A-Z]{2,6})\)")
+_DEFINED_ACRONYM = re.compile(_NAME_RUN.pattern + rf"\s+\(({ACRONYM_FORM})\)")
 
 
-def initials(text: str) -> set[str]:
-    """The initials a text's names may go by, lower-cased.
+def is_acronym(text: str) -> bool:
+    """Whether a text is an acronym as written ("KCNA")."""
+    return _ACRONYM.fullmatch(text.strip()) is not None
 
-    "The Department of Buildings said" -> {"dob", "db"}: a name's initials are read with and
-    without its small words ("of").
+
+def _named_initials(text: str) -> Iterator[tuple[str, frozenset[str]]]:
+    """Each name of a text, from any of its words on, with the initials it may go by.
+
+    Read with and without its small words: "Department of Buildings" -> {"dob", "db"}.
     """
-    found: set[str] = set()
-    for run in _NAME_RUN.finditer(text):
-        words = run.group(0).split()
-        for start in range(len(words)):
-            if words[start].lower() in _NAME_SMALL_WORDS:
-                continue
-            part = words[start:]
-            if len(part) < 2:
-                continue
-            found.add("".join(w[0] for w in part).lower())
-            found.add("".join(w[0] for w in part if w.lower() not in _NAME_SMALL_WORDS).lower())
-    return {a for a in found if len(a) >= 2}
-
-
-def spelled_out(text: str, acronym: str) -> str | None:
-    """The name in a text that an acronym stands for ("Korean Central News Agency", "KCNA").
-
-    Read as `initials` reads them: from any word of a run of names, small words counted or not.
-    """
-    wanted = acronym.strip().lower()
     for run in _NAME_RUN.finditer(text):
         words = run.group(0).split()
         for start in range(len(words)):
@@ -69,9 +54,22 @@ def spelled_out(text: str, acronym: str) -> str | None:
             if len(part) < 2 or part[0].lower() in _NAME_SMALL_WORDS:
                 continue
             big = [w for w in part if w.lower() not in _NAME_SMALL_WORDS]
-            if wanted in {"".join(w[0] for w in part).lower(), "".join(w[0] for w in big).lower()}:
-                return " ".join(part)
-    return None
+            found = {"".join(w[0] for w in part).lower(), "".join(w[0] for w in big).lower()}
+            yield " ".join(part), frozenset(a for a in found if len(a) >= 2)
+
+
+def initials(text: str) -> set[str]:
+    """The initials a text's names may go by, lower-cased.
+
+    "The Department of Buildings said" -> {"dob", "db"}.
+    """
+    return {a for _, found in _named_initials(text) for a in found}
+
+
+def spelled_out(text: str, acronym: str) -> str | None:
+    """The name in a text that an acronym stands for ("Korean Central News Agency", "KCNA")."""
+    wanted = acronym.strip().lower()
+    return next((name for name, found in _named_initials(text) if wanted in found), None)
 
 
 def defined_acronyms(text: str) -> list[tuple[str, str]]:
@@ -114,7 +112,7 @@ class Abbreviations:
 
         Only a written acronym counts: "Olivia Rodrigo" is not the "or" of any sentence.
         """
-        if _ACRONYM.fullmatch(entity.strip()):
+        if is_acronym(entity):
             return entity.strip().lower() in self.initials
         return not initials(entity).isdisjoint(self.acronyms)
 

@@ -40,6 +40,17 @@ def _printable(models, text, before=()):
     ]
 
 
+def _hand_parsed(models, words, heads, deps, pos=None):
+    """A parse written out as the tagger gave it for a sentence whose misparse fictional words
+    do not provoke."""
+    from spacy.tokens import Doc
+
+    from summarizer.nlp import get_spacy
+
+    vocab = get_spacy(models.models.spacy_model).vocab
+    return Doc(vocab, words=words, heads=heads, deps=deps, pos=pos)
+
+
 def test_tail_attribution_comes_off_after_the_written_wording(models):
     text = "A spillway gate at the Brannock Dam failed on Sunday, the regional authority said."
     (claim,) = _wordings(models, text)
@@ -1761,16 +1772,13 @@ def test_head_attribution_stays_when_the_reported_clause_has_no_subject(models):
     """A misparse can make the reported clause's subject the verb's object: cut, it reads
     "Aren't safe enough to use." The parse here is written out as the tagger gave it for such
     a sentence."""
-    from spacy.tokens import Doc
-
     from summarizer.fuse._attribution import drop_head_attribution
-    from summarizer.nlp import get_spacy
 
     words = ["The", "board", "said", "the", "piers", "–", "Nine", "–", "are", "unsafe", "."]
     heads = [1, 2, 2, 4, 2, 4, 4, 2, 2, 8, 2]
     deps = ["det", "nsubj", "ROOT", "det", "dobj", "punct", "appos", "punct", "ccomp",
             "acomp", "punct"]  # fmt: skip
-    doc = Doc(get_spacy(models.models.spacy_model).vocab, words=words, heads=heads, deps=deps)
+    doc = _hand_parsed(models, words, heads, deps)
     keep = [True] * len(doc)
     drop_head_attribution(doc, keep)
     assert all(keep)
@@ -1780,16 +1788,13 @@ def test_head_attribution_takes_its_that_when_the_tagger_reads_an_adverb(models)
     """ "announced that Pip the dog was found": the tagger gave "that" as an adverb of "found";
     cut of "The board announced", the wording must not open on "That Pip". The parse is written
     out as the tagger gave it for such a sentence."""
-    from spacy.tokens import Doc
-
     from summarizer.fuse._attribution import drop_head_attribution
-    from summarizer.nlp import get_spacy
 
     words = ["The", "board", "announced", "that", "Pip", "the", "dog", "was", "found", "."]
     heads = [1, 2, 2, 8, 8, 6, 4, 8, 2, 2]
     deps = ["det", "nsubj", "ROOT", "advmod", "nsubjpass", "det", "appos", "auxpass",
             "ccomp", "punct"]  # fmt: skip
-    doc = Doc(get_spacy(models.models.spacy_model).vocab, words=words, heads=heads, deps=deps)
+    doc = _hand_parsed(models, words, heads, deps)
     keep = [True] * len(doc)
     drop_head_attribution(doc, keep)
     assert [t.text for t in doc if keep[t.i]] == ["Pip", "the", "dog", "was", "found", "."]
@@ -1809,16 +1814,13 @@ def test_no_wording_keeps_a_verb_whose_subject_it_cut(models):
     """A misparse may read a clause's subject as an aside ("..., the trend – another big user –
     was clear"); cut, it would leave "Despite the rise was clear." The parse is written out as
     the tagger gave it for such a sentence."""
-    from spacy.tokens import Doc
-
     from summarizer.fuse._fragments import subject_cut
-    from summarizer.nlp import get_spacy
 
     words = ["Varn", "said", "the", "trend", "–", "a", "user", "–", "was", "clear", "."]
     heads = [1, 1, 3, 1, 6, 6, 8, 6, 1, 8, 1]
     deps = ["nsubj", "ROOT", "det", "dobj", "punct", "det", "nsubj", "punct", "ccomp",
             "acomp", "punct"]  # fmt: skip
-    doc = Doc(get_spacy(models.models.spacy_model).vocab, words=words, heads=heads, deps=deps)
+    doc = _hand_parsed(models, words, heads, deps)
     whole = [True] * len(doc)
     assert not subject_cut(doc, whole, whole)
     aside_cut = [not 4 <= i <= 7 for i in range(len(doc))]
@@ -1829,10 +1831,9 @@ def test_half_a_name_is_no_one_to_put_in(models):
     """The tagger may read "von der Quist" as the person "von der" and the place "Quist"; the
     "she" after it is then left unnamed, not printed as "von der said". The parse is written
     out as the tagger gave it for such a sentence."""
-    from spacy.tokens import Doc, Span
+    from spacy.tokens import Span
 
     from summarizer.fuse._speakers import _one_person
-    from summarizer.nlp import get_spacy
 
     words = ["“", "We", "will", "rebuild", ",", "”", "von", "der", "Quist", "said", "."]
     heads = [3, 3, 3, 9, 9, 9, 7, 8, 9, 9, 9]
@@ -1840,8 +1841,7 @@ def test_half_a_name_is_no_one_to_put_in(models):
             "nsubj", "ROOT", "punct"]  # fmt: skip
     pos = ["PUNCT", "PRON", "AUX", "VERB", "PUNCT", "PUNCT", "PROPN", "PROPN", "PROPN", "VERB",
            "PUNCT"]  # fmt: skip
-    vocab = get_spacy(models.models.spacy_model).vocab
-    doc = Doc(vocab, words=words, heads=heads, deps=deps, pos=pos)
+    doc = _hand_parsed(models, words, heads, deps, pos)
     doc.ents = [Span(doc, 6, 8, label="PERSON"), Span(doc, 8, 9, label="GPE")]
     assert _one_person([doc.text], lambda text: doc) is None
     doc.ents = [Span(doc, 6, 9, label="PERSON")]
