@@ -217,8 +217,13 @@ def _time_since_opener(doc: Doc, lowered: list[str], start: int) -> int | None:
 
 
 def drop_connectives(doc: Doc, keep: list[bool]) -> None:
-    """'Also, ...', 'For his part, ...', '..., however, ...', 'She also found' lose the link."""
+    """'Also, ...', 'For his part, ...', '..., however, ...', 'She also found' lose the link.
+
+    Inside a direct quotation only an opening connective goes ('"However I believe ..."'): what
+    someone said is not rewritten mid-quote ('"not just a piece of history, but also ..."').
+    """
     start = first_kept(keep)
+    quoted = quoted_tokens(doc)
     lowered = [fold(t.text) for t in doc]  # "What’s more" is "what's more"
     for phrase in _CONNECTIVE_PHRASES + _OPENING_PHRASES:
         for i in range(len(doc) - len(phrase)):
@@ -228,6 +233,7 @@ def drop_connectives(doc: Doc, keep: list[bool]) -> None:
             at_start = i == start and end < len(doc) and doc[end].text == ","
             inside = (
                 phrase in _CONNECTIVE_PHRASES
+                and i not in quoted
                 and i > 0
                 and doc[i - 1].text == ","
                 and end < len(doc)
@@ -250,7 +256,11 @@ def drop_connectives(doc: Doc, keep: list[bool]) -> None:
             keep[start] = False
             if doc[nxt].text == ",":
                 keep[nxt] = False
+    # A quotation opening the sentence may lose its first word ('"However I believe ...').
+    opening_word = start + 1 if start < len(doc) and doc[start].text in {'"', "“", "‘"} else None
     for token in doc:
+        if token.i in quoted and token.i != opening_word:
+            continue
         # "Goettler then called Anker" points back at what happened before; "then-president"
         # (glued to its hyphen) and "since then" do not, and "back then" or "only then" would
         # leave "back" or "only" alone.

@@ -1902,3 +1902,16 @@ def test_a_split_clause_keeps_the_comma_before_its_aside(models):
     wordings = _every_wording(models, text)
     assert any(w.endswith("for a short stay, her third this year.") for w in wordings)
     assert not any("stay her third" in w for w in wordings)
+
+
+def test_a_quotation_keeps_its_also_and_its_however(models):
+    """What someone said is quoted as said: only the wording's own 'also' comes off."""
+    text = (
+        '"The dam is not just a wall of stone, but also a part of the history of Harrow, and it '
+        'will, however, stand for another century," Tomas Varn said.'
+    )
+    for wording in _printable(models, text):
+        assert "but also a part" in wording
+        assert "will, however, stand" in wording
+    text = "Tomas Varn also said the dam would stand for another century."
+    assert _printable(models, text)[0].startswith("Tomas Varn said the dam")
