@@ -319,6 +319,25 @@ def test_the_name_of_a_thing_is_the_name_the_sources_give_it(models, question, h
             "40",
             roles.REFUSED,
         ),
+        # How long the rescue went on, not how long something else may take.
+        (
+            "How long did the rescue take?",
+            "The rescue took nearly five hours.",
+            "five hours",
+            roles.CONFIRMED,
+        ),
+        (
+            "How long did the search last?",
+            "Divers joined the search, which lasted six hours.",
+            "six hours",
+            roles.CONFIRMED,
+        ),
+        (
+            "How long did the rescue take?",
+            "Clearing the wreck from the harbour could take as long as two weeks.",
+            "two weeks",
+            roles.REFUSED,
+        ),
     ],
 )
 def test_how_big_is_x_wants_x_s_own_measure(models, question, sentence, answer, fits):

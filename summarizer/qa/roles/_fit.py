@@ -23,7 +23,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ._naming import _name_at, definition
-from ._question import _SUBJECTS, Asked
+from ._question import _SUBJECTS, DURATION_VERBS, Asked
 from ._relation import (
     _REPORTING,
     Region,
@@ -252,15 +252,23 @@ def _measures(span: Span, thing: str) -> bool:
     for _ in range(MEASURE_STEPS):
         if (node.lemma_ or node.lower_).lower() == thing and node.pos_ in {"NOUN", "PROPN"}:
             return True
-        if node.dep_ in {"attr", "acomp", "npadvmod", "dobj"} and node.head.lemma_ == "be":
-            return any(
-                c.dep_ == "nsubj" and (c.lemma_ or c.lower_).lower() == thing
-                for c in node.head.children
-            )
+        verb = node.head
+        if node.dep_ in {"attr", "acomp", "npadvmod", "dobj"} and verb.lemma_ == "be":
+            return any(_is(c, thing) for c in verb.children if c.dep_ == "nsubj")
+        if node.dep_ in {"dobj", "npadvmod"} and verb.lemma_.lower() in DURATION_VERBS:
+            # "The rescue took four hours"; "the rescue, which lasted four hours".
+            if verb.dep_ == "relcl":
+                return _is(verb.head, thing)
+            return any(_is(c, thing) for c in verb.children if c.dep_ == "nsubj")
         if node.head.i == node.i:
             return False
         node = node.head
     return False
+
+
+def _is(token: Token, thing: str) -> bool:
+    """Whether a word names the thing (by its lemma: "ships" is a "ship")."""
+    return (token.lemma_ or token.lower_).lower() == thing
 
 
 def _in_quotes(token: Token) -> bool:

@@ -29,6 +29,8 @@ _WH = frozenset({"who", "whom", "whose", "what", "which", "when", "where", "how"
 _SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj"})
 _OBJECTS = frozenset({"dobj", "attr", "oprd", "dative"})
 _SETTINGS = frozenset({"GPE", "LOC", "FAC"})  # where a relation holds
+# Verbs whose object is how long their subject went on ("The rescue took four hours").
+DURATION_VERBS = frozenset({"take", "last"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,15 +56,22 @@ class Asked:
 
 
 def _measured(wh: Token) -> str | None:
-    """The thing whose own measure "How big is the ship?" asks ("ship"); None for "how much"."""
+    """The thing whose own measure "How big is the ship?" asks ("ship"); None for "how much".
+
+    "How long did the rescue take?" asks the rescue's own duration, not the "three weeks"
+    removing the wreck may take.
+    """
     adjective = wh.head
     # (The tagger reads "long" in "How long is ...?" as an adverb.)
     if adjective.pos_ not in {"ADJ", "ADV"} or adjective.lower_ in {"much", "many"}:
         return None
-    if adjective.dep_ != "acomp":
-        return None
     verb = adjective.head
-    subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    lasting = adjective.lower_ == "long" and verb.lemma_.lower() in DURATION_VERBS
+    if adjective.dep_ != "acomp" and not lasting:
+        return None
+    # (... and may read "rescue" in "did the rescue take" as a compound of the verb.)
+    subjects = {"nsubj", "compound"} if lasting else {"nsubj"}
+    subject = next((c for c in verb.children if c.dep_ in subjects), None)
     if subject is None or subject.pos_ not in {"NOUN", "PROPN"}:
         return None
     return (subject.lemma_ or subject.lower_).lower()
