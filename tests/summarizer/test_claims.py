@@ -1910,7 +1910,9 @@ def test_a_quotation_keeps_its_also_and_its_however(models):
         '"The dam is not just a wall of stone, but also a part of the history of Harrow, and it '
         'will, however, stand for another century," Tomas Varn said.'
     )
-    for wording in _printable(models, text):
+    wordings = _printable(models, text)
+    assert wordings
+    for wording in wordings:
         assert "but also a part" in wording
         assert "will, however, stand" in wording
     text = "Tomas Varn also said the dam would stand for another century."

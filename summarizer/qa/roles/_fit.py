@@ -250,7 +250,7 @@ def _measures(span: Span, thing: str) -> bool:
     """
     node = span.root
     for _ in range(MEASURE_STEPS):
-        if (node.lemma_ or node.lower_).lower() == thing and node.pos_ in {"NOUN", "PROPN"}:
+        if _is(node, thing) and node.pos_ in {"NOUN", "PROPN"}:
             return True
         verb = node.head
         if node.dep_ in {"attr", "acomp", "npadvmod", "dobj"} and verb.lemma_ == "be":
