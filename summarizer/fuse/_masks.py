@@ -72,6 +72,10 @@ _OPENING_PHRASES = (
     ("worse",), ("even", "worse"), ("worse", "still"), ("better", "still"), ("better", "yet"),
     ("more", "importantly"), ("most", "importantly"), ("worst", "of", "all"),
     ("best", "of", "all"),
+    # The writer's own comment on what follows ("Obviously, the database will grow").
+    ("obviously",), ("clearly",), ("certainly",), ("naturally",), ("admittedly",),
+    ("interestingly",), ("ironically",), ("surprisingly",), ("fortunately",),
+    ("unfortunately",), ("sadly",), ("not", "surprisingly"),
 )  # fmt: skip
 # "Just days later,", "A few hours earlier,": the words that may count the time ...
 _COUNTING = frozenset(
@@ -256,6 +260,7 @@ def drop_connectives(doc: Doc, keep: list[bool]) -> None:
             keep[start] = False
             if doc[nxt].text == ",":
                 keep[nxt] = False
+    _drop_opening_contrast(doc, keep, lowered, first_kept(keep))
     # A quotation opening the sentence may lose its first word ('"However I believe ...').
     opening_word = start + 1 if start < len(doc) and doc[start].text in {'"', "“", "‘"} else None
     for token in doc:
@@ -281,6 +286,30 @@ def drop_connectives(doc: Doc, keep: list[bool]) -> None:
                 for near in (token.i - 1, token.i + 1):
                     if 0 <= near < len(doc) and doc[near].text == ",":
                         keep[near] = False
+
+
+def _drop_opening_contrast(doc: Doc, keep: list[bool], lowered: list[str], start: int) -> None:
+    """'Now Streep has been cast ...' and 'Other allies have ...' lose the word that points back.
+
+    "Now" sets the sentence against a past the sentence before told, and "other" against the
+    ones it named; without them the sentence still says what it said. Not "Now 45, she ...",
+    "Now that ...", "Other than that, ..." nor "Others say ...".
+    """
+    if start + 1 >= len(doc) or start in quoted_tokens(doc):
+        return
+    token, following = doc[start], doc[start + 1]
+    if lowered[start] == "now" and token.dep_ == "advmod" and token.head.dep_ == "ROOT":
+        if following.text == ",":
+            keep[start] = keep[start + 1] = False
+        elif following.pos_ in {"DET", "PROPN", "NOUN"} and following.lower_ != "that":
+            keep[start] = False
+    elif (
+        lowered[start] == "other"
+        and token.dep_ == "amod"
+        and token.head.tag_ in {"NNS", "NNPS"}
+        and token.head.dep_ in ANY_SUBJECT_DEPS
+    ):
+        keep[start] = False
 
 
 # "since then", "back then", "only then": a time counted from what the sentence before told.

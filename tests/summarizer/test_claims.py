@@ -1917,3 +1917,44 @@ def test_a_quotation_keeps_its_also_and_its_however(models):
         assert "will, however, stand" in wording
     text = "Tomas Varn also said the dam would stand for another century."
     assert _printable(models, text)[0].startswith("Tomas Varn said the dam")
+
+
+@pytest.mark.parametrize(
+    ("text", "printed"),
+    [
+        (
+            "Now Ilse Morrow has been chosen to conduct the festival orchestra in Harrow.",
+            "Ilse Morrow has been chosen to conduct",
+        ),
+        (
+            "Now, across the valley there are farms left without water for a week.",
+            "Across the valley there are farms",
+        ),
+        (
+            "Other neighbouring towns have complained about the noise from the quarry.",
+            "Neighbouring towns have complained",
+        ),
+        ("Obviously, the archive of the Harrow dam will keep growing.", "The archive of"),
+        ("Unfortunately, the ferry to Kessling was cancelled on Friday.", "The ferry to"),
+    ],
+)
+def test_an_opening_now_other_or_comment_comes_off(models, text, printed):
+    """'Now', 'Other' and the writer's own 'Obviously,' point back or comment: they go."""
+    wordings = _printable(models, text)
+    assert wordings
+    assert all(w.startswith(printed) for w in wordings)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Now 45, Ilse Morrow lives in a small house by the Harrow dam.",
+        "Now that the dam is finished, the valley expects fewer floods.",
+        "Other than the ferry, no boat reached Kessling on Friday.",
+    ],
+)
+def test_an_opening_now_or_other_that_says_something_stays(models, text):
+    """'Now 45', 'Now that ...' and 'Other than ...' are part of what the sentence says."""
+    wordings = _every_wording(models, text)
+    assert wordings
+    assert any(w.startswith(text.split()[0]) for w in wordings)
