@@ -204,6 +204,12 @@ _CAPTION_SENTENCE = re.compile(
     r"|(?-i:\b[A-Z][a-z]+ [A-Z][a-z]+ ?/ ?(?:AP|Reuters|AFP|EPA|Getty Images)\b)"
     # "Shown is a screenshot of ...", "Pictured above are ...".
     r"|^(?:shown|pictured)(?: (?:here|above|below))? (?:is|are)\b"
+    # What the person pictured does, in a caption's present tense: "President Varn watches as
+    # ...", "Gov. Ada Quist speaks at a news conference", "The Capitol is seen before ...".
+    # (Article text tells it in the past: "Varn spoke at ...".)
+    r"|^(?-i:[A-Z][\w.'’-]*)(?:\s+[\w.'’-]+){0,8}?\s+(?:(?:watches|looks on|listens|gestures|"
+    r"waves|reacts|smiles|poses|speaks|laughs|applauds|celebrates|arrives|greets|hugs|"
+    r"is seen(?! as\b))\s+(?:as|during|while|after|before|with)|speaks at)\b"
     # Who stands where in the picture: "Mayor Ada Quist, left, and Tomas Varn", "(right)".
     r"|(?-i:\b[A-Z][\w.'’-]*),\s+(?:far |second from |from )?(?:left|right|cent(?:er|re))"
     r"(?:,|\.$)|\((?:far |from )?(?:left|right|cent(?:er|re))\)",

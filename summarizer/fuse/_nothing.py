@@ -52,6 +52,14 @@ _ASIDE = re.compile(
     re.IGNORECASE,
 )
 
+# The writer's exclamation: "What a difference $46 million in ads can make.", "What a week it
+# has been!". Not "What a ticket costs has doubled." (what it costs is its subject).
+_EXCLAMATION = re.compile(
+    r"^what an? (?:[^.!?]*!|[^.!?]*\b(?:make|makes|made|been|be|is|was|are|were|do|does|did|has"
+    r"|had)\s*\.)$",
+    re.IGNORECASE,
+)
+
 # A question the writer asks ("Is the gesture more common on sunny days.") tells nothing; one
 # quoted with its speaker ('"Is it safe?" asked Varn') is what someone asked. So does a
 # subheading's question, or what a split left of one ("How did Ada Quist Jr." + "Day begin?",
@@ -71,8 +79,8 @@ def tells_nothing(text: str) -> bool:
 
     A promise of more ("There are more still to come."), a list's introduction ("..., here are
     ten of the best moments"), the page's own pictures or charts ("The following chart shows
-    ..."), the writer's own question or aside ("Hard to believe ..."), and half a sentence
-    ("Because it may be time we all moved.").
+    ..."), the writer's own question, exclamation or aside ("Hard to believe ..."), and half a
+    sentence ("Because it may be time we all moved.").
     """
     stripped = text.strip()
     return bool(
@@ -82,4 +90,5 @@ def tells_nothing(text: str) -> bool:
         or _QUESTION.match(stripped)
         or _HALF_SENTENCE.match(stripped)
         or _ASIDE.match(stripped)
+        or _EXCLAMATION.match(stripped)
     )

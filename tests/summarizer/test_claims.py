@@ -906,6 +906,19 @@ def test_a_question_the_writer_asks_tells_nothing():
     assert not dangling_opener("When Varn was elected, the quay closed.")
 
 
+def test_the_writer_s_exclamation_tells_nothing():
+    assert dangling_opener("What a difference a million crowns in ferry posters can make.")
+    assert dangling_opener("What an odd week it has been for the Harrow council!")
+    assert not dangling_opener("What a ferry ticket costs in Harrow has doubled since 2019.")
+
+
+def test_at_the_time_points_back():
+    """At what time, the sentence before told; "At the time of the flood" says itself."""
+    assert dangling_opener("At the time, some on the council feared the dam would fail.")
+    assert dangling_opener("At that point, the ferry had already left Kessling.")
+    assert not dangling_opener("At the time of the flood, the Harrow dam was half built.")
+
+
 @pytest.mark.parametrize(
     ("text", "ordinal"),
     [

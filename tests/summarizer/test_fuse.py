@@ -390,6 +390,13 @@ def test_a_line_with_page_furniture_pipes_is_no_candidate():
         ("The mayor spoke to reporters on the steps of the town hall.", True),
         ("Shown is a screenshot of the Harrow ferry's timetable page.", False),
         ("Shown on television, the Harrow ferry launch drew 9,000 viewers.", True),
+        # ... or tells what the person pictured does, in the present tense, undated.
+        ("Mayor Ines Hald watches as Tomas Varn hugs his wife at the Harrow quay.", False),
+        ("Kessling Gov. Tomas Varn speaks at a news conference in Harrow.", False),
+        ("The Harrow town hall is seen before the mayor arrives to open the quay.", False),
+        ("The Harrow dam is seen as a model for every town on the river.", True),
+        ("Varn smiles at the thought of another season on the Harrow ferry.", True),
+        ("Tomas Varn, who speaks at schools, said the Harrow dam would hold.", True),
         # ... or who stands where in it.
         ("Harrow Mayor Ines Hald, left, and Kessling Mayor Tomas Varn.", False),
         ("Ines Hald (right) greets Tomas Varn at the Harrow quay on Monday.", False),
