@@ -76,6 +76,9 @@ _OPENING_PHRASES = (
     ("obviously",), ("clearly",), ("certainly",), ("naturally",), ("admittedly",),
     ("interestingly",), ("ironically",), ("surprisingly",), ("fortunately",),
     ("unfortunately",), ("sadly",), ("not", "surprisingly"),
+    # ... or the writer summing up: "In short, the new brewer isn't the hit the old one was."
+    ("in", "short"), ("in", "sum"), ("in", "other", "words"), ("simply", "put"),
+    ("put", "simply"), ("to", "be", "sure"),
 )  # fmt: skip
 # "Just days later,", "A few hours earlier,": the words that may count the time ...
 _COUNTING = frozenset(

@@ -70,7 +70,7 @@ _DANGLING = re.compile(
     r"\w+ed)\b)|"
     # "The rare step by the panel comes as ...": which step, the sentence before told.
     r"the (?:(?:rare|unusual|latest|unprecedented|surprise|bold) )?(?:move|step|decision|"
-    r"report|story|statement|company|group|"
+    r"report|story|news|statement|company|group|"
     r"agency|news agency|official|officials|man|woman|pair|duo|trio|two|three|couple|incident|deal|"
     r"plan|measure|announcement|comments?|remarks?|reference)\b"
     r"(?! (?:of|by|between|to|that|which|who|in|at|on|for|from|with)\b))\b",
@@ -226,9 +226,13 @@ def imperative(doc: Doc, mask: list[bool], start: int) -> bool:
     if not auxiliaries or any(c.lower_ != "do" or c.i > root.i for c in auxiliaries):
         return False
     # "Don't worry ..." opens on its "do"; "As for the crews, don't ..." after a phrase and
-    # comma.
+    # comma, and "If it ain't broke don't fix it" after its condition.
     first = min(c.i for c in auxiliaries)
-    return first == start or (doc[first - 1].text == "," and mask[first - 1])
+    condition = any(
+        c.dep_ == "advcl" and c.left_edge.i == start and c.right_edge.i == first - 1
+        for c in children
+    )
+    return first == start or condition or (doc[first - 1].text == "," and mask[first - 1])
 
 
 # Verbs that stand for a verb phrase left out ("too many might not be", "so did she").

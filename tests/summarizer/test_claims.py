@@ -363,8 +363,10 @@ def test_reader_addressed_and_forward_pointing_lines_are_never_printed(models):
         "Think about the villages the new dam would flood.",
         "Here's a list of them.",
         "As for the villagers, don't worry about the new dam flooding their fields.",
+        "If it ain't broke don't fix it.",
     ):
         assert _never_printed(models, text)
+    assert _printable(models, "If the ferry runs late, the council will pay for taxis.")
 
 
 def test_speaker_pronoun_after_a_quotation_becomes_the_person_named_before(models):
@@ -910,6 +912,12 @@ def test_the_writer_s_exclamation_tells_nothing():
     assert dangling_opener("What a difference a million crowns in ferry posters can make.")
     assert dangling_opener("What an odd week it has been for the Harrow council!")
     assert not dangling_opener("What a ferry ticket costs in Harrow has doubled since 2019.")
+
+
+def test_the_news_points_back():
+    """Which news, the sentence before told; "The news of the closure" says itself."""
+    assert dangling_opener("The news was well received among the Harrow ferry crews.")
+    assert not dangling_opener("The news of the closure spread quickly through Harrow.")
 
 
 def test_at_the_time_points_back():
@@ -1949,6 +1957,7 @@ def test_a_quotation_keeps_its_also_and_its_however(models):
         ),
         ("Obviously, the archive of the Harrow dam will keep growing.", "The archive of"),
         ("Unfortunately, the ferry to Kessling was cancelled on Friday.", "The ferry to"),
+        ("In short, the Lark 2.0 brewer is no match for the first Lark.", "The Lark 2.0"),
     ],
 )
 def test_an_opening_now_other_or_comment_comes_off(models, text, printed):
