@@ -73,7 +73,8 @@ _ARCHIVE_NOTICE = re.compile(
 # ...", "Editor's note: This article was amended on 9 June", "This article was originally
 # published with the title ...", "Ada Lens in Harrow contributed to this report.", and a
 # podcast page's note on its transcript ("... automatically generated ...", "There may be some
-# differences between the audio and the text."), and the writer's note on themself.
+# differences between the audio and the text."), the writer's note on themself, and a video's
+# on its reporter.
 _PAGE_NOTE = re.compile(
     r"^(?:(?:editor['’]?s\s+note|correction|clarification|update)\b[^:]{0,30}:\s*)?"
     r"(?:this\s+(?:story|article|report|post|piece)|the\s+(?:story|article|post))\s+"
@@ -84,7 +85,9 @@ _PAGE_NOTE = re.compile(
     r"|\bdifferences\s+between\s+the\s+audio\s+and\s+the\s+(?:text|transcript)\b"
     # The writer's note on themself: "Ada Lens covers the harbour for the Courier. Reach her at
     # ada@courier.example."
-    r"|\b(?:reach|contact|e-?mail)\s+(?:him|her|me)\s+at\s+\S+@",
+    r"|\b(?:reach|contact|e-?mail)\s+(?:him|her|me)\s+at\s+\S+@"
+    # A video's note on its reporter: "Channel 10's Ada Lens has the details."
+    r"|\bhas\s+(?:the\s+|more\s+)?(?:details|story|latest)\s*\.?$",
     re.I,
 )
 _CRAWL = re.compile(r"\bcrawl(?:s|ed|er|ing)?\b", re.I)
@@ -205,10 +208,12 @@ _CAPTION_SENTENCE = re.compile(
     # "Shown is a screenshot of ...", "Pictured above are ...".
     r"|^(?:shown|pictured)(?: (?:here|above|below))? (?:is|are)\b"
     # What the person pictured does, in a caption's present tense: "President Varn watches as
-    # ...", "Gov. Ada Quist speaks at a news conference", "The Capitol is seen before ...".
+    # ...", "Gov. Ada Quist speaks at a news conference", "The Capitol is seen before ...", and
+    # a video's: "Ada Quist discusses with Tomas Varn."
     # (Article text tells it in the past: "Varn spoke at ...".)
     r"|^(?-i:[A-Z][\w.'’-]*)(?:\s+[\w.'’-]+){0,8}?\s+(?:(?:watches|looks on|listens|gestures|"
     r"waves|reacts|smiles|poses|speaks|laughs|applauds|celebrates|arrives|greets|hugs|"
+    r"discusses|talks|"
     r"is seen(?! as\b))\s+(?:as|during|while|after|before|with)|speaks at)\b"
     # Who stands where in the picture: "Mayor Ada Quist, left, and Tomas Varn", "(right)".
     r"|(?-i:\b[A-Z][\w.'’-]*),\s+(?:far |second from |from )?(?:left|right|cent(?:er|re))"

@@ -54,6 +54,7 @@ _CONNECTIVE_PHRASES = (
     ("for", "their", "part"), ("in", "addition"), ("on", "the", "other", "hand"),
     ("at", "the", "same", "time"), ("in", "turn"), ("by", "contrast"), ("in", "contrast"),
     ("as", "a", "result"), ("even", "so"), ("moments", "later"), ("seconds", "later"),
+    ("an", "instant", "later"), ("a", "moment", "later"),
     ("minutes", "later"), ("shortly", "after"), ("soon", "after"), ("earlier",), ("later",),
     ("later", "on"), ("as", "it", "turns", "out"), ("as", "it", "turned", "out"),
     # A speaker's "Well," or "Yes," opening the writer's own line.

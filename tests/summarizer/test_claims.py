@@ -1958,6 +1958,7 @@ def test_a_quotation_keeps_its_also_and_its_however(models):
         ("Obviously, the archive of the Harrow dam will keep growing.", "The archive of"),
         ("Unfortunately, the ferry to Kessling was cancelled on Friday.", "The ferry to"),
         ("In short, the Lark 2.0 brewer is no match for the first Lark.", "The Lark 2.0"),
+        ("An instant later, Ilse Morrow was lying at the foot of the Harrow dam.", "Ilse Morrow"),
     ],
 )
 def test_an_opening_now_other_or_comment_comes_off(models, text, printed):
