@@ -76,7 +76,8 @@ _OPENING_PHRASES = (
     # The writer's own comment on what follows ("Obviously, the database will grow").
     ("obviously",), ("clearly",), ("certainly",), ("naturally",), ("admittedly",),
     ("interestingly",), ("ironically",), ("surprisingly",), ("fortunately",),
-    ("unfortunately",), ("sadly",), ("not", "surprisingly"),
+    ("unfortunately",), ("sadly",), ("not", "surprisingly"), ("thankfully",), ("luckily",),
+    ("hopefully",),
     # ... or the writer summing up: "In short, the new brewer isn't the hit the old one was."
     ("in", "short"), ("in", "sum"), ("in", "other", "words"), ("simply", "put"),
     ("put", "simply"), ("to", "be", "sure"),

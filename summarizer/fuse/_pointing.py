@@ -369,10 +369,11 @@ def demonstrative(doc: Doc, mask: list[bool], quoted: AbstractSet[int]) -> bool:
         ):
             continue
         # "said that police ..." is a clause, whatever the tagger says; "raised that
-        # objection" is the verb's object, and points back.
+        # objection" is the verb's object, and points back, as "learned that lesson" does where
+        # the tagger reads a clause of it.
         if (
             word == "that" and before is not None and before.pos_ not in _THAT_AFTER
-            and not (token.head.dep_ == "dobj" and token.head.head.i == before.i)
+            and not (token.head.dep_ in {"dobj", "ccomp"} and token.head.head.i == before.i)
         ):  # fmt: skip
             continue
         noun = token.head

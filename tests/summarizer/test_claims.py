@@ -1376,6 +1376,8 @@ def test_that_before_a_verbs_object_points_back(models):
     what was said is no pointer."""
     assert _never_printed(models, "The keeper's lawyer did not raise that objection.")
     assert _never_printed(models, "Many Harrow residents don't want that debate.")
+    # The tagger reads a clause here ("lesson" its verb): still the verb's object.
+    assert _never_printed(models, "Six ferry workers in Harrow learned that lesson the hard way.")
     text = "The harbour master said that divers found the anchor on Tuesday."
     assert text in _printable(models, text)
 
@@ -1958,6 +1960,7 @@ def test_a_quotation_keeps_its_also_and_its_however(models):
         ("Obviously, the archive of the Harrow dam will keep growing.", "The archive of"),
         ("Unfortunately, the ferry to Kessling was cancelled on Friday.", "The ferry to"),
         ("In short, the Lark 2.0 brewer is no match for the first Lark.", "The Lark 2.0"),
+        ("Thankfully, the crew of the Lark translated the sign into Fernish.", "The crew of"),
         ("An instant later, Ilse Morrow was lying at the foot of the Harrow dam.", "Ilse Morrow"),
     ],
 )
