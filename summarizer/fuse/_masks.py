@@ -265,7 +265,7 @@ def drop_connectives(doc: Doc, keep: list[bool]) -> None:
             keep[start] = False
             if doc[nxt].text == ",":
                 keep[nxt] = False
-    _drop_opening_contrast(doc, keep, lowered, first_kept(keep))
+    _drop_opening_now(doc, keep, lowered, first_kept(keep))
     # A quotation opening the sentence may lose its first word ('"However I believe ...').
     opening_word = start + 1 if start < len(doc) and doc[start].text in {'"', "“", "‘"} else None
     for token in doc:
@@ -293,27 +293,21 @@ def drop_connectives(doc: Doc, keep: list[bool]) -> None:
                         keep[near] = False
 
 
-def _drop_opening_contrast(doc: Doc, keep: list[bool], lowered: list[str], start: int) -> None:
-    """'Now Streep has been cast ...' and 'Other allies have ...' lose the word that points back.
+def _drop_opening_now(doc: Doc, keep: list[bool], lowered: list[str], start: int) -> None:
+    """'Now Streep has been cast ...' loses the word that points back.
 
-    "Now" sets the sentence against a past the sentence before told, and "other" against the
-    ones it named; without them the sentence still says what it said. Not "Now 45, she ...",
-    "Now that ...", "Other than that, ..." nor "Others say ...".
+    "Now" sets the sentence against a past the sentence before told; without it the sentence
+    still says what it said. Not "Now 45, she ..." nor "Now that ...". ("Other allies have
+    ..." cannot lose its "Other": "Allies have ..." would say more than its outlet did.)
     """
     if start + 1 >= len(doc) or start in quoted_tokens(doc):
         return
     token, following = doc[start], doc[start + 1]
-    if lowered[start] == "now" and token.dep_ == "advmod" and token.head.dep_ == "ROOT":
-        if following.text == ",":
-            keep[start] = keep[start + 1] = False
-        elif following.pos_ in {"DET", "PROPN", "NOUN"} and following.lower_ != "that":
-            keep[start] = False
-    elif (
-        lowered[start] == "other"
-        and token.dep_ == "amod"
-        and token.head.tag_ in {"NNS", "NNPS"}
-        and token.head.dep_ in ANY_SUBJECT_DEPS
-    ):
+    if lowered[start] != "now" or token.dep_ != "advmod" or token.head.dep_ != "ROOT":
+        return
+    if following.text == ",":
+        keep[start] = keep[start + 1] = False
+    elif following.pos_ in {"DET", "PROPN", "NOUN"} and following.lower_ != "that":
         keep[start] = False
 
 

@@ -50,8 +50,9 @@ _DANGLING = re.compile(
     # told.
     rf"(?:{'|'.join(sorted(TIME_BEFORE_THEN))}) then\b|"
     r"he|she|they|it|its|his|her|their|them|him|this|that|these|such|which|whose|"
-    # "Another approach came this week": another than the one the sentence before told.
-    r"another|"
+    # "Another approach came this week", "Other allies have protested": another than the one
+    # the sentence before told. "Other than the ferry, ..." says.
+    r"another|other(?! than\b)|"
     # "Those with the lowest risk ran less" is anyone so described, as is "Those killed at a
     # checkpoint ..."; "Those are ..." and "Those included two ministers" point.
     r"those(?! (?:who|with|whose|in|at|on|under|over|aged)\b)"
