@@ -210,11 +210,12 @@ _CAPTION_SENTENCE = re.compile(
     # What the person pictured does, in a caption's present tense: "President Varn watches as
     # ...", "Gov. Ada Quist speaks at a news conference", "The Capitol is seen before ...", and
     # a video's: "Ada Quist discusses with Tomas Varn."
-    # (Article text tells it in the past: "Varn spoke at ...".)
-    r"|^(?-i:[A-Z][\w.'’-]*)(?:\s+[\w.'’-]+){0,8}?\s+(?:(?:watches|looks on|listens|gestures|"
-    r"waves|reacts|smiles|poses|speaks|laughs|applauds|celebrates|arrives|greets|hugs|"
-    r"discusses|talks|"
-    r"is seen(?! as\b))\s+(?:as|during|while|after|before|with)|speaks at)\b"
+    # (Article text tells it in the past: "Varn spoke at ...".) The verb follows a name: "in
+    # talks with Streep" and "huge waves during the storm" are no captions.
+    r"|^(?-i:[A-Z][\w.'’-]*(?:\s+[\w.'’-]+){0,8}?\s+[A-Z][\w.'’-]*)\s+(?:(?:watches|looks on|"
+    r"listens|gestures|waves|reacts|smiles|poses|speaks|laughs|applauds|celebrates|arrives|"
+    r"greets|hugs|discusses)\s+(?:as|during|while|after|before|with)|speaks at)\b"
+    r"|^(?-i:[A-Z][\w.'’-]*)(?:\s+[\w.'’-]+){0,8}?\s+is seen\s+(?:during|while|after|before)\b"
     # Who stands where in the picture: "Mayor Ada Quist, left, and Tomas Varn", "(right)".
     r"|(?-i:\b[A-Z][\w.'’-]*),\s+(?:far |second from |from )?(?:left|right|cent(?:er|re))"
     r"(?:,|\.$)|\((?:far |from )?(?:left|right|cent(?:er|re))\)",

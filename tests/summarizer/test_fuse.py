@@ -395,6 +395,8 @@ def test_a_line_with_page_furniture_pipes_is_no_candidate():
         ("Kessling Gov. Tomas Varn speaks at a news conference in Harrow.", False),
         ("The Harrow town hall is seen before the mayor arrives to open the quay.", False),
         ("The Harrow Gazette's Ada Quist discusses with Tomas Varn.", False),
+        ("Producers are said to be in talks with Ines Hald to play the Harrow mayor.", True),
+        ("Huge waves during the storm swept two boats off the Harrow quay.", True),
         ("Channel 10's Ada Quist has the details.", False),
         ("The Harrow council has the details of every ferry contract since 1990.", True),
         ("The Harrow dam is seen as a model for every town on the river.", True),
