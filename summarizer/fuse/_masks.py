@@ -297,8 +297,7 @@ def _drop_opening_now(doc: Doc, keep: list[bool], lowered: list[str], start: int
     """'Now Streep has been cast ...' loses the word that points back.
 
     "Now" sets the sentence against a past the sentence before told; without it the sentence
-    still says what it said. Not "Now 45, she ..." nor "Now that ...". ("Other allies have
-    ..." cannot lose its "Other": "Allies have ..." would say more than its outlet did.)
+    still says what it said. Not "Now 45, she ..." nor "Now that ...".
     """
     if start + 1 >= len(doc) or start in quoted_tokens(doc):
         return

@@ -59,8 +59,8 @@ _DANGLING = re.compile(
     r"(?! (?:\w+ed|hurt|held|taken) (?:at|in|on|by|during|near|outside|inside)\b)|"
     r"here(?:'s|’s| is| are|(?=,))|except|"
     # "At the time, some feared ...": at what time, the sentence before told; "At the time of
-    # the crash, ..." says.
-    r"at (?:the|that) (?:time|point|moment)(?! (?:of|when)\b)|"
+    # the crash, ..." says, and "At the moment, ..." is now.
+    r"at (?:the time|that (?:time|point|moment))(?! (?:of|when)\b)|"
     # "Below, the six revelations ...": the page's layout, not the story.
     r"(?:below|above)(?=,)|"
     r"(?:among|of|between|like|for|with|to|from|unlike|besides) (?:them|those|these|him|her)"

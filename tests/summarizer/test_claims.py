@@ -925,6 +925,7 @@ def test_at_the_time_points_back():
     assert dangling_opener("At the time, some on the council feared the dam would fail.")
     assert dangling_opener("At that point, the ferry had already left Kessling.")
     assert not dangling_opener("At the time of the flood, the Harrow dam was half built.")
+    assert not dangling_opener("At the moment, no ferry sails from Harrow to Kessling.")
 
 
 @pytest.mark.parametrize(
