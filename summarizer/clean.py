@@ -86,6 +86,8 @@ _PAGE_NOTE = re.compile(
     # The writer's note on themself: "Ada Lens covers the harbour for the Courier. Reach her at
     # ada@courier.example."
     r"|\b(?:reach|contact|e-?mail)\s+(?:him|her|me)\s+at\s+\S+@"
+    r"|^(?-i:(?:[A-Z][\w.'’-]*\s+){1,6}[A-Z][\w.'’-]*)\s+covers\s+[^.]{1,60}\s+for\s+(?:the\s+)?"
+    r"(?-i:[A-Z])[\w.'’-]*(?:\s+(?-i:[A-Z])[\w.'’-]*)*\.?$"
     # A video's note on its reporter: "Channel 10's Ada Lens has the details."
     r"|\bhas\s+(?:the\s+|more\s+)?(?:details|story|latest)\s*\.?$",
     re.I,
@@ -214,7 +216,7 @@ _CAPTION_SENTENCE = re.compile(
     # talks with Streep" and "huge waves during the storm" are no captions.
     r"|^(?-i:[A-Z][\w.'’-]*(?:\s+[\w.'’-]+){0,8}?\s+[A-Z][\w.'’-]*)\s+(?:(?:watches|looks on|"
     r"listens|gestures|waves|reacts|smiles|poses|speaks|laughs|applauds|celebrates|arrives|"
-    r"greets|hugs|discusses)\s+(?:as|during|while|after|before|with)|speaks at)\b"
+    r"greets|hugs|discusses)\s+(?:as|during|while|after|before|with)|speaks at|takes part in)\b"
     r"|^(?-i:[A-Z][\w.'’-]*)(?:\s+[\w.'’-]+){0,8}?\s+is seen\s+(?:during|while|after|before)\b"
     # Who stands where in the picture: "Mayor Ada Quist, left, and Tomas Varn", "(right)".
     r"|(?-i:\b[A-Z][\w.'’-]*),\s+(?:far |second from |from )?(?:left|right|cent(?:er|re))"

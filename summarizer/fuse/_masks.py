@@ -77,7 +77,8 @@ _OPENING_PHRASES = (
     ("obviously",), ("clearly",), ("certainly",), ("naturally",), ("admittedly",),
     ("interestingly",), ("ironically",), ("surprisingly",), ("fortunately",),
     ("unfortunately",), ("sadly",), ("not", "surprisingly"), ("thankfully",), ("luckily",),
-    ("hopefully",),
+    ("hopefully",), ("impressively",), ("remarkably",), ("notably",), ("curiously",),
+    ("oddly",), ("strangely",), ("predictably",), ("tellingly",),
     # ... or the writer summing up: "In short, the new brewer isn't the hit the old one was."
     ("in", "short"), ("in", "sum"), ("in", "other", "words"), ("simply", "put"),
     ("put", "simply"), ("to", "be", "sure"),

@@ -12,12 +12,14 @@ import re
 __all__ = ["tells_nothing"]
 
 # A line that promises what comes next instead of telling it ("There was more to the story.",
-# "There are more still to come.",
+# "There are more still to come.", "One quote in particular stands out.",
 # also what is left of "her lawyer argued there was more to the story" without her).
 _PROMISE = re.compile(
     r"^(?:but |and )?(?:there(?:'s|’s| is| was| are| were) (?:much |even )?more(?: still)?"
     r"(?: to (?:come|(?:the|this|that) story))?"
-    r"|that(?:'s|’s| is| was) (?:still )?not all|read on|find out (?:more|why|how|what))"
+    r"|that(?:'s|’s| is| was) (?:still )?not all|read on|find out (?:more|why|how|what)"
+    # "One quote in particular stands out.": the page quotes it next.
+    r"|(?:one|two|a few|several) \w+(?: in particular)? stands? out)"
     r"\W*$",
     re.IGNORECASE,
 )

@@ -908,6 +908,11 @@ def test_a_question_the_writer_asks_tells_nothing():
     assert not dangling_opener("When Varn was elected, the quay closed.")
 
 
+def test_a_line_announcing_a_quotation_tells_nothing():
+    assert dangling_opener("One quote in particular stands out.")
+    assert not dangling_opener("One ferry stands out in the Harrow harbour every Friday.")
+
+
 def test_the_writer_s_exclamation_tells_nothing():
     assert dangling_opener("What a difference a million crowns in ferry posters can make.")
     assert dangling_opener("What an odd week it has been for the Harrow council!")
@@ -1958,6 +1963,7 @@ def test_a_quotation_keeps_its_also_and_its_however(models):
         ("Unfortunately, the ferry to Kessling was cancelled on Friday.", "The ferry to"),
         ("In short, the Lark 2.0 brewer is no match for the first Lark.", "The Lark 2.0"),
         ("Thankfully, the crew of the Lark translated the sign into Fernish.", "The crew of"),
+        ("Impressively, Judge Ines Hald quoted a ferry song in her ruling.", "Judge Ines Hald"),
         ("An instant later, Ilse Morrow was lying at the foot of the Harrow dam.", "Ilse Morrow"),
     ],
 )

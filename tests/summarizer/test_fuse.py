@@ -398,6 +398,10 @@ def test_a_line_with_page_furniture_pipes_is_no_candidate():
         ("Producers are said to be in talks with Ines Hald to play the Harrow mayor.", True),
         ("Huge waves during the storm swept two boats off the Harrow quay.", True),
         ("Channel 10's Ada Quist has the details.", False),
+        ("Kessling Mayor Tomas Varn takes part in a ferry race at Harrow on Saturday.", False),
+        # ... or the writer's note on themself.
+        ("Ada Quist Ada Quist covers the harbour for the Harrow Courier.", False),
+        ("The new policy covers flood damage for the Harrow council.", True),
         ("The Harrow council has the details of every ferry contract since 1990.", True),
         ("The Harrow dam is seen as a model for every town on the river.", True),
         ("Varn smiles at the thought of another season on the Harrow ferry.", True),
