@@ -266,7 +266,7 @@ def drop_connectives(doc: Doc, keep: list[bool]) -> None:
             keep[start] = False
             if doc[nxt].text == ",":
                 keep[nxt] = False
-    _drop_opening_now(doc, keep, lowered, first_kept(keep))
+    _drop_opening_now(doc, keep, lowered, first_kept(keep), quoted)
     # A quotation opening the sentence may lose its first word ('"However I believe ...').
     opening_word = start + 1 if start < len(doc) and doc[start].text in {'"', "“", "‘"} else None
     for token in doc:
@@ -294,13 +294,15 @@ def drop_connectives(doc: Doc, keep: list[bool]) -> None:
                         keep[near] = False
 
 
-def _drop_opening_now(doc: Doc, keep: list[bool], lowered: list[str], start: int) -> None:
+def _drop_opening_now(
+    doc: Doc, keep: list[bool], lowered: list[str], start: int, quoted: frozenset[int]
+) -> None:
     """'Now Streep has been cast ...' loses the word that points back.
 
     "Now" sets the sentence against a past the sentence before told; without it the sentence
     still says what it said. Not "Now 45, she ..." nor "Now that ...".
     """
-    if start + 1 >= len(doc) or start in quoted_tokens(doc):
+    if start + 1 >= len(doc) or start in quoted:
         return
     token, following = doc[start], doc[start + 1]
     if lowered[start] != "now" or token.dep_ != "advmod" or token.head.dep_ != "ROOT":

@@ -54,11 +54,11 @@ _ASIDE = re.compile(
     re.IGNORECASE,
 )
 
-# The writer's exclamation: "What a difference $46 million in ads can make.", "What a week it
-# has been!". Not "What a ticket costs has doubled." (what it costs is its subject).
+# The writer's exclamation, told with a full stop (a line ending on "!" is no candidate):
+# "What a difference $46 million in ads can make.", "What a week it has been." Not "What a
+# ticket costs has doubled." (what it costs is its subject).
 _EXCLAMATION = re.compile(
-    r"^what an? (?:[^.!?]*!|[^.!?]*\b(?:make|makes|made|been|be|is|was|are|were|do|does|did|has"
-    r"|had)\s*\.)$",
+    r"^what an? [^.!?]*\b(?:make|makes|made|been|be|is|was|are|were|do|does|did|has|had)\s*\.$",
     re.IGNORECASE,
 )
 

@@ -915,7 +915,7 @@ def test_a_line_announcing_a_quotation_tells_nothing():
 
 def test_the_writer_s_exclamation_tells_nothing():
     assert dangling_opener("What a difference a million crowns in ferry posters can make.")
-    assert dangling_opener("What an odd week it has been for the Harrow council!")
+    assert dangling_opener("What an odd week for the Harrow council it has been.")
     assert not dangling_opener("What a ferry ticket costs in Harrow has doubled since 2019.")
 
 

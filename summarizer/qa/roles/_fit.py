@@ -23,7 +23,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ._naming import _name_at, definition
-from ._question import _SUBJECTS, DURATION_VERBS, Asked
+from ._question import _SUBJECTS, DURATION_VERBS, Asked, word_of
 from ._relation import (
     _REPORTING,
     Region,
@@ -268,7 +268,7 @@ def _measures(span: Span, thing: str) -> bool:
 
 def _is(token: Token, thing: str) -> bool:
     """Whether a word names the thing (by its lemma: "ships" is a "ship")."""
-    return (token.lemma_ or token.lower_).lower() == thing
+    return word_of(token) == thing
 
 
 def _in_quotes(token: Token) -> bool:

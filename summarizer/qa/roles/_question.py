@@ -74,7 +74,12 @@ def _measured(wh: Token) -> str | None:
     subject = next((c for c in verb.children if c.dep_ in subjects), None)
     if subject is None or subject.pos_ not in {"NOUN", "PROPN"}:
         return None
-    return (subject.lemma_ or subject.lower_).lower()
+    return word_of(subject)
+
+
+def word_of(token: Token) -> str:
+    """The word a token stands for, by its lemma: "ships" is "ship"."""
+    return (token.lemma_ or token.lower_).lower()
 
 
 def asked(doc: Doc) -> Asked | None:
