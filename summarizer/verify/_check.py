@@ -53,6 +53,11 @@ MIN_COVERAGE = 0.4
 # will do.
 HIGH_COVERAGE = 0.6
 MIN_NAMED_FOR_RELAXED = 2
+# A short claim with few names ("The unemployment rate is still way too high") sits inside a
+# longer evidence sentence ("... he added that the unemployment rate is still way too high, and
+# that ..."), which dilutes the embedding: when the evidence holds every one of its words, and
+# they are enough not to match by chance, the same smaller similarity will do.
+MIN_WORDS_FOR_RELAXED = 4
 # What a speaker is reported to have said must be in the evidence, not only the speaker: "Varga
 # said her teams had reached the ship" is not carried by "..., Commander Elena Varga of the
 # coast guard told reporters", which shares her names and title. Checked when the reported
@@ -173,7 +178,7 @@ class Verifier:
         found: Check | None = None
         first_verified = 0.0  # the similarity of the closest sentence that verifies
         named = len(fact_entities) >= MIN_NAMED_FOR_RELAXED
-        floor = threshold - RELAXED_MARGIN if named else threshold
+        floor = threshold - RELAXED_MARGIN
         for rank in np.argsort(-sims):
             similarity = float(sims[rank])
             if closest is not None and similarity < floor:
@@ -220,7 +225,12 @@ class Verifier:
                 missing += [q for q in unquoted if not contains_run(spoken, q)]
             covered = coverage(words, present)
             close = similarity >= threshold or (
-                named and similarity >= floor and covered >= HIGH_COVERAGE
+                similarity >= floor
+                and (
+                    covered >= HIGH_COVERAGE
+                    if named
+                    else covered == 1.0 and len(words) >= MIN_WORDS_FOR_RELAXED
+                )
             )
             # Names found beside the evidence count once the claim's other words are there.
             if close and not missing and covered < MIN_COVERAGE:

@@ -357,3 +357,19 @@ def test_of_near_sentences_that_verify_the_one_holding_most_of_the_claim_is_its_
 )
 def test_an_acronym_is_spelled_out_by_the_name_whose_initials_it_takes(text, acronym, name):
     assert spelled_out(text, acronym) == name
+
+
+def test_a_short_claim_inside_a_longer_sentence_holding_all_its_words_is_carried(models):
+    """The longer sentence's other words pull it away in embedding space, not in meaning."""
+    verifier = Verifier(models)
+    evidence = (
+        "Fishermen who have worked in Halvik for decades said the harbour wall, nearly a metre "
+        "wide, had stood through every winter storm since it was built."
+    )
+    assert verifier.check_source(
+        "The harbour wall was nearly a metre wide.", 1, [evidence]
+    ).verified
+    # One word it lacks, and the claim may say something else.
+    assert not verifier.check_source(
+        "The harbour wall was nearly a metre high.", 1, [evidence]
+    ).verified
