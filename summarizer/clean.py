@@ -88,6 +88,10 @@ _PAGE_NOTE = re.compile(
     r"|\b(?:reach|contact|e-?mail)\s+(?:him|her|me)\s+at\s+\S+@"
     r"|^(?-i:(?:[A-Z][\w.'’-]*\s+){1,6}[A-Z][\w.'’-]*)\s+covers\s+[^.]{1,60}\s+for\s+(?:the\s+)?"
     r"(?-i:[A-Z])[\w.'’-]*(?:\s+(?-i:[A-Z])[\w.'’-]*)*\.?$"
+    # The site's own product: '"Ferries of the North" is the Courier's new compilation of
+    # articles.'
+    r"|\b(?:is|are)\s+(?:our|(?:the\s+)?(?-i:[A-Z])[\w.'’ -]{0,40}['’]s)\s+(?:new|latest|free)\s+"
+    r"(?:compilation|collection|e-?book|booklet)\s+of\s+(?:articles|stories|reporting)\b"
     # A video's note on its reporter: "Channel 10's Ada Lens has the details."
     r"|\bhas\s+(?:the\s+|more\s+)?(?:details|story|latest)\s*\.?$",
     re.I,

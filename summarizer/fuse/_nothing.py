@@ -24,6 +24,16 @@ _PROMISE = re.compile(
     re.IGNORECASE,
 )
 
+# A line that announces what someone said instead of telling it: "Ada Quill offered a poignant
+# analogy for the old ferry." (the page quotes it next). "She offered an apology" tells that
+# she apologised.
+_ANNOUNCED = re.compile(
+    r"^[^,;:]*\b(?:offered|offers|gave|gives|provided|provides|shared|shares) an? "
+    r"(?:[\w-]+ )?(?:analogy|comparison|assessment|explanation|summary|description|take)"
+    r"(?: (?:for|of|on|about) [^,;:.]+)?\W*$",
+    re.IGNORECASE,
+)
+
 # The page's list comes next: "From the speech to the upset win, here are ten of the best
 # moments". Not "here" as a place ("The plant here is closing").
 _LIST_INTRODUCED = re.compile(
@@ -79,7 +89,8 @@ _QUESTION = re.compile(
 def tells_nothing(text: str) -> bool:
     """Whether a line says nothing even after the sentence its article put before it.
 
-    A promise of more ("There are more still to come."), a list's introduction ("..., here are
+    A promise of more ("There are more still to come."), a line announcing what someone said
+    ("X offered a poignant analogy for Y."), a list's introduction ("..., here are
     ten of the best moments"), the page's own pictures or charts ("The following chart shows
     ..."), the writer's own question, exclamation or aside ("Hard to believe ..."), and half a
     sentence ("Because it may be time we all moved.").
@@ -93,4 +104,5 @@ def tells_nothing(text: str) -> bool:
         or _HALF_SENTENCE.match(stripped)
         or _ASIDE.match(stripped)
         or _EXCLAMATION.match(stripped)
+        or _ANNOUNCED.match(stripped)
     )

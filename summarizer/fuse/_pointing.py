@@ -73,7 +73,7 @@ _DANGLING = re.compile(
     r"the (?:(?:rare|unusual|latest|unprecedented|surprise|bold) )?(?:move|step|decision|"
     r"report|story|news|statement|company|group|"
     r"agency|news agency|official|officials|man|woman|pair|duo|trio|two|three|couple|incident|deal|"
-    r"plan|measure|announcement|comments?|remarks?|reference)\b"
+    r"plan|proposal|measure|announcement|comments?|remarks?|reference)\b"
     r"(?! (?:of|by|between|to|that|which|who|in|at|on|for|from|with)\b))\b",
     re.IGNORECASE,
 )

@@ -913,6 +913,22 @@ def test_a_line_announcing_a_quotation_tells_nothing():
     assert not dangling_opener("One ferry stands out in the Harrow harbour every Friday.")
 
 
+def test_a_line_announcing_what_someone_said_tells_nothing():
+    """The page quotes it next; the digest does not."""
+    assert dangling_opener("Ines Hald offered a poignant analogy for the Harrow ferry crews.")
+    assert dangling_opener("Tomas Varn gave a blunt assessment.")
+    assert not dangling_opener("Ines Hald offered an apology to the Harrow ferry crews.")
+    assert not dangling_opener(
+        "A council report offered a bleak assessment of the quay, saying it would close by 2030."
+    )
+
+
+def test_the_proposal_points_back():
+    """Which proposal, the sentence before told; "The proposal to close the quay" says itself."""
+    assert dangling_opener("The proposal nearly derailed the Harrow council's budget.")
+    assert not dangling_opener("The proposal to close the quay nearly derailed the budget.")
+
+
 def test_the_writer_s_exclamation_tells_nothing():
     assert dangling_opener("What a difference a million crowns in ferry posters can make.")
     assert dangling_opener("What an odd week for the Harrow council it has been.")

@@ -406,6 +406,9 @@ def test_a_line_with_page_furniture_pipes_is_no_candidate():
         ("The Harrow dam is seen as a model for every town on the river.", True),
         ("Varn smiles at the thought of another season on the Harrow ferry.", True),
         ("Tomas Varn, who speaks at schools, said the Harrow dam would hold.", True),
+        # ... or the site's own product.
+        ("“Ferries of the North” is the Harrow Courier's new compilation of articles.", False),
+        ("It is the Harrow poet's new collection of essays on the ferry.", True),
         # ... or who stands where in it.
         ("Harrow Mayor Ines Hald, left, and Kessling Mayor Tomas Varn.", False),
         ("Ines Hald (right) greets Tomas Varn at the Harrow quay on Monday.", False),
