@@ -529,6 +529,44 @@ def _with_drop_caps_joined(blocks: list[list[str]]) -> list[list[str]]:
 _PICTOGRAPHS_FROM = 0x2190  # arrows, dingbats and emoji; not "©" or "™", which credit a line
 
 
+# A newspaper's lead-in set in capitals: "THE TOWNHOUSE that served as ...", "A CAR park in a
+# Highland town ...". Two or more capitalised words opening a line, then a lower-case one.
+_LEAD_IN_CAPS = re.compile(r"^(?:[A-Z][A-Z'’-]*\s+){2,}(?=[a-z])")
+# Words a lead-in always lowers, however often the page sets them in capitals; other words of
+# one or two letters are initials ("UC", "US").
+_FUNCTION_WORDS = _vocab(
+    "a an the in at of on to by as it if or so no up we he my be is and but for with from "
+    "this that after before when"
+)
+
+
+def _lead_in_lowered(line: str, text: str) -> str:
+    """A line whose capitalised lead-in is set as a sentence ("The townhouse that ...").
+
+    A word written in capitals elsewhere in the text is an acronym ("THE FBI said ..." keeps
+    "FBI"), as is a short one that is no common word ("A UC Berkeley officer"); one the text
+    writes only with a capital is a name ("ADA QUILL said" is "Ada Quill said").
+    """
+    match = _LEAD_IN_CAPS.match(line)
+    if match is None or not any(len(w) > 2 for w in match.group(0).split()):
+        return line
+
+    def elsewhere(word: str, times: int = 1) -> bool:
+        return len(re.findall(rf"\b{re.escape(word)}\b", text)) >= times
+
+    def as_written(word: str) -> str:
+        if word.lower() in _FUNCTION_WORDS:
+            return word.lower()
+        if len(word) <= 2 or elsewhere(word, 2):
+            return word
+        name = word.capitalize()
+        return name if elsewhere(name) and not elsewhere(word.lower()) else word.lower()
+
+    words = [as_written(word) for word in match.group(0).split()]
+    words[0] = words[0][:1].upper() + words[0][1:]
+    return " ".join(words) + " " + line[match.end() :]
+
+
 def _without_pictographs(line: str) -> str:
     """A line without the pictographs a newsletter sets before it ("💫 The lantern walk ...")."""
     start = 0
@@ -644,6 +682,7 @@ def clean_text(text: str, *, light: bool = False) -> str:
             line = _LIST_NUMBER.sub("", line, count=1)
             line = LEADING_DATELINE.sub("", line, count=1)
             line = _AGENCY_BEFORE_DASH.sub(lambda m: " " if m.start() else "", line)
+        line = _lead_in_lowered(line, text)
         key = _key(line)
         if not key or key in seen:
             continue

@@ -377,7 +377,7 @@ def test_a_closing_quote_read_as_the_replacement_character_is_repaired():
         # A place whose first word is short.
         ("PT HARROW (VHN) – A ferry ran aground on the reef.", "A ferry ran aground"),
         ("ST. KESSLING — The ferry will stop running.", "The ferry will stop running."),
-        ("AN HARROW FERRY sank on the reef on Monday.", "AN HARROW FERRY sank"),
+        ("AN HARROW FERRY sank on the reef. Harrow mourns.", "An Harrow ferry sank"),
         # A city in title case: before a wire glued to the text, or its state and a dash.
         ("Harrow (CNN Business)A muddled view of the fares weighs on riders.", "A muddled"),
         ("(CNN)Mayor Ines Hald made an unscheduled trip to the quay.", "Mayor Ines Hald"),
@@ -511,3 +511,34 @@ def test_the_claim_a_fact_check_rates_is_no_statement(text, light):
 def test_a_claim_told_in_a_sentence_stays():
     line = "The claim that the mayor owns 40 yachts is false, the council said on Monday."
     assert clean_text(line) == line
+
+
+@pytest.mark.parametrize(
+    ("text", "first"),
+    [
+        (
+            "THE FERRYHOUSE that served as the Harrow mayor's home is for sale at $2 million.",
+            "The ferryhouse that served as the Harrow mayor's home is for sale at $2 million.",
+        ),
+        (
+            "A CAR park in a Harrow suburb was once a Viking meeting place, diggers say.",
+            "A car park in a Harrow suburb was once a Viking meeting place, diggers say.",
+        ),
+        # Names the text writes with a capital elsewhere keep it ...
+        (
+            "INES HALD said on Monday that the ferry would sail. Hald chairs the board.",
+            "Ines Hald said on Monday that the ferry would sail.",
+        ),
+        # ... and initials and acronyms the text writes in capitals again stay.
+        (
+            "A UC Harrow police officer shot a man in the library on Monday.",
+            "A UC Harrow police officer shot a man in the library on Monday.",
+        ),
+        (
+            "THE HFB said on Monday that fares would rise. THE END. The HFB runs the ferries.",
+            "The HFB said on Monday that fares would rise.",
+        ),
+    ],
+)
+def test_a_lead_in_set_in_capitals_reads_as_a_sentence(text, first):
+    assert clean_text(text).startswith(first)
