@@ -78,8 +78,18 @@ TOPICLESS_WORDS = frozenset(
 )
 
 
+# The country as each outlet writes it, one term: folded, "the US" is the topicless "us", and
+# "U.S." two letters.
+_COUNTRY_FORMS = (
+    (re.compile(r"(?<![\w.])(?:U\.S\.(?:A\.)?|USA?\b|United States(?: of America)?\b)"), "usa"),
+    (re.compile(r"(?<![\w.])(?:U\.K\.|UK\b|United Kingdom\b)"), "britain"),
+)
+
+
 def _fold(text: str) -> str:
     """Folded text (`text.fold`, no marks) without digit-group commas: what tokens are made of."""
+    for form, term in _COUNTRY_FORMS:
+        text = form.sub(term, text)
     return _DIGIT_GROUP.sub("", fold(text, accents=False))
 
 

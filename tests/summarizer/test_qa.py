@@ -877,3 +877,20 @@ def test_what_happened_of_the_whole_story_is_its_lead(question):
     answer = answer_question(question, [source])
     assert answer.answered
     assert answer.text.startswith("The ferry Grey Heron ran aground"), answer.text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("What does Harrow want from the US?", ("harrow", "want", "usa")),
+        ("U.S. officials met the United States envoy.", ("usa", "official", "met", "usa", "envoy")),
+        ("The UK and the U.K. fleet.", ("britain", "britain", "fleet")),
+        # The pronoun is no country.
+        ("Let us sail.", ("sail",)),
+    ],
+)
+def test_the_country_is_one_term_however_an_outlet_writes_it(text, expected):
+    """Folded, "the US" would be the pronoun "us", a word that tells no topic."""
+    from summarizer.retrieve import terms
+
+    assert terms(text) == expected
