@@ -24,6 +24,7 @@ from ..text import QUOTATION, TITLE_ABBREVIATIONS
 __all__ = ["introduce", "introduce_names", "name_in_full", "name_once", "people"]
 
 MAX_NAME_WORDS = 4  # a longer "name" is a title the tagger took in ("Defense Secretary Lloyd ...")
+MIN_SPELLING_LETTERS = 5  # a given name this long, one letter other, is one name misspelt
 _POSSESSIVE = re.compile(r"['’]s$")
 _WORD = re.compile(r"[\w.'’-]+")
 # Tags that leave no untagged surname: a person `people` reads already, or a place.
@@ -245,14 +246,16 @@ def _full_name(surname: str, sentences: Sequence[str], model: str) -> str | None
         for e, label in ents
         if label == "PERSON"
     }
-    full = {
-        n for n in names
+    full = [
+        n for n in sorted(names, key=lambda n: _first_at(n, holding))
         if 1 < len(n.split()) <= MAX_NAME_WORDS and n.split()[-1] == surname
         and all(w[:1].isupper() for w in n.split())
-    }  # fmt: skip
-    if len(full) != 1:
+    ]  # fmt: skip
+    # "Peter Madsen" in the tenth paragraph is the first paragraph's "Peder Madsen" misspelt.
+    spellings = [n for n in full if _spelling_of(n, full[0])] if full else []
+    if not full or len(spellings) != len(full):
         return None
-    (name,) = full
+    name = full[0]
     given = name.split()[-2]
     if given in _TITLES or given in _HONORIFICS:
         return None  # "Lady Thor", "Judge Minehart": a title, no given name
@@ -262,11 +265,38 @@ def _full_name(surname: str, sentences: Sequence[str], model: str) -> str | None
     for sentence in holding:
         for match in re.finditer(rf"([\w.'’-]+)\s+{re.escape(surname)}\b", sentence):
             word = match.group(1)
-            if not word[:1].isupper() or word == given:
+            if not word[:1].isupper() or _spelling_of(word, given):
                 continue
             if word not in _HONORIFICS or {_HONORIFICS[word]} != _genders_beside(name, sentences):
                 return None
     return name
+
+
+def _first_at(name: str, sentences: Sequence[str]) -> int:
+    """Where a source first writes a name: the number of its sentence."""
+    return next((at for at, s in enumerate(sentences) if name in s), len(sentences))
+
+
+def _spelling_of(name: str, other: str) -> bool:
+    """Whether a name is another (or the same) spelling of another: one letter put for one.
+
+    "Peder" and "Peter"; not "Mark" and "Mary", who may be a couple (short given names differ
+    by one letter too often), nor "Peter" and "Pieter".
+    """
+    if name == other:
+        return True
+    words, others = name.split(), other.split()
+    if len(words) != len(others):
+        return False
+    differing = [(a, b) for a, b in zip(words, others, strict=True) if a != b]
+    if len(differing) != 1:
+        return False
+    ((a, b),) = differing
+    return (
+        len(a) == len(b) >= MIN_SPELLING_LETTERS
+        and a[0] == b[0]
+        and sum(x != y for x, y in zip(a, b, strict=True)) == 1
+    )
 
 
 def _replace_first(text: str, name: str, other: str) -> str | None:

@@ -717,6 +717,15 @@ _HARBOUR = [
             set(),
             [],
         ),
+        # The outlet misspells her once: one letter put for one is still her, named as first.
+        (
+            [*_HARBOUR, "Marie Fenwick inspected the quay on Tuesday."],
+            _HARBOUR[1],
+            set(),
+            [("Fenwick", "Maria Fenwick")],
+        ),
+        # "Maria" and "Marina" differ by more: two people.
+        ([*_HARBOUR, "Marina Fenwick inspected the quay on Tuesday."], _HARBOUR[1], set(), []),
         # "Lady Fenwick" is a title and a surname: no given name to put in.
         (["Lady Fenwick opened the port of Pellham."], _HARBOUR[1], set(), []),
         # A surname the tagger takes for no name at all is still hers.
