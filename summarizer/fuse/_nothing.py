@@ -57,10 +57,13 @@ _HALF_SENTENCE = re.compile(
     r"^[\"“‘']?(?:because\b(?! of\b)(?![^,]*,)|(?:al)?though\b(?![^,]*,))", re.IGNORECASE
 )
 
-# The writer's aside: "Hard to believe the ferry's fate has come down to one vote."
+# The writer's aside: "Hard to believe the ferry's fate has come down to one vote.", "There's a
+# lot to unpack here.", "Let that sink in."
 _ASIDE = re.compile(
     r"^(?:hard|good|nice|sad|easy|tough|funny|strange|odd|interesting) to "
-    r"(?:believe|say|know|see|tell|imagine|think|argue|note)\b",
+    r"(?:believe|say|know|see|tell|imagine|think|argue|note)\b"
+    r"|^there(?:'s|’s| is) (?:a lot|much|plenty|so much) to unpack(?: here)?\W*$"
+    r"|^let that sink in\W*$",
     re.IGNORECASE,
 )
 

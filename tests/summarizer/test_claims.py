@@ -923,6 +923,14 @@ def test_a_line_announcing_what_someone_said_tells_nothing():
     )
 
 
+def test_the_writer_s_aside_tells_nothing():
+    assert dangling_opener("There’s a lot to unpack here.")
+    assert dangling_opener("Let that sink in.")
+    assert not dangling_opener(
+        "There is much to unpack at the Harrow quay after the storm's flood."
+    )
+
+
 def test_the_proposal_points_back():
     """Which proposal, the sentence before told; "The proposal to close the quay" says itself."""
     assert dangling_opener("The proposal nearly derailed the Harrow council's budget.")
