@@ -18,7 +18,7 @@ from collections.abc import Mapping, Sequence
 from collections.abc import Set as AbstractSet
 
 from ..models import DigestSentence
-from ..nlp import entities
+from ..nlp import Entity, entities
 from ..text import QUOTATION, TITLE_ABBREVIATIONS
 
 __all__ = ["introduce", "introduce_names", "name_in_full", "name_once", "people"]
@@ -240,17 +240,17 @@ def _full_name(surname: str, sentences: Sequence[str], model: str) -> str | None
     another first name may be another person ("President Obama" beside "Michelle Obama").
     """
     holding = [s for s in sentences if re.search(rf"\b{re.escape(surname)}\b", s)]
+    found = entities(holding, model=model)
     names = {
-        _POSSESSIVE.sub("", e).strip()
-        for ents in entities(holding, model=model)
-        for e, label in ents
-        if label == "PERSON"
+        _POSSESSIVE.sub("", e).strip() for ents in found for e, label in ents if label == "PERSON"
     }
     full = [
         n for n in sorted(names, key=lambda n: _first_at(n, holding))
         if 1 < len(n.split()) <= MAX_NAME_WORDS and n.split()[-1] == surname
         and all(w[:1].isupper() for w in n.split())
     ]  # fmt: skip
+    if not full:
+        full = _untagged_full_names(surname, holding, found, sentences)
     # "Peter Madsen" in the tenth paragraph is the first paragraph's "Peder Madsen" misspelt.
     spellings = [n for n in full if _spelling_of(n, full[0])] if full else []
     if not full or len(spellings) != len(full):
@@ -270,6 +270,40 @@ def _full_name(surname: str, sentences: Sequence[str], model: str) -> str | None
             if word not in _HONORIFICS or {_HONORIFICS[word]} != _genders_beside(name, sentences):
                 return None
     return name
+
+
+def _untagged_full_names(
+    surname: str,
+    holding: Sequence[str],
+    found: Sequence[Sequence[Entity]],
+    sentences: Sequence[str],
+) -> list[str]:
+    """Full names the tagger missed ("next to Cannes vet Cate Blanchett"), as they come first.
+
+    The surname is a person's where the tagger reads it (`found`, the entities of `holding`),
+    and a capitalised word before it, after a lower-case one, is the given name when the source
+    writes it nowhere else, in lower case or alone ("said Late Wednesday", "Russian Roulette"),
+    and the tagger takes it for nothing else ("on Monday Kalder said").
+    """
+    if not any(label == "PERSON" and surname in e.split() for ents in found for e, label in ents):
+        return []
+    tagged = {
+        w for ents in found for e, label in ents if label != "PERSON" and surname not in e
+        for w in e.split()
+    }  # fmt: skip
+    text = " ".join(sentences)
+    names: list[str] = []
+    for sentence in holding:
+        for match in re.finditer(rf"\b[a-z]+,? ([A-Z][a-z]+) {re.escape(surname)}\b", sentence):
+            given = match.group(1)
+            alone = len(re.findall(rf"\b{given}\b", text)) > len(
+                re.findall(rf"\b{given} {re.escape(surname)}\b", text)
+            )
+            lowered = re.search(rf"\b{given.lower()}\b", text) is not None
+            if given in tagged | _TITLES | _HONORIFICS.keys() or alone or lowered:
+                continue
+            names.append(f"{given} {surname}")
+    return list(dict.fromkeys(names))
 
 
 def _first_at(name: str, sentences: Sequence[str]) -> int:

@@ -748,6 +748,23 @@ def test_a_person_first_named_by_surname_gets_the_outlets_full_name(
 
 
 @pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        # The tagger takes her full name for a product: still her given name and surname.
+        (["The crew cheered harbour vet Ines Kalder as the ferry docked."], "Ines Kalder"),
+        # A word it takes for something else is no given name.
+        (["The ferry left on Monday Kalder said."], None),
+    ],
+)
+def test_a_full_name_the_tagger_misses_is_still_read(models, source, expected):
+    from summarizer.fuse._introduce import introduce
+
+    sentence = "Kalder waved the ferry off."
+    names, _ = introduce(sentence, [*source, sentence], set(), model=models.models.spacy_model)
+    assert names == ([("Kalder", expected)] if expected else [])
+
+
+@pytest.mark.parametrize(
     ("carriers", "expected"),
     [
         # The sentence's own outlet names her by surname only; the outlet carrying it with
