@@ -37,7 +37,9 @@ __all__ = [
 # Not a stop-word list: spaCy's would drop "us" (the folded "U.S.") and numbers ("two").
 ENTITY_FILLERS = frozenset(
     {"the", "a", "an", "of", "s", "and", "'s", "’s", "about", "around", "approximately",
-     "roughly", "some", "nearly", "almost", "circa", "estimated", "at"}
+     "roughly", "some", "nearly", "almost", "circa", "estimated", "at",
+     # A company's legal form: "Facebook Inc." is the "Facebook" of another outlet.
+     "inc", "corp", "ltd", "llc", "plc"}
 )  # fmt: skip
 _NUMBER_WORDS = {
     "zero": "0", "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6",
@@ -74,6 +76,7 @@ def _fold(text: str) -> str:
     text = _COMPOUND_NUMBER.sub(
         lambda m: str(int(_NUMBER_WORDS[m.group(1)]) + int(_NUMBER_WORDS[m.group(2)])), text
     )
+    text = re.sub(r"\bper cent\b", "percent", text)  # British spelling, one word elsewhere
     text = re.sub(r"\bunited states\b", "us", text)
     text = re.sub(r"\bunited kingdom\b", "britain", text)
     # "U.S." -> "us", "U.N." -> "un": dotted abbreviations become one token.

@@ -37,6 +37,9 @@ SOURCES = {
         ("Lena Jürgensdóttir", "Lena Jurgensdottir said", True),
         ("Café Mirö", "at cafe miro", True),
         ("Jürgens", "Jörgens", False),
+        # British "per cent", and a company's legal form one outlet leaves out.
+        ("64 per cent", "spent 64% more", True),
+        ("Harrow Ferries Inc.’s", "Harrow Ferries said", True),
     ],
 )
 def test_entity_in_text(entity, text, present):
