@@ -94,6 +94,8 @@ def disagreements(
         label = next((lb for e, lb in numeric if e == value), None)
         if label is None:
             continue
+        if not _qualifiers_in(wording.text, value, check.evidence):
+            continue  # "Four Kessling kiosks" is no count of the state's 44 kiosks
         beyond = _values_beyond(mine, check.evidence, model)
         anchor = _anchor(wording, value)
         if anchor is not None:
@@ -105,6 +107,27 @@ def disagreements(
         if len(rivals) == 1:
             found.setdefault((value, rivals[0]), []).append(check.source)
     return [Disagreement(v, o, tuple(s)) for (v, o), s in found.items()]
+
+
+def _qualifiers_in(text: str, value: str, evidence: str) -> bool:
+    """Whether the evidence names what qualifies the value's noun ("Four Kessling kiosks").
+
+    The capitalised words between a value and the first lower-case word after it say which
+    things it counts; an outlet counting the things without them counts others.
+    """
+    tokens = text.split()
+    wanted = normalise_tokens(value)
+    for at in range(len(tokens)):
+        if normalise_tokens(" ".join(tokens[at : at + len(value.split())])) != wanted:
+            continue
+        qualifiers: list[str] = []
+        for token in tokens[at + len(value.split()) :]:
+            if not token[:1].isupper():
+                break
+            qualifiers += normalise_tokens(token)
+        present = set(normalise_tokens(evidence))
+        return all(q in present for q in qualifiers)
+    return True
 
 
 def _anchored_rival(

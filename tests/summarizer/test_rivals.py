@@ -41,3 +41,14 @@ def test_another_persons_value_is_no_disagreement(models):
         "the Kessling's cargo papers."
     )
     assert _disagreements(models, CHARGED, other) == []
+
+
+def test_a_count_of_other_things_is_no_disagreement(models):
+    """Four of the town's kiosks are not the state's 44; four kiosks against 44 are."""
+    other = "As of Friday, the state had licensed 44 kiosks to sell recreational ferry passes."
+    text = "Four Kessling kiosks begin sales of recreational ferry passes."
+    assert _disagreements(models, text, other) == []
+    (found,) = _disagreements(
+        models, "Four kiosks begin sales of recreational ferry passes.", other
+    )
+    assert (found.value, found.other) == ("Four", "44")
