@@ -33,7 +33,7 @@ from ._candidates import MAX_CANDIDATES_PER_ARTICLE, scores, teasers, usable
 from ._compare import restates, same_quantity
 from ._groups import FactGroup, FusedStory
 from ._headline import HEADLINE_MAX_WORDS, make_headline, title_headline
-from ._introduce import introduce_names, name_once
+from ._introduce import introduce_names, known_names, name_once
 from ._select import Selector
 
 __all__ = [
@@ -111,6 +111,7 @@ def fuse_story(
         model=settings.models.spacy_model,
         written=written,
     )
+    known_names(digest_sentences, source_sentences, model=settings.models.spacy_model)
     name_once(digest_sentences, written, model=settings.models.spacy_model)
     headline = make_headline(story, digest_sentences, verifier, source_sentences)
     digest = StoryDigest(story.id, headline, digest_sentences, sources)

@@ -21,7 +21,7 @@ from ..models import DigestSentence
 from ..nlp import Entity, entities
 from ..text import QUOTATION, TITLE_ABBREVIATIONS
 
-__all__ = ["introduce", "introduce_names", "name_in_full", "name_once", "people"]
+__all__ = ["introduce", "introduce_names", "known_names", "name_in_full", "name_once", "people"]
 
 MAX_NAME_WORDS = 4  # a longer "name" is a title the tagger took in ("Defense Secretary Lloyd ...")
 MIN_SPELLING_LETTERS = 5  # a given name this long, one letter other, is one name misspelt
@@ -206,6 +206,56 @@ def introduce_names(
         if moved is not None and shortened is not None:
             sentences[first].text = moved
             sentences[later].text = shortened
+
+
+_NAME = r"[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3}"
+# "Albert Quist, better known to his fans as Prodigal", "Prodigal, whose real name is Albert
+# Quist", "Prodigal (real name Albert Quist)".
+_KNOWN_AS = re.compile(
+    rf"(?P<full>{_NAME}),? (?:who is |who's )?(?:better |also |professionally |popularly )?"
+    rf"known(?: to [^,;.]{{1,40}})? as (?P<alias>{_NAME})"
+)
+_REAL_NAME = re.compile(
+    rf"(?P<alias>{_NAME}),? (?:whose real name (?:is|was)|\((?:real name|born)) (?P<full>{_NAME})"
+)
+
+
+def known_names(
+    sentences: Sequence[DigestSentence],
+    source_sentences: Mapping[int, Sequence[str]],
+    *,
+    model: str,
+) -> None:
+    """Call a person by the name the digest knows them by (in place).
+
+    An outlet may call a rapper by his legal name ("Quist battled the disease") where the rest
+    of the digest says "Prodigal": when an outlet gives that name as the other one ("Albert
+    Quist, better known as Prodigal"), no outlet gives another, and another sentence of the
+    digest uses it, the legal name or its surname becomes the known name.
+    """
+    aliases: dict[str, set[str]] = {}
+    for text in (t for sents in source_sentences.values() for t in sents):
+        for pattern in (_KNOWN_AS, _REAL_NAME):
+            for m in pattern.finditer(text):
+                if len(m["full"].split()) > 1:
+                    aliases.setdefault(m["full"], set()).add(m["alias"])
+    for full, known in aliases.items():
+        if len(known) != 1:
+            continue
+        (alias,) = known
+        using = [
+            i for i, s in enumerate(sentences) if re.search(rf"\b{re.escape(alias)}\b", s.text)
+        ]
+        for i, sentence in enumerate(sentences):
+            if i in using or not any(k != i for k in using):
+                continue
+            # The person the sentence names, not a word of another name ("Secretary of State").
+            named = people(sentence.text, model=model)
+            for name in (full, full.split()[-1]):
+                changed = _replace_first(sentence.text, name, alias) if name in named else None
+                if changed is not None:
+                    sentence.text = changed
+                    break
 
 
 def name_once(sentences: Sequence[DigestSentence], written: Sequence[str], *, model: str) -> None:

@@ -6,7 +6,7 @@ import pytest
 
 from summarizer.fuse import fuse_story
 from summarizer.fuse.claims import dangling_opener
-from summarizer.models import Article, Story
+from summarizer.models import Article, DigestSentence, Story
 from summarizer.pipeline import fuse_articles, summarize
 
 from .conftest import BRIDGE_A, BRIDGE_B, UNRELATED
@@ -891,3 +891,32 @@ def test_a_models_name_after_its_number_is_no_surname(models, monkeypatch):
     text = "Night mode uses the new camera in the Lark 11 and 11 Pro models."
     assert "Pro" not in _introduce._untagged_surnames(text, [], model)
     assert "Pro" in _introduce._untagged_surnames("Pro said the camera works at night.", [], model)
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        (
+            ["Albert Quist, better known to his fans as Prodigal, died on Monday."],
+            "Prodigal battled the illness all his life.",
+        ),
+        (["Prodigal, whose real name is Albert Quist, died on Monday."], "Prodigal battled"),
+        # Two names given for him: which the reader knows, the digest cannot tell.
+        (
+            [
+                "Albert Quist, better known as Prodigal, died on Monday.",
+                "Albert Quist, also known as Al Q, wrote the album.",
+            ],
+            "Quist battled",
+        ),
+    ],
+)
+def test_a_person_is_called_by_the_name_the_digest_knows(models, source, expected):
+    from summarizer.fuse._introduce import known_names
+
+    sentences = [
+        DigestSentence("Prodigal, the rapper of the Harrow duo, has died.", []),
+        DigestSentence("Quist battled the illness all his life.", []),
+    ]
+    known_names(sentences, {1: source}, model=models.models.spacy_model)
+    assert sentences[1].text.startswith(expected)
