@@ -115,19 +115,24 @@ def _qualifiers_in(text: str, value: str, evidence: str) -> bool:
     The capitalised words between a value and the first lower-case word after it say which
     things it counts; an outlet counting the things without them counts others.
     """
-    tokens = text.split()
+    tokens, size = text.split(), len(value.split())
     wanted = normalise_tokens(value)
-    for at in range(len(tokens)):
-        if normalise_tokens(" ".join(tokens[at : at + len(value.split())])) != wanted:
-            continue
-        qualifiers: list[str] = []
-        for token in tokens[at + len(value.split()) :]:
-            if not token[:1].isupper():
-                break
-            qualifiers += normalise_tokens(token)
-        present = set(normalise_tokens(evidence))
-        return all(q in present for q in qualifiers)
-    return True
+    at = next(
+        (
+            i
+            for i in range(len(tokens))
+            if normalise_tokens(" ".join(tokens[i : i + size])) == wanted
+        ),
+        None,
+    )
+    if at is None:
+        return True
+    qualifiers: list[str] = []
+    for token in tokens[at + size :]:
+        if not token[:1].isupper():
+            break
+        qualifiers += normalise_tokens(token)
+    return set(qualifiers) <= set(normalise_tokens(evidence))
 
 
 def _anchored_rival(

@@ -224,14 +224,13 @@ class Verifier:
                 spoken = spoken_tokens(f"{evidence} {following}")
                 missing += [q for q in unquoted if not contains_run(spoken, q)]
             covered = coverage(words, present)
-            close = similarity >= threshold or (
-                similarity >= floor
-                and (
-                    covered >= HIGH_COVERAGE
-                    if named
-                    else covered == 1.0 and len(words) >= MIN_WORDS_FOR_RELAXED
-                )
+            # Below the threshold: two names and most words, or every one of enough words.
+            relaxed = (
+                covered >= HIGH_COVERAGE
+                if named
+                else covered == 1.0 and len(words) >= MIN_WORDS_FOR_RELAXED
             )
+            close = similarity >= threshold or (similarity >= floor and relaxed)
             # Names found beside the evidence count once the claim's other words are there.
             if close and not missing and covered < MIN_COVERAGE:
                 covered = _with_names(words, present, fact_entities)
