@@ -462,6 +462,57 @@ def test_an_outlet_restating_a_wording_with_its_number_tells_of_it(models, monke
     assert inspected and not any(restated[u] for u in inspected)
 
 
+FERRY = [
+    Article(
+        title="Harrow ferry retired",
+        outlet="Harrow Courier",
+        text=(
+            "The Harrow ferry, the oldest in the north, was retired on Monday after 80 years of "
+            "service.\n\nThe retired Harrow ferry will be turned into a floating museum at the "
+            "quay.\n\nIts engine was rebuilt twice, in 1961 and in 1988."
+        ),
+    ),
+    Article(
+        title="Museum plan for old ferry",
+        outlet="Northern Wire",
+        text=(
+            "The old Harrow ferry will be turned into a floating museum at the quay, operator "
+            "Ines Hald said.\n\nVolunteers will run the museum on weekends."
+        ),
+    ),
+]
+
+
+def test_a_wording_printed_in_place_of_a_neighbouring_fact_does_not_tell_it(models, monkeypatch):
+    """The museum wording, printed in place of the retirement (more outlets carry it), does not
+    tell the retirement; another outlet's museum wording tells the museum."""
+    from summarizer.fuse import _select
+
+    seen: list[_select.Selector] = []
+    select = _select.Selector.select
+
+    def spy(self, budget):
+        seen.append(self)
+        return select(self, budget)
+
+    monkeypatch.setattr(_select.Selector, "select", spy)
+    fuse_articles(FERRY, models, max_words=120)
+    (selector,) = seen
+
+    def unit(article: int, needle: str) -> int:
+        return next(
+            u for u, x in enumerate(selector.units)
+            if needle in x.wording.text and selector.candidates[x.candidate].article == article
+        )  # fmt: skip
+
+    retired, museum = unit(0, "was retired"), unit(0, "museum")
+    theirs = unit(1, "museum")
+    assert selector.similarity(retired, theirs) >= _select.SAME_FACT  # an alternative to it
+    assert not selector._tells_chosen(retired, theirs)
+    assert selector._tells_chosen(museum, theirs)
+    assert selector._tells_chosen(retired, retired)
+
+
 def test_a_span_of_years_is_a_telling_number_of_a_restatement():
     """'Forty-two years after ...' and '... 42 years after its launch' tell one anniversary."""
     from summarizer.fuse import restates
