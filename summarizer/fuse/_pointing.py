@@ -166,9 +166,18 @@ def quotation_points_back(text: str) -> bool:
     stripped = _OPENING_ADVERB.sub(r"\1", stripped)
     if not stripped.startswith(('"', "“")):
         return False
-    return bool(_DANGLING.match(stripped) or _POINTING_CLAUSE.match(stripped))
+    return bool(
+        _DANGLING.match(stripped) or _POINTING_CLAUSE.match(stripped) or _REPLY.match(stripped)
+    )
 
 
+# A quotation that answers a question ('"Not that I'm aware of," the spokeswoman said', '"Yes,
+# absolutely."'): what was asked, the sentence before told. ('"No one knew" tells itself.)
+_REPLY = re.compile(
+    r"^[\"“](?:(?:yes|yeah|yep|no|nope|absolutely|definitely|certainly|sure|exactly|correct|"
+    r"of course|not yet|not really|not at all|not exactly)[,.!?;—–]|not that (?:i|we)\b)",
+    re.IGNORECASE,
+)
 _INTRODUCED_QUOTATION = re.compile(r"^[^\"“”]*\b(?P<verb>[a-z]+)(?: \w+)?:\s*(?=[\"“])")
 _OPENING_ADVERB = re.compile(r"^([\"“‘'])[A-Z][a-z]+ly, ")
 

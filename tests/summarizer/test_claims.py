@@ -540,6 +540,23 @@ def test_a_quotation_after_its_speaker_pointing_back_is_never_printed_alone(mode
     assert _printable(models, text)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "\"Not that I'm aware of,\" said the harbour board's spokeswoman.",
+        'Tomas Varn, the dam keeper, said: "Yes, absolutely."',
+        '"Of course, we will be back next spring," Tomas Varn said.',
+    ],
+)
+def test_a_quotation_answering_a_question_is_never_printed_alone(models, text):
+    """What was asked, the sentence before told: alone, the answer reads as a cut."""
+    assert _never_printed(models, text)
+
+
+def test_a_quotation_opening_on_no_one_tells_itself(models):
+    assert _printable(models, '"No one knew the dam gate had failed," Tomas Varn said.')
+
+
 def test_a_bare_quotation_cut_of_its_however_opens_on_its_first_word(models):
     before = ['"I am flattered," dam keeper Tomas Varn said in a statement on Monday.']
     text = '"However I believe I could do more good at the harbour."'
