@@ -221,7 +221,7 @@ class Claim:
             if part_of_day and node.head.dep_ == "pobj" and node.head.head.dep_ in _PRUNABLE:
                 node = node.head.head
             # "is based in Harrow", "was born in 1990": the passive says nothing without it.
-            if _sole_complement(node):
+            if _sole_complement(node) or _place_of_living(node):
                 return None
             subtree = list(node.subtree)
             if len(subtree) > MAX_PRUNED_SHARE * before:
@@ -258,6 +258,28 @@ def _sole_complement(token: Token) -> bool:
             c.i != token.i and c.dep_ in {"prep", "dobj", "attr", "oprd", "xcomp", "ccomp", "agent"}
             for c in verb.children
         )
+    )
+
+
+# Verbs that say little without where: "an Algerian who had lived for several years" is not
+# "... who had lived in France for several years".
+# (The parser runs without a lemmatizer: the forms are listed.)
+_PLACE_VERBS = frozenset(
+    {
+        "live", "lives", "lived", "living", "reside", "resides", "resided", "residing",
+        "settled", "dwell", "dwells", "dwelt", "stay", "stays", "stayed", "staying", "based",
+        "located",
+    }
+)  # fmt: skip
+_PLACE_PREPOSITIONS = frozenset({"in", "at", "near", "on", "inside", "outside", "around"})
+
+
+def _place_of_living(token: Token) -> bool:
+    """Whether a phrase is where a verb of living or being based is ("lived in France")."""
+    return (
+        token.dep_ == "prep"
+        and token.lower_ in _PLACE_PREPOSITIONS
+        and token.head.lower_ in _PLACE_VERBS
     )
 
 

@@ -508,6 +508,24 @@ def test_half_sentences_are_dangling():
     assert not dangling_opener("Because of the storm, the Fernwick bridge closed on Sunday.")
 
 
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        (
+            "The suspect, a Dutchman who had lived in Harrow for several years, was arrested.",
+            "Harrow",
+        ),
+        ("Ines Hald, who now resides in Kessling, won the Harrow ferry race.", "Kessling"),
+    ],
+)
+def test_where_someone_lives_is_never_cut(models, text, place):
+    """'a Dutchman who had lived for several years' says he was alive, not where he lived."""
+    (claims,) = claims_of([Sentence(text, 0, 0)], [[text]], model=models.models.spacy_model)
+    first = claims[0]
+    assert any(e == place for e, _ in first.wordings[0].entities)
+    assert first.without(first.wordings[0], [place]) is None
+
+
 def test_cut_modifier_takes_the_phrase_hanging_from_it(models):
     text = "Rumours say the Ashby ferry company will close, just 40 days into its new contract."
     (claims,) = claims_of([Sentence(text, 0, 0)], [[text]], model=models.models.spacy_model)
