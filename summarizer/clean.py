@@ -629,6 +629,23 @@ def _key(line: str) -> str:
     return " ".join(w.lower() for w in _reader_words(line))
 
 
+MIN_DOUBLED_HEADLINE_WORDS = 5  # fewer words said twice may be the writer's own repetition
+
+
+def _without_doubled_headline(line: str) -> str:
+    """A paragraph with the page's headline glued twice before it, without the headline.
+
+    "Schools Reopen Under Guard Schools Reopen Under Guard Police will patrol ...": a scraper
+    took the title block with the text.
+    """
+    words = line.split()
+    for n in range(MIN_DOUBLED_HEADLINE_WORDS, len(words) // 2 + 1):
+        if words[:n] == words[n : 2 * n]:
+            rest = words[2 * n :]
+            return " ".join(rest) if rest and rest[0][:1].isupper() else line
+    return line
+
+
 def clean_text(text: str, *, light: bool = False) -> str:
     """Strip web junk from scraped plain text, keeping every body paragraph.
 
@@ -680,6 +697,7 @@ def clean_text(text: str, *, light: bool = False) -> str:
             line = _UPDATE_STAMP.sub("", line, count=1)
             line = _CREDIT_OPENING.sub("", line, count=1)
             line = _LIST_NUMBER.sub("", line, count=1)
+            line = _without_doubled_headline(line)
             line = LEADING_DATELINE.sub("", line, count=1)
             line = _AGENCY_BEFORE_DASH.sub(lambda m: " " if m.start() else "", line)
         line = _lead_in_lowered(line, text)

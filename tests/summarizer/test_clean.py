@@ -542,3 +542,20 @@ def test_a_claim_told_in_a_sentence_stays():
 )
 def test_a_lead_in_set_in_capitals_reads_as_a_sentence(text, first):
     assert clean_text(text).startswith(first)
+
+
+def test_a_headline_glued_twice_before_the_lead_is_dropped():
+    """A scraper took the title block with the text: the lead stays, the doubled title goes."""
+    text = (
+        "Harrow Ferry Returns After Storm Repairs Harrow Ferry Returns After Storm Repairs "
+        "The Harrow ferry sailed again on Monday after three weeks of repairs.\n\n"
+        "Its captain said the crossing was calm."
+    )
+    cleaned = clean_text(text)
+    assert cleaned.startswith("The Harrow ferry sailed again on Monday")
+    assert "Repairs" not in cleaned
+
+
+def test_words_a_writer_says_twice_stay():
+    text = "Again and again and again and again the bells rang over the Harrow quay."
+    assert clean_text(text) == text
