@@ -66,6 +66,13 @@ _CUT_SHORT = re.compile(
     r"|^(?:[A-Z][\w'’-]* ){0,3}[A-Z][\w'’-]*, (?:was|were|is|are|has|have|had)\b"
     r"|[a-z][.!?][\"”][A-Z]"
 )
+# A deck in headline style: a bare singular noun says it ("Jogging an hour a week lengthens life,
+# researcher contends."); a reporter writes "a researcher contends" or "the study finds".
+_HEADLINE_ATTRIBUTION = re.compile(
+    r",\s+(?:new\s+)?(?:study|survey|poll|report|research|review|paper|researcher|scientist|"
+    r"expert|doctor|official|analyst)\s+(?:says|finds|contends|suggests|warns|shows|claims|"
+    r"argues|reports)\.$"
+)
 
 
 def usable(sentence: Sentence) -> bool:
@@ -75,6 +82,8 @@ def usable(sentence: Sentence) -> bool:
     if not MIN_WORDS <= words <= MAX_WORDS:
         return False
     if not _ENDS_STATEMENT.search(text) or _JUNK.search(text) or _CUT_SHORT.search(text):
+        return False
+    if _HEADLINE_ATTRIBUTION.search(text):
         return False
     if is_caption_sentence(text) or is_page_note(text):
         return False

@@ -418,6 +418,12 @@ def test_a_line_with_page_furniture_pipes_is_no_candidate():
         ("Any help offered to the Harrow crews would be so appreciated!", False),
         ('"We will sail again on Friday!" the Harrow ferry captain said.', True),
         ('The Harrow ferry captain said: "We will sail again on Friday!"', True),
+        # A deck in headline style says it with a bare noun; a reporter writes "a" or "the".
+        ("An hour of rowing a week lengthens life, researcher contends.", False),
+        ("Harrow ferries run late twice as often in winter, new study finds.", False),
+        ("An hour of rowing a week lengthens life, a researcher contends.", True),
+        ("Harrow ferries run late twice as often in winter, the study finds.", True),
+        ("Harrow ferries run late twice as often in winter, researchers say.", True),
     ],
 )
 def test_captions_and_a_pages_own_exclamations_are_no_candidates(text, candidate):
