@@ -72,6 +72,8 @@ _DANGLING = re.compile(
     # "The rare step by the panel comes as ...": which step, the sentence before told.
     r"the (?:(?:rare|unusual|latest|unprecedented|surprise|bold) )?(?:move|step|decision|"
     r"report|story|news|statement|company|group|"
+    # "The carrier is the only one left with ...": which company, the sentence before named.
+    r"firm|carrier|airline|automaker|retailer|insurer|startup|"
     r"agency|news agency|official|officials|man|woman|pair|duo|trio|two|three|couple|incident|deal|"
     r"plan|proposal|measure|announcement|comments?|remarks?|reference)\b"
     r"(?! (?:of|by|between|to|that|which|who|in|at|on|for|from|with)\b))\b",

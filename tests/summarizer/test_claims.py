@@ -123,6 +123,8 @@ def test_unresolved_pointer_is_dangling(models):
     assert dangling_opener("They were told to leave their homes on Sunday.")
     assert dangling_opener("The move angered residents of Fernwick.")
     assert not dangling_opener("The move to Ashby took three hours.")
+    assert dangling_opener("The carrier is the only one left with an unlimited plan.")
+    assert not dangling_opener("The carrier of the Harrow mail went on strike.")
     assert not dangling_opener("Theirs was the last house to be cleared.")
     assert not dangling_opener("There is no sign of damage to the town bridge.")
     assert dangling_opener("Another approach came this week when the council hired divers.")
