@@ -464,6 +464,10 @@ class Selector:
         wording = chosen.wording
         citations = [carriers[pick][sid] for sid in sorted(carriers[pick])]
         wording, citations = self._pruned(chosen, citations, room)
+        if len(citations) == 1 and wording.drops_who:
+            # One outlet's wording cut of who spoke or who someone is, where its full wording
+            # does not fit: a shorter fact may.
+            return None
         origin = self.candidates[chosen.candidate]
         sentence = DigestSentence(wording.text, citations)
         sentence.disagreements = disagreements(
