@@ -65,6 +65,9 @@ _CUT_SHORT = re.compile(
     r"(?:\.\.\.|…)\.?['\"”’)\]]*\.?$|^[B-HJ-Z] [a-z]"
     r"|^(?:[A-Z][\w'’-]* ){0,3}[A-Z][\w'’-]*, (?:was|were|is|are|has|have|had)\b"
     r"|[a-z][.!?][\"”][A-Z]"
+    # The rest of a sentence a page broke in two ("in Jammu and Kashmir agreed upon by ..."):
+    # its first word in lower case, which no brand ("iPhone", "eBay") shares.
+    r"|^[a-z]+\s"
 )
 # A deck in headline style: a bare singular noun says it ("Jogging an hour a week lengthens life,
 # researcher contends."); a reporter writes "a researcher contends" or "the study finds".

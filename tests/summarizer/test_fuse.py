@@ -424,6 +424,9 @@ def test_a_line_with_page_furniture_pipes_is_no_candidate():
         ("An hour of rowing a week lengthens life, a researcher contends.", True),
         ("Harrow ferries run late twice as often in winter, the study finds.", True),
         ("Harrow ferries run late twice as often in winter, researchers say.", True),
+        # The rest of a sentence a page broke in two; a brand may open in lower case.
+        ("in Harrow and Kessling agreed upon by both ferry councils.", False),
+        ("iPhone sales at the Harrow quay shop doubled in May.", True),
     ],
 )
 def test_captions_and_a_pages_own_exclamations_are_no_candidates(text, candidate):
@@ -977,3 +980,21 @@ def test_a_person_is_called_by_the_name_the_digest_knows(models, source, expecte
     ]
     known_names(sentences, {1: source}, model=models.models.spacy_model)
     assert sentences[1].text.startswith(expected)
+
+
+def test_a_stranger_is_never_named_without_who_they_are_to_fit_the_budget(models):
+    """With room for 14 words, the spokesman's remark fits only cut of who he is: the lead
+    goes in its place."""
+    article = Article(
+        title="Harrow ferry sails again",
+        outlet="Harrow Courier",
+        text=(
+            "The Harrow ferry sailed again on Monday after three weeks of storm repairs.\n\n"
+            "Tomas Varn, a spokesman for the Kessling harbour board, called the sailing a sign "
+            "of better times.\n\nTickets cost four crowns."
+        ),
+    )
+    digest = fuse_articles([article], models, max_words=14)
+    assert digest.sentences
+    for sentence in digest.sentences:
+        assert "Varn" not in sentence.text or "spokesman" in sentence.text, sentence.text
