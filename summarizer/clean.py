@@ -602,6 +602,28 @@ def _unwrap(lines: list[str]) -> list[str]:
     return out
 
 
+def _rejoin_split_paragraphs(blocks: list[list[str]]) -> list[list[str]]:
+    """Re-join a paragraph that a page broke mid-sentence with a blank line.
+
+    "The dotted line represents the Line of Control" and, after a blank line, "in Jammu and
+    Kashmir agreed upon by ...": the second starts in lower case after a long line that stops
+    mid-sentence, and is no sentence of its own.
+    """
+    out: list[list[str]] = []
+    for block in blocks:
+        if out and out[-1] and block:
+            prev, first = out[-1][-1], block[0]
+            if (
+                first[0].islower()
+                and not _is_sentence(prev)
+                and len(_reader_words(prev)) >= WRAP_MIN_WORDS
+            ):
+                out[-1] = [*out[-1][:-1], f"{prev} {first}", *block[1:]]
+                continue
+        out.append(block)
+    return out
+
+
 def _cut_promo_blocks(lines: list[str]) -> list[str]:
     """Drop promo blocks that start at a marker line ('Sponsored Content', 'Related stories')."""
     out: list[str] = []
@@ -661,6 +683,8 @@ def clean_text(text: str, *, light: bool = False) -> str:
     if not isinstance(text, str):
         raise TypeError(f"text must be a str, not {type(text).__name__}")
     blocks = _normalise(text)
+    if not light:
+        blocks = _rejoin_split_paragraphs(blocks)
     lines = [ln for block in blocks for ln in (block if light else _unwrap(block))]
     if not light:
         lines = _cut_promo_blocks(lines)

@@ -559,3 +559,19 @@ def test_a_headline_glued_twice_before_the_lead_is_dropped():
 def test_words_a_writer_says_twice_stay():
     text = "Again and again and again and again the bells rang over the Harrow quay."
     assert clean_text(text) == text
+
+
+def test_a_paragraph_broken_mid_sentence_by_a_blank_line_is_rejoined():
+    text = (
+        "The dotted line on the harbour map marks roughly the old ferry route\n\n"
+        "between Harrow and Kessling agreed by both councils.\n\n"
+        "The ferry itself was retired in 1990."
+    )
+    cleaned = clean_text(text)
+    assert "ferry route between Harrow and Kessling agreed by both councils." in cleaned
+    assert "\n\nbetween" not in cleaned
+
+
+def test_a_short_heading_before_a_lower_case_line_stays_apart():
+    text = "Harrow ferry\n\nlogbooks were found in the attic of the old quay office last spring."
+    assert "Harrow ferry logbooks" not in clean_text(text)
