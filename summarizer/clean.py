@@ -651,6 +651,18 @@ def _key(line: str) -> str:
     return " ".join(w.lower() for w in _reader_words(line))
 
 
+# A little word typed twice ("sent to the the harbour"): English never doubles these, as it
+# may "had had" or "that that", and a quotation may repeat a word for stress ("always always").
+_DOUBLED_WORD = re.compile(
+    r"\b(the|an|and|or|but|of|to|in|on|at|by|for|from|with|into|onto|its|their|his|her|our|"
+    r"this|these|those)\s+\1\b"
+)
+
+
+def _one_of_doubled(match: re.Match[str]) -> str:
+    return match.group(1)
+
+
 MIN_DOUBLED_HEADLINE_WORDS = 5  # fewer words said twice may be the writer's own repetition
 
 
@@ -725,6 +737,7 @@ def clean_text(text: str, *, light: bool = False) -> str:
             line = LEADING_DATELINE.sub("", line, count=1)
             line = _AGENCY_BEFORE_DASH.sub(lambda m: " " if m.start() else "", line)
         line = _lead_in_lowered(line, text)
+        line = _DOUBLED_WORD.sub(_one_of_doubled, line)
         key = _key(line)
         if not key or key in seen:
             continue

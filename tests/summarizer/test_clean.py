@@ -575,3 +575,20 @@ def test_a_paragraph_broken_mid_sentence_by_a_blank_line_is_rejoined():
 def test_a_short_heading_before_a_lower_case_line_stays_apart():
     text = "Harrow ferry\n\nlogbooks were found in the attic of the old quay office last spring."
     assert "Harrow ferry logbooks" not in clean_text(text)
+
+
+def test_a_little_word_typed_twice_is_printed_once():
+    text = "The Harrow ferry sailed to the the Kessling quay on Monday."
+    assert clean_text(text) == text.replace("the the", "the")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The captain said he had had enough of the Harrow storms that winter.",
+        "Fans of Duran Duran crowded the Harrow quay on Monday night.",
+        '"You will always always be remembered," the Harrow ferry captain said.',
+    ],
+)
+def test_words_said_twice_for_stress_and_names_stay(text):
+    assert clean_text(text) == text
