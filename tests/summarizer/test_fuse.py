@@ -436,11 +436,8 @@ def test_captions_and_a_pages_own_exclamations_are_no_candidates(text, candidate
     assert usable(Sentence(text, 0, 0)) is candidate
 
 
-def test_an_outlet_restating_a_wording_with_its_number_tells_of_it(models, monkeypatch):
-    """Outlets giving the evacuation's 1,400 count at least half an echo (ranking, not citing).
-
-    By similarity, or, where their wording is further, by restating it with the number.
-    """
+def _selector_of(articles, models, monkeypatch):
+    """The selector that fused `articles` at 120 words, to read its units and their scores."""
     from summarizer.fuse import _select
 
     seen: list[_select.Selector] = []
@@ -451,8 +448,19 @@ def test_an_outlet_restating_a_wording_with_its_number_tells_of_it(models, monke
         return select(self, budget)
 
     monkeypatch.setattr(_select.Selector, "select", spy)
-    fuse_articles(DAM, models, max_words=120)
+    fuse_articles(articles, models, max_words=120)
     (selector,) = seen
+    return selector
+
+
+def test_an_outlet_restating_a_wording_with_its_number_tells_of_it(models, monkeypatch):
+    """Outlets giving the evacuation's 1,400 count at least half an echo (ranking, not citing).
+
+    By similarity, or, where their wording is further, by restating it with the number.
+    """
+    from summarizer.fuse import _select
+
+    selector = _selector_of(DAM, models, monkeypatch)
     restated = selector._restated_by()
     sims = selector.evidence_vectors @ selector.vectors.T
 
@@ -497,16 +505,7 @@ def test_a_wording_printed_in_place_of_a_neighbouring_fact_does_not_tell_it(mode
     tell the retirement; another outlet's museum wording tells the museum."""
     from summarizer.fuse import _select
 
-    seen: list[_select.Selector] = []
-    select = _select.Selector.select
-
-    def spy(self, budget):
-        seen.append(self)
-        return select(self, budget)
-
-    monkeypatch.setattr(_select.Selector, "select", spy)
-    fuse_articles(FERRY, models, max_words=120)
-    (selector,) = seen
+    selector = _selector_of(FERRY, models, monkeypatch)
 
     def unit(article: int, needle: str) -> int:
         return next(
