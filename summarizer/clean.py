@@ -36,6 +36,7 @@ BODY_MIN_WORDS = 25  # a paragraph this long with a full stop is body, even afte
 TRAILER_MAX_WORDS = 8  # footer lines (an outlet name, 'Find out more') after the last sentence
 WRAP_MIN_WORDS = 8  # a line this long that stops mid-sentence was hard-wrapped
 TWICE_TOLD_MIN_WORDS = 6  # a sentence this long told twice running is a picture's caption
+MIN_DOUBLED_HEADLINE_WORDS = 5  # fewer words said twice may be the writer's own repetition
 
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 # "R&B;", "AT&T;": an ampersand entity decoded without its own semicolon taken away.
@@ -652,18 +653,12 @@ def _key(line: str) -> str:
 
 
 # A little word typed twice ("sent to the the harbour"): English never doubles these, as it
-# may "had had" or "that that", and a quotation may repeat a word for stress ("always always").
+# may "had had", "gave her her keys" or "carried on on Monday", and a quotation may repeat a
+# word for stress ("always always").
 _DOUBLED_WORD = re.compile(
-    r"\b(the|an|and|or|but|of|to|in|on|at|by|for|from|with|into|onto|its|their|his|her|our|"
-    r"this|these|those)\s+\1\b"
+    r"\b(the|an|and|or|but|of|at|by|for|from|with|into|onto|its|their|his|our|this|these|"
+    r"those)\s+\1\b"
 )
-
-
-def _one_of_doubled(match: re.Match[str]) -> str:
-    return match.group(1)
-
-
-MIN_DOUBLED_HEADLINE_WORDS = 5  # fewer words said twice may be the writer's own repetition
 
 
 def _without_doubled_headline(line: str) -> str:
@@ -737,7 +732,7 @@ def clean_text(text: str, *, light: bool = False) -> str:
             line = LEADING_DATELINE.sub("", line, count=1)
             line = _AGENCY_BEFORE_DASH.sub(lambda m: " " if m.start() else "", line)
         line = _lead_in_lowered(line, text)
-        line = _DOUBLED_WORD.sub(_one_of_doubled, line)
+        line = _DOUBLED_WORD.sub(r"\1", line)
         key = _key(line)
         if not key or key in seen:
             continue

@@ -465,8 +465,8 @@ class Selector:
         citations = [carriers[pick][sid] for sid in sorted(carriers[pick])]
         wording, citations = self._pruned(chosen, citations, room)
         if len(citations) == 1 and wording.drops_who:
-            # One outlet's wording cut of who spoke or who someone is, where its full wording
-            # does not fit: a shorter fact may.
+            # One outlet's wording cut of who spoke or who someone is: its fuller wordings were
+            # too long for the room left, and a shorter fact may fit.
             return None
         origin = self.candidates[chosen.candidate]
         sentence = DigestSentence(wording.text, citations)
@@ -480,8 +480,8 @@ class Selector:
         )
         evidence = [(self.ids[origin.article], wording.text)]
         evidence += [(c.source, c.evidence) for c in citations if c.evidence != wording.text]
-        # Covered: every wording of the same fact, and any wording close to the one chosen or the
-        # one printed (a syndicated copy of the printed sentence in a third article, too).
+        # Covered: every wording of the same fact, and any wording close to the one printed (a
+        # syndicated copy of it in a third article, too) or to the one chosen, if it tells that.
         nearest = self.vectors @ self.vectors[alternatives[pick]]
         if self._tells_chosen(best, alternatives[pick]):
             nearest = np.maximum(nearest, self.vectors @ self.vectors[best])

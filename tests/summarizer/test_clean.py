@@ -588,6 +588,7 @@ def test_a_little_word_typed_twice_is_printed_once():
         "The captain said he had had enough of the Harrow storms that winter.",
         "Fans of Duran Duran crowded the Harrow quay on Monday night.",
         '"You will always always be remembered," the Harrow ferry captain said.',
+        "The ferry captain gave her her keys back on the Harrow quay on Monday.",
     ],
 )
 def test_words_said_twice_for_stress_and_names_stay(text):
