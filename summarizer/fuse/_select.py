@@ -464,9 +464,10 @@ class Selector:
         wording = chosen.wording
         citations = [carriers[pick][sid] for sid in sorted(carriers[pick])]
         wording, citations = self._pruned(chosen, citations, room)
-        if len(citations) == 1 and wording.drops_who:
-            # One outlet's wording cut of who spoke or who someone is: its fuller wordings were
-            # too long for the room left, and a shorter fact may fit.
+        if len(citations) == 1 and wording.drops_role:
+            # One outlet's wording that names a stranger, cut of who they are: its fuller
+            # wordings were too long for the room left, and a shorter fact may fit. (Cut of its
+            # "according to KCNA", a wording still tells what the outlet reports.)
             return None
         origin = self.candidates[chosen.candidate]
         sentence = DigestSentence(wording.text, citations)

@@ -114,6 +114,8 @@ class Wording:
     # ("Odile Franck, the astronomer who led the work"): from one outlet alone, the first states
     # as fact what someone said, the second names a stranger.
     drops_who: bool = False
+    # ... of the second kind: who a person named is, which no outlet's attribution makes up for.
+    drops_role: bool = False
     # Dangling only because it points back: it reads on right after the sentence its article
     # puts before it ("He was 91."), where a reader finds what it points at.
     reads_on: bool = False
@@ -478,8 +480,9 @@ def _claim(
         # Cut of its tail attribution, of a role or name beside a name, or of its speaker.
         cut_tail = n >= 1 and masks[0] != masks[1]
         cut_head = n == 3 and mask != masks[2]
-        if speaker_cut or cut_tail or cut_head or (n >= 1 and _drops_role(doc, masks[1], mask)):
-            wording = replace_field(wording, drops_who=True)
+        role_cut = n >= 1 and _drops_role(doc, masks[1], mask)
+        if speaker_cut or cut_tail or cut_head or role_cut:
+            wording = replace_field(wording, drops_who=True, drops_role=role_cut)
         seen.add(wording.text)
         claim.wordings.append(wording)
         claim._masks.append(mask)
