@@ -33,6 +33,16 @@ _ANNOUNCED = re.compile(
     r"(?: (?:for|of|on|about) [^,;:.]+)?\W*$",
     re.IGNORECASE,
 )
+# ... or that someone spoke of it: "Coach Ada Quill addressed the issue after the game." (what
+# she said, the page quotes next).
+_SPOKE_OF_IT = re.compile(
+    r"^[^,;:]*\b(?:addressed|addresses|discussed|discusses|commented on|comments on|weighed in on|"
+    r"weighs in on|spoke about|spoke on|speaks about|talked about|talks about|responded to|"
+    r"responds to|reacted to|reacts to) (?:the|this|that) (?:issue|matter|situation|controversy|"
+    r"incident|topic|subject|question|decision|news|remarks?|comments?|criticism)"
+    r"(?: (?:on|in|at|after|during|before|later|afterwards?)\b[^,;:.]*)?\W*$",
+    re.IGNORECASE,
+)
 
 # The page's list comes next: "From the speech to the upset win, here are ten of the best
 # moments". Not "here" as a place ("The plant here is closing").
@@ -93,10 +103,11 @@ def tells_nothing(text: str) -> bool:
     """Whether a line says nothing even after the sentence its article put before it.
 
     A promise of more ("There are more still to come."), a line announcing what someone said
-    ("X offered a poignant analogy for Y."), a list's introduction ("..., here are
-    ten of the best moments"), the page's own pictures or charts ("The following chart shows
-    ..."), the writer's own question, exclamation or aside ("Hard to believe ..."), and half a
-    sentence ("Because it may be time we all moved.").
+    ("X offered a poignant analogy for Y.") or that someone spoke of it ("X addressed the
+    issue."), a list's introduction ("..., here are ten of the best moments"), the page's own
+    pictures or charts ("The following chart shows ..."), the writer's own question,
+    exclamation or aside ("Hard to believe ..."), and half a sentence ("Because it may be time
+    we all moved.").
     """
     stripped = text.strip()
     return bool(
@@ -108,4 +119,5 @@ def tells_nothing(text: str) -> bool:
         or _ASIDE.match(stripped)
         or _EXCLAMATION.match(stripped)
         or _ANNOUNCED.match(stripped)
+        or _SPOKE_OF_IT.match(stripped)
     )

@@ -75,7 +75,11 @@ _DANGLING = re.compile(
     # "The carrier is the only one left with ...": which company, the sentence before named.
     r"firm|carrier|airline|automaker|retailer|insurer|startup|"
     r"agency|news agency|official|officials|man|woman|pair|duo|trio|two|three|couple|incident|deal|"
-    r"plan|proposal|measure|announcement|comments?|remarks?|reference)\b"
+    r"plan|proposal|measure|announcement|comments?|remarks?|reference|"
+    # "The problem is not that ...", "The date was just for show.", "The shock came as ...":
+    # which one, the sentence before told ("The problem with the quay is ..." says).
+    r"problem|issue|question|idea|date|shock|surprise|result|answer|twist|catch|irony|"
+    r"individual|person)\b"
     r"(?! (?:of|by|between|to|that|which|who|in|at|on|for|from|with)\b))\b",
     re.IGNORECASE,
 )

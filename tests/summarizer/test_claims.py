@@ -2054,3 +2054,20 @@ def test_an_opening_now_or_other_that_says_something_stays(models, text):
     wordings = _printable(models, text)
     assert wordings
     assert any(w.startswith(text.split()[0]) for w in wordings)
+
+
+def test_a_line_saying_only_that_someone_spoke_of_it_tells_nothing():
+    """What the harbour master said, the page quotes next; the digest does not."""
+    assert dangling_opener("Harbour master Ines Hald addressed the issue.")
+    assert dangling_opener("Tomas Varn also weighed in on the controversy after the vote.")
+    assert not dangling_opener("Ines Hald addressed the issue of the quay's rusted gates.")
+    assert not dangling_opener("Tomas Varn responded to the criticism by resigning on Friday.")
+
+
+def test_a_shell_noun_points_back():
+    """Which problem or date, the sentence before told; "The problem with ..." says itself."""
+    assert dangling_opener("The problem is not that the ferry is slow.")
+    assert dangling_opener("The date was set for the Harrow council's cameras.")
+    assert dangling_opener("The individual had sailed from Ashby on Monday.")
+    assert not dangling_opener("The problem with the Harrow quay is its rusted gates.")
+    assert not dangling_opener("The date of the vote was moved to Friday.")
