@@ -659,6 +659,18 @@ _DOUBLED_WORD = re.compile(
     r"\b(the|an|and|or|but|of|at|by|for|from|with|into|onto|its|their|his|our|this|these|"
     r"those)\s+\1\b"
 )
+# ... and a verb ("The boy was was pronounced dead"), which English doubles only after a "what"
+# clause ("What it was was a mistake").
+_DOUBLED_VERB = re.compile(r"\b(was|were|is|are|has|have|will|would)\s+\1\b")
+_WHAT_CLAUSE = re.compile(r"\bwhat\b(?:\W+\w+){1,4}\W*$", re.IGNORECASE)
+
+
+def _without_doubled_words(line: str) -> str:
+    """A line with a little word or a verb typed twice ("to the the quay") written once."""
+    line = _DOUBLED_WORD.sub(r"\1", line)
+    return _DOUBLED_VERB.sub(
+        lambda m: m[0] if _WHAT_CLAUSE.search(line, 0, m.start()) else m[1], line
+    )
 
 
 def _without_doubled_headline(line: str) -> str:
@@ -732,7 +744,7 @@ def clean_text(text: str, *, light: bool = False) -> str:
             line = LEADING_DATELINE.sub("", line, count=1)
             line = _AGENCY_BEFORE_DASH.sub(lambda m: " " if m.start() else "", line)
         line = _lead_in_lowered(line, text)
-        line = _DOUBLED_WORD.sub(r"\1", line)
+        line = _without_doubled_words(line)
         key = _key(line)
         if not key or key in seen:
             continue

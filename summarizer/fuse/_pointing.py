@@ -66,6 +66,10 @@ _DANGLING = re.compile(
     r"(?:among|of|between|like|for|with|to|from|unlike|besides) (?:them|those|these|him|her)"
     r"(?! (?:who|which|that)\b)|"
     r"the latter|the former|the same|"
+    # "Several thousand more have come since": more than those the sentence before counted.
+    # ("Two more than last year ..." says than what.)
+    r"(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|a few|several|many|some|"
+    r"dozens|hundreds|thousands|millions)(?: [a-z]+)? more\b(?![^.;]*\bthan\b)|"
     # "The 41-year-old died on Wednesday": who, the sentence before named.
     r"the (?:\d{1,3}|[a-z]+(?:-[a-z]+)?)-year-old(?= (?:was|is|had|has|died|said|says|told|"
     r"\w+ed)\b)|"

@@ -2071,3 +2071,10 @@ def test_a_shell_noun_points_back():
     assert dangling_opener("The individual had sailed from Ashby on Monday.")
     assert not dangling_opener("The problem with the Harrow quay is its rusted gates.")
     assert not dangling_opener("The date of the vote was moved to Friday.")
+
+
+def test_a_count_of_more_points_back():
+    """More than those the sentence before counted; "more than" says than what."""
+    assert dangling_opener("Several thousand more have come to Harrow under other rules.")
+    assert dangling_opener("Two more ferries were pulled from service on Friday.")
+    assert not dangling_opener("Two more ferries than last year were pulled from service.")

@@ -582,6 +582,11 @@ def test_a_little_word_typed_twice_is_printed_once():
     assert clean_text(text) == text.replace("the the", "the")
 
 
+def test_a_verb_typed_twice_is_printed_once():
+    text = "The Harrow ferry was was pulled from service on Monday."
+    assert clean_text(text) == text.replace("was was", "was")
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -589,6 +594,7 @@ def test_a_little_word_typed_twice_is_printed_once():
         "Fans of Duran Duran crowded the Harrow quay on Monday night.",
         '"You will always always be remembered," the Harrow ferry captain said.',
         "The ferry captain gave her her keys back on the Harrow quay on Monday.",
+        "What it was was a mistake, the Harrow ferry captain said on Monday.",
     ],
 )
 def test_words_said_twice_for_stress_and_names_stay(text):
