@@ -67,9 +67,12 @@ _DANGLING = re.compile(
     r"(?! (?:who|which|that)\b)|"
     r"the latter|the former|the same|"
     # "Several thousand more have come since": more than those the sentence before counted.
-    # ("Two more than last year ..." says than what.)
+    # ("One more ferry is welcome" names what it adds to; "Two more than last year ..." says
+    # than what.)
     r"(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|a few|several|many|some|"
-    r"dozens|hundreds|thousands|millions)(?: [a-z]+)? more\b(?![^.;]*\bthan\b)|"
+    r"dozens|hundreds|thousands|millions)(?: [a-z]+)? more"
+    r"(?= (?:have|has|had|were|was|are|is|will|would|could|can|may|might|\w+ed)\b)"
+    r"(?![^.;]*\bthan\b)|"
     # "The 41-year-old died on Wednesday": who, the sentence before named.
     r"the (?:\d{1,3}|[a-z]+(?:-[a-z]+)?)-year-old(?= (?:was|is|had|has|died|said|says|told|"
     r"\w+ed)\b)|"

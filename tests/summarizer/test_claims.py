@@ -2074,7 +2074,9 @@ def test_a_shell_noun_points_back():
 
 
 def test_a_count_of_more_points_back():
-    """More than those the sentence before counted; "more than" says than what."""
+    """More than those the sentence before counted; "more ferries" says what they add to, and
+    "more than" than what."""
     assert dangling_opener("Several thousand more have come to Harrow under other rules.")
-    assert dangling_opener("Two more ferries were pulled from service on Friday.")
-    assert not dangling_opener("Two more ferries than last year were pulled from service.")
+    assert dangling_opener("Two more were pulled from service on Friday.")
+    assert not dangling_opener("Two more ferries were pulled from service on Friday.")
+    assert not dangling_opener("Two more than last year were pulled from service.")
