@@ -84,10 +84,12 @@ _DANGLING = re.compile(
     r"agency|news agency|official|officials|man|woman|pair|duo|trio|two|three|couple|incident|deal|"
     r"plan|proposal|measure|announcement|comments?|remarks?|reference|"
     # "The problem is not that ...", "The date was just for show.", "The shock came as ...":
-    # which one, the sentence before told ("The problem with the quay is ..." says).
+    # which one, the sentence before told ("The problem with the quay is ..." and "The
+    # question is whether ..." say).
     r"problem|issue|question|idea|date|shock|surprise|result|answer|twist|catch|irony|"
     r"individual|person)\b"
-    r"(?! (?:of|by|between|to|that|which|who|in|at|on|for|from|with)\b))\b",
+    r"(?! (?:of|by|between|to|that|which|who|in|at|on|for|from|with)\b)"
+    r"(?! (?:is|was|remains) (?:that|whether|how|why|what)\b))\b",
     re.IGNORECASE,
 )
 

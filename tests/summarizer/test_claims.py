@@ -2071,6 +2071,8 @@ def test_a_shell_noun_points_back():
     assert dangling_opener("The individual had sailed from Ashby on Monday.")
     assert not dangling_opener("The problem with the Harrow quay is its rusted gates.")
     assert not dangling_opener("The date of the vote was moved to Friday.")
+    assert not dangling_opener("The question is whether the Harrow quay can reopen by May.")
+    assert not dangling_opener("The problem is that the quay's gates have rusted through.")
 
 
 def test_a_count_of_more_points_back():
